@@ -100,10 +100,10 @@ def test_gwet_raw5observers() -> None:
 # irrCAC `cac.raw.gender` (4 raters x 15 units, categories a-c, complete); irrCAC tests:
 # p_a 0.456, Fleiss 0.129, AC1 0.208, BP 0.183, alpha 0.143.
 GENDER = [
-    "a a a a a b b b c a a a a a b".split(),
-    "a a a a b a b c c a a a a b a".split(),
-    "a b b c a a b b c a b b c a a".split(),
-    "c c c c a a b b c c c c c a a".split(),
+    ["a", "a", "a", "a", "a", "b", "b", "b", "c", "a", "a", "a", "a", "a", "b"],
+    ["a", "a", "a", "a", "b", "a", "b", "c", "c", "a", "a", "a", "a", "b", "a"],
+    ["a", "b", "b", "c", "a", "a", "b", "b", "c", "a", "b", "b", "c", "a", "a"],
+    ["c", "c", "c", "c", "a", "a", "b", "b", "c", "c", "c", "c", "c", "a", "a"],
 ]
 
 
@@ -119,9 +119,7 @@ def test_categories_change_q_for_bp_and_ac1() -> None:
     # BP = (p_a - 1/q) / (1 - 1/q): with the raw4raters p_a = 9/11 (Gwet 2014 p. 120) and a
     # codebook of 10 categories instead of the 5 observed: (9/11 - 1/10) / (9/10) = 0.79798.
     cats = list(range(1, 11))
-    assert brennan_prediger(GWET_RAW4RATERS, categories=cats) == pytest.approx(
-        (9 / 11 - 0.1) / 0.9
-    )
+    assert brennan_prediger(GWET_RAW4RATERS, categories=cats) == pytest.approx((9 / 11 - 0.1) / 0.9)
     # Fleiss' kappa does not depend on unused categories.
     assert fleiss_kappa(GWET_RAW4RATERS, categories=cats) == pytest.approx(0.76117, abs=1e-5)
     assert gwet_ac1(GWET_RAW4RATERS, categories=cats) != pytest.approx(0.77544, abs=1e-3)

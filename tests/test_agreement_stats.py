@@ -26,7 +26,9 @@ from annotator.agreement.bootstrap import alpha_replicates, resample_weights
 ALL = (percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, gwet_ac1, brennan_prediger)
 
 
-def _random(rng: np.random.Generator, coders: int, units: int, q: int, missing: float) -> np.ndarray:
+def _random(
+    rng: np.random.Generator, coders: int, units: int, q: int, missing: float
+) -> np.ndarray:
     data = rng.integers(1, q + 1, size=(coders, units)).astype(float)
     # make it agree more than chance so alpha is not ~0
     data[1:, : units // 2] = data[0, : units // 2]

@@ -161,9 +161,7 @@ def _from_rows(
     return Coded(codes_flat.reshape(len(rows), n_units), cats)
 
 
-def to_coded(
-    data: Any, categories: Sequence[Any] | None = None, *, sets: bool = False
-) -> Coded:
+def to_coded(data: Any, categories: Sequence[Any] | None = None, *, sets: bool = False) -> Coded:
     """Normalise ``data`` (list of coder rows, or a 2-D numpy array) to a :class:`Coded` matrix.
 
     ``sets=True`` reads every value as a set of codes (for MASI / Jaccard).
@@ -178,11 +176,13 @@ def to_coded(
             raise ValueError(f"a reliability matrix must be 2-D, got {data.ndim}-D")
         return _from_rows([list(r) for r in data], categories, sets=True)
     if isinstance(data, str | bytes) or not isinstance(data, Sequence):
-        raise ValueError("a reliability matrix must be a list of coder rows or a 2-D numpy array")
+        raise ValueError(  # noqa: TRY004 - malformed input is a ValueError by contract
+            "a reliability matrix must be a list of coder rows or a 2-D numpy array"
+        )
     rows = list(data)
     for r in rows:
         if isinstance(r, str | bytes) or not isinstance(r, Sequence | np.ndarray):
-            raise ValueError("each coder row must be a list of values, one per unit")
+            raise ValueError("each coder row must be a list of values, one per unit")  # noqa: TRY004
     return _from_rows(rows, categories, sets=sets)
 
 

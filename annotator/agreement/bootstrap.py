@@ -124,7 +124,8 @@ def _kappa_replicates(coded: Coded, n_boot: int, seed: int) -> FloatArray:
     start = 0
     for w in resample_weights(pair.size, n_boot, seed):
         for r, row in enumerate(w):
-            table = np.bincount(pair, weights=row, minlength=q * q).reshape(q, q)
+            table = np.bincount(pair, weights=row, minlength=q * q).astype(np.float64)
+            table = table.reshape(q, q)
             out[start + r] = kappa_from_table(table)
         start += len(w)
     return out
@@ -163,5 +164,7 @@ def bootstrap_ci(
             idx = rng.integers(0, coded.n_units, size=coded.n_units)
             reps[r] = statistic(coded.take_units(idx))
     else:
-        raise ValueError(f"unknown statistic {statistic!r}; expected 'alpha', 'kappa' or a function")
+        raise ValueError(
+            f"unknown statistic {statistic!r}; expected 'alpha', 'kappa' or a function"
+        )
     return percentile_interval(reps, confidence)
