@@ -35,6 +35,7 @@ BILINGUAL_FIELDS = ("label", "definition", "when_to_use", "when_not_to_use")
 COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DOC_ID = re.compile(r"^([A-Z])(\d{4})(\d{2})(\d{2})$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+FULLWIDTH_COLON = "\uff1a"  # the Chinese speaker prefix uses U+FF1A, not ":"
 
 
 def _codebook() -> dict[str, Any]:
@@ -131,7 +132,7 @@ def test_documents_have_parallel_files() -> None:
         assert en and len(en) == len(zh), doc["id"]
         for en_turn, zh_turn in zip(en, zh, strict=True):
             assert _strip_prefix(en_turn, letter, ": ").strip()
-            body = _strip_prefix(zh_turn, letter, "：")
+            body = _strip_prefix(zh_turn, letter, FULLWIDTH_COLON)
             assert CJK.search(body), zh_turn[:20]
 
 
