@@ -1,0 +1,64 @@
+"""What every CLI command shares: the Typer app, error handling and output helpers."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from annotator.errors import AnnotatorError
+
+app = typer.Typer(
+    name="annotator",
+    help="Code bilingual (Chinese/English) interview transcripts with a codebook and measure"
+    " inter-coder agreement.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+codebook_app = typer.Typer(help="Check and show codebooks; change a project's codebook.",
+                           no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project file (.db).", show_default=False)]
+
+
+def err(message: str) -> None:
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def user_errors(fn: F) -> F:
+    """Turn ``AnnotatorError`` into one line on stderr and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AnnotatorError as exc:
+            err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err("interrupted; nothing half-written was kept")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json_line(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def open_existing(path: Path) -> Any:
+    from annotator.storage.db import open_project
+
+    return open_project(path)

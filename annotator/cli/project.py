@@ -1,0 +1,230 @@
+"""Commands for the project file: init, import, segments, tag, annotations, codebook, stats, demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import (
+    ProjectArg,
+    app,
+    codebook_app,
+    err,
+    open_existing,
+    print_json_line,
+    user_errors,
+)
+from annotator.errors import ProjectError, UsageError
+
+
+@app.command("init")
+@user_errors
+def init_cmd(
+    project: ProjectArg,
+    codebook: Annotated[
+        Path | None, typer.Option("--codebook", "-c", help="Codebook YAML (the bundled one when omitted).")
+    ] = None,
+) -> None:
+    """Create a new project file with a codebook."""
+    from annotator.projects import create_project
+
+    if project.exists():
+        raise ProjectError("already exists; choose another name", path=project)
+    cb = create_project(project, codebook)
+    print(f"created {project} with {len(cb.facets)} facets and {len(cb.codes)} codes")
+
+
+@app.command("import")
+@user_errors
+def import_cmd(
+    project: ProjectArg,
+    files: Annotated[list[Path] | None, typer.Argument(help="Transcript files (or a .qdpx / exported .jsonl).", show_default=False)] = None,
+    translation: Annotated[Path | None, typer.Option("--translation", "-t", help="A second-language file that pairs turn by turn with FILE.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Language of FILE: zh or en (detected when omitted).")] = None,
+    document: Annotated[str | None, typer.Option("--document", "-d", help="Document id (the file name when omitted).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="auto|txt|md|csv|tsv|jsonl|docx|srt|vtt")] = "auto",
+    replace: Annotated[bool, typer.Option("--replace", help="Replace documents that already exist.")] = False,
+    mapping: Annotated[Path | None, typer.Option("--map", help="With a .qdpx: map its codes onto this project's codes (YAML or CSV: theirs,ours).")] = None,
+    create: Annotated[bool, typer.Option("--create/--no-create", help="Create the project if it does not exist.")] = True,
+) -> None:
+    """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project or a JSONL export."""
+    from annotator.projects import import_any
+
+    files = files or []
+    if not project.exists() and not create:
+        raise ProjectError("no such project file", path=project)
+    lines = import_any(project, files, translation=translation, lang=lang, document=document,
+                       fmt=fmt, replace=replace, mapping=mapping)
+    for line in lines:
+        print(line)
+
+
+@app.command("segments")
+@user_errors
+def segments_cmd(
+    project: ProjectArg,
+    document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List segments in reading order."""
+    from annotator.storage.documents import iter_segments
+
+    with open_existing(project) as p:
+        for s in iter_segments(p, document):
+            if as_json:
+                obj: dict[str, object] = {"id": s.id, "document": s.document, "position": s.position,
+                                          "speaker": s.speaker, "zh": s.zh, "en": s.en}
+                if s.start is not None:
+                    obj["start"] = s.start
+                if s.end is not None:
+                    obj["end"] = s.end
+                print_json_line(obj)
+            else:
+                text = (s.zh or s.en).replace("\n", " ")
+                print(f"{s.id}\t{s.speaker or ''}\t{text[:60]}")
+
+
+@app.command("tag")
+@user_errors
+def tag_cmd(
+    project: ProjectArg,
+    segment: Annotated[str, typer.Argument(help="Segment id.", show_default=False)],
+    codes: Annotated[list[str] | None, typer.Argument(help="Code ids to apply.", show_default=False)] = None,
+    coder: Annotated[str, typer.Option("--coder", help="Who is coding.", show_default=False)] = "",
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the codes instead.")] = False,
+    none: Annotated[bool, typer.Option("--none", help="Mark done with no code.")] = False,
+) -> None:
+    """Apply (or remove) codes on a segment and mark it done for the coder."""
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import tag
+
+    if not coder.strip():
+        raise UsageError("--coder NAME is required")
+    with open_existing(project) as p:
+        state = tag(p, load_codebook(p), coder.strip(), segment, codes or [], remove=remove, none=none)
+    print(f"{segment} {coder}: {', '.join(sorted(state.codes)) or '(no code)'}; done")
+
+
+@app.command("annotations")
+@user_errors
+def annotations_cmd(
+    project: ProjectArg,
+    coder: Annotated[str | None, typer.Option("--coder", help="Only this coder.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List each coder's work per segment."""
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import coder_states
+    from annotator.storage.documents import segment_order
+
+    with open_existing(project) as p:
+        codebook = load_codebook(p, include_archived=True)
+        facet_of = {c.id: c.facet for c in codebook.codes}
+        states = coder_states(p, [coder] if coder else None)
+        for seg, _doc in segment_order(p):
+            for name, st in sorted(states.get(seg, {}).items()):
+                by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
+                for code in sorted(st.codes, key=lambda c: [x.id for x in codebook.codes].index(c)
+                                   if codebook.code(c) else 0):
+                    by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
+                by_facet = {k: v for k, v in by_facet.items() if v}
+                if as_json:
+                    obj: dict[str, object] = {"segment": seg, "coder": name, "codes": by_facet, "done": st.done}
+                    if st.memo:
+                        obj["memo"] = st.memo
+                    print_json_line(obj)
+                else:
+                    codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in by_facet.items())
+                    print(f"{seg}\t{name}\t{'done' if st.done else 'open'}\t{codes}")
+
+
+@codebook_app.command("check")
+@user_errors
+def codebook_check_cmd(
+    file: Annotated[Path, typer.Argument(help="A codebook YAML file.", show_default=False)],
+) -> None:
+    """Validate a codebook file: every problem with file, line and code id."""
+    from annotator.codebook import check_codebook
+
+    codebook, problems = check_codebook(file)
+    if problems or codebook is None:
+        for problem in problems:
+            err(problem.format(str(file)))
+        raise typer.Exit(1)
+    print(f"{file}: ok ({len(codebook.facets)} facets, {len(codebook.codes)} codes)")
+
+
+@codebook_app.command("show")
+@user_errors
+def codebook_show_cmd(
+    project: ProjectArg,
+    lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en.")] = "en",
+) -> None:
+    """Show a project's codebook: facets, codes, keys and labels."""
+    from annotator.storage.codebook_store import load_codebook
+
+    with open_existing(project) as p:
+        codebook = load_codebook(p)
+    for facet in codebook.facets:
+        kind = "several codes" if facet.multiple else "one code"
+        print(f"{facet.id}  {facet.label.get(lang)}  ({kind} per segment)")
+        for code in facet.codes:
+            print(f"  [{code.key or ' '}] {code.id:<22} {code.label.get(lang)}")
+
+
+@codebook_app.command("set")
+@user_errors
+def codebook_set_cmd(
+    project: ProjectArg,
+    file: Annotated[Path, typer.Argument(help="The new codebook YAML.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Archive annotations of removed codes.")] = False,
+) -> None:
+    """Replace a project's codebook, keeping every annotation."""
+    from annotator.codebook import load_codebook as read_codebook
+    from annotator.storage.codebook_store import save_codebook
+
+    codebook = read_codebook(file)
+    with open_existing(project) as p:
+        change = save_codebook(p, codebook, force=force)
+    print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
+          f" {len(change.archived)} archived ({change.archived_annotations} annotations archived)")
+    for facet, seg, coder in change.single_choice_conflicts:
+        print(f"warning: {seg} ({coder}) has several codes in single-choice facet {facet}")
+
+
+@app.command("stats")
+@user_errors
+def stats_cmd(project: ProjectArg) -> None:
+    """Segments per document, work per coder, and a dimension × burden table."""
+    from annotator.projects import project_stats
+
+    with open_existing(project) as p:
+        for line in project_stats(p):
+            print(line)
+
+
+@app.command("demo")
+@user_errors
+def demo_cmd(
+    db: Annotated[Path | None, typer.Option("--db", help="Where to build the demo project.")] = None,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="Only build the project; do not open the coding screen.")] = False,
+    coder: Annotated[str, typer.Option("--coder", help="Your coder name on the coding screen.")] = "me",
+) -> None:
+    """Build the bundled X-community corpus into a project and open the coding screen."""
+    from annotator.config import data_dir
+    from annotator.demo import build_demo
+
+    path = db or data_dir() / "demo.db"
+    summary = build_demo(path)
+    print(summary, file=sys.stderr if not no_tui else sys.stdout)
+    if no_tui:
+        return
+    try:
+        from annotator.cli.code import run_coding_screen
+    except ModuleNotFoundError:
+        print(f"open it with: annotator code {path} --coder {coder}")
+        return
+    run_coding_screen(path, coder=coder)

@@ -1,0 +1,1 @@
+"""Language processing: tokenising at import, keywords and code suggestions. Loaded lazily."""

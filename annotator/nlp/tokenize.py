@@ -1,0 +1,118 @@
+"""Tokenise Chinese (jieba through spaCy's Chinese tokenizer) and English (spaCy, lookup lemmas).
+
+Nothing heavy is imported until the first call. ``tokenize`` returns, per text, all tokens
+(for phrase matching and search) and the content terms (no stop words, punctuation, numbers
+or symbols; English lower-cased lemmas) used for keywords and suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+_added_terms: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Tokens:
+    tokens: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+def _jieba() -> Any:
+    if "jieba" not in _state:
+        import jieba
+
+        from annotator.config import data_dir
+
+        jieba.setLogLevel(logging.WARNING)
+        logging.getLogger("jieba").setLevel(logging.CRITICAL)
+        try:
+            jieba.dt.tmp_dir = str(data_dir())
+        except OSError:
+            pass
+        jieba.initialize()
+        _state["jieba"] = jieba
+    return _state["jieba"]
+
+
+def _zh() -> Any:
+    if "zh" not in _state:
+        _jieba()
+        import spacy
+
+        _state["zh"] = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return _state["zh"]
+
+
+def _en() -> tuple[Any, dict[str, str]]:
+    if "en" not in _state:
+        import spacy
+        from spacy.lookups import load_lookups
+
+        nlp = spacy.blank("en")
+        table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+        _state["en"] = (nlp, table)  # a spaCy Table: .get() takes strings
+    return _state["en"]  # type: ignore[no-any-return]
+
+
+def load(langs: Sequence[str] = ("zh", "en")) -> None:
+    """Load the pipelines now (e.g. in a worker thread), so later calls are fast."""
+    with _lock:
+        if "zh" in langs:
+            _zh()
+        if "en" in langs:
+            _en()
+
+
+def add_terms(terms: Iterable[str]) -> None:
+    """Keep multi-character Chinese terms (codebook keywords) whole when segmenting."""
+    with _lock:
+        jieba = _jieba()
+        for term in terms:
+            term = term.strip()
+            if term and term not in _added_terms and any("\u4e00" <= ch <= "\u9fff" for ch in term):
+                jieba.add_word(term, freq=None)
+                _added_terms.add(term)
+
+
+def _is_content_zh(tok: Any) -> bool:
+    return not (tok.is_stop or tok.is_punct or tok.like_num or tok.is_space or tok.is_digit
+                or not any(ch.isalnum() for ch in tok.text))
+
+
+def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
+    """Tokens and content terms of each text, in ``lang`` ("zh" or "en")."""
+    if lang == "zh":
+        with _lock:
+            nlp = _zh()
+            out = []
+            for doc in nlp.pipe(texts, batch_size=256):
+                toks = tuple(t.text for t in doc if not t.is_space and t.text.strip())
+                terms = tuple(t.text.lower() for t in doc if _is_content_zh(t))
+                out.append(Tokens(toks, terms))
+            return out
+    if lang == "en":
+        with _lock:
+            nlp, table = _en()
+            out = []
+            for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+                toks = []
+                terms = []
+                for t in doc:
+                    if t.is_space:
+                        continue
+                    low = t.lower_
+                    lemma = table.get(low, low)
+                    toks.append(lemma)
+                    if not (t.is_stop or t.is_punct or t.like_num or t.is_digit
+                            or not any(ch.isalpha() for ch in low) or lemma in nlp.Defaults.stop_words):
+                        terms.append(lemma)
+                out.append(Tokens(tuple(toks), tuple(terms)))
+            return out
+    raise ValueError(f"unknown language {lang!r}")

@@ -1,0 +1,162 @@
+"""Opening a project file: checks, pragmas, migrations, and the write transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from annotator import config
+from annotator.errors import ProjectError
+from annotator.storage import migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def now() -> str:
+    """UTC time stamp as stored in the project file."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Project:
+    """An open project file. ``db`` is a sqlite-utils Database for reads and bulk writes."""
+
+    path: Path
+    db: sqlite_utils.Database
+    busy_timeout: float = config.BUSY_TIMEOUT_S
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with ``BEGIN IMMEDIATE`` so concurrent writers queue up.
+
+        Waits for other writers up to the busy timeout, retrying a few times; a lock that outlasts
+        that is reported as a ``ProjectError`` (never "database is locked" from deep inside).
+        Nested use joins the outer transaction.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        deadline = time.monotonic() + self.busy_timeout * 3
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise ProjectError(
+                        "the project is locked by another program; try again when it has finished",
+                        path=self.path,
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        self._cache.clear()
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return False
+    return head == SQLITE_HEADER or head == b""
+
+
+def open_project(
+    path: str | Path, *, create: bool = False, busy_timeout: float = config.BUSY_TIMEOUT_S
+) -> Project:
+    """Open (or with ``create=True`` create) a project file, upgrading an older schema in place.
+
+    Raises ``ProjectError`` with a one-line reason for a missing file, a file that is not a
+    project, a corrupt file, a file from a newer annotator, or a lock that does not clear.
+    """
+    path = Path(path)
+    exists = path.exists()
+    if not exists and not create:
+        raise ProjectError("no such project file (create one with 'annotator init')", path=path)
+    if exists and path.is_dir():
+        raise ProjectError("is a folder, not a project file", path=path)
+    if exists and not _looks_like_sqlite(path):
+        raise ProjectError("not an annotator project (not a SQLite file)", path=path)
+    if not exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = _connect(path, busy_timeout)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"cannot open: {exc}", path=path) from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id != migrations.APPLICATION_ID and (tables or version):
+            raise ProjectError("not an annotator project (a SQLite file of another program)", path=path)
+        if version > migrations.SCHEMA_VERSION:
+            raise ProjectError(
+                f"made by a newer annotator (schema {version}, this one knows {migrations.SCHEMA_VERSION});"
+                " upgrade annotator to open it",
+                path=path,
+            )
+        if not tables and not create:
+            raise ProjectError("empty file, not an annotator project", path=path)
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrations.apply(conn)
+    except ProjectError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise ProjectError(
+                "the project is locked by another program; try again when it has finished", path=path
+            ) from None
+        raise ProjectError(f"cannot read the project file ({text}); is it corrupt?", path=path) from None
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    return Project(path=path, db=db, busy_timeout=busy_timeout)

@@ -1,0 +1,103 @@
+"""Reading documents and segments from a project file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from annotator.errors import UsageError
+from annotator.model import Document, Segment
+from annotator.storage.db import Project
+
+ORDER = "ORDER BY d.position, s.position"
+SEGMENT_COLUMNS = 's.id, s.document, s.position, s.speaker, s.start, s."end", s.zh, s.en'
+
+
+def _segment(row: Any) -> Segment:
+    return Segment(
+        id=row[0], document=row[1], position=row[2], speaker=row[3], start=row[4], end=row[5],
+        zh=row[6], en=row[7],
+    )
+
+
+def list_documents(project: Project) -> list[Document]:
+    return [
+        Document(id=r[0], title=r[1], attributes=json.loads(r[2] or "{}"), position=r[3])
+        for r in project.execute(
+            "SELECT id, title, attributes, position FROM documents ORDER BY position"
+        )
+    ]
+
+
+def check_document(project: Project, document: str) -> None:
+    if not project.execute("SELECT 1 FROM documents WHERE id = ?", (document,)).fetchone():
+        raise UsageError(f"no document {document!r} in the project")
+
+
+def iter_segments(project: Project, document: str | None = None) -> Iterator[Segment]:
+    """Segments in reading order (document order, then position)."""
+    if document is not None:
+        check_document(project, document)
+        rows = project.execute(
+            f"SELECT {SEGMENT_COLUMNS} FROM segments s JOIN documents d ON d.id = s.document"
+            f" WHERE s.document = ? {ORDER}",
+            (document,),
+        )
+    else:
+        rows = project.execute(
+            f"SELECT {SEGMENT_COLUMNS} FROM segments s JOIN documents d ON d.id = s.document {ORDER}"
+        )
+    for row in rows:
+        yield _segment(row)
+
+
+def segment_order(project: Project) -> list[tuple[str, str]]:
+    """(segment id, document id) of every segment in reading order; cheap for 100k segments."""
+    return [
+        (r[0], r[1])
+        for r in project.execute(
+            f"SELECT s.id, s.document FROM segments s JOIN documents d ON d.id = s.document {ORDER}"
+        )
+    ]
+
+
+def get_segment(project: Project, segment_id: str) -> Segment:
+    row = project.execute(
+        f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE s.id = ?", (segment_id,)
+    ).fetchone()
+    if row is None:
+        raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+    return _segment(row)
+
+
+def segment_terms(project: Project, segment_id: str) -> dict[str, tuple[str, ...]]:
+    """Stored tokens and terms of a segment: keys zh_tokens, en_tokens, zh_terms, en_terms."""
+    row = project.execute(
+        "SELECT zh_tokens, en_tokens, zh_terms, en_terms FROM segments WHERE id = ?", (segment_id,)
+    ).fetchone()
+    if row is None:
+        raise UsageError(f"no segment with id {segment_id!r}")
+    keys = ("zh_tokens", "en_tokens", "zh_terms", "en_terms")
+    return {k: tuple(v.split(" ")) if v else () for k, v in zip(keys, row, strict=True)}
+
+
+def search_segments(project: Project, query: str, *, limit: int | None = None) -> list[str]:
+    """Ids of segments whose Chinese or English text contains ``query`` (case-insensitive for
+    English), in reading order. Substring search, so one- and two-character Chinese words match.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    sql = (
+        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document"
+        " WHERE instr(s.zh, ?) > 0 OR instr(lower(s.en), lower(?)) > 0"
+        " OR instr(coalesce(s.speaker, ''), ?) > 0 " + ORDER
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [r[0] for r in project.execute(sql, (query, query, query))]
+
+
+def count_segments(project: Project) -> int:
+    return int(project.execute("SELECT count(*) FROM segments").fetchone()[0])
