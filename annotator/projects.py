@@ -12,15 +12,20 @@ from annotator.model import Codebook
 from annotator.storage.db import Project, open_project
 
 
-def create_project(path: Path, codebook_path: Path | None = None) -> Codebook:
-    """A new project file holding the codebook (the bundled one when ``codebook_path`` is None).
+def create_project(path: Path, codebook_path: Path | None = None, *, empty: bool = False) -> Codebook:
+    """A new project file holding the codebook (the bundled one when ``codebook_path`` is None;
+    none at all with ``empty``, for imports that bring their own codebook).
 
     The codebook is checked before any file is written.
     """
     from annotator.codebook import bundled_codebook_path, load_codebook
     from annotator.storage.codebook_store import save_codebook
 
-    codebook = load_codebook(codebook_path or bundled_codebook_path())
+    codebook = (
+        Codebook(facets=())
+        if empty
+        else load_codebook(codebook_path or bundled_codebook_path())
+    )
     if path.exists():
         raise ProjectError("already exists", path=path)
     try:
@@ -64,7 +69,10 @@ def import_any(
     """
     created = False
     if not path.exists():
-        create_project(path)
+        brings_codebook = len(files) == 1 and (
+            files[0].suffix.lower() == ".qdpx" or _is_project_export(files[0])
+        )
+        create_project(path, empty=brings_codebook)
         created = True
     try:
         with open_project(path) as project:

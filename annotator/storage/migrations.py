@@ -134,8 +134,23 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+def m002_settings(conn: sqlite3.Connection) -> None:
+    """Project settings (e.g. how many automatic backups to keep) and faster session look-ups."""
+    _run(
+        conn,
+        """
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE INDEX events_session ON events(session)
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
+    m002_settings,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
