@@ -1,0 +1,1 @@
+"""Reading transcript files (and, later, writing exports). Import the submodules directly."""
