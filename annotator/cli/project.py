@@ -123,12 +123,12 @@ def annotations_cmd(
     with open_existing(project) as p:
         codebook = load_codebook(p, include_archived=True)
         facet_of = {c.id: c.facet for c in codebook.codes}
+        order = {c.id: i for i, c in enumerate(codebook.codes)}
         states = coder_states(p, [coder] if coder else None)
         for seg, _doc in segment_order(p):
             for name, st in sorted(states.get(seg, {}).items()):
                 by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
-                for code in sorted(st.codes, key=lambda c: [x.id for x in codebook.codes].index(c)
-                                   if codebook.code(c) else 0):
+                for code in sorted(st.codes, key=lambda c: (order.get(c, len(order)), c)):
                     by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
                 by_facet = {k: v for k, v in by_facet.items() if v}
                 if as_json:
