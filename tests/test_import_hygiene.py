@@ -1,0 +1,38 @@
+"""Start-up stays fast: the CLI and the domain modules import no spaCy, jieba or Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("spacy", "jieba", "textual")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sys, runpy; sys.argv=['annotator','--help']\n"
+        "try:\n    runpy.run_module('annotator', run_name='__main__')\nexcept SystemExit:\n    pass",
+        "import annotator.agreement, annotator.storage.db, annotator.storage.coding, annotator.codebook",
+    ],
+)
+def test_no_heavy_imports(code: str) -> None:
+    probe = code + "\nimport sys\nprint('HEAVY:' + ' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY:", out.stdout
+
+
+def test_domain_never_imports_the_ui() -> None:
+    from pathlib import Path
+
+    import annotator
+
+    root = Path(annotator.__file__).parent
+    for path in root.rglob("*.py"):
+        if path.parts[-2] in ("tui", "cli") or "tui" in path.parts or "cli" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "import textual" not in text and "from textual" not in text, path
+        assert "annotator.tui" not in text, path
