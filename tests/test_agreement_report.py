@@ -49,7 +49,6 @@ STATES = {
 }
 
 
-
 def test_single_choice_facet_by_hand() -> None:
     report = build_report(_codebook(), ["ann", "bob"], STATES, bootstrap=200, seed=1)
     assert report.units == ("s1", "s2", "s3", "s4")

@@ -26,9 +26,7 @@ from annotator.agreement.bootstrap import alpha_replicates, resample_weights
 ALL = (percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, gwet_ac1, brennan_prediger)
 
 
-def _random(
-    rng: np.random.Generator, coders: int, units: int, q: int, missing: float
-) -> np.ndarray:
+def _random(rng: np.random.Generator, coders: int, units: int, q: int, missing: float) -> np.ndarray:
     data = rng.integers(1, q + 1, size=(coders, units)).astype(float)
     # make it agree more than chance so alpha is not ~0
     data[1:, : units // 2] = data[0, : units // 2]
@@ -82,9 +80,7 @@ def test_ordinal_with_ordered_string_categories() -> None:
     ]
     labelled = [[None if v is None else names[v] for v in row] for row in rows]
     domain = [names[k] for k in range(1, 6)]
-    assert krippendorff_alpha(labelled, "ordinal", categories=domain) == pytest.approx(
-        0.815, abs=5e-4
-    )
+    assert krippendorff_alpha(labelled, "ordinal", categories=domain) == pytest.approx(0.815, abs=5e-4)
     with pytest.raises(ValueError, match="numeric"):
         krippendorff_alpha(labelled, "interval")
 

@@ -96,6 +96,23 @@ def _check_shape(rows: int) -> None:
         raise ValueError(f"a reliability matrix needs at least two coders (rows), got {rows}")
 
 
+def _small_integer_codes(observed: FloatArray) -> tuple[IntArray, tuple[Any, ...]] | None:
+    """Codes in O(n) (no sort) when the values are integers in a small range; else None."""
+    if observed.size == 0:
+        return None
+    lo, hi = float(observed.min()), float(observed.max())
+    if hi - lo > 4 * observed.size + 1024:
+        return None
+    shifted = observed - lo
+    as_int = shifted.astype(np.int64)
+    if not np.array_equal(as_int, shifted):
+        return None
+    used = np.bincount(as_int) > 0
+    lookup = np.cumsum(used) - 1
+    cats = tuple(float(v) + lo for v in np.flatnonzero(used))
+    return lookup[as_int].astype(np.int64), cats
+
+
 def _from_array(arr: npt.NDArray[Any], categories: Sequence[Any] | None) -> Coded:
     if arr.ndim != 2:
         raise ValueError(f"a reliability matrix must be 2-D (coders x units), got {arr.ndim}-D")
@@ -104,9 +121,12 @@ def _from_array(arr: npt.NDArray[Any], categories: Sequence[Any] | None) -> Code
         values = arr.astype(np.float64, copy=False)
         mask = ~np.isnan(values)
         observed = values[mask]
-        if categories is None:
+        small = _small_integer_codes(observed) if categories is None else None
+        if small is not None:
+            inverse, category_tuple = small
+        elif categories is None:
             cats, inverse = np.unique(observed, return_inverse=True)
-            category_tuple: tuple[Any, ...] = tuple(float(c) for c in cats)
+            category_tuple = tuple(float(c) for c in cats)
         else:
             cat_arr = np.asarray([float(c) for c in categories], dtype=np.float64)
             order = np.argsort(cat_arr, kind="stable")
@@ -125,15 +145,11 @@ def _from_array(arr: npt.NDArray[Any], categories: Sequence[Any] | None) -> Code
     return _from_rows([list(row) for row in arr], categories, sets=False)
 
 
-def _from_rows(
-    rows: Sequence[Sequence[Any]], categories: Sequence[Any] | None, *, sets: bool
-) -> Coded:
+def _from_rows(rows: Sequence[Sequence[Any]], categories: Sequence[Any] | None, *, sets: bool) -> Coded:
     _check_shape(len(rows))
     lengths = {len(r) for r in rows}
     if len(lengths) != 1:
-        raise ValueError(
-            f"ragged reliability matrix: coder rows have different lengths {sorted(lengths)}"
-        )
+        raise ValueError(f"ragged reliability matrix: coder rows have different lengths {sorted(lengths)}")
     n_units = lengths.pop()
     flat: list[Any] = []
     for row in rows:
@@ -176,13 +192,11 @@ def to_coded(data: Any, categories: Sequence[Any] | None = None, *, sets: bool =
             raise ValueError(f"a reliability matrix must be 2-D, got {data.ndim}-D")
         return _from_rows([list(r) for r in data], categories, sets=True)
     if isinstance(data, str | bytes) or not isinstance(data, Sequence):
-        raise ValueError(  # noqa: TRY004 - malformed input is a ValueError by contract
-            "a reliability matrix must be a list of coder rows or a 2-D numpy array"
-        )
+        raise ValueError("a reliability matrix must be a list of coder rows or a 2-D numpy array")
     rows = list(data)
     for r in rows:
         if isinstance(r, str | bytes) or not isinstance(r, Sequence | np.ndarray):
-            raise ValueError("each coder row must be a list of values, one per unit")  # noqa: TRY004
+            raise ValueError("each coder row must be a list of values, one per unit")
     return _from_rows(rows, categories, sets=sets)
 
 

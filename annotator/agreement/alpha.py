@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement._matrix import SET_LEVELS, Coded, FloatArray, numeric_categories, to_coded
-from annotator.agreement.distance import jaccard_distance, masi_distance
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio", "masi", "jaccard")
 
@@ -58,15 +57,31 @@ def delta_matrix(coded: Coded, level: str, margins: FloatArray | None = None) ->
         d = between - (margins[:, None] + margins[None, :]) / 2.0
         return np.asarray(d**2, dtype=np.float64)
     if level in SET_LEVELS:
-        fn = masi_distance if level == "masi" else jaccard_distance
-        cats = coded.categories
-        out = np.zeros((q, q))
-        for i in range(q):
-            for j in range(i + 1, q):
-                out[i, j] = out[j, i] = fn(cats[i], cats[j])
-        return out
+        return set_distances(coded.categories, level)
     check_level(level)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def set_distances(sets: Sequence[frozenset[Any]], level: str) -> FloatArray:
+    """Pairwise MASI or Jaccard distances between sets, vectorised over a membership matrix.
+
+    Same values as :func:`masi_distance` / :func:`jaccard_distance` (Passonneau 2006).
+    """
+    elements = {e: i for i, e in enumerate(dict.fromkeys(e for s in sets for e in s))}
+    member = np.zeros((len(sets), max(len(elements), 1)))
+    for i, s in enumerate(sets):
+        member[i, [elements[e] for e in s]] = 1.0
+    size = member.sum(axis=1)
+    inter = member @ member.T
+    union = size[:, None] + size[None, :] - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union == 0, 1.0, inter / np.where(union == 0, 1.0, union))
+    if level == "jaccard":
+        return np.asarray(1.0 - jaccard, dtype=np.float64)
+    equal = (inter == size[:, None]) & (inter == size[None, :])
+    subset = inter == np.minimum(size[:, None], size[None, :])
+    weight = np.where(equal, 1.0, np.where(inter == 0, 0.0, np.where(subset, 2 / 3, 1 / 3)))
+    return np.asarray(1.0 - jaccard * weight, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -128,6 +143,10 @@ def alpha_parts(coded: Coded, level: str) -> AlphaParts:
     if level == "ordinal":
         delta = delta_matrix(coded, level, counts.sum(axis=0))
         do = np.zeros(len(m))
+    elif level == "nominal":
+        delta = delta_matrix(coded, level)
+        # counts . (1 - I) . counts = m^2 - sum_c counts_c^2
+        do = (m * m - np.einsum("uc,uc->u", counts, counts)) / np.maximum(m - 1.0, 1.0)
     else:
         delta = delta_matrix(coded, level)
         do = ((counts @ delta) * counts).sum(axis=1) / np.maximum(m - 1.0, 1.0)

@@ -50,7 +50,7 @@ def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tup
 def _alpha_from_weighted(parts: AlphaParts, s: FloatArray) -> FloatArray:
     """Alpha for each replicate row of ``s`` = W @ [m, do, counts]."""
     n, do, margins = s[:, 0], s[:, 1], s[:, 2:]
-    de = np.einsum("rq,qk,rk->r", margins, parts.delta, margins)
+    de = ((margins @ parts.delta) * margins).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = 1.0 - (n - 1.0) * do / de
     out[(de <= 0) | (n <= 1)] = np.nan
@@ -90,9 +90,7 @@ def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -
     if n_units == 0 or n_boot <= 0:
         return out
     linear = [i for i, p in enumerate(parts_list) if p.level != "ordinal"]
-    blocks = [
-        np.column_stack([parts_list[i].m, parts_list[i].do, parts_list[i].counts]) for i in linear
-    ]
+    blocks = [np.column_stack([parts_list[i].m, parts_list[i].do, parts_list[i].counts]) for i in linear]
     features = np.hstack(blocks) if blocks else np.empty((n_units, 0))
     bounds = np.cumsum([0] + [b.shape[1] for b in blocks])
     start = 0
@@ -101,9 +99,7 @@ def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -
         if blocks:
             s = w @ features
             for j, i in enumerate(linear):
-                out[i, start:stop] = _alpha_from_weighted(
-                    parts_list[i], s[:, bounds[j] : bounds[j + 1]]
-                )
+                out[i, start:stop] = _alpha_from_weighted(parts_list[i], s[:, bounds[j] : bounds[j + 1]])
         for i, p in enumerate(parts_list):
             if p.level == "ordinal":
                 out[i, start:stop] = _ordinal_replicates(p, w)
@@ -164,7 +160,5 @@ def bootstrap_ci(
             idx = rng.integers(0, coded.n_units, size=coded.n_units)
             reps[r] = statistic(coded.take_units(idx))
     else:
-        raise ValueError(
-            f"unknown statistic {statistic!r}; expected 'alpha', 'kappa' or a function"
-        )
+        raise ValueError(f"unknown statistic {statistic!r}; expected 'alpha', 'kappa' or a function")
     return percentile_interval(reps, confidence)

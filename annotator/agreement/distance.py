@@ -12,7 +12,7 @@ from typing import Any
 
 def _as_set(value: Iterable[Any]) -> frozenset[Any]:
     if isinstance(value, str | bytes):
-        raise ValueError("a set of codes is expected, not a string")  # noqa: TRY004
+        raise ValueError("a set of codes is expected, not a string")
     return frozenset(value)
 
 

@@ -23,9 +23,7 @@ from annotator.agreement.chance_corrected import gwet_parts
 def _two_coder_table(data: Any, categories: Sequence[Any] | None) -> FloatArray:
     coded = to_coded(data, categories)
     if coded.n_coders != 2:
-        raise ValueError(
-            f"Cohen's kappa and Scott's pi take exactly two coder rows, got {coded.n_coders}"
-        )
+        raise ValueError(f"Cohen's kappa and Scott's pi take exactly two coder rows, got {coded.n_coders}")
     return contingency(coded)
 
 

@@ -87,9 +87,7 @@ def _pairwise_lines(report: AgreementReport, facet: FacetAgreement) -> list[str]
     pairs = facet.stats.cohen_kappa_pairwise
     if not pairs or all(math.isnan(v) for v in pairs.values()):
         return []
-    return [
-        "Cohen's kappa per pair: " + ", ".join(f"{a}|{b} {_f(v)}" for (a, b), v in pairs.items())
-    ]
+    return ["Cohen's kappa per pair: " + ", ".join(f"{a}|{b} {_f(v)}" for (a, b), v in pairs.items())]
 
 
 def _thresholds() -> str:
@@ -181,12 +179,10 @@ def heatmap_svg(coders: Sequence[str], pairwise: dict[tuple[str, str], float]) -
     ]
     for i, a in enumerate(coders):
         parts.append(
-            f'<text x="{left - 6}" y="{top + cell * i + cell / 2 + 4}" '
-            f'text-anchor="end">{escape(a)}</text>'
+            f'<text x="{left - 6}" y="{top + cell * i + cell / 2 + 4}" text-anchor="end">{escape(a)}</text>'
         )
         parts.append(
-            f'<text x="{left + cell * i + cell / 2}" y="{top - 8}" '
-            f'text-anchor="middle">{escape(a)}</text>'
+            f'<text x="{left + cell * i + cell / 2}" y="{top - 8}" text-anchor="middle">{escape(a)}</text>'
         )
         for j, b in enumerate(coders):
             value = 1.0 if i == j else pairwise.get((a, b), pairwise.get((b, a), float("nan")))
@@ -199,8 +195,7 @@ def heatmap_svg(coders: Sequence[str], pairwise: dict[tuple[str, str], float]) -
             )
             if label:
                 parts.append(
-                    f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" '
-                    f'text-anchor="middle">{label}</text>'
+                    f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" text-anchor="middle">{label}</text>'
                 )
     parts.append("</svg>")
     return "".join(parts)
@@ -221,9 +216,7 @@ def alpha_bars_svg(names: Sequence[str], values: Sequence[float]) -> str:
     ]
     for i, (name, v) in enumerate(zip(names, values, strict=True)):
         y = 10 + bar * i
-        parts.append(
-            f'<text x="{left - 6}" y="{y + bar - 7}" text-anchor="end">{escape(name)}</text>'
-        )
+        parts.append(f'<text x="{left - 6}" y="{y + bar - 7}" text-anchor="end">{escape(name)}</text>')
         if math.isnan(v):
             parts.append(f'<text x="{x0 + 4}" y="{y + bar - 7}" fill="#777">n/a</text>')
             continue
@@ -232,9 +225,7 @@ def alpha_bars_svg(names: Sequence[str], values: Sequence[float]) -> str:
             f'<rect x="{lo:.1f}" y="{y + 2}" width="{hi - lo:.1f}" height="{bar - 5}" '
             f'fill="{_color(v)}"><title>{escape(name)}: {v:.3f}</title></rect>'
         )
-        parts.append(
-            f'<text x="{x(v) + 4 if v >= 0 else x0 + 4:.1f}" y="{y + bar - 7}">{v:.3f}</text>'
-        )
+        parts.append(f'<text x="{x(v) + 4 if v >= 0 else x0 + 4:.1f}" y="{y + bar - 7}">{v:.3f}</text>')
     axis_y = 10 + bar * len(names)
     for t, dash in ((0.0, ""), (TENTATIVE, "4 3"), (RELIABLE, "4 3")):
         parts.append(

@@ -142,9 +142,7 @@ def _coded_categories(rows: list[list[Any]], wanted: Sequence[Any]) -> Coded:
     extra = [v for row in rows for v in row if v is not None and v not in wanted]
     cats = tuple(wanted) + tuple(dict.fromkeys(extra))
     index = {c: i for i, c in enumerate(cats)}
-    codes = np.array(
-        [[MISSING if v is None else index[v] for v in row] for row in rows], dtype=np.int64
-    )
+    codes = np.array([[MISSING if v is None else index[v] for v in row] for row in rows], dtype=np.int64)
     return Coded(codes.reshape(len(rows), -1), cats)
 
 
@@ -170,10 +168,7 @@ def _stats(
             brennan_prediger=nan,
             cohen_kappa_pairwise={pair: nan for pair in combinations(coders, 2)},
             alpha_level=parts.level,
-            notes={
-                m: set_note
-                for m in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "cohen_kappa_mean")
-            },
+            notes={m: set_note for m in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "cohen_kappa_mean")},
         )
     return Coefficients(
         units=n_units,
@@ -244,9 +239,7 @@ def _facet_report(
         ).reshape(len(coders), len(units))
         codes = np.where(done, present.astype(np.int64), MISSING)
         bin_coded = Coded(codes, (False, True))
-        items.append(
-            (bin_coded, alpha_parts(bin_coded, "nominal"), _binary_counts(present, done, two), None)
-        )
+        items.append((bin_coded, alpha_parts(bin_coded, "nominal"), _binary_counts(present, done, two), None))
     return items
 
 
@@ -304,9 +297,7 @@ def build_report(
             for i, code in enumerate(facet.codes)
         )
         facet_results.append(
-            FacetAgreement(
-                facet.id, facet.label, facet.multiple, items[0][2], results[0], code_results
-            )
+            FacetAgreement(facet.id, facet.label, facet.multiple, items[0][2], results[0], code_results)
         )
     unit_states = {u: states[u] for u in units}
     return AgreementReport(
@@ -314,9 +305,7 @@ def build_report(
         units=units,
         facets=tuple(facet_results),
         disagreements=tuple(
-            d
-            for f in chosen
-            for d in disagreements(codebook, unit_states, facet=f.id, coders=coders)
+            d for f in chosen for d in disagreements(codebook, unit_states, facet=f.id, coders=coders)
         ),
         texts=dict(texts or {}),
         bootstrap=bootstrap,
@@ -369,10 +358,7 @@ def disagreements(
                     Disagreement(
                         segment,
                         f.id,
-                        {
-                            c: tuple(sorted(s, key=lambda x: order.get(x, 0)))
-                            for c, s in per.items()
-                        },
+                        {c: tuple(sorted(s, key=lambda x: order.get(x, 0))) for c, s in per.items()},
                     )
                 )
     return out
@@ -421,8 +407,7 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
         entry["multiple"] = f.multiple
         entry["counts"] = dict(f.counts)
         entry["codes"] = {
-            c.code: {**_stats_json(c.stats, report.coders), "counts": dict(c.counts)}
-            for c in f.codes
+            c.code: {**_stats_json(c.stats, report.coders), "counts": dict(c.counts)} for c in f.codes
         }
         facets[f.facet] = entry
     return {
