@@ -279,3 +279,15 @@ def set_last_segment(project: Project, coder: str, segment: str) -> None:
             " ON CONFLICT(name) DO UPDATE SET last_segment = excluded.last_segment",
             (coder, now(), segment),
         )
+
+
+def done_code_sets(
+    project: Project, coders: Iterable[str] | None = None, *, document: str | None = None
+) -> dict[str, dict[str, frozenset[str]]]:
+    """segment → coder → codes, only for coders who marked the segment done (the input of
+    agreement: a segment a coder never finished is missing for that coder, not "no code")."""
+    return {
+        seg: {c: st.codes for c, st in per.items() if st.done}
+        for seg, per in coder_states(project, coders, document=document).items()
+        if any(st.done for st in per.values())
+    }
