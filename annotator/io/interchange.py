@@ -1,0 +1,56 @@
+"""What the exporters and importers of coded projects share: atomic output files and summaries."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from annotator.errors import UsageError
+
+
+@dataclass
+class Summary:
+    """What an import brought in and what it left out, as lines to show the user."""
+
+    imported: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = list(self.imported)
+        out += [f"not imported: {d}" for d in self.dropped]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, binary: bool = False, encoding: str = "utf-8",
+                  newline: str | None = None) -> Iterator[IO[str] | IO[bytes]]:
+    """Write ``path`` through a temporary file in the same folder, renamed into place on success.
+
+    On any error the temporary file is removed and an existing ``path`` is left untouched.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError("is a folder; name an output file", path=path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise UsageError("the output folder does not exist", path=path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        if binary:
+            with os.fdopen(fd, "wb") as fb:
+                yield fb
+        else:
+            with os.fdopen(fd, "w", encoding=encoding, newline=newline) as ft:
+                yield ft
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

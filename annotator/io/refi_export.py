@@ -1,0 +1,291 @@
+"""REFI-QDA exports: a whole coded project (``.qdpx``) or the codebook alone (``.qdc``).
+
+Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``):
+
+* one plain-text source per document and language, ``sources/<guid>.txt``, UTF-8 with LF and no
+  BOM, named ``<document>.<lang>.txt``. Each segment is one paragraph, ``speaker：text`` (``:``
+  in English), paragraphs separated by one blank line; blank lines inside a segment are
+  collapsed to a single line break so that paragraphs and segments stay one to one;
+* the facets as non-codable parent codes named ``<facet id>: <label>``, their codes as codable
+  children named ``<code id>: <zh label> / <en label>``, with colours and a description holding
+  the definition, when to use / not to use and the keywords;
+* per coder and segment one ``PlainTextSelection`` over the segment's paragraph (code points,
+  end exclusive) in the source of the chosen language, created by that coder (``Users`` are the
+  coders), holding one ``Coding`` per code; a memo becomes a ``Note`` the selection refers to;
+* document attributes as text ``Variables`` with one ``Case`` per document.
+
+GUIDs are uuid5 of the project's creation stamp and the object's ids, so exporting the same
+project twice gives the same GUIDs. Done marks without codes or memo, segment times and
+archived codes are not part of the export.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.errors import UsageError
+from annotator.io.interchange import atomic_output
+from annotator.model import Code, Codebook, CoderState, Facet, Segment
+from annotator.storage.db import Project, now
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+ORIGIN = "annotator"
+COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+def _origin() -> str:
+    try:
+        from importlib.metadata import version
+
+        return f"{ORIGIN} {version('annotator')}"
+    except Exception:  # noqa: BLE001 - not installed as a distribution
+        return ORIGIN
+
+
+def project_namespace(project: Project) -> uuid.UUID:
+    row = project.execute("SELECT value FROM project WHERE key = 'created_at'").fetchone()
+    seed = row[0] if row and row[0] else project.path.stem
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"annotator:project:{seed}")
+
+
+def guid(ns: uuid.UUID, *parts: str) -> str:
+    return str(uuid.uuid5(ns, "/".join(parts))).upper()
+
+
+def facet_name(facet: Facet) -> str:
+    label = " / ".join(x for x in (facet.label.zh, facet.label.en) if x)
+    return f"{facet.id}: {label}" if label else facet.id
+
+
+def code_name(code: Code) -> str:
+    label = " / ".join(x for x in (code.label.zh, code.label.en) if x)
+    return f"{code.id}: {label}" if label else code.id
+
+
+def code_description(code: Code) -> str:
+    parts: list[str] = []
+    for title, text in (("Definition", code.definition), ("When to use", code.when_to_use),
+                        ("When not to use", code.when_not_to_use)):
+        for lang, value in (("zh", text.zh), ("en", text.en)):
+            if value:
+                parts.append(f"{title} ({lang}): {value}")
+    if code.keywords_zh or code.keywords_en:
+        parts.append("Keywords: " + ", ".join([*code.keywords_zh, *code.keywords_en]))
+    return "\n".join(parts)
+
+
+def _sub(parent: ET.Element, ns: str, tag: str, **attrs: str | None) -> ET.Element:
+    return ET.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+
+
+def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID) -> None:
+    codes = _sub(parent, ns, "Codes")
+    for facet in codebook.facets:
+        fel = _sub(codes, ns, "Code", guid=guid(pns, "facet", facet.id), name=facet_name(facet),
+                   isCodable="false")
+        desc = " / ".join(x for x in (facet.description.zh, facet.description.en) if x)
+        kind = "several codes per segment" if facet.multiple else "one code per segment"
+        _sub(fel, ns, "Description").text = f"{desc}\n({kind})" if desc else f"({kind})"
+        for code in facet.codes:
+            color = code.color if code.color and COLOR_RE.match(code.color) else None
+            cel = _sub(fel, ns, "Code", guid=guid(pns, "code", code.id), name=code_name(code),
+                       isCodable="true", color=color)
+            text = code_description(code)
+            if text:
+                _sub(cel, ns, "Description").text = text
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def codebook_xml(project: Project, codebook: Codebook) -> bytes:
+    """The codebook as a REFI-QDA ``.qdc`` document (valid against ``Codebook.xsd``)."""
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": _origin()})
+    _codes_element(root, CODEBOOK_NS, codebook, project_namespace(project))
+    return _xml_bytes(root)
+
+
+def export_qdc(project: Project, out: Path) -> int:
+    """Write the codebook to ``out``; the number of codes."""
+    from annotator.storage.codebook_store import load_codebook
+
+    codebook = load_codebook(project)
+    data = codebook_xml(project, codebook)
+    with atomic_output(out, binary=True) as f:
+        f.write(data)  # type: ignore[arg-type]
+    return len(codebook.codes)
+
+
+def paragraph(segment: Segment, lang: str) -> str:
+    """A segment as one paragraph of a source: ``speaker：text`` with no blank line inside."""
+    text = _BLANK_LINES.sub("\n", segment.text(lang).replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
+    if segment.speaker:
+        sep = "：" if lang == "zh" else ": "
+        return f"{segment.speaker}{sep}{text}"
+    return text
+
+
+@dataclass
+class SourceText:
+    """One source: its text and each segment's [start, end) range in code points."""
+
+    text: str
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def build_source(segments: list[Segment], lang: str) -> SourceText:
+    parts: list[str] = []
+    ranges: dict[str, tuple[int, int]] = {}
+    pos = 0
+    for i, seg in enumerate(segments):
+        if i:
+            parts.append("\n\n")
+            pos += 2
+        para = paragraph(seg, lang)
+        ranges[seg.id] = (pos, pos + len(para))
+        parts.append(para)
+        pos += len(para)
+    return SourceText("".join(parts) + "\n", ranges)
+
+
+@dataclass
+class QdpxStats:
+    sources: int = 0
+    selections: int = 0
+    codings: int = 0
+    notes: int = 0
+    users: int = 0
+
+
+def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = None,
+                lang: str = "zh") -> QdpxStats:
+    """Write the project as a REFI-QDA ``.qdpx`` to ``out``.
+
+    Selections go into the ``lang`` source of each segment (the other language when the segment
+    has no text in ``lang``).
+    """
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import coder_states, list_coders
+    from annotator.storage.documents import iter_segments, list_documents
+
+    if lang not in ("zh", "en"):
+        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+    all_coders = list_coders(project)
+    wanted = list(dict.fromkeys(coders)) if coders else all_coders
+    unknown = [c for c in wanted if c not in all_coders]
+    if unknown:
+        raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
+                         f" (coders: {', '.join(all_coders) or 'none'})")
+    pns = project_namespace(project)
+    codebook = load_codebook(project)
+    code_ids = {c.id for c in codebook.codes}
+    states = coder_states(project, wanted)
+    stamp = now().split(".")[0] + "Z"
+    stats = QdpxStats(users=len(wanted))
+
+    ET.register_namespace("", PROJECT_NS)
+    ns = PROJECT_NS
+    root = ET.Element(f"{{{ns}}}Project", {"name": project.path.stem, "origin": _origin(),
+                                           "creationDateTime": stamp})
+    users = _sub(root, ns, "Users") if wanted else None
+    user_guid = {c: guid(pns, "user", c) for c in wanted}
+    for c in wanted:
+        assert users is not None
+        _sub(users, ns, "User", guid=user_guid[c], name=c, id=c)
+    _codes_element(_sub(root, ns, "CodeBook"), ns, codebook, pns)
+
+    documents = list_documents(project)
+    keys = sorted({k for d in documents for k in d.attributes})
+    if keys:
+        variables = _sub(root, ns, "Variables")
+        for k in keys:
+            _sub(variables, ns, "Variable", guid=guid(pns, "variable", k), name=k,
+                 typeOfVariable="Text")
+
+    files: list[tuple[str, str]] = []  # (archive name, text)
+    sources_el = ET.Element(f"{{{ns}}}Sources")
+    notes: list[tuple[str, str, str]] = []  # (guid, name, text)
+    doc_sources: dict[str, list[str]] = {}
+    for doc in documents:
+        segments = list(iter_segments(project, doc.id))
+        langs = [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
+        built = {lg: build_source(segments, lg) for lg in langs}
+        sel_lang = {s.id: (lang if s.text(lang) or lang not in built or not langs else
+                           next((lg for lg in langs if s.text(lg)), lang)) for s in segments}
+        for lg in langs:
+            sg = guid(pns, "source", doc.id, lg)
+            doc_sources.setdefault(doc.id, []).append(sg)
+            src = _sub(sources_el, ns, "TextSource", guid=sg, name=f"{doc.id}.{lg}.txt",
+                       plainTextPath=f"internal://{sg}.txt", creationDateTime=stamp)
+            title = doc.title if doc.title and doc.title != doc.id else ""
+            _sub(src, ns, "Description").text = (
+                f"{title} ({LANG_NAMES[lg]})" if title else f"{doc.id} ({LANG_NAMES[lg]})")
+            files.append((f"sources/{sg}.txt", built[lg].text))
+            stats.sources += 1
+            for seg in segments:
+                if sel_lang[seg.id] != lg:
+                    continue
+                start, end = built[lg].ranges[seg.id]
+                for coder in wanted:
+                    st = states.get(seg.id, {}).get(coder, CoderState())
+                    codes = sorted(c for c in st.codes if c in code_ids)
+                    if not codes and not st.memo:
+                        continue
+                    sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder),
+                               name=seg.id, startPosition=str(start), endPosition=str(end),
+                               creatingUser=user_guid[coder], creationDateTime=stamp)
+                    stats.selections += 1
+                    for code in codes:
+                        coding = _sub(sel, ns, "Coding", guid=guid(pns, "coding", seg.id, coder, code),
+                                      creatingUser=user_guid[coder], creationDateTime=stamp)
+                        _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
+                        stats.codings += 1
+                    if st.memo:
+                        ng = guid(pns, "note", seg.id, coder)
+                        _sub(sel, ns, "NoteRef", targetGUID=ng)
+                        notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
+    if keys:
+        cases = _sub(root, ns, "Cases")
+        for doc in documents:
+            case = _sub(cases, ns, "Case", guid=guid(pns, "case", doc.id), name=doc.id)
+            for k in keys:
+                if k in doc.attributes:
+                    vv = _sub(case, ns, "VariableValue")
+                    _sub(vv, ns, "VariableRef", targetGUID=guid(pns, "variable", k))
+                    _sub(vv, ns, "TextValue").text = str(doc.attributes[k])
+            for sg in doc_sources.get(doc.id, []):
+                _sub(case, ns, "SourceRef", targetGUID=sg)
+    if len(sources_el):
+        root.append(sources_el)
+    if notes:
+        notes_el = _sub(root, ns, "Notes")
+        for ng, name, text in notes:
+            note = _sub(notes_el, ns, "Note", guid=ng, name=name, creationDateTime=stamp)
+            _sub(note, ns, "PlainTextContent").text = text
+            stats.notes += 1
+    data = _xml_bytes(root)
+    with atomic_output(out, binary=True) as f:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:  # type: ignore[arg-type]
+            _write(zf, "project.qde", data)
+            for name, text in files:
+                _write(zf, name, text.encode("utf-8"))
+    return stats
+
+
+def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # stable bytes for equal input
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
