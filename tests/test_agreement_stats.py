@@ -190,3 +190,18 @@ def test_bootstrap_alpha_is_fast() -> None:
     bootstrap_ci(data, n_boot=1000, seed=0)
     elapsed = time.perf_counter() - start
     assert elapsed < 1.0, elapsed
+
+
+def test_bootstrap_many_categories_sparse_path_matches_resampled_alpha() -> None:
+    # 40 distinct sets (> 32 categories) take the sparse summing path.
+    rng = np.random.default_rng(8)
+    pool = [frozenset({f"c{i}", f"c{i + 1}"}) for i in range(40)]
+    data = [[pool[int(i)] for i in rng.integers(0, 40, 60)] for _ in range(3)]
+    data[1][:40] = data[0][:40]
+    coded = to_coded(data, sets=True)
+    assert coded.q > 32
+    reps = alpha_replicates([alpha_parts(coded, "masi")], 3, seed=2)[0]
+    weights = next(resample_weights(60, 3, seed=2))
+    for r in range(3):
+        idx = np.repeat(np.arange(60), weights[r].astype(int))
+        assert reps[r] == pytest.approx(alpha_parts(coded.take_units(idx), "masi").alpha())

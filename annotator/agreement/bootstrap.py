@@ -19,6 +19,8 @@ from annotator.agreement.kappa import kappa_from_table
 
 #: Resample-count matrices are built this many cells at a time.
 _CHUNK_CELLS = 4_000_000
+#: Items with more categories than this sum their counts sparsely.
+_DENSE_CATEGORIES = 32
 
 
 def resample_weights(n_units: int, n_boot: int, seed: int) -> Iterator[FloatArray]:
@@ -90,21 +92,50 @@ def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -
     if n_units == 0 or n_boot <= 0:
         return out
     linear = [i for i, p in enumerate(parts_list) if p.level != "ordinal"]
-    blocks = [np.column_stack([parts_list[i].m, parts_list[i].do, parts_list[i].counts]) for i in linear]
+    # Few categories: the counts go into one dense matrix product. Many (set-valued data has
+    # one category per distinct set): a unit has few non-zero counts, so sum them sparsely.
+    dense = {i for i in linear if parts_list[i].coded.q <= _DENSE_CATEGORIES}
+    blocks = [
+        np.column_stack([parts_list[i].m, parts_list[i].do] + ([parts_list[i].counts] if i in dense else []))
+        for i in linear
+    ]
     features = np.hstack(blocks) if blocks else np.empty((n_units, 0))
     bounds = np.cumsum([0] + [b.shape[1] for b in blocks])
+    sparse = {i: _SparseCounts(parts_list[i].counts) for i in linear if i not in dense}
     start = 0
     for w in resample_weights(n_units, n_boot, seed):
         stop = start + len(w)
         if blocks:
             s = w @ features
             for j, i in enumerate(linear):
-                out[i, start:stop] = _alpha_from_weighted(parts_list[i], s[:, bounds[j] : bounds[j + 1]])
+                block = s[:, bounds[j] : bounds[j + 1]]
+                if i in sparse:
+                    block = np.hstack([block, sparse[i].weighted(w)])
+                out[i, start:stop] = _alpha_from_weighted(parts_list[i], block)
         for i, p in enumerate(parts_list):
             if p.level == "ordinal":
                 out[i, start:stop] = _ordinal_replicates(p, w)
         start = stop
     return out
+
+
+class _SparseCounts:
+    """A units x categories count matrix kept as its non-zero cells, sorted by category."""
+
+    def __init__(self, counts: FloatArray) -> None:
+        units, cats = np.nonzero(counts.T)  # category-major order
+        self.q = counts.shape[1]
+        self.units = cats  # np.nonzero on the transpose: second index is the unit
+        self.values = counts.T[units, cats]
+        self.present, self.starts = np.unique(units, return_index=True)
+
+    def weighted(self, w: FloatArray) -> FloatArray:
+        """w @ counts for a (replicates x units) weight matrix."""
+        out = np.zeros((len(w), self.q))
+        if self.values.size:
+            cells = w[:, self.units] * self.values
+            out[:, self.present] = np.add.reduceat(cells, self.starts, axis=1)
+        return out
 
 
 def _kappa_replicates(coded: Coded, n_boot: int, seed: int) -> FloatArray:
