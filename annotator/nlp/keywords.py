@@ -1,0 +1,196 @@
+"""Corpus keywords: TF-IDF of the stored content terms of both languages.
+
+The terms come from the import (``segments.zh_terms`` / ``segments.en_terms``): jieba tokens
+and lower-cased English lookup lemmas, already without stop words, punctuation and numbers.
+Document frequencies are counted over the project's own segments, so a word is a keyword of a
+segment when it is frequent there and rare in the rest of the corpus. Needs numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from annotator.storage.db import Project
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A word of one language that matters in a segment (or a document, or the corpus)."""
+
+    text: str
+    lang: str
+    score: float
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def keyword_worthy(term: str, lang: str) -> bool:
+    """Whether a stored content term may be shown as a keyword.
+
+    Single Chinese characters (年, 做, 月 ...) and one-letter English lemmas are mostly light
+    words that jieba or the lemmatiser left alone; they still count as evidence for the learned
+    model, but they are not shown as keywords.
+    """
+    if not term or not any(ch.isalpha() for ch in term):
+        return False
+    if lang == "zh":
+        return len(term) >= 2
+    return len(term) >= 2
+
+
+class Vocabulary:
+    """Terms of both languages as integer ids (``lang:term`` keys)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self.terms: list[str] = []
+        self.langs: list[str] = []
+        self.worthy: list[bool] = []
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
+        key = f"{lang}:{term}"
+        found = self._ids.get(key)
+        if found is not None or not add:
+            return found
+        new = len(self.terms)
+        self._ids[key] = new
+        self.terms.append(term)
+        self.langs.append(lang)
+        self.worthy.append(keyword_worthy(term, lang))
+        return new
+
+    def encode(
+        self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
+    ) -> tuple[IntArray, FloatArray]:
+        """Unique term ids of a text and how often each occurs (unknown terms dropped unless ``add``)."""
+        counts: Counter[int] = Counter()
+        for lang, terms in (("zh", zh_terms), ("en", en_terms)):
+            for term in terms:
+                if not term:
+                    continue
+                i = self.id(lang, term, add=add)
+                if i is not None:
+                    counts[i] += 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        cnt = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        return ids, cnt
+
+
+class DocumentFrequencies:
+    """In how many segments each term occurs; smoothed inverse document frequency."""
+
+    def __init__(self) -> None:
+        self.df = np.zeros(1024, dtype=np.float64)
+        self.n_docs = 0
+
+    def add(self, ids: IntArray) -> None:
+        if len(ids) and int(ids.max()) >= len(self.df):
+            grown = np.zeros(max(int(ids.max()) + 1, 2 * len(self.df)), dtype=np.float64)
+            grown[: len(self.df)] = self.df
+            self.df = grown
+        self.df[ids] += 1.0
+        self.n_docs += 1
+
+    def idf(self, ids: IntArray) -> FloatArray:
+        """``log((1 + N) / (1 + df)) + 1``: never zero, so a word in every segment still counts a little."""
+        df = np.where(ids < len(self.df), self.df[np.minimum(ids, len(self.df) - 1)], 0.0)
+        out: FloatArray = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
+        return out
+
+
+def tfidf_keywords(
+    ids: IntArray,
+    counts: FloatArray,
+    vocab: Vocabulary,
+    dfs: DocumentFrequencies,
+    *,
+    top: int = 8,
+) -> tuple[Keyword, ...]:
+    """The ``top`` keywords of each language, best first (scores are L2-normalised per language)."""
+    if not len(ids) or top <= 0:
+        return ()
+    weights = counts * dfs.idf(ids)
+    out: list[Keyword] = []
+    for lang in ("zh", "en"):
+        mask = np.array([vocab.langs[i] == lang and vocab.worthy[i] for i in ids.tolist()], dtype=bool)
+        if not mask.any():
+            continue
+        lang_ids = ids[mask]
+        w = weights[mask]
+        norm = float(np.sqrt(np.sum(w * w))) or 1.0
+        order = np.lexsort((lang_ids, -w))[:top]
+        out.extend(Keyword(vocab.terms[int(lang_ids[j])], lang, round(float(w[j]) / norm, 4)) for j in order)
+    out.sort(key=lambda k: -k.score)
+    return tuple(out)
+
+
+def corpus_keywords(
+    project: Project, *, document: str | None = None, top: int = 20
+) -> dict[str, list[Keyword]]:
+    """Keywords of the whole corpus (or of one document) per language.
+
+    Each segment's TF-IDF vector (document frequencies over the whole project) is L2-normalised
+    per language and the vectors are summed over the segments asked for, so a word ranks high
+    when it is distinctive in many segments. Scores are divided by the number of segments.
+    """
+    from annotator.storage.documents import check_document
+
+    if document is not None:
+        check_document(project, document)
+    vocab = Vocabulary()
+    dfs = DocumentFrequencies()
+    chosen: list[tuple[IntArray, FloatArray]] = []
+    for doc, zh_terms, en_terms in project.execute(
+        "SELECT document, zh_terms, en_terms FROM segments"
+    ):
+        ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
+        dfs.add(ids)
+        if document is None or doc == document:
+            chosen.append((ids, counts))
+    total = np.zeros(len(vocab), dtype=np.float64)
+    langs = np.array([lang == "zh" for lang in vocab.langs], dtype=bool)
+    for ids, counts in chosen:
+        if not len(ids):
+            continue
+        w = counts * dfs.idf(ids)
+        zh_mask = langs[ids]
+        for mask in (zh_mask, ~zh_mask):
+            norm = float(np.sqrt(np.sum(w[mask] ** 2)))
+            if norm:
+                total[ids[mask]] += w[mask] / norm
+    n = max(len(chosen), 1)
+    out: dict[str, list[Keyword]] = {"zh": [], "en": []}
+    for i in np.argsort(-total, kind="stable").tolist():
+        if total[i] <= 0:
+            break
+        lang = vocab.langs[i]
+        if vocab.worthy[i] and len(out[lang]) < top:
+            out[lang].append(Keyword(vocab.terms[i], lang, round(float(total[i]) / n, 4)))
+        if all(len(v) >= top for v in out.values()):
+            break
+    return out
+
+
+def _split(stored: str | None) -> Sequence[str]:
+    return stored.split(" ") if stored else ()
+
+
+def idf_value(n_docs: int, df: int) -> float:
+    """The idf formula for one term (documentation and tests)."""
+    return math.log((1.0 + n_docs) / (1.0 + df)) + 1.0

@@ -1,0 +1,136 @@
+"""Codebook keywords found in a segment: the evidence that needs no training.
+
+Chinese keywords are matched against the jieba tokens and, as whole terms, against the raw
+text (which also finds terms jieba split differently or that sit inside a longer word).
+English keywords are matched as lemma sequences against the stored lemmas of the segment
+(``segments.en_tokens``), so "grid members", "Grid member" and "grid member's" all match.
+
+Weights, chosen on principle rather than fitted to any corpus:
+
+* a keyword found as a jieba token, or as a substring of at least three characters, or an
+  English lemma phrase, weighs 1;
+* a two-character Chinese keyword found only as a substring weighs 0.5 (two characters often
+  straddle a word boundary: 上报 in 马上报告);
+* a one-character keyword counts only as a whole token;
+* a keyword that several codes of one facet share is split between them (1/k each);
+* a keyword counts once per segment however often it occurs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.model import Codebook
+
+_lemma_cache: dict[str, tuple[str, ...]] = {}
+_lemma_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    keyword: str  # as written in the codebook
+    lang: str
+    weight: float
+
+
+def lemmatise_phrases(phrases: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each English phrase as the lemma sequence the import stores (spaCy, loaded once)."""
+    with _lemma_lock:
+        missing = sorted({p for p in phrases if p not in _lemma_cache})
+        if missing:
+            from annotator.nlp.tokenize import tokenize
+
+            for phrase, toks in zip(missing, tokenize(missing, "en"), strict=True):
+                _lemma_cache[phrase] = tuple(t.replace(" ", "") for t in toks.tokens if t.strip())
+        return {p: _lemma_cache[p] for p in phrases}
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+class Lexicon:
+    """The codebook's keywords of both languages, ready to match."""
+
+    def __init__(self, codebook: Codebook, en_lemmas: dict[str, tuple[str, ...]]) -> None:
+        self.codebook = codebook
+        # keyword -> [(code, weight share)]
+        zh: dict[str, list[tuple[str, float]]] = {}
+        en: dict[tuple[str, ...], list[tuple[str, str, float]]] = {}
+        for facet in codebook.facets:
+            zh_owners: dict[str, list[str]] = {}
+            en_owners: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+            for code in facet.codes:
+                for kw in dict.fromkeys(k.strip().lower() for k in code.keywords_zh):
+                    if kw:
+                        zh_owners.setdefault(kw, []).append(code.id)
+                for phrase in dict.fromkeys(k.strip() for k in code.keywords_en):
+                    lemmas = en_lemmas.get(phrase, ())
+                    if lemmas:
+                        owners = en_owners.setdefault(lemmas, [])
+                        if code.id not in {c for c, _ in owners}:
+                            owners.append((code.id, phrase))
+            for kw, codes in zh_owners.items():
+                zh.setdefault(kw, []).extend((c, 1.0 / len(codes)) for c in codes)
+            for lemmas, owners in en_owners.items():
+                en.setdefault(lemmas, []).extend((c, p, 1.0 / len(owners)) for c, p in owners)
+        self.zh = zh
+        self.en = en
+        self._en_first: dict[str, list[tuple[str, ...]]] = {}
+        for lemmas in en:
+            self._en_first.setdefault(lemmas[0], []).append(lemmas)
+        for pats in self._en_first.values():
+            pats.sort(key=len, reverse=True)
+
+    @classmethod
+    def build(cls, codebook: Codebook) -> Lexicon:
+        """Lemmatise the English keywords (spaCy's English pipeline, loaded on first use)."""
+        phrases = sorted({k.strip() for c in codebook.codes for k in c.keywords_en if k.strip()})
+        return cls(codebook, lemmatise_phrases(phrases) if phrases else {})
+
+    @property
+    def zh_terms(self) -> list[str]:
+        return [k for k in self.zh if _has_cjk(k)]
+
+    def match(self, zh: str, zh_tokens: Sequence[str], en_tokens: Sequence[str]) -> list[Match]:
+        """Codebook keywords in one segment (each keyword once), in codebook order."""
+        out: list[Match] = []
+        if zh and self.zh:
+            text = zh.lower()
+            tokens = {t.lower() for t in zh_tokens}
+            for kw, owners in self.zh.items():
+                if kw in tokens:
+                    strength = 1.0
+                elif len(kw) >= 2 and kw in text:
+                    strength = 1.0 if len(kw) >= 3 else 0.5
+                else:
+                    continue
+                out.extend(Match(code, kw, "zh", strength * share) for code, share in owners)
+        if en_tokens and self._en_first:
+            found: set[tuple[str, ...]] = set()
+            n = len(en_tokens)
+            for i, tok in enumerate(en_tokens):
+                pats = self._en_first.get(tok)
+                if not pats:
+                    continue
+                for pat in pats:
+                    if pat not in found and i + len(pat) <= n and tuple(en_tokens[i : i + len(pat)]) == pat:
+                        found.add(pat)
+            for pat in found:
+                out.extend(Match(code, phrase, "en", share) for code, phrase, share in self.en[pat])
+        return out
+
+
+def code_strengths(matches: Sequence[Match]) -> dict[str, tuple[float, tuple[str, ...]]]:
+    """Per code: summed keyword weight and the keywords found (strongest first)."""
+    per: dict[str, list[Match]] = {}
+    for m in matches:
+        per.setdefault(m.code, []).append(m)
+    out: dict[str, tuple[float, tuple[str, ...]]] = {}
+    for code, ms in per.items():
+        ms.sort(key=lambda m: (-m.weight, m.lang, m.keyword))
+        out[code] = (sum(m.weight for m in ms), tuple(dict.fromkeys(m.keyword for m in ms)))
+    return out

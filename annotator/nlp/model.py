@@ -1,0 +1,124 @@
+"""A multinomial naive Bayes model per facet, kept as counts so that it learns incrementally.
+
+* Single-choice facets: one model over the facet's codes (softmax of the class scores).
+* Multi-choice facets: one-vs-rest, each code against the other examples of the facet.
+
+Training examples are (coder, segment) pairs with at least one code; features are the
+segment's stored content terms of both languages. Adding or removing one example changes a
+few rows of the count matrices, so "retraining" after a tag is a handful of numpy updates.
+
+Choices made on principle, not fitted to data:
+
+* Laplace smoothing (alpha = 1) over the terms seen in the facet's training examples; terms
+  never seen in training carry no evidence.
+* Class priors smoothed the same way: (n_c + 1) / (N + K), and (n_c + 1) / (N - n_c + 1) as
+  odds for one-vs-rest.
+* Naive Bayes treats words as independent, which makes long segments overconfident; the
+  summed word evidence is scaled by min(1, EVIDENCE_TERMS / known terms), i.e. a segment
+  never counts for more than EVIDENCE_TERMS independent words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+ALPHA = 1.0
+EVIDENCE_TERMS = 20.0
+
+
+class FacetModel:
+    """Counts and predictions for one facet."""
+
+    def __init__(self, codes: Sequence[str], *, multiple: bool, n_features: int = 1024) -> None:
+        self.codes = tuple(codes)
+        self.multiple = multiple
+        self.index = {c: i for i, c in enumerate(self.codes)}
+        k = len(self.codes)
+        self.counts = np.zeros((max(n_features, 1), k), dtype=np.float64)  # term x code
+        self.totals = np.zeros(max(n_features, 1), dtype=np.float64)  # term counts, all examples
+        self.code_terms = np.zeros(k, dtype=np.float64)  # term occurrences per code
+        self.all_terms = 0.0
+        self.code_examples = np.zeros(k, dtype=np.float64)
+        self.examples = 0
+
+    def _grow(self, n: int) -> None:
+        if n <= len(self.totals):
+            return
+        size = max(n, 2 * len(self.totals))
+        counts = np.zeros((size, len(self.codes)), dtype=np.float64)
+        counts[: len(self.totals)] = self.counts
+        totals = np.zeros(size, dtype=np.float64)
+        totals[: len(self.totals)] = self.totals
+        self.counts, self.totals = counts, totals
+
+    def labels(self, codes: frozenset[str]) -> list[int]:
+        return sorted(self.index[c] for c in codes if c in self.index)
+
+    def takes(self, codes: frozenset[str]) -> bool:
+        """Whether an example with ``codes`` trains this facet.
+
+        A single-choice facet learns from examples that hold one of its codes; a multi-choice
+        facet from every example (one without its codes is a negative for all of them).
+        """
+        return bool(codes) and (self.multiple or bool(self.labels(codes)))
+
+    def update(self, ids: IntArray, counts: FloatArray, codes: frozenset[str], sign: float) -> None:
+        """Add (sign=+1) or remove (sign=-1) one example."""
+        if not self.takes(codes):
+            return
+        labels = self.labels(codes)
+        if len(ids):
+            self._grow(int(ids.max()) + 1)
+            self.totals[ids] += sign * counts
+            total = float(counts.sum())
+            self.all_terms += sign * total
+            for j in labels:
+                self.counts[ids, j] += sign * counts
+                self.code_terms[j] += sign * total
+        for j in labels:
+            self.code_examples[j] += sign
+        self.examples += int(sign)
+
+    def predict(self, ids: IntArray, counts: FloatArray) -> tuple[FloatArray, FloatArray, IntArray] | None:
+        """Probabilities per code, and per known term its evidence for each code.
+
+        Returns (probabilities [K], contributions [n_known x K], known term ids), or None when
+        the model has no examples or the text has no term seen in training.
+        """
+        if self.examples <= 0 or not len(ids):
+            return None
+        inside = ids < len(self.totals)
+        ids, counts = ids[inside], counts[inside]
+        known = self.totals[ids] > 0
+        ids, counts = ids[known], counts[known]
+        if not len(ids):
+            return None
+        k = len(self.codes)
+        vocab = float(np.count_nonzero(self.totals > 0))
+        n = float(self.examples)
+        scale = min(1.0, EVIDENCE_TERMS / float(counts.sum()))
+        pos = np.log(self.counts[ids] + ALPHA) - np.log(self.code_terms + ALPHA * vocab)
+        if self.multiple:
+            rest = self.totals[ids][:, None] - self.counts[ids]
+            neg = np.log(np.maximum(rest, 0.0) + ALPHA) - np.log(
+                np.maximum(self.all_terms - self.code_terms, 0.0) + ALPHA * vocab
+            )
+            contrib = counts[:, None] * (pos - neg) * scale
+            prior = np.log(self.code_examples + 1.0) - np.log(np.maximum(n - self.code_examples, 0.0) + 1.0)
+            logit = prior + contrib.sum(axis=0)
+            probs = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+        else:
+            loglik = counts[:, None] * pos * scale
+            prior = np.log(self.code_examples + 1.0) - np.log(n + k)
+            scores = prior + loglik.sum(axis=0)
+            scores -= scores.max()
+            probs = np.exp(scores)
+            probs /= probs.sum()
+            contrib = loglik - loglik.mean(axis=1, keepdims=True)
+        return probs, contrib, ids

@@ -1,0 +1,370 @@
+"""Keyword and code suggestions for a segment: explainable, and learning from the coder.
+
+For each segment the engine returns
+
+* **keywords**: TF-IDF of the stored content terms of both languages against the project's
+  own corpus (:mod:`annotator.nlp.keywords`);
+* **codes**, ranked best first, each with a score in [0, 1] and the evidence words (either
+  language) that support it. Two sources are blended per facet:
+
+  1. the codebook's keywords (:mod:`annotator.nlp.lexicon`). With summed keyword weight ``s``
+     per code, a single-choice facet gets ``(s + 0.5) / (S + 0.5 K)`` (S the facet's sum, K its
+     codes: add-one-half smoothing), a multi-choice facet ``s / (s + 1)`` per code (one keyword
+     0.5, two 0.67, ...);
+  2. naive Bayes learned from the annotations in the project (:mod:`annotator.nlp.model`):
+     this coder's own, or every coder's in lead mode.
+
+  The blend is ``(1 - w) * codebook + w * learned`` with ``w = N / (N + 3 K)``: N examples
+  of the facet, K codes. With no training data the codebook alone speaks; once the coder has
+  coded about three segments per code the learned model weighs as much as the codebook, and
+  it dominates as the examples grow.
+
+Single-choice facets: all codes of the facet are ranked and the best one has
+``passes=True``. Multi-choice facets: every code is scored on its own and ``passes`` is True
+when the score reaches ``THRESHOLD`` (0.5, an even chance). The ``codes`` tuple puts the
+passing codes first (best first), then the others by score. A code appears only when there is
+evidence for it: a codebook keyword in the segment, or (once the model has examples for the
+facet) a word of the segment seen in training. A segment without such words gets no codes.
+
+Nothing here touches the database after :meth:`Suggester.from_project`, so a suggester can be
+built in a worker thread and then used from the UI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from annotator.errors import UsageError
+from annotator.model import Codebook, Facet
+from annotator.nlp.keywords import (
+    DocumentFrequencies,
+    FloatArray,
+    IntArray,
+    Keyword,
+    Vocabulary,
+    tfidf_keywords,
+)
+from annotator.nlp.lexicon import Lexicon, Match, code_strengths
+from annotator.nlp.model import FacetModel
+from annotator.storage.db import Project
+
+__all__ = [
+    "THRESHOLD",
+    "CodeSuggestion",
+    "Keyword",
+    "Suggester",
+    "Suggestions",
+    "suggest_text",
+]
+
+#: Multi-choice facets: a code passes at this score.
+THRESHOLD = 0.5
+#: Examples per code at which the learned model weighs as much as the codebook.
+EXAMPLES_PER_CODE = 3.0
+#: Smoothing of the codebook ranking in single-choice facets.
+LEXICON_SMOOTHING = 0.5
+#: Evidence words listed per code at most.
+MAX_EVIDENCE = 6
+#: Words from the learned model listed per code at most.
+MODEL_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class CodeSuggestion:
+    """A proposed code: its facet, a score in [0, 1] and the words that support it.
+
+    ``passes`` says whether the engine would apply it: the best code of a single-choice facet,
+    or a multi-choice code whose score reaches :data:`THRESHOLD`.
+    """
+
+    code: str
+    facet: str
+    score: float
+    evidence: tuple[str, ...]
+    passes: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    segment: str
+    keywords: tuple[Keyword, ...]
+    codes: tuple[CodeSuggestion, ...]  # passing codes first, then by score
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "segment": self.segment,
+            "keywords": [{"text": k.text, "lang": k.lang, "score": k.score} for k in self.keywords],
+            "codes": [
+                {"code": c.code, "facet": c.facet, "score": c.score, "evidence": list(c.evidence),
+                 "passes": c.passes}
+                for c in self.codes
+            ],
+        }
+
+
+@dataclass
+class _Segment:
+    ids: IntArray
+    counts: FloatArray
+    matches: tuple[Match, ...]
+
+
+def _split(stored: str | None) -> list[str]:
+    return stored.split(" ") if stored else []
+
+
+def _facet_codes(
+    facet: Facet,
+    strengths: dict[str, tuple[float, tuple[str, ...]]],
+    model: FacetModel | None,
+    ids: IntArray,
+    counts: FloatArray,
+    vocab: Vocabulary,
+) -> list[CodeSuggestion]:
+    codes = [c.id for c in facet.codes]
+    k = len(codes)
+    if not k:
+        return []
+    s = np.array([strengths.get(c, (0.0, ()))[0] for c in codes], dtype=np.float64)
+    has_lex = bool(s.sum() > 0)
+    if facet.multiple:
+        p_lex = s / (s + 1.0)
+    else:
+        p_lex = (s + LEXICON_SMOOTHING) / (s.sum() + LEXICON_SMOOTHING * k)
+    predicted = model.predict(ids, counts) if model is not None else None
+    if predicted is None:
+        if not has_lex:
+            return []
+        weight = 0.0
+        p = p_lex
+    else:
+        n = float(model.examples) if model is not None else 0.0
+        weight = n / (n + EXAMPLES_PER_CODE * k)
+        p = (1.0 - weight) * p_lex + weight * predicted[0]
+    out: list[CodeSuggestion] = []
+    best = int(np.argmax(p))
+    for j, code in enumerate(codes):
+        if predicted is None and s[j] <= 0:
+            continue
+        evidence = list(strengths.get(code, (0.0, ()))[1])
+        if predicted is not None:
+            _, contrib, known = predicted
+            col = contrib[:, j]
+            added = 0
+            for i in np.argsort(-col, kind="stable").tolist():
+                if col[i] <= 0 or added >= MODEL_EVIDENCE:
+                    break
+                term = int(known[i])
+                word = vocab.terms[term]
+                if vocab.worthy[term] and word not in evidence:
+                    evidence.append(word)
+                    added += 1
+        passes = bool(p[j] >= THRESHOLD) if facet.multiple else j == best
+        out.append(CodeSuggestion(code, facet.id, round(float(p[j]), 4),
+                                  tuple(evidence[:MAX_EVIDENCE]), passes))
+    return out
+
+
+def rank_codes(
+    codebook: Codebook,
+    matches: Sequence[Match],
+    ids: IntArray,
+    counts: FloatArray,
+    vocab: Vocabulary,
+    models: dict[str, FacetModel] | None = None,
+) -> tuple[CodeSuggestion, ...]:
+    """All facets' suggestions for one text, passing codes first, then by score."""
+    strengths = code_strengths(matches)
+    out: list[CodeSuggestion] = []
+    for facet in codebook.facets:
+        model = models.get(facet.id) if models else None
+        out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
+    out.sort(key=lambda c: (not c.passes, -c.score))
+    return tuple(out)
+
+
+class Suggester:
+    """Suggestions for the segments of one project, for one coder (or all coders)."""
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        lexicon: Lexicon,
+        vocab: Vocabulary,
+        dfs: DocumentFrequencies,
+        segments: dict[str, _Segment],
+        *,
+        learner: str = "",
+        learned: bool = True,
+    ) -> None:
+        self.codebook = codebook
+        self.lexicon = lexicon
+        self.vocab = vocab
+        self.dfs = dfs
+        self._segments = segments
+        self.learner = learner
+        self.learned = learned
+        self._lock = threading.Lock()
+        self._examples: dict[tuple[str, str], frozenset[str]] = {}
+        self.models: dict[str, FacetModel] = {
+            f.id: FacetModel([c.id for c in f.codes], multiple=f.multiple, n_features=len(vocab))
+            for f in codebook.facets
+        }
+        self._known_codes = frozenset(c.id for c in codebook.codes)
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def from_project(
+        cls,
+        project: Project,
+        *,
+        coder: str | None = None,
+        lead: bool = False,
+        learned: bool = True,
+    ) -> Suggester:
+        """Load stored tokens, the codebook and the annotations to learn from.
+
+        ``coder``: learn from this coder's annotations; ``lead=True`` or ``coder=None``: from
+        every coder's (each coder's coding of a segment is one example). ``learned=False``
+        gives the codebook-keywords-only suggester. Takes about a second (spaCy lemmatises the
+        codebook's English keywords once per process); meant for a worker thread.
+        """
+        from annotator.storage.codebook_store import load_codebook
+
+        codebook = load_codebook(project)
+        lexicon = Lexicon.build(codebook)
+        vocab = Vocabulary()
+        dfs = DocumentFrequencies()
+        segments: dict[str, _Segment] = {}
+        for seg_id, zh, zh_tokens, zh_terms, en_tokens, en_terms in project.execute(
+            "SELECT id, zh, zh_tokens, zh_terms, en_tokens, en_terms FROM segments"
+        ):
+            ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
+            dfs.add(ids)
+            matches = lexicon.match(zh or "", _split(zh_tokens), _split(en_tokens))
+            segments[seg_id] = _Segment(ids, counts, tuple(matches))
+        everyone = lead or coder is None
+        suggester = cls(codebook, lexicon, vocab, dfs, segments,
+                        learner=coder or "", learned=learned)
+        if learned:
+            examples: dict[tuple[str, str], set[str]] = {}
+            sql = "SELECT coder, segment, code FROM annotations"
+            params: tuple[str, ...] = ()
+            if not everyone:
+                sql += " WHERE coder = ?"
+                params = (coder or "",)
+            for who, seg, code in project.execute(sql, params):
+                examples.setdefault((who, seg), set()).add(code)
+            for (who, seg), codes in examples.items():
+                suggester._set_example(who, seg, frozenset(codes))
+        return suggester
+
+    # ---------------------------------------------------------------- learning
+    def _set_example(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
+        seg = self._segments.get(segment_id)
+        if seg is None:
+            return
+        codes = codes & self._known_codes
+        key = (who, segment_id)
+        old = self._examples.pop(key, frozenset())
+        if old == codes and old:
+            self._examples[key] = old
+            return
+        for model in self.models.values():
+            if old:
+                model.update(seg.ids, seg.counts, old, -1.0)
+            if codes:
+                model.update(seg.ids, seg.counts, codes, +1.0)
+        if codes:
+            self._examples[key] = codes
+
+    def learn(self, segment_id: str, codes: frozenset[str]) -> None:
+        """The coder's codes on ``segment_id`` are now ``codes`` (empty: no longer an example)."""
+        if segment_id not in self._segments:
+            raise UsageError(f"no segment with id {segment_id!r}")
+        if not self.learned:
+            return
+        with self._lock:
+            self._set_example(self.learner, segment_id, frozenset(codes))
+
+    @property
+    def examples(self) -> int:
+        return len(self._examples)
+
+    def has_segment(self, segment_id: str) -> bool:
+        return segment_id in self._segments
+
+    @property
+    def segment_ids(self) -> list[str]:
+        return list(self._segments)
+
+    # -------------------------------------------------------------- suggesting
+    def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
+        """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
+        seg = self._segments.get(segment_id)
+        if seg is None:
+            raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+        keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
+        with self._lock:
+            codes = rank_codes(self.codebook, seg.matches, seg.ids, seg.counts, self.vocab,
+                               self.models if self.learned else None)
+        return Suggestions(segment_id, keywords, codes[: max(top, 0)])
+
+    def suggest_tokens(
+        self,
+        zh: str,
+        zh_tokens: Sequence[str],
+        zh_terms: Sequence[str],
+        en_tokens: Sequence[str],
+        en_terms: Sequence[str],
+        *,
+        segment: str = "",
+        top: int = 5,
+    ) -> Suggestions:
+        """Suggestions for a text that is not in the project, already tokenised."""
+        ids, counts = self.vocab.encode(zh_terms, en_terms, add=False)
+        matches = self.lexicon.match(zh, zh_tokens, en_tokens)
+        keywords = tfidf_keywords(ids, counts, self.vocab, self.dfs, top=top)
+        with self._lock:
+            codes = rank_codes(self.codebook, matches, ids, counts, self.vocab,
+                               self.models if self.learned else None)
+        return Suggestions(segment, keywords, codes[: max(top, 0)])
+
+
+def suggest_text(
+    zh: str,
+    en: str,
+    codebook: Codebook | None = None,
+    model: Suggester | None = None,
+    *,
+    top: int = 5,
+) -> Suggestions:
+    """Suggestions for any text, outside a project (jieba and spaCy tokenise it).
+
+    With ``model`` (a :class:`Suggester`) its codebook, corpus statistics and learned model are
+    used; otherwise only ``codebook``'s keywords, and keywords are ranked by term frequency.
+    """
+    from annotator.nlp.tokenize import add_terms, tokenize
+
+    if model is None:
+        if codebook is None:
+            raise UsageError("suggest_text needs a codebook or a suggester")
+        lexicon = Lexicon.build(codebook)
+        model = Suggester(codebook, lexicon, Vocabulary(), DocumentFrequencies(), {}, learned=False)
+        vocab_add = True
+    else:
+        vocab_add = False
+    add_terms(model.lexicon.zh_terms)
+    zh_tok = tokenize([zh], "zh")[0] if zh.strip() else None
+    en_tok = tokenize([en], "en")[0] if en.strip() else None
+    zh_tokens: Iterable[str] = zh_tok.tokens if zh_tok else ()
+    en_tokens: Sequence[str] = [t.replace(" ", "") for t in en_tok.tokens] if en_tok else []
+    zh_terms = list(zh_tok.terms) if zh_tok else []
+    en_terms = list(en_tok.terms) if en_tok else []
+    if vocab_add:  # a fresh vocabulary: every term is new, so keywords rank by frequency
+        model.vocab.encode(zh_terms, en_terms)
+    return model.suggest_tokens(zh, list(zh_tokens), zh_terms, en_tokens, en_terms, top=top)
