@@ -65,6 +65,11 @@ class _Seq(list[Any]):
     line: int = 0
 
 
+def _key_line(obj: Any, key: str, default: int) -> int:
+    """The line of ``key`` in a parsed mapping."""
+    return int(getattr(obj, "key_lines", {}).get(key, default))
+
+
 def _line(obj: Any, default: int = 1) -> int:
     return getattr(obj, "line", default) or default
 
@@ -196,7 +201,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
     _unknown(data, TOP_FIELDS, "the codebook", problems, None)
     raw_facets = data["facets"]
     if not isinstance(raw_facets, list) or not raw_facets:
-        problems.append(Problem(data.key_lines.get("facets", 1), "'facets' must be a non-empty list"))
+        problems.append(Problem(_key_line(data, "facets", 1), "'facets' must be a non-empty list"))
         return None, problems
     facets: list[Facet] = []
     code_ids: dict[str, int] = {}
@@ -217,11 +222,11 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
         facet_ids[fid] = fline
         multiple = raw.get("multiple", False)
         if not isinstance(multiple, bool):
-            problems.append(Problem(raw.key_lines.get("multiple", fline), f"facet {fid}: 'multiple' must be true or false"))
+            problems.append(Problem(_key_line(raw, "multiple", fline), f"facet {fid}: 'multiple' must be true or false"))
             multiple = False
         raw_codes = raw.get("codes")
         if not isinstance(raw_codes, list) or not raw_codes:
-            problems.append(Problem(raw.key_lines.get("codes", fline), f"facet {fid} needs a non-empty 'codes' list"))
+            problems.append(Problem(_key_line(raw, "codes", fline), f"facet {fid} needs a non-empty 'codes' list"))
             continue
         codes: list[Code] = []
         for rc in raw_codes:
@@ -245,7 +250,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
             if not (label.zh or label.en):
                 problems.append(Problem(cline, "missing label (give label: {zh: ..., en: ...})", cid))
             key = rc.get("key")
-            kline = rc.key_lines.get("key", cline)
+            kline = _key_line(rc, "key", cline)
             if key is not None:
                 key = str(key).lower() if isinstance(key, bool) else str(key)
                 if len(key) != 1 or key.isspace() or not key.isprintable():
@@ -262,9 +267,9 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
                     keys[key] = (cid, kline)
             color = rc.get("color")
             if color is not None and (not isinstance(color, str) or not COLOR_RE.match(color)):
-                problems.append(Problem(rc.key_lines.get("color", cline), f"color {color!r} must be #RRGGBB", cid))
+                problems.append(Problem(_key_line(rc, "color", cline), f"color {color!r} must be #RRGGBB", cid))
                 color = None
-            kzh, ken = _keywords(rc.get("keywords"), rc.key_lines.get("keywords", cline), problems, cid)
+            kzh, ken = _keywords(rc.get("keywords"), _key_line(rc, "keywords", cline), problems, cid)
             definition = rc.get("definition", rc.get("description"))
             codes.append(
                 Code(

@@ -106,7 +106,7 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
         summary = import_transcripts(project, files, progress=progress, **kw)
     finally:
         if progress is not None:
-            progress.close()  # type: ignore[attr-defined]
+            progress.close()
     lines = [f"imported {summary.segments} segments in {len(summary.documents)} documents"
              f" ({', '.join(summary.documents[:8])}{', ...' if len(summary.documents) > 8 else ''})"]
     if summary.replaced:
@@ -116,7 +116,7 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     return lines
 
 
-class _progress_bar:  # noqa: N801 - used like a function
+class _progress_bar:
     """A progress bar on stderr for long imports (counts characters, roughly bytes)."""
 
     def __init__(self, total: int) -> None:
@@ -168,14 +168,15 @@ def project_stats(project: Project) -> list[str]:
         table: Counter[tuple[str, str]] = Counter()
         for per in states.values():
             for st in per.values():
-                r = [c for c in st.codes if c in {x.id for x in rows.codes}]
-                for a in r:
-                    for b in st.codes:
-                        if b in {x.id for x in cols.codes}:
-                            table[(a, b)] += 1
+                row_ids = {x.id for x in rows.codes}
+                col_ids = {x.id for x in cols.codes}
+                for r_code in st.codes & row_ids:
+                    for c_code in st.codes & col_ids:
+                        table[(r_code, c_code)] += 1
         width = max(len(c.id) for c in rows.codes) + 2
         header = " " * width + " ".join(f"{c.id[:8]:>8}" for c in cols.codes)
         lines.append(header)
-        for a in rows.codes:
-            lines.append(f"{a.id:<{width}}" + " ".join(f"{table[(a.id, b.id)]:>8}" for b in cols.codes))
+        for row_code in rows.codes:
+            lines.append(f"{row_code.id:<{width}}"
+                         + " ".join(f"{table[(row_code.id, col.id)]:>8}" for col in cols.codes))
     return lines

@@ -9,6 +9,7 @@ import typer
 
 from annotator.cli._common import ProjectArg, app, open_existing, user_errors
 from annotator.errors import UsageError
+from annotator.model import Codebook
 
 FORMATS = ("table", "md", "html", "json")
 
@@ -20,7 +21,9 @@ def _coders(value: str | None) -> list[str] | None:
     return names or None
 
 
-def _load(project: Path, coders: list[str] | None, document: str | None) -> tuple[object, list[str], dict, dict]:  # type: ignore[type-arg]
+def _load(
+    project: Path, coders: list[str] | None, document: str | None
+) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import done_code_sets, list_coders
     from annotator.storage.documents import check_document, iter_segments
@@ -66,7 +69,7 @@ def agree_cmd(
     codebook, chosen, states, texts = _load(project, _coders(coders), document)
     if len(chosen) < 2:
         raise UsageError("agreement needs at least two coders who have finished segments")
-    report = build_report(codebook, chosen, states, facets=facet or None,  # type: ignore[arg-type]
+    report = build_report(codebook, chosen, states, facets=facet or None,
                           bootstrap=bootstrap, seed=seed, texts=texts)
     if fmt == "json":
         text = json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
@@ -99,7 +102,7 @@ def disagreements_cmd(
     from annotator.cli._common import print_json_line
 
     codebook, chosen, states, texts = _load(project, _coders(coders), None)
-    found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)  # type: ignore[arg-type]
+    found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))
         if as_json:

@@ -58,7 +58,7 @@ def _en() -> tuple[Any, dict[str, str]]:
         nlp = spacy.blank("en")
         table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
         _state["en"] = (nlp, table)  # a spaCy Table: .get() takes strings
-    return _state["en"]  # type: ignore[no-any-return]
+    return _state["en"]
 
 
 def load(langs: Sequence[str] = ("zh", "en")) -> None:
@@ -100,19 +100,19 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
     if lang == "en":
         with _lock:
             nlp, table = _en()
-            out = []
+            result: list[Tokens] = []
             for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-                toks = []
-                terms = []
+                lemmas: list[str] = []
+                content: list[str] = []
                 for t in doc:
                     if t.is_space:
                         continue
                     low = t.lower_
                     lemma = table.get(low, low)
-                    toks.append(lemma)
+                    lemmas.append(lemma)
                     if not (t.is_stop or t.is_punct or t.like_num or t.is_digit
                             or not any(ch.isalpha() for ch in low) or lemma in nlp.Defaults.stop_words):
-                        terms.append(lemma)
-                out.append(Tokens(tuple(toks), tuple(terms)))
-            return out
+                        content.append(lemma)
+                result.append(Tokens(tuple(lemmas), tuple(content)))
+            return result
     raise ValueError(f"unknown language {lang!r}")
