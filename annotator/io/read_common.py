@@ -43,10 +43,13 @@ _CONTROL_TABLE: dict[int, str | None] = {
 _CONTROL_TABLE.update({0x0B: " ", 0x0C: " ", 0x0D: "\n", 0xA0: " ", 0xFEFF: None})
 
 
+_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\xa0\ufeff]")
+
+
 def clean_text(text: str) -> str:
     """Drop control characters other than tab and newline (vertical tab, form feed → space;
     carriage return → newline; no-break space → space; stray BOMs dropped)."""
-    if text.isprintable():  # fast path: nothing to translate (tab/newline are not printable)
+    if _NEEDS_CLEANING.search(text) is None:  # fast path: most lines are clean
         return text
     return text.translate(_CONTROL_TABLE)
 
@@ -224,6 +227,9 @@ def parse_header(line: str) -> Header | None:
     each optionally preceded or followed by ``[00:01:02]``, ``[01:02]``, ``(00:01:02)``,
     ``00:01:02`` or a range ``[00:01:02 - 00:01:09]``. None if the line has neither.
     """
+    head = line[:80]
+    if ":" not in head and "：" not in head and not line.startswith(("[", "(", "（")):
+        return None  # fast path: every header has a colon or starts with a bracket
     speaker: str | None = None
     start: float | None = None
     end: float | None = None

@@ -150,7 +150,7 @@ def _read_delimited(path: Path, delimiter: str) -> Iterator[RawTurn]:
 def _csv_error(lines: TextLines, line: int, first_line: int, exc: csv.Error) -> ImportFormatError:
     reason = str(exc)
     if "unexpected end of data" in reason:
-        reason = f"unterminated quoted field (the row starts at line {first_line})"
+        return lines.error("unterminated quoted field (its quote is never closed)", first_line)
     return lines.error(f"malformed row: {reason}", line or first_line)
 
 

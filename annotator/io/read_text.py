@@ -12,8 +12,8 @@ from annotator.io.read_common import RawTurn, TurnBuilder, clean_text
 
 _MD_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 _MD_RULE = re.compile(r" {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_MD_QUOTE = re.compile(r"(?:\s{0,3}>\s?)+")
-_MD_BULLET = re.compile(r"\s{0,3}[-+*]\s+")
+_MD_QUOTE = re.compile(r"^(?:\s{0,3}>\s?)+")
+_MD_BULLET = re.compile(r"^\s{0,3}[-+*]\s+")
 _MD_FRONT_MATTER_END = ("---", "...")
 
 
