@@ -1,0 +1,101 @@
+"""Commands ``suggest`` (codes and keywords per segment) and ``keywords`` (corpus keywords)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import ProjectArg, app, open_existing, print_json_line, user_errors
+from annotator.errors import UsageError
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(width - cell_len(text), 0)
+
+
+@app.command("suggest")
+@user_errors
+def suggest_cmd(
+    project: ProjectArg,
+    segments: Annotated[
+        list[str] | None,
+        typer.Argument(help="Segment ids (every segment when omitted).", show_default=False),
+    ] = None,
+    coder: Annotated[
+        str | None,
+        typer.Option("--coder", help="Learn from this coder's annotations (every coder's when omitted)."),
+    ] = None,
+    lead: Annotated[bool, typer.Option("--lead", help="Learn from every coder's annotations.")] = False,
+    top: Annotated[int, typer.Option("--top", "-k", help="Codes, and keywords per language, to show.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per segment per line.")] = False,
+) -> None:
+    """Suggest codes (with their evidence words) and keywords for segments.
+
+    Codes come from the codebook's keywords and from a model learned from the annotations in
+    the project. A check mark shows the codes the engine would apply: the best code of a
+    single-choice facet, and multi-choice codes scoring 0.5 or more.
+    """
+    from annotator.nlp.suggest import Suggester
+    from annotator.storage.documents import segment_order
+
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    with open_existing(project) as p:
+        if coder is not None and not p.execute(
+            "SELECT 1 FROM coders WHERE name = ?", (coder,)
+        ).fetchone():
+            raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")
+        ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
+        suggester = Suggester.from_project(p, coder=coder, lead=lead)
+    for seg in ids:
+        if not suggester.has_segment(seg):
+            raise UsageError(f"no segment with id {seg!r} (see 'annotator segments')")
+    for seg in ids:
+        result = suggester.suggest(seg, top=top)
+        if as_json:
+            print_json_line(result.as_json())
+            continue
+        print(seg)
+        for lang in ("zh", "en"):
+            words = [f"{k.text} {k.score:.2f}" for k in result.keywords if k.lang == lang]
+            if words:
+                print(f"  keywords {lang}: {', '.join(words)}")
+        if not result.codes:
+            print("  codes: (no evidence)")
+        for c in result.codes:
+            mark = "✓" if c.passes else " "
+            print(f"  {mark} {c.code:<22} {c.facet:<12} {c.score:.2f}  {', '.join(c.evidence)}")
+
+
+@app.command("keywords")
+@user_errors
+def keywords_cmd(
+    project: ProjectArg,
+    document: Annotated[
+        str | None, typer.Option("--document", "-d", help="Only this document's segments.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-n", help="Keywords per language.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per keyword per line.")] = False,
+) -> None:
+    """The corpus keywords per language (TF-IDF against the project's own segments)."""
+    from annotator.nlp.keywords import corpus_keywords
+
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    with open_existing(Path(project)) as p:
+        found = corpus_keywords(p, document=document, top=top)
+    for lang in ("zh", "en"):
+        if as_json:
+            for k in found[lang]:
+                print_json_line({"text": k.text, "lang": k.lang, "score": k.score})
+            continue
+        print(f"{lang}:")
+        if not found[lang]:
+            print("  (none)")
+        for rank, k in enumerate(found[lang], 1):
+            print(f"  {rank:>3}. {_pad(k.text, 24)} {k.score:.3f}")
