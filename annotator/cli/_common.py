@@ -62,3 +62,21 @@ def open_existing(path: Path) -> Any:
     from annotator.storage.db import open_project
 
     return open_project(path)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from annotator import __version__
+
+        print(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Code bilingual (Chinese/English) interview transcripts with a codebook and measure
+    inter-coder agreement."""
