@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+import xml.parsers.expat
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from annotator.errors import ImportFormatError
 
@@ -42,8 +43,7 @@ def parse_xml(data: bytes, where: str | Path) -> ET.Element:
         raise ImportFormatError("refused: the XML file is larger than 200 MB", path=where)
     if _DOCTYPE.search(_decoded_for_check(data)):
         _refuse(where, "a DOCTYPE or ENTITY")
-    parser = ET.XMLParser()
-    expat: Any = parser.parser  # the underlying pyexpat parser
+    expat = xml.parsers.expat.ParserCreate()
 
     def no_doctype(*_args: object) -> None:
         _refuse(where, "a DOCTYPE")
@@ -51,12 +51,17 @@ def parse_xml(data: bytes, where: str | Path) -> ET.Element:
     def no_entity(*_args: object) -> None:
         _refuse(where, "an entity")
 
+    # a first pass with handlers that stop at any DTD, before entities could be expanded
+    expat.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     expat.StartDoctypeDeclHandler = no_doctype
     expat.EntityDeclHandler = no_entity
     expat.ExternalEntityRefHandler = no_entity
     try:
-        parser.feed(data)
-        return parser.close()
+        expat.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise ImportFormatError(f"not well-formed XML: {exc}", path=where, line=exc.lineno) from None
+    try:
+        return ET.fromstring(data)
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise ImportFormatError(f"not well-formed XML: {exc}", path=where, line=line) from None

@@ -1,0 +1,657 @@
+"""Importing coded projects written by other QDA tools (REFI-QDA ``.qdpx``).
+
+* Text sources become documents, their paragraphs (text between blank lines) segments; a leading
+  ``Name:`` / ``Name：`` becomes the speaker. A source with no text (missing file, empty) is
+  reported and skipped. Picture, PDF, audio and video sources are reported, not imported.
+* The code tree becomes one facet (several codes per segment) whose codes are every codable
+  code, labelled with its path (``parent / child``) and given an id slugified from it.
+  Non-codable folders are not codes (reported). With ``mapping`` (CSV ``theirs,ours`` or a YAML
+  mapping) the codes are mapped onto the project's own codebook instead and unmapped codings are
+  reported.
+* Each coding becomes an annotation of its user (by ``User/@name``, else the GUID) on every
+  segment its selection overlaps; those segments are marked done for that coder. Selection
+  notes and descriptions become the coder's memo on those segments.
+* Positions are Unicode code points, end exclusive. When a source holds ``\\r\\n`` the importer
+  decides per source whether the tool counted it as one character (ATLAS.ti) or two (NVivo,
+  MAXQDA, QualCoder), checking the selections' names against the text where there are names.
+* A ``.qdpx`` written by annotator itself (``origin="annotator ..."``) is read in its own
+  dialect: facet and code ids, labels, colours and definitions, the pairing of Chinese and
+  English sources into one document, and segments one to one with paragraphs.
+
+Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``safe_xml`` (DTDs,
+entities). Everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ImportFormatError
+from annotator.io.interchange import Summary
+from annotator.io.safe_xml import parse_xml
+from annotator.io.safe_zip import SafeZip
+from annotator.model import Code, Codebook, CoderState, Facet, Text2
+from annotator.storage.db import Project, now
+
+_SPEAKER = re.compile(r"^([^:：\n]{1,30}?)(?:：[ \t]*|:[ \t]+)(?=\S)")
+_PARA_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
+_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
+_DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\): (.*)$")
+_FIELDS = {"Definition": "definition", "When to use": "when_to_use",
+           "When not to use": "when_not_to_use"}
+_SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+def norm_guid(value: str | None) -> str:
+    return (value or "").strip().strip("{}").lower()
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(el: ET.Element, name: str) -> list[ET.Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _child(el: ET.Element, name: str) -> ET.Element | None:
+    for c in el:
+        if _local(c.tag) == name:
+            return c
+    return None
+
+
+def _text_of(el: ET.Element, name: str) -> str:
+    c = _child(el, name)
+    return (c.text or "").strip() if c is not None else ""
+
+
+@dataclass
+class RefiCode:
+    guid: str
+    name: str
+    path: str
+    codable: bool
+    color: str | None
+    description: str
+    parent: str | None
+    depth: int
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Source:
+    guid: str
+    name: str
+    text: str | None
+    element: ET.Element
+    description: str = ""
+    crlf: list[int] = field(default_factory=list)  # raw positions of "\r" in "\r\n"
+    crlf_as_one: bool = False
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    def to_text_pos(self, pos: int) -> int:
+        """A vendor position mapped onto the LF-normalised text."""
+        if not self.crlf or self.crlf_as_one:
+            return pos
+        return pos - bisect.bisect_left(self.crlf, pos)
+
+
+def _collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
+    out: list[RefiCode] = []
+
+    def walk(el: ET.Element, parent: RefiCode | None, depth: int) -> None:
+        for c in _children(el, "Code"):
+            name = (c.get("name") or "").strip() or "(unnamed)"
+            path = f"{parent.path} / {name}" if parent else name
+            code = RefiCode(norm_guid(c.get("guid")), name, path,
+                            (c.get("isCodable") or "true").strip().lower() in ("true", "1"),
+                            c.get("color"), _text_of(c, "Description"),
+                            parent.guid if parent else None, depth)
+            out.append(code)
+            walk(c, code, depth + 1)
+
+    if codes_el is not None:
+        walk(codes_el, None, 0)
+    return out
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _member_for(z: SafeZip, ref: str) -> str | None:
+    ref = ref.strip().replace("\\", "/")
+    for prefix in ("internal://", "internal:"):
+        if ref.lower().startswith(prefix):
+            ref = ref[len(prefix):]
+            break
+    ref = ref.lstrip("/")
+    return z.find(f"sources/{ref}") or z.find(ref) or z.find(f"sources/{ref.rsplit('/', 1)[-1]}")
+
+
+def _collapse(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _score(text: str, sels: list[tuple[int, int, str]], shift: Any) -> int:
+    hits = 0
+    for start, _end, name in sels:
+        want = _collapse(name.rstrip("…").rstrip("."))[:20]
+        if len(want) < 4:
+            continue
+        s = shift(start)
+        if _collapse(text[s:s + len(want) * 3])[: len(want)] == want:
+            hits += 1
+    return hits
+
+
+def _paragraphs_generic(text: str) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    pos = 0
+    bounds = [(m.start(), m.end()) for m in _PARA_BREAK.finditer(text)]
+    for brk_start, brk_end in [*bounds, (len(text), len(text))]:
+        chunk = text[pos:brk_start]
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if body:
+            out.append(Paragraph(pos + lead, pos + lead + len(body), body))
+        pos = brk_end
+    return out
+
+
+def _paragraphs_annotator(text: str) -> list[Paragraph]:
+    body = text[:-1] if text.endswith("\n") else text
+    out: list[Paragraph] = []
+    pos = 0
+    for part in body.split("\n\n"):
+        out.append(Paragraph(pos, pos + len(part), part))
+        pos += len(part) + 2
+    return out
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    m = _SPEAKER.match(text)
+    if not m or any(ch in m.group(1) for ch in "。.!?！？，,\"“"):
+        return None, text
+    return m.group(1).strip(), text[m.end():]
+
+
+def slugify(text: str, taken: set[str], fallback: str) -> str:
+    base = _SLUG.sub("_", text.strip()).strip("_.-")[:48] or fallback
+    if not _ID_RE.match(base):
+        base = f"{fallback}_{base}"[:48]
+    slug, n = base, 2
+    while slug in taken or not _ID_RE.match(slug):
+        slug = f"{base}_{n}"
+        n += 1
+    taken.add(slug)
+    return slug
+
+
+def _split_label(label: str) -> Text2:
+    parts = label.split(" / ")
+    if len(parts) == 2 and _CJK.search(parts[0]) and not _CJK.search(parts[1]):
+        return Text2(parts[0], parts[1])
+    return Text2(zh=label) if _CJK.search(label) else Text2(en=label)
+
+
+def _code_fields(description: str) -> dict[str, Any]:
+    """Definition, when to use and keywords back from an annotator-written description."""
+    values: dict[str, dict[str, str]] = {}
+    keywords: list[str] = []
+    current: tuple[str, str] | None = None
+    for line in description.splitlines():
+        m = _DEFINITION.match(line)
+        if m:
+            current = (_FIELDS[m.group(1)], m.group(2))
+            values.setdefault(current[0], {})[current[1]] = m.group(3)
+        elif line.startswith("Keywords: "):
+            keywords = [k.strip() for k in line[len("Keywords: "):].split(",") if k.strip()]
+            current = None
+        elif current is not None:
+            values[current[0]][current[1]] += "\n" + line
+    out: dict[str, Any] = {k: Text2(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
+    out["keywords_zh"] = tuple(k for k in keywords if _CJK.search(k))
+    out["keywords_en"] = tuple(k for k in keywords if not _CJK.search(k))
+    return out
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    """Their code (name, path or GUID) → our code id, from CSV ``theirs,ours`` or YAML."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read the code mapping: {exc.strerror}", path=path) from None
+    out: dict[str, str] = {}
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None  # type: ignore[attr-defined]
+            raise ImportFormatError(f"not valid YAML: {exc}", path=path, line=line) from None
+        if isinstance(data, list):
+            data = {str(d.get("from", d.get("theirs", ""))): d.get("to", d.get("ours"))
+                    for d in data if isinstance(d, dict)}
+        if not isinstance(data, dict):
+            raise ImportFormatError("the mapping must map their code names to our code ids", path=path)
+        for k, v in data.items():
+            if not isinstance(v, str) or not v.strip():
+                raise ImportFormatError(f"code {k!r} is mapped to {v!r}, not a code id", path=path)
+            out[str(k).strip()] = v.strip()
+        return out
+    for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not any(c.strip() for c in row) or row[0].startswith("#"):
+            continue
+        if len(row) < 2 or not row[1].strip():
+            raise ImportFormatError("expected two columns: their code, our code id", path=path, line=lineno)
+        if lineno == 1 and row[0].strip().lower() in ("theirs", "their", "from", "refi", "name"):
+            continue
+        out[row[0].strip()] = row[1].strip()
+    return out
+
+
+@dataclass
+class _Doc:
+    id: str
+    title: str
+    attributes: dict[str, str]
+    # per language: (source, paragraphs)
+    parts: dict[str, tuple[Source, list[Paragraph]]]
+
+
+def _lang_of(text: str) -> str:
+    sample = text[:5000]
+    cjk = len(_CJK.findall(sample))
+    letters = sum(ch.isalpha() for ch in sample)
+    return "zh" if letters and cjk / letters > 0.2 else "en"
+
+
+def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) -> Summary:
+    """Import a REFI-QDA project into ``project``; a summary of what came in and what did not."""
+    summary = Summary()
+    with SafeZip(path) as z:
+        qdes = [n for n in z.names() if n.lower().endswith(".qde")]
+        if not qdes:
+            raise ImportFormatError("no project.qde inside; is this a REFI-QDA .qdpx?", path=path)
+        qdes.sort(key=lambda n: (n.count("/"), n.lower() != "project.qde"))
+        qde = qdes[0]
+        root = parse_xml(z.read(qde), f"{path}!{qde}")
+        if _local(root.tag) != "Project":
+            raise ImportFormatError(f"{qde} is not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
+        origin = root.get("origin") or ""
+        dialect = origin.startswith("annotator")
+        users = {norm_guid(u.get("guid")): (u.get("name") or "").strip() or norm_guid(u.get("guid"))
+                 for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
+        default_user = norm_guid(root.get("creatingUserGUID"))
+        codebook_el = _child(root, "CodeBook")
+        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        notes: dict[str, str] = {}
+        notes_el = _child(root, "Notes")
+        for note in _children(notes_el, "Note") if notes_el is not None else []:
+            text = _text_of(note, "PlainTextContent")
+            if not text and note.get("plainTextPath"):
+                member = _member_for(z, note.get("plainTextPath") or "")
+                text = _decode(z.read(member)).strip() if member else ""
+            notes[norm_guid(note.get("guid"))] = text
+        variables = {norm_guid(v.get("guid")): (v.get("name") or "").strip()
+                     for v in _children(_child(root, "Variables") or ET.Element("x"), "Variable")}
+
+        def values_of(el: ET.Element) -> dict[str, str]:
+            out: dict[str, str] = {}
+            for vv in _children(el, "VariableValue"):
+                ref = _child(vv, "VariableRef")
+                name = variables.get(norm_guid(ref.get("targetGUID") if ref is not None else None))
+                value = next((c.text for c in vv if _local(c.tag) != "VariableRef"), None)
+                if name and value is not None:
+                    out[name] = value.strip()
+            return out
+
+        sources: list[Source] = []
+        sources_el = _child(root, "Sources")
+        kinds: Counter[str] = Counter()
+        for el in list(sources_el) if sources_el is not None else []:
+            kind = _local(el.tag)
+            if kind != "TextSource":
+                kinds[kind] += 1
+                continue
+            path_name = (el.get("plainTextPath") or "").replace("\\", "/").rsplit("/", 1)[-1]
+            name = (el.get("name") or "").strip() or path_name or norm_guid(el.get("guid"))
+            inline = _child(el, "PlainTextContent")
+            text: str | None = None
+            if inline is not None:
+                text = inline.text or ""
+            elif el.get("plainTextPath"):
+                ref = el.get("plainTextPath") or ""
+                if ref.lower().startswith(("relative://", "absolute://")):
+                    summary.warnings.append(f"source {name!r} points outside the archive ({ref}); skipped")
+                else:
+                    member = _member_for(z, ref)
+                    if member is None:
+                        summary.warnings.append(f"source {name!r}: file {ref} is missing from the archive")
+                    else:
+                        text = _decode(z.read(member))
+            else:
+                summary.warnings.append(f"source {name!r} has no plain text")
+            src = Source(norm_guid(el.get("guid")), name, text, el, _text_of(el, "Description"),
+                         attributes=values_of(el))
+            if text is not None:
+                text = text.lstrip("\ufeff")
+                src.crlf = [m.start() for m in re.finditer("\r\n", text)]
+                src.text = text.replace("\r\n", "\n").replace("\r", "\n")
+            sources.append(src)
+        for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
+            attrs = values_of(case)
+            for ref in _children(case, "SourceRef"):
+                for src in sources:
+                    if src.guid == norm_guid(ref.get("targetGUID")):
+                        src.attributes = {**attrs, **src.attributes}
+    for kind, n in sorted(kinds.items()):
+        summary.dropped.append(f"{n} {kind} source(s) (only text sources are imported)")
+    for tag in ("Links", "Sets", "Graphs"):
+        el = _child(root, tag)
+        if el is not None and len(el):
+            summary.dropped.append(f"{len(el)} {tag.lower()}")
+    atlas = "atlas.ti" in origin.lower()
+    for src in sources:  # how this source counts "\r\n"
+        if not src.crlf or src.text is None:
+            continue
+        sels = [(int(s.get("startPosition") or 0), int(s.get("endPosition") or 0), s.get("name") or "")
+                for s in _children(src.element, "PlainTextSelection")]
+        as_two = _score(src.text, sels, lambda p: p - bisect.bisect_left(src.crlf, p))
+        as_one = _score(src.text, sels, lambda p: p)
+        src.crlf_as_one = as_one > as_two or (as_one == as_two and atlas)
+        summary.warnings.append(
+            f"source {src.name!r} has Windows line breaks, counted as {'one' if src.crlf_as_one else 'two'}"
+            f" character(s) ({max(as_one, as_two)} selection names checked)" if sels else
+            f"source {src.name!r} has Windows line breaks")
+    return _write(project, path, summary, root, dialect, users, default_user, refi_codes, notes,
+                  sources, mapping)
+
+
+def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool, label: str,
+                    used: set[str], summary: Summary) -> tuple[Codebook, dict[str, str]]:
+    """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
+    from annotator.storage.codebook_store import load_codebook
+
+    current = load_codebook(project, include_archived=True)
+    taken_codes = {c.id for c in current.codes}
+    taken_facets = {f.id for f in current.facets}
+    to_ours: dict[str, str] = {}
+    new_facets: list[Facet] = []
+    if dialect:
+        by_parent: dict[str | None, list[RefiCode]] = {}
+        for c in refi_codes:
+            by_parent.setdefault(c.parent, []).append(c)
+        loose: list[Code] = []
+        for top in by_parent.get(None, []):
+            if top.codable:
+                loose.append(_dialect_code(top, "refi", taken_codes, to_ours))
+                continue
+            fid_text, _, flabel = top.name.partition(": ")
+            fid = slugify(fid_text, taken_facets, "facet")
+            codes = tuple(_dialect_code(c, fid, taken_codes, to_ours) for c in by_parent.get(top.guid, []))
+            desc = top.description
+            multiple = "(one code per segment)" not in desc
+            desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
+            new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Text2(),
+                                    _split_label(desc) if desc else Text2()))
+        if loose:
+            new_facets.append(Facet(slugify("refi", taken_facets, "facet"), tuple(loose), True))
+    else:
+        codes: list[Code] = []
+        fid = slugify("refi", taken_facets, "facet")
+        skipped = 0
+        for c in refi_codes:
+            if not c.codable and c.guid not in used:
+                skipped += 1
+                continue
+            cid = slugify(c.path.replace(" / ", "__"), taken_codes, "code")
+            to_ours[c.guid] = cid
+            color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
+            codes.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
+                              if c.description else Text2(), color=color))
+        if skipped:
+            summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
+                                   " are imported with the folder in their label)")
+        if codes:
+            new_facets.append(Facet(fid, tuple(codes), True, Text2(en=f"Codes from {label}")))
+    return Codebook(current.facets + tuple(new_facets)), to_ours
+
+
+def _dialect_code(c: RefiCode, facet: str, taken: set[str], to_ours: dict[str, str]) -> Code:
+    cid_text, _, label = c.name.partition(": ")
+    cid = slugify(cid_text, taken, "code")
+    to_ours[c.guid] = cid
+    fields = _code_fields(c.description)
+    return Code(cid, facet, _split_label(label or cid_text), color=c.color, **fields)
+
+
+def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dialect: bool,
+           users: dict[str, str], default_user: str, refi_codes: list[RefiCode], notes: dict[str, str],
+           sources: list[Source], mapping: Path | None) -> Summary:
+    from annotator.storage.codebook_store import load_codebook, save_codebook
+    from annotator.storage.coding import get_state, set_state
+    from annotator.storage.importing import segment_id
+
+    used: set[str] = set()
+    for src in sources:
+        for sel in _children(src.element, "PlainTextSelection"):
+            for coding in _children(sel, "Coding"):
+                ref = _child(coding, "CodeRef")
+                used.add(norm_guid(ref.get("targetGUID") if ref is not None else None))
+    label = root.get("name") or path.stem
+    refi_by_guid = {c.guid: c for c in refi_codes}
+    with project.write() as conn:
+        if mapping is not None:
+            table = read_mapping(mapping)
+            ours = {c.id for c in load_codebook(project).codes}
+            unknown = sorted({v for v in table.values() if v not in ours})
+            if unknown:
+                raise ImportFormatError(
+                    f"the mapping names codes this project does not have: {', '.join(unknown)}", path=mapping)
+            to_ours: dict[str, str] = {}
+            for c in refi_codes:
+                for key in (c.guid, c.path, c.name):
+                    if key in table:
+                        to_ours[c.guid] = table[key]
+                        break
+            unmapped = sorted(refi_by_guid[g].path for g in used if g in refi_by_guid and g not in to_ours)
+            if unmapped:
+                summary.dropped.append(
+                    f"codings of {len(unmapped)} unmapped code(s): {', '.join(unmapped[:10])}"
+                    f"{', ...' if len(unmapped) > 10 else ''}")
+            summary.imported.append(f"{len(set(to_ours.values()))} of the project's codes mapped from"
+                                    f" {len(to_ours)} of theirs")
+        else:
+            codebook, to_ours = _build_codebook(project, refi_codes, dialect, label, used, summary)
+            save_codebook(project, codebook)
+            summary.imported.append(f"{len(to_ours)} codes ({len(refi_codes)} in their code tree)")
+
+        # documents
+        taken_docs = {r[0] for r in conn.execute("SELECT id FROM documents")}
+        docs: list[_Doc] = []
+        empty = 0
+        if dialect:
+            grouped: dict[str, _Doc] = {}
+            for src in sources:
+                if src.text is None:
+                    continue
+                m = re.match(r"^(.*)\.(zh|en)\.txt$", src.name)
+                base, lang = (m.group(1), m.group(2)) if m else (src.name.rsplit(".", 1)[0], _lang_of(src.text))
+                title = re.sub(r" \((Chinese|English)\)$", "", src.description) or base
+                doc = grouped.get(base)
+                if doc is None or lang in doc.parts:
+                    doc = _Doc(base, title, dict(src.attributes), {})
+                    grouped[base if base not in grouped else f"{base}.{lang}"] = doc
+                doc.parts[lang] = (src, _paragraphs_annotator(src.text))
+            for doc in grouped.values():
+                counts = {len(p) for _s, p in doc.parts.values()}
+                if len(counts) > 1:  # the languages no longer pair: one document per source
+                    for lang, part in doc.parts.items():
+                        docs.append(_Doc(f"{doc.id}.{lang}", doc.title, doc.attributes, {lang: part}))
+                        summary.warnings.append(f"{doc.id}: the Chinese and English sources do not pair"
+                                                " paragraph by paragraph; imported separately")
+                else:
+                    docs.append(doc)
+        else:
+            for src in sources:
+                if src.text is None:
+                    continue
+                paras = _paragraphs_generic(src.text)
+                if not paras:
+                    empty += 1
+                    continue
+                base = re.sub(r"\.(txt|docx?|rtf|pdf)$", "", src.name, flags=re.IGNORECASE)
+                docs.append(_Doc(base, src.name, dict(src.attributes), {_lang_of(src.text): (src, paras)}))
+        if empty:
+            summary.dropped.append(f"{empty} source(s) with no text")
+        rows: list[dict[str, Any]] = []
+        ranges: dict[str, list[tuple[int, int, str]]] = {}  # source guid → paragraph ranges → segment
+        doc_ids: list[str] = []
+        for position, doc in enumerate(docs):
+            did = slugify(doc.id, taken_docs, "document")
+            doc_ids.append(did)
+            attrs: dict[str, Any] = dict(doc.attributes)
+            pos0 = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
+            conn.execute(
+                "INSERT INTO documents (id, position, title, attributes, source, imported_at)"
+                " VALUES (?,?,?,?,?,?)",
+                (did, pos0 + 0 * position, doc.title, json.dumps(attrs, ensure_ascii=False),
+                 f"{path}", now()))
+            n = max(len(p) for _s, p in doc.parts.values())
+            for i in range(n):
+                sid = segment_id(did, i + 1)
+                row: dict[str, Any] = {"id": sid, "document": did, "position": i + 1, "speaker": None,
+                                       "start": None, "end": None, "zh": "", "en": "",
+                                       "zh_tokens": "", "en_tokens": "", "zh_terms": "", "en_terms": ""}
+                for lang in ("zh", "en"):
+                    if lang not in doc.parts or i >= len(doc.parts[lang][1]):
+                        continue
+                    src, paras = doc.parts[lang]
+                    para = paras[i]
+                    speaker, text = split_speaker(para.text)
+                    row[lang] = text if dialect else text.strip()
+                    row["speaker"] = row["speaker"] or speaker
+                    ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
+                rows.append(row)
+        _tokenize(rows)
+        cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
+                "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
+        conn.executemany(
+            "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
+            + ", ".join("?" for _ in cols) + ")", [tuple(r[c] for c in cols) for r in rows])
+        summary.imported.insert(0, f"{len(docs)} documents with {len(rows)} segments"
+                                   f" ({', '.join(doc_ids[:6])}{', ...' if len(doc_ids) > 6 else ''})")
+
+        # codings
+        work: dict[tuple[str, str], dict[str, Any]] = {}
+        n_sel = n_coding = 0
+        lost_sel = lost_coding = outside = whole = 0
+        unknown_codes: Counter[str] = Counter()
+        for src in sources:
+            whole += len(_children(src.element, "Coding"))
+            sels = _children(src.element, "PlainTextSelection")
+            if src.guid not in ranges:
+                lost_sel += len(sels)
+                lost_coding += sum(len(_children(s, "Coding")) for s in sels)
+                continue
+            paras = ranges[src.guid]
+            for sel in sels:
+                try:
+                    a = src.to_text_pos(int(sel.get("startPosition") or 0))
+                    b = src.to_text_pos(int(sel.get("endPosition") or 0))
+                except ValueError:
+                    outside += 1
+                    continue
+                if b < a:
+                    a, b = b, a
+                hit = [sid for s, e, sid in paras if (s < b and a < e) or (a == b and s <= a < e)]
+                if not hit:
+                    outside += 1
+                    continue
+                n_sel += 1
+                memo_parts = [notes.get(norm_guid(r.get("targetGUID")), "")
+                              for r in _children(sel, "NoteRef")]
+                desc = _text_of(sel, "Description")
+                memo = "\n\n".join(m for m in [desc, *memo_parts] if m)
+                sel_user = norm_guid(sel.get("creatingUser")) or default_user
+                codings = _children(sel, "Coding")
+                coders_here: set[str] = set()
+                for coding in codings:
+                    ref = _child(coding, "CodeRef")
+                    code_guid = norm_guid(ref.get("targetGUID") if ref is not None else None)
+                    user = norm_guid(coding.get("creatingUser")) or sel_user
+                    coder = users.get(user, user) or "refi"
+                    code = to_ours.get(code_guid)
+                    if code is None:
+                        if mapping is None:
+                            unknown_codes[code_guid] += 1
+                        continue
+                    n_coding += 1
+                    coders_here.add(coder)
+                    for sid in hit:
+                        work.setdefault((coder, sid), {"codes": set(), "memo": []})["codes"].add(code)
+                if memo:
+                    for coder in coders_here or {users.get(sel_user, sel_user) or "refi"}:
+                        for sid in hit:
+                            slot = work.setdefault((coder, sid), {"codes": set(), "memo": []})
+                            if memo not in slot["memo"]:
+                                slot["memo"].append(memo)
+        for (coder, sid), w in sorted(work.items()):
+            before = get_state(project, coder, sid)
+            state = CoderState(frozenset(before.codes | w["codes"]), True,
+                               "\n\n".join([*([before.memo] if before.memo else []), *w["memo"]]))
+            set_state(project, coder, sid, state, action="import", detail={"file": str(path)})
+        coders = sorted({c for c, _ in work})
+        summary.imported.append(
+            f"{n_coding} codings in {n_sel} selections → {sum(len(w['codes']) for w in work.values())}"
+            f" annotations on {len({s for _, s in work})} segments by {len(coders)} coder(s)"
+            f" ({', '.join(coders[:8])})")
+        if lost_sel:
+            summary.dropped.append(f"{lost_sel} selection(s) ({lost_coding} codings) on sources without text")
+        if outside:
+            summary.dropped.append(f"{outside} selection(s) outside the text or between paragraphs")
+        if whole:
+            summary.dropped.append(f"{whole} coding(s) of whole sources")
+        if unknown_codes:
+            summary.dropped.append(f"{sum(unknown_codes.values())} coding(s) of codes not in the code tree")
+        conn.execute("INSERT INTO events (at, action, detail) VALUES (?, 'import', ?)",
+                     (now(), json.dumps({"file": str(path), "documents": doc_ids}, ensure_ascii=False)))
+    return summary
+
+
+def _tokenize(rows: list[dict[str, Any]]) -> None:
+    from annotator.nlp.tokenize import tokenize
+
+    for lang in ("zh", "en"):
+        idx = [i for i, r in enumerate(rows) if r[lang]]
+        if not idx:
+            continue
+        for i, t in zip(idx, tokenize([rows[i][lang] for i in idx], lang), strict=True):
+            rows[i][f"{lang}_tokens"] = " ".join(x.replace(" ", "") for x in t.tokens)
+            rows[i][f"{lang}_terms"] = " ".join(x.replace(" ", "") for x in t.terms)
