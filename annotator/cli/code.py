@@ -1,0 +1,73 @@
+"""``annotator code`` and ``annotator adjudicate``: open the coding screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import ProjectArg, app, err, user_errors
+from annotator.errors import UsageError
+
+UiOpt = Annotated[
+    str | None, typer.Option("--ui", help="Language of the screen: zh or en (from the locale when omitted).")
+]
+CoderOpt = Annotated[str, typer.Option("--coder", help="Who is coding.", show_default=False)]
+
+
+def _check_ui(ui: str | None) -> None:
+    if ui is not None and ui not in ("zh", "en"):
+        raise UsageError(f"--ui must be zh or en, not {ui!r}")
+
+
+def run_coding_screen(
+    path: Path,
+    *,
+    coder: str,
+    lead: bool = False,
+    ui: str | None = None,
+    only: Iterable[str] | None = None,
+) -> None:
+    """Open the coding screen on ``path`` (raises ``ProjectError`` before drawing anything)."""
+    from annotator.tui.app import make_app
+
+    _check_ui(ui)
+    make_app(path, coder=coder, lead=lead, ui=ui, only=only).run()
+
+
+@app.command("code")
+@user_errors
+def code_cmd(
+    project: ProjectArg,
+    coder: CoderOpt = "",
+    lead: Annotated[bool, typer.Option("--lead", help="Show every coder's codes side by side.")] = False,
+    ui: UiOpt = None,
+) -> None:
+    """Open the coding screen: one segment at a time, one key per code."""
+    if not coder.strip():
+        raise UsageError("--coder NAME is required")
+    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui)
+
+
+@app.command("adjudicate")
+@user_errors
+def adjudicate_cmd(
+    project: ProjectArg,
+    coder: CoderOpt = "",
+    ui: UiOpt = None,
+) -> None:
+    """Decide the segments where coders disagree; decisions are stored as coder NAME."""
+    from annotator.storage.db import open_project
+    from annotator.tui.session import disagreeing_segments
+
+    if not coder.strip():
+        raise UsageError("--coder NAME is required")
+    _check_ui(ui)
+    with open_project(project) as p:
+        segments = disagreeing_segments(p, exclude=coder.strip())
+    if not segments:
+        err("no segment where coders disagree; nothing to adjudicate")
+        return
+    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments)

@@ -1,0 +1,1 @@
+"""The coding screen (Textual). Only ``annotator.cli.code`` imports this package's app."""

@@ -1,0 +1,64 @@
+"""The coding app and the factory the CLI and the tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+from annotator.tui.commands import CodingCommands
+from annotator.tui.i18n import t
+from annotator.tui.screens.coding import CodingScreen
+from annotator.tui.session import CodingSession
+
+
+class AnnotatorApp(App[None]):
+    """Codes one project as one coder; the coding screen is its only main screen."""
+
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CodingCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, session: CodingSession, *, lang: str, path: Path,
+                 suggester: str = "auto") -> None:
+        super().__init__()
+        self.session = session
+        self.lang = lang
+        self.path = path
+        self.suggester_kind = suggester
+        mode = f" ({t(lang, 'lead')})" if session.lead else ""
+        self.title = f"annotator — {path.name} — {session.coder}{mode}"
+
+    def get_default_screen(self) -> Screen[None]:
+        return CodingScreen(self.session, lang=self.lang, path=self.path,
+                            suggester=self.suggester_kind)
+
+    def on_unmount(self) -> None:
+        self.session.project.close()
+
+
+def make_app(
+    path: str | Path,
+    *,
+    coder: str,
+    lead: bool = False,
+    ui: str | None = None,
+    only: Iterable[str] | None = None,
+    suggester: str = "auto",
+) -> AnnotatorApp:
+    """Open ``path`` and build the coding app; raises ``ProjectError`` (one clear line) for a
+    missing, locked, newer or foreign file before anything is drawn."""
+    from annotator.config import ui_language
+    from annotator.storage.db import open_project
+
+    path = Path(path)
+    lang = ui if ui in ("zh", "en") else ui_language()
+    project = open_project(path)
+    try:
+        session = CodingSession(project, coder, lead=lead, only=only)
+    except BaseException:
+        project.close()
+        raise
+    return AnnotatorApp(session, lang=lang, path=path, suggester=suggester)

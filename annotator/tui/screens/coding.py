@@ -1,0 +1,454 @@
+"""The coding screen: one segment at a time, one key per code, every change committed first."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.containers import Container, Horizontal, Vertical
+from textual.markup import escape
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from annotator.errors import AnnotatorError
+from annotator.tui.highlight import highlight
+from annotator.tui.i18n import t
+from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys
+from annotator.tui.messages import SegmentPicked
+from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
+from annotator.tui.session import Change, CodingSession
+from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
+from annotator.tui.widgets.codebook_panel import CodebookPanel
+from annotator.tui.widgets.outline import Outline
+from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_markup
+
+WIDE = 140  # columns from which the two texts stand side by side
+OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
+LEAD_REFRESH_S = 2.0
+POSITION_SAVE_S = 0.4
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+
+
+class CodingScreen(Screen[None]):
+    """Shows the current segment, the codebook, suggestions, progress and the outline."""
+
+    AUTO_FOCUS = None
+
+    def __init__(self, session: CodingSession, *, lang: str, path: Path,
+                 suggester: str = "auto") -> None:
+        super().__init__()
+        self.session = session
+        self.lang = lang
+        self.path = path
+        self.suggester_kind = suggester
+        self.suggester: SuggesterLike | None = None
+        self.suggestions: Any | None = None
+        self._suggest_project: Any | None = None
+        self._outline_forced: bool | None = None
+        self._position_timer: Timer | None = None
+        #: called with (action, seconds from the action to the repaint); for the benchmark
+        self.on_repaint: Callable[[str, float], None] | None = None
+        self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
+        self.code_keys = code_keys(session.codebook)
+        for k in self.ui_keys:
+            self._bindings.bind(k.keys, k.action, t(lang, k.text), show=k.footer,
+                                key_display=k.display)
+        for key, code_id in self.code_keys.items():
+            code = session.codebook.code(code_id)
+            label = code.label.get(lang) if code else code_id
+            self._bindings.bind(key, f"toggle_code({code_id!r})", label, show=False)
+
+    # layout ----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="header"):
+            yield Static(id="seginfo")
+            yield Static(id="progress")
+        with Horizontal(id="body"):
+            yield Outline(self.session, id="outline")
+            with Vertical(id="main"):
+                with Container(id="texts"):
+                    zh = Static(id="zh", classes="text")
+                    zh.border_title = t(self.lang, "zh_text")
+                    yield zh
+                    en = Static(id="en", classes="text")
+                    en.border_title = t(self.lang, "en_text")
+                    yield en
+                yield CodebookPanel(id="codebook")
+                yield SuggestionPanel(id="suggestions")
+        yield Static(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.session.empty:
+            self.query_one("#zh", Static).update(t(self.lang, "no_segments"))
+            return
+        self.show_segment()
+        self.call_after_refresh(self.start_suggester)
+        if self.session.lead:
+            self.set_interval(LEAD_REFRESH_S, self.show_state)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = event.size.width
+        self.query_one("#texts").set_class(width >= WIDE, "wide")
+        self._apply_outline(width)
+
+    def _apply_outline(self, width: int) -> None:
+        show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN
+        outline = self.query_one(Outline)
+        outline.display = show
+        if show:
+            outline.show_current()
+
+    # showing ----------------------------------------------------------------------
+    def say(self, key: str, **values: Any) -> None:
+        self.query_one("#status", Static).update(escape(t(self.lang, key, **values)))
+
+    def show_segment(self) -> None:
+        """Repaint everything about the current segment."""
+        session = self.session
+        seg = session.segment()
+        self.suggestions = self.suggester.suggest(seg.id) if self.suggester else None
+        words = [k.text for k in self.suggestions.keywords] if self.suggestions else []
+        codebook = session.codebook
+        none = t(self.lang, "no_text")
+        self.query_one("#zh", Static).update(
+            highlight(seg.zh, "zh", codebook, words) if seg.zh else none)
+        self.query_one("#en", Static).update(
+            highlight(seg.en, "en", codebook, words) if seg.en else none)
+        self.query_one("#texts").scroll_home(animate=False)
+        self.show_state()
+        outline = self.query_one(Outline)
+        if outline.display:
+            outline.show_current()
+
+    def show_state(self) -> None:
+        """Repaint what depends on the coders' work: codebook marks, progress, header."""
+        session = self.session
+        if session.empty:
+            return
+        states = session.all_states()
+        mine = states[session.coder]
+        self.query_one(CodebookPanel).show(session.codebook, self.lang, states, lead=session.lead)
+        self.query_one(SuggestionPanel).update(
+            suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
+        done, total, doc_done, doc_total = session.progress()
+        self.query_one("#progress", Static).update(escape(
+            t(self.lang, "done_overall", done=done, total=total) + " · "
+            + t(self.lang, "done_doc", done=doc_done, total=doc_total)))
+        seg = session.segment()
+        doc = session.documents.get(seg.document)
+        title = seg.document if doc is None or not doc.title else f"{seg.document} {doc.title}"
+        parts = [title]
+        if seg.speaker:
+            parts.append(seg.speaker)
+        parts.append(f"{session.pos + 1} / {len(session.order)}")
+        if session.view is not None:
+            here = session.view.where.get(session.pos)
+            if here is not None:
+                parts.append(t(self.lang, "view_pos", pos=here + 1, n=len(session.view.indices)))
+        if seg.start is not None:
+            end = f"–{_clock(seg.end)}" if seg.end is not None else ""
+            parts.append(f"{_clock(seg.start)}{end}")
+        mark = t(self.lang, "done_mark") if mine.done else t(self.lang, "open_mark")
+        parts.append(f"[{mark}]")
+        if mine.memo:
+            parts.append("✎ " + t(self.lang, "memo_mark"))
+        self.query_one("#seginfo", Static).update(escape(" · ".join(parts)))
+        outline = self.query_one(Outline)
+        if outline.display:
+            outline.refresh()
+
+    def _painted(self, name: str, started: float) -> None:
+        hook = self.on_repaint
+        if hook is not None:
+            self.call_after_refresh(lambda: hook(name, perf_counter() - started))
+
+    # suggestions ----------------------------------------------------------------------
+    def start_suggester(self) -> None:
+        self._build_suggester()
+
+    @work(thread=True, exclusive=True, group="suggester", exit_on_error=False)
+    def _build_suggester(self) -> None:
+        from annotator.storage.db import open_project
+
+        project = open_project(self.path)
+        try:
+            suggester = build_suggester(project, coder=self.session.coder, lead=self.session.lead,
+                                        kind=self.suggester_kind)
+        except Exception as exc:  # the engine failing must not stop the coding
+            project.close()
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._suggester_failed, str(exc))
+            return
+        try:
+            self.app.call_from_thread(self._suggester_ready, suggester, project)
+        except RuntimeError:  # the app has gone
+            project.close()
+
+    def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
+        self.suggester = suggester
+        self._suggest_project = project
+        if not self.session.empty:
+            self.show_segment()
+
+    def _suggester_failed(self, error: str) -> None:
+        self.say("msg_error", error=error)
+        self._suggester_ready(KeywordSuggester(self.session.project), None)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(AnnotatorError):
+            self.session.save_position()
+        if self._suggest_project is not None:
+            self._suggest_project.close()
+
+    # navigation -------------------------------------------------------------------
+    def _moved(self, name: str, started: float, moved: bool, edge: str) -> None:
+        if moved:
+            self.show_segment()
+            self._save_position_soon()
+            self.query_one("#status", Static).update("")
+        else:
+            self.say(edge)
+        self._painted(name, started)
+
+    def _save_position_soon(self) -> None:
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(POSITION_SAVE_S, self._save_position)
+
+    def _save_position(self) -> None:
+        self._position_timer = None
+        self.session.save_position()
+
+    def action_next(self) -> None:
+        started = perf_counter()
+        if not self.session.empty:
+            self._moved("next", started, self.session.move(1), "msg_last")
+
+    def action_prev(self) -> None:
+        started = perf_counter()
+        if not self.session.empty:
+            self._moved("prev", started, self.session.move(-1), "msg_first")
+
+    def action_next_undone(self) -> None:
+        started = perf_counter()
+        if not self.session.empty:
+            self._moved("next_undone", started, self.session.next_undone(), "msg_all_done")
+
+    def pick(self, index: int) -> None:
+        started = perf_counter()
+        self.session.jump(index)
+        self._moved("pick", started, True, "")
+
+    def on_segment_picked(self, message: SegmentPicked) -> None:
+        self.pick(message.index)
+
+    def action_goto(self) -> None:
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            if self.session.goto(text):
+                self._moved("goto", perf_counter(), True, "")
+            else:
+                self.say("msg_not_found", query=text.strip())
+
+        if not self.session.empty:
+            self.app.push_screen(InputDialog(t(self.lang, "goto_title")), done)
+
+    def action_search(self) -> None:
+        def done(query: str | None) -> None:
+            if not query or not query.strip():
+                return
+            query = query.strip()
+            n = self.session.search(query)
+            if n == 0:
+                self.say("msg_search_none", query=query)
+                return
+            self.show_segment()
+            self._save_position_soon()
+            self.say("msg_search", query=query, n=n)
+
+        if not self.session.empty:
+            self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
+
+    def filter_options(self) -> list[tuple[str, str]]:
+        options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]
+        for code in self.session.codebook.codes:
+            key = f"[{code.key}] " if code.key else ""
+            options.append((f"code:{code.id}", t(self.lang, "filter_has_code",
+                                                  code=key + code.label.get(self.lang))))
+        if self.session.lead:
+            options.append(("disagree", t(self.lang, "filter_disagree")))
+        return options
+
+    def apply_filter(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        if choice == "all":
+            self.action_clear_view()
+            return
+        labels = dict(self.filter_options())
+        label = labels.get(choice, choice)
+        kind, _, code = choice.partition(":")
+        n = self.session.set_filter("has_code" if kind == "code" else kind, label, code or None)
+        if n == 0:
+            self.say("msg_filter_empty", label=label)
+            return
+        self.show_segment()
+        self._save_position_soon()
+        self.say("msg_filter", label=label, n=n)
+
+    def action_filter(self) -> None:
+        if not self.session.empty:
+            self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),
+                                 self.apply_filter)
+
+    def action_clear_view(self) -> None:
+        if self.session.clear_view():
+            self.show_segment()
+            self.say("msg_view_cleared")
+
+    def action_toggle_outline(self) -> None:
+        outline = self.query_one(Outline)
+        self._outline_forced = not outline.display
+        self._apply_outline(self.size.width)
+
+    # changes ------------------------------------------------------------------------
+    def _changed(self, name: str, started: float, change: Change, message: str,
+                 **values: Any) -> None:
+        """Show a change that ``session`` has already committed."""
+        if self.suggester is not None and change.event is not None:
+            self.suggester.learn(change.segment, change.state.codes)
+        if change.segment == self.session.current:
+            self.show_state()
+        else:
+            self.show_segment()
+        self.say(message, **values)
+        self._painted(name, started)
+
+    def _label(self, code_id: str) -> str:
+        code = self.session.codebook.code(code_id)
+        return code.label.get(self.lang) if code else code_id
+
+    def action_toggle_code(self, code_id: str) -> None:
+        started = perf_counter()
+        if self.session.empty:
+            return
+        change = self.session.toggle(code_id)
+        on = code_id in change.state.codes
+        self._changed("toggle", started, change, "msg_toggled_on" if on else "msg_toggled_off",
+                      code=self._label(code_id))
+
+    def action_apply_code(self, code_id: str) -> None:
+        started = perf_counter()
+        if self.session.empty:
+            return
+        change = self.session.apply(code_id)
+        self._changed("apply", started, change, "msg_toggled_on", code=self._label(code_id))
+
+    def action_apply_suggestion(self) -> None:
+        if self.session.empty:
+            return
+        applied = self.session.state().codes
+        sugg = self.suggestions
+        top = next((s.code for s in (sugg.codes if sugg else ())
+                    if s.code not in applied and self.session.codebook.code(s.code)), None)
+        if top is None:
+            self.say("msg_no_suggestion")
+            return
+        self.action_apply_code(top)
+
+    def action_mark_none(self) -> None:
+        started = perf_counter()
+        if self.session.empty:
+            return
+        change = self.session.mark_none()
+        self._changed("none", started, change, "msg_none" if change.event else "msg_unchanged")
+
+    def action_memo(self) -> None:
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            change = self.session.set_memo(text)
+            self._changed("memo", perf_counter(), change,
+                          "msg_memo_saved" if change.event else "msg_unchanged")
+
+        if not self.session.empty:
+            memo = self.session.state().memo
+            self.app.push_screen(MemoDialog(t(self.lang, "memo_title"), memo), done)
+
+    def action_undo(self) -> None:
+        started = perf_counter()
+        change = self.session.undo()
+        if change is None:
+            self.say("msg_nothing_undo")
+            return
+        self.show_segment()
+        self.say("msg_undo", segment=change.segment)
+        if self.suggester is not None:
+            self.suggester.learn(change.segment, change.state.codes)
+        self._painted("undo", started)
+
+    def action_redo(self) -> None:
+        started = perf_counter()
+        change = self.session.redo()
+        if change is None:
+            self.say("msg_nothing_redo")
+            return
+        self.show_segment()
+        self.say("msg_redo", segment=change.segment)
+        if self.suggester is not None:
+            self.suggester.learn(change.segment, change.state.codes)
+        self._painted("redo", started)
+
+    def action_refresh_states(self) -> None:
+        self.show_state()
+        self.say("msg_refreshed")
+
+    def action_quit(self) -> None:
+        self.session.save_position()
+        self.app.exit()
+
+    # help and palette ------------------------------------------------------------------
+    def help_text(self) -> str:
+        lang = self.lang
+        lines = [f"[b]{escape(t(lang, 'help_title'))}[/]", ""]
+        for k in self.ui_keys:
+            lines.append(f"  [b]{escape(k.display):<8}[/] {escape(t(lang, k.text))}")
+        lines += ["", f"[b]{escape(t(lang, 'help_codes'))}[/]"]
+        for code in self.session.codebook.codes:
+            if code.key:
+                color = code.color or "yellow"
+                lines.append(f"  [b {color}]{escape(code.key):<8}[/] "
+                             f"{escape(code.label.get(lang) or code.id)}")
+        lines += ["", escape(t(lang, "help_palette")), f"[dim]{escape(t(lang, 'help_close'))}[/]"]
+        return "\n".join(lines)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpDialog(self.help_text()))
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(name, help, callback) of every action, for the command palette."""
+        keys = {k.action: k.display for k in self.ui_keys}
+        out: list[tuple[str, str, Callable[[], Any]]] = []
+        for k in UI_KEYS:
+            if k.lead_only and not self.session.lead:
+                continue
+            out.append((t(self.lang, k.text), keys.get(k.action, ""),
+                        partial(self.run_action, k.action)))
+        for code in self.session.codebook.codes:
+            name = t(self.lang, "a_toggle", code=code.label.get(self.lang) or code.id)
+            out.append((name, code.key or "", partial(self.run_action, f"toggle_code({code.id!r})")))
+        return out

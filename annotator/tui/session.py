@@ -1,0 +1,312 @@
+"""One coder's coding session: position, views, changes and undo — no Textual here.
+
+The coding screen drives a :class:`CodingSession`; every change goes through
+``annotator.storage.coding`` and is committed before the method returns, so whatever the
+screen shows afterwards is on disk.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from annotator.errors import UsageError
+from annotator.model import Codebook, CoderState, Document, Segment
+from annotator.storage import coding
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import Project
+from annotator.storage.documents import (
+    get_segment,
+    list_documents,
+    search_segments,
+    segment_order,
+)
+
+
+def disagreeing_segments(project: Project, *, exclude: str | None = None) -> list[str]:
+    """Segments done by at least two coders (other than ``exclude``) whose code sets differ,
+    in reading order."""
+    states = coding.coder_states(project)
+    out: set[str] = set()
+    for seg, per in states.items():
+        sets = {st.codes for c, st in per.items() if st.done and c != exclude}
+        done_by = [c for c, st in per.items() if st.done and c != exclude]
+        if len(done_by) >= 2 and len(sets) > 1:
+            out.add(seg)
+    return [s for s, _ in segment_order(project) if s in out]
+
+
+@dataclass
+class Change:
+    """What a change did: the segment, this coder's state after it, and the event logged."""
+
+    segment: str
+    state: CoderState
+    event: int | None
+
+
+@dataclass
+class View:
+    """A subset of the reading order the coder moves through (a filter or search result)."""
+
+    kind: str  # "filter" | "search"
+    label: str
+    indices: list[int]
+    where: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.where = {i: n for n, i in enumerate(self.indices)}
+
+
+class CodingSession:
+    """A coder's position and work on a project; the single writer behind the coding screen."""
+
+    def __init__(
+        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None
+    ) -> None:
+        coder = coder.strip()
+        if not coder:
+            raise UsageError("a coder needs a name (--coder NAME)")
+        self.project = project
+        self.coder = coder
+        self.lead = lead
+        self.session_id = uuid.uuid4().hex
+        coding.ensure_coder(project, coder)
+        self.codebook: Codebook = load_codebook(project)
+        order = segment_order(project)
+        if only is not None:
+            keep = set(only)
+            order = [x for x in order if x[0] in keep]
+        self.order: list[str] = [s for s, _ in order]
+        self.doc_of: list[str] = [d for _, d in order]
+        self.index_of: dict[str, int] = {s: i for i, s in enumerate(self.order)}
+        self.documents: dict[str, Document] = {d.id: d for d in list_documents(project)}
+        self.doc_total: Counter[str] = Counter(self.doc_of)
+        self.done: set[str] = coding.done_segments(project, coder) & self.index_of.keys()
+        self.doc_done: Counter[str] = Counter(self.doc_of[self.index_of[s]] for s in self.done)
+        self.view: View | None = None
+        self.undo_stack: list[int] = []
+        self.redo_stack: list[int] = []
+        last = coding.last_segment(project, coder)
+        self.pos = self.index_of.get(last, 0) if last else 0
+        self._segment_cache: tuple[str, Segment] | None = None
+        self._saved_position: str | None = last
+
+    # reading -----------------------------------------------------------------
+    @property
+    def empty(self) -> bool:
+        return not self.order
+
+    @property
+    def current(self) -> str:
+        return self.order[self.pos]
+
+    def segment(self) -> Segment:
+        seg_id = self.current
+        if self._segment_cache is None or self._segment_cache[0] != seg_id:
+            self._segment_cache = (seg_id, get_segment(self.project, seg_id))
+        return self._segment_cache[1]
+
+    def state(self) -> CoderState:
+        return coding.get_state(self.project, self.coder, self.current)
+
+    def coders(self) -> list[str]:
+        """Coders shown side by side in lead mode: this coder first."""
+        others = [c for c in coding.list_coders(self.project) if c != self.coder]
+        return [self.coder, *others]
+
+    def all_states(self) -> dict[str, CoderState]:
+        """Every coder's state on the current segment (lead mode only; blind otherwise)."""
+        if not self.lead:
+            return {self.coder: self.state()}
+        return {c: coding.get_state(self.project, c, self.current) for c in self.coders()}
+
+    def progress(self) -> tuple[int, int, int, int]:
+        """(done overall, segments overall, done in this document, segments in this document)."""
+        doc = self.doc_of[self.pos]
+        return len(self.done), len(self.order), self.doc_done[doc], self.doc_total[doc]
+
+    # moving --------------------------------------------------------------------
+    def _view_indices(self) -> list[int] | None:
+        return self.view.indices if self.view else None
+
+    def move(self, delta: int) -> bool:
+        """Move ``delta`` segments in the current view; False at either end."""
+        if self.empty:
+            return False
+        if self.view is None:
+            new = min(max(self.pos + delta, 0), len(self.order) - 1)
+        else:
+            idx = self.view.indices
+            here = self.view.where.get(self.pos)
+            if here is None:  # not in the view: go to the nearest one in that direction
+                after = [i for i in idx if (i > self.pos if delta > 0 else i < self.pos)]
+                if not after:
+                    return False
+                new = after[0] if delta > 0 else after[-1]
+            else:
+                new = idx[min(max(here + delta, 0), len(idx) - 1)]
+        if new == self.pos:
+            return False
+        self.pos = new
+        return True
+
+    def jump(self, index: int) -> None:
+        self.pos = min(max(index, 0), len(self.order) - 1)
+        if self.view is not None and self.pos not in self.view.where:
+            self.view = None
+
+    def next_undone(self) -> bool:
+        """Move to the next segment (wrapping) in the view that this coder has not done."""
+        if self.empty:
+            return False
+        candidates = self.view.indices if self.view else range(len(self.order))
+        n = len(candidates)
+        start = self.view.where.get(self.pos, -1) if self.view else self.pos
+        for k in range(1, n + 1):
+            i = candidates[(start + k) % n]
+            if self.order[i] not in self.done and i != self.pos:
+                self.pos = i
+                return True
+        return False
+
+    def goto(self, text: str) -> bool:
+        """Go to a segment by its number (1-based, in reading order) or its id."""
+        text = text.strip()
+        if not text:
+            return False
+        if text in self.index_of:
+            self.jump(self.index_of[text])
+            return True
+        if text.isdigit() and 1 <= int(text) <= len(self.order):
+            self.jump(int(text) - 1)
+            return True
+        return False
+
+    def saved_position_due(self) -> str | None:
+        """The segment to store as this coder's last position, if it changed."""
+        if self.empty or self._saved_position == self.current:
+            return None
+        return self.current
+
+    def save_position(self) -> None:
+        seg = self.saved_position_due()
+        if seg is not None:
+            coding.set_last_segment(self.project, self.coder, seg)
+            self._saved_position = seg
+
+    # views ---------------------------------------------------------------------
+    def _set_view(self, kind: str, label: str, ids: Iterable[str]) -> int:
+        indices = sorted(self.index_of[s] for s in ids if s in self.index_of)
+        if not indices:
+            return 0
+        self.view = View(kind, label, indices)
+        if self.pos not in self.view.where:
+            after = [i for i in indices if i >= self.pos]
+            self.pos = after[0] if after else indices[0]
+        return len(indices)
+
+    def clear_view(self) -> bool:
+        had = self.view is not None
+        self.view = None
+        return had
+
+    def search(self, query: str) -> int:
+        """Show only segments containing ``query`` (either language); the number found."""
+        return self._set_view("search", query, search_segments(self.project, query))
+
+    def filter_ids(self, kind: str, code: str | None = None) -> list[str]:
+        if kind == "not_done":
+            return [s for s in self.order if s not in self.done]
+        if kind == "has_code":
+            if self.lead:
+                sql = "SELECT DISTINCT segment FROM annotations WHERE code = ?"
+                rows = self.project.execute(sql, (code,))
+            else:
+                sql = "SELECT segment FROM annotations WHERE code = ? AND coder = ?"
+                rows = self.project.execute(sql, (code, self.coder))
+            return [r[0] for r in rows]
+        if kind == "disagree":
+            return disagreeing_segments(self.project, exclude=self.coder)
+        raise UsageError(f"unknown filter {kind!r}")
+
+    def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
+        return self._set_view("filter", label, self.filter_ids(kind, code))
+
+    # changing ------------------------------------------------------------------
+    def _record(self, segment: str, state: CoderState, event: int | None) -> Change:
+        if event is not None:
+            self.undo_stack.append(event)
+            self.redo_stack.clear()
+        self._note_done(segment, state.done)
+        self._saved_position = segment  # set_state stores the last position too
+        return Change(segment, state, event)
+
+    def _note_done(self, segment: str, done: bool) -> None:
+        if segment not in self.index_of:
+            return
+        doc = self.doc_of[self.index_of[segment]]
+        if done and segment not in self.done:
+            self.done.add(segment)
+            self.doc_done[doc] += 1
+        elif not done and segment in self.done:
+            self.done.discard(segment)
+            self.doc_done[doc] -= 1
+
+    def toggle(self, code_id: str) -> Change:
+        seg = self.current
+        state, event = coding.toggle_code(
+            self.project, self.codebook, self.coder, seg, code_id, session=self.session_id
+        )
+        return self._record(seg, state, event)
+
+    def apply(self, code_id: str) -> Change:
+        """Switch ``code_id`` on (never off) and mark done: applying a suggestion."""
+        seg = self.current
+        with self.project.write():
+            before = coding.get_state(self.project, self.coder, seg)
+            new = coding.with_code(self.codebook, before, code_id, True)
+            event = coding.set_state(self.project, self.coder, seg, new, action="suggest",
+                                     session=self.session_id, detail={"code": code_id})
+        return self._record(seg, new, event)
+
+    def mark_none(self) -> Change:
+        seg = self.current
+        with self.project.write():
+            before = coding.get_state(self.project, self.coder, seg)
+            new = CoderState(frozenset(), True, before.memo)
+            event = coding.set_state(self.project, self.coder, seg, new, action="none",
+                                     session=self.session_id)
+        return self._record(seg, new, event)
+
+    def set_memo(self, text: str) -> Change:
+        seg = self.current
+        event = coding.set_memo(self.project, self.coder, seg, text, session=self.session_id)
+        return self._record(seg, coding.get_state(self.project, self.coder, seg), event)
+
+    def undo(self) -> Change | None:
+        if not self.undo_stack:
+            return None
+        event = self.undo_stack.pop()
+        seg, state = coding.undo(self.project, event, session=self.session_id)
+        self.redo_stack.append(event)
+        self._note_done(seg, state.done)
+        self._go_to_changed(seg)
+        return Change(seg, state, None)
+
+    def redo(self) -> Change | None:
+        if not self.redo_stack:
+            return None
+        event = self.redo_stack.pop()
+        seg, state = coding.redo(self.project, event, session=self.session_id)
+        self.undo_stack.append(event)
+        self._note_done(seg, state.done)
+        self._go_to_changed(seg)
+        return Change(seg, state, None)
+
+    def _go_to_changed(self, seg: str) -> None:
+        if seg in self.index_of:
+            self.jump(self.index_of[seg])
+        self._saved_position = seg

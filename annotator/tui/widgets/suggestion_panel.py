@@ -1,0 +1,40 @@
+"""Suggested codes, ranked, each with the words that support it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.markup import escape
+from textual.widgets import Static
+
+from annotator.model import Codebook
+from annotator.tui.i18n import t
+
+
+def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
+                      *, top: int = 3) -> str:
+    if suggestions is None:
+        return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
+    items = []
+    for n, s in enumerate(suggestions.codes[:top]):
+        code = codebook.code(s.code)
+        if code is None:
+            continue
+        color = code.color or "yellow"
+        key = escape(f"[{code.key}]") if code.key else ""
+        mark = "●" if s.code in applied else ""
+        words = ", ".join(s.evidence[:4])
+        evidence = f" [dim]({escape(words)})[/]" if words else ""
+        first = "⏎ " if n == 0 else ""
+        label = escape(code.label.get(lang) or code.id)
+        items.append(
+            f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark} {label}[/]"
+            f"{evidence}"
+        )
+    if not items:
+        return f"[dim]{escape(t(lang, 'suggestions_none'))}[/]"
+    return f"[b]{escape(t(lang, 'suggestions'))}:[/] " + "  ".join(items)
+
+
+class SuggestionPanel(Static):
+    """The ranked suggestions for the current segment; click one to apply it."""
