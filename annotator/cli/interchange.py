@@ -1,0 +1,80 @@
+"""Commands that move coded data between files: export and merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.errors import UsageError
+
+FORMATS = ("csv", "jsonl", "qdpx", "qdc", "spacy")
+
+
+@app.command("export")
+@user_errors
+def export_cmd(
+    project: ProjectArg,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | qdpx | qdc | spacy", show_default=False)],
+    out: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable; spacy: the one coder).")] = None,
+    long: Annotated[bool, typer.Option("--long", help="csv: one row per annotation.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="csv: with a UTF-8 BOM so Excel shows Chinese.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
+) -> None:
+    """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    with open_existing(project) as p:
+        if fmt == "csv":
+            from annotator.io.csv_export import export_csv
+
+            n = export_csv(p, out, coders=coder, long=long, excel=excel)
+            print(f"wrote {out}: {n} rows")
+        elif fmt == "jsonl":
+            from annotator.io.jsonl_export import export_jsonl
+
+            counts = export_jsonl(p, out, coders=coder)
+            print(f"wrote {out}: {counts['segments']} segments, {counts['annotations']} annotations,"
+                  f" {counts['coders']} coders")
+        elif fmt == "qdpx":
+            from annotator.io.refi_export import export_qdpx
+
+            st = export_qdpx(p, out, coders=coder, lang=lang)
+            print(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
+                  f" {st.notes} memos, {st.users} coders")
+        elif fmt == "qdc":
+            from annotator.io.refi_export import export_qdc
+
+            print(f"wrote {out}: {export_qdc(p, out)} codes")
+        else:
+            from annotator.io.spacy_export import export_spacy
+
+            if coder and len(coder) > 1:
+                raise UsageError("spacy exports one coder's codes; name one --coder")
+            n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
+            print(f"wrote {out} and {jsonl}: {n} segments")
+
+
+@app.command("merge")
+@user_errors
+def merge_cmd(
+    target: ProjectArg,
+    sources: Annotated[list[Path], typer.Argument(help="Coders' copies of the project.", show_default=False)],
+    prefer: Annotated[str | None, typer.Option("--prefer", help="On conflicts keep the 'source' or the 'target' work.")] = None,
+    coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable).")] = None,
+) -> None:
+    """Bring coders' annotations, done marks and memos from their copies into TARGET."""
+    from annotator.storage.merge import merge_projects
+
+    if prefer not in (None, "source", "target"):
+        raise UsageError(f"--prefer must be source or target, not {prefer!r}")
+    with open_existing(target) as p:
+        report = merge_projects(p, sources, prefer=prefer, coders=coder)  # type: ignore[arg-type]
+    for line in report.lines():
+        print(line)
+    for c in report.conflicts[:20]:
+        print(f"conflict ({'kept ' + (prefer or '')}): {c.line()}")
