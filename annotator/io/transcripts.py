@@ -31,7 +31,7 @@ class Turn:
     start: float | None = None  # seconds
     end: float | None = None
     document: str | None = None  # only from csv/tsv/jsonl rows that name their document
-    attributes: dict[str, str] = field(default_factory=dict)  # extra csv/jsonl columns
+    attributes: dict[str, str] = field(default_factory=dict, hash=False)  # extra csv/jsonl columns
 
 
 FORMATS = ("txt", "md", "csv", "tsv", "jsonl", "docx", "srt", "vtt")
