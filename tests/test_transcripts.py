@@ -126,6 +126,7 @@ NOT_HEADERS = [
     "12: twelve",
     "This sentence, with a comma: is not a speaker.",
     "一句很长很长很长很长很长的中文句子没有标点符号但是有冒号：后面的内容",
+    "他说：“我们街道现在最大的问题还是权责不匹配。”",
 ]
 # fmt: on
 

@@ -144,6 +144,7 @@ _SPEAKER_PLAIN = re.compile(rf"([^:：\n]{{1,30}}?)(?:\s*[\[(（]\s*({_TS})\s*[\
 # "Speaker 1  0:03" alone on a line (otter.ai and similar exports)
 _SPEAKER_THEN_TIME = re.compile(rf"([^:：\n]{{1,30}}?)\s+[\[(（]?({_TS})[\])）]?\s*[:：]?\s*$")
 
+_OPENING_QUOTES = ("“", "「", "『")
 _SENTENCE_PUNCTUATION = set('。，,.!?！？;；、…"“”「」『』<>《》=/\\|')
 _TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.(?=\s)")
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -205,7 +206,8 @@ def _match_speaker(line: str, pos: int) -> tuple[str, float | None, float | None
         if is_speaker_name(name):
             return name, None, None, match.end()
     match = _SPEAKER_PLAIN.match(line, pos)
-    if match:
+    # 他说：“……” is reported speech, not a speaker label.
+    if match and not ("：" in match.group(0) and line.startswith(_OPENING_QUOTES, match.end())):
         name = match.group(1).strip()
         if is_speaker_name(name):
             start, _ = _times(match.group(2), None)
