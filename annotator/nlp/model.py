@@ -9,8 +9,8 @@ few rows of the count matrices, so "retraining" after a tag is a handful of nump
 
 Choices made on principle, not fitted to data:
 
-* Laplace smoothing (alpha = 1) over the terms seen in the facet's training examples; terms
-  never seen in training carry no evidence.
+* Laplace smoothing (alpha = 1) over the project's whole vocabulary (every content term of
+  every segment, both languages); terms never seen in training carry no evidence.
 * Class priors smoothed the same way: (n_c + 1) / (N + K), and (n_c + 1) / (N - n_c + 1) as
   odds for one-vs-rest.
 * Naive Bayes treats words as independent, which makes long segments overconfident; the
@@ -46,8 +46,10 @@ class FacetModel:
         self.all_terms = 0.0
         self.code_examples = np.zeros(k, dtype=np.float64)
         self.examples = 0
+        self.vocab_size = max(n_features, 1)
 
     def _grow(self, n: int) -> None:
+        self.vocab_size = max(self.vocab_size, n)
         if n <= len(self.totals):
             return
         size = max(n, 2 * len(self.totals))
@@ -100,7 +102,7 @@ class FacetModel:
         if not len(ids):
             return None
         k = len(self.codes)
-        vocab = float(np.count_nonzero(self.totals > 0))
+        vocab = float(self.vocab_size)
         n = float(self.examples)
         scale = min(1.0, EVIDENCE_TERMS / float(counts.sum()))
         pos = np.log(self.counts[ids] + ALPHA) - np.log(self.code_terms + ALPHA * vocab)
