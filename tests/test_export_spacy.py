@@ -1,0 +1,47 @@
+"""spaCy export: a DocBin with one coder's codes as doc.cats, and the same as JSONL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from interchange_fixtures import coded_project
+
+from annotator.errors import UsageError
+from annotator.io.spacy_export import export_spacy
+from annotator.storage.db import open_project
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("coded")
+
+
+def test_docbin_and_jsonl(base: Path, tmp_path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    with open_project(coded_project(base)) as p:
+        n, jsonl = export_spacy(p, tmp_path / "li.spacy", coder="li")
+        with pytest.raises(UsageError, match="--coder"):
+            export_spacy(p, tmp_path / "x.spacy")
+    assert n == 4 and jsonl == tmp_path / "li.jsonl"
+    docs = list(DocBin().from_disk(tmp_path / "li.spacy").get_docs(spacy.blank("zh").vocab))
+    by_seg = {d.user_data["segment"]: d for d in docs}
+    d2 = by_seg["astral-002"]
+    assert d2.text.startswith("压力很大，𠀀")
+    assert {c for c, v in d2.cats.items() if v == 1.0} == {
+        "goal_attainment", "inspection_pressure", "rights_mismatch"}
+    assert len(d2.cats) == 13 and len(d2) > 5  # jieba made words, not one token
+    assert sum(by_seg["astral-003"].cats.values()) == 0.0  # done with no code: all 0.0
+    records = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["segment"] for r in records] == [d.user_data["segment"] for d in docs]
+    assert next(r for r in records if r["meta"]["segment"] == "astral-002")["cats"] == d2.cats
+
+
+def test_english(base: Path, tmp_path: Path) -> None:
+    with open_project(coded_project(base)) as p:
+        n, jsonl = export_spacy(p, tmp_path / "paper.spacy", coder="paper", lang="en")
+    first = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])
+    assert n == 12 and first["text"].startswith("I stay up late")
