@@ -61,7 +61,7 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
     facets = [f.id for f in codebook.facets]
     n = 0
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
-        w = csv.writer(f)  # type: ignore[arg-type]
+        w = csv.writer(f)
         if long:
             w.writerow(["document", "segment", "position", "speaker", "zh", "en", "coder", "facet",
                         "code", "label_zh", "label_en", "created_at"])

@@ -28,27 +28,39 @@ class Summary:
         return out
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path, *, binary: bool = False, encoding: str = "utf-8",
-                  newline: str | None = None) -> Iterator[IO[str] | IO[bytes]]:
-    """Write ``path`` through a temporary file in the same folder, renamed into place on success.
-
-    On any error the temporary file is removed and an existing ``path`` is left untouched.
-    """
+def _temp_for(path: Path) -> tuple[int, str]:
     path = Path(path)
     if path.is_dir():
         raise UsageError("is a folder; name an output file", path=path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise UsageError("the output folder does not exist", path=path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+    """Write text to ``path`` through a temporary file in the same folder, renamed into place on
+    success. On any error the temporary file is removed and an existing ``path`` is untouched.
+    """
+    fd, tmp = _temp_for(path)
     try:
-        if binary:
-            with os.fdopen(fd, "wb") as fb:
-                yield fb
-        else:
-            with os.fdopen(fd, "w", encoding=encoding, newline=newline) as ft:
-                yield ft
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
+    """Like :func:`atomic_output`, for bytes."""
+    fd, tmp = _temp_for(path)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

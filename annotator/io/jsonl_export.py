@@ -94,10 +94,10 @@ def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = 
         "exported_at": now(), "project": project.path.stem, "tables": counts,
     }
     with atomic_output(out, newline="\n") as f:
-        f.write(json.dumps(header, ensure_ascii=False) + "\n")  # type: ignore[arg-type]
+        f.write(json.dumps(header, ensure_ascii=False) + "\n")
         for table in TABLES:
             for row in _rows(project, table, wanted):
-                f.write(json.dumps({"type": table, **row}, ensure_ascii=False) + "\n")  # type: ignore[arg-type]
+                f.write(json.dumps({"type": table, **row}, ensure_ascii=False) + "\n")
     return counts
 
 

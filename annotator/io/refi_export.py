@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import UsageError
-from annotator.io.interchange import atomic_output
+from annotator.io.interchange import atomic_binary
 from annotator.model import Code, Codebook, CoderState, Facet, Segment
 from annotator.storage.db import Project, now
 
@@ -47,7 +47,7 @@ def _origin() -> str:
         from importlib.metadata import version
 
         return f"{ORIGIN} {version('annotator')}"
-    except Exception:  # noqa: BLE001 - not installed as a distribution
+    except Exception:  # not installed as a distribution
         return ORIGIN
 
 
@@ -123,8 +123,8 @@ def export_qdc(project: Project, out: Path) -> int:
 
     codebook = load_codebook(project)
     data = codebook_xml(project, codebook)
-    with atomic_output(out, binary=True) as f:
-        f.write(data)  # type: ignore[arg-type]
+    with atomic_binary(out) as f:
+        f.write(data)
     return len(codebook.codes)
 
 
@@ -276,8 +276,8 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
             _sub(note, ns, "PlainTextContent").text = text
             stats.notes += 1
     data = _xml_bytes(root)
-    with atomic_output(out, binary=True) as f:
-        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:  # type: ignore[arg-type]
+    with atomic_binary(out) as f:
+        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
             _write(zf, "project.qde", data)
             for name, text in files:
                 _write(zf, name, text.encode("utf-8"))

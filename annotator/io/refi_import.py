@@ -313,11 +313,11 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
         notes: dict[str, str] = {}
         notes_el = _child(root, "Notes")
         for note in _children(notes_el, "Note") if notes_el is not None else []:
-            text = _text_of(note, "PlainTextContent")
-            if not text and note.get("plainTextPath"):
+            note_text = _text_of(note, "PlainTextContent")
+            if not note_text and note.get("plainTextPath"):
                 member = _member_for(z, note.get("plainTextPath") or "")
-                text = _decode(z.read(member)).strip() if member else ""
-            notes[norm_guid(note.get("guid"))] = text
+                note_text = _decode(z.read(member)).strip() if member else ""
+            notes[norm_guid(note.get("guid"))] = note_text
         variables = {norm_guid(v.get("guid")): (v.get("name") or "").strip()
                      for v in _children(_child(root, "Variables") or ET.Element("x"), "Variable")}
 
@@ -366,23 +366,24 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
             sources.append(src)
         for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
             attrs = values_of(case)
-            for ref in _children(case, "SourceRef"):
+            for source_ref in _children(case, "SourceRef"):
                 for src in sources:
-                    if src.guid == norm_guid(ref.get("targetGUID")):
+                    if src.guid == norm_guid(source_ref.get("targetGUID")):
                         src.attributes = {**attrs, **src.attributes}
     for kind, n in sorted(kinds.items()):
         summary.dropped.append(f"{n} {kind} source(s) (only text sources are imported)")
     for tag in ("Links", "Sets", "Graphs"):
-        el = _child(root, tag)
-        if el is not None and len(el):
-            summary.dropped.append(f"{len(el)} {tag.lower()}")
+        extra = _child(root, tag)
+        if extra is not None and len(extra):
+            summary.dropped.append(f"{len(extra)} {tag.lower()}")
     atlas = "atlas.ti" in origin.lower()
     for src in sources:  # how this source counts "\r\n"
         if not src.crlf or src.text is None:
             continue
         sels = [(int(s.get("startPosition") or 0), int(s.get("endPosition") or 0), s.get("name") or "")
                 for s in _children(src.element, "PlainTextSelection")]
-        as_two = _score(src.text, sels, lambda p: p - bisect.bisect_left(src.crlf, p))
+        crlf = src.crlf
+        as_two = _score(src.text, sels, lambda p, crlf=crlf: p - bisect.bisect_left(crlf, p))
         as_one = _score(src.text, sels, lambda p: p)
         src.crlf_as_one = as_one > as_two or (as_one == as_two and atlas)
         summary.warnings.append(
@@ -423,7 +424,7 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
         if loose:
             new_facets.append(Facet(slugify("refi", taken_facets, "facet"), tuple(loose), True))
     else:
-        codes: list[Code] = []
+        flat: list[Code] = []
         fid = slugify("refi", taken_facets, "facet")
         skipped = 0
         for c in refi_codes:
@@ -433,13 +434,13 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
             cid = slugify(c.path.replace(" / ", "__"), taken_codes, "code")
             to_ours[c.guid] = cid
             color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
-            codes.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
+            flat.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
                               if c.description else Text2(), color=color))
         if skipped:
             summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
                                    " are imported with the folder in their label)")
-        if codes:
-            new_facets.append(Facet(fid, tuple(codes), True, Text2(en=f"Codes from {label}")))
+        if flat:
+            new_facets.append(Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}")))
     return Codebook(current.facets + tuple(new_facets)), to_ours
 
 
@@ -580,7 +581,7 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
                 lost_sel += len(sels)
                 lost_coding += sum(len(_children(s, "Coding")) for s in sels)
                 continue
-            paras = ranges[src.guid]
+            spans = ranges[src.guid]
             for sel in sels:
                 try:
                     a = src.to_text_pos(int(sel.get("startPosition") or 0))
@@ -590,7 +591,7 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
                     continue
                 if b < a:
                     a, b = b, a
-                hit = [sid for s, e, sid in paras if (s < b and a < e) or (a == b and s <= a < e)]
+                hit = [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
                 if not hit:
                     outside += 1
                     continue

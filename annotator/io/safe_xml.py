@@ -48,7 +48,7 @@ def parse_xml(data: bytes, where: str | Path) -> ET.Element:
     def no_doctype(*_args: object) -> None:
         _refuse(where, "a DOCTYPE")
 
-    def no_entity(*_args: object) -> None:
+    def no_entity(*_args: object) -> int:
         _refuse(where, "an entity")
 
     # a first pass with handlers that stop at any DTD, before entities could be expanded

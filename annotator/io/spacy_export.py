@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import UsageError
-from annotator.io.interchange import atomic_output
+from annotator.io.interchange import atomic_binary, atomic_output
 from annotator.storage.db import Project
 
 
@@ -71,7 +71,7 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
     data = docbin.to_bytes()
     with atomic_output(jsonl, newline="\n") as f:
         for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")  # type: ignore[arg-type]
-    with atomic_output(out, binary=True) as fb:
-        fb.write(data)  # type: ignore[arg-type]
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    with atomic_binary(out) as fb:
+        fb.write(data)
     return len(records), jsonl
