@@ -80,9 +80,10 @@ def agree_cmd(
     else:
         text = render_table(report, lang)
     if output is not None:
-        from annotator.io.atomic import write_text_atomic
+        from annotator.io.interchange import atomic_output
 
-        write_text_atomic(output, text)
+        with atomic_output(output, newline="\n") as f:
+            f.write(text)
         print(f"wrote {output} ({len(report.units)} segments, {len(report.coders)} coders)")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
