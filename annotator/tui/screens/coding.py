@@ -149,23 +149,23 @@ class CodingScreen(Screen[None]):
             t(self.lang, "done_overall", done=done, total=total) + " · "
             + t(self.lang, "done_doc", done=doc_done, total=doc_total)))
         seg = session.segment()
-        doc = session.documents.get(seg.document)
-        title = seg.document if doc is None or not doc.title else f"{seg.document} {doc.title}"
-        parts = [title]
-        if seg.speaker:
-            parts.append(seg.speaker)
-        parts.append(f"{session.pos + 1} / {len(session.order)}")
+        parts = [f"{session.pos + 1} / {len(session.order)}"]
         if session.view is not None:
             here = session.view.where.get(session.pos)
             if here is not None:
                 parts.append(t(self.lang, "view_pos", pos=here + 1, n=len(session.view.indices)))
+        parts.append(t(self.lang, "done_mark") if mine.done else t(self.lang, "open_mark"))
+        if mine.memo:
+            parts.append("✎ " + t(self.lang, "memo_mark"))
+        parts.append(seg.document)
+        if seg.speaker:
+            parts.append(seg.speaker)
         if seg.start is not None:
             end = f"–{_clock(seg.end)}" if seg.end is not None else ""
             parts.append(f"{_clock(seg.start)}{end}")
-        mark = t(self.lang, "done_mark") if mine.done else t(self.lang, "open_mark")
-        parts.append(f"[{mark}]")
-        if mine.memo:
-            parts.append("✎ " + t(self.lang, "memo_mark"))
+        doc = session.documents.get(seg.document)
+        if doc is not None and doc.title:
+            parts.append(doc.title)
         self.query_one("#seginfo", Static).update(escape(" · ".join(parts)))
         outline = self.query_one(Outline)
         if outline.display:

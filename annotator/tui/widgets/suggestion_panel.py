@@ -16,7 +16,8 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
     if suggestions is None:
         return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
     items = []
-    for n, s in enumerate(suggestions.codes[:top]):
+    marked = False
+    for s in suggestions.codes[:top]:
         code = codebook.code(s.code)
         if code is None:
             continue
@@ -25,7 +26,9 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         mark = "●" if s.code in applied else ""
         words = ", ".join(s.evidence[:4])
         evidence = f" [dim]({escape(words)})[/]" if words else ""
-        first = "⏎ " if n == 0 else ""
+        first = ""
+        if not marked and s.code not in applied:  # what enter applies
+            first, marked = "⏎ ", True
         label = escape(code.label.get(lang) or code.id)
         items.append(
             f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark} {label}[/]"
