@@ -50,10 +50,10 @@ def keyword_worthy(term: str, lang: str) -> bool:
 
 
 class Vocabulary:
-    """Terms of both languages as integer ids (``lang:term`` keys)."""
+    """Terms of both languages as integer ids."""
 
     def __init__(self) -> None:
-        self._ids: dict[str, int] = {}
+        self._ids: dict[str, dict[str, int]] = {"zh": {}, "en": {}}
         self.terms: list[str] = []
         self.langs: list[str] = []
         self.worthy: list[bool] = []
@@ -62,12 +62,12 @@ class Vocabulary:
         return len(self.terms)
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
-        key = f"{lang}:{term}"
-        found = self._ids.get(key)
+        table = self._ids.setdefault(lang, {})
+        found = table.get(term)
         if found is not None or not add:
             return found
         new = len(self.terms)
-        self._ids[key] = new
+        table[term] = new
         self.terms.append(term)
         self.langs.append(lang)
         self.worthy.append(keyword_worthy(term, lang))
@@ -77,19 +77,19 @@ class Vocabulary:
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
     ) -> tuple[IntArray, FloatArray]:
         """Unique term ids of a text and how often each occurs (unknown terms dropped unless ``add``)."""
-        counts: Counter[int] = Counter()
+        ids: list[int] = []
+        cnt: list[int] = []
         for lang, terms in (("zh", zh_terms), ("en", en_terms)):
-            for term in terms:
-                if not term:
-                    continue
-                i = self.id(lang, term, add=add)
-                if i is not None:
-                    counts[i] += 1
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        ids = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        cnt = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        return ids, cnt
+            table = self._ids[lang]
+            for term, n in Counter(terms).items():
+                i = table.get(term)
+                if i is None:
+                    if not add or not term:
+                        continue
+                    i = self.id(lang, term)
+                ids.append(i)  # type: ignore[arg-type]
+                cnt.append(n)
+        return np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
 
 
 class DocumentFrequencies:

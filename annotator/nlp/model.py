@@ -87,6 +87,41 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
+    def bulk_add(self, examples: Sequence[tuple[IntArray, FloatArray, frozenset[str]]]) -> None:
+        """Add many examples at once (the same counts as ``update`` one by one, faster)."""
+        k = len(self.codes)
+        per_code: list[list[int]] = [[] for _ in range(k)]
+        taken: list[int] = []
+        for n, (_ids, _counts, codes) in enumerate(examples):
+            if not self.takes(codes):
+                continue
+            taken.append(n)
+            for j in self.labels(codes):
+                per_code[j].append(n)
+                self.code_examples[j] += 1
+        self.examples += len(taken)
+        if not taken:
+            return
+
+        def stacked(which: list[int]) -> tuple[IntArray, FloatArray]:
+            ids = np.concatenate([examples[n][0] for n in which])
+            counts = np.concatenate([examples[n][1] for n in which])
+            return ids, counts
+
+        ids, counts = stacked(taken)
+        if not len(ids):
+            return
+        self._grow(int(ids.max()) + 1)
+        size = len(self.totals)
+        self.totals += np.bincount(ids, weights=counts, minlength=size)
+        self.all_terms += float(counts.sum())
+        for j, which in enumerate(per_code):
+            if which:
+                ids, counts = stacked(which)
+                if len(ids):
+                    self.counts[:, j] += np.bincount(ids, weights=counts, minlength=size)
+                    self.code_terms[j] += float(counts.sum())
+
     def predict(self, ids: IntArray, counts: FloatArray) -> tuple[FloatArray, FloatArray, IntArray] | None:
         """Probabilities per code, and per known term its evidence for each code.
 

@@ -110,7 +110,9 @@ class Suggestions:
 class _Segment:
     ids: IntArray
     counts: FloatArray
-    matches: tuple[Match, ...]
+    #: (zh text, zh tokens, en tokens) until the codebook keywords have been matched
+    text: tuple[str, str, str] | None
+    matches: tuple[Match, ...] | None = None
 
 
 def _split(stored: str | None) -> list[str]:
@@ -245,8 +247,7 @@ class Suggester:
         ):
             ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
             dfs.add(ids)
-            matches = lexicon.match(zh or "", _split(zh_tokens), _split(en_tokens))
-            segments[seg_id] = _Segment(ids, counts, tuple(matches))
+            segments[seg_id] = _Segment(ids, counts, (zh or "", zh_tokens or "", en_tokens or ""))
         everyone = lead or coder is None
         suggester = cls(codebook, lexicon, vocab, dfs, segments,
                         learner=coder or "", learned=learned)
@@ -259,11 +260,30 @@ class Suggester:
                 params = (coder or "",)
             for who, seg, code in project.execute(sql, params):
                 examples.setdefault((who, seg), set()).add(code)
-            for (who, seg), codes in examples.items():
-                suggester._set_example(who, seg, frozenset(codes))
+            suggester._bulk_examples(examples)
         return suggester
 
     # ---------------------------------------------------------------- learning
+    def _bulk_examples(self, examples: dict[tuple[str, str], set[str]]) -> None:
+        batch: list[tuple[IntArray, FloatArray, frozenset[str]]] = []
+        for (who, seg_id), codes in examples.items():
+            seg = self._segments.get(seg_id)
+            known = frozenset(codes) & self._known_codes
+            if seg is None or not known:
+                continue
+            self._examples[(who, seg_id)] = known
+            batch.append((seg.ids, seg.counts, known))
+        for model in self.models.values():
+            model.bulk_add(batch)
+
+    def _matches(self, seg: _Segment) -> tuple[Match, ...]:
+        """The codebook keywords in a stored segment (matched on first use, then kept)."""
+        if seg.matches is None:
+            zh, zh_tokens, en_tokens = seg.text or ("", "", "")
+            seg.matches = tuple(self.lexicon.match(zh, _split(zh_tokens), _split(en_tokens)))
+            seg.text = None
+        return seg.matches
+
     def _set_example(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
         seg = self._segments.get(segment_id)
         if seg is None:
@@ -310,7 +330,7 @@ class Suggester:
             raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
         keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
         with self._lock:
-            codes = rank_codes(self.codebook, seg.matches, seg.ids, seg.counts, self.vocab,
+            codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
                                self.models if self.learned else None)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
 
