@@ -148,6 +148,8 @@ def corpus_keywords(
     Each segment's TF-IDF vector (document frequencies over the whole project) is L2-normalised
     per language and the vectors are summed over the segments asked for, so a word ranks high
     when it is distinctive in many segments. Scores are divided by the number of segments.
+    Here the idf is ``log((1 + N) / (1 + df))`` without the +1, so a word found in every
+    segment is no keyword of the corpus (unless no word is distinctive at all).
     """
     from annotator.storage.documents import check_document
 
@@ -163,17 +165,20 @@ def corpus_keywords(
         dfs.add(ids)
         if document is None or doc == document:
             chosen.append((ids, counts))
-    total = np.zeros(len(vocab), dtype=np.float64)
     langs = np.array([lang == "zh" for lang in vocab.langs], dtype=bool)
-    for ids, counts in chosen:
-        if not len(ids):
-            continue
-        w = counts * dfs.idf(ids)
-        zh_mask = langs[ids]
-        for mask in (zh_mask, ~zh_mask):
-            norm = float(np.sqrt(np.sum(w[mask] ** 2)))
-            if norm:
-                total[ids[mask]] += w[mask] / norm
+    for shift in (1.0, 0.0):
+        total = np.zeros(len(vocab), dtype=np.float64)
+        for ids, counts in chosen:
+            if not len(ids):
+                continue
+            w = counts * (dfs.idf(ids) - shift)
+            zh_mask = langs[ids]
+            for mask in (zh_mask, ~zh_mask):
+                norm = float(np.sqrt(np.sum(w[mask] ** 2)))
+                if norm:
+                    total[ids[mask]] += w[mask] / norm
+        if total.any():
+            break
     n = max(len(chosen), 1)
     out: dict[str, list[Keyword]] = {"zh": [], "en": []}
     for i in np.argsort(-total, kind="stable").tolist():

@@ -1,0 +1,96 @@
+"""Corpus TF-IDF keywords over stored terms of both languages."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annotator.errors import UsageError
+from annotator.nlp.keywords import (
+    DocumentFrequencies,
+    Vocabulary,
+    corpus_keywords,
+    idf_value,
+    keyword_worthy,
+    tfidf_keywords,
+)
+from annotator.storage.db import open_project
+
+ROWS = [
+    ("D1", "社区干部说台账太多，台账要反复填写。", "Cadres say the Ledgers are too many; ledgers are filled in again and again."),
+    ("D1", "社区干部每周参加培训。", "Cadres attend training every week."),
+    ("D2", "社区干部说网格员上报问题很快。", "Cadres say grid workers report problems quickly."),
+    ("D2", "社区干部觉得考核压力大。", "Cadres feel the assessment pressure is high."),
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from annotator.projects import create_project
+    from annotator.storage.importing import import_transcripts
+
+    folder = tmp_path_factory.mktemp("kw")
+    source = folder / "t.jsonl"
+    with source.open("w", encoding="utf-8") as f:
+        for doc, zh, en in ROWS:
+            f.write(json.dumps({"document": doc, "zh": zh, "en": en}, ensure_ascii=False) + "\n")
+    path = folder / "kw.db"
+    create_project(path)
+    with open_project(path) as p:
+        import_transcripts(p, [source])
+    return path
+
+
+def test_idf_and_ranking_by_hand() -> None:
+    vocab = Vocabulary()
+    dfs = DocumentFrequencies()
+    docs = [(["社区", "台账", "台账"], ["ledger"]), (["社区", "培训"], []), (["社区"], ["ledger"])]
+    encoded = [vocab.encode(zh, en) for zh, en in docs]
+    for ids, _ in encoded:
+        dfs.add(ids)
+    ids, counts = encoded[0]
+    assert dfs.n_docs == 3
+    got = {vocab.terms[i]: float(w) for i, w in zip(ids, dfs.idf(ids), strict=True)}
+    assert got["社区"] == pytest.approx(idf_value(3, 3)) == pytest.approx(1.0)
+    assert got["台账"] == pytest.approx(math.log(4 / 2) + 1)
+    kws = tfidf_keywords(ids, counts, vocab, dfs, top=5)
+    zh = [k for k in kws if k.lang == "zh"]
+    assert [k.text for k in zh] == ["台账", "社区"]  # rare and repeated beats everywhere
+    # scores are L2-normalised per language
+    assert sum(k.score**2 for k in zh) == pytest.approx(1.0, abs=1e-3)
+    assert [k.text for k in kws if k.lang == "en"] == ["ledger"]
+    # unknown terms are ignored when not adding; empty input gives nothing
+    unknown = vocab.encode(["没见过"], ["never"], add=False)
+    assert len(unknown[0]) == 0
+    assert tfidf_keywords(np.zeros(0, dtype=np.int64), np.zeros(0), vocab, dfs) == ()
+
+
+def test_keyword_worthy() -> None:
+    assert keyword_worthy("台账", "zh") and keyword_worthy("ledger", "en")
+    assert not keyword_worthy("年", "zh") and not keyword_worthy("x", "en")
+    assert not keyword_worthy("2023", "en") and not keyword_worthy("", "zh")
+
+
+def test_corpus_keywords_of_a_project(project: Path) -> None:
+    with open_project(project) as p:
+        whole = corpus_keywords(p, top=50)
+        d1 = corpus_keywords(p, document="D1", top=3)
+        with pytest.raises(UsageError):
+            corpus_keywords(p, document="nope")
+    zh = [k.text for k in whole["zh"]]
+    en = [k.text for k in whole["en"]]
+    # a word in every segment is no keyword of the corpus; words particular to a segment are
+    assert "台账" in zh and "社区" not in zh and "干部" not in zh
+    # case-insensitive lemmas: Ledgers / ledgers are one keyword, Cadres / cadres too
+    assert "ledger" in en and "cadre" not in en and not {"Ledgers", "ledgers", "Cadres"} & set(en)
+    with open_project(project) as p:
+        stored = " ".join(r[0] for r in p.execute("SELECT en_terms FROM segments")).split()
+    assert stored.count("cadre") == 4 and stored.count("ledger") == 2
+    # no stop words, punctuation or numbers
+    assert not {"the", "are", "。", "，", "说", "every"} & set(zh + en)
+    assert all(len(v) <= 3 for v in d1.values())
+    assert d1["zh"][0].text == "台账" and d1["en"][0].text == "ledger"
