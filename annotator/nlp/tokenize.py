@@ -81,9 +81,22 @@ def add_terms(terms: Iterable[str]) -> None:
                 _added_terms.add(term)
 
 
+_ZH_NUMERALS = set("零〇一二三四五六七八九十百千万亿两几第半每多数")
+_ZH_MEASURES = set("个次年月日天号位名人件条项家户张本些点种回遍场份批周岁元块层级")
+#: Lookup-table lemmas that are wrong for this domain's English ("bit" is not "bite").
+_EN_LEMMA_FIXES = {"bit": "bit", "masses": "mass", "tired": "tired", "as": "as", "data": "data",
+                   "was": "be", "ones": "one", "media": "media", "news": "news"}
+
+
+def _is_quantity_zh(text: str) -> bool:
+    """三个, 两次, 第一, 一些: numerals with at most one measure word carry no topic."""
+    rest = text.lstrip("".join(_ZH_NUMERALS) + "0123456789")
+    return len(rest) < len(text) and (not rest or (len(rest) == 1 and rest in _ZH_MEASURES))
+
+
 def _is_content_zh(tok: Any) -> bool:
     return not (tok.is_stop or tok.is_punct or tok.like_num or tok.is_space or tok.is_digit
-                or not any(ch.isalnum() for ch in tok.text))
+                or not any(ch.isalnum() for ch in tok.text) or _is_quantity_zh(tok.text))
 
 
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
@@ -108,7 +121,7 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
                     if t.is_space:
                         continue
                     low = t.lower_
-                    lemma = table.get(low, low)
+                    lemma = _EN_LEMMA_FIXES.get(low) or table.get(low, low)
                     lemmas.append(lemma)
                     if not (t.is_stop or t.is_punct or t.like_num or t.is_digit
                             or not any(ch.isalpha() for ch in low) or lemma in nlp.Defaults.stop_words):
