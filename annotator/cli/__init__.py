@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from annotator.cli import project as _project  # noqa: F401  (registers commands)
+# importing a command module registers its commands on the app
+from annotator.cli import agree, code, interchange, maintenance, project, suggest  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
-
-for _name in ("agree", "suggest", "interchange", "code", "maintenance"):
-    try:
-        __import__(f"annotator.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a command group not built yet
-        if _exc.name != f"annotator.cli.{_name}":
-            raise
 
 
 def main() -> None:
