@@ -1,0 +1,1 @@
+"""Benchmarks of annotator; run them all with ``python -m benchmarks``."""
