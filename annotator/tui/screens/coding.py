@@ -59,6 +59,8 @@ class CodingScreen(Screen[None]):
         self._suggest_project: Any | None = None
         self._outline_forced: bool | None = None
         self._position_timer: Timer | None = None
+        self._shown: dict[str, Any] = {}
+        self._outline_pos: int | None = None
         #: called with (action, seconds from the action to the repaint); for the benchmark
         self.on_repaint: Callable[[str, float], None] | None = None
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
@@ -113,8 +115,15 @@ class CodingScreen(Screen[None]):
             outline.show_current()
 
     # showing ----------------------------------------------------------------------
+    def _set(self, selector: str, content: Any, *, layout: bool = True) -> None:
+        """Update a Static only when what it shows changes (a repaint costs a frame)."""
+        if self._shown.get(selector) == content:
+            return
+        self._shown[selector] = content
+        self.query_one(selector, Static).update(content, layout=layout)
+
     def say(self, key: str, **values: Any) -> None:
-        self.query_one("#status", Static).update(escape(t(self.lang, key, **values)))
+        self._set("#status", escape(t(self.lang, key, **values)), layout=False)
 
     def show_segment(self) -> None:
         """Repaint everything about the current segment."""
@@ -124,15 +133,16 @@ class CodingScreen(Screen[None]):
         words = [k.text for k in self.suggestions.keywords] if self.suggestions else []
         codebook = session.codebook
         none = t(self.lang, "no_text")
-        self.query_one("#zh", Static).update(
-            highlight(seg.zh, "zh", codebook, words) if seg.zh else none)
-        self.query_one("#en", Static).update(
-            highlight(seg.en, "en", codebook, words) if seg.en else none)
-        self.query_one("#texts").scroll_home(animate=False)
+        self._set("#zh", highlight(seg.zh, "zh", codebook, words) if seg.zh else none)
+        self._set("#en", highlight(seg.en, "en", codebook, words) if seg.en else none)
+        texts = self.query_one("#texts")
+        if texts.scroll_y:
+            texts.scroll_home(animate=False)
+        previous, self._outline_pos = self._outline_pos, session.pos
         self.show_state()
         outline = self.query_one(Outline)
         if outline.display:
-            outline.show_current()
+            outline.show_current(previous)
 
     def show_state(self) -> None:
         """Repaint what depends on the coders' work: codebook marks, progress, header."""
@@ -142,12 +152,14 @@ class CodingScreen(Screen[None]):
         states = session.all_states()
         mine = states[session.coder]
         self.query_one(CodebookPanel).show(session.codebook, self.lang, states, lead=session.lead)
-        self.query_one(SuggestionPanel).update(
-            suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
+        self._set("#suggestions",
+                  suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
         done, total, doc_done, doc_total = session.progress()
-        self.query_one("#progress", Static).update(escape(
-            t(self.lang, "done_overall", done=done, total=total) + " · "
-            + t(self.lang, "done_doc", done=doc_done, total=doc_total)))
+        progress = escape(t(self.lang, "done_overall", done=done, total=total) + " · "
+                          + t(self.lang, "done_doc", done=doc_done, total=doc_total))
+        before = self._shown.get("#progress")
+        self._set("#progress", progress,  # its width is auto: lay out only when it changes
+                  layout=not isinstance(before, str) or len(before) != len(progress))
         seg = session.segment()
         parts = [f"{session.pos + 1} / {len(session.order)}"]
         if session.view is not None:
@@ -166,10 +178,10 @@ class CodingScreen(Screen[None]):
         doc = session.documents.get(seg.document)
         if doc is not None and doc.title:
             parts.append(doc.title)
-        self.query_one("#seginfo", Static).update(escape(" · ".join(parts)))
+        self._set("#seginfo", escape(" · ".join(parts)), layout=False)
         outline = self.query_one(Outline)
         if outline.display:
-            outline.refresh()
+            outline.refresh_rows([session.pos])
 
     def _painted(self, name: str, started: float) -> None:
         hook = self.on_repaint
@@ -219,7 +231,7 @@ class CodingScreen(Screen[None]):
         if moved:
             self.show_segment()
             self._save_position_soon()
-            self.query_one("#status", Static).update("")
+            self._set("#status", "", layout=False)
         else:
             self.say(edge)
         self._painted(name, started)

@@ -6,6 +6,7 @@ Each code is a link: clicking it runs the screen's ``toggle_code`` action.
 from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
+from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Static
 
@@ -80,8 +81,22 @@ def lead_markup(codebook: Codebook, lang: str, states: dict[str, CoderState]) ->
 class CodebookPanel(Static):
     """Shows the codebook with this coder's (or, in lead mode, every coder's) codes."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._parsed: dict[str, Content] = {}  # markup → parsed, per set of applied codes
+        self._shown: str | None = None
+
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
         if lead:
-            self.update(lead_markup(codebook, lang, states))
+            markup = lead_markup(codebook, lang, states)
         else:
-            self.update(blind_markup(codebook, lang, next(iter(states.values()))))
+            markup = blind_markup(codebook, lang, next(iter(states.values())))
+        if markup == self._shown:
+            return
+        content = self._parsed.get(markup)
+        if content is None:
+            if len(self._parsed) > 256:
+                self._parsed.clear()
+            content = self._parsed[markup] = Content.from_markup(markup)
+        self._shown = markup
+        self.update(content)

@@ -7,8 +7,9 @@ from bisect import bisect_right
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -40,7 +41,21 @@ class Outline(ScrollView, can_focus=False):
         self._doc_first: list[int] = [r - n for n, r in enumerate(self._doc_rows)]
         self.row_count = len(session.order) + len(self._doc_rows)
         self._snippets: dict[int, str] = {}
+        self._lines: dict[tuple[int, int, int], Strip] = {}  # (row, flags, width) → line
+        self._styles: dict[str, Style] = {}
         self.virtual_size = Size(0, self.row_count)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._lines.clear()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = (
+                self.rich_style if name == "base" else self.get_component_rich_style(name))
+        return style
 
     def row_of(self, index: int) -> int:
         """The row of segment ``index``."""
@@ -74,8 +89,9 @@ class Outline(ScrollView, can_focus=False):
             self._snippets[i] = f"{speaker}: {body}" if speaker else body
         return self._snippets.setdefault(index, "")
 
-    def show_current(self) -> None:
-        """Scroll so that the current segment is visible, then repaint."""
+    def show_current(self, previous: int | None = None) -> None:
+        """Scroll so that the current segment is visible; repaint the rows that changed
+        (only the previous and the current row when no scrolling is needed)."""
         if self.session.empty:
             return
         row = self.row_of(self.session.pos)
@@ -83,34 +99,65 @@ class Outline(ScrollView, can_focus=False):
         height = max(self.size.height, 1)
         if row < top or row >= top + height:
             self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
-        self.refresh()
+            self.refresh()
+        else:
+            self.refresh_rows([self.session.pos] + ([previous] if previous is not None else []))
+
+    def refresh_rows(self, indices: list[int]) -> None:
+        """Repaint the rows of these segments and of their documents' headings."""
+        top = round(self.scroll_offset.y)
+        height = self.size.height
+        width = self.size.width
+        regions = []
+        for index in indices:
+            if not 0 <= index < len(self.session.order):
+                continue
+            row = self.row_of(index)
+            heading = self._doc_rows[bisect_right(self._doc_first, index) - 1]
+            for r in (row, heading):
+                if top <= r < top + height:
+                    regions.append(Region(0, r - top, width, 1))
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         row = round(self.scroll_offset.y) + y
-        base = self.rich_style
         if row >= self.row_count or width <= 0:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._style("base"))
         target = self._row_target(row)
         session = self.session
         if target < 0:
             doc = self._doc_ids[-target - 1]
-            done, total = session.doc_done[doc], session.doc_total[doc]
-            style = self.get_component_rich_style("outline--document")
-            strip = Strip([Segment(f"▸ {doc} {done}/{total}", style)])
+            flags = session.doc_done[doc] * 4  # a heading changes with its done count
         else:
-            seg = session.order[target]
-            is_done = seg in session.done
-            mark = DONE_MARK if is_done else OPEN_MARK
+            flags = (1 if target == session.pos else 0) + (2 if session.order[target] in session.done else 0)
+        key = (row, flags, width)
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 4000:
+                self._lines.clear()
+            line = self._lines[key] = self._render_row(target, flags, width)
+        return line
+
+    def _render_row(self, target: int, flags: int, width: int) -> Strip:
+        session = self.session
+        base = self._style("base")
+        if target < 0:
+            doc = self._doc_ids[-target - 1]
+            text = f"▸ {doc} {session.doc_done[doc]}/{session.doc_total[doc]}"
+            style = self._style("outline--document")
+        else:
+            mark = DONE_MARK if flags & 2 else OPEN_MARK
             num = f"{target + 1:>{len(str(len(session.order)))}} "
-            if target == session.pos:
-                style = self.get_component_rich_style("outline--current")
-            elif is_done:
-                style = self.get_component_rich_style("outline--done")
+            text = f"{mark}{num}{self._snippet(target)}"
+            if flags & 1:
+                style = base = self._style("outline--current")
+            elif flags & 2:
+                style = self._style("outline--done")
             else:
                 style = base
-            strip = Strip([Segment(f"{mark}{num}{self._snippet(target)}", style)])
-        return strip.crop_extend(0, width, base if target != session.pos else style)
+        return Strip([Segment(text, style)]).crop_extend(0, width, base)
 
     def on_click(self, event: events.Click) -> None:
         row = round(self.scroll_offset.y) + event.y

@@ -1,0 +1,185 @@
+"""Coding-screen speed on a generated project of 100,000 bilingual segments.
+
+Measured inside the app, from the start of the action a key runs to the repaint after it
+(``call_after_refresh``), for "next segment" and "toggle code" (which includes the commit),
+beside the same measure for a bare Textual app that shows two Static widgets (the floor) in the
+same run; the time to the first paint; resident memory.
+
+    python benchmarks/bench_tui.py [--segments 100000] [--presses 60] [--suggester auto|keywords]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ZH_WORDS = ["社区", "减负", "检查", "迎检", "材料", "群众", "需求", "执法权", "台账", "培训",
+            "活动", "协调", "上报", "考核", "督查", "居民", "网格", "工作", "任务", "压力"]
+EN_WORDS = ["community", "burden", "inspection", "materials", "masses", "needs", "law",
+            "enforcement", "power", "ledger", "training", "activities", "coordination", "report",
+            "assessment", "residents", "grid", "work", "tasks", "pressure"]
+
+
+def generate(path: Path, n: int, per_doc: int = 1000) -> None:
+    """A project made by ``create_project`` with ``n`` segments inserted directly with SQL."""
+    from annotator.projects import create_project
+    from annotator.storage.db import now, open_project
+
+    create_project(path)
+    rng = random.Random(7)
+    with open_project(path) as p, p.write() as conn:
+        docs = (n + per_doc - 1) // per_doc
+        conn.executemany(
+            "INSERT INTO documents (id, position, title, attributes) VALUES (?, ?, ?, '{}')",
+            [(f"D{d:04d}", d, f"Interview {d}") for d in range(docs)],
+        )
+        stamp = now()
+        conn.execute("UPDATE documents SET imported_at = ?", (stamp,))
+        batch = []
+        for i in range(n):
+            zh = [rng.choice(ZH_WORDS) for _ in range(rng.randint(8, 30))]
+            en = [rng.choice(EN_WORDS) for _ in range(rng.randint(10, 40))]
+            zh_text = "".join(zh) + "。"
+            en_text = " ".join(en).capitalize() + "."
+            doc, pos = divmod(i, per_doc)
+            batch.append((f"D{doc:04d}-{pos + 1:04d}", f"D{doc:04d}", pos + 1, "AB"[i % 2],
+                          zh_text, en_text, " ".join(zh), " ".join(en), " ".join(zh), " ".join(en)))
+            if len(batch) == 5000:
+                _insert(conn, batch)
+                batch = []
+        if batch:
+            _insert(conn, batch)
+
+
+def _insert(conn: Any, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(
+        "INSERT INTO segments (id, document, position, speaker, zh, en, zh_tokens, en_tokens,"
+        " zh_terms, en_terms) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+
+
+def floor_app(texts: list[tuple[str, str]]) -> Any:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Floor(App[None]):
+        BINDINGS = [("j", "next", "next")]  # noqa: RUF012
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.index = 0
+            self.times: list[float] = []
+
+        def compose(self) -> ComposeResult:
+            yield Static(texts[0][0], id="zh")
+            yield Static(texts[0][1], id="en")
+
+        def action_next(self) -> None:
+            started = time.perf_counter()
+            self.index = (self.index + 1) % len(texts)
+            zh, en = texts[self.index]
+            self.query_one("#zh", Static).update(zh)
+            self.query_one("#en", Static).update(en)
+            self.call_after_refresh(lambda: self.times.append(time.perf_counter() - started))
+
+    return Floor()
+
+
+def ms(values: list[float]) -> str:
+    if not values:
+        return "n/a"
+    return f"median {statistics.median(values) * 1000:6.2f} ms  (p90 {sorted(values)[int(len(values) * 0.9)] * 1000:.2f}, n={len(values)})"
+
+
+async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int]) -> dict[str, Any]:
+    from textual import events
+
+    from annotator.tui.app import make_app
+
+    out: dict[str, Any] = {}
+    first_paint: list[float] = []
+    started = time.perf_counter()
+    app = make_app(path, coder="bench", ui="en", suggester=suggester)
+    out["make_app"] = time.perf_counter() - started
+
+    def hook(message: Any) -> None:
+        if isinstance(message, events.Ready) and not first_paint:
+            first_paint.append(time.perf_counter() - started)
+
+    timings: dict[str, list[float]] = {}
+    async with app.run_test(size=size, message_hook=hook) as pilot:
+        out["first_paint"] = first_paint[0] if first_paint else float("nan")
+        t0 = time.perf_counter()
+        await app.workers.wait_for_complete()
+        out["suggester_ready"] = time.perf_counter() - t0
+        screen = app.screen
+        screen.on_repaint = lambda name, dt: timings.setdefault(name, []).append(dt)
+        for _ in range(presses):
+            await pilot.press("j")
+        for _ in range(presses):
+            await pilot.press("r")  # toggles the code on and off; each a commit
+        for _ in range(presses // 2):
+            await pilot.press("k")
+        await pilot.pause()
+    out["next"] = timings.get("next", []) + timings.get("prev", [])
+    out["toggle"] = timings.get("toggle", [])
+    return out
+
+
+async def measure_floor(presses: int, size: tuple[int, int]) -> list[float]:
+    texts = [("".join(random.Random(i).choices(ZH_WORDS, k=20)),
+              " ".join(random.Random(i).choices(EN_WORDS, k=30))) for i in range(100)]
+    app = floor_app(texts)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for _ in range(presses + presses // 2):
+            await pilot.press("j")
+        await pilot.pause()
+    return list(app.times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=60)
+    parser.add_argument("--suggester", default="auto", choices=["auto", "keywords"])
+    parser.add_argument("--db", type=Path, help="reuse (or build) the generated project here")
+    args = parser.parse_args()
+    size = (120, 40)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.db"
+        if not path.exists():
+            t0 = time.perf_counter()
+            generate(path, args.segments)
+            print(f"generated {args.segments:,} segments in {time.perf_counter() - t0:.1f} s")
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        floor = asyncio.run(measure_floor(args.presses, size))
+        result = asyncio.run(measure(path, args.presses, args.suggester, size))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    floor_median = statistics.median(floor)
+    print(f"floor: bare app, two Statics, next   {ms(floor)}")
+    for name in ("next", "toggle"):
+        values = result[name]
+        ratio = statistics.median(values) / floor_median if values else float("nan")
+        print(f"coding screen: {name:<6} (key → repaint)   {ms(values)}   {ratio:.2f}× floor (aim ≤ 1.5×)")
+    print(f"make_app (open, order, done marks):  {result['make_app'] * 1000:.0f} ms")
+    print(f"first paint (from make_app):         {result['first_paint'] * 1000:.0f} ms")
+    print(f"suggester ready after first paint:   {result['suggester_ready']:.2f} s ({args.suggester})")
+    print(f"resident memory (ru_maxrss): {rss / 1024:.0f} MB (before the apps: {rss_before / 1024:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
