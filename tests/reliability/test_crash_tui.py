@@ -1,0 +1,99 @@
+"""The real coding screen in a real terminal (tmux), killed with SIGKILL: what it showed is saved."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shlex
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from reliability_helpers import REPO, integrity
+
+from annotator.storage.check import check_project
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import open_project
+
+TMUX = shutil.which("tmux") or "/usr/bin/tmux"
+pytestmark = pytest.mark.skipif(
+    not Path(TMUX).exists() or not (REPO / "annotator" / "cli" / "code.py").exists(),
+    reason="needs tmux and the coding screen",
+)
+HEADER = re.compile(r"^\s*(\d+) / (\d+) ·")
+APPLIED = re.compile(r"\[(\w)\]●")
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=False).stdout
+
+
+def _screen(session: str) -> tuple[int | None, set[str]]:
+    """(segment position shown, keys shown as applied) from the terminal's current contents."""
+    text = _tmux("capture-pane", "-p", "-t", session)
+    position = None
+    for line in text.splitlines():
+        if (m := HEADER.match(line)) is not None:
+            position = int(m.group(1))
+            break
+    return position, set(APPLIED.findall(text))
+
+
+def _wait_ready(session: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if "Burden" in _tmux("capture-pane", "-p", "-t", session):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the coding screen did not appear:\n" + _tmux("capture-pane", "-p", "-t", session))
+
+
+def test_coding_screen_killed_keeps_everything_it_showed(project: Path) -> None:
+    with open_project(project) as p:
+        codebook = load_codebook(p)
+        order = [r[0] for r in p.execute("SELECT id FROM segments ORDER BY position")]
+    burden = codebook.facet("burden")
+    assert burden is not None
+    key_to_code = {c.key: c.id for c in burden.codes if c.key}
+    rng = random.Random(5)
+    session = f"annotator-crash-{os.getpid()}"
+    shown: set[tuple[str, str]] = set()
+    home = os.environ["ANNOTATOR_HOME"]
+    for _round in range(2):
+        cmd = (f"cd {shlex.quote(str(REPO))} && ANNOTATOR_HOME={shlex.quote(home)} exec"
+               f" {shlex.quote(sys.executable)} -m annotator code {shlex.quote(str(project))}"
+               " --coder tui --ui en")
+        _tmux("kill-session", "-t", session)
+        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+        try:
+            _wait_ready(session)
+            pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
+            for _ in range(rng.randint(6, 14)):
+                position, applied = _screen(session)
+                free = sorted(set(key_to_code) - applied)
+                if not free or rng.random() < 0.3:
+                    _tmux("send-keys", "-t", session, "j")
+                else:
+                    _tmux("send-keys", "-t", session, rng.choice(free))
+                time.sleep(rng.uniform(0.05, 0.25))
+                position, applied = _screen(session)
+                if position is not None:
+                    shown |= {(order[position - 1], key_to_code[k]) for k in applied if k in key_to_code}
+            os.kill(pid, signal.SIGKILL)
+        finally:
+            _tmux("kill-session", "-t", session)
+        assert integrity(project) == "ok"
+    assert len(shown) >= 3, f"only {shown} shown as coded; the test proves little"
+    conn = sqlite3.connect(project)
+    stored = set(conn.execute("SELECT segment, code FROM annotations WHERE coder = 'tui'").fetchall())
+    conn.close()
+    assert shown <= stored, f"shown on screen but not saved: {sorted(shown - stored)[:5]}"
+    with open_project(project) as p:
+        report = check_project(p)
+    assert report.ok, list(report.lines())
