@@ -211,3 +211,25 @@ def test_q_quits(demo_db: Path) -> None:
         assert app._exit
 
     drive(app_for(demo_db), steps)
+
+
+def test_suggestion_engine_is_built_after_first_paint_and_learns(demo_db: Path) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("annotator.nlp.suggest") is None:
+        import pytest
+
+        pytest.skip("the suggestion engine is not in this checkout")
+
+    async def steps(app: Any, pilot: Any) -> None:
+        from annotator.nlp.suggest import Suggester
+
+        assert isinstance(screen(app).suggester, Suggester)
+        sugg = screen(app).suggestions
+        assert sugg is not None and sugg.segment == A1 and sugg.codes
+        assert t("en", "suggestions") in text_of(app, "#suggestions")
+        top = sugg.codes[0].code
+        await pilot.press("enter")
+        assert top in state_on_disk(demo_db, "t", A1).codes
+
+    drive(app_for(demo_db, suggester="auto"), steps)
