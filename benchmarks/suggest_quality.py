@@ -5,8 +5,11 @@ codes are suggested, and the segment is put back. Per facet it prints top-1 accu
 (single-choice facets) or recall@3 (multi-choice facets), plus precision and recall of the
 codes that pass the threshold, for
 
-* ``codebook``: the codebook's keywords only (no learning), and
-* ``blend``: codebook keywords and the model learned from the other coded segments,
+* ``codebook``: the codebook's keywords only (no learning),
+* ``uncoded``: what the engine knows before the coder has coded anything: the codebook's
+  keywords and the learned model's prior (the codebook's own text about each code), and
+* ``blend``: codebook keywords and the model learned from the other coded segments (on top of
+  the prior),
 
 in the same run. A "majority" line gives the share of the most frequent code of single-choice
 facets as the floor any learner should clear.
@@ -50,8 +53,11 @@ def evaluate(path: Path, coder: str) -> list[str]:
             raise SystemExit(f"{path}: coder {coder!r} has coded no segment")
         runs = {
             "codebook": Suggester.from_project(project, coder=coder, learned=False),
+            "uncoded": Suggester.from_project(project, coder=coder),
             "blend": Suggester.from_project(project, coder=coder),
         }
+    for seg in gold:  # the coder has coded nothing yet
+        runs["uncoded"].learn(seg, frozenset())
     lines = [f"project {path.name}, coder {coder!r}: {len(gold)} coded segments, leave-one-out"]
     for facet in codebook.facets:
         ids = {c.id for c in facet.codes}
@@ -69,9 +75,12 @@ def evaluate(path: Path, coder: str) -> list[str]:
             tp = fp = fn = 0
             for seg in segs:
                 want = gold[seg] & ids
-                suggester.learn(seg, frozenset())
+                loo = name != "uncoded"
+                if loo:
+                    suggester.learn(seg, frozenset())
                 got = [c for c in suggester.suggest(seg, top=1000).codes if c.facet == facet.id]
-                suggester.learn(seg, gold[seg])
+                if loo:
+                    suggester.learn(seg, gold[seg])
                 ranked = [c.code for c in got]
                 passing = {c.code for c in got if c.passes}
                 top1 += bool(ranked) and ranked[0] in want

@@ -105,7 +105,8 @@ def test_codebook_keywords_suggest_codes_with_evidence(small: tuple[Path, list[s
 
 
 def test_learning_changes_the_ranking(tmp_path: Path) -> None:
-    rows = [(f"居民又来问垃圾清运的事情，第{i}次了。", f"Residents asked again about rubbish collection, time {i}.")
+    # words found nowhere in the codebook (not in its keywords, nor in its definitions)
+    rows = [(f"楼下的狗又叫了一晚上，第{i}次了。", f"The dog downstairs barked all night again, night {i}.")
             for i in range(6)]
     path, ids = _project(tmp_path, ROWS + rows)
     rubbish = ids[len(ROWS):]

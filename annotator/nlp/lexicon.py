@@ -14,6 +14,10 @@ Weights, chosen on principle rather than fitted to any corpus:
 * a one-character keyword counts only as a whole token;
 * a keyword that several codes of one facet share is split between them (1/k each);
 * a keyword counts once per segment however often it occurs.
+
+:func:`code_description_terms` gives, per code, the content terms of its label, definition,
+when-to-use note and keywords in both languages, tokenised like the segments; the learned model
+uses them as a prior (:mod:`annotator.nlp.model`).
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.model import Codebook
+from annotator.model import Code, Codebook
 
 _lemma_cache: dict[str, tuple[str, ...]] = {}
 _lemma_lock = threading.Lock()
+#: code texts (zh, en) -> content terms (zh, en), tokenised once per process
+_description_cache: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,37 @@ def lemmatise_phrases(phrases: Sequence[str]) -> dict[str, tuple[str, ...]]:
             for phrase, toks in zip(missing, tokenize(missing, "en"), strict=True):
                 _lemma_cache[phrase] = tuple(t.replace(" ", "") for t in toks.tokens if t.strip())
         return {p: _lemma_cache[p] for p in phrases}
+
+
+def _description(code: Code, lang: str) -> str:
+    """Label, definition, when-to-use and keywords of ``code`` in one language, one per line.
+
+    ``when_not_to_use`` is left out: it speaks of the other codes.
+    """
+    texts = (code.label, code.definition, code.when_to_use)
+    keywords = code.keywords_zh if lang == "zh" else code.keywords_en
+    parts = [getattr(t, lang).strip() for t in texts] + [k.strip() for k in keywords]
+    return "\n".join(p for p in parts if p)
+
+
+def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per code id: the content terms (Chinese, English) of the codebook's text about it.
+
+    Tokenised with :func:`annotator.nlp.tokenize.tokenize`, the codebook's Chinese keywords kept
+    whole as at import, so the terms are the ones stored for segments. Cached per process.
+    """
+    wanted = {c.id: (_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    with _lemma_lock:
+        missing = sorted({t for t in wanted.values() if t not in _description_cache})
+        if missing:
+            from annotator.nlp.tokenize import add_terms, tokenize
+
+            add_terms(k for c in codebook.codes for k in c.keywords_zh)
+            zh = tokenize([m[0] for m in missing], "zh")
+            en = tokenize([m[1] for m in missing], "en")
+            for key, z, e in zip(missing, zh, en, strict=True):
+                _description_cache[key] = (z.terms, e.terms)
+        return {code: _description_cache[texts] for code, texts in wanted.items()}
 
 
 def _has_cjk(text: str) -> bool:

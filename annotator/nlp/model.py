@@ -13,6 +13,13 @@ Choices made on principle, not fitted to data:
   every segment, both languages); terms never seen in training carry no evidence.
 * Class priors smoothed the same way: (n_c + 1) / (N + K), and (n_c + 1) / (N - n_c + 1) as
   odds for one-vs-rest.
+* The codebook's own words are a prior: each code starts with pseudo-counts from its label,
+  definition, when-to-use note and keywords (both languages), scaled to the mass of
+  ``PRIOR_EXAMPLES`` (one) average segment, so that the codebook's text weighs as much as one
+  coded example of the code and real examples soon outweigh it. Every code gets the same mass,
+  so a longer definition does not make its code more likely; words found in the text of every
+  code of a facet are left out (they cannot tell the codes apart). The prior changes the term
+  counts only: class priors, ``examples`` and what the coder has taught are untouched.
 * Naive Bayes treats words as independent, which makes long segments overconfident; the
   summed word evidence is scaled by min(1, EVIDENCE_TERMS / known terms), i.e. a segment
   never counts for more than EVIDENCE_TERMS independent words.
@@ -30,6 +37,8 @@ FloatArray = npt.NDArray[np.float64]
 
 ALPHA = 1.0
 EVIDENCE_TERMS = 20.0
+#: The codebook's text about a code weighs as much as this many average coded segments.
+PRIOR_EXAMPLES = 2.0
 
 
 class FacetModel:
@@ -47,6 +56,8 @@ class FacetModel:
         self.code_examples = np.zeros(k, dtype=np.float64)
         self.examples = 0
         self.vocab_size = max(n_features, 1)
+        #: pseudo-examples the codebook prior stands for (PRIOR_EXAMPLES per code that has one)
+        self.prior_examples = 0.0
 
     def _grow(self, n: int) -> None:
         self.vocab_size = max(self.vocab_size, n)
@@ -58,6 +69,33 @@ class FacetModel:
         totals = np.zeros(size, dtype=np.float64)
         totals[: len(self.totals)] = self.totals
         self.counts, self.totals = counts, totals
+
+    def set_prior(self, terms: dict[str, tuple[IntArray, FloatArray]], mass: float) -> None:
+        """Add the codebook prior: per code, its description's term ids and counts.
+
+        Each code's counts are scaled to ``PRIOR_EXAMPLES * mass`` term occurrences (``mass``:
+        the mean number of terms of a segment); terms present for every code are dropped.
+        Call once, before any example is added.
+        """
+        given = [(self.index[c], ids, counts) for c, (ids, counts) in terms.items()
+                 if c in self.index and len(ids)]
+        if not given or mass <= 0 or PRIOR_EXAMPLES <= 0:
+            return
+        self._grow(max(int(ids.max()) for _, ids, _ in given) + 1)
+        size = len(self.totals)
+        prior = np.zeros((size, len(self.codes)), dtype=np.float64)
+        for j, ids, counts in given:
+            prior[ids, j] += counts
+        if len(given) == len(self.codes) > 1:
+            prior[(prior > 0).all(axis=1)] = 0.0
+        sums = prior.sum(axis=0)
+        scale = np.divide(PRIOR_EXAMPLES * mass, sums, out=np.zeros_like(sums), where=sums > 0)
+        prior *= scale
+        self.counts += prior
+        self.totals += prior.sum(axis=1)
+        self.code_terms += prior.sum(axis=0)
+        self.all_terms += float(prior.sum())
+        self.prior_examples = PRIOR_EXAMPLES * float((sums > 0).sum())
 
     def labels(self, codes: frozenset[str]) -> list[int]:
         return sorted(self.index[c] for c in codes if c in self.index)
@@ -126,9 +164,9 @@ class FacetModel:
         """Probabilities per code, and per known term its evidence for each code.
 
         Returns (probabilities [K], contributions [n_known x K], known term ids), or None when
-        the model has no examples or the text has no term seen in training.
+        the model has neither examples nor a prior, or the text has no term seen in either.
         """
-        if self.examples <= 0 or not len(ids):
+        if (self.examples <= 0 and self.prior_examples <= 0) or not len(ids):
             return None
         inside = ids < len(self.totals)
         ids, counts = ids[inside], counts[inside]
