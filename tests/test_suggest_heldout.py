@@ -9,6 +9,7 @@ so they show what the codebook alone can and cannot do, and what learning adds.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,56 @@ def test_keywords_alone_explain_themselves(heldout: tuple[Path, list[str]]) -> N
         for c in s.suggest(seg, top=20).codes:
             assert c.evidence, c  # no code without a reason
             assert 0.0 < c.score <= 1.0
+
+
+def _uncoded(path: Path) -> tuple[float, float, list[list[tuple[str, float, bool]]]]:
+    """Before any coding: dimension top-1, burden recall@3 and each sentence's burden codes."""
+    from annotator.nlp.suggest import Suggester
+    from annotator.storage.db import open_project
+
+    with open_project(path) as project:
+        s = Suggester.from_project(project, coder="nobody")
+        ids = [r[0] for r in project.execute("SELECT id FROM segments ORDER BY position")]
+    assert s.examples == 0  # the codebook's text is no coder's example
+    hits = 0
+    recall = 0.0
+    burden_codes: list[list[tuple[str, float, bool]]] = []
+    for seg, (_zh, _en, dim, burdens) in zip(ids, HELDOUT, strict=True):
+        codes = s.suggest(seg, top=50).codes
+        dims = [c.code for c in codes if c.facet == "dimension"]
+        hits += bool(dims) and dims[0] == dim
+        burden = [(c.code, c.score, c.passes) for c in codes if c.facet == "burden"]
+        recall += len({c for c, _, _ in burden[:3]} & set(burdens)) / len(burdens)
+        burden_codes.append(burden)
+    return hits / len(HELDOUT), recall / len(HELDOUT), burden_codes
+
+
+def test_the_codebook_text_speaks_before_any_coding(heldout: tuple[Path, list[str]]) -> None:
+    path, _ids = heldout
+    lex_top1, lex_recall = _loo(path, learned=False)
+    top1, recall, _ = _uncoded(path)
+    majority = max(Counter(dim for _, _, dim, _ in HELDOUT).values()) / len(HELDOUT)
+    # definitions and when-to-use notes know far more of the domain's words than the keywords
+    assert top1 > max(lex_top1, majority) + 0.1
+    assert recall > lex_recall + 0.3
+
+
+def test_multi_choice_codes_pass_relative_to_the_facet(heldout: tuple[Path, list[str]]) -> None:
+    path, _ids = heldout
+    _top1, _recall, per_sentence = _uncoded(path)
+    tp = fp = fn = 0
+    below_half = 0
+    for burden, (_zh, _en, _dim, want) in zip(per_sentence, HELDOUT, strict=True):
+        passing = {c for c, _, ok in burden if ok}
+        # passing codes come first and no failing code outscores a passing one
+        flags = [ok for _, _, ok in burden]
+        assert flags == sorted(flags, reverse=True)
+        if passing and len(passing) < len(burden):
+            assert min(s for _, s, ok in burden if ok) >= max(s for _, s, ok in burden if not ok)
+        assert all(s >= 1 / 9 for _, s, ok in burden if ok)  # never below a blind guess
+        below_half += sum(ok and s < 0.5 for _, s, ok in burden)
+        tp += len(passing & set(want))
+        fp += len(passing - set(want))
+        fn += len(set(want) - passing)
+    assert below_half > 0  # a fixed 0.5 is not the only way to pass
+    assert tp / (tp + fp) > 0.5 and tp / (tp + fn) > 0.35

@@ -1,0 +1,51 @@
+"""The learned model's codebook prior, on plain arrays (no project, no tokeniser)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from annotator.nlp.model import PRIOR_EXAMPLES, FacetModel
+
+
+def _arr(ids: list[int], counts: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array(ids, dtype=np.int64), np.array(counts, dtype=np.float64)
+
+
+def test_prior_has_one_mass_per_code_and_drops_shared_words() -> None:
+    m = FacetModel(["a", "b", "c"], multiple=False, n_features=10)
+    assert m.predict(*_arr([1], [1.0])) is None  # nothing known yet
+    prior = {"a": _arr([0, 1, 9], [1.0, 3.0, 1.0]), "b": _arr([2, 9], [1.0, 1.0]),
+             "c": _arr([3, 9], [2.0, 5.0])}
+    m.set_prior(prior, mass=8.0)
+    # term 9 is in every code's text: it cannot tell them apart
+    assert m.counts[9].sum() == 0.0 and m.totals[9] == 0.0
+    # each code weighs PRIOR_EXAMPLES average segments, however long its text
+    assert np.allclose(m.counts.sum(axis=0), PRIOR_EXAMPLES * 8.0)
+    assert np.allclose(m.code_terms, PRIOR_EXAMPLES * 8.0)
+    assert m.examples == 0 and m.prior_examples == 3 * PRIOR_EXAMPLES
+    assert not m.code_examples.any()  # class priors stay the coder's
+    got = m.predict(*_arr([1], [1.0]))
+    assert got is not None and int(np.argmax(got[0])) == 0
+    assert m.predict(*_arr([9], [1.0])) is None  # a shared word is no evidence
+
+
+def test_examples_come_and_go_on_top_of_the_prior() -> None:
+    m = FacetModel(["a", "b"], multiple=True, n_features=6)
+    m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
+    before = (m.counts.copy(), m.totals.copy(), m.code_terms.copy(), m.all_terms)
+    ids, counts = _arr([1, 2, 5], [1.0, 2.0, 1.0])
+    m.update(ids, counts, frozenset({"a"}), +1.0)
+    assert m.examples == 1
+    p = m.predict(*_arr([2], [1.0]))
+    assert p is not None and p[0][0] > p[0][1]
+    m.update(ids, counts, frozenset({"a"}), -1.0)
+    after = (m.counts[: len(before[0])], m.totals[: len(before[1])], m.code_terms, m.all_terms)
+    assert np.allclose(after[0], before[0]) and np.allclose(after[1], before[1])
+    assert np.allclose(after[2], before[2]) and after[3] == before[3]
+    assert m.examples == 0
+
+
+def test_no_prior_without_codebook_text() -> None:
+    m = FacetModel(["a", "b"], multiple=False, n_features=4)
+    m.set_prior({"a": _arr([], []), "b": _arr([], [])}, mass=10.0)
+    assert m.prior_examples == 0 and m.predict(*_arr([0], [1.0])) is None
