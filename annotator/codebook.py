@@ -53,7 +53,7 @@ class Problem:
 
     def format(self, path: str) -> str:
         where = f" (code {self.code})" if self.code else ""
-        return f"{path}:{self.line}: {self.message}{where}"
+        return " ".join(f"{path}:{self.line}: {self.message}{where}".split())
 
 
 class _Map(dict[str, Any]):
@@ -92,9 +92,14 @@ def _parse_yaml(text: str, problems: list[Problem]) -> Any:
     if node is None:
         return None
     constructor = yaml.SafeLoader("")
+    seen: set[int] = set()
 
     def convert(n: Any, depth: int) -> Any:
         line = n.start_mark.line + 1
+        if id(n) in seen and not isinstance(n, yaml.ScalarNode):
+            # an alias: expanding them without limit is the "billion laughs" attack
+            raise CodebookError("YAML aliases (*name) are not allowed in a codebook", line=line)
+        seen.add(id(n))
         if depth > MAX_DEPTH:
             raise CodebookError("the YAML is nested too deeply", line=line)
         if n.tag not in _STANDARD_TAGS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,10 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except sqlite3.DatabaseError as exc:
+            err(f"error: cannot read the project file ({exc}); it may be damaged:"
+                " run 'annotator check' or restore a backup")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

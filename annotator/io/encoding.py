@@ -80,6 +80,13 @@ def detect_encoding(head: bytes, *, complete: bool, path: str | Path) -> tuple[s
     bad_utf8 = _decodes_to(head, "utf-8", final=complete)
     if bad_utf8 is None:
         return "utf-8", 0
+    if complete and _decodes_to(head, "utf-8", final=False) is None:
+        # valid UTF-8 up to a character cut off at the very end: a truncated file
+        raise ImportFormatError(
+            "the file ends in the middle of a UTF-8 character (truncated?)",
+            path=path,
+            line=_line_of(head, bad_utf8),
+        )
     bad_gb = _decodes_to(head, "gb18030", final=complete)
     if bad_gb is None:
         return "gb18030", 0

@@ -151,14 +151,9 @@ def test_check_reports_a_corrupt_project(project: Path) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith("annotator: ")
 
 
-_DAMAGED = pytest.mark.xfail(
-    strict=True, reason="annotator/cli/_common.py user_errors lets sqlite3.DatabaseError"
-    " ('database disk image is malformed') out as a traceback; it should be one line, exit 1")
-
-
 @pytest.mark.parametrize("command", [
     pytest.param(c, id=c[0] if c[0] != "codebook" else "codebook-show",
-                 marks=[_DAMAGED] if c[0] in ("segments", "stats") else [])
+                 marks=[])
     for c in COMMANDS[1:]
 ])
 def test_other_commands_on_a_corrupt_project_fail_cleanly(command: list[str], project: Path) -> None:

@@ -213,8 +213,6 @@ def test_named_broken_transcripts(content: bytes, project: Path, tmp_path: Path)
     assert_clean(result, project, before)
 
 
-@pytest.mark.xfail(strict=True, reason="annotator/io/encoding.py detect_encoding: a short UTF-8 file"
-                   " cut inside its last character falls back to GB18030 and imports as mojibake")
 def test_short_utf8_file_cut_mid_character_is_not_mojibake(project: Path, tmp_path: Path) -> None:
     source = tmp_path / "cut.txt"
     source.write_bytes("受访者：很好。".encode()[:-1])
