@@ -94,38 +94,67 @@ def _is_quantity_zh(text: str) -> bool:
     return len(rest) < len(text) and (not rest or (len(rest) == 1 and rest in _ZH_MEASURES))
 
 
-def _is_content_zh(tok: Any) -> bool:
-    return not (tok.is_stop or tok.is_punct or tok.like_num or tok.is_space or tok.is_digit
-                or not any(ch.isalnum() for ch in tok.text) or _is_quantity_zh(tok.text))
+def _zh_entry(lex: Any) -> tuple[str | None, str | None]:
+    """(token, content term) of a Chinese lexeme; None where it is not one."""
+    text = lex.text
+    if lex.is_space or not text.strip():
+        return None, None
+    content = not (lex.is_stop or lex.is_punct or lex.like_num or lex.is_digit
+                   or not any(ch.isalnum() for ch in text) or _is_quantity_zh(text))
+    return text, text.lower() if content else None
+
+
+def _en_entry(lex: Any, table: Any, stop_words: Any) -> tuple[str | None, str | None]:
+    """(lemma, content lemma) of an English lexeme; None where it is not one."""
+    if lex.is_space:
+        return None, None
+    low = lex.lower_
+    lemma = _EN_LEMMA_FIXES.get(low) or table.get(low, low)
+    content = not (lex.is_stop or lex.is_punct or lex.like_num or lex.is_digit
+                   or not any(ch.isalpha() for ch in low) or lemma in stop_words)
+    return lemma, lemma if content else None
 
 
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
-    """Tokens and content terms of each text, in ``lang`` ("zh" or "en")."""
-    if lang == "zh":
-        with _lock:
+    """Tokens and content terms of each text, in ``lang`` ("zh" or "en").
+
+    Works on the documents' word ids (no spaCy Token objects) with a per-word cache: the
+    same word is looked up once per process, which keeps import close to jieba's own speed.
+    """
+    from spacy.attrs import ORTH
+
+    with _lock:
+        if lang == "zh":
             nlp = _zh()
-            out = []
-            for doc in nlp.pipe(texts, batch_size=256):
-                toks = tuple(t.text for t in doc if not t.is_space and t.text.strip())
-                terms = tuple(t.text.lower() for t in doc if _is_content_zh(t))
-                out.append(Tokens(toks, terms))
-            return out
-    if lang == "en":
-        with _lock:
+            docs = nlp.pipe(texts, batch_size=256)
+            cache = _state.setdefault("zh_cache", {})
+
+            def entry(h: int) -> tuple[str | None, str | None]:
+                return _zh_entry(nlp.vocab[h])
+        elif lang == "en":
             nlp, table = _en()
-            result: list[Tokens] = []
-            for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-                lemmas: list[str] = []
-                content: list[str] = []
-                for t in doc:
-                    if t.is_space:
-                        continue
-                    low = t.lower_
-                    lemma = _EN_LEMMA_FIXES.get(low) or table.get(low, low)
-                    lemmas.append(lemma)
-                    if not (t.is_stop or t.is_punct or t.like_num or t.is_digit
-                            or not any(ch.isalpha() for ch in low) or lemma in nlp.Defaults.stop_words):
-                        content.append(lemma)
-                result.append(Tokens(tuple(lemmas), tuple(content)))
-            return result
-    raise ValueError(f"unknown language {lang!r}")
+            docs = nlp.tokenizer.pipe(texts, batch_size=256)
+            cache = _state.setdefault("en_cache", {})
+            stop_words = nlp.Defaults.stop_words
+
+            def entry(h: int) -> tuple[str | None, str | None]:
+                return _en_entry(nlp.vocab[h], table, stop_words)
+        else:
+            raise ValueError(f"unknown language {lang!r}")
+        if len(cache) > 500_000:
+            cache.clear()
+        out: list[Tokens] = []
+        for doc in docs:
+            toks: list[str] = []
+            terms: list[str] = []
+            if len(doc):
+                for h in doc.to_array(ORTH).tolist():
+                    got = cache.get(h)
+                    if got is None:
+                        got = cache[h] = entry(h)
+                    if got[0] is not None:
+                        toks.append(got[0])
+                    if got[1] is not None:
+                        terms.append(got[1])
+            out.append(Tokens(tuple(toks), tuple(terms)))
+        return out
