@@ -41,6 +41,7 @@ from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.model import Code, Codebook, CoderState, Facet, Text2
 from annotator.storage.db import Project, now
+from annotator.storage.importing import tokenize_rows
 
 _SPEAKER = re.compile(r"^([^:：\n]{1,30}?)(?:：[ \t]*|:[ \t]+)(?=\S)")
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
@@ -560,7 +561,7 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
                     row["speaker"] = row["speaker"] or speaker
                     ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
                 rows.append(row)
-        _tokenize(rows)
+        tokenize_rows(rows)
         cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
                 "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
         conn.executemany(
@@ -646,13 +647,3 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
     return summary
 
 
-def _tokenize(rows: list[dict[str, Any]]) -> None:
-    from annotator.nlp.tokenize import tokenize
-
-    for lang in ("zh", "en"):
-        idx = [i for i, r in enumerate(rows) if r[lang]]
-        if not idx:
-            continue
-        for i, t in zip(idx, tokenize([rows[i][lang] for i in idx], lang), strict=True):
-            rows[i][f"{lang}_tokens"] = " ".join(x.replace(" ", "") for x in t.tokens)
-            rows[i][f"{lang}_terms"] = " ".join(x.replace(" ", "") for x in t.terms)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,8 @@ def document_id_for(path: Path) -> str:
     return re.sub(r"\s+", "_", stem.strip()) or "document"
 
 
-def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
-
-
-def _tokenize_rows(rows: list[dict[str, Any]]) -> None:
+def tokenize_rows(rows: list[dict[str, Any]]) -> None:
+    """Fill the ``*_tokens`` and ``*_terms`` columns of segment rows from their ``zh``/``en``."""
     from annotator.nlp.tokenize import tokenize
 
     for lang in ("zh", "en"):
@@ -100,7 +94,7 @@ class _Writer:
         self.summary.documents.append(doc)
 
     def write(self, doc: str, rows: list[dict[str, Any]]) -> None:
-        _tokenize_rows(rows)
+        tokenize_rows(rows)
         cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
                 "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
         sql = (
