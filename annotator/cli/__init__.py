@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sys
 
-# importing a command module registers its commands on the app
-from annotator.cli import agree, code, interchange, maintenance, project, suggest  # noqa: F401
+# importing a command module registers its commands on the app, in the order --help lists them
+from annotator.cli import project  # noqa: F401
+from annotator.cli import code, suggest, agree, interchange, maintenance  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 

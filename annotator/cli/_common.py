@@ -20,10 +20,12 @@ app = typer.Typer(
     " inter-coder agreement.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich formatting would double the start-up time
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 codebook_app = typer.Typer(help="Check and show codebooks; change a project's codebook.",
+                           rich_markup_mode=None,
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 
