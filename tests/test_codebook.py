@@ -52,7 +52,6 @@ def test_minimal_codebook_needs_only_ids_and_labels(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
-        # fmt: off
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n        colour: red\n", 6, "unknown field 'colour'"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n      - id: x\n        label: {en: Y}\n", 6, "duplicate code id"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        key: j\n        label: {en: X}\n", 5, "reserved for navigation"),
@@ -63,7 +62,6 @@ def test_minimal_codebook_needs_only_ids_and_labels(tmp_path: Path) -> None:
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n        label: {en: Y}\n", 6, "duplicate key 'label'"),
         ("facets: [\n", 2, "not valid YAML"),
         ("facets:\n  - id: a\n    codes:\n      - !!python/object/apply:os.system ['echo hi']\n", 4, "not allowed"),
-        # fmt: on
     ],
 )
 def test_problems_name_line_and_reason(tmp_path: Path, text: str, line: int, fragment: str) -> None:

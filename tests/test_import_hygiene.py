@@ -19,7 +19,7 @@ HEAVY = ("spacy", "jieba", "textual")
     ],
 )
 def test_no_heavy_imports(code: str) -> None:
-    probe = code + "\nimport sys\nprint('HEAVY:' + ' '.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    probe = code + f"\nimport sys\nprint('HEAVY:' + ' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:", out.stdout
 
