@@ -148,7 +148,8 @@ def test_cli_tag_and_annotations_json(demo_project: Path) -> None:
     assert rows == [
         {"segment": "A20230321-002", "coder": "ann",
          "codes": {"dimension": ["integration"], "burden": ["smart_governance"]}, "done": True},
-        {"segment": "A20230321-003", "coder": "ann", "codes": {}, "done": True},
+        {"segment": "A20230321-003", "coder": "ann", "codes": {"dimension": [], "burden": []},
+         "done": True},
     ]
 
 

@@ -130,14 +130,13 @@ def annotations_cmd(
                 by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
                 for code in sorted(st.codes, key=lambda c: (order.get(c, len(order)), c)):
                     by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-                by_facet = {k: v for k, v in by_facet.items() if v}
                 if as_json:
                     obj: dict[str, object] = {"segment": seg, "coder": name, "codes": by_facet, "done": st.done}
                     if st.memo:
                         obj["memo"] = st.memo
                     print_json_line(obj)
                 else:
-                    codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in by_facet.items())
+                    codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in by_facet.items() if v)
                     print(f"{seg}\t{name}\t{'done' if st.done else 'open'}\t{codes}")
 
 

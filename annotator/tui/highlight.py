@@ -10,6 +10,7 @@ from rich.text import Text
 from annotator.model import Codebook
 
 DEFAULT_COLOR = "yellow"
+_EMPHASIS = {"zh": Style(underline=True), "en": Style(underline=True, italic=True)}
 
 
 def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
@@ -21,20 +22,33 @@ def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
         start = haystack.find(needle, start + len(needle))
 
 
-def highlight(text: str, lang: str, codebook: Codebook, emphasis: Iterable[str] = ()) -> Text:
-    """``text`` as Rich Text: each code's keywords in ``lang`` bold in the code's colour
-    (English case-insensitive); ``emphasis`` words underlined."""
-    out = Text(text)
-    hay = text.lower() if lang == "en" else text
-    for code in codebook.codes:
-        words = code.keywords_zh if lang == "zh" else code.keywords_en
-        style = Style(color=code.color or DEFAULT_COLOR, bold=True)
-        for word in words:
-            needle = word.lower() if lang == "en" else word
+class Highlighter:
+    """Highlights texts against one codebook; the keywords and their styles are prepared once."""
+
+    def __init__(self, codebook: Codebook) -> None:
+        self._words: dict[str, list[tuple[str, Style]]] = {"zh": [], "en": []}
+        for code in codebook.codes:
+            style = Style(color=code.color or DEFAULT_COLOR, bold=True)
+            self._words["zh"] += [(w, style) for w in code.keywords_zh if w]
+            self._words["en"] += [(w.lower(), style) for w in code.keywords_en if w]
+
+    def __call__(self, text: str, lang: str, emphasis: Iterable[str] = ()) -> Text:
+        """``text`` as Rich Text: each code's keywords in ``lang`` bold in the code's colour
+        (English case-insensitive); ``emphasis`` words underlined."""
+        out = Text(text)
+        hay = text.lower() if lang == "en" else text
+        for needle, style in self._words.get(lang, ()):
             for start, end in _spans(hay, needle):
                 out.stylize(style, start, end)
-    for word in emphasis:
-        needle = word.lower() if lang == "en" else word
-        for start, end in _spans(hay, needle):
-            out.stylize(Style(underline=True, italic=lang == "en"), start, end)
-    return out
+        emph = _EMPHASIS.get(lang, _EMPHASIS["zh"])
+        for word in emphasis:
+            needle = word.lower() if lang == "en" else word
+            for start, end in _spans(hay, needle):
+                out.stylize(emph, start, end)
+        return out
+
+
+def highlight(text: str, lang: str, codebook: Codebook, emphasis: Iterable[str] = ()) -> Text:
+    """``text`` highlighted against ``codebook`` (see :class:`Highlighter`, which keeps the
+    prepared keywords between calls)."""
+    return Highlighter(codebook)(text, lang, emphasis)

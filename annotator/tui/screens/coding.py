@@ -11,14 +11,14 @@ from typing import Any
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.containers import Container, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from annotator.errors import AnnotatorError
-from annotator.tui.highlight import highlight
+from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys
 from annotator.tui.messages import SegmentPicked
@@ -27,6 +27,7 @@ from annotator.tui.session import Change, CodingSession
 from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
 from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.outline import Outline
+from annotator.tui.widgets.segment_text import SegmentText
 from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_markup
 
 WIDE = 140  # columns from which the two texts stand side by side
@@ -61,6 +62,8 @@ class CodingScreen(Screen[None]):
         self._position_timer: Timer | None = None
         self._shown: dict[str, Any] = {}
         self._outline_pos: int | None = None
+        self._highlighter = Highlighter(session.codebook)
+        self._statics: dict[str, Static] = {}
         #: called with (action, seconds from the action to the repaint); for the benchmark
         self.on_repaint: Callable[[str, float], None] | None = None
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
@@ -75,27 +78,28 @@ class CodingScreen(Screen[None]):
 
     # layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Every widget whose content changes from key to key keeps its size (the texts fill
+        # 1fr and draw themselves; the panels change only marks, or have fixed heights), so a
+        # key press repaints and never lays the screen out again.
+        self.texts = SegmentText((t(self.lang, "zh_text"), t(self.lang, "en_text")), id="texts")
+        self.codebook_panel = CodebookPanel(id="codebook")
+        self.suggestion_panel = SuggestionPanel(id="suggestions")
+        self.outline = Outline(self.session, id="outline")
         with Horizontal(id="header"):
             yield Static(id="seginfo")
             yield Static(id="progress")
         with Horizontal(id="body"):
-            yield Outline(self.session, id="outline")
+            yield self.outline
             with Vertical(id="main"):
-                with Container(id="texts"):
-                    zh = Static(id="zh", classes="text")
-                    zh.border_title = t(self.lang, "zh_text")
-                    yield zh
-                    en = Static(id="en", classes="text")
-                    en.border_title = t(self.lang, "en_text")
-                    yield en
-                yield CodebookPanel(id="codebook")
-                yield SuggestionPanel(id="suggestions")
+                yield self.texts
+                yield self.codebook_panel
+                yield self.suggestion_panel
         yield Static(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.session.empty:
-            self.query_one("#zh", Static).update(t(self.lang, "no_segments"))
+            self.texts.show(t(self.lang, "no_segments"), "")
             return
         self.show_segment()
         self.call_after_refresh(self.start_suggester)
@@ -104,12 +108,12 @@ class CodingScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
-        self.query_one("#texts").set_class(width >= WIDE, "wide")
+        self.texts.wide = width >= WIDE
         self._apply_outline(width)
 
     def _apply_outline(self, width: int) -> None:
         show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN
-        outline = self.query_one(Outline)
+        outline = self.outline
         outline.display = show
         if show:
             outline.show_current()
@@ -120,7 +124,10 @@ class CodingScreen(Screen[None]):
         if self._shown.get(selector) == content:
             return
         self._shown[selector] = content
-        self.query_one(selector, Static).update(content, layout=layout)
+        widget = self._statics.get(selector)
+        if widget is None:
+            widget = self._statics[selector] = self.query_one(selector, Static)
+        widget.update(content, layout=layout)
 
     def say(self, key: str, **values: Any) -> None:
         self._set("#status", escape(t(self.lang, key, **values)), layout=False)
@@ -131,29 +138,26 @@ class CodingScreen(Screen[None]):
         seg = session.segment()
         self.suggestions = self.suggester.suggest(seg.id) if self.suggester else None
         words = [k.text for k in self.suggestions.keywords] if self.suggestions else []
-        codebook = session.codebook
         none = t(self.lang, "no_text")
-        self._set("#zh", highlight(seg.zh, "zh", codebook, words) if seg.zh else none)
-        self._set("#en", highlight(seg.en, "en", codebook, words) if seg.en else none)
-        texts = self.query_one("#texts")
-        if texts.scroll_y:
-            texts.scroll_home(animate=False)
+        mark = self._highlighter
+        self.texts.show(mark(seg.zh, "zh", words) if seg.zh else none,
+                        mark(seg.en, "en", words) if seg.en else none)
         previous, self._outline_pos = self._outline_pos, session.pos
-        self.show_state()
-        outline = self.query_one(Outline)
-        if outline.display:
-            outline.show_current(previous)
+        self.show_state(outline=False)
+        if self.outline.display:
+            self.outline.show_current(previous)
 
-    def show_state(self) -> None:
-        """Repaint what depends on the coders' work: codebook marks, progress, header."""
+    def show_state(self, *, outline: bool = True) -> None:
+        """Repaint what depends on the coders' work: codebook marks, progress, header (and the
+        outline's row of the segment unless the caller repaints the outline itself)."""
         session = self.session
         if session.empty:
             return
         states = session.all_states()
         mine = states[session.coder]
-        self.query_one(CodebookPanel).show(session.codebook, self.lang, states, lead=session.lead)
-        self._set("#suggestions",
-                  suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
+        self.codebook_panel.show(session.codebook, self.lang, states, lead=session.lead)
+        self.suggestion_panel.show(
+            suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
         done, total, doc_done, doc_total = session.progress()
         progress = escape(t(self.lang, "done_overall", done=done, total=total) + " · "
                           + t(self.lang, "done_doc", done=doc_done, total=doc_total))
@@ -179,9 +183,8 @@ class CodingScreen(Screen[None]):
         if doc is not None and doc.title:
             parts.append(doc.title)
         self._set("#seginfo", escape(" · ".join(parts)), layout=False)
-        outline = self.query_one(Outline)
-        if outline.display:
-            outline.refresh_rows([session.pos])
+        if outline and self.outline.display:
+            self.outline.refresh_rows([session.pos])
 
     def _painted(self, name: str, started: float) -> None:
         hook = self.on_repaint
@@ -333,8 +336,7 @@ class CodingScreen(Screen[None]):
             self.say("msg_view_cleared")
 
     def action_toggle_outline(self) -> None:
-        outline = self.query_one(Outline)
-        self._outline_forced = not outline.display
+        self._outline_forced = not self.outline.display
         self._apply_outline(self.size.width)
 
     # changes ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from annotator.model import Code, Codebook, CoderState
 from annotator.tui.i18n import t
+from annotator.tui.widgets.steady import update_steady
 
 ON_MARK = "●"
 OFF_MARK = "·"
@@ -85,6 +86,7 @@ class CodebookPanel(Static):
         super().__init__(id=id)
         self._parsed: dict[str, Content] = {}  # markup → parsed, per set of applied codes
         self._shown: str | None = None
+        self._content: Content | None = None
 
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
         if lead:
@@ -99,4 +101,6 @@ class CodebookPanel(Static):
                 self._parsed.clear()
             content = self._parsed[markup] = Content.from_markup(markup)
         self._shown = markup
-        self.update(content)
+        # toggling a code only changes marks of the same width: the height stays, no layout
+        update_steady(self, content, self._content)
+        self._content = content

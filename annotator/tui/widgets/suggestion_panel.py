@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.content import Content
 from textual.markup import escape
 from textual.widgets import Static
 
 from annotator.model import Codebook
 from annotator.tui.i18n import t
+from annotator.tui.widgets.steady import update_steady
 
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
@@ -41,3 +43,22 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
 
 class SuggestionPanel(Static):
     """The ranked suggestions for the current segment; click one to apply it."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._parsed: dict[str, Content] = {}
+        self._shown: str | None = None
+        self._content: Content | None = None
+
+    def show(self, markup: str) -> None:
+        """Show ``markup`` (parsed once per distinct markup); a repaint when the size stays."""
+        if markup == self._shown:
+            return
+        content = self._parsed.get(markup)
+        if content is None:
+            if len(self._parsed) > 256:
+                self._parsed.clear()
+            content = self._parsed[markup] = Content.from_markup(markup)
+        self._shown = markup
+        update_steady(self, content, self._content)
+        self._content = content
