@@ -78,6 +78,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a_help": ("帮助", "help"),
     "a_quit": ("退出", "quit"),
     "a_outline": ("显示/隐藏大纲", "show/hide outline"),
+    "a_text_down": ("文本向下滚动一页", "scroll the texts down a page"),
+    "a_text_up": ("文本向上滚动一页", "scroll the texts up a page"),
     "a_refresh": ("重新读取编码员的编码", "re-read coders' codes"),
     "a_toggle": ("切换编码：{code}", "toggle code: {code}"),
 }

@@ -36,6 +36,8 @@ UI_KEYS: tuple[UiKey, ...] = (
     UiKey("question_mark", "?", "help", "a_help", footer=True),
     UiKey("q", "q", "quit", "a_quit", footer=True),
     UiKey("o", "o", "toggle_outline", "a_outline", optional=True),
+    UiKey("pagedown", "PgDn", "scroll_text(1)", "a_text_down"),
+    UiKey("pageup", "PgUp", "scroll_text(-1)", "a_text_up"),
     UiKey("R", "R", "refresh_states", "a_refresh", optional=True, lead_only=True),
 )
 

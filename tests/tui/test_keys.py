@@ -14,6 +14,7 @@ from annotator.storage.db import open_project
 from annotator.tui.app import make_app
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
+from annotator.tui.widgets.segment_text import SegmentText
 
 from .conftest import drive, query, state_on_disk
 
@@ -196,7 +197,7 @@ def test_empty_project_shows_a_message_and_keys_do_nothing(tmp_path: Path) -> No
     create_project(path)
 
     async def steps(app: Any, pilot: Any) -> None:
-        assert "import" in text_of(app, "#zh")
+        assert "import" in app.screen.query_one(SegmentText).plain
         await pilot.press("j", "1", "x", "u", "ctrl+z")
         assert isinstance(app.screen, CodingScreen)
 

@@ -335,6 +335,10 @@ class CodingScreen(Screen[None]):
             self.show_segment()
             self.say("msg_view_cleared")
 
+    def action_scroll_text(self, pages: int) -> None:
+        """Scroll the texts by whole pages (one line of the previous page stays in view)."""
+        self.texts.scroll_lines(pages * max(1, self.texts.size.height - 1))
+
     def action_toggle_outline(self) -> None:
         self._outline_forced = not self.outline.display
         self._apply_outline(self.size.width)

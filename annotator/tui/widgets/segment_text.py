@@ -1,0 +1,185 @@
+"""The segment's Chinese and English texts in one widget of fixed size.
+
+Both texts are drawn by one line-API widget that fills the space the layout gives it (``1fr``),
+stacked on narrow terminals and side by side on wide ones, each under a rule with its title.
+Showing another segment changes what the widget draws, never its size, so it is repainted
+(``refresh()``) without laying out the screen again. It scrolls itself (mouse wheel, or the
+screen's keys through :meth:`scroll_lines`) and marks the visible part on its right edge when
+the texts are longer than the widget.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+RULE = "─"
+THUMB = "┃"
+WHEEL_LINES = 3
+
+
+class SegmentText(Widget, can_focus=False):
+    """Two texts under titled rules; ``show`` replaces them and scrolls back to the top."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"segment-text--rule", "segment-text--title",
+                                             "segment-text--thumb"}
+
+    def __init__(self, titles: tuple[str, str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._titles = titles
+        self._texts: tuple[Text, Text] = (Text(), Text())
+        self._wide = False
+        self._top = 0
+        self._lines: list[Strip] | None = None
+        self._lines_width = -1
+        self._frame = (0, 0)  # (width, height) while a paint is under way
+        self._style_of: dict[str, Style] = {}
+        self._blank = Strip.blank(0)
+
+    # what the screen calls -----------------------------------------------------------
+    def show(self, zh: Text | str, en: Text | str) -> None:
+        """Show these texts from the top (a repaint; the layout is untouched)."""
+        self._texts = (zh if isinstance(zh, Text) else Text(zh),
+                       en if isinstance(en, Text) else Text(en))
+        self._lines = None
+        self._top = 0
+        self.refresh()
+
+    @property
+    def wide(self) -> bool:
+        return self._wide
+
+    @wide.setter
+    def wide(self, value: bool) -> None:
+        if value != self._wide:
+            self._wide = value
+            self._lines = None
+            self.refresh()
+
+    @property
+    def plain(self) -> str:
+        """Both texts as plain text (Chinese, then English)."""
+        return f"{self._texts[0].plain}\n{self._texts[1].plain}"
+
+    @property
+    def top(self) -> int:
+        """The first text line shown (0 when not scrolled)."""
+        return self._top
+
+    def line_count(self) -> int:
+        """How many lines the texts take at the current width (rules included)."""
+        return len(self._ensure_lines())
+
+    def scroll_lines(self, delta: int) -> bool:
+        """Scroll by ``delta`` lines (negative: up); False when already at that end."""
+        height = self.size.height
+        last = max(0, len(self._ensure_lines()) - height)
+        top = min(max(self._top + delta, 0), last)
+        if top == self._top:
+            return False
+        self._top = top
+        self.refresh()
+        return True
+
+    # Textual hooks ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style_of.clear()
+        self._lines = None
+        self._blank = Strip.blank(0)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lines = None
+        self.scroll_lines(0)  # keep the top inside the new height
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self.scroll_lines(WHEEL_LINES):
+            event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self.scroll_lines(-WHEEL_LINES):
+            event.stop()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = (self.size.width, self.size.height)  # once per paint, not per line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self._frame
+        lines = self._ensure_lines(width)
+        row = self._top + y
+        if row < len(lines):
+            strip = lines[row]
+        else:
+            strip = self._blank
+            if strip.cell_length != width:
+                strip = self._blank = Strip.blank(width, self._style("base"))
+        if len(lines) > height > 0 and width > 0:
+            thumb_top = round(self._top * height / len(lines))
+            thumb_len = max(1, round(height * height / len(lines)))
+            if thumb_top <= y < thumb_top + thumb_len:
+                mark = Strip([Segment(THUMB, self._style("segment-text--thumb"))], 1)
+                strip = Strip.join([strip.crop(0, width - 1), mark])
+        return strip
+
+    # drawing ---------------------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        style = self._style_of.get(name)
+        if style is None:
+            style = self._style_of[name] = (
+                self.rich_style if name == "base" else self.get_component_rich_style(name))
+        return style
+
+    def _ensure_lines(self, width: int | None = None) -> list[Strip]:
+        if width is None:
+            width = self.size.width
+        if self._lines is None or self._lines_width != width:
+            self._lines = self._build(width)
+            self._lines_width = width
+        return self._lines
+
+    def _rule(self, title: str, width: int) -> Strip:
+        rule = self._style("segment-text--rule")
+        segments = [Segment(RULE, rule), Segment(title, self._style("segment-text--title")),
+                    Segment(RULE * width, rule)]
+        return Strip(segments).crop_extend(0, width, rule)
+
+    def _column(self, title: str, text: Text, width: int) -> list[Strip]:
+        """A rule with ``title``, then ``text`` wrapped with one cell of padding each side."""
+        base = self._style("base")
+        inner = max(1, width - 2)
+        console = self.app.console
+        options = console.options.update(width=inner, height=None, no_wrap=False,
+                                          overflow="fold", highlight=False)
+        rows = console.render_lines(text, options, style=base, pad=True)
+        pad = Segment(" ", base)
+        lines = [self._rule(title, width)]
+        for segments in rows:
+            lines.append(Strip([pad, *segments, pad], inner + 2).crop_extend(0, width, base))
+        return lines
+
+    def _build(self, width: int) -> list[Strip]:
+        if width <= 0:
+            return []
+        (zh_title, en_title), (zh, en) = self._titles, self._texts
+        if not self._wide:
+            return self._column(zh_title, zh, width) + self._column(en_title, en, width)
+        left_width = width // 2
+        right_width = width - left_width
+        left = self._column(zh_title, zh, left_width)
+        right = self._column(en_title, en, right_width)
+        base = self._style("base")
+        blank_left = Strip.blank(left_width, base)
+        blank_right = Strip.blank(right_width, base)
+        out = []
+        for n in range(max(len(left), len(right))):
+            out.append(Strip.join([left[n] if n < len(left) else blank_left,
+                                   right[n] if n < len(right) else blank_right]))
+        return out

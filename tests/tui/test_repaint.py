@@ -1,0 +1,95 @@
+"""The coding screen repaints without laying itself out again; the texts widget draws, wraps and
+scrolls both texts itself."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual import messages
+
+from annotator.tui.app import make_app
+from annotator.tui.screens.coding import CodingScreen
+from annotator.tui.widgets.segment_text import SegmentText
+
+from .conftest import state_on_disk
+
+A1 = "A20230321-001"
+
+
+def app_for(path: Path, **kw: Any) -> Any:
+    kw.setdefault("ui", "en")
+    kw.setdefault("suggester", "keywords")
+    return make_app(path, coder="t", **kw)
+
+
+def run(app: Any, steps: Any, size: tuple[int, int], hook: Any = None) -> None:
+    async def main() -> None:
+        async with app.run_test(size=size, message_hook=hook) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await steps(app, pilot)
+
+    asyncio.run(main())
+
+
+def test_next_and_toggle_never_lay_the_screen_out(demo_db: Path) -> None:
+    layouts: list[Any] = []
+    armed: list[bool] = []
+
+    def hook(message: Any) -> None:
+        if armed and isinstance(message, messages.Layout):
+            layouts.append(message.widget)
+
+    async def steps(app: Any, pilot: Any) -> None:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        await pilot.press("r")  # the first change of the progress' width may lay out
+        await pilot.pause()
+        start = screen.session.pos
+        armed.append(True)
+        await pilot.press("j", "j", "r", "c", "r", "k", "j", "d", "x")
+        await pilot.pause()
+        assert screen.session.pos == start + 2
+        assert state_on_disk(demo_db, "t", screen.session.current).done
+
+    for size in ((80, 24), (160, 48)):
+        layouts.clear()
+        armed.clear()
+        run(app_for(demo_db), steps, size, hook)
+        assert layouts == [], f"{size}: layout requested by {layouts}"
+
+
+def test_texts_stack_when_narrow_and_stand_side_by_side_when_wide(demo_db: Path) -> None:
+    counts: dict[int, int] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        texts = app.screen.query_one(SegmentText)
+        seg = app.screen.session.segment()
+        assert texts.plain == f"{seg.zh}\n{seg.en}"
+        counts[app.size.width] = texts.line_count()
+        assert texts.wide == (app.size.width >= 140)
+
+    run(app_for(demo_db), steps, (100, 30))
+    run(app_for(demo_db), steps, (160, 48))
+    assert counts[160] < counts[100]
+
+
+def test_long_texts_scroll_by_page_keys_and_a_new_segment_starts_at_the_top(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        texts = app.screen.query_one(SegmentText)
+        texts.show("社区减负" * 400, "burden " * 600)
+        await pilot.pause()
+        assert texts.line_count() > texts.size.height
+        await pilot.press("pagedown")
+        assert texts.top == texts.size.height - 1
+        await pilot.press("pagedown", "pageup")
+        assert texts.top == texts.size.height - 1
+        await pilot.press("pageup", "pageup")
+        assert texts.top == 0
+        await pilot.press("pagedown", "j")
+        assert texts.top == 0
+        assert app.screen.session.pos == 1
+
+    run(app_for(demo_db), steps, (80, 24))
