@@ -12,6 +12,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import methodcaller
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +75,16 @@ class Vocabulary:
         self.worthy.append(keyword_worthy(term, lang))
         return new
 
+    def extend(self, lang: str, terms: Iterable[str]) -> None:
+        """Add many terms of one language at once (terms already known keep their ids)."""
+        table = self._ids.setdefault(lang, {})
+        for term in terms:
+            if term and term not in table:
+                table[term] = len(self.terms)
+                self.terms.append(term)
+                self.langs.append(lang)
+                self.worthy.append(keyword_worthy(term, lang))
+
     def encode(
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
     ) -> tuple[IntArray, FloatArray]:
@@ -107,11 +119,59 @@ class DocumentFrequencies:
         self.df[ids] += 1.0
         self.n_docs += 1
 
+    @classmethod
+    def from_counts(cls, df: FloatArray, n_docs: int) -> DocumentFrequencies:
+        out = cls()
+        out.df = np.zeros(max(len(df), 1024), dtype=np.float64)
+        out.df[: len(df)] = df
+        out.n_docs = n_docs
+        return out
+
     def idf(self, ids: IntArray) -> FloatArray:
         """``log((1 + N) / (1 + df)) + 1``: never zero, so a word in every segment still counts a little."""
         df = np.where(ids < len(self.df), self.df[np.minimum(ids, len(self.df) - 1)], 0.0)
         out: FloatArray = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
         return out
+
+
+_SPLIT = methodcaller("split", " ")
+_SPACES = methodcaller("count", " ")
+
+
+class CorpusCounter:
+    """Document frequencies of stored terms, counted chunk by chunk without encoding segments.
+
+    Feed it the stored ``zh_terms`` / ``en_terms`` strings of every segment with :meth:`add`
+    (any number of chunks), then :meth:`finish` gives the vocabulary (ids in code-point order
+    of the terms, Chinese first), the document frequencies and the number of term occurrences.
+    Only one counter per language is kept, never a segment's terms, so a corpus of 100,000
+    segments costs memory for its distinct words only.
+    """
+
+    def __init__(self) -> None:
+        self._df: dict[str, Counter[str]] = {"zh": Counter(), "en": Counter()}
+        self.n_docs = 0
+        self.terms = 0
+
+    def add(self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]) -> None:
+        """One chunk: the stored term strings of the same segments, in both languages."""
+        self.n_docs += len(zh_terms)
+        for lang, col in (("zh", zh_terms), ("en", en_terms)):
+            texts = [t for t in col if t]
+            self._df[lang].update(chain.from_iterable(map(frozenset, map(_SPLIT, texts))))
+            self.terms += sum(map(_SPACES, texts)) + len(texts)
+
+    def finish(self) -> tuple[Vocabulary, DocumentFrequencies]:
+        vocab = Vocabulary()
+        parts: list[FloatArray] = []
+        for lang in ("zh", "en"):
+            df = self._df[lang]
+            df.pop("", None)  # not a term (the import never stores one)
+            terms = sorted(df)
+            vocab.extend(lang, terms)
+            parts.append(np.array([df[t] for t in terms], dtype=np.float64))
+        self._df = {"zh": Counter(), "en": Counter()}
+        return vocab, DocumentFrequencies.from_counts(np.concatenate(parts), self.n_docs)
 
 
 def tfidf_keywords(

@@ -40,21 +40,32 @@ evidence for it: a codebook keyword in the segment, or a word of the segment tha
 model knows (from the codebook's text or from coded segments). A segment without such words
 gets no codes.
 
-Nothing here touches the database after :meth:`Suggester.from_project`, so a suggester can be
-built in a worker thread and then used from the UI thread.
+Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.from_project`
+counts document frequencies in one pass over the stored terms and keeps only those counts, the
+learned model and the terms of the coded segments; a segment is read from the project (through
+the suggester's own read-only connection, never writing) when it is first asked about, and the
+last few hundred are kept. So a suggester can be built in a worker thread and then used from
+the UI thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from annotator.errors import UsageError
+from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook, Facet
 from annotator.nlp.keywords import (
+    CorpusCounter,
     DocumentFrequencies,
     FloatArray,
     IntArray,
@@ -89,6 +100,10 @@ LEXICON_SMOOTHING = 0.5
 MAX_EVIDENCE = 6
 #: Words from the learned model listed per code at most.
 MODEL_EVIDENCE = 3
+#: Segments whose terms and codebook matches are kept after they were asked about.
+CACHED_SEGMENTS = 512
+#: Rows read at a time when counting the corpus.
+_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,64 @@ class _Segment:
     #: (zh text, zh tokens, en tokens) until the codebook keywords have been matched
     text: tuple[str, str, str] | None
     matches: tuple[Match, ...] | None = None
+
+
+class _SegmentStore:
+    """Stored segments, read one at a time through the store's own connection.
+
+    The connection is opened read-only (``mode=ro``: the suggester can never write to the
+    project) with ``check_same_thread=False`` and used under a lock, so a suggester built in a
+    worker thread can be used from the UI thread, and it outlives the caller's connection.
+    """
+
+    _ROW = "SELECT zh, zh_tokens, zh_terms, en_tokens, en_terms FROM segments WHERE id = ?"
+
+    def __init__(self, path: Path, busy_timeout: float = 5.0) -> None:
+        self.path = path
+        try:
+            self._conn: sqlite3.Connection | None = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
+                isolation_level=None, check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise ProjectError(f"cannot open for reading: {exc}", path=path) from None
+        self._lock = threading.Lock()
+
+    def _query(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            if self._conn is None:
+                raise ProjectError("the suggester has been closed", path=self.path)
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise ProjectError(f"cannot read segments: {exc}", path=self.path) from None
+
+    def row(self, segment_id: str) -> tuple[str | None, ...] | None:
+        """(zh, zh_tokens, zh_terms, en_tokens, en_terms) of a segment, None if there is none."""
+        rows = self._query(self._ROW, (segment_id,))
+        return tuple(rows[0]) if rows else None
+
+    def exists(self, segment_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM segments WHERE id = ?", (segment_id,)))
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT id FROM segments")]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+
+
+def _pack(ids: IntArray, counts: FloatArray) -> npt.NDArray[np.int32]:
+    """A coded segment's term ids and counts in one small array (kept for every example)."""
+    return np.stack([ids, counts.astype(np.int64)]).astype(np.int32)
+
+
+def _unpack(packed: npt.NDArray[np.int32]) -> tuple[IntArray, FloatArray]:
+    return packed[0].astype(np.int64), packed[1].astype(np.float64)
 
 
 def _split(stored: str | None) -> list[str]:
@@ -210,7 +283,13 @@ def rank_codes(
 
 
 class Suggester:
-    """Suggestions for the segments of one project, for one coder (or all coders)."""
+    """Suggestions for the segments of one project, for one coder (or all coders).
+
+    Only the corpus statistics (vocabulary, document frequencies) and the learned counts are
+    kept in memory, plus the terms of the coded segments; a segment's text, tokens and terms
+    are read from the project when it is first asked about and kept for the last
+    :data:`CACHED_SEGMENTS` segments.
+    """
 
     def __init__(
         self,
@@ -218,7 +297,7 @@ class Suggester:
         lexicon: Lexicon,
         vocab: Vocabulary,
         dfs: DocumentFrequencies,
-        segments: dict[str, _Segment],
+        store: _SegmentStore | None = None,
         *,
         learner: str = "",
         learned: bool = True,
@@ -227,7 +306,10 @@ class Suggester:
         self.lexicon = lexicon
         self.vocab = vocab
         self.dfs = dfs
-        self._segments = segments
+        self._store = store
+        self._cache: OrderedDict[str, _Segment] = OrderedDict()
+        #: term ids and counts of every segment that is (or was) an example
+        self._encoded: dict[str, npt.NDArray[np.int32]] = {}
         self.learner = learner
         self.learned = learned
         self._lock = threading.Lock()
@@ -248,64 +330,95 @@ class Suggester:
         lead: bool = False,
         learned: bool = True,
     ) -> Suggester:
-        """Load stored tokens, the codebook and the annotations to learn from.
+        """Count the corpus, load the codebook and learn from the annotations.
 
         ``coder``: learn from this coder's annotations; ``lead=True`` or ``coder=None``: from
         every coder's (each coder's coding of a segment is one example). ``learned=False``
-        gives the codebook-keywords-only suggester. Takes about a second (spaCy lemmatises the
-        codebook's English keywords once per process); meant for a worker thread.
+        gives the codebook-keywords-only suggester. One pass over the stored terms (about a
+        second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
+        codebook's text; meant for a worker thread. The suggester reads segments later through
+        its own read-only connection, so ``project`` may be closed afterwards.
         """
         from annotator.storage.codebook_store import load_codebook
 
         codebook = load_codebook(project)
         lexicon = Lexicon.build(codebook)
-        vocab = Vocabulary()
-        dfs = DocumentFrequencies()
-        segments: dict[str, _Segment] = {}
-        terms = 0.0
-        for seg_id, zh, zh_tokens, zh_terms, en_tokens, en_terms in project.execute(
-            "SELECT id, zh, zh_tokens, zh_terms, en_tokens, en_terms FROM segments"
-        ):
-            ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
-            dfs.add(ids)
-            terms += float(counts.sum())
-            segments[seg_id] = _Segment(ids, counts, (zh or "", zh_tokens or "", en_tokens or ""))
+        examples: dict[tuple[str, str], set[str]] = {}
+        if learned:
+            sql = "SELECT coder, segment, code FROM annotations"
+            params: tuple[str, ...] = ()
+            if not (lead or coder is None):
+                sql += " WHERE coder = ?"
+                params = (coder or "",)
+            for who, seg, code in project.execute(sql, params):
+                examples.setdefault((who, seg), set()).add(code)
+        coded = {seg for _who, seg in examples}
+        counter = CorpusCounter()
+        kept: dict[str, tuple[str | None, str | None]] = {}
+        cursor = project.execute("SELECT id, zh_terms, en_terms FROM segments")
+        while rows := cursor.fetchmany(_CHUNK):
+            counter.add([r[1] for r in rows], [r[2] for r in rows])
+            if coded:
+                kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+        vocab, dfs = counter.finish()
         prior: dict[str, tuple[IntArray, FloatArray]] = {}
         if learned:
             for code, (zh_terms, en_terms) in code_description_terms(codebook).items():
                 worthy = [t for t in zh_terms if keyword_worthy(t, "zh")], [
                     t for t in en_terms if keyword_worthy(t, "en")]
                 prior[code] = vocab.encode(*worthy)
-        everyone = lead or coder is None
-        suggester = cls(codebook, lexicon, vocab, dfs, segments,
-                        learner=coder or "", learned=learned)
+        store = _SegmentStore(project.path, project.busy_timeout)
+        suggester = cls(codebook, lexicon, vocab, dfs, store, learner=coder or "", learned=learned)
         if learned:
-            mass = terms / len(segments) if segments and terms else EVIDENCE_TERMS
+            n, terms = counter.n_docs, counter.terms
+            mass = terms / n if n and terms else EVIDENCE_TERMS
             for model in suggester.models.values():
                 model.set_prior(prior, mass)
-            examples: dict[tuple[str, str], set[str]] = {}
-            sql = "SELECT coder, segment, code FROM annotations"
-            params: tuple[str, ...] = ()
-            if not everyone:
-                sql += " WHERE coder = ?"
-                params = (coder or "",)
-            for who, seg, code in project.execute(sql, params):
-                examples.setdefault((who, seg), set()).add(code)
-            suggester._bulk_examples(examples)
+            encoded = {seg: vocab.encode(_split(zh), _split(en), add=False)
+                       for seg, (zh, en) in kept.items()}
+            suggester._bulk_examples(examples, encoded)
         return suggester
 
+    def close(self) -> None:
+        """Close the suggester's connection to the project (it can no longer read segments)."""
+        if self._store is not None:
+            self._store.close()
+
     # ---------------------------------------------------------------- learning
-    def _bulk_examples(self, examples: dict[tuple[str, str], set[str]]) -> None:
+    def _bulk_examples(
+        self,
+        examples: dict[tuple[str, str], set[str]],
+        encoded: dict[str, tuple[IntArray, FloatArray]],
+    ) -> None:
         batch: list[tuple[IntArray, FloatArray, frozenset[str]]] = []
         for (who, seg_id), codes in examples.items():
-            seg = self._segments.get(seg_id)
+            enc = encoded.get(seg_id)
             known = frozenset(codes) & self._known_codes
-            if seg is None or not known:
+            if enc is None or not known:
                 continue
             self._examples[(who, seg_id)] = known
-            batch.append((seg.ids, seg.counts, known))
+            if seg_id not in self._encoded:
+                self._encoded[seg_id] = _pack(*enc)
+            batch.append((enc[0], enc[1], known))
         for model in self.models.values():
             model.bulk_add(batch)
+
+    def _segment(self, segment_id: str) -> _Segment | None:
+        """A stored segment, read on first use and kept while recently used (lock held)."""
+        seg = self._cache.get(segment_id)
+        if seg is not None:
+            self._cache.move_to_end(segment_id)
+            return seg
+        row = self._store.row(segment_id) if self._store is not None else None
+        if row is None:
+            return None
+        zh, zh_tokens, zh_terms, en_tokens, en_terms = row
+        ids, counts = self.vocab.encode(_split(zh_terms), _split(en_terms), add=False)
+        seg = _Segment(ids, counts, (zh or "", zh_tokens or "", en_tokens or ""))
+        self._cache[segment_id] = seg
+        if len(self._cache) > CACHED_SEGMENTS:
+            self._cache.popitem(last=False)
+        return seg
 
     def _matches(self, seg: _Segment) -> tuple[Match, ...]:
         """The codebook keywords in a stored segment (matched on first use, then kept)."""
@@ -315,10 +428,19 @@ class Suggester:
             seg.text = None
         return seg.matches
 
+    def _terms_of(self, segment_id: str) -> tuple[IntArray, FloatArray] | None:
+        """The term ids and counts the model learns from (an example's as it was learned)."""
+        packed = self._encoded.get(segment_id)
+        if packed is not None:
+            return _unpack(packed)
+        seg = self._segment(segment_id)
+        return None if seg is None else (seg.ids, seg.counts)
+
     def _set_example(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
-        seg = self._segments.get(segment_id)
-        if seg is None:
+        terms = self._terms_of(segment_id)
+        if terms is None:
             return
+        ids, counts = terms
         codes = codes & self._known_codes
         key = (who, segment_id)
         old = self._examples.pop(key, frozenset())
@@ -327,40 +449,43 @@ class Suggester:
             return
         for model in self.models.values():
             if old:
-                model.update(seg.ids, seg.counts, old, -1.0)
+                model.update(ids, counts, old, -1.0)
             if codes:
-                model.update(seg.ids, seg.counts, codes, +1.0)
+                model.update(ids, counts, codes, +1.0)
         if codes:
             self._examples[key] = codes
+            if segment_id not in self._encoded:
+                self._encoded[segment_id] = _pack(ids, counts)
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
         """The coder's codes on ``segment_id`` are now ``codes`` (empty: no longer an example)."""
-        if segment_id not in self._segments:
-            raise UsageError(f"no segment with id {segment_id!r}")
-        if not self.learned:
-            return
         with self._lock:
-            self._set_example(self.learner, segment_id, frozenset(codes))
+            if segment_id not in self._encoded and self._segment(segment_id) is None:
+                raise UsageError(f"no segment with id {segment_id!r}")
+            if self.learned:
+                self._set_example(self.learner, segment_id, frozenset(codes))
 
     @property
     def examples(self) -> int:
         return len(self._examples)
 
     def has_segment(self, segment_id: str) -> bool:
-        return segment_id in self._segments
+        if segment_id in self._cache or segment_id in self._encoded:
+            return True
+        return self._store is not None and self._store.exists(segment_id)
 
     @property
     def segment_ids(self) -> list[str]:
-        return list(self._segments)
+        return self._store.ids() if self._store is not None else []
 
     # -------------------------------------------------------------- suggesting
     def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
         """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
-        seg = self._segments.get(segment_id)
-        if seg is None:
-            raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
-        keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
         with self._lock:
+            seg = self._segment(segment_id)
+            if seg is None:
+                raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+            keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
                                self.models if self.learned else None)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
@@ -405,7 +530,7 @@ def suggest_text(
         if codebook is None:
             raise UsageError("suggest_text needs a codebook or a suggester")
         lexicon = Lexicon.build(codebook)
-        model = Suggester(codebook, lexicon, Vocabulary(), DocumentFrequencies(), {}, learned=False)
+        model = Suggester(codebook, lexicon, Vocabulary(), DocumentFrequencies(), learned=False)
         vocab_add = True
     else:
         vocab_add = False
