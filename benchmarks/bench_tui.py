@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import statistics
@@ -125,6 +126,9 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
         while screen.suggester is None and time.perf_counter() - t0 < 300:  # built in a worker
             await pilot.pause(0.05)
         out["suggester_ready"] = time.perf_counter() - t0
+        while screen.backup_thread is None or screen.backup_thread.is_alive():  # not measured
+            await pilot.pause(0.05)
+        out["backup_done"] = time.perf_counter() - t0
         screen.on_repaint = lambda name, dt: timings.setdefault(name, []).append(dt)
         for _ in range(presses):
             await pilot.press("j")
@@ -160,6 +164,7 @@ def main() -> None:
     size = (120, 40)
 
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ANNOTATOR_HOME"] = str(Path(tmp) / "home")  # the automatic backups go here
         path = args.db or Path(tmp) / "bench.db"
         if not path.exists():
             t0 = time.perf_counter()
@@ -179,6 +184,7 @@ def main() -> None:
     print(f"make_app (open, order, done marks):  {result['make_app'] * 1000:.0f} ms")
     print(f"first paint (from make_app):         {result['first_paint'] * 1000:.0f} ms")
     print(f"suggester ready after first paint:   {result['suggester_ready']:.2f} s ({args.suggester})")
+    print(f"automatic backup written after it:   {result['backup_done']:.2f} s")
     print(f"resident memory (ru_maxrss): {rss / 1024:.0f} MB (before the apps: {rss_before / 1024:.0f} MB)")
 
 

@@ -47,6 +47,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msg_first": ("已是第一个片段", "this is the first segment"),
     "msg_last": ("已是最后一个片段", "this is the last segment"),
     "msg_error": ("错误：{error}", "error: {error}"),
+    "msg_backup_failed": ("自动备份失败：{error}", "automatic backup failed: {error}"),
     "view_pos": ("视图 {pos}/{n}", "view {pos}/{n}"),
     # filters
     "filter_title": ("筛选片段", "Filter segments"),

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
+
+
+class BackupDone(Message):
+    """The automatic backup has finished: ``path`` of the copy (None when turned off), or the
+    ``error`` that stopped it. Posted from the backup thread."""
+
+    def __init__(self, path: Path | None, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
 
 
 class SegmentPicked(Message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,7 @@ from annotator.errors import AnnotatorError
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys
-from annotator.tui.messages import SegmentPicked
+from annotator.tui.messages import BackupDone, SegmentPicked
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
 from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
@@ -64,6 +65,9 @@ class CodingScreen(Screen[None]):
         self._outline_pos: int | None = None
         self._highlighter = Highlighter(session.codebook)
         self._statics: dict[str, Static] = {}
+        #: the automatic backup taken when the screen opened, once it is written
+        self.backup_path: Path | None = None
+        self.backup_thread: threading.Thread | None = None
         #: called with (action, seconds from the action to the repaint); for the benchmark
         self.on_repaint: Callable[[str, float], None] | None = None
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
@@ -98,6 +102,7 @@ class CodingScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.start_backup)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
             return
@@ -190,6 +195,35 @@ class CodingScreen(Screen[None]):
         hook = self.on_repaint
         if hook is not None:
             self.call_after_refresh(lambda: hook(name, perf_counter() - started))
+
+    # automatic backup -----------------------------------------------------------------
+    def start_backup(self) -> None:
+        """Copy the project to the rotating backups, after the first paint, in a thread.
+
+        A daemon thread rather than a Textual worker: workers run on the event loop's executor,
+        which the app waits for when it exits, and quitting must never wait for a backup (one
+        cut short leaves at most a hidden ``*.partial`` file, never a broken backup).
+        """
+        if self.backup_thread is not None:
+            return
+        self.backup_thread = threading.Thread(target=self._backup, name="annotator-backup",
+                                              daemon=True)
+        self.backup_thread.start()
+
+    def _backup(self) -> None:
+        from annotator.storage.backup import rotate_backup
+
+        try:
+            done = BackupDone(rotate_backup(self.path))
+        except Exception as exc:  # a failed backup is a notice, never a crash
+            done = BackupDone(None, (str(exc) or type(exc).__name__).splitlines()[0])
+        with contextlib.suppress(RuntimeError):  # the app has gone and its loop is closed
+            self.post_message(done)
+
+    def on_backup_done(self, message: BackupDone) -> None:
+        self.backup_path = message.path
+        if message.error is not None:
+            self.say("msg_backup_failed", error=message.error)
 
     # suggestions ----------------------------------------------------------------------
     def start_suggester(self) -> None:
