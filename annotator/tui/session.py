@@ -8,9 +8,12 @@ screen shows afterwards is on disk.
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from annotator.errors import UsageError
 from annotator.model import Codebook, CoderState, Document, Segment
@@ -25,9 +28,11 @@ from annotator.storage.documents import (
 )
 
 
-def disagreeing_segments(project: Project, *, exclude: str | None = None) -> list[str]:
+def disagreeing_segments(project: Project, *, exclude: str | None = None,
+                         index_of: Mapping[str, int] | None = None) -> list[str]:
     """Segments done by at least two coders (other than ``exclude``) whose code sets differ,
-    in reading order."""
+    in reading order (``index_of``: segment → its place in that order, when the caller has it;
+    then only the segments coders touched are looked at)."""
     states = coding.coder_states(project)
     out: set[str] = set()
     for seg, per in states.items():
@@ -35,6 +40,8 @@ def disagreeing_segments(project: Project, *, exclude: str | None = None) -> lis
         done_by = [c for c, st in per.items() if st.done and c != exclude]
         if len(done_by) >= 2 and len(sets) > 1:
             out.add(seg)
+    if index_of is not None:
+        return sorted((s for s in out if s in index_of), key=index_of.__getitem__)
     return [s for s, _ in segment_order(project) if s in out]
 
 
@@ -53,11 +60,13 @@ class View:
 
     kind: str  # "filter" | "search"
     label: str
-    indices: list[int]
+    indices: list[int]  # ascending
     where: dict[int, int] = field(default_factory=dict)
+    array: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
         self.where = {i: n for n, i in enumerate(self.indices)}
+        self.array = np.asarray(self.indices, dtype=np.int64)
 
 
 class CodingSession:
@@ -85,6 +94,11 @@ class CodingSession:
         self.documents: dict[str, Document] = {d.id: d for d in list_documents(project)}
         self.doc_total: Counter[str] = Counter(self.doc_of)
         self.done: set[str] = coding.done_segments(project, coder) & self.index_of.keys()
+        # done marks by reading-order index: "next not done" and the "not done" filter scan
+        # this with numpy instead of looping over 100,000 segments in Python
+        self.done_mask = np.zeros(len(self.order), dtype=bool)
+        if self.done:
+            self.done_mask[[self.index_of[s] for s in self.done]] = True
         self.doc_done: Counter[str] = Counter(self.doc_of[self.index_of[s]] for s in self.done)
         self.view: View | None = None
         self.undo_stack: list[int] = []
@@ -142,10 +156,16 @@ class CodingSession:
             idx = self.view.indices
             here = self.view.where.get(self.pos)
             if here is None:  # not in the view: go to the nearest one in that direction
-                after = [i for i in idx if (i > self.pos if delta > 0 else i < self.pos)]
-                if not after:
-                    return False
-                new = after[0] if delta > 0 else after[-1]
+                if delta > 0:
+                    k = bisect_right(idx, self.pos)
+                    if k == len(idx):
+                        return False
+                    new = idx[k]
+                else:
+                    k = bisect_left(idx, self.pos)
+                    if k == 0:
+                        return False
+                    new = idx[k - 1]
             else:
                 new = idx[min(max(here + delta, 0), len(idx) - 1)]
         if new == self.pos:
@@ -162,15 +182,18 @@ class CodingSession:
         """Move to the next segment (wrapping) in the view that this coder has not done."""
         if self.empty:
             return False
-        candidates = self.view.indices if self.view else range(len(self.order))
-        n = len(candidates)
-        start = self.view.where.get(self.pos, -1) if self.view else self.pos
-        for k in range(1, n + 1):
-            i = candidates[(start + k) % n]
-            if self.order[i] not in self.done and i != self.pos:
-                self.pos = i
-                return True
-        return False
+        open_mask = ~self.done_mask
+        open_mask[self.pos] = False
+        if self.view is None:
+            candidates = np.flatnonzero(open_mask)
+        else:
+            arr = self.view.array
+            candidates = arr[open_mask[arr]]
+        if not len(candidates):
+            return False
+        k = int(np.searchsorted(candidates, self.pos, side="right"))
+        self.pos = int(candidates[k] if k < len(candidates) else candidates[0])
+        return True
 
     def goto(self, text: str) -> bool:
         """Go to a segment by its number (1-based, in reading order) or its id."""
@@ -199,13 +222,16 @@ class CodingSession:
 
     # views ---------------------------------------------------------------------
     def _set_view(self, kind: str, label: str, ids: Iterable[str]) -> int:
-        indices = sorted(self.index_of[s] for s in ids if s in self.index_of)
+        return self._set_view_indices(
+            kind, label, sorted(self.index_of[s] for s in ids if s in self.index_of))
+
+    def _set_view_indices(self, kind: str, label: str, indices: list[int]) -> int:
         if not indices:
             return 0
         self.view = View(kind, label, indices)
         if self.pos not in self.view.where:
-            after = [i for i in indices if i >= self.pos]
-            self.pos = after[0] if after else indices[0]
+            k = bisect_left(indices, self.pos)
+            self.pos = indices[k] if k < len(indices) else indices[0]
         return len(indices)
 
     def clear_view(self) -> bool:
@@ -219,7 +245,7 @@ class CodingSession:
 
     def filter_ids(self, kind: str, code: str | None = None) -> list[str]:
         if kind == "not_done":
-            return [s for s in self.order if s not in self.done]
+            return [self.order[i] for i in np.flatnonzero(~self.done_mask).tolist()]
         if kind == "has_code":
             if self.lead:
                 sql = "SELECT DISTINCT segment FROM annotations WHERE code = ?"
@@ -229,10 +255,13 @@ class CodingSession:
                 rows = self.project.execute(sql, (code, self.coder))
             return [r[0] for r in rows]
         if kind == "disagree":
-            return disagreeing_segments(self.project, exclude=self.coder)
+            return disagreeing_segments(self.project, exclude=self.coder, index_of=self.index_of)
         raise UsageError(f"unknown filter {kind!r}")
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
+        if kind == "not_done":  # straight from the done marks, no id lookups
+            indices = np.flatnonzero(~self.done_mask).tolist()
+            return self._set_view_indices("filter", label, indices)
         return self._set_view("filter", label, self.filter_ids(kind, code))
 
     # changing ------------------------------------------------------------------
@@ -247,7 +276,9 @@ class CodingSession:
     def _note_done(self, segment: str, done: bool) -> None:
         if segment not in self.index_of:
             return
-        doc = self.doc_of[self.index_of[segment]]
+        index = self.index_of[segment]
+        doc = self.doc_of[index]
+        self.done_mask[index] = done
         if done and segment not in self.done:
             self.done.add(segment)
             self.doc_done[doc] += 1
