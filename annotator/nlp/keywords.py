@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from operator import methodcaller
 
 import numpy as np
@@ -59,6 +59,7 @@ class Vocabulary:
         self.terms: list[str] = []
         self.langs: list[str] = []
         self.worthy: list[bool] = []
+        self._flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -78,12 +79,44 @@ class Vocabulary:
     def extend(self, lang: str, terms: Iterable[str]) -> None:
         """Add many terms of one language at once (terms already known keep their ids)."""
         table = self._ids.setdefault(lang, {})
-        for term in terms:
-            if term and term not in table:
-                table[term] = len(self.terms)
-                self.terms.append(term)
-                self.langs.append(lang)
-                self.worthy.append(keyword_worthy(term, lang))
+        new = [t for t in dict.fromkeys(terms) if t and t not in table]
+        table.update(zip(new, range(len(self.terms), len(self.terms) + len(new)), strict=True))
+        self.terms.extend(new)
+        self.langs.extend([lang] * len(new))
+        self.worthy.extend(map(keyword_worthy, new, repeat(lang)))
+
+    def flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Per term id: whether it is Chinese, and whether it may be shown as a keyword."""
+        if self._flags is None or len(self._flags[0]) != len(self.terms):
+            zh = np.fromiter((lang == "zh" for lang in self.langs), dtype=bool, count=len(self.langs))
+            self._flags = zh, np.array(self.worthy, dtype=bool)
+        return self._flags
+
+    def encode_many(
+        self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Stored term strings of many segments at once, as (segment index, term id, count).
+
+        Sorted by segment, then term id; unknown terms are dropped. Vectorised: one split per
+        language and one sort, no per-segment Python work beyond counting its terms.
+        """
+        rows: list[IntArray] = []
+        cols: list[IntArray] = []
+        n = len(zh_terms)
+        for lang, col in (("zh", zh_terms), ("en", en_terms)):
+            table = self._ids[lang]
+            texts = [t or "" for t in col]
+            lens = np.fromiter((t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64,
+                               count=len(texts))
+            flat = " ".join(t for t in texts if t).split(" ") if lens.any() else []
+            ids = np.fromiter(map(table.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+            seg = np.repeat(np.arange(n, dtype=np.int64), lens)
+            rows.append(seg[ids >= 0])
+            cols.append(ids[ids >= 0])
+        size = max(len(self.terms), 1)
+        keys, counts = np.unique(np.concatenate(rows) * size + np.concatenate(cols),
+                                 return_counts=True)
+        return keys // size, keys % size, counts.astype(np.float64)
 
     def encode(
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
@@ -186,9 +219,15 @@ def tfidf_keywords(
     if not len(ids) or top <= 0:
         return ()
     weights = counts * dfs.idf(ids)
+    is_zh, worthy = vocab.flags()
+    inside = ids < len(is_zh)
+    seg_zh = np.zeros(len(ids), dtype=bool)
+    seg_zh[inside] = is_zh[ids[inside]]
+    seg_worthy = np.zeros(len(ids), dtype=bool)
+    seg_worthy[inside] = worthy[ids[inside]]
     out: list[Keyword] = []
     for lang in ("zh", "en"):
-        mask = np.array([vocab.langs[i] == lang and vocab.worthy[i] for i in ids.tolist()], dtype=bool)
+        mask = seg_worthy & (seg_zh if lang == "zh" else ~seg_zh)
         if not mask.any():
             continue
         lang_ids = ids[mask]

@@ -242,24 +242,30 @@ def _facet_codes(
     out: list[CodeSuggestion] = []
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
+    # the model's evidence per code: its known terms by contribution, best first (one sort)
+    ranked: list[list[int]] = []
+    if predicted is not None:
+        _, contrib, known = predicted
+        order = np.argsort(-contrib, axis=0, kind="stable")
+        positive = (contrib > 0).sum(axis=0).tolist()
+        terms = known[order]
+        ranked = [terms[: positive[j], j].tolist() for j in range(k)]
+    scores = p.tolist()
     for j, code in enumerate(codes):
         if predicted is None and s[j] <= 0:
             continue
         evidence = list(strengths.get(code, (0.0, ()))[1])
-        if predicted is not None:
-            _, contrib, known = predicted
-            col = contrib[:, j]
+        if ranked:
             added = 0
-            for i in np.argsort(-col, kind="stable").tolist():
-                if col[i] <= 0 or added >= MODEL_EVIDENCE:
+            for term in ranked[j]:
+                if added >= MODEL_EVIDENCE:
                     break
-                term = int(known[i])
                 word = vocab.terms[term]
                 if vocab.worthy[term] and word not in evidence:
                     evidence.append(word)
                     added += 1
-        passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
-        out.append(CodeSuggestion(code, facet.id, round(float(p[j]), 4),
+        passes = bool(scores[j] >= bar and scores[j] > 0) if facet.multiple else j == best
+        out.append(CodeSuggestion(code, facet.id, round(scores[j], 4),
                                   tuple(evidence[:MAX_EVIDENCE]), passes))
     return out
 
@@ -308,7 +314,11 @@ class Suggester:
         self.dfs = dfs
         self._store = store
         self._cache: OrderedDict[str, _Segment] = OrderedDict()
-        #: term ids and counts of every segment that is (or was) an example
+        #: term ids and counts of every segment that is (or was) an example: those coded at the
+        #: start in two flat arrays (spans by segment), those coded later one array each
+        self._flat: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] = (
+            np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+        self._spans: dict[str, tuple[int, int]] = {}
         self._encoded: dict[str, npt.NDArray[np.int32]] = {}
         self.learner = learner
         self.learned = learned
@@ -374,9 +384,9 @@ class Suggester:
             mass = terms / n if n and terms else EVIDENCE_TERMS
             for model in suggester.models.values():
                 model.set_prior(prior, mass)
-            encoded = {seg: vocab.encode(_split(zh), _split(en), add=False)
-                       for seg, (zh, en) in kept.items()}
-            suggester._bulk_examples(examples, encoded)
+            suggester._keep_terms(kept)
+            suggester._bulk_examples(examples)
+        vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         return suggester
 
     def close(self) -> None:
@@ -385,21 +395,26 @@ class Suggester:
             self._store.close()
 
     # ---------------------------------------------------------------- learning
-    def _bulk_examples(
-        self,
-        examples: dict[tuple[str, str], set[str]],
-        encoded: dict[str, tuple[IntArray, FloatArray]],
-    ) -> None:
+    def _keep_terms(self, stored: dict[str, tuple[str | None, str | None]]) -> None:
+        """Encode the stored terms of the coded segments at once and keep them, flat."""
+        segs = list(stored)
+        rows, ids, counts = self.vocab.encode_many([stored[s][0] for s in segs],
+                                                   [stored[s][1] for s in segs])
+        bounds = np.searchsorted(rows, np.arange(len(segs) + 1)).tolist()
+        self._flat = ids.astype(np.int32), counts.astype(np.int32)
+        self._spans = {seg: (bounds[i], bounds[i + 1]) for i, seg in enumerate(segs)}
+
+    def _bulk_examples(self, examples: dict[tuple[str, str], set[str]]) -> None:
         batch: list[tuple[IntArray, FloatArray, frozenset[str]]] = []
+        flat_ids, flat_counts = self._flat
         for (who, seg_id), codes in examples.items():
-            enc = encoded.get(seg_id)
             known = frozenset(codes) & self._known_codes
-            if enc is None or not known:
+            span = self._spans.get(seg_id)
+            if span is None or not known:
                 continue
             self._examples[(who, seg_id)] = known
-            if seg_id not in self._encoded:
-                self._encoded[seg_id] = _pack(*enc)
-            batch.append((enc[0], enc[1], known))
+            a, b = span
+            batch.append((flat_ids[a:b], flat_counts[a:b], known))  # type: ignore[arg-type]
         for model in self.models.values():
             model.bulk_add(batch)
 
@@ -430,6 +445,11 @@ class Suggester:
 
     def _terms_of(self, segment_id: str) -> tuple[IntArray, FloatArray] | None:
         """The term ids and counts the model learns from (an example's as it was learned)."""
+        span = self._spans.get(segment_id)
+        if span is not None:
+            ids, counts = self._flat
+            return (ids[span[0] : span[1]].astype(np.int64),
+                    counts[span[0] : span[1]].astype(np.float64))
         packed = self._encoded.get(segment_id)
         if packed is not None:
             return _unpack(packed)
@@ -454,23 +474,26 @@ class Suggester:
                 model.update(ids, counts, codes, +1.0)
         if codes:
             self._examples[key] = codes
-            if segment_id not in self._encoded:
+            if segment_id not in self._encoded and segment_id not in self._spans:
                 self._encoded[segment_id] = _pack(ids, counts)
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
         """The coder's codes on ``segment_id`` are now ``codes`` (empty: no longer an example)."""
         with self._lock:
-            if segment_id not in self._encoded and self._segment(segment_id) is None:
+            if not self._known(segment_id) and self._segment(segment_id) is None:
                 raise UsageError(f"no segment with id {segment_id!r}")
             if self.learned:
                 self._set_example(self.learner, segment_id, frozenset(codes))
+
+    def _known(self, segment_id: str) -> bool:
+        return segment_id in self._cache or segment_id in self._spans or segment_id in self._encoded
 
     @property
     def examples(self) -> int:
         return len(self._examples)
 
     def has_segment(self, segment_id: str) -> bool:
-        if segment_id in self._cache or segment_id in self._encoded:
+        if self._known(segment_id):
             return True
         return self._store is not None and self._store.exists(segment_id)
 
