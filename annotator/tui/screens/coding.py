@@ -380,15 +380,17 @@ class CodingScreen(Screen[None]):
     # changes ------------------------------------------------------------------------
     def _changed(self, name: str, started: float, change: Change, message: str,
                  **values: Any) -> None:
-        """Show a change that ``session`` has already committed."""
-        if self.suggester is not None and change.event is not None:
-            self.suggester.learn(change.segment, change.state.codes)
+        """Show a change that ``session`` has already committed; the suggester learns from it
+        after the repaint (what is shown does not depend on it)."""
         if change.segment == self.session.current:
             self.show_state()
         else:
             self.show_segment()
         self.say(message, **values)
         self._painted(name, started)
+        suggester = self.suggester
+        if suggester is not None and change.event is not None:
+            self.call_after_refresh(suggester.learn, change.segment, change.state.codes)
 
     def _label(self, code_id: str) -> str:
         code = self.session.codebook.code(code_id)
