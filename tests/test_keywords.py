@@ -94,3 +94,35 @@ def test_corpus_keywords_of_a_project(project: Path) -> None:
     assert not {"the", "are", "。", "，", "说", "every"} & set(zh + en)
     assert all(len(v) <= 3 for v in d1.values())
     assert d1["zh"][0].text == "台账" and d1["en"][0].text == "ledger"
+
+
+def test_corpus_counter_and_encode_many_agree_with_one_by_one() -> None:
+    from annotator.nlp.keywords import CorpusCounter
+
+    stored = [("社区 台账 台账", "ledger cadre"), (None, "ledger"), ("社区 培训", None), ("", ""),
+              ("台账", "cadre cadre cadre")]
+    one = Vocabulary()
+    dfs = DocumentFrequencies()
+    encoded = []
+    for zh, en in stored:
+        ids, counts = one.encode(zh.split(" ") if zh else [], en.split(" ") if en else [])
+        dfs.add(ids)
+        encoded.append(dict(zip((one.terms[i] for i in ids), counts.tolist(), strict=True)))
+    counter = CorpusCounter()
+    counter.add([s[0] for s in stored[:2]], [s[1] for s in stored[:2]])  # in two chunks
+    counter.add([s[0] for s in stored[2:]], [s[1] for s in stored[2:]])
+    vocab, got = counter.finish()
+    assert got.n_docs == dfs.n_docs == 5 and counter.terms == 12
+    assert sorted(vocab.terms) == sorted(one.terms)
+    for term in one.terms:
+        lang = one.langs[one.terms.index(term)]
+        i, j = vocab.id(lang, term, add=False), one.id(lang, term, add=False)
+        assert i is not None and j is not None and got.df[i] == dfs.df[j]
+    rows, ids, counts = vocab.encode_many([s[0] for s in stored], [s[1] for s in stored])
+    for n, want in enumerate(encoded):
+        mine = {vocab.terms[i]: c for i, c in zip(ids[rows == n].tolist(), counts[rows == n].tolist(),
+                                                  strict=True)}
+        assert mine == want
+    is_zh, worthy = vocab.flags()
+    assert [bool(is_zh[vocab.id("zh", "社区", add=False) or 0])] == [True]
+    assert not is_zh[vocab.id("en", "ledger", add=False) or 0] and worthy.all()

@@ -38,7 +38,8 @@ def suggest_cmd(
 
     Codes come from the codebook's keywords and from a model learned from the annotations in
     the project. A check mark shows the codes the engine would apply: the best code of a
-    single-choice facet, and multi-choice codes scoring 0.5 or more.
+    single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
+    facet's average score and at least 1/K (K: the facet's number of codes).
     """
     from annotator.nlp.suggest import Suggester
     from annotator.storage.documents import segment_order
@@ -52,7 +53,7 @@ def suggest_cmd(
             raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
         suggester = Suggester.from_project(p, coder=coder, lead=lead)
-    for seg in ids:
+    for seg in segments or ():
         if not suggester.has_segment(seg):
             raise UsageError(f"no segment with id {seg!r} (see 'annotator segments')")
     for seg in ids:

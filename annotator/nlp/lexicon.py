@@ -22,9 +22,15 @@ uses them as a prior (:mod:`annotator.nlp.model`).
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from annotator.model import Code, Codebook
 
@@ -32,6 +38,85 @@ _lemma_cache: dict[str, tuple[str, ...]] = {}
 _lemma_lock = threading.Lock()
 #: code texts (zh, en) -> content terms (zh, en), tokenised once per process
 _description_cache: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_disk: dict[str, Any] = {}
+
+#: The tokenised codebook text is also kept on disk (in the data folder), so that a new process
+#: with the same codebook and tokeniser need not load jieba and spaCy (about 4 s) at all.
+CACHE_FILE = "codebook-terms.json"
+#: Entries kept on disk at most (phrases plus code descriptions); past that, only the last
+#: codebook's are kept.
+CACHE_ENTRIES = 5000
+
+
+def _fingerprint() -> str:
+    """What the tokenised text depends on: the tokeniser's source and the NLP packages' versions."""
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256(Path(__file__).with_name("tokenize.py").read_bytes())
+    for dist in ("jieba", "spacy", "spacy-lookups-data"):
+        try:
+            digest.update(metadata.version(dist).encode())
+        except metadata.PackageNotFoundError:
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _cache_path() -> Path | None:
+    from annotator.config import data_dir
+
+    try:
+        return data_dir() / CACHE_FILE
+    except OSError:
+        return None
+
+
+def _load_disk_cache() -> None:
+    """Fill the in-process caches from the data folder, once per process (lock held)."""
+    if _disk:
+        return
+    _disk["fingerprint"] = _fingerprint()
+    path = _cache_path()
+    if path is None:
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("fingerprint") != _disk["fingerprint"]:
+            return
+        for phrase, lemmas in data.get("lemmas", []):
+            _lemma_cache.setdefault(str(phrase), tuple(map(str, lemmas)))
+        for zh, en, zh_terms, en_terms in data.get("descriptions", []):
+            _description_cache.setdefault(
+                (str(zh), str(en)), (tuple(map(str, zh_terms)), tuple(map(str, en_terms))))
+    except (OSError, ValueError, TypeError):
+        return  # no cache, or a damaged one: tokenise again
+
+
+def _save_disk_cache(
+    phrases: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = ()
+) -> None:
+    """Write the in-process caches to the data folder (atomically; failures are ignored)."""
+    path = _cache_path()
+    if path is None:
+        return
+    lemmas = dict(_lemma_cache)
+    texts = dict(_description_cache)
+    if len(lemmas) + len(texts) > CACHE_ENTRIES:
+        lemmas = {p: _lemma_cache[p] for p in phrases if p in _lemma_cache}
+        texts = {t: _description_cache[t] for t in descriptions if t in _description_cache}
+    data = {
+        "fingerprint": _disk.get("fingerprint") or _fingerprint(),
+        "lemmas": [[p, list(v)] for p, v in lemmas.items()],
+        "descriptions": [[zh, en, list(z), list(e)] for (zh, en), (z, e) in texts.items()],
+    }
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".codebook-terms-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
 
 
 @dataclass(frozen=True)
@@ -45,12 +130,14 @@ class Match:
 def lemmatise_phrases(phrases: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """Each English phrase as the lemma sequence the import stores (spaCy, loaded once)."""
     with _lemma_lock:
+        _load_disk_cache()
         missing = sorted({p for p in phrases if p not in _lemma_cache})
         if missing:
             from annotator.nlp.tokenize import tokenize
 
             for phrase, toks in zip(missing, tokenize(missing, "en"), strict=True):
                 _lemma_cache[phrase] = tuple(t.replace(" ", "") for t in toks.tokens if t.strip())
+            _save_disk_cache(phrases=phrases)
         return {p: _lemma_cache[p] for p in phrases}
 
 
@@ -69,10 +156,13 @@ def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...
     """Per code id: the content terms (Chinese, English) of the codebook's text about it.
 
     Tokenised with :func:`annotator.nlp.tokenize.tokenize`, the codebook's Chinese keywords kept
-    whole as at import, so the terms are the ones stored for segments. Cached per process.
+    whole as at import, so the terms are the ones stored for segments. Cached per process and
+    in the data folder (:data:`CACHE_FILE`, valid while the tokeniser and the NLP packages stay
+    the same).
     """
     wanted = {c.id: (_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
     with _lemma_lock:
+        _load_disk_cache()
         missing = sorted({t for t in wanted.values() if t not in _description_cache})
         if missing:
             from annotator.nlp.tokenize import add_terms, tokenize
@@ -82,6 +172,7 @@ def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...
             en = tokenize([m[1] for m in missing], "en")
             for key, z, e in zip(missing, zh, en, strict=True):
                 _description_cache[key] = (z.terms, e.terms)
+            _save_disk_cache(descriptions=list(wanted.values()))
         return {code: _description_cache[texts] for code, texts in wanted.items()}
 
 

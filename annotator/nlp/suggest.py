@@ -431,7 +431,7 @@ class Suggester:
         ids, counts = self.vocab.encode(_split(zh_terms), _split(en_terms), add=False)
         seg = _Segment(ids, counts, (zh or "", zh_tokens or "", en_tokens or ""))
         self._cache[segment_id] = seg
-        if len(self._cache) > CACHED_SEGMENTS:
+        while len(self._cache) > CACHED_SEGMENTS:
             self._cache.popitem(last=False)
         return seg
 
