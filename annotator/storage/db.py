@@ -17,7 +17,9 @@ from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations
 
-SQLITE_HEADER = b"SQLite format 3\x00"
+# Never open a project file with Python's open() in this process: closing any descriptor of
+# a file drops every POSIX lock the process holds on it, including SQLite's, and another
+# process may then checkpoint and delete the WAL under our open connections.
 
 
 def now() -> str:
@@ -97,15 +99,6 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     return conn
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            head = f.read(16)
-    except OSError:
-        return False
-    return head == SQLITE_HEADER or head == b""
-
-
 def open_project(
     path: str | Path, *, create: bool = False, busy_timeout: float = config.BUSY_TIMEOUT_S
 ) -> Project:
@@ -120,8 +113,6 @@ def open_project(
         raise ProjectError("no such project file (create one with 'annotator init')", path=path)
     if exists and path.is_dir():
         raise ProjectError("is a folder, not a project file", path=path)
-    if exists and not _looks_like_sqlite(path):
-        raise ProjectError("not an annotator project (not a SQLite file)", path=path)
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -129,7 +120,12 @@ def open_project(
     except sqlite3.Error as exc:
         raise ProjectError(f"cannot open: {exc}", path=path) from None
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise ProjectError("not an annotator project (not a SQLite file)", path=path) from None
+            raise
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id != migrations.APPLICATION_ID and (tables or version):
