@@ -97,3 +97,45 @@ def test_coding_screen_killed_keeps_everything_it_showed(project: Path) -> None:
     with open_project(project) as p:
         report = check_project(p)
     assert report.ok, list(report.lines())
+
+
+READER = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+          " print(c.execute(\"select count(*) from annotations where coder='tui'\").fetchone()[0]); c.close()")
+
+
+def test_other_processes_reading_meanwhile_lose_nothing(project: Path) -> None:
+    """Someone reads the project (sqlite3, pandas, `annotator agree`) while a coder works: every
+    change shown afterwards must still reach the file (a lock bug once let the reader delete
+    the WAL under the coding screen)."""
+    with open_project(project) as p:
+        codebook = load_codebook(p)
+    burden = codebook.facet("burden")
+    assert burden is not None
+    keys = [c.key for c in burden.codes if c.key][:4]
+    session = f"annotator-readers-{os.getpid()}"
+    home = os.environ["ANNOTATOR_HOME"]
+    cmd = (f"cd {shlex.quote(str(REPO))} && ANNOTATOR_HOME={shlex.quote(home)} exec"
+           f" {shlex.quote(sys.executable)} -m annotator code {shlex.quote(str(project))}"
+           " --coder tui --ui en")
+    _tmux("kill-session", "-t", session)
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+    try:
+        _wait_ready(session)
+        for n, key in enumerate(keys, start=1):
+            _tmux("send-keys", "-t", session, key)
+            deadline = time.monotonic() + 10
+            while key not in _screen(session)[1]:
+                assert time.monotonic() < deadline, "the code never showed on screen"
+                time.sleep(0.05)
+            seen = subprocess.run([sys.executable, "-c", READER, str(project)],
+                                  capture_output=True, text=True, check=True).stdout
+            assert int(seen) == n, f"after {n} codes shown, another process sees {seen.strip()}"
+        _tmux("send-keys", "-t", session, "q")
+        time.sleep(1.0)
+    finally:
+        _tmux("kill-session", "-t", session)
+    assert integrity(project) == "ok"
+    conn = sqlite3.connect(project)
+    stored = {r[0] for r in conn.execute("SELECT code FROM annotations WHERE coder = 'tui'")}
+    conn.close()
+    assert stored == {c.id for c in burden.codes if c.key in keys}
