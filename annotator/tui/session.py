@@ -27,6 +27,8 @@ from annotator.storage.documents import (
     segment_order,
 )
 
+SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
+
 
 def disagreeing_segments(project: Project, *, exclude: str | None = None,
                          index_of: Mapping[str, int] | None = None) -> list[str]:
@@ -105,7 +107,7 @@ class CodingSession:
         self.redo_stack: list[int] = []
         last = coding.last_segment(project, coder)
         self.pos = self.index_of.get(last, 0) if last else 0
-        self._segment_cache: tuple[str, Segment] | None = None
+        self._segments: dict[str, Segment] = {}  # the last few segments read, oldest first
         self._saved_position: str | None = last
 
     # reading -----------------------------------------------------------------
@@ -118,13 +120,25 @@ class CodingSession:
         return self.order[self.pos]
 
     def segment(self) -> Segment:
-        seg_id = self.current
-        if self._segment_cache is None or self._segment_cache[0] != seg_id:
-            self._segment_cache = (seg_id, get_segment(self.project, seg_id))
-        return self._segment_cache[1]
+        return self.segment_at(self.pos)
+
+    def segment_at(self, index: int) -> Segment:
+        """The segment at reading-order ``index`` (the last few read are kept)."""
+        seg_id = self.order[index]
+        cache = self._segments
+        seg = cache.get(seg_id)
+        if seg is None:
+            seg = cache[seg_id] = get_segment(self.project, seg_id)
+            while len(cache) > SEGMENTS_KEPT:
+                del cache[next(iter(cache))]
+        return seg
 
     def state(self) -> CoderState:
         return coding.get_state(self.project, self.coder, self.current)
+
+    def state_at(self, index: int) -> CoderState:
+        """This coder's state on the segment at ``index``."""
+        return coding.get_state(self.project, self.coder, self.order[index])
 
     def coders(self) -> list[str]:
         """Coders shown side by side in lead mode: this coder first."""
@@ -148,8 +162,16 @@ class CodingSession:
 
     def move(self, delta: int) -> bool:
         """Move ``delta`` segments in the current view; False at either end."""
-        if self.empty:
+        new = self.peek(delta)
+        if new is None:
             return False
+        self.pos = new
+        return True
+
+    def peek(self, delta: int) -> int | None:
+        """Where ``move(delta)`` would go; None where it would not move."""
+        if self.empty:
+            return None
         if self.view is None:
             new = min(max(self.pos + delta, 0), len(self.order) - 1)
         else:
@@ -159,19 +181,16 @@ class CodingSession:
                 if delta > 0:
                     k = bisect_right(idx, self.pos)
                     if k == len(idx):
-                        return False
+                        return None
                     new = idx[k]
                 else:
                     k = bisect_left(idx, self.pos)
                     if k == 0:
-                        return False
+                        return None
                     new = idx[k - 1]
             else:
                 new = idx[min(max(here + delta, 0), len(idx) - 1)]
-        if new == self.pos:
-            return False
-        self.pos = new
-        return True
+        return None if new == self.pos else new
 
     def jump(self, index: int) -> None:
         self.pos = min(max(index, 0), len(self.order) - 1)

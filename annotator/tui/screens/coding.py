@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -35,6 +36,7 @@ WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
 LEAD_REFRESH_S = 2.0
 POSITION_SAVE_S = 0.4
+KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 
 
 def _clock(seconds: float) -> str:
@@ -65,6 +67,9 @@ class CodingScreen(Screen[None]):
         self._outline_pos: int | None = None
         self._highlighter = Highlighter(session.codebook)
         self._statics: dict[str, Static] = {}
+        self._suggested: dict[str, Any] = {}  # segment → suggestions, until the suggester learns
+        self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
+        self._prepare_queued = False
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
@@ -141,16 +146,73 @@ class CodingScreen(Screen[None]):
         """Repaint everything about the current segment."""
         session = self.session
         seg = session.segment()
-        self.suggestions = self.suggester.suggest(seg.id) if self.suggester else None
-        words = [k.text for k in self.suggestions.keywords] if self.suggestions else []
-        none = t(self.lang, "no_text")
-        mark = self._highlighter
-        self.texts.show(mark(seg.zh, "zh", words) if seg.zh else none,
-                        mark(seg.en, "en", words) if seg.en else none)
+        self.suggestions = self._suggest(seg.id)
+        key, make = self._texts_of(seg, self.suggestions)
+        self.texts.show(*make(), key=key)
         previous, self._outline_pos = self._outline_pos, session.pos
         self.show_state(outline=False)
         if self.outline.display:
             self.outline.show_current(previous)
+
+    def _suggest(self, seg_id: str) -> Any | None:
+        """The suggester's answer for a segment, kept until the suggester learns."""
+        if self.suggester is None:
+            return None
+        cache = self._suggested
+        found = cache.get(seg_id)
+        if found is None:
+            found = cache[seg_id] = self.suggester.suggest(seg_id)
+            while len(cache) > KEPT:
+                del cache[next(iter(cache))]
+        return found
+
+    def _learn(self, segment: str, codes: frozenset[str]) -> None:
+        if self.suggester is not None:
+            self.suggester.learn(segment, codes)
+        self._suggested.clear()
+
+    def _texts_of(self, seg: Any, suggestions: Any | None
+                  ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
+        """A key for a segment's two highlighted texts, and a function that makes them (kept
+        for the last few segments)."""
+        words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
+        key = (seg.zh, seg.en, words)
+
+        def make() -> tuple[Text | str, Text | str]:
+            texts = self._texts_made.get(key)
+            if texts is None:
+                none = t(self.lang, "no_text")
+                mark = self._highlighter
+                texts = self._texts_made[key] = (mark(seg.zh, "zh", words) if seg.zh else none,
+                                                 mark(seg.en, "en", words) if seg.en else none)
+                while len(self._texts_made) > KEPT:
+                    del self._texts_made[next(iter(self._texts_made))]
+            return texts
+
+        return key, make
+
+    def _prepare_later(self) -> None:
+        """After this repaint, draw what the next and the previous segment will show."""
+        if not self._prepare_queued:
+            self._prepare_queued = True
+            self.call_after_refresh(self._prepare_neighbours)
+
+    def _prepare_neighbours(self) -> None:
+        self._prepare_queued = False
+        session = self.session
+        if session.empty or not self.is_current:
+            return
+        for delta in (1, -1):
+            index = session.peek(delta)
+            if index is None:
+                continue
+            seg = session.segment_at(index)
+            suggestions = self._suggest(seg.id)
+            key, make = self._texts_of(seg, suggestions)
+            self.texts.prepare(key, make)
+            codes = session.state_at(index).codes
+            self.suggestion_panel.prepare_markup(
+                suggestion_markup(session.codebook, self.lang, suggestions, codes))
 
     def show_state(self, *, outline: bool = True) -> None:
         """Repaint what depends on the coders' work: codebook marks, progress, header (and the
@@ -249,9 +311,11 @@ class CodingScreen(Screen[None]):
 
     def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
         self.suggester = suggester
+        self._suggested.clear()
         self._suggest_project = project
         if not self.session.empty:
             self.show_segment()
+            self._prepare_later()
 
     def _suggester_failed(self, error: str) -> None:
         self.say("msg_error", error=error)
@@ -272,6 +336,7 @@ class CodingScreen(Screen[None]):
         else:
             self.say(edge)
         self._painted(name, started)
+        self._prepare_later()
 
     def _save_position_soon(self) -> None:
         if self._position_timer is None:
@@ -388,9 +453,9 @@ class CodingScreen(Screen[None]):
             self.show_segment()
         self.say(message, **values)
         self._painted(name, started)
-        suggester = self.suggester
-        if suggester is not None and change.event is not None:
-            self.call_after_refresh(suggester.learn, change.segment, change.state.codes)
+        if change.event is not None:
+            self.call_after_refresh(self._learn, change.segment, change.state.codes)
+        self._prepare_later()
 
     def _label(self, code_id: str) -> str:
         code = self.session.codebook.code(code_id)
@@ -451,9 +516,9 @@ class CodingScreen(Screen[None]):
             return
         self.show_segment()
         self.say("msg_undo", segment=change.segment)
-        if self.suggester is not None:
-            self.suggester.learn(change.segment, change.state.codes)
+        self._learn(change.segment, change.state.codes)
         self._painted("undo", started)
+        self._prepare_later()
 
     def action_redo(self) -> None:
         started = perf_counter()
@@ -463,9 +528,9 @@ class CodingScreen(Screen[None]):
             return
         self.show_segment()
         self.say("msg_redo", segment=change.segment)
-        if self.suggester is not None:
-            self.suggester.learn(change.segment, change.state.codes)
+        self._learn(change.segment, change.state.codes)
         self._painted("redo", started)
+        self._prepare_later()
 
     def action_refresh_states(self) -> None:
         self.show_state()

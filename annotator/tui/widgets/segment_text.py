@@ -10,6 +10,9 @@ the texts are longer than the widget.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -19,6 +22,8 @@ from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
+
+from annotator.tui.widgets.frames import FRAMES_KEPT, Frames, crop_frame, draw, usable
 
 RULE = "─"
 THUMB = "┃"
@@ -42,15 +47,45 @@ class SegmentText(Widget, can_focus=False):
         self._frame = (0, 0)  # (width, height) while a paint is under way
         self._style_of: dict[str, Style] = {}
         self._blank = Strip.blank(0)
+        self._key: Hashable | None = None
+        self._frames = Frames()
+        # (key, wide) → (lines, width) of texts drawn ahead of time or shown lately
+        self._built: OrderedDict[tuple[Hashable, bool], tuple[list[Strip], int]] = OrderedDict()
 
     # what the screen calls -----------------------------------------------------------
-    def show(self, zh: Text | str, en: Text | str) -> None:
-        """Show these texts from the top (a repaint; the layout is untouched)."""
+    def show(self, zh: Text | str, en: Text | str, key: Hashable | None = None) -> None:
+        """Show these texts from the top (a repaint; the layout is untouched). ``key`` stands
+        for the two texts (equal keys, equal texts): their frame is then kept, and one drawn
+        ahead of time by :meth:`prepare` is shown without drawing."""
         self._texts = (zh if isinstance(zh, Text) else Text(zh),
                        en if isinstance(en, Text) else Text(en))
-        self._lines = None
+        self._key = key
+        built = self._built.get((key, self._wide)) if key is not None else None
+        self._lines, self._lines_width = built if built is not None else (None, -1)
         self._top = 0
         self.refresh()
+
+    def prepare(self, key: Hashable, make: Callable[[], tuple[Text | str, Text | str]]) -> None:
+        """Draw, now, the frame that ``show(*make(), key=key)`` will show; ``make`` is called
+        only when that frame is not drawn yet."""
+        if not usable(self):
+            return
+        width, height = self.size.width, self.size.height
+        frame_key = self._frames.key(self, (key, 0, self._wide))
+        if self._frames.get(frame_key) is not None:
+            return
+        zh, en = make()
+        lines = self._build(width, (zh if isinstance(zh, Text) else Text(zh),
+                                    en if isinstance(en, Text) else Text(en)))
+        self._keep_built(key, lines, width)
+        self._frames.put(frame_key, draw(self, partial(self._line, lines, 0, width, height)))
+
+    def _keep_built(self, key: Hashable, lines: list[Strip], width: int) -> None:
+        built = self._built
+        built[(key, self._wide)] = (lines, width)
+        built.move_to_end((key, self._wide))
+        while len(built) > FRAMES_KEPT:
+            built.popitem(last=False)
 
     @property
     def wide(self) -> bool:
@@ -61,6 +96,7 @@ class SegmentText(Widget, can_focus=False):
         if value != self._wide:
             self._wide = value
             self._lines = None
+            self._built.clear()
             self.refresh()
 
     @property
@@ -94,9 +130,12 @@ class SegmentText(Widget, can_focus=False):
         self._style_of.clear()
         self._lines = None
         self._blank = Strip.blank(0)
+        self._frames.clear()
+        self._built.clear()
 
     def on_resize(self, event: events.Resize) -> None:
         self._lines = None
+        self._built.clear()
         self.scroll_lines(0)  # keep the top inside the new height
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -108,13 +147,24 @@ class SegmentText(Widget, can_focus=False):
             event.stop()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame = (self.size.width, self.size.height)  # once per paint, not per line
-        return super().render_lines(crop)
+        width, height = self._frame = (self.size.width, self.size.height)  # once per paint
+        if self._key is None or not usable(self):
+            return super().render_lines(crop)
+        frame_key = self._frames.key(self, (self._key, self._top, self._wide))
+        lines = self._frames.get(frame_key)
+        if lines is None:
+            text_lines = self._ensure_lines(width)
+            lines = self._frames.put(
+                frame_key, draw(self, partial(self._line, text_lines, self._top, width, height)))
+        return crop_frame(self, lines, crop)
 
     def render_line(self, y: int) -> Strip:
         width, height = self._frame
-        lines = self._ensure_lines(width)
-        row = self._top + y
+        return self._line(self._ensure_lines(width), self._top, width, height, y)
+
+    def _line(self, lines: list[Strip], top: int, width: int, height: int, y: int) -> Strip:
+        """Line ``y`` of the widget showing ``lines`` from ``top``, with the scroll thumb."""
+        row = top + y
         if row < len(lines):
             strip = lines[row]
         else:
@@ -122,7 +172,7 @@ class SegmentText(Widget, can_focus=False):
             if strip.cell_length != width:
                 strip = self._blank = Strip.blank(width, self._style("base"))
         if len(lines) > height > 0 and width > 0:
-            thumb_top = round(self._top * height / len(lines))
+            thumb_top = round(top * height / len(lines))
             thumb_len = max(1, round(height * height / len(lines)))
             if thumb_top <= y < thumb_top + thumb_len:
                 mark = Strip([Segment(THUMB, self._style("segment-text--thumb"))], 1)
@@ -141,8 +191,10 @@ class SegmentText(Widget, can_focus=False):
         if width is None:
             width = self.size.width
         if self._lines is None or self._lines_width != width:
-            self._lines = self._build(width)
+            self._lines = self._build(width, self._texts)
             self._lines_width = width
+            if self._key is not None:
+                self._keep_built(self._key, self._lines, width)
         return self._lines
 
     def _rule(self, title: str, width: int) -> Strip:
@@ -165,10 +217,10 @@ class SegmentText(Widget, can_focus=False):
             lines.append(Strip([pad, *segments, pad], inner + 2).crop_extend(0, width, base))
         return lines
 
-    def _build(self, width: int) -> list[Strip]:
+    def _build(self, width: int, texts: tuple[Text, Text]) -> list[Strip]:
         if width <= 0:
             return []
-        (zh_title, en_title), (zh, en) = self._titles, self._texts
+        (zh_title, en_title), (zh, en) = self._titles, texts
         if not self._wide:
             return self._column(zh_title, zh, width) + self._column(en_title, en, width)
         left_width = width // 2

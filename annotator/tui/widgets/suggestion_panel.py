@@ -6,10 +6,10 @@ from typing import Any
 
 from textual.content import Content
 from textual.markup import escape
-from textual.widgets import Static
 
 from annotator.model import Codebook
 from annotator.tui.i18n import t
+from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
 
@@ -41,8 +41,9 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
     return f"[b]{escape(t(lang, 'suggestions'))}:[/] " + "  ".join(items)
 
 
-class SuggestionPanel(Static):
-    """The ranked suggestions for the current segment; click one to apply it."""
+class SuggestionPanel(FramedStatic):
+    """The ranked suggestions for the current segment; click one to apply it. Its drawn frames
+    are kept per markup, and the screen prepares the neighbours' ahead of time."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -54,11 +55,19 @@ class SuggestionPanel(Static):
         """Show ``markup`` (parsed once per distinct markup); a repaint when the size stays."""
         if markup == self._shown:
             return
+        content = self._parse(markup)
+        self._shown = self._shown_key = markup
+        update_steady(self, content, self._content)
+        self._content = content
+
+    def prepare_markup(self, markup: str) -> None:
+        """Draw ``markup`` ahead of time (see :meth:`FramedStatic.prepare`)."""
+        self.prepare(markup, lambda: self._parse(markup))
+
+    def _parse(self, markup: str) -> Content:
         content = self._parsed.get(markup)
         if content is None:
             if len(self._parsed) > 256:
                 self._parsed.clear()
             content = self._parsed[markup] = Content.from_markup(markup)
-        self._shown = markup
-        update_steady(self, content, self._content)
-        self._content = content
+        return content
