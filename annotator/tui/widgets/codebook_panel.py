@@ -5,14 +5,18 @@ Each code is a link: clicking it runs the screen's ``toggle_code`` action.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
+from textual.geometry import Region
 from textual.markup import escape
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.visual import Visual
 
 from annotator.model import Code, Codebook, CoderState
 from annotator.tui.i18n import t
-from annotator.tui.widgets.steady import update_steady
+from annotator.tui.widgets.frames import FramedStatic, draw
 
 ON_MARK = "●"
 OFF_MARK = "·"
@@ -35,15 +39,20 @@ def _chip(code: Code, lang: str, on: bool) -> str:
 
 def blind_markup(codebook: Codebook, lang: str, state: CoderState) -> str:
     """One paragraph per facet with its codes flowing; applied codes reversed in their colour."""
+    return "\n".join(blind_lines(codebook, lang, state))
+
+
+def blind_lines(codebook: Codebook, lang: str, state: CoderState) -> list[str]:
+    """The paragraphs of :func:`blind_markup`, one markup line each."""
     if not codebook.codes:
-        return escape(t(lang, "codebook_empty"))
+        return [escape(t(lang, "codebook_empty"))]
     lines = []
     for facet in codebook.facets:
         kind = t(lang, "multiple" if facet.multiple else "single")
         head = f"[b]{escape(facet.label.get(lang) or facet.id)}[/] [dim]({escape(kind)})[/]"
         chips = "  ".join(_chip(c, lang, c.id in state.codes) for c in facet.codes)
         lines.append(f"{head}  {chips}")
-    return "\n".join(lines)
+    return lines
 
 
 def _fit(text: str, cells: int) -> str:
@@ -52,8 +61,13 @@ def _fit(text: str, cells: int) -> str:
 
 def lead_markup(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> str:
     """One line per code, one column per coder (this coder first), ● where applied."""
+    return "\n".join(lead_lines(codebook, lang, states))
+
+
+def lead_lines(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> list[str]:
+    """The lines of :func:`lead_markup`, one markup line each."""
     if not codebook.codes:
-        return escape(t(lang, "codebook_empty"))
+        return [escape(t(lang, "codebook_empty"))]
     coders = list(states)
     head = " " * (4 + LABEL_CELLS) + "".join(
         escape(_fit(" " + c, CODER_CELLS)) for c in coders
@@ -76,31 +90,98 @@ def lead_markup(codebook: Codebook, lang: str, states: dict[str, CoderState]) ->
             mine = code.id in states[coders[0]].codes
             body = f"[b {color}]{key}[/]{label}" if not mine else f"[b reverse {color}]{key}{label}[/]"
             lines.append(_link(code, body) + f"[{color}]{marks}[/]")
-    return "\n".join(lines)
+    return lines
 
 
-class CodebookPanel(Static):
-    """Shows the codebook with this coder's (or, in lead mode, every coder's) codes."""
+class CodebookPanel(FramedStatic):
+    """Shows the codebook with this coder's (or, in lead mode, every coder's) codes.
+
+    Each markup line (a facet's paragraph, or a code's row in lead mode) is parsed, wrapped and
+    drawn once per width and kept: toggling a code draws only the lines of its facet again.
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._parsed: dict[str, Content] = {}  # markup → parsed, per set of applied codes
-        self._shown: str | None = None
-        self._content: Content | None = None
+        self._parsed: dict[str, Content] = {}  # markup line → parsed
+        self._wrapped: dict[tuple[str, int], list[Strip]] = {}  # (line, width) → content lines
+        self._final: dict[tuple[int, int], tuple[Strip, Strip]] = {}  # (id, y) → (line, drawn)
+        self._final_of: Hashable = None  # the size and colours the drawn lines are for
+        self._shown: tuple[str, ...] | None = None
+        self._no_blank = self._blank = Strip.blank(0)
 
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
         if lead:
-            markup = lead_markup(codebook, lang, states)
+            lines = tuple(lead_lines(codebook, lang, states))
         else:
-            markup = blind_markup(codebook, lang, next(iter(states.values())))
-        if markup == self._shown:
+            lines = tuple(blind_lines(codebook, lang, next(iter(states.values()))))
+        if lines == self._shown:
             return
-        content = self._parsed.get(markup)
-        if content is None:
-            if len(self._parsed) > 256:
-                self._parsed.clear()
-            content = self._parsed[markup] = Content.from_markup(markup)
-        self._shown = markup
+        before = self._height(self._shown)
+        after = self._height(lines)
+        content = Content("\n").join([self._parse(line) for line in lines])
+        self._shown = self._shown_key = lines
         # toggling a code only changes marks of the same width: the height stays, no layout
-        update_steady(self, content, self._content)
-        self._content = content
+        self.update(content, layout=before is None or before != after)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._wrapped.clear()
+        self._final.clear()
+        self._blank = self._no_blank
+
+    def _parse(self, line: str) -> Content:
+        content = self._parsed.get(line)
+        if content is None:
+            if len(self._parsed) > 1024:
+                self._parsed.clear()
+            content = self._parsed[line] = Content.from_markup(line)
+        return content
+
+    def _wrap(self, line: str, width: int) -> list[Strip]:
+        key = (line, width)
+        strips = self._wrapped.get(key)
+        if strips is None:
+            if len(self._wrapped) > 1024:
+                self._wrapped.clear()
+                self._final.clear()
+            strips = self._wrapped[key] = Visual.to_strips(
+                self, self._parse(line), width, None, self.visual_style)
+        return strips
+
+    def _height(self, lines: tuple[str, ...] | None) -> int | None:
+        """Lines these markup lines take at the current width (None before the first layout)."""
+        width = self.scrollable_content_region.width
+        if lines is None or width <= 0:
+            return None
+        return sum(len(self._wrap(line, width)) for line in lines)
+
+    def _draw(self, visual: Visual) -> list[Strip]:
+        shown = self._shown
+        if shown is None or tuple(self.styles.content_align) != ("left", "top"):
+            return super()._draw(visual)
+        width, height = self.size
+        content = [strip for line in shown for strip in self._wrap(line, width)][:height]
+        blank = self._blank
+        if blank.cell_length != width or blank is self._no_blank:
+            blank = self._blank = Strip.blank(width, self.visual_style.rich_style)
+
+        def content_line(y: int) -> Strip:
+            return content[y] if y < len(content) else blank
+
+        region = self.region
+        final_of = (region.size, self.background_colors)
+        if final_of != self._final_of:
+            self._final.clear()
+            self._final_of = final_of
+        top = self.content_region.y - region.y
+        out = []
+        for y in range(region.height):
+            row = y - top
+            strip = content[row] if 0 <= row < len(content) else blank
+            key = (id(strip), y)
+            hit = self._final.get(key)
+            if hit is None or hit[0] is not strip:
+                hit = self._final[key] = (
+                    strip, draw(self, content_line, Region(0, y, region.width, 1))[0])
+            out.append(hit[1])
+        return out

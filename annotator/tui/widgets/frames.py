@@ -26,9 +26,10 @@ from textual.widgets import Static
 FRAMES_KEPT = 24
 
 
-def draw(widget: Widget, content_line: Callable[[int], Strip]) -> list[Strip]:
-    """Every line of ``widget`` as Textual draws it, with ``content_line(y)`` as the lines of its
-    content (what ``Widget.render_line`` returns)."""
+def draw(widget: Widget, content_line: Callable[[int], Strip], crop: Region | None = None
+         ) -> list[Strip]:
+    """Every line of ``widget`` (or the lines of ``crop``) as Textual draws it, with
+    ``content_line(y)`` as the lines of its content (what ``Widget.render_line`` returns)."""
     base_background, background = widget.background_colors
     styles = widget.styles
     app = widget.app
@@ -36,7 +37,8 @@ def draw(widget: Widget, content_line: Callable[[int], Strip]) -> list[Strip]:
     return StylesCache().render(
         styles, size, base_background, background, content_line, widget.get_line_filters(),
         None, None,  # no border titles on these widgets
-        content_size=widget.content_region.size, padding=styles.padding, crop=size.region,
+        content_size=widget.content_region.size, padding=styles.padding,
+        crop=size.region if crop is None else crop,
         opacity=widget.opacity, ansi_theme=app.ansi_theme, native_ansi=app.native_ansi_color,
     )
 
