@@ -93,3 +93,45 @@ def test_long_texts_scroll_by_page_keys_and_a_new_segment_starts_at_the_top(demo
         assert app.screen.session.pos == 1
 
     run(app_for(demo_db), steps, (80, 24))
+
+
+def _cells(strips: list[Any]) -> list[list[tuple[str, Any]]]:
+    """Each line as (text, style) per cell run, merged so that equal drawings compare equal."""
+    out = []
+    for strip in strips:
+        line: list[tuple[str, Any]] = []
+        for seg in strip:
+            if line and line[-1][1] == seg.style:
+                line[-1] = (line[-1][0] + seg.text, seg.style)
+            else:
+                line.append((seg.text, seg.style))
+        out.append(line)
+    return out
+
+
+def test_kept_and_prepared_frames_are_what_textual_draws(demo_db: Path) -> None:
+    """The texts, suggestions and codebook answer repaints from frames they keep (some drawn
+    ahead of time, for the neighbours); each must be exactly Textual's own drawing."""
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    from annotator.tui.widgets.codebook_panel import CodebookPanel
+    from annotator.tui.widgets.suggestion_panel import SuggestionPanel
+
+    def check(app: Any) -> None:
+        for kind in (SegmentText, SuggestionPanel, CodebookPanel):
+            widget = app.screen.query_one(kind)
+            full = Region(0, 0, widget.region.width, widget.region.height)
+            widget._styles_cache.clear()  # Textual's own path draws every line again
+            assert _cells(widget.render_lines(full)) == _cells(Widget.render_lines(widget, full)), kind
+
+    async def steps(app: Any, pilot: Any) -> None:
+        check(app)
+        for keys in (("j",), ("j", "r"), ("c",), ("k",), ("j",), ("d", "x"), ("j", "j", "k")):
+            await pilot.press(*keys)
+            await pilot.pause()
+            check(app)
+
+    for size in ((80, 24), (160, 48)):
+        run(app_for(demo_db), steps, size)
+    run(app_for(demo_db, lead=True), steps, (120, 40))

@@ -103,7 +103,8 @@ class CodebookPanel(FramedStatic):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._parsed: dict[str, Content] = {}  # markup line → parsed
-        self._wrapped: dict[tuple[str, int], list[Strip]] = {}  # (line, width) → content lines
+        # (line, its number, width) → content lines
+        self._wrapped: dict[tuple[str, int, int], list[Strip]] = {}
         self._final: dict[tuple[int, int], tuple[Strip, Strip]] = {}  # (id, y) → (line, drawn)
         self._final_of: Hashable = None  # the size and colours the drawn lines are for
         self._shown: tuple[str, ...] | None = None
@@ -137,15 +138,18 @@ class CodebookPanel(FramedStatic):
             content = self._parsed[line] = Content.from_markup(line)
         return content
 
-    def _wrap(self, line: str, width: int) -> list[Strip]:
-        key = (line, width)
+    def _wrap(self, line: str, number: int, width: int) -> list[Strip]:
+        """Markup line ``number`` wrapped to ``width`` (its cells carry their offset in the whole
+        content, as Textual's text selection expects: hence the empty lines before it)."""
+        key = (line, number, width)
         strips = self._wrapped.get(key)
         if strips is None:
             if len(self._wrapped) > 1024:
                 self._wrapped.clear()
                 self._final.clear()
-            strips = self._wrapped[key] = Visual.to_strips(
-                self, self._parse(line), width, None, self.visual_style)
+            content = Content("\n" * number) + self._parse(line) if number else self._parse(line)
+            strips = Visual.to_strips(self, content, width, None, self.visual_style)
+            strips = self._wrapped[key] = strips[number:]
         return strips
 
     def _height(self, lines: tuple[str, ...] | None) -> int | None:
@@ -153,14 +157,15 @@ class CodebookPanel(FramedStatic):
         width = self.scrollable_content_region.width
         if lines is None or width <= 0:
             return None
-        return sum(len(self._wrap(line, width)) for line in lines)
+        return sum(len(self._wrap(line, n, width)) for n, line in enumerate(lines))
 
     def _draw(self, visual: Visual) -> list[Strip]:
         shown = self._shown
         if shown is None or tuple(self.styles.content_align) != ("left", "top"):
             return super()._draw(visual)
         width, height = self.size
-        content = [strip for line in shown for strip in self._wrap(line, width)][:height]
+        content = [strip for n, line in enumerate(shown)
+                   for strip in self._wrap(line, n, width)][:height]
         blank = self._blank
         if blank.cell_length != width or blank is self._no_blank:
             blank = self._blank = Strip.blank(width, self.visual_style.rich_style)
