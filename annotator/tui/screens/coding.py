@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
 from annotator.tui.highlight import Highlighter
@@ -28,6 +28,7 @@ from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog,
 from annotator.tui.session import Change, CodingSession
 from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
 from annotator.tui.widgets.codebook_panel import CodebookPanel
+from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.outline import Outline
 from annotator.tui.widgets.segment_text import SegmentText
 from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_markup
@@ -66,7 +67,7 @@ class CodingScreen(Screen[None]):
         self._shown: dict[str, Any] = {}
         self._outline_pos: int | None = None
         self._highlighter = Highlighter(session.codebook)
-        self._statics: dict[str, Static] = {}
+        self._statics: dict[str, FramedStatic] = {}
         self._suggested: dict[str, Any] = {}  # segment → suggestions, until the suggester learns
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
@@ -95,15 +96,15 @@ class CodingScreen(Screen[None]):
         self.suggestion_panel = SuggestionPanel(id="suggestions")
         self.outline = Outline(self.session, id="outline")
         with Horizontal(id="header"):
-            yield Static(id="seginfo")
-            yield Static(id="progress")
+            yield FramedStatic(id="seginfo")
+            yield FramedStatic(id="progress")
         with Horizontal(id="body"):
             yield self.outline
             with Vertical(id="main"):
                 yield self.texts
                 yield self.codebook_panel
                 yield self.suggestion_panel
-        yield Static(id="status")
+        yield FramedStatic(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -136,8 +137,8 @@ class CodingScreen(Screen[None]):
         self._shown[selector] = content
         widget = self._statics.get(selector)
         if widget is None:
-            widget = self._statics[selector] = self.query_one(selector, Static)
-        widget.update(content, layout=layout)
+            widget = self._statics[selector] = self.query_one(selector, FramedStatic)
+        widget.show_keyed(content, content, layout=layout)  # frames kept per text
 
     def say(self, key: str, **values: Any) -> None:
         self._set("#status", escape(t(self.lang, key, **values)), layout=False)
