@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from annotator.errors import UsageError
 
@@ -39,30 +39,27 @@ def _temp_for(path: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+def _atomic(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
+    fd, tmp = _temp_for(path)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_output(
+    path: Path, *, encoding: str = "utf-8", newline: str | None = None
+) -> contextlib.AbstractContextManager[IO[str]]:
     """Write text to ``path`` through a temporary file in the same folder, renamed into place on
     success. On any error the temporary file is removed and an existing ``path`` is untouched.
     """
-    fd, tmp = _temp_for(path)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    return _atomic(path, "w", encoding=encoding, newline=newline)
 
 
-@contextlib.contextmanager
-def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
+def atomic_binary(path: Path) -> contextlib.AbstractContextManager[IO[bytes]]:
     """Like :func:`atomic_output`, for bytes."""
-    fd, tmp = _temp_for(path)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    return _atomic(path, "wb")

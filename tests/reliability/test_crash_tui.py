@@ -54,6 +54,17 @@ def _wait_ready(session: str, timeout: float = 30) -> None:
     raise AssertionError("the coding screen did not appear:\n" + _tmux("capture-pane", "-p", "-t", session))
 
 
+def _start(session: str, project: Path) -> None:
+    """The coding screen as coder 'tui' in a new tmux session, waited for."""
+    home = os.environ["ANNOTATOR_HOME"]
+    cmd = (f"cd {shlex.quote(str(REPO))} && ANNOTATOR_HOME={shlex.quote(home)} exec"
+           f" {shlex.quote(sys.executable)} -m annotator code {shlex.quote(str(project))}"
+           " --coder tui --ui en")
+    _tmux("kill-session", "-t", session)
+    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
+    _wait_ready(session)
+
+
 def test_coding_screen_killed_keeps_everything_it_showed(project: Path) -> None:
     with open_project(project) as p:
         codebook = load_codebook(p)
@@ -64,15 +75,9 @@ def test_coding_screen_killed_keeps_everything_it_showed(project: Path) -> None:
     rng = random.Random(5)
     session = f"annotator-crash-{os.getpid()}"
     shown: set[tuple[str, str]] = set()
-    home = os.environ["ANNOTATOR_HOME"]
     for _round in range(2):
-        cmd = (f"cd {shlex.quote(str(REPO))} && ANNOTATOR_HOME={shlex.quote(home)} exec"
-               f" {shlex.quote(sys.executable)} -m annotator code {shlex.quote(str(project))}"
-               " --coder tui --ui en")
-        _tmux("kill-session", "-t", session)
-        _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
         try:
-            _wait_ready(session)
+            _start(session, project)
             pid = int(_tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip())
             for _ in range(rng.randint(6, 14)):
                 position, applied = _screen(session)
@@ -113,14 +118,8 @@ def test_other_processes_reading_meanwhile_lose_nothing(project: Path) -> None:
     assert burden is not None
     keys = [c.key for c in burden.codes if c.key][:4]
     session = f"annotator-readers-{os.getpid()}"
-    home = os.environ["ANNOTATOR_HOME"]
-    cmd = (f"cd {shlex.quote(str(REPO))} && ANNOTATOR_HOME={shlex.quote(home)} exec"
-           f" {shlex.quote(sys.executable)} -m annotator code {shlex.quote(str(project))}"
-           " --coder tui --ui en")
-    _tmux("kill-session", "-t", session)
-    _tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd)
     try:
-        _wait_ready(session)
+        _start(session, project)
         for n, key in enumerate(keys, start=1):
             _tmux("send-keys", "-t", session, key)
             deadline = time.monotonic() + 10

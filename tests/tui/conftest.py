@@ -93,3 +93,26 @@ def drive(app: Any, steps: Callable[[Any, Any], Awaitable[None]], size: tuple[in
             await steps(app, pilot)
 
     asyncio.run(main())
+
+
+def app_for(path: Path, coder: str = "t", **kw: Any) -> Any:
+    """The coding screen on ``path`` in English with keyword suggestions (deterministic)."""
+    from annotator.tui.app import make_app
+
+    kw.setdefault("ui", "en")
+    kw.setdefault("suggester", "keywords")
+    return make_app(path, coder=coder, **kw)
+
+
+def screen(app: Any) -> Any:
+    from annotator.tui.screens.coding import CodingScreen
+
+    s = app.screen
+    assert isinstance(s, CodingScreen)
+    return s
+
+
+def text_of(app: Any, selector: str) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one(selector, Static).render())

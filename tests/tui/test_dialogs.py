@@ -5,35 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
 from annotator.storage.documents import search_segments
-from annotator.tui.app import make_app
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, MemoDialog
 
-from .conftest import drive, state_on_disk
+from .conftest import app_for, drive, screen, state_on_disk, text_of
 
 A1, A2, A3 = "A20230321-001", "A20230321-002", "A20230321-003"
 
-
-def app_for(path: Path, coder: str = "t", **kw: Any) -> Any:
-    kw.setdefault("ui", "en")
-    kw.setdefault("suggester", "keywords")
-    return make_app(path, coder=coder, **kw)
-
-
-def screen(app: Any) -> CodingScreen:
-    s = app.screen
-    assert isinstance(s, CodingScreen)
-    return s
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def test_g_goes_to_a_number_or_an_id(demo_db: Path) -> None:

@@ -6,35 +6,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Static
-
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import last_segment, tag
 from annotator.storage.db import open_project
-from annotator.tui.app import make_app
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.widgets.segment_text import SegmentText
 
-from .conftest import drive, query, state_on_disk
+from .conftest import app_for, drive, query, screen, state_on_disk, text_of
 
 A1, A2, A3 = "A20230321-001", "A20230321-002", "A20230321-003"
 
-
-def app_for(path: Path, coder: str = "t", **kw: Any) -> Any:
-    kw.setdefault("ui", "en")
-    kw.setdefault("suggester", "keywords")
-    return make_app(path, coder=coder, **kw)
-
-
-def screen(app: Any) -> CodingScreen:
-    s = app.screen
-    assert isinstance(s, CodingScreen)
-    return s
-
-
-def text_of(app: Any, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 def test_navigation_keys_and_resume(demo_db: Path) -> None:
