@@ -35,19 +35,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.codebook import ID_RE
 from annotator.errors import ImportFormatError
 from annotator.io.interchange import Summary
 from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
+from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import Code, Codebook, CoderState, Facet, Text2
 from annotator.storage.db import Project, now
 from annotator.storage.importing import tokenize_rows
 
 _SPEAKER = re.compile(r"^([^:：\n]{1,30}?)(?:：[ \t]*|:[ \t]+)(?=\S)")
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
-_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
 _DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\): (.*)$")
 _FIELDS = {"Definition": "definition", "When to use": "when_to_use",
            "When not to use": "when_not_to_use"}
@@ -202,10 +202,10 @@ def split_speaker(text: str) -> tuple[str | None, str]:
 
 def slugify(text: str, taken: set[str], fallback: str) -> str:
     base = _SLUG.sub("_", text.strip()).strip("_.-")[:48] or fallback
-    if not _ID_RE.match(base):
+    if not ID_RE.match(base):
         base = f"{fallback}_{base}"[:48]
     slug, n = base, 2
-    while slug in taken or not _ID_RE.match(slug):
+    while slug in taken or not ID_RE.match(slug):
         slug = f"{base}_{n}"
         n += 1
     taken.add(slug)
@@ -214,9 +214,9 @@ def slugify(text: str, taken: set[str], fallback: str) -> str:
 
 def _split_label(label: str) -> Text2:
     parts = label.split(" / ")
-    if len(parts) == 2 and _CJK.search(parts[0]) and not _CJK.search(parts[1]):
+    if len(parts) == 2 and IDEOGRAPHS.search(parts[0]) and not IDEOGRAPHS.search(parts[1]):
         return Text2(parts[0], parts[1])
-    return Text2(zh=label) if _CJK.search(label) else Text2(en=label)
+    return Text2(zh=label) if IDEOGRAPHS.search(label) else Text2(en=label)
 
 
 def _code_fields(description: str) -> dict[str, Any]:
@@ -235,8 +235,8 @@ def _code_fields(description: str) -> dict[str, Any]:
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
     out: dict[str, Any] = {k: Text2(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
-    out["keywords_zh"] = tuple(k for k in keywords if _CJK.search(k))
-    out["keywords_en"] = tuple(k for k in keywords if not _CJK.search(k))
+    out["keywords_zh"] = tuple(k for k in keywords if IDEOGRAPHS.search(k))
+    out["keywords_en"] = tuple(k for k in keywords if not IDEOGRAPHS.search(k))
     return out
 
 
@@ -287,7 +287,7 @@ class _Doc:
 
 def _lang_of(text: str) -> str:
     sample = text[:5000]
-    cjk = len(_CJK.findall(sample))
+    cjk = len(IDEOGRAPHS.findall(sample))
     letters = sum(ch.isalpha() for ch in sample)
     return "zh" if letters and cjk / letters > 0.2 else "en"
 

@@ -68,7 +68,8 @@ DETECT_SAMPLE_CHARS = 4096
 
 _DETECT_MAX_TURNS = 1000  # decide (or give up waiting for text) after this many turns
 
-_IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+#: Han ideographs (CJK unified, extension A, compatibility, and the supplementary planes).
+IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -80,7 +81,7 @@ def detect_lang(text: str) -> str:
     Chinese with English terms (``KPI考核``) is zh, English quoting a Chinese term is en.
     Text without letters is ``"en"``.
     """
-    ideographs = len(_IDEOGRAPHS.findall(text))
+    ideographs = len(IDEOGRAPHS.findall(text))
     letters = len(_LETTERS.findall(text)) - ideographs
     return "zh" if ideographs and ideographs * 3 >= letters else "en"
 
