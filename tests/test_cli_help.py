@@ -56,3 +56,31 @@ def test_readme_names_command(command: tuple[str, ...]) -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("annotator ")
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["tag"], "annotator tag --help"),
+        (["tag", "p.db", "--bogus"], "annotator tag --help"),
+        (["nocommand"], "annotator --help"),
+        (["codebook", "check"], "annotator codebook check --help"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_1(args: list[str], hint: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: error:") and hint in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_no_arguments_shows_the_help() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "annotator"], capture_output=True, text=True)
+    assert done.returncode == 0 and "Commands:" in done.stdout

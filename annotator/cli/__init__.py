@@ -15,12 +15,41 @@ from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 
 
+def _command_named(args: list[str]) -> str:
+    """The (sub)command the arguments name, for a help hint ("" when none)."""
+    import typer
+
+    group = typer.main.get_command(app)
+    words: list[str] = []
+    for arg in args:
+        commands = getattr(group, "commands", None)
+        if not commands or arg not in commands:
+            break
+        words.append(arg)
+        group = commands[arg]
+    return " ".join(words)
+
+
 def main() -> None:
+    """The console script: every user error is one line on stderr and exit code 1."""
+    import typer
+
     try:
-        app()
+        code = app(standalone_mode=False)
     except AnnotatorError as exc:  # commands report their own; this is the last net
         err(f"error: {exc}")
         sys.exit(1)
+    except typer.Abort:
+        err("interrupted")
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument, ...
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain `annotator`: the help
+            print(exc.format_message())
+            sys.exit(0)
+        hint = f"annotator {_command_named(sys.argv[1:])} --help".replace("  ", " ")
+        err(f"error: {' '.join(exc.format_message().split())} (see '{hint}')")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]
