@@ -26,7 +26,7 @@ def test_docbin_and_jsonl(base: Path, tmp_path: Path) -> None:
         n, jsonl = export_spacy(p, tmp_path / "li.spacy", coder="li")
         with pytest.raises(UsageError, match="--coder"):
             export_spacy(p, tmp_path / "x.spacy")
-    assert n == 4 and jsonl == tmp_path / "li.jsonl"
+    assert n == 4 and jsonl == tmp_path / "li.spacy.jsonl"
     docs = list(DocBin().from_disk(tmp_path / "li.spacy").get_docs(spacy.blank("zh").vocab))
     by_seg = {d.user_data["segment"]: d for d in docs}
     d2 = by_seg["astral-002"]
@@ -45,3 +45,17 @@ def test_english(base: Path, tmp_path: Path) -> None:
         n, jsonl = export_spacy(p, tmp_path / "paper.spacy", coder="paper", lang="en")
     first = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])
     assert n == 12 and first["text"].startswith("I stay up late")
+
+
+def test_jsonl_beside_the_docbin_never_replaces_a_project_export(base: Path, tmp_path: Path) -> None:
+    """``-o study.spacy`` used to write ``study.jsonl``, silently replacing a full project export of
+    that name; ``-o study.jsonl`` wrote the JSONL and then the DocBin over it."""
+    export = tmp_path / "study.jsonl"
+    export.write_text('{"annotator-export": 1}\n', encoding="utf-8")
+    with open_project(coded_project(base)) as p:
+        _n, jsonl = export_spacy(p, tmp_path / "study.spacy", coder="li")
+        _n, jsonl2 = export_spacy(p, tmp_path / "study.jsonl", coder="li")
+    assert jsonl == tmp_path / "study.spacy.jsonl"
+    assert jsonl2 == tmp_path / "study.jsonl.jsonl"
+    assert json.loads(jsonl2.read_text(encoding="utf-8").splitlines()[0])["meta"]["coder"] == "li"
+    assert (tmp_path / "study.jsonl").read_bytes()[:4] != b'{"an'  # the DocBin itself, as asked

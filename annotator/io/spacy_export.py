@@ -5,8 +5,9 @@ default, tokenised with spaCy's Chinese tokenizer and jieba; English with ``spac
 segments with no text in that language are skipped. ``doc.cats`` holds every code of the
 codebook, 1.0 when the coder applied it and 0.0 otherwise; ``doc.user_data`` keeps the segment
 id, document and coder. Written as a ``DocBin`` (``.spacy``) and, next to it, the same records as
-JSON Lines ``{"text", "cats", "meta"}`` (``OUT.jsonl``). Use the adjudicated consensus by naming
-its coder.
+JSON Lines ``{"text", "cats", "meta"}`` in ``OUT.jsonl`` (``train.spacy`` → ``train.spacy.jsonl``:
+the full name plus ``.jsonl``, so that it never replaces a project export such as ``train.jsonl``).
+Use the adjudicated consensus by naming its coder.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def _pipeline(lang: str) -> Any:
 
 def export_spacy(project: Project, out: Path, *, coder: str | None = None,
                  lang: str = "zh") -> tuple[int, Path]:
-    """Write ``out`` (.spacy) and ``out`` with suffix .jsonl; (number of docs, jsonl path)."""
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import coder_states, list_coders
     from annotator.storage.documents import iter_segments
@@ -67,7 +68,7 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
         doc.user_data.update(meta)
         docbin.add(doc)
         records.append({"text": text, "cats": doc.cats, "meta": meta})
-    jsonl = out.with_suffix(".jsonl")
+    jsonl = out.with_name(out.name + ".jsonl")
     data = docbin.to_bytes()
     with atomic_output(jsonl, newline="\n") as f:
         for r in records:
