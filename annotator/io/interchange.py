@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,12 +39,25 @@ def _temp_for(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
 
 
+def _file_mode(path: Path) -> int:
+    """The permissions a plain ``open(path, "w")`` would give: an existing file's own, else
+    0o666 less the umask (``mkstemp`` makes its file 0o600, unreadable to a shared folder's group).
+    """
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def _atomic(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     fd, tmp = _temp_for(path)
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
+            os.fchmod(f.fileno(), _file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
