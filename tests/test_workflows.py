@@ -52,3 +52,53 @@ def test_exports_are_readable_by_others_as_the_umask_allows(project: Path, fmt: 
         assert stat.S_IMODE(out.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def annotations_of(db: Path) -> set[tuple[str, str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return set(conn.execute("SELECT coder, segment, code FROM annotations"))
+
+
+def codes_of(db: Path) -> list[tuple[str, str, str | None, int]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute("SELECT id, facet, key, archived FROM codes ORDER BY id"))
+
+
+def test_qdpx_from_annotator_into_a_project_with_the_same_codebook(project: Path) -> None:
+    """A teammate's project made with ``annotator init`` (the bundled codebook) got a second copy
+    of every facet and code (dimension_2, adaptation_2, ... without keys) from a .qdpx exported by
+    annotator, and the annotations landed on the copies."""
+    qdpx = project.parent / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    other = project.parent / "other.db"
+    assert run("init", other)[0] == 0
+    before = codes_of(other)
+    code, out = run("import", other, qdpx)
+    assert code == 0, out
+    assert codes_of(other) == before
+    assert annotations_of(other) == annotations_of(project)
+
+
+def test_qdpx_import_leaves_archived_codes_archived(project: Path, tmp_path: Path) -> None:
+    """Importing any .qdpx saved the codebook with its archived codes as live ones."""
+    import yaml
+
+    from annotator.codebook import bundled_codebook_path
+
+    cb = yaml.safe_load(bundled_codebook_path().read_text(encoding="utf-8"))
+    cb["facets"][1]["codes"] = [c for c in cb["facets"][1]["codes"] if c["id"] != "feedback_gap"]
+    smaller = tmp_path / "smaller.yaml"
+    smaller.write_text(yaml.safe_dump(cb, allow_unicode=True), encoding="utf-8")
+    assert run("codebook", "set", project, smaller)[0] == 0
+    qdpx = project.parent / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    other = tmp_path / "other.db"
+    assert run("init", other)[0] == 0
+    assert run("codebook", "set", other, smaller)[0] == 0
+    code, out = run("import", other, qdpx)
+    assert code == 0, out
+    assert ("feedback_gap", "burden", None, 1) in codes_of(other)

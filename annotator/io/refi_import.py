@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -400,11 +401,13 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
     """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
     from annotator.storage.codebook_store import load_codebook
 
-    current = load_codebook(project, include_archived=True)
-    taken_codes = {c.id for c in current.codes}
-    taken_facets = {f.id for f in current.facets}
+    every = load_codebook(project, include_archived=True)
+    current = load_codebook(project)  # archived codes stay archived (saving them would revive them)
+    taken_codes = {c.id for c in every.codes}
+    taken_facets = {f.id for f in every.facets}
     to_ours: dict[str, str] = {}
     new_facets: list[Facet] = []
+    current_facets = list(current.facets)
     if dialect:
         by_parent: dict[str | None, list[RefiCode]] = {}
         for c in refi_codes:
@@ -415,6 +418,19 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
                 loose.append(_dialect_code(top, "refi", taken_codes, to_ours))
                 continue
             fid_text, _, flabel = top.name.partition(": ")
+            ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
+            if ours is not None:  # the project's own facet: its codes by id, new ones added to it
+                facet = current_facets[ours]
+                own = {code.id for code in facet.codes}
+                added = []
+                for c in by_parent.get(top.guid, []):
+                    cid_text = c.name.partition(": ")[0]
+                    if cid_text in own:
+                        to_ours[c.guid] = cid_text
+                    else:
+                        added.append(_dialect_code(c, facet.id, taken_codes, to_ours))
+                current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
+                continue
             fid = slugify(fid_text, taken_facets, "facet")
             codes = tuple(_dialect_code(c, fid, taken_codes, to_ours) for c in by_parent.get(top.guid, []))
             desc = top.description
@@ -442,7 +458,7 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
                                    " are imported with the folder in their label)")
         if flat:
             new_facets.append(Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}")))
-    return Codebook(current.facets + tuple(new_facets)), to_ours
+    return Codebook(tuple(current_facets) + tuple(new_facets)), to_ours
 
 
 def _dialect_code(c: RefiCode, facet: str, taken: set[str], to_ours: dict[str, str]) -> Code:
