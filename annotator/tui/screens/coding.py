@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
@@ -36,7 +35,6 @@ from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_m
 WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
 LEAD_REFRESH_S = 2.0
-POSITION_SAVE_S = 0.4
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 
 
@@ -63,7 +61,6 @@ class CodingScreen(Screen[None]):
         self.suggestions: Any | None = None
         self._suggest_project: Any | None = None
         self._outline_forced: bool | None = None
-        self._position_timer: Timer | None = None
         self._shown: dict[str, Any] = {}
         self._outline_pos: int | None = None
         self._highlighter = Highlighter(session.codebook)
@@ -331,21 +328,13 @@ class CodingScreen(Screen[None]):
     # navigation -------------------------------------------------------------------
     def _moved(self, name: str, started: float, moved: bool, edge: str) -> None:
         if moved:
+            self.session.save_position()  # on disk before it is shown: a kill loses no move
             self.show_segment()
-            self._save_position_soon()
             self._set("#status", "", layout=False)
         else:
             self.say(edge)
         self._painted(name, started)
         self._prepare_later()
-
-    def _save_position_soon(self) -> None:
-        if self._position_timer is None:
-            self._position_timer = self.set_timer(POSITION_SAVE_S, self._save_position)
-
-    def _save_position(self) -> None:
-        self._position_timer = None
-        self.session.save_position()
 
     def action_next(self) -> None:
         started = perf_counter()
@@ -391,8 +380,8 @@ class CodingScreen(Screen[None]):
             if n == 0:
                 self.say("msg_search_none", query=query)
                 return
+            self.session.save_position()
             self.show_segment()
-            self._save_position_soon()
             self.say("msg_search", query=query, n=n)
 
         if not self.session.empty:
@@ -421,8 +410,8 @@ class CodingScreen(Screen[None]):
         if n == 0:
             self.say("msg_filter_empty", label=label)
             return
+        self.session.save_position()
         self.show_segment()
-        self._save_position_soon()
         self.say("msg_filter", label=label, n=n)
 
     def action_filter(self) -> None:
