@@ -102,3 +102,36 @@ def test_qdpx_import_leaves_archived_codes_archived(project: Path, tmp_path: Pat
     code, out = run("import", other, qdpx)
     assert code == 0, out
     assert ("feedback_gap", "burden", None, 1) in codes_of(other)
+
+
+def test_the_same_qdpx_imported_twice_is_refused(project: Path, tmp_path: Path) -> None:
+    """A second import of the same .qdpx silently added every document again (int01_2, ...) with
+    its codings; now it is refused and the project is unchanged."""
+    import sqlite3
+
+    qdpx = tmp_path / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    other = tmp_path / "other.db"
+    assert run("import", other, qdpx)[0] == 0
+    before = annotations_of(other)
+    code, out = run("import", other, qdpx)
+    assert code == 1
+    assert "study.qdpx: document 'int01' is already in the project with the same text" in out
+    assert len(out.strip().splitlines()) == 1
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["int01"]
+    assert annotations_of(other) == before
+
+
+def test_a_different_qdpx_document_of_the_same_name_is_imported_beside_with_a_warning(
+    project: Path, tmp_path: Path
+) -> None:
+    qdpx = tmp_path / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    other = tmp_path / "other.db"
+    (tmp_path / "int01.txt").write_text("A：另一个访谈。\n", encoding="utf-8")
+    assert run("import", other, tmp_path / "int01.txt")[0] == 0
+    code, out = run("import", other, qdpx)
+    assert code == 0, out
+    assert "warning: a different document 'int01' is already in the project;" \
+        " this one is imported as 'int01_2'" in out

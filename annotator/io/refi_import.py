@@ -551,8 +551,13 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
         rows: list[dict[str, Any]] = []
         ranges: dict[str, list[tuple[int, int, str]]] = {}  # source guid → paragraph ranges → segment
         doc_ids: list[str] = []
+        existing_docs = set(taken_docs)
+        renamed: list[tuple[str, str, int]] = []  # (their id, ours, first row of the document)
         for position, doc in enumerate(docs):
             did = slugify(doc.id, taken_docs, "document")
+            wanted = slugify(doc.id, set(), "document")
+            if wanted != did and wanted in existing_docs:
+                renamed.append((wanted, did, len(rows)))
             doc_ids.append(did)
             attrs: dict[str, Any] = dict(doc.attributes)
             pos0 = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
@@ -577,6 +582,16 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
                     row["speaker"] = row["speaker"] or speaker
                     ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
                 rows.append(row)
+        for wanted, did, first in renamed:  # the same document imported again is refused
+            theirs = [(r["zh"], r["en"]) for r in rows[first:] if r["document"] == did]
+            ours = [tuple(r) for r in conn.execute(
+                "SELECT zh, en FROM segments WHERE document = ? ORDER BY position", (wanted,))]
+            if theirs == ours:
+                raise ImportFormatError(
+                    f"document {wanted!r} is already in the project with the same text;"
+                    " this file was imported before (nothing imported)", path=path)
+            summary.warnings.append(f"a different document {wanted!r} is already in the project;"
+                                    f" this one is imported as {did!r}")
         tokenize_rows(rows)
         cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
                 "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
