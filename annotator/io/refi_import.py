@@ -584,9 +584,9 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
                 rows.append(row)
         for wanted, did, first in renamed:  # the same document imported again is refused
             theirs = [(r["zh"], r["en"]) for r in rows[first:] if r["document"] == did]
-            ours = [tuple(r) for r in conn.execute(
+            stored = [(r[0], r[1]) for r in conn.execute(
                 "SELECT zh, en FROM segments WHERE document = ? ORDER BY position", (wanted,))]
-            if theirs == ours:
+            if theirs == stored:
                 raise ImportFormatError(
                     f"document {wanted!r} is already in the project with the same text;"
                     " this file was imported before (nothing imported)", path=path)
