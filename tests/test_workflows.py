@@ -135,3 +135,13 @@ def test_a_different_qdpx_document_of_the_same_name_is_imported_beside_with_a_wa
     assert code == 0, out
     assert "warning: a different document 'int01' is already in the project;" \
         " this one is imported as 'int01_2'" in out
+
+
+def test_tag_remove_none_is_refused_and_keeps_the_codes(project: Path) -> None:
+    """``tag --remove --none`` (a coder trying to undo 'done') silently cleared every code of the
+    segment; the two options exclude each other."""
+    code, out = run("tag", project, "int01-002", "--remove", "--none", "--coder", "li")
+    assert code == 1 and "--none" in out and "--remove" in out
+    assert len(out.strip().splitlines()) == 1
+    assert {c for who, _s, c in annotations_of(project) if who == "li"} == {
+        "adaptation", "rights_mismatch"}

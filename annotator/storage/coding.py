@@ -163,6 +163,9 @@ def tag(
 ) -> CoderState:
     """Apply (or remove) codes and mark the segment done; ``none`` marks it done with no code."""
     codes = list(dict.fromkeys(codes))
+    if none and remove:
+        raise UsageError("--none (done, no code) and --remove (remove the codes named) exclude"
+                         " each other; use one of them")
     if none and codes:
         raise UsageError("--none marks a segment done with no code; do not name codes with it")
     if not none and not codes:
