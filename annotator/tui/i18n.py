@@ -61,7 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "memo_title": ("片段备忘（Ctrl+S 保存，Esc 取消）", "Memo on the segment (ctrl+s saves, esc cancels)"),
     "help_title": ("按键", "Keys"),
     "help_codes": ("编码键（切换编码并标记完成）", "Code keys (toggle the code and mark done)"),
-    "help_close": ("按 Esc 或 ? 关闭", "esc or ? closes"),
+    "help_close": ("↑ ↓ PgUp PgDn 滚动 · 按 Esc 或 ? 关闭", "↑ ↓ PgUp PgDn scroll · esc or ? closes"),
     "help_palette": ("Ctrl+P 打开命令面板：所有操作都在其中", "ctrl+p opens the command palette: every action is there"),
     # actions
     "a_next": ("下一个片段", "next segment"),

@@ -39,3 +39,28 @@ def test_every_move_is_on_disk_before_the_next_key(demo_db: Path) -> None:
         assert _position_on_disk(demo_db) == screen(app).session.current
 
     drive(app_for(demo_db), steps)
+
+
+def test_help_scrolls_by_key_where_the_terminal_is_short(demo_db: Path) -> None:
+    """At 80×24 the help is taller than the screen: its code keys and the palette line were out
+    of reach, since nothing in the dialog had the focus to scroll it."""
+    from textual.containers import ScrollableContainer
+
+    from annotator.tui.screens.dialogs import HelpDialog
+
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("question_mark")
+        dialog = app.screen
+        assert isinstance(dialog, HelpDialog)
+        box = dialog.query_one(".help", ScrollableContainer)
+        assert box.max_scroll_y > 0  # taller than the terminal: the case that matters
+        await pilot.press("end")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("home")
+        assert box.scroll_y == 0
+        await pilot.press("pagedown")
+        assert box.scroll_y > 0
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpDialog)
+
+    drive(app_for(demo_db), steps, size=(80, 24))

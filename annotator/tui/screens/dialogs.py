@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -87,7 +87,8 @@ class FilterDialog(ModalScreen[str | None]):
 
 
 class HelpDialog(ModalScreen[None]):
-    """Every key of the coding screen, in the UI language."""
+    """Every key of the coding screen, in the UI language; it has the focus, so the arrows,
+    PgUp/PgDn, Home and End scroll it where the terminal is too short for every key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", show=False),
@@ -98,8 +99,11 @@ class HelpDialog(ModalScreen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog help"):
+        with VerticalScroll(classes="dialog help", id="help-scroll"):
             yield Static(self.text, id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
