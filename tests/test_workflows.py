@@ -145,3 +145,29 @@ def test_tag_remove_none_is_refused_and_keeps_the_codes(project: Path) -> None:
     assert len(out.strip().splitlines()) == 1
     assert {c for who, _s, c in annotations_of(project) if who == "li"} == {
         "adaptation", "rights_mismatch"}
+
+
+@pytest.mark.parametrize("header", ["document,speaker,zh,en,respondent,date",
+                                    "document,respondent,zh,en,speaker,date"])
+def test_csv_with_speaker_and_a_respondent_attribute(tmp_path: Path, header: str) -> None:
+    """The README lists 'respondent' among document attributes, but a CSV with both a 'speaker'
+    and a 'respondent' column was refused ("both mean 'speaker'")."""
+    import json
+    import sqlite3
+
+    first = header.split(",")[1]
+    values = {"speaker": "C", "respondent": "C20230623"}
+    rows = [
+        f"int03,{values[first]},社区工作人员太少了,There are too few workers,"
+        f"{values['respondent' if first == 'speaker' else 'speaker']},2023-06-23",
+    ]
+    path = tmp_path / "int03.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    db = tmp_path / "study.db"
+    code, out = run("import", db, path)
+    assert code == 0, out
+    with sqlite3.connect(db) as conn:
+        attrs = json.loads(conn.execute("SELECT attributes FROM documents").fetchone()[0])
+        speaker = conn.execute("SELECT speaker FROM segments").fetchone()[0]
+    assert speaker == "C"
+    assert attrs == {"respondent": "C20230623", "date": "2023-06-23"}

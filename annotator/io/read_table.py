@@ -41,12 +41,21 @@ class _Fields:
             if key is None:
                 self.extra.append((index, name or f"column {index + 1}"))
             elif key in self.by_field:
-                first = names[self.by_field[key]].strip()
-                raise ImportFormatError(
-                    f"{what}s {first!r} and {name!r} both mean {key!r}", path=path, line=line
-                )
+                first = clean_text(names[self.by_field[key]]).strip()
+                # 'speaker' itself wins; an alias beside it (a 'respondent' code, a 'name') is a
+                # document attribute like any other column. Two text columns stay an error.
+                if key == "speaker" and first.lower() == key:
+                    self.extra.append((index, name))
+                elif key == "speaker" and name.lower() == key:
+                    self.extra.append((self.by_field[key], first))
+                    self.by_field[key] = index
+                else:
+                    raise ImportFormatError(
+                        f"{what}s {first!r} and {name!r} both mean {key!r}", path=path, line=line
+                    )
             else:
                 self.by_field[key] = index
+        self.extra.sort()
         present = [key for key in _TEXT_FIELDS if key in self.by_field]
         if not present:
             raise ImportFormatError(
