@@ -190,6 +190,12 @@ def codebook_set_cmd(
         change = save_codebook(p, codebook, force=force)
     print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
           f" {len(change.archived)} archived ({change.archived_annotations} annotations archived)")
+    if change.restored:
+        print(f"back from the archive: {', '.join(change.restored)}"
+              f" ({change.restored_annotations} annotations restored)")
+    if change.left_archived:
+        print(f"warning: {change.left_archived} archived annotations stay archived: their coders have"
+              " since chosen another code in a single-choice facet")
     for facet, seg, coder in change.single_choice_conflicts:
         print(f"warning: {seg} ({coder}) has several codes in single-choice facet {facet}")
 

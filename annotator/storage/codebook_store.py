@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from annotator.errors import CodebookError
-from annotator.model import Code, Codebook, Facet, Text2
+from annotator.model import Code, Codebook, CoderState, Facet, Text2
 from annotator.storage.db import Project, now
 
 
@@ -18,6 +18,11 @@ class CodebookChange:
     updated: tuple[str, ...] = ()
     archived: tuple[str, ...] = ()
     archived_annotations: int = 0
+    #: codes back in the codebook after an archive, and their annotations brought back
+    restored: tuple[str, ...] = ()
+    restored_annotations: int = 0
+    #: archived annotations left archived: the coder has another code in that single-choice facet
+    left_archived: int = 0
     #: (facet id, segment id, coder) where a now single-choice facet holds several codes
     single_choice_conflicts: tuple[tuple[str, str, str], ...] = ()
 
@@ -50,8 +55,12 @@ def save_codebook(project: Project, codebook: Codebook, *, force: bool = False) 
     New codes and facets are added, existing ones updated (labels, keys, colours, facet moves).
     A code that is no longer in the codebook but has annotations is refused unless ``force``;
     with ``force`` its annotations move to ``archived_annotations`` (recoverable) and the code is
-    kept, marked archived. A facet switched to single choice reports the segments that break it.
+    kept, marked archived. An archived code that comes back gets those annotations back (each a
+    logged change), except where the coder has meanwhile chosen another code of a single-choice
+    facet. A facet switched to single choice reports the segments that break it.
     """
+    from annotator.storage.coding import get_state, set_state
+
     with project.write() as conn:
         old_codes = {r[0]: r[1] for r in conn.execute("SELECT id, archived FROM codes")}
         new_ids = {c.id for c in codebook.codes}
@@ -96,6 +105,28 @@ def save_codebook(project: Project, codebook: Codebook, *, force: bool = False) 
                 position += 1
         archived_count = 0
         stamp = now()
+        back = [cid for cid, was_archived in old_codes.items() if was_archived and cid in new_ids]
+        restored_count = left = 0
+        if back:
+            facet_of = {c.id: c.facet for c in codebook.codes}
+            single = {f.id for f in codebook.facets if not f.multiple}
+            marks = ", ".join("?" for _ in back)
+            rows = conn.execute(
+                "SELECT a.id, a.coder, a.segment, a.code FROM archived_annotations a"
+                " JOIN segments s ON s.id = a.segment"
+                f" WHERE a.reason = 'code removed from codebook' AND a.code IN ({marks})"
+                " ORDER BY a.id", back,
+            ).fetchall()
+            for row_id, coder, seg, cid in rows:
+                state = get_state(project, coder, seg)
+                fid = facet_of[cid]
+                if fid in single and any(facet_of.get(c) == fid for c in state.codes - {cid}):
+                    left += 1
+                    continue
+                set_state(project, coder, seg, CoderState(state.codes | {cid}, state.done, state.memo),
+                          action="restore", detail={"code": cid})
+                conn.execute("DELETE FROM archived_annotations WHERE id = ?", (row_id,))
+                restored_count += 1
         for cid in removed:
             if used.get(cid):
                 cur = conn.execute(
@@ -137,6 +168,9 @@ def save_codebook(project: Project, codebook: Codebook, *, force: bool = False) 
         updated=tuple(sorted(new_ids & set(old_codes))),
         archived=tuple(removed),
         archived_annotations=archived_count,
+        restored=tuple(sorted(back)),
+        restored_annotations=restored_count,
+        left_archived=left,
         single_choice_conflicts=tuple(conflicts),
     )
 
