@@ -113,6 +113,11 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
         lines.append(f"replaced: {', '.join(summary.replaced)}")
     if summary.archived_annotations:
         lines.append(f"{summary.archived_annotations} annotations on removed segments archived")
+    changed = summary.changed_with_work
+    if changed:
+        lines.append(f"warning: {len(changed)} segment(s) with coders' work now hold different text;"
+                     f" the work was kept, check it: {', '.join(changed[:8])}"
+                     f"{', ...' if len(changed) > 8 else ''}")
     return lines
 
 

@@ -199,3 +199,25 @@ def test_a_code_put_back_gets_its_archived_annotations_back(project: Path, tmp_p
         ("wang", "int01-002", "latency")}
     code, out = run("check", project)
     assert code == 0, out
+
+
+def test_replace_warns_when_coded_segments_get_different_text(project: Path, tmp_path: Path) -> None:
+    """--replace keeps the work by segment position; a turn inserted at the top silently moved
+    every coder's codes onto the text of the turn before. The work is still kept (a typo fix must
+    not lose it) but the segments whose coded text changed are named."""
+    zh = tmp_path / "int01.zh.txt"
+    en = tmp_path / "int01.en.txt"
+    zh.write_text("A：开场白。\n\n" + ZH, encoding="utf-8")
+    en.write_text("A: Opening words.\n\n" + EN, encoding="utf-8")
+    code, out = run("import", project, zh, "--translation", en, "--replace")
+    assert code == 0, out
+    assert ("warning: 1 segment(s) with coders' work now hold different text; the work was kept,"
+            " check it: int01-002") in out
+    # adding the translation to an untranslated document by --replace changes no coded text
+    (tmp_path / "solo.zh.txt").write_text(ZH, encoding="utf-8")
+    assert run("import", project, tmp_path / "solo.zh.txt")[0] == 0
+    assert run("tag", project, "solo-002", "latency", "--coder", "li")[0] == 0
+    (tmp_path / "solo.en.txt").write_text(EN, encoding="utf-8")
+    code, out = run("import", project, tmp_path / "solo.zh.txt", "--translation",
+                    tmp_path / "solo.en.txt", "--replace")
+    assert code == 0 and "warning" not in out, out

@@ -29,6 +29,8 @@ class ImportSummary:
     segments: int = 0
     replaced: list[str] = field(default_factory=list)
     archived_annotations: int = 0
+    #: segments of replaced documents whose text changed while coders' work on them was kept
+    changed_with_work: list[str] = field(default_factory=list)
 
 
 def segment_id(document: str, position: int) -> str:
@@ -94,6 +96,8 @@ class _Writer:
         self.summary.documents.append(doc)
 
     def write(self, doc: str, rows: list[dict[str, Any]]) -> None:
+        if doc in self.summary.replaced:
+            self._note_changed_text(rows)
         tokenize_rows(rows)
         cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
                 "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
@@ -106,6 +110,23 @@ class _Writer:
         self.summary.segments += len(rows)
         if self.progress:
             self.progress(sum(len(r["zh"]) + len(r["en"]) for r in rows))
+
+    def _note_changed_text(self, rows: list[dict[str, Any]]) -> None:
+        """Remember segments that keep coders' work although a text they had was changed (a turn
+        inserted or removed shifts every later segment: the work stays with the position)."""
+        ids = [r["id"] for r in rows]
+        old: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            marks = ",".join("?" for _ in part)
+            old.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT id, zh, en FROM segments WHERE id IN ({marks}) AND (id IN"
+                " (SELECT segment FROM done) OR id IN (SELECT segment FROM annotations)"
+                " OR id IN (SELECT segment FROM memos))", part))
+        for r in rows:
+            before = old.get(r["id"])
+            if before and any(b and b != r[lang] for b, lang in zip(before, ("zh", "en"), strict=True)):
+                self.summary.changed_with_work.append(r["id"])
 
     def finish_document(self, doc: str) -> None:
         """Drop segments beyond the new end of a replaced document (their work is archived)."""
