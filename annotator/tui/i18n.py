@@ -22,6 +22,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "multiple": ("多选", "several"),
     "memo_mark": ("备忘", "memo"),
     "done_mark": ("已完成", "done"),
+    "lead_no_code": ("（无编码）", "(no code)"),
+    "lead_waiting": ("未做此片段：{names}", "not coded yet: {names}"),
     "open_mark": ("未完成", "open"),
     "no_segments": ("项目中没有片段；先用 annotator import 导入转写稿。",
                     "The project has no segments; import transcripts with 'annotator import'."),

@@ -118,6 +118,8 @@ class CodingScreen(Screen[None]):
         width = event.size.width
         self.texts.wide = width >= WIDE
         self._apply_outline(width)
+        if self.session.lead:  # the lead grid or its compact form, whichever fits
+            self.show_state()
 
     def _apply_outline(self, width: int) -> None:
         show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN

@@ -93,6 +93,42 @@ def lead_lines(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> 
     return lines
 
 
+def lead_rows_lines(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> list[str]:
+    """The compact lead view, for terminals too small for :func:`lead_lines`: this coder's
+    codebook as in blind mode (keys, labels, applied codes), then one line per other coder who
+    has worked on the segment with the codes they applied, and the coders who have not."""
+    coders = list(states)
+    lines = blind_lines(codebook, lang, states[coders[0]])
+    if not codebook.codes:
+        return lines
+    waiting = []
+    for coder in coders[1:]:
+        state = states[coder]
+        if not state.done and not state.codes:
+            waiting.append(coder)
+            continue
+        chips = []
+        for code in codebook.codes:
+            if code.id in state.codes:
+                key = escape(f"[{code.key}]") if code.key else ""
+                chips.append(f"[b {code.color or 'yellow'}]{key}[/]"
+                             f"{escape(code.label.get(lang) or code.id)}")
+        body = "  ".join(chips) if chips else f"[dim]{escape(t(lang, 'lead_no_code'))}[/]"
+        mark = "✓" if state.done else "…"
+        lines.append(f"[b]{escape(coder)}[/] {mark} {body}")
+    if waiting:
+        lines.append(f"[dim]{escape(t(lang, 'lead_waiting', names=', '.join(waiting)))}[/]")
+    return lines
+
+
+def lead_grid_fits(codebook: Codebook, coders: int, size: tuple[int, int]) -> bool:
+    """Whether the grid of :func:`lead_lines` fits a terminal of ``size`` (columns, rows): its
+    lines unwrapped, and at most half the rows (what is left is for the texts)."""
+    width, height = size
+    lines = 2 + len(codebook.facets) + len(codebook.codes)
+    return width >= 4 + LABEL_CELLS + coders * CODER_CELLS + 2 and lines <= (height - 3) // 2
+
+
 class CodebookPanel(FramedStatic):
     """Shows the codebook with this coder's (or, in lead mode, every coder's) codes.
 
@@ -112,7 +148,9 @@ class CodebookPanel(FramedStatic):
 
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
         if lead:
-            lines = tuple(lead_lines(codebook, lang, states))
+            size = self.app.size
+            fits = lead_grid_fits(codebook, len(states), (size.width, size.height))
+            lines = tuple((lead_lines if fits else lead_rows_lines)(codebook, lang, states))
         else:
             lines = tuple(blind_lines(codebook, lang, next(iter(states.values()))))
         if lines == self._shown:
