@@ -107,8 +107,13 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     finally:
         if progress is not None:
             progress.close()
-    lines = [f"imported {summary.segments} segments in {len(summary.documents)} documents"
-             f" ({', '.join(summary.documents[:8])}{', ...' if len(summary.documents) > 8 else ''})"]
+    docs = summary.documents
+    if summary.translation_added and len(docs) == 1 and not files:
+        language = "English" if summary.translation_added == "en" else "Chinese"
+        lines = [f"added the {language} translation to {docs[0]} ({_n(summary.segments, 'segment')})"]
+    else:
+        lines = [f"imported {_n(summary.segments, 'segment')} in {_n(len(docs), 'document')}"
+                 f" ({', '.join(docs[:8])}{', ...' if len(docs) > 8 else ''})"]
     if summary.replaced:
         lines.append(f"replaced: {', '.join(summary.replaced)}")
     if summary.archived_annotations:
@@ -119,6 +124,10 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
                      f" the work was kept, check it: {', '.join(changed[:8])}"
                      f"{', ...' if len(changed) > 8 else ''}")
     return lines
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class _progress_bar:

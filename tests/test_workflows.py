@@ -221,3 +221,15 @@ def test_replace_warns_when_coded_segments_get_different_text(project: Path, tmp
     code, out = run("import", project, tmp_path / "solo.zh.txt", "--translation",
                     tmp_path / "solo.en.txt", "--replace")
     assert code == 0 and "warning" not in out, out
+
+
+def test_import_messages_say_what_happened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'imported 3 segments in 1 documents'; adding a translation to a document said 'imported'."""
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    (tmp_path / "int01.txt").write_text(ZH, encoding="utf-8")
+    (tmp_path / "int01.en.txt").write_text(EN, encoding="utf-8")
+    db = tmp_path / "study.db"
+    code, out = run("import", db, tmp_path / "int01.txt")
+    assert code == 0 and out.strip() == "imported 3 segments in 1 document (int01)", out
+    code, out = run("import", db, "--document", "int01", "--translation", tmp_path / "int01.en.txt")
+    assert code == 0 and out.strip() == "added the English translation to int01 (3 segments)", out

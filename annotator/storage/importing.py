@@ -31,6 +31,8 @@ class ImportSummary:
     archived_annotations: int = 0
     #: segments of replaced documents whose text changed while coders' work on them was kept
     changed_with_work: list[str] = field(default_factory=list)
+    #: the language of a translation added to an existing document (``--document ID --translation``)
+    translation_added: str | None = None
 
 
 def segment_id(document: str, position: int) -> str:
@@ -290,5 +292,6 @@ def _add_translation(
     )
     summary.documents.append(document)
     summary.segments += len(rows)
+    summary.translation_added = target
     if progress:
         progress(sum(len(t) for t in texts))
