@@ -147,6 +147,10 @@ class _progress_bar:
         self._progress.stop()
 
 
+STATS_CODES = 10
+"""``annotator stats`` lists each coder's most used codes, this many at most."""
+
+
 def project_stats(project: Project) -> list[str]:
     """Lines of text: segments per document, work per coder, a dimension × burden table."""
     from annotator.storage.codebook_store import load_codebook
@@ -162,17 +166,22 @@ def project_stats(project: Project) -> list[str]:
     lines.append(f"  {'total':<24} {total:>6} segments")
     states = coder_states(project)
     per_coder: dict[str, Counter[str]] = {}
+    done: Counter[str] = Counter()
     for per in states.values():
         for coder, st in per.items():
             c = per_coder.setdefault(coder, Counter())
-            c["done"] += st.done
+            done[coder] += st.done
             for code in st.codes:
                 c[code] += 1
     lines.append("")
     lines.append("Coders")
     for coder, c in sorted(per_coder.items()):
-        codes = ", ".join(f"{k} {v}" for k, v in c.most_common() if k != "done")
-        lines.append(f"  {coder:<16} {c['done']:>5}/{total} done   {codes}")
+        order = {code.id: i for i, code in enumerate(codebook.codes)}
+        common = sorted(c.items(), key=lambda kv: (-kv[1], order.get(kv[0], len(order)), kv[0]))
+        codes = ", ".join(f"{k} {v}" for k, v in common[:STATS_CODES])
+        if len(common) > STATS_CODES:
+            codes += f", ... ({len(common) - STATS_CODES} more codes)"
+        lines.append(f"  {coder:<16} {done[coder]:>5}/{total} done   {codes}")
     single = [f for f in codebook.facets if not f.multiple]
     multi = [f for f in codebook.facets if f.multiple]
     if single and multi:

@@ -233,3 +233,22 @@ def test_import_messages_say_what_happened(tmp_path: Path, monkeypatch: pytest.M
     assert code == 0 and out.strip() == "imported 3 segments in 1 document (int01)", out
     code, out = run("import", db, "--document", "int01", "--translation", tmp_path / "int01.en.txt")
     assert code == 0 and out.strip() == "added the English translation to int01 (3 segments)", out
+
+
+def test_stats_with_a_code_named_done_and_many_codes(tmp_path: Path) -> None:
+    """A code with the id 'done' was counted into the coder's done figure and left out of the
+    codes; a coder using 80 codes got one line of thousands of characters."""
+    ids = ["done", *[f"code{i:02d}" for i in range(14)]]
+    codes = "\n".join(f"      - id: {cid}\n        label: {{en: {cid}}}" for cid in ids)
+    (tmp_path / "cb.yaml").write_text(f"facets:\n  - id: theme\n    multiple: true\n    codes:\n{codes}\n",
+                                      encoding="utf-8")
+    (tmp_path / "int01.txt").write_text(ZH, encoding="utf-8")
+    db = tmp_path / "study.db"
+    assert run("init", db, "--codebook", tmp_path / "cb.yaml")[0] == 0
+    assert run("import", db, tmp_path / "int01.txt")[0] == 0
+    assert run("tag", db, "int01-001", *ids, "--coder", "li")[0] == 0
+    code, out = run("stats", db)
+    assert code == 0, out
+    line = next(x for x in out.splitlines() if x.strip().startswith("li "))
+    assert " 1/3 done " in line and "done 1" in line
+    assert line.endswith(", ... (5 more codes)") and len(line) < 200
