@@ -252,3 +252,14 @@ def test_stats_with_a_code_named_done_and_many_codes(tmp_path: Path) -> None:
     line = next(x for x in out.splitlines() if x.strip().startswith("li "))
     assert " 1/3 done " in line and "done 1" in line
     assert line.endswith(", ... (5 more codes)") and len(line) < 200
+
+
+def test_jsonl_export_of_an_unknown_coder_is_refused(project: Path) -> None:
+    """A mistyped --coder gave a JSONL export with nobody's work and exit 0 (csv, qdpx and spacy
+    refuse it)."""
+    out = project.parent / "li.jsonl"
+    code, text = run("export", project, "--format", "jsonl", "-o", out, "--coder", "lii")
+    assert code == 1 and "no coder 'lii' in the project (coders: li, wang)" in text
+    assert not out.exists()
+    code, text = run("export", project, "--format", "jsonl", "-o", out, "--coder", "li")
+    assert code == 0 and "1 coders" in text, text

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import ImportFormatError
+from annotator.errors import ImportFormatError, UsageError
 from annotator.io.interchange import Summary, atomic_output
 from annotator.storage.db import Project, now
 from annotator.storage.migrations import SCHEMA_VERSION
@@ -78,7 +78,15 @@ def _rows(project: Project, table: str, coders: set[str] | None) -> Iterator[dic
 
 def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = None) -> dict[str, int]:
     """Write the project (only ``coders``' work when given) to ``out``; rows per table."""
-    wanted = set(coders) if coders is not None else None
+    wanted = set(coders) if coders else None
+    if wanted:
+        from annotator.storage.coding import list_coders
+
+        known = list_coders(project)
+        unknown = sorted(wanted - set(known))
+        if unknown:
+            raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
+                             f" (coders: {', '.join(known) or 'none'})")
     counts: dict[str, int] = {}
     for table in TABLES:
         sql = f'SELECT count(*) FROM "{table}"'
