@@ -263,3 +263,28 @@ def test_jsonl_export_of_an_unknown_coder_is_refused(project: Path) -> None:
     assert not out.exists()
     code, text = run("export", project, "--format", "jsonl", "-o", out, "--coder", "li")
     assert code == 0 and "1 coders" in text, text
+
+
+def test_csv_columns_of_facets_named_like_fixed_columns(tmp_path: Path) -> None:
+    """A facet with the id 'coder' or 'memo' gave a CSV with two 'coder' (or 'memo') columns:
+    Python's csv.DictReader then read the facet's codes as the coder's name."""
+    import csv
+
+    (tmp_path / "cb.yaml").write_text(
+        "facets:\n  - id: coder\n    codes:\n      - id: a\n        label: {en: A}\n"
+        "  - id: memo\n    multiple: true\n    codes:\n      - id: b\n        label: {en: B}\n",
+        encoding="utf-8")
+    (tmp_path / "int01.txt").write_text(ZH, encoding="utf-8")
+    db = tmp_path / "study.db"
+    assert run("init", db, "--codebook", tmp_path / "cb.yaml")[0] == 0
+    assert run("import", db, tmp_path / "int01.txt")[0] == 0
+    assert run("tag", db, "int01-001", "a", "b", "--coder", "li")[0] == 0
+    out = tmp_path / "out.csv"
+    assert run("export", db, "--format", "csv", "-o", out)[0] == 0
+    with out.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = list(reader.fieldnames or [])
+        first = next(reader)
+    assert len(header) == len(set(header))
+    assert (first["coder"], first["facet_coder"], first["facet_memo"], first["memo"]) == (
+        "li", "a", "b", "")

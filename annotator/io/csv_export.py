@@ -66,8 +66,12 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
             w.writerow(["document", "segment", "position", "speaker", "zh", "en", "coder", "facet",
                         "code", "label_zh", "label_en", "created_at"])
         else:
-            w.writerow(["document", "segment", "position", "speaker", "start", "end", "zh", "en",
-                        "coder", "done", *facets, "memo"])
+            fixed = ["document", "segment", "position", "speaker", "start", "end", "zh", "en",
+                     "coder", "done"]
+            # a facet named like a fixed column ('speaker', 'coder', 'memo') gets 'facet_' before
+            # its id: duplicate headers make csv.DictReader and pandas drop or rename a column
+            w.writerow([*fixed, *[f"facet_{fid}" if fid in (*fixed, "memo") else fid
+                                  for fid in facets], "memo"])
         for seg in iter_segments(project):
             head = [seg.document, seg.id, seg.position, seg.speaker or ""]
             per = states.get(seg.id, {})
