@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App
@@ -28,6 +29,11 @@ class AnnotatorApp(App[None]):
         self.lang = lang
         self.path = path
         self.suggester_kind = suggester
+        # the footer's palette key in the UI language (Textual adds it in English)
+        palette = self._bindings.key_to_bindings.get(self.COMMAND_PALETTE_BINDING, [])
+        self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
+            replace(b, description=t(lang, "palette"), tooltip=t(lang, "palette_tooltip"))
+            if b.action == "command_palette" else b for b in palette]
         mode = f" ({t(lang, 'lead')})" if session.lead else ""
         self.title = f"annotator — {path.name} — {session.coder}{mode}"
 

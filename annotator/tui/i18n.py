@@ -66,6 +66,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help_close": ("↑ ↓ PgUp PgDn 滚动 · 按 Esc 或 ? 关闭", "↑ ↓ PgUp PgDn scroll · esc or ? closes"),
     "help_palette": ("Ctrl+P 打开命令面板：所有操作都在其中", "ctrl+p opens the command palette: every action is there"),
     # actions
+    "f_next_undone": ("下一个未完成", "next open"),
+    "f_none": ("无编码", "no code"),
+    "palette": ("命令面板", "palette"),
+    "palette_tooltip": ("打开命令面板", "Open the command palette"),
     "a_next": ("下一个片段", "next segment"),
     "a_prev": ("上一个片段", "previous segment"),
     "a_next_undone": ("下一个未完成片段", "next segment not done"),

@@ -16,6 +16,7 @@ class UiKey:
     action: str
     text: str  # i18n key of the description
     footer: bool = False
+    short: str = ""  # i18n key of the footer's shorter description (the footer fits 80 columns)
     optional: bool = False  # left out when a code uses the key (the code wins)
     lead_only: bool = False
 
@@ -23,9 +24,9 @@ class UiKey:
 UI_KEYS: tuple[UiKey, ...] = (
     UiKey("j,down,n", "j ↓ n", "next", "a_next"),
     UiKey("k,up,p", "k ↑ p", "prev", "a_prev"),
-    UiKey("u", "u", "next_undone", "a_next_undone", footer=True),
+    UiKey("u", "u", "next_undone", "a_next_undone", footer=True, short="f_next_undone"),
     UiKey("g", "g", "goto", "a_goto"),
-    UiKey("x", "x", "mark_none", "a_none", footer=True),
+    UiKey("x", "x", "mark_none", "a_none", footer=True, short="f_none"),
     UiKey("enter", "enter", "apply_suggestion", "a_suggest"),
     UiKey("slash", "/", "search", "a_search", footer=True),
     UiKey("f", "f", "filter", "a_filter", footer=True),

@@ -105,3 +105,22 @@ def test_lead_view_fits_small_terminals_and_shows_every_coders_codes(demo_db: Pa
         assert panel.visual.get_height(panel.styles, panel.size.width) <= panel.size.height
 
     drive(app_for(demo_db, coder="lead", lead=True), steps, size=(100, 30))
+
+
+def test_footer_keys_fit_at_80_columns_in_both_languages(demo_db: Path) -> None:
+    """In English at 80 columns the footer ran into the palette key: "? help" was cut to "? h"
+    and "q quit" was not shown at all."""
+    from textual.widgets._footer import FooterKey
+
+    for ui in ("en", "zh"):
+
+        async def steps(app: Any, pilot: Any) -> None:
+            keys = list(app.screen.query(FooterKey))
+            palette = next(k for k in keys if k.has_class("-command-palette"))
+            shown = [k for k in keys if k is not palette]
+            assert {k.key for k in shown} >= {"question_mark", "q", "u", "x", "f", "m"}
+            for key in shown:
+                assert key.region.right <= palette.region.x, f"{key.key} under the palette key"
+                assert key.size.width >= len(key.description), f"{key.key} cut"
+
+        drive(app_for(demo_db, ui=ui), steps, size=(80, 24))

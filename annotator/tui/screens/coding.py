@@ -76,7 +76,7 @@ class CodingScreen(Screen[None]):
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
         self.code_keys = code_keys(session.codebook)
         for k in self.ui_keys:
-            self._bindings.bind(k.keys, k.action, t(lang, k.text), show=k.footer,
+            self._bindings.bind(k.keys, k.action, t(lang, k.short or k.text), show=k.footer,
                                 key_display=k.display)
         for key, code_id in self.code_keys.items():
             code = session.codebook.code(code_id)
