@@ -288,3 +288,11 @@ def test_csv_columns_of_facets_named_like_fixed_columns(tmp_path: Path) -> None:
     assert len(header) == len(set(header))
     assert (first["coder"], first["facet_coder"], first["facet_memo"], first["memo"]) == (
         "li", "a", "b", "")
+
+
+def test_annotations_of_an_unknown_coder_is_an_error(project: Path) -> None:
+    """'annotations --coder lii' printed nothing and exit 0, as if li had done no work."""
+    code, out = run("annotations", project, "--coder", "lii")
+    assert code == 1 and "no coder 'lii' in the project (coders: li, wang)" in out
+    code, out = run("annotations", project, "--coder", "li")
+    assert code == 0 and out.startswith("int01-002\tli\tdone"), out

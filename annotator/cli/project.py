@@ -117,10 +117,12 @@ def annotations_cmd(
 ) -> None:
     """List each coder's work per segment."""
     from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states
+    from annotator.storage.coding import coder_states, list_coders
     from annotator.storage.documents import segment_order
 
     with open_existing(project) as p:
+        if coder is not None and coder not in (known := list_coders(p)):
+            raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
         codebook = load_codebook(p, include_archived=True)
         facet_of = {c.id: c.facet for c in codebook.codes}
         order = {c.id: i for i, c in enumerate(codebook.codes)}
