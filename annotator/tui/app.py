@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.session import CodingSession
+
+# Textual's system command title → i18n keys of our title and help for it
+SYSTEM_COMMANDS = {
+    "Theme": ("sys_theme", "sys_theme_help"),
+    "Quit": ("sys_quit", "sys_quit_help"),
+    "Keys": ("sys_keys", "sys_keys_help"),
+    "Screenshot": ("sys_screenshot", "sys_screenshot_help"),
+    "Maximize": ("sys_maximize", "sys_maximize_help"),
+    "Minimize": ("sys_minimize", "sys_minimize_help"),
+}
 
 
 class AnnotatorApp(App[None]):
@@ -36,6 +47,15 @@ class AnnotatorApp(App[None]):
             if b.action == "command_palette" else b for b in palette]
         mode = f" ({t(lang, 'lead')})" if session.lead else ""
         self.title = f"annotator — {path.name} — {session.coder}{mode}"
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands (theme, quit, keys, screenshot), in the UI language."""
+        for command in super().get_system_commands(screen):
+            words = SYSTEM_COMMANDS.get(command.title)
+            if words is not None:
+                title, help_text = words
+                command = command._replace(title=t(self.lang, title), help=t(self.lang, help_text))
+            yield command
 
     def get_default_screen(self) -> Screen[None]:
         return CodingScreen(self.session, lang=self.lang, path=self.path,

@@ -124,3 +124,15 @@ def test_footer_keys_fit_at_80_columns_in_both_languages(demo_db: Path) -> None:
                 assert key.size.width >= len(key.description), f"{key.key} cut"
 
         drive(app_for(demo_db, ui=ui), steps, size=(80, 24))
+
+
+def test_palette_system_commands_speak_the_ui_language(demo_db: Path) -> None:
+    """In the Chinese UI the command palette listed Textual's Theme, Quit, Keys and Screenshot
+    in English."""
+
+    async def steps(app: Any, pilot: Any) -> None:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"主题", "退出程序", "按键面板", "截图"} <= set(titles)
+        assert not {"Theme", "Quit", "Keys", "Screenshot"} & set(titles)
+
+    drive(app_for(demo_db, ui="zh"), steps)
