@@ -296,3 +296,43 @@ def test_annotations_of_an_unknown_coder_is_an_error(project: Path) -> None:
     assert code == 1 and "no coder 'lii' in the project (coders: li, wang)" in out
     code, out = run("annotations", project, "--coder", "li")
     assert code == 0 and out.startswith("int01-002\tli\tdone"), out
+
+
+def segments_of(db: Path, document: str) -> list[tuple[str | None, str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return list(conn.execute(
+            "SELECT speaker, zh, en FROM segments WHERE document = ? ORDER BY position", (document,)))
+
+
+def test_docx_transcripts_in_tables(tmp_path: Path) -> None:
+    """Word transcripts are often a table (speaker | text, or speaker | 中文 | English): every
+    table row was silently dropped, only the paragraphs around the table were imported."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("访谈记录 2023年6月23日")
+    t = d.add_table(rows=3, cols=2)
+    for i, (who, text) in enumerate([("采访者", "最近工作怎么样？"), ("C", "迎检压力很大。"),
+                                     ("C", "人手不够。")]):
+        t.cell(i, 0).text, t.cell(i, 1).text = who, text
+    d.add_paragraph("C：最后一段。")
+    d.save(str(tmp_path / "table.docx"))
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=3)
+    for i, row in enumerate([("说话人", "中文", "English"), ("采访者", "最近怎么样？", "How are things?"),
+                             ("C", "检查太多。", "Too many inspections.")]):
+        for j, value in enumerate(row):
+            t.cell(i, j).text = value
+    d.save(str(tmp_path / "bilingual.docx"))
+    db = tmp_path / "study.db"
+    code, out = run("import", db, tmp_path / "table.docx")
+    assert code == 0, out
+    assert segments_of(db, "table") == [
+        (None, "访谈记录 2023年6月23日", ""), ("采访者", "最近工作怎么样？", ""), ("C", "迎检压力很大。", ""),
+        ("C", "人手不够。", ""), ("C", "最后一段。", "")]
+    code, out = run("import", db, tmp_path / "bilingual.docx")
+    assert code == 0, out
+    assert segments_of(db, "bilingual") == [
+        ("采访者", "最近怎么样？", "How are things?"), ("C", "检查太多。", "Too many inspections.")]

@@ -13,7 +13,7 @@ from annotator.io.read_common import RawTurn, check_times, clean_text, parse_sec
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "document": ("document", "doc", "document_id", "interview", "file"),
-    "speaker": ("speaker", "respondent", "who", "name"),
+    "speaker": ("speaker", "respondent", "who", "name", "说话人", "发言人"),
     "zh": ("zh", "chinese", "text_zh", "中文", "原文"),
     "en": ("en", "english", "text_en", "translation", "英文", "译文"),
     "text": ("text",),
