@@ -136,3 +136,15 @@ def test_palette_system_commands_speak_the_ui_language(demo_db: Path) -> None:
         assert not {"Theme", "Quit", "Keys", "Screenshot"} & set(titles)
 
     drive(app_for(demo_db, ui="zh"), steps)
+
+
+def test_header_names_a_document_once_when_its_title_is_its_id(small_db: Path) -> None:
+    """A transcript imported without a title has its id as title: the header read
+    "talk · A · talk"."""
+    from .conftest import text_of
+
+    async def steps(app: Any, pilot: Any) -> None:
+        header = text_of(app, "#seginfo")
+        assert header.count("talk") == 1, header
+
+    drive(app_for(small_db), steps)

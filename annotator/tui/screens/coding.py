@@ -247,7 +247,7 @@ class CodingScreen(Screen[None]):
             end = f"–{_clock(seg.end)}" if seg.end is not None else ""
             parts.append(f"{_clock(seg.start)}{end}")
         doc = session.documents.get(seg.document)
-        if doc is not None and doc.title:
+        if doc is not None and doc.title and doc.title != seg.document:  # not the id twice
             parts.append(doc.title)
         self._set("#seginfo", escape(" · ".join(parts)), layout=False)
         if outline and self.outline.display:
