@@ -336,3 +336,18 @@ def test_docx_transcripts_in_tables(tmp_path: Path) -> None:
     assert code == 0, out
     assert segments_of(db, "bilingual") == [
         ("采访者", "最近怎么样？", "How are things?"), ("C", "检查太多。", "Too many inspections.")]
+
+
+@pytest.mark.parametrize("long", [False, True])
+def test_importing_a_csv_export_as_a_transcript_is_refused(project: Path, long: bool) -> None:
+    """'annotator import NEW.db export.csv' took annotator's own CSV export for a transcript:
+    every segment once per coder, the coders' codes as document attributes."""
+    out = project.parent / "export.csv"
+    assert run("export", project, "--format", "csv", "-o", out, *(["--long"] if long else []))[0] == 0
+    new = project.parent / "new.db"
+    code, text = run("import", new, out)
+    assert code == 1
+    assert text.strip() == (f"annotator: error: {out}:1: this is an annotator CSV export (rows per"
+                            " segment and coder), not a transcript; to bring coded work into a"
+                            " project import its JSONL export or .qdpx")
+    assert not new.exists()

@@ -56,6 +56,13 @@ class _Fields:
             else:
                 self.by_field[key] = index
         self.extra.sort()
+        lowered = {clean_text(n).strip().lower() for n in names}
+        if {"segment", "coder"} <= lowered and ({"done"} <= lowered or {"facet", "code"} <= lowered):
+            raise ImportFormatError(
+                "this is an annotator CSV export (rows per segment and coder), not a transcript;"
+                " to bring coded work into a project import its JSONL export or .qdpx",
+                path=path, line=line,
+            )
         present = [key for key in _TEXT_FIELDS if key in self.by_field]
         if not present:
             raise ImportFormatError(
