@@ -351,3 +351,22 @@ def test_importing_a_csv_export_as_a_transcript_is_refused(project: Path, long: 
                             " segment and coder), not a transcript; to bring coded work into a"
                             " project import its JSONL export or .qdpx")
     assert not new.exists()
+
+
+def test_two_files_of_one_import_that_make_the_same_document(tmp_path: Path) -> None:
+    """'annotator import study.db interviews/*' with int01.zh.txt and int01.en.txt (no
+    --translation) concatenated both into one document int01 of ten segments."""
+    (tmp_path / "int01.zh.txt").write_text(ZH, encoding="utf-8")
+    (tmp_path / "int01.en.txt").write_text(EN, encoding="utf-8")
+    db = tmp_path / "study.db"
+    code, out = run("import", db, tmp_path / "int01.zh.txt", tmp_path / "int01.en.txt")
+    assert code == 1
+    assert out.strip() == (f"annotator: error: {tmp_path / 'int01.en.txt'}:1: document 'int01' also"
+                           f" comes from {tmp_path / 'int01.zh.txt'} in this import (pair a"
+                           " translation with --translation); import the files separately, or name"
+                           " the documents with --document")
+    assert not db.exists()
+    # rows of one CSV may still spread over several documents, and a document over many rows
+    (tmp_path / "two.csv").write_text("document,zh\na,一\nb,二\na,三\n", encoding="utf-8")
+    code, out = run("import", db, tmp_path / "two.csv")
+    assert code == 0 and out.strip() == "imported 3 segments in 2 documents (a, b)", out

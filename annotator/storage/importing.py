@@ -73,7 +73,15 @@ class _Writer:
 
     def start_document(self, doc: str, source: str, attributes: dict[str, Any], line: int | None) -> None:
         if doc in self.seen_docs:
+            first = self.doc_sources.get(doc)
+            if first is not None and first != source:  # two files of one command, one document
+                hint = (" (pair a translation with --translation)"
+                        if LANG_SUFFIX.search(Path(source).stem) else "")
+                raise ImportFormatError(
+                    f"document {doc!r} also comes from {first} in this import{hint}; import the"
+                    " files separately, or name the documents with --document", path=source, line=line)
             return
+        self.doc_sources[doc] = source
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone()
         if exists and not self.replace:
             raise ImportFormatError(
@@ -212,7 +220,7 @@ def import_transcripts(
             pending: dict[str, list[dict[str, Any]]] = {}
             for turn in turns:
                 doc = turn.document or default_doc
-                if doc not in writer.seen_docs:
+                if doc not in writer.seen_docs or writer.doc_sources.get(doc) != str(path):
                     attrs = {**attributes.get(doc, {}), **(turn.attributes or {})}
                     writer.start_document(doc, str(path), attrs, turn.line)
                 pos = writer.seen_docs[doc]
