@@ -370,3 +370,10 @@ def test_two_files_of_one_import_that_make_the_same_document(tmp_path: Path) -> 
     (tmp_path / "two.csv").write_text("document,zh\na,一\nb,二\na,三\n", encoding="utf-8")
     code, out = run("import", db, tmp_path / "two.csv")
     assert code == 0 and out.strip() == "imported 3 segments in 2 documents (a, b)", out
+
+
+def test_codebook_show_with_an_unknown_language_is_an_error(project: Path) -> None:
+    code, out = run("codebook", "show", project, "--lang", "fr")
+    assert code == 1 and out.strip() == "annotator: error: --lang must be zh or en, not 'fr'"
+    code, out = run("codebook", "show", project, "--lang", "zh")
+    assert code == 0 and "维度" in out

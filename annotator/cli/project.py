@@ -167,6 +167,9 @@ def codebook_show_cmd(
     """Show a project's codebook: facets, codes, keys and labels."""
     from annotator.storage.codebook_store import load_codebook
 
+    if lang not in ("zh", "en"):
+        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+
     with open_existing(project) as p:
         codebook = load_codebook(p)
     for facet in codebook.facets:
