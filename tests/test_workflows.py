@@ -377,3 +377,14 @@ def test_codebook_show_with_an_unknown_language_is_an_error(project: Path) -> No
     assert code == 1 and out.strip() == "annotator: error: --lang must be zh or en, not 'fr'"
     code, out = run("codebook", "show", project, "--lang", "zh")
     assert code == 0 and "维度" in out
+
+
+def test_agree_on_a_document_nobody_double_coded_says_so(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "int02.txt").write_text(ZH, encoding="utf-8")
+    assert run("import", project, tmp_path / "int02.txt")[0] == 0
+    assert run("tag", project, "int02-001", "latency", "--coder", "li")[0] == 0
+    code, out = run("agree", project, "--document", "int02")
+    assert code == 1
+    assert out.strip() == ("annotator: error: agreement needs at least two coders who have finished"
+                           " segments in document 'int02'; coders with finished segments in"
+                           " document 'int02': li")

@@ -68,7 +68,9 @@ def agree_cmd(
         raise UsageError("--bootstrap must be 0 or more")
     codebook, chosen, states, texts = _load(project, _coders(coders), document)
     if len(chosen) < 2:
-        raise UsageError("agreement needs at least two coders who have finished segments")
+        where = f" in document {document!r}" if document else ""
+        raise UsageError(f"agreement needs at least two coders who have finished segments{where};"
+                         f" coders with finished segments{where}: {', '.join(chosen) or 'none'}")
     report = build_report(codebook, chosen, states, facets=facet or None,
                           bootstrap=bootstrap, seed=seed, texts=texts)
     if fmt == "json":
