@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import ProjectError
+from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook
 from annotator.storage.db import Project, open_project
 
@@ -69,8 +69,9 @@ def import_any(
     """
     created = False
     if not path.exists():
+        # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
         brings_codebook = len(files) == 1 and (
-            files[0].suffix.lower() == ".qdpx" or _is_project_export(files[0])
+            (files[0].suffix.lower() == ".qdpx" and mapping is None) or _is_project_export(files[0])
         )
         create_project(path, empty=brings_codebook)
         created = True
@@ -87,6 +88,8 @@ def import_any(
 
 def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
+    if kw.get("mapping") is not None and not qdpx:
+        raise UsageError("--map maps the codes of a .qdpx onto the project's; it applies to nothing else")
     if qdpx:
         from annotator.io.refi_import import import_qdpx
 

@@ -388,3 +388,28 @@ def test_agree_on_a_document_nobody_double_coded_says_so(project: Path, tmp_path
     assert out.strip() == ("annotator: error: agreement needs at least two coders who have finished"
                            " segments in document 'int02'; coders with finished segments in"
                            " document 'int02': li")
+
+
+QC_DEMO = Path("/work/shared/refi-qda/samples/qc_demo.qdpx")
+
+
+@pytest.mark.skipif(not QC_DEMO.exists(), reason="the shared REFI-QDA samples are not here")
+def test_qdpx_with_a_map_into_a_new_project_maps_onto_the_bundled_codebook(tmp_path: Path) -> None:
+    """'import NEW.db x.qdpx --map m.csv' made the new project with an empty codebook, so every
+    mapped code was "a code this project does not have"."""
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("theirs,ours\nequity,rights_mismatch\n", encoding="utf-8")
+    db = tmp_path / "new.db"
+    code, out = run("import", db, QC_DEMO, "--map", mapping)
+    assert code == 0, out
+    assert "1 of the project's codes mapped from 1 of theirs" in out
+    assert {c for _w, _s, c in annotations_of(db)} == {"rights_mismatch"}
+
+
+def test_map_with_a_transcript_is_an_error(tmp_path: Path) -> None:
+    """--map was silently ignored when importing transcripts."""
+    (tmp_path / "int01.txt").write_text(ZH, encoding="utf-8")
+    (tmp_path / "map.csv").write_text("theirs,ours\nx,latency\n", encoding="utf-8")
+    code, out = run("import", tmp_path / "new.db", tmp_path / "int01.txt", "--map", tmp_path / "map.csv")
+    assert code == 1 and "--map maps the codes of a .qdpx" in out
+    assert not (tmp_path / "new.db").exists()
