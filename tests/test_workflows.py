@@ -413,3 +413,16 @@ def test_map_with_a_transcript_is_an_error(tmp_path: Path) -> None:
     code, out = run("import", tmp_path / "new.db", tmp_path / "int01.txt", "--map", tmp_path / "map.csv")
     assert code == 1 and "--map maps the codes of a .qdpx" in out
     assert not (tmp_path / "new.db").exists()
+
+
+def test_a_broken_yaml_map_is_one_short_line(project: Path, tmp_path: Path) -> None:
+    """The message carried PyYAML's whole report: '... in "<unicode string>", line 2, column 3:'
+    and the quoted source line."""
+    qdpx = tmp_path / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("a b c\n:::\n", encoding="utf-8")
+    code, out = run("import", project, qdpx, "--map", mapping)
+    assert code == 1
+    assert out.strip() == f"annotator: error: {mapping}:2: not valid YAML: mapping values are not" \
+        " allowed here"

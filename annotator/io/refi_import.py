@@ -255,7 +255,8 @@ def read_mapping(path: Path) -> dict[str, str]:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None  # type: ignore[attr-defined]
-            raise ImportFormatError(f"not valid YAML: {exc}", path=path, line=line) from None
+            reason = getattr(exc, "problem", None) or " ".join(str(exc).split())
+            raise ImportFormatError(f"not valid YAML: {reason}", path=path, line=line) from None
         if isinstance(data, list):
             data = {str(d.get("from", d.get("theirs", ""))): d.get("to", d.get("ours"))
                     for d in data if isinstance(d, dict)}
