@@ -426,3 +426,22 @@ def test_a_broken_yaml_map_is_one_short_line(project: Path, tmp_path: Path) -> N
     assert code == 1
     assert out.strip() == f"annotator: error: {mapping}:2: not valid YAML: mapping values are not" \
         " allowed here"
+
+
+def test_qdpx_round_trip_keeps_chinese_document_ids(tmp_path: Path) -> None:
+    """Documents named from Chinese file names (访谈 01.txt → 访谈_01) came back from a .qdpx
+    round trip as '01' (every non-ASCII letter dropped), and their segment ids with them."""
+    import sqlite3
+
+    (tmp_path / "访谈 01.txt").write_text(ZH, encoding="utf-8")
+    db = tmp_path / "study.db"
+    assert run("import", db, tmp_path / "访谈 01.txt")[0] == 0
+    assert run("tag", db, "访谈_01-002", "rights_mismatch", "--coder", "李")[0] == 0
+    qdpx = tmp_path / "study.qdpx"
+    assert run("export", db, "--format", "qdpx", "-o", qdpx)[0] == 0
+    new = tmp_path / "new.db"
+    code, out = run("import", new, qdpx)
+    assert code == 0, out
+    with sqlite3.connect(new) as conn:
+        assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["访谈_01"]
+    assert annotations_of(new) == {("李", "访谈_01-002", "rights_mismatch")}

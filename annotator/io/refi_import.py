@@ -201,6 +201,18 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return m.group(1).strip(), text[m.end():]
 
 
+def document_slug(text: str, taken: set[str]) -> str:
+    """A document id as transcript import makes them (``访谈 01`` → ``访谈_01``: spaces become ``_``,
+    letters of any script stay), unique among ``taken`` (which it joins)."""
+    base = re.sub(r"[\s/\\:*?\"<>|]+", "_", text.strip()).strip("_")[:64] or "document"
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}_{n}"
+        n += 1
+    taken.add(slug)
+    return slug
+
+
 def slugify(text: str, taken: set[str], fallback: str) -> str:
     base = _SLUG.sub("_", text.strip()).strip("_.-")[:48] or fallback
     if not ID_RE.match(base):
@@ -555,8 +567,8 @@ def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dia
         existing_docs = set(taken_docs)
         renamed: list[tuple[str, str, int]] = []  # (their id, ours, first row of the document)
         for position, doc in enumerate(docs):
-            did = slugify(doc.id, taken_docs, "document")
-            wanted = slugify(doc.id, set(), "document")
+            did = document_slug(doc.id, taken_docs)
+            wanted = document_slug(doc.id, set())
             if wanted != did and wanted in existing_docs:
                 renamed.append((wanted, did, len(rows)))
             doc_ids.append(did)
