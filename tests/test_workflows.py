@@ -445,3 +445,13 @@ def test_qdpx_round_trip_keeps_chinese_document_ids(tmp_path: Path) -> None:
     with sqlite3.connect(new) as conn:
         assert [r[0] for r in conn.execute("SELECT id FROM documents")] == ["访谈_01"]
     assert annotations_of(new) == {("李", "访谈_01-002", "rights_mismatch")}
+
+
+def test_qdpx_export_says_that_done_no_code_marks_are_not_in_it(project: Path) -> None:
+    """'done, no code applies' marks count as agreement units but cannot travel in a .qdpx; the
+    export dropped them without a word."""
+    assert run("tag", project, "int01-001", "--none", "--coder", "li")[0] == 0
+    assert run("tag", project, "int01-001", "--none", "--coder", "wang")[0] == 0
+    code, out = run("export", project, "--format", "qdpx", "-o", project.parent / "x.qdpx")
+    assert code == 0, out
+    assert "not exported: 2 'done, no code applies' marks" in out

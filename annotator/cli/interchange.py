@@ -46,6 +46,9 @@ def export_cmd(
             st = export_qdpx(p, out, coders=coder, lang=lang)
             print(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
                   f" {st.notes} memos, {st.users} coders")
+            if st.done_without_codes:
+                print(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
+                      " has no place for them; agreement counts them: the JSONL export keeps them)")
         elif fmt == "qdc":
             from annotator.io.refi_export import export_qdc
 

@@ -167,6 +167,8 @@ class QdpxStats:
     codings: int = 0
     notes: int = 0
     users: int = 0
+    #: "done, no code applies" marks, which REFI-QDA has no place for
+    done_without_codes: int = 0
 
 
 def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = None,
@@ -241,6 +243,8 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
                 for coder in wanted:
                     st = states.get(seg.id, {}).get(coder, CoderState())
                     codes = sorted(c for c in st.codes if c in code_ids)
+                    if st.done and not codes:
+                        stats.done_without_codes += 1
                     if not codes and not st.memo:
                         continue
                     sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder),
