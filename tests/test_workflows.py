@@ -455,3 +455,14 @@ def test_qdpx_export_says_that_done_no_code_marks_are_not_in_it(project: Path) -
     code, out = run("export", project, "--format", "qdpx", "-o", project.parent / "x.qdpx")
     assert code == 0, out
     assert "not exported: 2 'done, no code applies' marks" in out
+
+
+def test_qdpx_round_trip_into_a_new_project_keeps_the_keys(project: Path, tmp_path: Path) -> None:
+    """A .qdpx from annotator restored into a new project gave codes without keys: the coding
+    screen then had no key to press for any code."""
+    qdpx = tmp_path / "study.qdpx"
+    assert run("export", project, "--format", "qdpx", "-o", qdpx)[0] == 0
+    new = tmp_path / "new.db"
+    code, out = run("import", new, qdpx)
+    assert code == 0, out
+    assert codes_of(new) == codes_of(project)

@@ -80,6 +80,8 @@ def code_description(code: Code) -> str:
                 parts.append(f"{title} ({lang}): {value}")
     if code.keywords_zh or code.keywords_en:
         parts.append("Keywords: " + ", ".join([*code.keywords_zh, *code.keywords_en]))
+    if code.key:
+        parts.append(f"Key: {code.key}")
     return "\n".join(parts)
 
 

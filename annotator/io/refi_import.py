@@ -42,7 +42,7 @@ from annotator.io.interchange import Summary
 from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
-from annotator.model import Code, Codebook, CoderState, Facet, Text2
+from annotator.model import RESERVED_KEYS, Code, Codebook, CoderState, Facet, Text2
 from annotator.storage.db import Project, now
 from annotator.storage.importing import tokenize_rows
 
@@ -236,12 +236,16 @@ def _code_fields(description: str) -> dict[str, Any]:
     """Definition, when to use and keywords back from an annotator-written description."""
     values: dict[str, dict[str, str]] = {}
     keywords: list[str] = []
+    key: str | None = None
     current: tuple[str, str] | None = None
     for line in description.splitlines():
         m = _DEFINITION.match(line)
         if m:
             current = (_FIELDS[m.group(1)], m.group(2))
             values.setdefault(current[0], {})[current[1]] = m.group(3)
+        elif line.startswith("Key: ") and len(line) == len("Key: ") + 1:
+            key = line[-1]
+            current = None
         elif line.startswith("Keywords: "):
             keywords = [k.strip() for k in line[len("Keywords: "):].split(",") if k.strip()]
             current = None
@@ -250,6 +254,8 @@ def _code_fields(description: str) -> dict[str, Any]:
     out: dict[str, Any] = {k: Text2(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
     out["keywords_zh"] = tuple(k for k in keywords if IDEOGRAPHS.search(k))
     out["keywords_en"] = tuple(k for k in keywords if not IDEOGRAPHS.search(k))
+    if key is not None:
+        out["key"] = key
     return out
 
 
@@ -421,6 +427,7 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
     to_ours: dict[str, str] = {}
     new_facets: list[Facet] = []
     current_facets = list(current.facets)
+    keys = {c.key for c in current.codes if c.key}
     if dialect:
         by_parent: dict[str | None, list[RefiCode]] = {}
         for c in refi_codes:
@@ -428,7 +435,7 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
         loose: list[Code] = []
         for top in by_parent.get(None, []):
             if top.codable:
-                loose.append(_dialect_code(top, "refi", taken_codes, to_ours))
+                loose.append(_dialect_code(top, "refi", taken_codes, to_ours, keys))
                 continue
             fid_text, _, flabel = top.name.partition(": ")
             ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
@@ -441,11 +448,11 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
                     if cid_text in own:
                         to_ours[c.guid] = cid_text
                     else:
-                        added.append(_dialect_code(c, facet.id, taken_codes, to_ours))
+                        added.append(_dialect_code(c, facet.id, taken_codes, to_ours, keys))
                 current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
                 continue
             fid = slugify(fid_text, taken_facets, "facet")
-            codes = tuple(_dialect_code(c, fid, taken_codes, to_ours) for c in by_parent.get(top.guid, []))
+            codes = tuple(_dialect_code(c, fid, taken_codes, to_ours, keys) for c in by_parent.get(top.guid, []))
             desc = top.description
             multiple = "(one code per segment)" not in desc
             desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
@@ -474,12 +481,18 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
     return Codebook(tuple(current_facets) + tuple(new_facets)), to_ours
 
 
-def _dialect_code(c: RefiCode, facet: str, taken: set[str], to_ours: dict[str, str]) -> Code:
+def _dialect_code(c: RefiCode, facet: str, taken: set[str], to_ours: dict[str, str],
+                  keys: set[str]) -> Code:
     cid_text, _, label = c.name.partition(": ")
     cid = slugify(cid_text, taken, "code")
     to_ours[c.guid] = cid
     fields = _code_fields(c.description)
-    return Code(cid, facet, _split_label(label or cid_text), color=c.color, **fields)
+    key = fields.pop("key", None)
+    if key in keys or key in RESERVED_KEYS:  # taken by a code of the project: the code goes keyless
+        key = None
+    if key:
+        keys.add(key)
+    return Code(cid, facet, _split_label(label or cid_text), key=key, color=c.color, **fields)
 
 
 def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dialect: bool,
