@@ -466,3 +466,27 @@ def test_qdpx_round_trip_into_a_new_project_keeps_the_keys(project: Path, tmp_pa
     code, out = run("import", new, qdpx)
     assert code == 0, out
     assert codes_of(new) == codes_of(project)
+
+
+def test_output_dash_is_standard_output(project: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """'-o -' wrote a file named '-' in the current folder (and said "wrote -")."""
+    import csv
+    import io
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["export", str(project), "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 and rows[0]["segment"] == "int01-001"
+    assert "wrote" in result.stderr and "wrote" not in result.stdout
+    result = CliRunner().invoke(app, ["export", str(project), "--format", "jsonl", "-o", "-"])
+    assert result.exit_code == 0 and json.loads(result.stdout.splitlines()[0])
+    result = CliRunner().invoke(app, ["export", str(project), "--format", "qdc", "-o", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("<?xml")
+    code, out = run("export", project, "--format", "qdpx", "-o", "-")
+    assert code == 1 and "binary" in out
+    result = CliRunner().invoke(app, ["agree", str(project), "--format", "json", "-o", "-"])
+    assert result.exit_code == 0 and "facets" in json.loads(result.stdout)
+    assert not (tmp_path / "-").exists()

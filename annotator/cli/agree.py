@@ -81,7 +81,7 @@ def agree_cmd(
         text = render_html(report, lang)
     else:
         text = render_table(report, lang)
-    if output is not None:
+    if output is not None and str(output) != "-":
         from annotator.io.interchange import atomic_output
 
         with atomic_output(output, newline="\n") as f:

@@ -25,41 +25,48 @@ def export_cmd(
     lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
+    from annotator.io.interchange import is_stdout
+
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if is_stdout(out) and fmt in ("qdpx", "spacy"):
+        raise UsageError(f"a {fmt} export is binary and cannot go to standard output; name a file with -o")
+
+    def tell(line: str) -> None:  # what was written: on stderr when the data is on stdout
+        typer.echo(line, err=is_stdout(out))
     with open_existing(project) as p:
         if fmt == "csv":
             from annotator.io.csv_export import export_csv
 
             n = export_csv(p, out, coders=coder, long=long, excel=excel)
-            print(f"wrote {out}: {n} rows")
+            tell(f"wrote {out}: {n} rows")
         elif fmt == "jsonl":
             from annotator.io.jsonl_export import export_jsonl
 
             counts = export_jsonl(p, out, coders=coder)
-            print(f"wrote {out}: {counts['segments']} segments, {counts['annotations']} annotations,"
+            tell(f"wrote {out}: {counts['segments']} segments, {counts['annotations']} annotations,"
                   f" {counts['coders']} coders")
         elif fmt == "qdpx":
             from annotator.io.refi_export import export_qdpx
 
             st = export_qdpx(p, out, coders=coder, lang=lang)
-            print(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
+            tell(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
                   f" {st.notes} memos, {st.users} coders")
             if st.done_without_codes:
-                print(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
+                tell(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
                       " has no place for them; agreement counts them: the JSONL export keeps them)")
         elif fmt == "qdc":
             from annotator.io.refi_export import export_qdc
 
-            print(f"wrote {out}: {export_qdc(p, out)} codes")
+            tell(f"wrote {out}: {export_qdc(p, out)} codes")
         else:
             from annotator.io.spacy_export import export_spacy
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
             n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
-            print(f"wrote {out} and {jsonl}: {n} segments")
+            tell(f"wrote {out} and {jsonl}: {n} segments")
 
 
 @app.command("merge")

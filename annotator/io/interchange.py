@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,8 +52,20 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
+def is_stdout(path: Path | str | None) -> bool:
+    """Whether ``-o`` names standard output (``-``)."""
+    return path is not None and str(path) == "-"
+
+
 @contextlib.contextmanager
 def _atomic(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
+    if is_stdout(path):
+        stream: IO[Any] = sys.stdout.buffer if "b" in mode else sys.stdout
+        if kwargs.get("encoding") == "utf-8-sig":
+            stream.write("\ufeff")
+        yield stream
+        stream.flush()
+        return
     fd, tmp = _temp_for(path)
     try:
         with os.fdopen(fd, mode, **kwargs) as f:
@@ -70,6 +83,7 @@ def atomic_output(
 ) -> contextlib.AbstractContextManager[IO[str]]:
     """Write text to ``path`` through a temporary file in the same folder, renamed into place on
     success. On any error the temporary file is removed and an existing ``path`` is untouched.
+    ``-`` is standard output.
     """
     return _atomic(path, "w", encoding=encoding, newline=newline)
 
