@@ -101,10 +101,11 @@ def tag_cmd(
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import tag
 
-    if not coder.strip():
+    coder = coder.strip()
+    if not coder:
         raise UsageError("--coder NAME is required")
     with open_existing(project) as p:
-        state = tag(p, load_codebook(p), coder.strip(), segment, codes or [], remove=remove, none=none)
+        state = tag(p, load_codebook(p), coder, segment, codes or [], remove=remove, none=none)
     print(f"{segment} {coder}: {', '.join(sorted(state.codes)) or '(no code)'}; done")
 
 
