@@ -490,3 +490,17 @@ def test_output_dash_is_standard_output(project: Path, tmp_path: Path,
     result = CliRunner().invoke(app, ["agree", str(project), "--format", "json", "-o", "-"])
     assert result.exit_code == 0 and "facets" in json.loads(result.stdout)
     assert not (tmp_path / "-").exists()
+
+
+def test_a_cut_off_jsonl_export_says_so(project: Path, tmp_path: Path) -> None:
+    """A JSONL export cut part-way through a line (copy interrupted) was reported as
+    'not JSON: Unterminated string starting at', with nothing after 'at'."""
+    export = tmp_path / "full.jsonl"
+    assert run("export", project, "--format", "jsonl", "-o", export)[0] == 0
+    data = export.read_bytes()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_bytes(data[: data.index(b"\n", len(data) // 2) + 20])
+    code, out = run("import", tmp_path / "new.db", cut)
+    assert code == 1
+    assert "the export ends part-way through this line (an incomplete copy?)" in out
+    assert not (tmp_path / "new.db").exists()

@@ -163,7 +163,11 @@ def restore_jsonl(project: Project, path: Path) -> Summary:
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ImportFormatError(f"not JSON: {exc.msg}", path=path, line=lineno) from None
+                    cut = not line.endswith("\n")  # the last line, cut off part-way
+                    raise ImportFormatError(
+                        "the export ends part-way through this line (an incomplete copy?)" if cut
+                        else f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=lineno,
+                    ) from None
                 if not isinstance(row, dict):
                     raise ImportFormatError("expected a JSON object", path=path, line=lineno)
                 table = row.pop("type", None)
