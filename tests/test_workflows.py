@@ -504,3 +504,15 @@ def test_a_cut_off_jsonl_export_says_so(project: Path, tmp_path: Path) -> None:
     assert code == 1
     assert "the export ends part-way through this line (an incomplete copy?)" in out
     assert not (tmp_path / "new.db").exists()
+
+
+def test_a_second_interview_with_the_same_file_name(project: Path, tmp_path: Path) -> None:
+    """Two interviews both saved as int01.txt (in two folders): the refusal only offered
+    --replace, which would have overwritten the first interview with the second."""
+    other = tmp_path / "site_b" / "int01.txt"
+    other.parent.mkdir()
+    other.write_text("B：另一个社区的访谈。\n", encoding="utf-8")
+    code, out = run("import", project, other)
+    assert code == 1 and "or --document ID to import this file as another document" in out
+    code, out = run("import", project, other, "--document", "int01_b")
+    assert code == 0, out

@@ -85,7 +85,8 @@ class _Writer:
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone()
         if exists and not self.replace:
             raise ImportFormatError(
-                f"document {doc!r} is already in the project; use --replace to replace it",
+                f"document {doc!r} is already in the project; use --replace to replace it, or"
+                " --document ID to import this file as another document",
                 path=source, line=line,
             )
         if exists:
