@@ -22,18 +22,34 @@ def run(*args: str | Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture()
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
-    (tmp_path / "int01.zh.txt").write_text(ZH, encoding="utf-8")
-    (tmp_path / "int01.en.txt").write_text(EN, encoding="utf-8")
-    db = tmp_path / "study.db"
-    code, out = run("import", db, tmp_path / "int01.zh.txt", "--translation", tmp_path / "int01.en.txt")
-    assert code == 0, out
-    for coder, codes in (("li", ["adaptation", "rights_mismatch"]), ("wang", ["goal_attainment"])):
-        code, out = run("tag", db, "int01-002", *codes, "--coder", coder)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One bilingual interview, coded on int01-002 by li and wang (built once per module)."""
+    folder = tmp_path_factory.mktemp("template")
+    (folder / "int01.zh.txt").write_text(ZH, encoding="utf-8")
+    (folder / "int01.en.txt").write_text(EN, encoding="utf-8")
+    db = folder / "study.db"
+    with pytest.MonkeyPatch.context() as mp:  # before the per-test isolated home exists
+        mp.setenv("ANNOTATOR_HOME", str(tmp_path_factory.getbasetemp() / "annotator-home"))
+        code, out = run("import", db, folder / "int01.zh.txt", "--translation",
+                        folder / "int01.en.txt")
         assert code == 0, out
+        for coder, codes in (("li", ["adaptation", "rights_mismatch"]),
+                             ("wang", ["goal_attainment"])):
+            code, out = run("tag", db, "int01-002", *codes, "--coder", coder)
+            assert code == 0, out
     return db
+
+
+@pytest.fixture()
+def project(template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the template project in this test's folder, with its transcripts."""
+    import shutil
+
+    for name in ("int01.zh.txt", "int01.en.txt", "study.db", "study.db-wal"):
+        if (template.parent / name).exists():
+            shutil.copy(template.parent / name, tmp_path / name)
+    return tmp_path / "study.db"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "qdpx", "qdc"])
