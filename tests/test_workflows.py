@@ -532,3 +532,16 @@ def test_a_second_interview_with_the_same_file_name(project: Path, tmp_path: Pat
     assert code == 1 and "or --document ID to import this file as another document" in out
     code, out = run("import", project, other, "--document", "int01_b")
     assert code == 0, out
+
+
+def test_removing_a_code_the_coder_does_not_have_changes_nothing(project: Path) -> None:
+    """'tag --remove latency' on a segment the coder never touched marked it done with no code:
+    a decision the coder never made, counted by agreement as 'no code applies'."""
+    import sqlite3
+
+    code, out = run("tag", project, "int01-003", "latency", "--remove", "--coder", "li")
+    assert code == 0 and out.strip() == "int01-003 li: (no code); not done", out
+    with sqlite3.connect(project) as conn:
+        assert conn.execute("SELECT count(*) FROM done WHERE segment = 'int01-003'").fetchone() == (0,)
+    code, out = run("tag", project, "int01-002", "rights_mismatch", "--remove", "--coder", "li")
+    assert code == 0 and out.strip() == "int01-002 li: adaptation; done", out

@@ -106,7 +106,8 @@ def tag_cmd(
         raise UsageError("--coder NAME is required")
     with open_existing(project) as p:
         state = tag(p, load_codebook(p), coder, segment, codes or [], remove=remove, none=none)
-    print(f"{segment} {coder}: {', '.join(sorted(state.codes)) or '(no code)'}; done")
+    print(f"{segment} {coder}: {', '.join(sorted(state.codes)) or '(no code)'};"
+          f" {'done' if state.done else 'not done'}")
 
 
 @app.command("annotations")

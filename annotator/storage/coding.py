@@ -186,6 +186,8 @@ def tag(
                 )
     with project.write():
         state = get_state(project, coder, segment)
+        if remove and not state.codes & set(codes):
+            return state  # nothing to remove: no decision made, the segment is not marked done
         if none:
             new = CoderState(frozenset(), True, state.memo)
         else:
