@@ -18,7 +18,7 @@
   dialect: facet and code ids, labels, colours and definitions, the pairing of Chinese and
   English sources into one document, and segments one to one with paragraphs.
 
-Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``safe_xml`` (DTDs,
+Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
 entities). ``read_qdpx`` reads the archive and ``plan_qdpx`` turns it into an ``ImportPlan``,
 both with no project open; ``annotator.storage.plan_writer`` writes the plan in one transaction.
 """
@@ -37,9 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+
 from annotator.codebook import ID_RE
 from annotator.errors import ImportFormatError
-from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import (
@@ -63,6 +65,26 @@ _DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\)
 _FIELDS = {"Definition": "definition", "When to use": "when_to_use",
            "When not to use": "when_not_to_use"}
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+MAX_XML_BYTES = 200_000_000
+
+
+def parse_xml(data: bytes, where: str | Path) -> ET.Element:
+    """Parse ``data`` (from ``where``, for messages), refusing DTDs, entities and external
+    references (REFI-QDA files never need them) before anything is expanded."""
+    if len(data) > MAX_XML_BYTES:
+        raise ImportFormatError("refused: the XML file is larger than 200 MB", path=where)
+    try:
+        root: ET.Element = DefusedET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ImportFormatError(
+            "refused: the XML declares a DOCTYPE or ENTITY (DTDs and entities are not allowed in"
+            " REFI-QDA files)", path=where) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise ImportFormatError(f"not well-formed XML: {exc}", path=where, line=line) from None
+    return root
 
 
 def norm_guid(value: str | None) -> str:
