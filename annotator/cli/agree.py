@@ -82,7 +82,7 @@ def agree_cmd(
     else:
         text = render_table(report, lang)
     if output is not None and str(output) != "-":
-        from annotator.io.interchange import atomic_output
+        from annotator.files import atomic_output
 
         with atomic_output(output, newline="\n") as f:
             f.write(text)

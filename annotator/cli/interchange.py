@@ -25,7 +25,7 @@ def export_cmd(
     lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
-    from annotator.io.interchange import is_stdout
+    from annotator.files import is_stdout
 
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.io.interchange import atomic_output
+from annotator.files import atomic_output
 from annotator.model import Code, Codebook, CoderState, Segment
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")

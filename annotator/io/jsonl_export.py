@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.io.interchange import atomic_output
+from annotator.files import atomic_output
 
 HEADER_TYPE = "annotator-project"
 FORMAT_VERSION = 1

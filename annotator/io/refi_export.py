@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from annotator.io.interchange import atomic_binary
+from annotator.files import atomic_binary
 from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"

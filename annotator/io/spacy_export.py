@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.io.interchange import atomic_binary, atomic_output
+from annotator.files import atomic_binary, atomic_output
 from annotator.model import CoderState, Segment
 
 
