@@ -10,7 +10,7 @@ from typing import Any
 
 from annotator.errors import ImportFormatError, UsageError
 from annotator.io.transcripts import Turn, read_turns
-from annotator.model import ImportSummary, SegmentTerms, segment_id
+from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
 from annotator.nlp.tokenize import add_terms, tokenize
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
@@ -31,32 +31,23 @@ def _terms(tokens: Iterable[str]) -> str:
     return " ".join(x.replace(" ", "") for x in tokens)
 
 
-def tokenize_rows(rows: list[dict[str, Any]]) -> None:
-    """Fill the ``*_tokens`` and ``*_terms`` keys of segment rows from their ``zh``/``en``."""
-    for lang in ("zh", "en"):
-        idx = [i for i, r in enumerate(rows) if r[lang]]
-        if not idx:
-            continue
-        toks = tokenize([rows[i][lang] for i in idx], lang)
-        for i, t in zip(idx, toks, strict=True):
-            rows[i][f"{lang}_tokens"] = _terms(t.tokens)
-            rows[i][f"{lang}_terms"] = _terms(t.terms)
-
-
 def segment_terms(texts: dict[str, tuple[str, str]]) -> dict[str, SegmentTerms]:
-    """Segment id → tokens and terms, from segment id → (zh, en)."""
-    rows = [{"id": sid, "zh": zh, "en": en} for sid, (zh, en) in texts.items()]
-    tokenize_rows(rows)
-    return {r["id"]: SegmentTerms(r.get("zh_tokens", ""), r.get("en_tokens", ""),
-                                  r.get("zh_terms", ""), r.get("en_terms", "")) for r in rows}
+    """Segment id → tokens and terms (space-separated), from segment id → (zh, en)."""
+    ids = list(texts)
+    out: dict[str, dict[str, str]] = {sid: {} for sid in ids}
+    for i, lang in enumerate(("zh", "en")):
+        having = [sid for sid in ids if texts[sid][i]]
+        if not having:
+            continue
+        for sid, t in zip(having, tokenize([texts[sid][i] for sid in having], lang), strict=True):
+            out[sid][f"{lang}_tokens"] = _terms(t.tokens)
+            out[sid][f"{lang}_terms"] = _terms(t.terms)
+    return {sid: SegmentTerms(**fields) for sid, fields in out.items()}
 
 
-def _row(doc: str, position: int, turn: Turn) -> dict[str, Any]:
-    return {
-        "id": segment_id(doc, position), "document": doc, "position": position,
-        "speaker": turn.speaker, "start": turn.start, "end": turn.end, "zh": turn.zh, "en": turn.en,
-        "zh_tokens": "", "en_tokens": "", "zh_terms": "", "en_terms": "",
-    }
+def _segment(doc: str, position: int, turn: Turn) -> Segment:
+    return Segment(segment_id(doc, position), doc, position, turn.zh, turn.en, turn.speaker,
+                   turn.start, turn.end)
 
 
 def _check_arguments(files: list[Path], translation: Path | None, lang: str | None,
@@ -105,17 +96,16 @@ class _Documents:
 
 
 def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str) -> None:
-    pending: dict[str, list[dict[str, Any]]] = {}
+    pending: dict[str, list[Segment]] = {}
 
     def flush(doc: str) -> None:
-        rows = pending.pop(doc)
-        tokenize_rows(rows)
-        docs.writer.write(doc, rows)
+        segments = pending.pop(doc)
+        docs.writer.write(doc, segments, segment_terms({s.id: (s.zh, s.en) for s in segments}))
 
     for turn in turns:
         doc = turn.document or default_doc
         pos = docs.position_for(doc, str(path), turn)
-        pending.setdefault(doc, []).append(_row(doc, pos, turn))
+        pending.setdefault(doc, []).append(_segment(doc, pos, turn))
         if len(pending[doc]) >= BATCH:
             flush(doc)
     for doc in list(pending):

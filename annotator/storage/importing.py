@@ -11,13 +11,29 @@ from collections.abc import Callable
 from typing import Any
 
 from annotator.errors import ImportFormatError
-from annotator.model import ImportSummary
+from annotator.model import ImportSummary, Segment, SegmentTerms
 from annotator.storage.db import Project, now
 
 Progress = Callable[[int], None]
 
 SEGMENT_COLUMNS = ("id", "document", "position", "speaker", "start", "end", "zh", "en",
                    "zh_tokens", "en_tokens", "zh_terms", "en_terms")
+
+
+_BLANK = SegmentTerms()
+
+
+def segment_row(s: Segment, terms: dict[str, SegmentTerms]) -> tuple[Any, ...]:
+    """The values of ``SEGMENT_COLUMNS`` for a segment and its terms."""
+    t = terms.get(s.id, _BLANK)
+    return (s.id, s.document, s.position, s.speaker, s.start, s.end, s.zh, s.en,
+            t.zh_tokens, t.en_tokens, t.zh_terms, t.en_terms)
+
+
+def insert_segments(project: Project, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
+    project.conn.executemany(
+        "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in SEGMENT_COLUMNS) + ") VALUES ("
+        + ", ".join("?" for _ in SEGMENT_COLUMNS) + ")", [segment_row(s, terms) for s in segments])
 
 
 def upsert_segments_sql() -> str:
@@ -48,7 +64,7 @@ def log_import(project: Project, detail: dict[str, Any]) -> None:
 
 class TranscriptWriter:
     """Writes the documents and segment rows of one transcript import, replacing by position
-    when asked. Rows are dicts with the keys of ``SEGMENT_COLUMNS``, already tokenised."""
+    when asked. Segments come with their tokens and terms (segment id → terms)."""
 
     def __init__(self, project: Project, summary: ImportSummary, replace: bool,
                  progress: Progress | None = None):
@@ -77,18 +93,18 @@ class TranscriptWriter:
             insert_document(self.project, doc, str(attributes.get("title") or doc), attributes, source)
         self.summary.documents.append(doc)
 
-    def write(self, doc: str, rows: list[dict[str, Any]]) -> None:
+    def write(self, doc: str, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
         if doc in self.summary.replaced:
-            self._note_changed_text(rows)
-        self.conn.executemany(self._sql, [tuple(r.get(c) for c in SEGMENT_COLUMNS) for r in rows])
-        self.summary.segments += len(rows)
+            self._note_changed_text(segments)
+        self.conn.executemany(self._sql, [segment_row(s, terms) for s in segments])
+        self.summary.segments += len(segments)
         if self.progress:
-            self.progress(sum(len(r["zh"]) + len(r["en"]) for r in rows))
+            self.progress(sum(len(s.zh) + len(s.en) for s in segments))
 
-    def _note_changed_text(self, rows: list[dict[str, Any]]) -> None:
+    def _note_changed_text(self, segments: list[Segment]) -> None:
         """Remember segments that keep coders' work although a text they had was changed (a turn
         inserted or removed shifts every later segment: the work stays with the position)."""
-        ids = [r["id"] for r in rows]
+        ids = [s.id for s in segments]
         old: dict[str, tuple[str, str]] = {}
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
@@ -97,10 +113,10 @@ class TranscriptWriter:
                 f"SELECT id, zh, en FROM segments WHERE id IN ({marks}) AND (id IN"
                 " (SELECT segment FROM done) OR id IN (SELECT segment FROM annotations)"
                 " OR id IN (SELECT segment FROM memos))", part))
-        for r in rows:
-            before = old.get(r["id"])
-            if before and any(b and b != r[lang] for b, lang in zip(before, ("zh", "en"), strict=True)):
-                self.summary.changed_with_work.append(r["id"])
+        for s in segments:
+            before = old.get(s.id)
+            if before and any(b and b != now_text for b, now_text in zip(before, (s.zh, s.en), strict=True)):
+                self.summary.changed_with_work.append(s.id)
 
     def finish_document(self, doc: str, last: int) -> None:
         """Drop segments beyond position ``last`` of a replaced document (their work is archived)."""

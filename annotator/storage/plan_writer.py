@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from annotator.model import CoderState, ImportPlan, SegmentTerms
+from annotator.model import CoderState, ImportPlan
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding import get_state, set_state
 from annotator.storage.db import Project
-from annotator.storage.importing import SEGMENT_COLUMNS, insert_document, log_import
+from annotator.storage.importing import insert_document, insert_segments, log_import
 
 
 def write_import_plan(project: Project, plan: ImportPlan) -> None:
     """Write everything ``plan`` holds, or nothing. Imported work is added to what each coder
     already has on the segment (codes joined, memo appended) and the segment is marked done."""
-    with project.write() as conn:
+    with project.write():
         if plan.codebook is not None:
             save_codebook(project, plan.codebook)
         for doc in plan.documents:
             insert_document(project, doc.id, doc.title, doc.attributes, plan.source)
-        blank = SegmentTerms()
-        rows = []
-        for s in plan.segments:
-            t = plan.terms.get(s.id, blank)
-            rows.append((s.id, s.document, s.position, s.speaker, s.start, s.end, s.zh, s.en,
-                         t.zh_tokens, t.en_tokens, t.zh_terms, t.en_terms))
-        conn.executemany(
-            "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in SEGMENT_COLUMNS) + ") VALUES ("
-            + ", ".join("?" for _ in SEGMENT_COLUMNS) + ")", rows)
+        insert_segments(project, plan.segments, plan.terms)
         for (coder, sid), work in sorted(plan.work.items()):
             before = get_state(project, coder, sid)
             memo = "\n\n".join(m for m in (before.memo, work.memo) if m)
