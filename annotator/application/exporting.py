@@ -10,6 +10,7 @@ from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
+from annotator.io.spacy_export import write_spacy
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
 from annotator.storage.db import Project, now
@@ -92,8 +93,6 @@ def _spacy_pipeline(lang: str) -> Any:
 def export_spacy(project: Project, out: Path, *, coder: str | None = None,
                  lang: str = "zh") -> tuple[int, Path]:
     """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
-    from annotator.io.spacy_export import write_spacy
-
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
     known = list_coders(project)
