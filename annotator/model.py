@@ -116,3 +116,64 @@ class CoderState:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CoderState:
         return cls(frozenset(data.get("codes", ())), bool(data.get("done")), data.get("memo") or "")
+
+
+def segment_id(document: str, position: int) -> str:
+    """The id of the segment at ``position`` (1-based) of ``document``."""
+    return f"{document}-{position:03d}"
+
+
+@dataclass
+class ImportSummary:
+    """What an import read, what it brought in and what it left out.
+
+    ``imported``, ``dropped`` and ``warnings`` are lines to show the user; the other fields count
+    what a transcript import wrote.
+    """
+
+    imported: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    segments: int = 0
+    replaced: list[str] = field(default_factory=list)
+    archived_annotations: int = 0
+    #: segments of replaced documents whose text changed while coders' work on them was kept
+    changed_with_work: list[str] = field(default_factory=list)
+    #: the language of a translation added to an existing document (``--document ID --translation``)
+    translation_added: str | None = None
+
+    def lines(self) -> list[str]:
+        out = list(self.imported)
+        out += [f"not imported: {d}" for d in self.dropped]
+        out += [f"warning: {w}" for w in self.warnings]
+        return out
+
+
+@dataclass(frozen=True)
+class SegmentTerms:
+    """A segment's tokens and terms per language, space-separated, as the project stores them."""
+
+    zh_tokens: str = ""
+    en_tokens: str = ""
+    zh_terms: str = ""
+    en_terms: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """Everything one import will write, built from a file with no project open.
+
+    ``codebook`` replaces the project's codebook when set. ``work`` is each coder's imported work
+    per segment (added to what the coder already has; the segment is marked done). ``terms`` is
+    filled by the caller that tokenises (segment id → terms).
+    """
+
+    source: str
+    documents: list[Document] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    codebook: Codebook | None = None
+    work: dict[tuple[str, str], CoderState] = field(default_factory=dict)
+    terms: dict[str, SegmentTerms] = field(default_factory=dict)
+    event: dict[str, Any] = field(default_factory=dict)
+    summary: ImportSummary = field(default_factory=ImportSummary)

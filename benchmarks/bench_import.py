@@ -72,10 +72,10 @@ def _line(name: str, ours: float, baseline: float, unit: str, better: str) -> No
 
 
 def import_throughput(folder: Path) -> None:
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
     from annotator.nlp import tokenize
-    from annotator.projects import create_project
     from annotator.storage.db import open_project
-    from annotator.storage.importing import import_transcripts
 
     zh_path, en_path, zh_text, chars = corpus(folder)
     tokenize.load()  # steady state: both sides measured with their models loaded

@@ -40,7 +40,7 @@ def _line(name: str, ours: float, baseline: float | None, unit: str = "ms") -> N
 
 def _project(folder: Path) -> Path:
     """A project with SEGMENTS segments, written directly (this measures storage, not import)."""
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
 
     path = folder / "bench.db"
     create_project(path)

@@ -62,10 +62,10 @@ def _median_us(samples: list[float]) -> str:
 
 
 def build(path: Path, n: int, rng: random.Random) -> list[str]:
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import now, open_project
-    from annotator.storage.importing import import_transcripts
 
     source = path.with_suffix(".jsonl")
     with source.open("w", encoding="utf-8") as f:

@@ -106,9 +106,9 @@ def _rare_words(rng: random.Random) -> tuple[list[str], list[str]]:
 
 def build(path: Path, n: int, coded: int, seed: int = 7) -> list[str]:
     """The project: ``n`` segments inserted with SQL, ``coded`` of them coded by ``bench``."""
+    from annotator.application.projects import create_project
     from annotator.nlp.lexicon import Lexicon
     from annotator.nlp.tokenize import add_terms, tokenize
-    from annotator.projects import create_project
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import now, open_project
 

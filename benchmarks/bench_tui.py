@@ -33,7 +33,7 @@ EN_WORDS = ["community", "burden", "inspection", "materials", "masses", "needs",
 
 def generate(path: Path, n: int, per_doc: int = 1000) -> None:
     """A project made by ``create_project`` with ``n`` segments inserted directly with SQL."""
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
     from annotator.storage.db import now, open_project
 
     create_project(path)

@@ -117,7 +117,7 @@ def main() -> None:
         if args.heldout:
             path, coder = _heldout_project(Path(tmp))
         elif args.project is None:
-            from annotator.demo import PAPER_CODER, build_demo
+            from annotator.application.demo import PAPER_CODER, build_demo
 
             path, coder = Path(tmp) / "demo.db", PAPER_CODER
             build_demo(path)

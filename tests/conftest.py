@@ -19,7 +19,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture(scope="session")
 def demo_project_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled demo corpus built once per test session (real jieba and spaCy)."""
-    from annotator.demo import build_demo
+    from annotator.application.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     build_demo(path)

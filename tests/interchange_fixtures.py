@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from annotator.demo import build_demo
+from annotator.application.demo import build_demo
+from annotator.application.transcripts import import_transcripts
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import set_memo, tag
 from annotator.storage.db import open_project
-from annotator.storage.importing import import_transcripts
 
 DATA = Path(__file__).parent / "data" / "refi"
 SAMPLES = Path("/work/shared/refi-qda/samples")

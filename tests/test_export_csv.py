@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from interchange_fixtures import coded_project
 
+from annotator.application.exporting import export_csv
 from annotator.errors import UsageError
-from annotator.io.csv_export import export_csv, neutralise
+from annotator.io.csv_export import neutralise
 from annotator.storage.db import open_project
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from interchange_fixtures import coded_project
 
+from annotator.application.exporting import export_spacy
 from annotator.errors import UsageError
-from annotator.io.spacy_export import export_spacy
 from annotator.storage.db import open_project
 
 

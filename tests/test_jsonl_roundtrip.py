@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from interchange_fixtures import coded_project
 
+from annotator.application.exporting import export_jsonl
+from annotator.application.importing import import_any, restore_jsonl
 from annotator.errors import ImportFormatError
-from annotator.io.jsonl_export import TABLES, export_jsonl, is_project_export, restore_jsonl
-from annotator.projects import import_any
+from annotator.io.jsonl_restore import is_project_export
 from annotator.storage.db import open_project
+from annotator.storage.table_dump import TABLES
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from interchange_fixtures import CODEBOOK_XSD, PROJECT_XSD, coded_project
 
-from annotator.io.refi_export import export_qdc, export_qdpx
+from annotator.application.exporting import export_qdc, export_qdpx
 from annotator.storage.db import open_project
 
 etree = pytest.importorskip("lxml.etree")

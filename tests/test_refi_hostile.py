@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from annotator.application.importing import import_any
 from annotator.errors import ImportFormatError
 from annotator.io import safe_zip
-from annotator.io.safe_xml import parse_xml
-from annotator.projects import import_any
+from annotator.io.refi_import import parse_xml
 
 GOOD = b'<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"/>'
 

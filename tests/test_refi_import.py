@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from interchange_fixtures import SAMPLES, coded_project
 
+from annotator.application.exporting import export_qdpx
+from annotator.application.importing import import_any
+from annotator.application.projects import create_project
 from annotator.errors import ImportFormatError
-from annotator.io.refi_export import export_qdpx
-from annotator.projects import create_project, import_any
 from annotator.storage.coding import coder_states
 from annotator.storage.db import open_project
 

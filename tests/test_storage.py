@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from annotator.application.projects import create_project
 from annotator.errors import ProjectError, UsageError
 from annotator.model import CoderState
-from annotator.projects import create_project
 from annotator.storage import migrations
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import (

@@ -30,8 +30,8 @@ ROWS = [
 
 
 def _project(tmp_path: Path, rows: list[tuple[str, str]] = ROWS, name: str = "p.db") -> tuple[Path, list[str]]:
-    from annotator.projects import create_project
-    from annotator.storage.importing import import_transcripts
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
 
     source = tmp_path / f"{name}.jsonl"
     with source.open("w", encoding="utf-8") as f:

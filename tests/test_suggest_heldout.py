@@ -149,11 +149,11 @@ CODER = "hand"
 def build_heldout_project(path: Path, rows: list[tuple[str, str, str, tuple[str, ...]]] = HELDOUT,
                           *, coder: str | None = CODER) -> list[str]:
     """A project holding ``rows`` as one document, coded by ``coder``; the segment ids."""
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import tag
     from annotator.storage.db import open_project
-    from annotator.storage.importing import import_transcripts
 
     source = path.with_suffix(".jsonl")
     with source.open("w", encoding="utf-8") as f:

@@ -32,8 +32,8 @@ ROWS = [
 
 
 def _project(tmp_path: Path) -> tuple[Path, list[str]]:
-    from annotator.projects import create_project
-    from annotator.storage.importing import import_transcripts
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
 
     source = tmp_path / "t.jsonl"
     with source.open("w", encoding="utf-8") as f:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from annotator.errors import AnnotatorError
+from annotator.storage.errors import DatabaseError
 
 app = typer.Typer(
     name="annotator",
@@ -53,7 +53,7 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             err(f"error: cannot read the project file ({exc}); it may be damaged:"
                 " run 'annotator check' or restore a backup")
             raise typer.Exit(1) from None

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, user_errors
 from annotator.errors import UsageError
-from annotator.model import Codebook
 
 FORMATS = ("table", "md", "html", "json")
 
@@ -19,28 +18,6 @@ def _coders(value: str | None) -> list[str] | None:
         return None
     names = [c.strip() for c in value.split(",") if c.strip()]
     return names or None
-
-
-def _load(
-    project: Path, coders: list[str] | None, document: str | None
-) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import done_code_sets, list_coders
-    from annotator.storage.documents import check_document, iter_segments
-
-    with open_existing(project) as p:
-        codebook = load_codebook(p)
-        known = list_coders(p)
-        if coders:
-            unknown = [c for c in coders if c not in known]
-            if unknown:
-                raise UsageError(f"no coder {', '.join(unknown)} in the project (coders: {', '.join(known)})")
-        if document:
-            check_document(p, document)
-        states = done_code_sets(p, coders, document=document)
-        texts = {s.id: (s.zh, s.en) for s in iter_segments(p, document) if s.id in states}
-    chosen = coders or sorted({c for per in states.values() for c in per})
-    return codebook, chosen, states, texts
 
 
 @app.command("agree")
@@ -61,12 +38,13 @@ def agree_cmd(
 
     from annotator.agreement.render import render_html, render_markdown, render_table
     from annotator.agreement.report import build_report, to_json
+    from annotator.application.agreement import agreement_data
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
-    codebook, chosen, states, texts = _load(project, _coders(coders), document)
+    codebook, chosen, states, texts = agreement_data(project, _coders(coders), document)
     if len(chosen) < 2:
         where = f" in document {document!r}" if document else ""
         raise UsageError(f"agreement needs at least two coders who have finished segments{where};"
@@ -82,7 +60,7 @@ def agree_cmd(
     else:
         text = render_table(report, lang)
     if output is not None and str(output) != "-":
-        from annotator.io.interchange import atomic_output
+        from annotator.files import atomic_output
 
         with atomic_output(output, newline="\n") as f:
             f.write(text)
@@ -102,9 +80,10 @@ def disagreements_cmd(
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
     from annotator.agreement.report import disagreements
+    from annotator.application.agreement import agreement_data
     from annotator.cli._common import print_json_line
 
-    codebook, chosen, states, texts = _load(project, _coders(coders), None)
+    codebook, chosen, states, texts = agreement_data(project, _coders(coders), None)
     found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))

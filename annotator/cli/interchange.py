@@ -25,7 +25,7 @@ def export_cmd(
     lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
-    from annotator.io.interchange import is_stdout
+    from annotator.files import is_stdout
 
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -37,18 +37,18 @@ def export_cmd(
         typer.echo(line, err=is_stdout(out))
     with open_existing(project) as p:
         if fmt == "csv":
-            from annotator.io.csv_export import export_csv
+            from annotator.application.exporting import export_csv
 
             n = export_csv(p, out, coders=coder, long=long, excel=excel)
             tell(f"wrote {out}: {n} rows")
         elif fmt == "jsonl":
-            from annotator.io.jsonl_export import export_jsonl
+            from annotator.application.exporting import export_jsonl
 
             counts = export_jsonl(p, out, coders=coder)
             tell(f"wrote {out}: {counts['segments']} segments, {counts['annotations']} annotations,"
                   f" {counts['coders']} coders")
         elif fmt == "qdpx":
-            from annotator.io.refi_export import export_qdpx
+            from annotator.application.exporting import export_qdpx
 
             st = export_qdpx(p, out, coders=coder, lang=lang)
             tell(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
@@ -57,11 +57,11 @@ def export_cmd(
                 tell(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
                       " has no place for them; agreement counts them: the JSONL export keeps them)")
         elif fmt == "qdc":
-            from annotator.io.refi_export import export_qdc
+            from annotator.application.exporting import export_qdc
 
             tell(f"wrote {out}: {export_qdc(p, out)} codes")
         else:
-            from annotator.io.spacy_export import export_spacy
+            from annotator.application.exporting import export_spacy
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")

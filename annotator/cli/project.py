@@ -29,7 +29,7 @@ def init_cmd(
     ] = None,
 ) -> None:
     """Create a new project file with a codebook."""
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
 
     if project.exists():
         raise ProjectError("already exists; choose another name", path=project)
@@ -51,7 +51,7 @@ def import_cmd(
     create: Annotated[bool, typer.Option("--create/--no-create", help="Create the project if it does not exist.")] = True,
 ) -> None:
     """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project or a JSONL export."""
-    from annotator.projects import import_any
+    from annotator.application.importing import import_any
 
     files = files or []
     if not project.exists() and not create:
@@ -211,7 +211,7 @@ def codebook_set_cmd(
 @user_errors
 def stats_cmd(project: ProjectArg) -> None:
     """Segments per document, work per coder, and a dimension × burden table."""
-    from annotator.projects import project_stats
+    from annotator.application.stats import project_stats
 
     with open_existing(project) as p:
         for line in project_stats(p):
@@ -226,8 +226,8 @@ def demo_cmd(
     coder: Annotated[str, typer.Option("--coder", help="Your coder name on the coding screen.")] = "me",
 ) -> None:
     """Build the bundled X-community corpus into a project and open the coding screen."""
+    from annotator.application.demo import build_demo
     from annotator.config import data_dir
-    from annotator.demo import build_demo
 
     path = db or data_dir() / "demo.db"
     summary = build_demo(path)

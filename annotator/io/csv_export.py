@@ -15,10 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import UsageError
-from annotator.io.interchange import atomic_output
-from annotator.model import CoderState
-from annotator.storage.db import Project
+from annotator.files import atomic_output
+from annotator.model import Code, Codebook, CoderState, Segment
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,71 +28,63 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _coders(project: Project, coders: Iterable[str] | None) -> list[str]:
-    from annotator.storage.coding import list_coders
-
-    known = list_coders(project)
-    if not coders:
-        return known
-    wanted = list(dict.fromkeys(coders))
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
-                         f" (coders: {', '.join(known) or 'none'})")
-    return wanted
-
-
-def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-               long: bool = False, excel: bool = False) -> int:
-    """Write the CSV; the number of data rows."""
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states
-    from annotator.storage.documents import iter_segments
-
-    chosen = _coders(project, coders)
-    codebook = load_codebook(project, include_archived=True)
+def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
+              states: dict[str, dict[str, CoderState]], coders: list[str], *,
+              created: dict[tuple[str, str, str], str] | None = None,
+              long: bool = False, excel: bool = False) -> int:
+    """Write the CSV of ``segments`` with the work of ``coders`` (``states``: segment → coder →
+    state; ``created``: (coder, segment, code) → when, for the long layout); the number of rows.
+    ``codebook`` should include archived codes."""
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     by_id = {c.id: c for c in codebook.codes}
-    states = coder_states(project, chosen)
-    created = {(r[0], r[1], r[2]): r[3] for r in project.execute(
-        "SELECT coder, segment, code, created_at FROM annotations")} if long else {}
     facets = [f.id for f in codebook.facets]
+    created = created or {}
     n = 0
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
-        if long:
-            w.writerow(["document", "segment", "position", "speaker", "zh", "en", "coder", "facet",
-                        "code", "label_zh", "label_en", "created_at"])
-        else:
-            fixed = ["document", "segment", "position", "speaker", "start", "end", "zh", "en",
-                     "coder", "done"]
-            # a facet named like a fixed column ('speaker', 'coder', 'memo') gets 'facet_' before
-            # its id: duplicate headers make csv.DictReader and pandas drop or rename a column
-            w.writerow([*fixed, *[f"facet_{fid}" if fid in (*fixed, "memo") else fid
-                                  for fid in facets], "memo"])
-        for seg in iter_segments(project):
-            head = [seg.document, seg.id, seg.position, seg.speaker or ""]
+        w.writerow(_header(facets, long))
+        for seg in segments:
             per = states.get(seg.id, {})
             if long:
-                for coder in chosen:
+                for coder in coders:
                     st = per.get(coder)
                     for code in sorted(st.codes if st else (), key=lambda c: order.get(c, 1 << 30)):
-                        c = by_id.get(code)
-                        w.writerow([neutralise(v) for v in [
-                            *head, seg.zh, seg.en, coder, c.facet if c else "", code,
-                            c.label.zh if c else "", c.label.en if c else "",
-                            created.get((coder, seg.id, code), "")]])
+                        w.writerow(_long_row(seg, coder, code, by_id.get(code), created))
                         n += 1
                 continue
-            for coder in chosen or [""]:
-                st = per.get(coder, CoderState())
-                cells = {fid: [] for fid in facets}  # type: dict[str, list[str]]
-                for code in sorted(st.codes, key=lambda c: order.get(c, 1 << 30)):
-                    c = by_id.get(code)
-                    cells.setdefault(c.facet if c else "?", []).append(code)
-                w.writerow([neutralise(v) for v in [
-                    *head, "" if seg.start is None else seg.start, "" if seg.end is None else seg.end,
-                    seg.zh, seg.en, coder, int(st.done) if coder else "",
-                    *["; ".join(cells[fid]) for fid in facets], st.memo]])
+            for coder in coders or [""]:
+                w.writerow(_wide_row(seg, coder, per.get(coder, CoderState()), facets, order, by_id))
                 n += 1
     return n
+
+
+def _header(facets: list[str], long: bool) -> list[str]:
+    if long:
+        return ["document", "segment", "position", "speaker", "zh", "en", "coder", "facet",
+                "code", "label_zh", "label_en", "created_at"]
+    fixed = ["document", "segment", "position", "speaker", "start", "end", "zh", "en",
+             "coder", "done"]
+    # a facet named like a fixed column ('speaker', 'coder', 'memo') gets 'facet_' before
+    # its id: duplicate headers make csv.DictReader and pandas drop or rename a column
+    return [*fixed, *[f"facet_{fid}" if fid in (*fixed, "memo") else fid for fid in facets], "memo"]
+
+
+def _long_row(seg: Segment, coder: str, code: str, c: Code | None,
+              created: dict[tuple[str, str, str], str]) -> list[Any]:
+    return [neutralise(v) for v in [
+        seg.document, seg.id, seg.position, seg.speaker or "", seg.zh, seg.en, coder,
+        c.facet if c else "", code, c.label.zh if c else "", c.label.en if c else "",
+        created.get((coder, seg.id, code), "")]]
+
+
+def _wide_row(seg: Segment, coder: str, st: CoderState, facets: list[str], order: dict[str, int],
+              by_id: dict[str, Code]) -> list[Any]:
+    cells: dict[str, list[str]] = {fid: [] for fid in facets}
+    for code in sorted(st.codes, key=lambda c: order.get(c, 1 << 30)):
+        c = by_id.get(code)
+        cells.setdefault(c.facet if c else "?", []).append(code)
+    return [neutralise(v) for v in [
+        seg.document, seg.id, seg.position, seg.speaker or "",
+        "" if seg.start is None else seg.start, "" if seg.end is None else seg.end,
+        seg.zh, seg.en, coder, int(st.done) if coder else "",
+        *["; ".join(cells[fid]) for fid in facets], st.memo]]

@@ -25,14 +25,13 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from annotator.errors import UsageError
-from annotator.io.interchange import atomic_binary
-from annotator.model import Code, Codebook, CoderState, Facet, Segment
-from annotator.storage.db import Project, now
+from annotator.files import atomic_binary
+from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -51,9 +50,8 @@ def _origin() -> str:
         return ORIGIN
 
 
-def project_namespace(project: Project) -> uuid.UUID:
-    row = project.execute("SELECT value FROM project WHERE key = 'created_at'").fetchone()
-    seed = row[0] if row and row[0] else project.path.stem
+def project_namespace(seed: str) -> uuid.UUID:
+    """The namespace of a project's GUIDs, from its creation stamp (else its file name)."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"annotator:project:{seed}")
 
 
@@ -111,20 +109,17 @@ def _xml_bytes(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def codebook_xml(project: Project, codebook: Codebook) -> bytes:
+def codebook_xml(codebook: Codebook, pns: uuid.UUID) -> bytes:
     """The codebook as a REFI-QDA ``.qdc`` document (valid against ``Codebook.xsd``)."""
     ET.register_namespace("", CODEBOOK_NS)
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": _origin()})
-    _codes_element(root, CODEBOOK_NS, codebook, project_namespace(project))
+    _codes_element(root, CODEBOOK_NS, codebook, pns)
     return _xml_bytes(root)
 
 
-def export_qdc(project: Project, out: Path) -> int:
+def write_qdc(out: Path, codebook: Codebook, pns: uuid.UUID) -> int:
     """Write the codebook to ``out``; the number of codes."""
-    from annotator.storage.codebook_store import load_codebook
-
-    codebook = load_codebook(project)
-    data = codebook_xml(project, codebook)
+    data = codebook_xml(codebook, pns)
     with atomic_binary(out) as f:
         f.write(data)
     return len(codebook.codes)
@@ -173,121 +168,148 @@ class QdpxStats:
     done_without_codes: int = 0
 
 
-def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-                lang: str = "zh") -> QdpxStats:
-    """Write the project as a REFI-QDA ``.qdpx`` to ``out``.
+@dataclass
+class QdpxContent:
+    """What goes into a ``.qdpx``: the project's name and GUID namespace, its codebook, documents,
+    each document's segments (``segments_of``, called once per document) and the coders' work
+    (segment → coder → state) of ``coders``."""
+
+    name: str
+    namespace: uuid.UUID
+    codebook: Codebook
+    documents: list[Document]
+    segments_of: Callable[[str], Iterable[Segment]]
+    states: dict[str, dict[str, CoderState]]
+    coders: list[str]
+
+
+class _QdpxBuilder:
+    """Builds the ``project.qde`` tree and the source files of a ``.qdpx``."""
+
+    def __init__(self, content: QdpxContent, lang: str):
+        self.c = content
+        self.lang = lang
+        self.pns = content.namespace
+        self.stamp = now_stamp()
+        self.stats = QdpxStats(users=len(content.coders))
+        self.code_ids = {c.id for c in content.codebook.codes}
+        self.user_guid = {c: guid(self.pns, "user", c) for c in content.coders}
+        self.files: list[tuple[str, str]] = []  # (archive name, text)
+        self.notes: list[tuple[str, str, str]] = []  # (guid, name, text)
+        self.doc_sources: dict[str, list[str]] = {}
+        ET.register_namespace("", PROJECT_NS)
+        self.root = ET.Element(f"{{{PROJECT_NS}}}Project", {
+            "name": content.name, "origin": _origin(), "creationDateTime": self.stamp})
+
+    def build(self) -> bytes:
+        ns, root = PROJECT_NS, self.root
+        if self.c.coders:
+            users = _sub(root, ns, "Users")
+            for c in self.c.coders:
+                _sub(users, ns, "User", guid=self.user_guid[c], name=c, id=c)
+        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns)
+        keys = sorted({k for d in self.c.documents for k in d.attributes})
+        if keys:
+            variables = _sub(root, ns, "Variables")
+            for k in keys:
+                _sub(variables, ns, "Variable", guid=guid(self.pns, "variable", k), name=k,
+                     typeOfVariable="Text")
+        sources_el = ET.Element(f"{{{ns}}}Sources")
+        for doc in self.c.documents:
+            self._document(sources_el, doc)
+        if keys:
+            self._cases(keys)
+        if len(sources_el):
+            root.append(sources_el)
+        self._notes()
+        return _xml_bytes(root)
+
+    def _document(self, sources_el: ET.Element, doc: Document) -> None:
+        segments = list(self.c.segments_of(doc.id))
+        langs = [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
+        built = {lg: build_source(segments, lg) for lg in langs}
+        lang = self.lang
+        sel_lang = {s.id: (lang if s.text(lang) or lang not in built or not langs else
+                           next((lg for lg in langs if s.text(lg)), lang)) for s in segments}
+        for lg in langs:
+            sg = guid(self.pns, "source", doc.id, lg)
+            self.doc_sources.setdefault(doc.id, []).append(sg)
+            src = _sub(sources_el, PROJECT_NS, "TextSource", guid=sg, name=f"{doc.id}.{lg}.txt",
+                       plainTextPath=f"internal://{sg}.txt", creationDateTime=self.stamp)
+            title = doc.title if doc.title and doc.title != doc.id else ""
+            _sub(src, PROJECT_NS, "Description").text = (
+                f"{title} ({LANG_NAMES[lg]})" if title else f"{doc.id} ({LANG_NAMES[lg]})")
+            self.files.append((f"sources/{sg}.txt", built[lg].text))
+            self.stats.sources += 1
+            for seg in segments:
+                if sel_lang[seg.id] == lg:
+                    self._selections(src, seg, built[lg].ranges[seg.id])
+
+    def _selections(self, src: ET.Element, seg: Segment, span: tuple[int, int]) -> None:
+        ns, pns, stamp = PROJECT_NS, self.pns, self.stamp
+        for coder in self.c.coders:
+            st = self.c.states.get(seg.id, {}).get(coder, CoderState())
+            codes = sorted(c for c in st.codes if c in self.code_ids)
+            if st.done and not codes:
+                self.stats.done_without_codes += 1
+            if not codes and not st.memo:
+                continue
+            sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder),
+                       name=seg.id, startPosition=str(span[0]), endPosition=str(span[1]),
+                       creatingUser=self.user_guid[coder], creationDateTime=stamp)
+            self.stats.selections += 1
+            for code in codes:
+                coding = _sub(sel, ns, "Coding", guid=guid(pns, "coding", seg.id, coder, code),
+                              creatingUser=self.user_guid[coder], creationDateTime=stamp)
+                _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
+                self.stats.codings += 1
+            if st.memo:
+                ng = guid(pns, "note", seg.id, coder)
+                _sub(sel, ns, "NoteRef", targetGUID=ng)
+                self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
+
+    def _cases(self, keys: list[str]) -> None:
+        ns = PROJECT_NS
+        cases = _sub(self.root, ns, "Cases")
+        for doc in self.c.documents:
+            case = _sub(cases, ns, "Case", guid=guid(self.pns, "case", doc.id), name=doc.id)
+            for k in keys:
+                if k in doc.attributes:
+                    vv = _sub(case, ns, "VariableValue")
+                    _sub(vv, ns, "VariableRef", targetGUID=guid(self.pns, "variable", k))
+                    _sub(vv, ns, "TextValue").text = str(doc.attributes[k])
+            for sg in self.doc_sources.get(doc.id, []):
+                _sub(case, ns, "SourceRef", targetGUID=sg)
+
+    def _notes(self) -> None:
+        if not self.notes:
+            return
+        notes_el = _sub(self.root, PROJECT_NS, "Notes")
+        for ng, name, text in self.notes:
+            note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name, creationDateTime=self.stamp)
+            _sub(note, PROJECT_NS, "PlainTextContent").text = text
+            self.stats.notes += 1
+
+
+def now_stamp() -> str:
+    """UTC time to the second, as REFI-QDA's ``creationDateTime`` wants it."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_qdpx(out: Path, content: QdpxContent, *, lang: str = "zh") -> QdpxStats:
+    """Write ``content`` as a REFI-QDA ``.qdpx`` to ``out``.
 
     Selections go into the ``lang`` source of each segment (the other language when the segment
     has no text in ``lang``).
     """
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states, list_coders
-    from annotator.storage.documents import iter_segments, list_documents
-
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
-    all_coders = list_coders(project)
-    wanted = list(dict.fromkeys(coders)) if coders else all_coders
-    unknown = [c for c in wanted if c not in all_coders]
-    if unknown:
-        raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
-                         f" (coders: {', '.join(all_coders) or 'none'})")
-    pns = project_namespace(project)
-    codebook = load_codebook(project)
-    code_ids = {c.id for c in codebook.codes}
-    states = coder_states(project, wanted)
-    stamp = now().split(".")[0] + "Z"
-    stats = QdpxStats(users=len(wanted))
-
-    ET.register_namespace("", PROJECT_NS)
-    ns = PROJECT_NS
-    root = ET.Element(f"{{{ns}}}Project", {"name": project.path.stem, "origin": _origin(),
-                                           "creationDateTime": stamp})
-    users = _sub(root, ns, "Users") if wanted else None
-    user_guid = {c: guid(pns, "user", c) for c in wanted}
-    for c in wanted:
-        assert users is not None
-        _sub(users, ns, "User", guid=user_guid[c], name=c, id=c)
-    _codes_element(_sub(root, ns, "CodeBook"), ns, codebook, pns)
-
-    documents = list_documents(project)
-    keys = sorted({k for d in documents for k in d.attributes})
-    if keys:
-        variables = _sub(root, ns, "Variables")
-        for k in keys:
-            _sub(variables, ns, "Variable", guid=guid(pns, "variable", k), name=k,
-                 typeOfVariable="Text")
-
-    files: list[tuple[str, str]] = []  # (archive name, text)
-    sources_el = ET.Element(f"{{{ns}}}Sources")
-    notes: list[tuple[str, str, str]] = []  # (guid, name, text)
-    doc_sources: dict[str, list[str]] = {}
-    for doc in documents:
-        segments = list(iter_segments(project, doc.id))
-        langs = [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
-        built = {lg: build_source(segments, lg) for lg in langs}
-        sel_lang = {s.id: (lang if s.text(lang) or lang not in built or not langs else
-                           next((lg for lg in langs if s.text(lg)), lang)) for s in segments}
-        for lg in langs:
-            sg = guid(pns, "source", doc.id, lg)
-            doc_sources.setdefault(doc.id, []).append(sg)
-            src = _sub(sources_el, ns, "TextSource", guid=sg, name=f"{doc.id}.{lg}.txt",
-                       plainTextPath=f"internal://{sg}.txt", creationDateTime=stamp)
-            title = doc.title if doc.title and doc.title != doc.id else ""
-            _sub(src, ns, "Description").text = (
-                f"{title} ({LANG_NAMES[lg]})" if title else f"{doc.id} ({LANG_NAMES[lg]})")
-            files.append((f"sources/{sg}.txt", built[lg].text))
-            stats.sources += 1
-            for seg in segments:
-                if sel_lang[seg.id] != lg:
-                    continue
-                start, end = built[lg].ranges[seg.id]
-                for coder in wanted:
-                    st = states.get(seg.id, {}).get(coder, CoderState())
-                    codes = sorted(c for c in st.codes if c in code_ids)
-                    if st.done and not codes:
-                        stats.done_without_codes += 1
-                    if not codes and not st.memo:
-                        continue
-                    sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder),
-                               name=seg.id, startPosition=str(start), endPosition=str(end),
-                               creatingUser=user_guid[coder], creationDateTime=stamp)
-                    stats.selections += 1
-                    for code in codes:
-                        coding = _sub(sel, ns, "Coding", guid=guid(pns, "coding", seg.id, coder, code),
-                                      creatingUser=user_guid[coder], creationDateTime=stamp)
-                        _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
-                        stats.codings += 1
-                    if st.memo:
-                        ng = guid(pns, "note", seg.id, coder)
-                        _sub(sel, ns, "NoteRef", targetGUID=ng)
-                        notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
-    if keys:
-        cases = _sub(root, ns, "Cases")
-        for doc in documents:
-            case = _sub(cases, ns, "Case", guid=guid(pns, "case", doc.id), name=doc.id)
-            for k in keys:
-                if k in doc.attributes:
-                    vv = _sub(case, ns, "VariableValue")
-                    _sub(vv, ns, "VariableRef", targetGUID=guid(pns, "variable", k))
-                    _sub(vv, ns, "TextValue").text = str(doc.attributes[k])
-            for sg in doc_sources.get(doc.id, []):
-                _sub(case, ns, "SourceRef", targetGUID=sg)
-    if len(sources_el):
-        root.append(sources_el)
-    if notes:
-        notes_el = _sub(root, ns, "Notes")
-        for ng, name, text in notes:
-            note = _sub(notes_el, ns, "Note", guid=ng, name=name, creationDateTime=stamp)
-            _sub(note, ns, "PlainTextContent").text = text
-            stats.notes += 1
-    data = _xml_bytes(root)
+    builder = _QdpxBuilder(content, lang)
+    data = builder.build()
     with atomic_binary(out) as f:
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
             _write(zf, "project.qde", data)
-            for name, text in files:
+            for name, text in builder.files:
                 _write(zf, name, text.encode("utf-8"))
-    return stats
+    return builder.stats
 
 
 def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -18,8 +18,9 @@
   dialect: facet and code ids, labels, colours and definitions, the pairing of Chinese and
   English sources into one document, and segments one to one with paragraphs.
 
-Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``safe_xml`` (DTDs,
-entities). Everything is written in one transaction.
+Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
+entities). ``read_qdpx`` reads the archive and ``plan_qdpx`` turns it into an ``ImportPlan``,
+both with no project open; ``annotator.storage.plan_writer`` writes the plan in one transaction.
 """
 
 from __future__ import annotations
@@ -28,23 +29,34 @@ import bisect
 import csv
 import dataclasses
 import io
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
+
 from annotator.codebook import ID_RE
 from annotator.errors import ImportFormatError
-from annotator.io.interchange import Summary
-from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
-from annotator.model import RESERVED_KEYS, Code, Codebook, CoderState, Facet, Text2
-from annotator.storage.db import Project, now
-from annotator.storage.importing import tokenize_rows
+from annotator.model import (
+    RESERVED_KEYS,
+    Code,
+    Codebook,
+    CoderState,
+    Document,
+    Facet,
+    ImportPlan,
+    ImportSummary,
+    Segment,
+    Text2,
+    segment_id,
+)
 
 _SPEAKER = re.compile(r"^([^:：\n]{1,30}?)(?:：[ \t]*|:[ \t]+)(?=\S)")
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
@@ -53,6 +65,26 @@ _DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\)
 _FIELDS = {"Definition": "definition", "When to use": "when_to_use",
            "When not to use": "when_not_to_use"}
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+
+
+MAX_XML_BYTES = 200_000_000
+
+
+def parse_xml(data: bytes, where: str | Path) -> ET.Element:
+    """Parse ``data`` (from ``where``, for messages), refusing DTDs, entities and external
+    references (REFI-QDA files never need them) before anything is expanded."""
+    if len(data) > MAX_XML_BYTES:
+        raise ImportFormatError("refused: the XML file is larger than 200 MB", path=where)
+    try:
+        root: ET.Element = DefusedET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ImportFormatError(
+            "refused: the XML declares a DOCTYPE or ENTITY (DTDs and entities are not allowed in"
+            " REFI-QDA files)", path=where) from None
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise ImportFormatError(f"not well-formed XML: {exc}", path=where, line=line) from None
+    return root
 
 
 def norm_guid(value: str | None) -> str:
@@ -312,93 +344,133 @@ def _lang_of(text: str) -> str:
     return "zh" if letters and cjk / letters > 0.2 else "en"
 
 
-def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) -> Summary:
-    """Import a REFI-QDA project into ``project``; a summary of what came in and what did not."""
-    summary = Summary()
-    with SafeZip(path) as z:
-        qdes = [n for n in z.names() if n.lower().endswith(".qde")]
-        if not qdes:
-            raise ImportFormatError("no project.qde inside; is this a REFI-QDA .qdpx?", path=path)
-        qdes.sort(key=lambda n: (n.count("/"), n.lower() != "project.qde"))
-        qde = qdes[0]
-        root = parse_xml(z.read(qde), f"{path}!{qde}")
-        if _local(root.tag) != "Project":
-            raise ImportFormatError(f"{qde} is not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
-        origin = root.get("origin") or ""
-        dialect = origin.startswith("annotator")
-        users = {norm_guid(u.get("guid")): (u.get("name") or "").strip() or norm_guid(u.get("guid"))
-                 for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
-        default_user = norm_guid(root.get("creatingUserGUID"))
-        codebook_el = _child(root, "CodeBook")
-        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
-        notes: dict[str, str] = {}
-        notes_el = _child(root, "Notes")
-        for note in _children(notes_el, "Note") if notes_el is not None else []:
-            note_text = _text_of(note, "PlainTextContent")
-            if not note_text and note.get("plainTextPath"):
-                member = _member_for(z, note.get("plainTextPath") or "")
-                note_text = _decode(z.read(member)).strip() if member else ""
-            notes[norm_guid(note.get("guid"))] = note_text
-        variables = {norm_guid(v.get("guid")): (v.get("name") or "").strip()
-                     for v in _children(_child(root, "Variables") or ET.Element("x"), "Variable")}
+@dataclass
+class RefiProject:
+    """What a ``.qdpx`` holds, read with no project open."""
 
-        def values_of(el: ET.Element) -> dict[str, str]:
-            out: dict[str, str] = {}
-            for vv in _children(el, "VariableValue"):
-                ref = _child(vv, "VariableRef")
-                name = variables.get(norm_guid(ref.get("targetGUID") if ref is not None else None))
-                value = next((c.text for c in vv if _local(c.tag) != "VariableRef"), None)
-                if name and value is not None:
-                    out[name] = value.strip()
-            return out
+    path: Path
+    label: str
+    origin: str
+    users: dict[str, str]
+    default_user: str
+    codes: list[RefiCode]
+    notes: dict[str, str]
+    sources: list[Source]
+    summary: ImportSummary
 
-        sources: list[Source] = []
-        sources_el = _child(root, "Sources")
-        kinds: Counter[str] = Counter()
-        for el in list(sources_el) if sources_el is not None else []:
-            kind = _local(el.tag)
-            if kind != "TextSource":
-                kinds[kind] += 1
-                continue
-            path_name = (el.get("plainTextPath") or "").replace("\\", "/").rsplit("/", 1)[-1]
-            name = (el.get("name") or "").strip() or path_name or norm_guid(el.get("guid"))
-            inline = _child(el, "PlainTextContent")
-            text: str | None = None
-            if inline is not None:
-                text = inline.text or ""
-            elif el.get("plainTextPath"):
-                ref = el.get("plainTextPath") or ""
-                if ref.lower().startswith(("relative://", "absolute://")):
-                    summary.warnings.append(f"source {name!r} points outside the archive ({ref}); skipped")
-                else:
-                    member = _member_for(z, ref)
-                    if member is None:
-                        summary.warnings.append(f"source {name!r}: file {ref} is missing from the archive")
-                    else:
-                        text = _decode(z.read(member))
-            else:
-                summary.warnings.append(f"source {name!r} has no plain text")
-            src = Source(norm_guid(el.get("guid")), name, text, el, _text_of(el, "Description"),
-                         attributes=values_of(el))
-            if text is not None:
-                text = text.lstrip("\ufeff")
-                src.crlf = [m.start() for m in re.finditer("\r\n", text)]
-                src.text = text.replace("\r\n", "\n").replace("\r", "\n")
-            sources.append(src)
-        for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
-            attrs = values_of(case)
-            for source_ref in _children(case, "SourceRef"):
-                for src in sources:
-                    if src.guid == norm_guid(source_ref.get("targetGUID")):
-                        src.attributes = {**attrs, **src.attributes}
+    @property
+    def dialect(self) -> bool:
+        """Written by annotator itself (read in its own dialect)."""
+        return self.origin.startswith("annotator")
+
+
+@dataclass
+class ImportTarget:
+    """What planning an import needs to know of the project it goes into."""
+
+    #: the codebook without archived codes, and with them (their ids stay taken)
+    codebook: Codebook
+    every_code: Codebook
+    document_ids: set[str]
+    #: (zh, en) of a stored document's segments in order, to recognise a second import of a file
+    stored_texts: Callable[[str], list[tuple[str, str]]]
+
+
+def _project_root(z: SafeZip, path: Path) -> ET.Element:
+    qdes = [n for n in z.names() if n.lower().endswith(".qde")]
+    if not qdes:
+        raise ImportFormatError("no project.qde inside; is this a REFI-QDA .qdpx?", path=path)
+    qdes.sort(key=lambda n: (n.count("/"), n.lower() != "project.qde"))
+    qde = qdes[0]
+    root = parse_xml(z.read(qde), f"{path}!{qde}")
+    if _local(root.tag) != "Project":
+        raise ImportFormatError(f"{qde} is not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
+    return root
+
+
+def _notes(z: SafeZip, root: ET.Element) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    notes_el = _child(root, "Notes")
+    for note in _children(notes_el, "Note") if notes_el is not None else []:
+        note_text = _text_of(note, "PlainTextContent")
+        if not note_text and note.get("plainTextPath"):
+            member = _member_for(z, note.get("plainTextPath") or "")
+            note_text = _decode(z.read(member)).strip() if member else ""
+        notes[norm_guid(note.get("guid"))] = note_text
+    return notes
+
+
+class _Variables:
+    """Variable values (document attributes) of a source or a case, by variable name."""
+
+    def __init__(self, root: ET.Element):
+        self.names = {norm_guid(v.get("guid")): (v.get("name") or "").strip()
+                      for v in _children(_child(root, "Variables") or ET.Element("x"), "Variable")}
+
+    def values_of(self, el: ET.Element) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for vv in _children(el, "VariableValue"):
+            ref = _child(vv, "VariableRef")
+            name = self.names.get(norm_guid(ref.get("targetGUID") if ref is not None else None))
+            value = next((c.text for c in vv if _local(c.tag) != "VariableRef"), None)
+            if name and value is not None:
+                out[name] = value.strip()
+        return out
+
+
+def _source_text(z: SafeZip, el: ET.Element, name: str, summary: ImportSummary) -> str | None:
+    inline = _child(el, "PlainTextContent")
+    if inline is not None:
+        return inline.text or ""
+    ref = el.get("plainTextPath") or ""
+    if not ref:
+        summary.warnings.append(f"source {name!r} has no plain text")
+        return None
+    if ref.lower().startswith(("relative://", "absolute://")):
+        summary.warnings.append(f"source {name!r} points outside the archive ({ref}); skipped")
+        return None
+    member = _member_for(z, ref)
+    if member is None:
+        summary.warnings.append(f"source {name!r}: file {ref} is missing from the archive")
+        return None
+    return _decode(z.read(member))
+
+
+def _sources(z: SafeZip, root: ET.Element, summary: ImportSummary) -> list[Source]:
+    variables = _Variables(root)
+    sources: list[Source] = []
+    sources_el = _child(root, "Sources")
+    kinds: Counter[str] = Counter()
+    for el in list(sources_el) if sources_el is not None else []:
+        kind = _local(el.tag)
+        if kind != "TextSource":
+            kinds[kind] += 1
+            continue
+        path_name = (el.get("plainTextPath") or "").replace("\\", "/").rsplit("/", 1)[-1]
+        name = (el.get("name") or "").strip() or path_name or norm_guid(el.get("guid"))
+        text = _source_text(z, el, name, summary)
+        src = Source(norm_guid(el.get("guid")), name, text, el, _text_of(el, "Description"),
+                     attributes=variables.values_of(el))
+        if text is not None:
+            text = text.lstrip("\ufeff")
+            src.crlf = [m.start() for m in re.finditer("\r\n", text)]
+            src.text = text.replace("\r\n", "\n").replace("\r", "\n")
+        sources.append(src)
+    for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
+        attrs = variables.values_of(case)
+        for source_ref in _children(case, "SourceRef"):
+            for src in sources:
+                if src.guid == norm_guid(source_ref.get("targetGUID")):
+                    src.attributes = {**attrs, **src.attributes}
     for kind, n in sorted(kinds.items()):
         summary.dropped.append(f"{n} {kind} source(s) (only text sources are imported)")
-    for tag in ("Links", "Sets", "Graphs"):
-        extra = _child(root, tag)
-        if extra is not None and len(extra):
-            summary.dropped.append(f"{len(extra)} {tag.lower()}")
+    return sources
+
+
+def _decide_line_breaks(sources: list[Source], origin: str, summary: ImportSummary) -> None:
+    """Per source with ``\r\n``: whether the tool counted it as one character or two."""
     atlas = "atlas.ti" in origin.lower()
-    for src in sources:  # how this source counts "\r\n"
+    for src in sources:
         if not src.crlf or src.text is None:
             continue
         sels = [(int(s.get("startPosition") or 0), int(s.get("endPosition") or 0), s.get("name") or "")
@@ -411,296 +483,363 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
             f"source {src.name!r} has Windows line breaks, counted as {'one' if src.crlf_as_one else 'two'}"
             f" character(s) ({max(as_one, as_two)} selection names checked)" if sels else
             f"source {src.name!r} has Windows line breaks")
-    return _write(project, path, summary, root, dialect, users, default_user, refi_codes, notes,
-                  sources, mapping)
 
 
-def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool, label: str,
-                    used: set[str], summary: Summary) -> tuple[Codebook, dict[str, str]]:
-    """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
-    from annotator.storage.codebook_store import load_codebook
+def read_qdpx(path: Path) -> RefiProject:
+    """Read a REFI-QDA project: users, code tree, notes and text sources; what was left out."""
+    summary = ImportSummary()
+    with SafeZip(path) as z:
+        root = _project_root(z, path)
+        users = {norm_guid(u.get("guid")): (u.get("name") or "").strip() or norm_guid(u.get("guid"))
+                 for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
+        codebook_el = _child(root, "CodeBook")
+        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        notes = _notes(z, root)
+        sources = _sources(z, root, summary)
+    for tag in ("Links", "Sets", "Graphs"):
+        extra = _child(root, tag)
+        if extra is not None and len(extra):
+            summary.dropped.append(f"{len(extra)} {tag.lower()}")
+    origin = root.get("origin") or ""
+    _decide_line_breaks(sources, origin, summary)
+    return RefiProject(path, root.get("name") or path.stem, origin, users,
+                       norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary)
 
-    every = load_codebook(project, include_archived=True)
-    current = load_codebook(project)  # archived codes stay archived (saving them would revive them)
-    taken_codes = {c.id for c in every.codes}
-    taken_facets = {f.id for f in every.facets}
-    to_ours: dict[str, str] = {}
-    new_facets: list[Facet] = []
-    current_facets = list(current.facets)
-    keys = {c.key for c in current.codes if c.key}
-    if dialect:
-        by_parent: dict[str | None, list[RefiCode]] = {}
-        for c in refi_codes:
-            by_parent.setdefault(c.parent, []).append(c)
-        loose: list[Code] = []
-        for top in by_parent.get(None, []):
-            if top.codable:
-                loose.append(_dialect_code(top, "refi", taken_codes, to_ours, keys))
-                continue
-            fid_text, _, flabel = top.name.partition(": ")
-            ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
-            if ours is not None:  # the project's own facet: its codes by id, new ones added to it
-                facet = current_facets[ours]
-                own = {code.id for code in facet.codes}
-                added = []
-                for c in by_parent.get(top.guid, []):
-                    cid_text = c.name.partition(": ")[0]
-                    if cid_text in own:
-                        to_ours[c.guid] = cid_text
-                    else:
-                        added.append(_dialect_code(c, facet.id, taken_codes, to_ours, keys))
-                current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
-                continue
-            fid = slugify(fid_text, taken_facets, "facet")
-            codes = tuple(_dialect_code(c, fid, taken_codes, to_ours, keys) for c in by_parent.get(top.guid, []))
-            desc = top.description
-            multiple = "(one code per segment)" not in desc
-            desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
-            new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Text2(),
-                                    _split_label(desc) if desc else Text2()))
-        if loose:
-            new_facets.append(Facet(slugify("refi", taken_facets, "facet"), tuple(loose), True))
+
+def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None) -> ImportPlan:
+    """What importing ``refi`` into the project described by ``target`` writes; with ``mapping``
+    (a file of their code → our code id) the codings go onto the project's own codes."""
+    plan = ImportPlan(source=str(refi.path), summary=refi.summary)
+    used = _used_codes(refi.sources)
+    if mapping is not None:
+        to_ours = _mapped_codes(refi, read_mapping(mapping), mapping, target.codebook, used, plan.summary)
     else:
-        flat: list[Code] = []
-        fid = slugify("refi", taken_facets, "facet")
-        skipped = 0
-        for c in refi_codes:
-            if not c.codable and c.guid not in used:
-                skipped += 1
-                continue
-            cid = slugify(c.path.replace(" / ", "__"), taken_codes, "code")
-            to_ours[c.guid] = cid
-            color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
-            flat.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
-                              if c.description else Text2(), color=color))
-        if skipped:
-            summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
-                                   " are imported with the folder in their label)")
-        if flat:
-            new_facets.append(Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}")))
-    return Codebook(tuple(current_facets) + tuple(new_facets)), to_ours
+        plan.codebook, to_ours = _build_codebook(target, refi.codes, refi.dialect, refi.label, used,
+                                                 plan.summary)
+        plan.summary.imported.append(f"{len(to_ours)} codes ({len(refi.codes)} in their code tree)")
+    docs = _dialect_documents(refi, plan.summary) if refi.dialect else _generic_documents(refi, plan.summary)
+    ranges = _plan_segments(plan, docs, target, refi.dialect)
+    _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
+    plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
+    return plan
 
 
-def _dialect_code(c: RefiCode, facet: str, taken: set[str], to_ours: dict[str, str],
-                  keys: set[str]) -> Code:
-    cid_text, _, label = c.name.partition(": ")
-    cid = slugify(cid_text, taken, "code")
-    to_ours[c.guid] = cid
-    fields = _code_fields(c.description)
-    key = fields.pop("key", None)
-    if key in keys or key in RESERVED_KEYS:  # taken by a code of the project: the code goes keyless
-        key = None
-    if key:
-        keys.add(key)
-    return Code(cid, facet, _split_label(label or cid_text), key=key, color=c.color, **fields)
-
-
-def _write(project: Project, path: Path, summary: Summary, root: ET.Element, dialect: bool,
-           users: dict[str, str], default_user: str, refi_codes: list[RefiCode], notes: dict[str, str],
-           sources: list[Source], mapping: Path | None) -> Summary:
-    from annotator.storage.codebook_store import load_codebook, save_codebook
-    from annotator.storage.coding import get_state, set_state
-    from annotator.storage.importing import segment_id
-
+def _used_codes(sources: list[Source]) -> set[str]:
     used: set[str] = set()
     for src in sources:
         for sel in _children(src.element, "PlainTextSelection"):
             for coding in _children(sel, "Coding"):
                 ref = _child(coding, "CodeRef")
                 used.add(norm_guid(ref.get("targetGUID") if ref is not None else None))
-    label = root.get("name") or path.stem
-    refi_by_guid = {c.guid: c for c in refi_codes}
-    with project.write() as conn:
-        if mapping is not None:
-            table = read_mapping(mapping)
-            ours = {c.id for c in load_codebook(project).codes}
-            unknown = sorted({v for v in table.values() if v not in ours})
-            if unknown:
-                raise ImportFormatError(
-                    f"the mapping names codes this project does not have: {', '.join(unknown)}", path=mapping)
-            to_ours: dict[str, str] = {}
-            for c in refi_codes:
-                for key in (c.guid, c.path, c.name):
-                    if key in table:
-                        to_ours[c.guid] = table[key]
-                        break
-            unmapped = sorted(refi_by_guid[g].path for g in used if g in refi_by_guid and g not in to_ours)
-            if unmapped:
-                summary.dropped.append(
-                    f"codings of {len(unmapped)} unmapped code(s): {', '.join(unmapped[:10])}"
-                    f"{', ...' if len(unmapped) > 10 else ''}")
-            summary.imported.append(f"{len(set(to_ours.values()))} of the project's codes mapped from"
-                                    f" {len(to_ours)} of theirs")
-        else:
-            codebook, to_ours = _build_codebook(project, refi_codes, dialect, label, used, summary)
-            save_codebook(project, codebook)
-            summary.imported.append(f"{len(to_ours)} codes ({len(refi_codes)} in their code tree)")
+    return used
 
-        # documents
-        taken_docs = {r[0] for r in conn.execute("SELECT id FROM documents")}
-        docs: list[_Doc] = []
-        empty = 0
-        if dialect:
-            grouped: dict[str, _Doc] = {}
-            for src in sources:
-                if src.text is None:
-                    continue
-                m = re.match(r"^(.*)\.(zh|en)\.txt$", src.name)
-                base, lang = (m.group(1), m.group(2)) if m else (src.name.rsplit(".", 1)[0], _lang_of(src.text))
-                title = re.sub(r" \((Chinese|English)\)$", "", src.description) or base
-                doc = grouped.get(base)
-                if doc is None or lang in doc.parts:
-                    doc = _Doc(base, title, dict(src.attributes), {})
-                    grouped[base if base not in grouped else f"{base}.{lang}"] = doc
-                doc.parts[lang] = (src, _paragraphs_annotator(src.text))
-            for doc in grouped.values():
-                counts = {len(p) for _s, p in doc.parts.values()}
-                if len(counts) > 1:  # the languages no longer pair: one document per source
-                    for lang, part in doc.parts.items():
-                        docs.append(_Doc(f"{doc.id}.{lang}", doc.title, doc.attributes, {lang: part}))
-                        summary.warnings.append(f"{doc.id}: the Chinese and English sources do not pair"
-                                                " paragraph by paragraph; imported separately")
+
+def _mapped_codes(refi: RefiProject, table: dict[str, str], mapping: Path, codebook: Codebook,
+                  used: set[str], summary: ImportSummary) -> dict[str, str]:
+    """Their code GUID → our code id, through the mapping ``table``."""
+    ours = {c.id for c in codebook.codes}
+    unknown = sorted({v for v in table.values() if v not in ours})
+    if unknown:
+        raise ImportFormatError(
+            f"the mapping names codes this project does not have: {', '.join(unknown)}", path=mapping)
+    to_ours: dict[str, str] = {}
+    for c in refi.codes:
+        for key in (c.guid, c.path, c.name):
+            if key in table:
+                to_ours[c.guid] = table[key]
+                break
+    refi_by_guid = {c.guid: c for c in refi.codes}
+    unmapped = sorted(refi_by_guid[g].path for g in used if g in refi_by_guid and g not in to_ours)
+    if unmapped:
+        summary.dropped.append(
+            f"codings of {len(unmapped)} unmapped code(s): {', '.join(unmapped[:10])}"
+            f"{', ...' if len(unmapped) > 10 else ''}")
+    summary.imported.append(f"{len(set(to_ours.values()))} of the project's codes mapped from"
+                            f" {len(to_ours)} of theirs")
+    return to_ours
+
+
+class _CodeIds:
+    """Code and facet ids and keys already taken, and their code GUID → our code id."""
+
+    def __init__(self, target: ImportTarget):
+        self.codes = {c.id for c in target.every_code.codes}
+        self.facets = {f.id for f in target.every_code.facets}
+        self.keys = {c.key for c in target.codebook.codes if c.key}
+        self.to_ours: dict[str, str] = {}
+
+
+def _build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bool, label: str,
+                    used: set[str], summary: ImportSummary) -> tuple[Codebook, dict[str, str]]:
+    """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
+    ids = _CodeIds(target)
+    # archived codes stay archived (saving them would revive them)
+    current_facets = list(target.codebook.facets)
+    if dialect:
+        new_facets = _dialect_facets(refi_codes, current_facets, ids)
+    else:
+        new_facets = _flat_facets(refi_codes, label, used, ids, summary)
+    return Codebook(tuple(current_facets) + tuple(new_facets)), ids.to_ours
+
+
+def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids: _CodeIds) -> list[Facet]:
+    """Facets from annotator's own code tree: the project's own facets gain new codes in place."""
+    by_parent: dict[str | None, list[RefiCode]] = {}
+    for c in refi_codes:
+        by_parent.setdefault(c.parent, []).append(c)
+    loose: list[Code] = []
+    new_facets: list[Facet] = []
+    for top in by_parent.get(None, []):
+        if top.codable:
+            loose.append(_dialect_code(top, "refi", ids))
+            continue
+        fid_text, _, flabel = top.name.partition(": ")
+        ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
+        if ours is not None:  # the project's own facet: its codes by id, new ones added to it
+            facet = current_facets[ours]
+            own = {code.id for code in facet.codes}
+            added = []
+            for c in by_parent.get(top.guid, []):
+                cid_text = c.name.partition(": ")[0]
+                if cid_text in own:
+                    ids.to_ours[c.guid] = cid_text
                 else:
-                    docs.append(doc)
+                    added.append(_dialect_code(c, facet.id, ids))
+            current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
+            continue
+        fid = slugify(fid_text, ids.facets, "facet")
+        codes = tuple(_dialect_code(c, fid, ids) for c in by_parent.get(top.guid, []))
+        desc = top.description
+        multiple = "(one code per segment)" not in desc
+        desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
+        new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Text2(),
+                                _split_label(desc) if desc else Text2()))
+    if loose:
+        new_facets.append(Facet(slugify("refi", ids.facets, "facet"), tuple(loose), True))
+    return new_facets
+
+
+def _flat_facets(refi_codes: list[RefiCode], label: str, used: set[str], ids: _CodeIds,
+                 summary: ImportSummary) -> list[Facet]:
+    """Another tool's code tree as one facet of codes labelled with their paths."""
+    flat: list[Code] = []
+    fid = slugify("refi", ids.facets, "facet")
+    skipped = 0
+    for c in refi_codes:
+        if not c.codable and c.guid not in used:
+            skipped += 1
+            continue
+        cid = slugify(c.path.replace(" / ", "__"), ids.codes, "code")
+        ids.to_ours[c.guid] = cid
+        color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
+        flat.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
+                         if c.description else Text2(), color=color))
+    if skipped:
+        summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
+                               " are imported with the folder in their label)")
+    return [Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}"))] if flat else []
+
+
+def _dialect_code(c: RefiCode, facet: str, ids: _CodeIds) -> Code:
+    cid_text, _, label = c.name.partition(": ")
+    cid = slugify(cid_text, ids.codes, "code")
+    ids.to_ours[c.guid] = cid
+    fields = _code_fields(c.description)
+    key = fields.pop("key", None)
+    if key in ids.keys or key in RESERVED_KEYS:  # taken by a code of the project: the code goes keyless
+        key = None
+    if key:
+        ids.keys.add(key)
+    return Code(cid, facet, _split_label(label or cid_text), key=key, color=c.color, **fields)
+
+
+def _dialect_documents(refi: RefiProject, summary: ImportSummary) -> list[_Doc]:
+    """annotator's own sources: ``<doc>.zh.txt`` and ``<doc>.en.txt`` pair into one document."""
+    grouped: dict[str, _Doc] = {}
+    for src in refi.sources:
+        if src.text is None:
+            continue
+        m = re.match(r"^(.*)\.(zh|en)\.txt$", src.name)
+        base, lang = (m.group(1), m.group(2)) if m else (src.name.rsplit(".", 1)[0], _lang_of(src.text))
+        title = re.sub(r" \((Chinese|English)\)$", "", src.description) or base
+        doc = grouped.get(base)
+        if doc is None or lang in doc.parts:
+            doc = _Doc(base, title, dict(src.attributes), {})
+            grouped[base if base not in grouped else f"{base}.{lang}"] = doc
+        doc.parts[lang] = (src, _paragraphs_annotator(src.text))
+    docs: list[_Doc] = []
+    for doc in grouped.values():
+        counts = {len(p) for _s, p in doc.parts.values()}
+        if len(counts) > 1:  # the languages no longer pair: one document per source
+            for lang, part in doc.parts.items():
+                docs.append(_Doc(f"{doc.id}.{lang}", doc.title, doc.attributes, {lang: part}))
+                summary.warnings.append(f"{doc.id}: the Chinese and English sources do not pair"
+                                        " paragraph by paragraph; imported separately")
         else:
-            for src in sources:
-                if src.text is None:
-                    continue
-                paras = _paragraphs_generic(src.text)
-                if not paras:
-                    empty += 1
-                    continue
-                base = re.sub(r"\.(txt|docx?|rtf|pdf)$", "", src.name, flags=re.IGNORECASE)
-                docs.append(_Doc(base, src.name, dict(src.attributes), {_lang_of(src.text): (src, paras)}))
-        if empty:
-            summary.dropped.append(f"{empty} source(s) with no text")
-        rows: list[dict[str, Any]] = []
-        ranges: dict[str, list[tuple[int, int, str]]] = {}  # source guid → paragraph ranges → segment
-        doc_ids: list[str] = []
-        existing_docs = set(taken_docs)
-        renamed: list[tuple[str, str, int]] = []  # (their id, ours, first row of the document)
-        for position, doc in enumerate(docs):
-            did = document_slug(doc.id, taken_docs)
-            wanted = document_slug(doc.id, set())
-            if wanted != did and wanted in existing_docs:
-                renamed.append((wanted, did, len(rows)))
-            doc_ids.append(did)
-            attrs: dict[str, Any] = dict(doc.attributes)
-            pos0 = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
-            conn.execute(
-                "INSERT INTO documents (id, position, title, attributes, source, imported_at)"
-                " VALUES (?,?,?,?,?,?)",
-                (did, pos0 + 0 * position, doc.title, json.dumps(attrs, ensure_ascii=False),
-                 f"{path}", now()))
-            n = max(len(p) for _s, p in doc.parts.values())
-            for i in range(n):
-                sid = segment_id(did, i + 1)
-                row: dict[str, Any] = {"id": sid, "document": did, "position": i + 1, "speaker": None,
-                                       "start": None, "end": None, "zh": "", "en": "",
-                                       "zh_tokens": "", "en_tokens": "", "zh_terms": "", "en_terms": ""}
-                for lang in ("zh", "en"):
-                    if lang not in doc.parts or i >= len(doc.parts[lang][1]):
-                        continue
-                    src, paras = doc.parts[lang]
-                    para = paras[i]
-                    speaker, text = split_speaker(para.text)
-                    row[lang] = text if dialect else text.strip()
-                    row["speaker"] = row["speaker"] or speaker
-                    ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
-                rows.append(row)
-        for wanted, did, first in renamed:  # the same document imported again is refused
-            theirs = [(r["zh"], r["en"]) for r in rows[first:] if r["document"] == did]
-            stored = [(r[0], r[1]) for r in conn.execute(
-                "SELECT zh, en FROM segments WHERE document = ? ORDER BY position", (wanted,))]
-            if theirs == stored:
-                raise ImportFormatError(
-                    f"document {wanted!r} is already in the project with the same text;"
-                    " this file was imported before (nothing imported)", path=path)
-            summary.warnings.append(f"a different document {wanted!r} is already in the project;"
-                                    f" this one is imported as {did!r}")
-        tokenize_rows(rows)
-        cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
-                "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
-        conn.executemany(
-            "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
-            + ", ".join("?" for _ in cols) + ")", [tuple(r[c] for c in cols) for r in rows])
-        summary.imported.insert(0, f"{len(docs)} documents with {len(rows)} segments"
-                                   f" ({', '.join(doc_ids[:6])}{', ...' if len(doc_ids) > 6 else ''})")
+            docs.append(doc)
+    return docs
 
-        # codings
-        work: dict[tuple[str, str], dict[str, Any]] = {}
-        n_sel = n_coding = 0
-        lost_sel = lost_coding = outside = whole = 0
-        unknown_codes: Counter[str] = Counter()
-        for src in sources:
-            whole += len(_children(src.element, "Coding"))
-            sels = _children(src.element, "PlainTextSelection")
-            if src.guid not in ranges:
-                lost_sel += len(sels)
-                lost_coding += sum(len(_children(s, "Coding")) for s in sels)
+
+def _generic_documents(refi: RefiProject, summary: ImportSummary) -> list[_Doc]:
+    """Another tool's sources: one document each, in the language its text is written in."""
+    docs: list[_Doc] = []
+    empty = 0
+    for src in refi.sources:
+        if src.text is None:
+            continue
+        paras = _paragraphs_generic(src.text)
+        if not paras:
+            empty += 1
+            continue
+        base = re.sub(r"\.(txt|docx?|rtf|pdf)$", "", src.name, flags=re.IGNORECASE)
+        docs.append(_Doc(base, src.name, dict(src.attributes), {_lang_of(src.text): (src, paras)}))
+    if empty:
+        summary.dropped.append(f"{empty} source(s) with no text")
+    return docs
+
+
+Ranges = dict[str, list[tuple[int, int, str]]]
+"""Source GUID → (start, end, segment id) of each paragraph."""
+
+
+def _document_segments(doc: _Doc, did: str, dialect: bool, ranges: Ranges) -> list[Segment]:
+    out: list[Segment] = []
+    for i in range(max(len(p) for _s, p in doc.parts.values())):
+        sid = segment_id(did, i + 1)
+        texts = {"zh": "", "en": ""}
+        speaker: str | None = None
+        for lang in ("zh", "en"):
+            if lang not in doc.parts or i >= len(doc.parts[lang][1]):
                 continue
-            spans = ranges[src.guid]
-            for sel in sels:
-                try:
-                    a = src.to_text_pos(int(sel.get("startPosition") or 0))
-                    b = src.to_text_pos(int(sel.get("endPosition") or 0))
-                except ValueError:
-                    outside += 1
-                    continue
-                if b < a:
-                    a, b = b, a
-                hit = [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
-                if not hit:
-                    outside += 1
-                    continue
-                n_sel += 1
-                memo_parts = [notes.get(norm_guid(r.get("targetGUID")), "")
-                              for r in _children(sel, "NoteRef")]
-                desc = _text_of(sel, "Description")
-                memo = "\n\n".join(m for m in [desc, *memo_parts] if m)
-                sel_user = norm_guid(sel.get("creatingUser")) or default_user
-                codings = _children(sel, "Coding")
-                coders_here: set[str] = set()
-                for coding in codings:
-                    ref = _child(coding, "CodeRef")
-                    code_guid = norm_guid(ref.get("targetGUID") if ref is not None else None)
-                    user = norm_guid(coding.get("creatingUser")) or sel_user
-                    coder = users.get(user, user) or "refi"
-                    code = to_ours.get(code_guid)
-                    if code is None:
-                        if mapping is None:
-                            unknown_codes[code_guid] += 1
-                        continue
-                    n_coding += 1
-                    coders_here.add(coder)
-                    for sid in hit:
-                        work.setdefault((coder, sid), {"codes": set(), "memo": []})["codes"].add(code)
-                if memo:
-                    for coder in coders_here or {users.get(sel_user, sel_user) or "refi"}:
-                        for sid in hit:
-                            slot = work.setdefault((coder, sid), {"codes": set(), "memo": []})
-                            if memo not in slot["memo"]:
-                                slot["memo"].append(memo)
-        for (coder, sid), w in sorted(work.items()):
-            before = get_state(project, coder, sid)
-            state = CoderState(frozenset(before.codes | w["codes"]), True,
-                               "\n\n".join([*([before.memo] if before.memo else []), *w["memo"]]))
-            set_state(project, coder, sid, state, action="import", detail={"file": str(path)})
-        coders = sorted({c for c, _ in work})
-        summary.imported.append(
-            f"{n_coding} codings in {n_sel} selections → {sum(len(w['codes']) for w in work.values())}"
-            f" annotations on {len({s for _, s in work})} segments by {len(coders)} coder(s)"
-            f" ({', '.join(coders[:8])})")
-        if lost_sel:
-            summary.dropped.append(f"{lost_sel} selection(s) ({lost_coding} codings) on sources without text")
-        if outside:
-            summary.dropped.append(f"{outside} selection(s) outside the text or between paragraphs")
-        if whole:
-            summary.dropped.append(f"{whole} coding(s) of whole sources")
-        if unknown_codes:
-            summary.dropped.append(f"{sum(unknown_codes.values())} coding(s) of codes not in the code tree")
-        conn.execute("INSERT INTO events (at, action, detail) VALUES (?, 'import', ?)",
-                     (now(), json.dumps({"file": str(path), "documents": doc_ids}, ensure_ascii=False)))
-    return summary
+            src, paras = doc.parts[lang]
+            para = paras[i]
+            para_speaker, text = split_speaker(para.text)
+            texts[lang] = text if dialect else text.strip()
+            speaker = speaker or para_speaker
+            ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
+        out.append(Segment(sid, did, i + 1, texts["zh"], texts["en"], speaker))
+    return out
 
 
+def _plan_segments(plan: ImportPlan, docs: list[_Doc], target: ImportTarget, dialect: bool) -> Ranges:
+    """Documents (ids made unique in the project) and their segments, one per paragraph."""
+    taken = set(target.document_ids)
+    ranges: Ranges = {}
+    for doc in docs:
+        did = document_slug(doc.id, taken)
+        segments = _document_segments(doc, did, dialect, ranges)
+        wanted = document_slug(doc.id, set())
+        if wanted != did and wanted in target.document_ids:
+            _check_not_imported_before(plan, wanted, did, segments, target)
+        plan.documents.append(Document(did, doc.title, dict(doc.attributes)))
+        plan.segments += segments
+    ids = [d.id for d in plan.documents]
+    plan.summary.imported.insert(0, f"{len(docs)} documents with {len(plan.segments)} segments"
+                                    f" ({', '.join(ids[:6])}{', ...' if len(ids) > 6 else ''})")
+    return ranges
+
+
+def _check_not_imported_before(plan: ImportPlan, wanted: str, did: str, segments: list[Segment],
+                               target: ImportTarget) -> None:
+    """The same document imported again is refused; a different one of that name is renamed."""
+    if [(s.zh, s.en) for s in segments] == target.stored_texts(wanted):
+        raise ImportFormatError(
+            f"document {wanted!r} is already in the project with the same text;"
+            " this file was imported before (nothing imported)", path=plan.source)
+    plan.summary.warnings.append(f"a different document {wanted!r} is already in the project;"
+                                 f" this one is imported as {did!r}")
+
+
+@dataclass
+class _Work:
+    """Codings gathered per (coder, segment), and what was left out."""
+
+    codes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    memos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    selections: int = 0
+    codings: int = 0
+    lost_selections: int = 0
+    lost_codings: int = 0
+    outside: int = 0
+    whole: int = 0
+    unknown_codes: int = 0
+
+    def slot(self, coder: str, sid: str) -> tuple[set[str], list[str]]:
+        return self.codes.setdefault((coder, sid), set()), self.memos.setdefault((coder, sid), [])
+
+
+def _plan_work(plan: ImportPlan, refi: RefiProject, ranges: Ranges, to_ours: dict[str, str],
+               mapped: bool) -> None:
+    work = _Work()
+    for src in refi.sources:
+        work.whole += len(_children(src.element, "Coding"))
+        sels = _children(src.element, "PlainTextSelection")
+        if src.guid not in ranges:
+            work.lost_selections += len(sels)
+            work.lost_codings += sum(len(_children(s, "Coding")) for s in sels)
+            continue
+        for sel in sels:
+            hit = _segments_hit(src, sel, ranges[src.guid])
+            if not hit:
+                work.outside += 1
+                continue
+            work.selections += 1
+            _read_selection(refi, sel, hit, to_ours, mapped, work)
+    for key in sorted(work.codes):
+        plan.work[key] = CoderState(frozenset(work.codes[key]), True, "\n\n".join(work.memos[key]))
+    _summarise_work(plan.summary, work)
+
+
+def _segments_hit(src: Source, sel: ET.Element, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The segments a selection overlaps (a selection of nothing: the segment it is in)."""
+    try:
+        a = src.to_text_pos(int(sel.get("startPosition") or 0))
+        b = src.to_text_pos(int(sel.get("endPosition") or 0))
+    except ValueError:
+        return []
+    if b < a:
+        a, b = b, a
+    return [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
+
+
+def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours: dict[str, str],
+                    mapped: bool, work: _Work) -> None:
+    memo_parts = [refi.notes.get(norm_guid(r.get("targetGUID")), "") for r in _children(sel, "NoteRef")]
+    memo = "\n\n".join(m for m in [_text_of(sel, "Description"), *memo_parts] if m)
+    sel_user = norm_guid(sel.get("creatingUser")) or refi.default_user
+    coders_here: set[str] = set()
+    for coding in _children(sel, "Coding"):
+        ref = _child(coding, "CodeRef")
+        code = to_ours.get(norm_guid(ref.get("targetGUID") if ref is not None else None))
+        if code is None:
+            work.unknown_codes += 0 if mapped else 1
+            continue
+        user = norm_guid(coding.get("creatingUser")) or sel_user
+        coder = refi.users.get(user, user) or "refi"
+        work.codings += 1
+        coders_here.add(coder)
+        for sid in hit:
+            work.slot(coder, sid)[0].add(code)
+    if memo:
+        for coder in coders_here or {refi.users.get(sel_user, sel_user) or "refi"}:
+            for sid in hit:
+                memos = work.slot(coder, sid)[1]
+                if memo not in memos:
+                    memos.append(memo)
+
+
+def _summarise_work(summary: ImportSummary, work: _Work) -> None:
+    coders = sorted({c for c, _ in work.codes})
+    summary.imported.append(
+        f"{work.codings} codings in {work.selections} selections → "
+        f"{sum(len(c) for c in work.codes.values())} annotations on {len({s for _, s in work.codes})}"
+        f" segments by {len(coders)} coder(s) ({', '.join(coders[:8])})")
+    if work.lost_selections:
+        summary.dropped.append(f"{work.lost_selections} selection(s) ({work.lost_codings} codings)"
+                               " on sources without text")
+    if work.outside:
+        summary.dropped.append(f"{work.outside} selection(s) outside the text or between paragraphs")
+    if work.whole:
+        summary.dropped.append(f"{work.whole} coding(s) of whole sources")
+    if work.unknown_codes:
+        summary.dropped.append(f"{work.unknown_codes} coding(s) of codes not in the code tree")

@@ -13,57 +13,29 @@ Use the adjudicated consensus by naming its coder.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from annotator.errors import UsageError
-from annotator.io.interchange import atomic_binary, atomic_output
-from annotator.storage.db import Project
+from annotator.files import atomic_binary, atomic_output
+from annotator.model import CoderState, Segment
 
 
-def _pipeline(lang: str) -> Any:
-    import spacy
+def write_spacy(out: Path, nlp: Any, code_ids: list[str], segments: Iterable[Segment],
+                states: dict[str, dict[str, CoderState]], coder: str, lang: str) -> tuple[int, Path]:
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done,
+    made into docs by the blank spaCy pipeline ``nlp``; (number of docs, jsonl path)."""
+    from spacy.tokens import DocBin  # spaCy only when exporting to it
 
-    if lang == "zh":
-        from annotator.nlp.tokenize import load
-
-        load(["zh"])  # jieba initialised quietly, with its cache in annotator's data folder
-        return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-
-    return spacy.blank("en")
-
-
-def export_spacy(project: Project, out: Path, *, coder: str | None = None,
-                 lang: str = "zh") -> tuple[int, Path]:
-    """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states, list_coders
-    from annotator.storage.documents import iter_segments
-
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
-    known = list_coders(project)
-    if coder is None:
-        if len(known) != 1:
-            raise UsageError("name the coder whose codes to export with --coder NAME"
-                             f" (coders: {', '.join(known) or 'none'})")
-        coder = known[0]
-    if coder not in known:
-        raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
-    from spacy.tokens import DocBin
-
-    nlp = _pipeline(lang)
-    codes = [c.id for c in load_codebook(project).codes]
-    states = coder_states(project, [coder])
     docbin = DocBin(store_user_data=True)
     records: list[dict[str, Any]] = []
-    for seg in iter_segments(project):
+    for seg in segments:
         st = states.get(seg.id, {}).get(coder)
         text = seg.text(lang)
         if st is None or not st.done or not text:
             continue
         doc = nlp.make_doc(text)
-        doc.cats = {c: 1.0 if c in st.codes else 0.0 for c in codes}
+        doc.cats = {c: 1.0 if c in st.codes else 0.0 for c in code_ids}
         meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
         doc.user_data.update(meta)
         docbin.add(doc)

@@ -1,1 +1,21 @@
-"""The project file: one SQLite database per project (schema in ``migrations``)."""
+"""The project file: one SQLite database per project (schema in ``migrations``).
+
+The only package that opens connections or holds SQL. It speaks ``annotator.model`` objects:
+
+* ``db``: ``open_project`` / ``Project`` (``project.write()`` is one write transaction);
+  ``errors.DatabaseError`` for callers that report a damaged file;
+* ``project_meta``: ``get_meta`` / ``set_meta`` (e.g. ``created_at``);
+* ``documents``: ``list_documents``, ``iter_segments`` (streamed), ``segment_counts``,
+  ``document_ids``, ``has_documents``, ``segment_texts``, ...;
+* ``coding``: coders' work (``get_state``, ``set_state``, ``coder_states``, ``tag``,
+  ``iter_annotations`` with ``created_at``, ...); ``codebook_store``: the stored codebook;
+* ``importing``: ``TranscriptWriter`` (streamed transcript import, replacement by position),
+  ``insert_document``, ``insert_segments``, ``set_translation``, ``log_import``;
+* ``plan_writer``: ``write_import_plan(project, plan)`` writes an ``ImportPlan`` in one transaction;
+* ``table_dump``: every table's rows for the JSONL export (``TABLES``, ``count_rows``,
+  ``iter_table_rows``) and ``restore_rows``;
+* ``backup``, ``check``, ``merge``, ``migrations``.
+
+It imports neither ``annotator.io`` nor ``annotator.nlp``: the application layer reads files and
+tokenises, and hands storage finished rows.
+"""

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator import config
 from annotator.errors import ProjectError
+from annotator.files import atomic_path
 from annotator.storage.db import Project, open_project
 
 SETTING_KEPT = "backups_kept"
@@ -51,13 +51,17 @@ def rotating_dir(project_path: Path) -> Path:
     return config.data_dir() / "backups" / f"{Path(project_path).stem}-{digest}"
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def _backup_into(project: Project, partial: Path, dest: Path) -> None:
+    target = sqlite3.connect(str(partial), isolation_level=None)
+    try:
+        # one step (pages=-1): a single read snapshot, so the copy is consistent
+        project.conn.backup(target, pages=-1)
+        target.execute("PRAGMA journal_mode = DELETE")  # a self-contained single file
+        verdict = target.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        target.close()
+    if verdict != "ok":
+        raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
 
 
 def copy_project(project: Project, dest: Path) -> Path:
@@ -71,31 +75,17 @@ def copy_project(project: Project, dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ProjectError(f"cannot create the folder: {exc.strerror}", path=dest.parent) from None
-    partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
     try:
-        target = sqlite3.connect(str(partial), isolation_level=None)
-        try:
-            # one step (pages=-1): a single read snapshot, so the copy is consistent
-            project.conn.backup(target, pages=-1)
-            target.execute("PRAGMA journal_mode = DELETE")  # a self-contained single file
-            verdict = target.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            target.close()
-        if verdict != "ok":
-            raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, dest)
-        _fsync_dir(dest.parent)
+        with atomic_path(dest, suffix=".partial", durable=True) as partial:
+            try:
+                _backup_into(project, partial, dest)
+            finally:
+                for suffix in ("-journal", "-wal", "-shm"):
+                    Path(str(partial) + suffix).unlink(missing_ok=True)
     except sqlite3.Error as exc:
         raise ProjectError(f"backup failed: {exc}", path=dest) from None
     except OSError as exc:
         raise ProjectError(f"backup failed: {exc.strerror or exc}", path=dest) from None
-    finally:
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(str(partial) + suffix).unlink(missing_ok=True)
     return dest
 
 

@@ -8,7 +8,7 @@ redo apply a logged state again, so the log is a complete audit trail.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.errors import UsageError
@@ -296,3 +296,9 @@ def done_code_sets(
         for seg, per in coder_states(project, coders, document=document).items()
         if any(st.done for st in per.values())
     }
+
+
+def iter_annotations(project: Project) -> Iterator[tuple[str, str, str, str]]:
+    """Every annotation as (coder, segment, code, created_at)."""
+    for r in project.execute("SELECT coder, segment, code, created_at FROM annotations"):
+        yield r[0], r[1], r[2], r[3]

@@ -101,3 +101,23 @@ def search_segments(project: Project, query: str, *, limit: int | None = None) -
 
 def count_segments(project: Project) -> int:
     return int(project.execute("SELECT count(*) FROM segments").fetchone()[0])
+
+
+def segment_counts(project: Project) -> dict[str, int]:
+    """Document id → number of segments."""
+    return {r[0]: int(r[1]) for r in project.execute(
+        "SELECT document, count(*) FROM segments GROUP BY document")}
+
+
+def document_ids(project: Project) -> set[str]:
+    return {r[0] for r in project.execute("SELECT id FROM documents")}
+
+
+def has_documents(project: Project) -> bool:
+    return project.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+
+def segment_texts(project: Project, document: str) -> list[tuple[str, str, str]]:
+    """(segment id, zh, en) of ``document``'s segments in order."""
+    return [(r[0], r[1], r[2]) for r in project.execute(
+        "SELECT id, zh, en FROM segments WHERE document = ? ORDER BY position", (document,))]

@@ -1,87 +1,81 @@
-"""Importing transcripts into a project: atomic across all files of one command.
+"""Writing imported transcripts: documents, tokenised segment rows, replacement by position.
 
-Parsing is ``annotator.io.transcripts``; this module groups turns into documents, pairs
-translations, tokenises (jieba/spaCy, loaded lazily) and writes everything in one transaction.
+The caller (``annotator.application.importing``) reads the files and tokenises; this module
+only writes, inside the caller's ``project.write()`` transaction.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from annotator.errors import ImportFormatError, UsageError
-from annotator.storage.codebook_store import load_codebook
+from annotator.errors import ImportFormatError
+from annotator.model import ImportSummary, Segment, SegmentTerms
 from annotator.storage.db import Project, now
-
-BATCH = 2000
-LANG_SUFFIX = re.compile(r"[._-](zh|en|cn|chinese|english|zh-cn|zh_cn)$", re.IGNORECASE)
 
 Progress = Callable[[int], None]
 
-
-@dataclass
-class ImportSummary:
-    documents: list[str] = field(default_factory=list)
-    segments: int = 0
-    replaced: list[str] = field(default_factory=list)
-    archived_annotations: int = 0
-    #: segments of replaced documents whose text changed while coders' work on them was kept
-    changed_with_work: list[str] = field(default_factory=list)
-    #: the language of a translation added to an existing document (``--document ID --translation``)
-    translation_added: str | None = None
+SEGMENT_COLUMNS = ("id", "document", "position", "speaker", "start", "end", "zh", "en",
+                   "zh_tokens", "en_tokens", "zh_terms", "en_terms")
 
 
-def segment_id(document: str, position: int) -> str:
-    return f"{document}-{position:03d}"
+_BLANK = SegmentTerms()
 
 
-def document_id_for(path: Path) -> str:
-    stem = path.stem
-    stem = LANG_SUFFIX.sub("", stem)
-    return re.sub(r"\s+", "_", stem.strip()) or "document"
+def segment_row(s: Segment, terms: dict[str, SegmentTerms]) -> tuple[Any, ...]:
+    """The values of ``SEGMENT_COLUMNS`` for a segment and its terms."""
+    t = terms.get(s.id, _BLANK)
+    return (s.id, s.document, s.position, s.speaker, s.start, s.end, s.zh, s.en,
+            t.zh_tokens, t.en_tokens, t.zh_terms, t.en_terms)
 
 
-def tokenize_rows(rows: list[dict[str, Any]]) -> None:
-    """Fill the ``*_tokens`` and ``*_terms`` columns of segment rows from their ``zh``/``en``."""
-    from annotator.nlp.tokenize import tokenize
-
-    for lang in ("zh", "en"):
-        idx = [i for i, r in enumerate(rows) if r[lang]]
-        if not idx:
-            continue
-        toks = tokenize([rows[i][lang] for i in idx], lang)
-        for i, t in zip(idx, toks, strict=True):
-            rows[i][f"{lang}_tokens"] = " ".join(x.replace(" ", "") for x in t.tokens)
-            rows[i][f"{lang}_terms"] = " ".join(x.replace(" ", "") for x in t.terms)
+def insert_segments(project: Project, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
+    project.conn.executemany(
+        "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in SEGMENT_COLUMNS) + ") VALUES ("
+        + ", ".join("?" for _ in SEGMENT_COLUMNS) + ")", [segment_row(s, terms) for s in segments])
 
 
-class _Writer:
-    """Writes the segments of one document, replacing by position when asked."""
+def upsert_segments_sql() -> str:
+    cols = SEGMENT_COLUMNS
+    return (
+        "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
+        + ", ".join("?" for _ in cols) + ") ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != "id")
+    )
 
-    def __init__(self, project: Project, summary: ImportSummary, replace: bool, progress: Progress | None):
-        self.project = project
+
+def insert_document(project: Project, doc: str, title: str, attributes: dict[str, Any],
+                    source: str) -> None:
+    """A new document after the last one."""
+    conn = project.conn
+    pos = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
+    conn.execute(
+        "INSERT INTO documents (id, position, title, attributes, source, imported_at)"
+        " VALUES (?,?,?,?,?,?)",
+        (doc, pos, title, json.dumps(attributes, ensure_ascii=False), source, now()),
+    )
+
+
+def log_import(project: Project, detail: dict[str, Any]) -> None:
+    project.conn.execute("INSERT INTO events (at, action, detail) VALUES (?, 'import', ?)",
+                         (now(), json.dumps(detail, ensure_ascii=False)))
+
+
+class TranscriptWriter:
+    """Writes the documents and segment rows of one transcript import, replacing by position
+    when asked. Segments come with their tokens and terms (segment id → terms)."""
+
+    def __init__(self, project: Project, summary: ImportSummary, replace: bool,
+                 progress: Progress | None = None):
         self.conn = project.conn
+        self.project = project
         self.summary = summary
         self.replace = replace
         self.progress = progress
-        self.seen_docs: dict[str, int] = {}  # document -> next position
-        self.doc_sources: dict[str, str] = {}
+        self._sql = upsert_segments_sql()
 
     def start_document(self, doc: str, source: str, attributes: dict[str, Any], line: int | None) -> None:
-        if doc in self.seen_docs:
-            first = self.doc_sources.get(doc)
-            if first is not None and first != source:  # two files of one command, one document
-                hint = (" (pair a translation with --translation)"
-                        if LANG_SUFFIX.search(Path(source).stem) else "")
-                raise ImportFormatError(
-                    f"document {doc!r} also comes from {first} in this import{hint}; import the"
-                    " files separately, or name the documents with --document", path=source, line=line)
-            return
-        self.doc_sources[doc] = source
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone()
         if exists and not self.replace:
             raise ImportFormatError(
@@ -96,36 +90,21 @@ class _Writer:
                 (json.dumps(attributes, ensure_ascii=False), source, now(), doc),
             )
         else:
-            pos = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
-            title = str(attributes.get("title") or doc)
-            self.conn.execute(
-                "INSERT INTO documents (id, position, title, attributes, source, imported_at)"
-                " VALUES (?,?,?,?,?,?)",
-                (doc, pos, title, json.dumps(attributes, ensure_ascii=False), source, now()),
-            )
-        self.seen_docs[doc] = 1
+            insert_document(self.project, doc, str(attributes.get("title") or doc), attributes, source)
         self.summary.documents.append(doc)
 
-    def write(self, doc: str, rows: list[dict[str, Any]]) -> None:
+    def write(self, doc: str, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
         if doc in self.summary.replaced:
-            self._note_changed_text(rows)
-        tokenize_rows(rows)
-        cols = ["id", "document", "position", "speaker", "start", "end", "zh", "en",
-                "zh_tokens", "en_tokens", "zh_terms", "en_terms"]
-        sql = (
-            "INSERT INTO segments (" + ", ".join(f'"{c}"' for c in cols) + ") VALUES ("
-            + ", ".join("?" for _ in cols) + ") ON CONFLICT(id) DO UPDATE SET "
-            + ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != "id")
-        )
-        self.conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
-        self.summary.segments += len(rows)
+            self._note_changed_text(segments)
+        self.conn.executemany(self._sql, [segment_row(s, terms) for s in segments])
+        self.summary.segments += len(segments)
         if self.progress:
-            self.progress(sum(len(r["zh"]) + len(r["en"]) for r in rows))
+            self.progress(sum(len(s.zh) + len(s.en) for s in segments))
 
-    def _note_changed_text(self, rows: list[dict[str, Any]]) -> None:
+    def _note_changed_text(self, segments: list[Segment]) -> None:
         """Remember segments that keep coders' work although a text they had was changed (a turn
         inserted or removed shifts every later segment: the work stays with the position)."""
-        ids = [r["id"] for r in rows]
+        ids = [s.id for s in segments]
         old: dict[str, tuple[str, str]] = {}
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
@@ -134,18 +113,15 @@ class _Writer:
                 f"SELECT id, zh, en FROM segments WHERE id IN ({marks}) AND (id IN"
                 " (SELECT segment FROM done) OR id IN (SELECT segment FROM annotations)"
                 " OR id IN (SELECT segment FROM memos))", part))
-        for r in rows:
-            before = old.get(r["id"])
-            if before and any(b and b != r[lang] for b, lang in zip(before, ("zh", "en"), strict=True)):
-                self.summary.changed_with_work.append(r["id"])
+        for s in segments:
+            before = old.get(s.id)
+            if before and any(b and b != now_text for b, now_text in zip(before, (s.zh, s.en), strict=True)):
+                self.summary.changed_with_work.append(s.id)
 
-    def finish_document(self, doc: str) -> None:
-        """Drop segments beyond the new end of a replaced document (their work is archived)."""
-        last = self.seen_docs[doc] - 1
+    def finish_document(self, doc: str, last: int) -> None:
+        """Drop segments beyond position ``last`` of a replaced document (their work is archived)."""
         stale = [r[0] for r in self.conn.execute(
             "SELECT id FROM segments WHERE document = ? AND position > ?", (doc, last))]
-        if not stale:
-            return
         stamp = now()
         for seg in stale:
             cur = self.conn.execute(
@@ -160,147 +136,9 @@ class _Writer:
             self.conn.execute("DELETE FROM segments WHERE id = ?", (seg,))
 
 
-def _row(doc: str, position: int, zh: str, en: str, turn: Any) -> dict[str, Any]:
-    return {
-        "id": segment_id(doc, position), "document": doc, "position": position,
-        "speaker": turn.speaker, "start": turn.start, "end": turn.end, "zh": zh, "en": en,
-        "zh_tokens": "", "en_tokens": "", "zh_terms": "", "en_terms": "",
-    }
-
-
-def import_transcripts(
-    project: Project,
-    files: list[Path],
-    *,
-    translation: Path | None = None,
-    lang: str | None = None,
-    document: str | None = None,
-    fmt: str = "auto",
-    replace: bool = False,
-    attributes: dict[str, dict[str, Any]] | None = None,
-    progress: Progress | None = None,
-) -> ImportSummary:
-    """Import transcript files; all or nothing.
-
-    ``translation`` pairs a second-language file turn by turn with the single ``files`` entry
-    (or, with no files, with the existing ``document``). ``attributes`` maps document id to
-    document attributes (e.g. respondent, date, role).
-    """
-    from annotator.io.transcripts import read_turns
-    from annotator.nlp.tokenize import add_terms
-
-    if lang is not None and lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
-    if translation is not None and len(files) > 1:
-        raise UsageError("--translation pairs with one transcript; import one file at a time")
-    if document is not None and len(files) > 1:
-        raise UsageError("--document names one document; import one file at a time")
-    if not files and translation is None:
-        raise UsageError("name at least one transcript file")
-    for f in [*files, *([translation] if translation else [])]:
-        if not f.exists():
-            raise ImportFormatError("no such file", path=f)
-        if f.is_dir():
-            raise ImportFormatError("is a folder, not a transcript", path=f)
-
-    codebook = load_codebook(project)
-    add_terms(kw for c in codebook.codes for kw in c.keywords_zh)
-    summary = ImportSummary()
-    attributes = attributes or {}
-    with project.write() as conn:
-        writer = _Writer(project, summary, replace, progress)
-        if not files and translation is not None:
-            if document is None:
-                raise UsageError("--translation without a transcript needs --document ID")
-            _add_translation(project, document, translation, lang, fmt, summary, progress)
-        for path in files:
-            default_doc = document or document_id_for(path)
-            turns: Iterable[Any] = read_turns(path, fmt=fmt, lang=lang)
-            if translation is not None:
-                turns = _paired(path, list(turns), translation, fmt, lang)
-            pending: dict[str, list[dict[str, Any]]] = {}
-            for turn in turns:
-                doc = turn.document or default_doc
-                if doc not in writer.seen_docs or writer.doc_sources.get(doc) != str(path):
-                    attrs = {**attributes.get(doc, {}), **(turn.attributes or {})}
-                    writer.start_document(doc, str(path), attrs, turn.line)
-                pos = writer.seen_docs[doc]
-                writer.seen_docs[doc] = pos + 1
-                pending.setdefault(doc, []).append(_row(doc, pos, turn.zh, turn.en, turn))
-                if len(pending[doc]) >= BATCH:
-                    writer.write(doc, pending.pop(doc))
-            for doc, rows in pending.items():
-                writer.write(doc, rows)
-        for doc in writer.seen_docs:
-            writer.finish_document(doc)
-        conn.execute(
-            "INSERT INTO events (at, action, detail) VALUES (?, 'import', ?)",
-            (now(), json.dumps({"files": [str(f) for f in files], "documents": summary.documents,
-                                "segments": summary.segments}, ensure_ascii=False)),
-        )
-    return summary
-
-
-def _other(lang: str) -> str:
-    return "en" if lang == "zh" else "zh"
-
-
-def _paired(path: Path, first: list[Any], translation: Path, fmt: str, lang: str | None) -> list[Any]:
-    """Merge a translation file into ``first`` turn by turn."""
-    from dataclasses import replace as dc_replace
-
-    from annotator.io.transcripts import read_turns
-
-    main_lang = lang or ("zh" if any(t.zh for t in first) else "en")
-    second = list(read_turns(translation, fmt=fmt, lang=_other(main_lang)))
-    if len(first) != len(second):
-        raise ImportFormatError(
-            f"{path} has {len(first)} turns but the translation has {len(second)}; they must pair"
-            " turn by turn",
-            path=translation,
-        )
-    out = []
-    for a, b in zip(first, second, strict=True):
-        other = _other(main_lang)
-        text = getattr(b, other) or getattr(b, main_lang)
-        out.append(dc_replace(a, **{other: text}, speaker=a.speaker or b.speaker,
-                              start=a.start if a.start is not None else b.start,
-                              end=a.end if a.end is not None else b.end))
-    return out
-
-
-def _add_translation(
-    project: Project, document: str, translation: Path, lang: str | None, fmt: str,
-    summary: ImportSummary, progress: Progress | None,
-) -> None:
-    from annotator.io.transcripts import read_turns
-
-    conn = project.conn
-    rows = conn.execute(
-        "SELECT id, zh, en FROM segments WHERE document = ? ORDER BY position", (document,)
-    ).fetchall()
-    if not rows:
-        raise UsageError(f"no document {document!r} in the project to add a translation to")
-    has_zh = any(r[1] for r in rows)
-    target = lang or ("en" if has_zh else "zh")
-    turns = list(read_turns(translation, fmt=fmt, lang=target))
-    if len(turns) != len(rows):
-        raise ImportFormatError(
-            f"document {document} has {len(rows)} segments but the translation has {len(turns)}"
-            " turns; they must pair turn by turn",
-            path=translation,
-        )
-    texts = [getattr(t, target) or t.zh or t.en for t in turns]
-    from annotator.nlp.tokenize import tokenize
-
-    toks = tokenize(texts, target)
-    conn.executemany(
-        f"UPDATE segments SET {target} = ?, {target}_tokens = ?, {target}_terms = ? WHERE id = ?",
-        [(text, " ".join(t.tokens), " ".join(t.terms), r[0])
-         for text, t, r in zip(texts, toks, rows, strict=True)],
-    )
-    summary.documents.append(document)
-    summary.segments += len(rows)
-    summary.translation_added = target
-    if progress:
-        progress(sum(len(t) for t in texts))
+def set_translation(project: Project, lang: str, rows: list[tuple[str, str, str, str]]) -> None:
+    """Set the ``lang`` text, tokens and terms of segments: rows of (text, tokens, terms, id)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(lang)
+    project.conn.executemany(
+        f"UPDATE segments SET {lang} = ?, {lang}_tokens = ?, {lang}_terms = ? WHERE id = ?", rows)

@@ -8,129 +8,160 @@ append a new one.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 #: Marks a SQLite file as an annotator project (``PRAGMA application_id``): "ANNO".
 APPLICATION_ID = 0x414E4E4F
 
 
-def _run(conn: sqlite3.Connection, script: str) -> None:
-    # not executescript(): it would commit the migration's transaction half-way
-    for statement in script.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+def _run(conn: sqlite3.Connection, statements: Sequence[str]) -> None:
+    """Run one migration's statements, one at a time, inside the caller's transaction (not
+    ``executescript()``: it would commit the migration's transaction half-way; and not a script
+    split on ``;``: a trigger body or a string holds semicolons of its own)."""
+    for statement in statements:
+        conn.execute(statement)
 
 
 def m001_initial(conn: sqlite3.Connection) -> None:
     _run(
         conn,
-        """
-        CREATE TABLE project (
-            key TEXT PRIMARY KEY,
-            value TEXT
-        );
-        CREATE TABLE facets (
-            id TEXT PRIMARY KEY,
-            position INTEGER NOT NULL,
-            multiple INTEGER NOT NULL DEFAULT 0,
-            label_zh TEXT NOT NULL DEFAULT '',
-            label_en TEXT NOT NULL DEFAULT '',
-            description_zh TEXT NOT NULL DEFAULT '',
-            description_en TEXT NOT NULL DEFAULT ''
-        );
-        CREATE TABLE codes (
-            id TEXT PRIMARY KEY,
-            facet TEXT NOT NULL REFERENCES facets(id) ON UPDATE CASCADE,
-            position INTEGER NOT NULL,
-            key TEXT,
-            label_zh TEXT NOT NULL DEFAULT '',
-            label_en TEXT NOT NULL DEFAULT '',
-            definition_zh TEXT NOT NULL DEFAULT '',
-            definition_en TEXT NOT NULL DEFAULT '',
-            when_to_use_zh TEXT NOT NULL DEFAULT '',
-            when_to_use_en TEXT NOT NULL DEFAULT '',
-            when_not_to_use_zh TEXT NOT NULL DEFAULT '',
-            when_not_to_use_en TEXT NOT NULL DEFAULT '',
-            keywords_zh TEXT NOT NULL DEFAULT '[]',
-            keywords_en TEXT NOT NULL DEFAULT '[]',
-            color TEXT,
-            extra TEXT NOT NULL DEFAULT '{}',
-            archived INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE documents (
-            id TEXT PRIMARY KEY,
-            position INTEGER NOT NULL,
-            title TEXT NOT NULL DEFAULT '',
-            attributes TEXT NOT NULL DEFAULT '{}',
-            source TEXT,
-            imported_at TEXT
-        );
-        CREATE TABLE segments (
-            id TEXT PRIMARY KEY,
-            document TEXT NOT NULL REFERENCES documents(id),
-            position INTEGER NOT NULL,
-            speaker TEXT,
-            start REAL,
-            "end" REAL,
-            zh TEXT NOT NULL DEFAULT '',
-            en TEXT NOT NULL DEFAULT '',
-            zh_tokens TEXT NOT NULL DEFAULT '',
-            en_tokens TEXT NOT NULL DEFAULT '',
-            zh_terms TEXT NOT NULL DEFAULT '',
-            en_terms TEXT NOT NULL DEFAULT '',
-            UNIQUE (document, position)
-        );
-        CREATE TABLE coders (
-            name TEXT PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            last_segment TEXT
-        );
-        CREATE TABLE annotations (
-            coder TEXT NOT NULL REFERENCES coders(name),
-            segment TEXT NOT NULL REFERENCES segments(id),
-            code TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (coder, segment, code)
-        );
-        CREATE INDEX annotations_segment ON annotations(segment);
-        CREATE INDEX annotations_code ON annotations(code);
-        CREATE TABLE done (
-            coder TEXT NOT NULL REFERENCES coders(name),
-            segment TEXT NOT NULL REFERENCES segments(id),
-            done_at TEXT NOT NULL,
-            PRIMARY KEY (coder, segment)
-        );
-        CREATE INDEX done_segment ON done(segment);
-        CREATE TABLE memos (
-            coder TEXT NOT NULL REFERENCES coders(name),
-            segment TEXT NOT NULL REFERENCES segments(id),
-            text TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (coder, segment)
-        );
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            coder TEXT,
-            session TEXT,
-            action TEXT NOT NULL,
-            segment TEXT,
-            before TEXT,
-            after TEXT,
-            detail TEXT
-        );
-        CREATE INDEX events_coder_segment ON events(coder, segment);
-        CREATE TABLE archived_annotations (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            coder TEXT NOT NULL,
-            segment TEXT NOT NULL,
-            code TEXT NOT NULL,
-            facet TEXT,
-            created_at TEXT,
-            archived_at TEXT NOT NULL,
-            reason TEXT NOT NULL
-        );
-        """
+        [
+            """
+            CREATE TABLE project (
+                key TEXT PRIMARY KEY,
+                value TEXT
+            )
+            """,
+            """
+            CREATE TABLE facets (
+                id TEXT PRIMARY KEY,
+                position INTEGER NOT NULL,
+                multiple INTEGER NOT NULL DEFAULT 0,
+                label_zh TEXT NOT NULL DEFAULT '',
+                label_en TEXT NOT NULL DEFAULT '',
+                description_zh TEXT NOT NULL DEFAULT '',
+                description_en TEXT NOT NULL DEFAULT ''
+            )
+            """,
+            """
+            CREATE TABLE codes (
+                id TEXT PRIMARY KEY,
+                facet TEXT NOT NULL REFERENCES facets(id) ON UPDATE CASCADE,
+                position INTEGER NOT NULL,
+                key TEXT,
+                label_zh TEXT NOT NULL DEFAULT '',
+                label_en TEXT NOT NULL DEFAULT '',
+                definition_zh TEXT NOT NULL DEFAULT '',
+                definition_en TEXT NOT NULL DEFAULT '',
+                when_to_use_zh TEXT NOT NULL DEFAULT '',
+                when_to_use_en TEXT NOT NULL DEFAULT '',
+                when_not_to_use_zh TEXT NOT NULL DEFAULT '',
+                when_not_to_use_en TEXT NOT NULL DEFAULT '',
+                keywords_zh TEXT NOT NULL DEFAULT '[]',
+                keywords_en TEXT NOT NULL DEFAULT '[]',
+                color TEXT,
+                extra TEXT NOT NULL DEFAULT '{}',
+                archived INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE documents (
+                id TEXT PRIMARY KEY,
+                position INTEGER NOT NULL,
+                title TEXT NOT NULL DEFAULT '',
+                attributes TEXT NOT NULL DEFAULT '{}',
+                source TEXT,
+                imported_at TEXT
+            )
+            """,
+            """
+            CREATE TABLE segments (
+                id TEXT PRIMARY KEY,
+                document TEXT NOT NULL REFERENCES documents(id),
+                position INTEGER NOT NULL,
+                speaker TEXT,
+                start REAL,
+                "end" REAL,
+                zh TEXT NOT NULL DEFAULT '',
+                en TEXT NOT NULL DEFAULT '',
+                zh_tokens TEXT NOT NULL DEFAULT '',
+                en_tokens TEXT NOT NULL DEFAULT '',
+                zh_terms TEXT NOT NULL DEFAULT '',
+                en_terms TEXT NOT NULL DEFAULT '',
+                UNIQUE (document, position)
+            )
+            """,
+            """
+            CREATE TABLE coders (
+                name TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                last_segment TEXT
+            )
+            """,
+            """
+            CREATE TABLE annotations (
+                coder TEXT NOT NULL REFERENCES coders(name),
+                segment TEXT NOT NULL REFERENCES segments(id),
+                code TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (coder, segment, code)
+            )
+            """,
+            """
+            CREATE INDEX annotations_segment ON annotations(segment)
+            """,
+            """
+            CREATE INDEX annotations_code ON annotations(code)
+            """,
+            """
+            CREATE TABLE done (
+                coder TEXT NOT NULL REFERENCES coders(name),
+                segment TEXT NOT NULL REFERENCES segments(id),
+                done_at TEXT NOT NULL,
+                PRIMARY KEY (coder, segment)
+            )
+            """,
+            """
+            CREATE INDEX done_segment ON done(segment)
+            """,
+            """
+            CREATE TABLE memos (
+                coder TEXT NOT NULL REFERENCES coders(name),
+                segment TEXT NOT NULL REFERENCES segments(id),
+                text TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (coder, segment)
+            )
+            """,
+            """
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                coder TEXT,
+                session TEXT,
+                action TEXT NOT NULL,
+                segment TEXT,
+                before TEXT,
+                after TEXT,
+                detail TEXT
+            )
+            """,
+            """
+            CREATE INDEX events_coder_segment ON events(coder, segment)
+            """,
+            """
+            CREATE TABLE archived_annotations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                coder TEXT NOT NULL,
+                segment TEXT NOT NULL,
+                code TEXT NOT NULL,
+                facet TEXT,
+                created_at TEXT,
+                archived_at TEXT NOT NULL,
+                reason TEXT NOT NULL
+            )
+            """,
+        ],
     )
 
 
@@ -138,13 +169,17 @@ def m002_settings(conn: sqlite3.Connection) -> None:
     """Project settings (e.g. how many automatic backups to keep) and faster session look-ups."""
     _run(
         conn,
-        """
-        CREATE TABLE settings (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
-        CREATE INDEX events_session ON events(session)
-        """,
+        [
+            """
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE INDEX events_session ON events(session)
+            """,
+        ],
     )
 
 

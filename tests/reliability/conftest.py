@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from reliability_helpers import write_transcript
 
-from annotator.projects import import_any
+from annotator.application.importing import import_any
 
 TEMPLATE_SEGMENTS = 200
 

@@ -153,7 +153,7 @@ def _rezip(data: bytes, qde: bytes) -> bytes:
 
 
 def test_fuzzed_qdpx_fails_cleanly(project: Path, tmp_path: Path) -> None:
-    from annotator.io.refi_export import export_qdpx
+    from annotator.application.exporting import export_qdpx
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import tag
 

@@ -35,7 +35,7 @@ def _copy(src: Path, dst: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from annotator.demo import build_demo
+    from annotator.application.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     build_demo(path)
@@ -46,8 +46,8 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def small_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from annotator.projects import create_project
-    from annotator.storage.importing import import_transcripts
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
 
     folder = tmp_path_factory.mktemp("small")
     (folder / "talk.zh.txt").write_text(ZH, encoding="utf-8")

@@ -173,7 +173,7 @@ def test_adjudicate_opens_only_disagreeing_segments(demo_db: Path) -> None:
 
 
 def test_empty_project_shows_a_message_and_keys_do_nothing(tmp_path: Path) -> None:
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
 
     path = tmp_path / "empty.db"
     create_project(path)

@@ -27,7 +27,7 @@ def seg_id(i: int) -> str:
 @pytest.fixture(scope="module")
 def big_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new project's codebook with 100,000 short segments, a third done by coder t."""
-    from annotator.projects import create_project
+    from annotator.application.projects import create_project
 
     path = tmp_path_factory.mktemp("big") / "big.db"
     create_project(path)

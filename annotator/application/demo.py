@@ -6,8 +6,15 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from annotator.application.projects import create_project, remove_project_file
+from annotator.application.transcripts import import_transcripts
 from annotator.config import resource_path
 from annotator.errors import ImportFormatError
+from annotator.model import segment_id
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.coding import tag
+from annotator.storage.db import open_project
+from annotator.storage.documents import count_segments
 
 PAPER_CODER = "paper"
 
@@ -26,13 +33,6 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def build_demo(path: Path, corpus: Path | None = None) -> str:
     """Build the demo project at ``path`` (kept as it is if it already exists); a summary line."""
-    from annotator.projects import create_project
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import tag
-    from annotator.storage.db import open_project
-    from annotator.storage.documents import count_segments
-    from annotator.storage.importing import import_transcripts, segment_id
-
     corpus = corpus or corpus_dir()
     if path.exists():
         with open_project(path) as project:
@@ -59,7 +59,6 @@ def build_demo(path: Path, corpus: Path | None = None) -> str:
                     tag(project, codebook, PAPER_CODER, seg, codes, session="demo")
             n = count_segments(project)
     except BaseException:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project_file(path)
         raise
     return f"demo project: {path} ({len(docs)} interviews, {n} segments, coded by '{PAPER_CODER}')"

@@ -1,0 +1,154 @@
+"""``annotator import``: transcripts, a REFI-QDA project or an annotator JSONL export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.application.projects import create_project, remove_project_file
+from annotator.application.transcripts import import_transcripts, segment_terms
+from annotator.errors import ImportFormatError, ProjectError, UsageError
+from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
+from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
+from annotator.model import ImportSummary
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import Project, open_project
+from annotator.storage.documents import document_ids, has_documents, segment_texts
+from annotator.storage.migrations import SCHEMA_VERSION
+from annotator.storage.plan_writer import write_import_plan
+from annotator.storage.table_dump import restore_rows, table_columns
+
+
+def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) -> ImportSummary:
+    """Import a REFI-QDA project into ``project``; a summary of what came in and what did not."""
+    refi = read_qdpx(path)
+    target = ImportTarget(
+        codebook=load_codebook(project),
+        every_code=load_codebook(project, include_archived=True),
+        document_ids=document_ids(project),
+        stored_texts=lambda doc: [(zh, en) for _sid, zh, en in segment_texts(project, doc)],
+    )
+    plan = plan_qdpx(refi, target, mapping)
+    plan.terms = segment_terms({s.id: (s.zh, s.en) for s in plan.segments})
+    write_import_plan(project, plan)
+    return plan.summary
+
+
+def restore_jsonl(project: Project, path: Path) -> ImportSummary:
+    """Restore an export into ``project``, which must hold no documents; all or nothing.
+
+    The export's codebook, coders, settings and event log replace those of the (empty) project.
+    """
+    header = checked_header(path, SCHEMA_VERSION)
+    if has_documents(project):
+        raise ImportFormatError(
+            f"the project {project.path} already holds documents; restore an export into a new"
+            " project file", path=path)
+    columns = table_columns(project)
+    with project.write():
+        counts = restore_rows(project, iter_rows(path, columns), path)
+        check_counts(path, header, counts)
+    summary = ImportSummary()
+    summary.imported.append(
+        f"restored {counts['documents']} documents, {counts['segments']} segments,"
+        f" {counts['codes']} codes in {counts['facets']} facets")
+    summary.imported.append(
+        f"{counts['coders']} coders: {counts['annotations']} annotations, {counts['done']} done marks,"
+        f" {counts['memos']} memos; {counts['events']} events in the log")
+    return summary
+
+
+def import_any(
+    path: Path,
+    files: list[Path],
+    *,
+    translation: Path | None = None,
+    lang: str | None = None,
+    document: str | None = None,
+    fmt: str = "auto",
+    replace: bool = False,
+    mapping: Path | None = None,
+) -> list[str]:
+    """Import transcripts, a REFI-QDA project or an annotator JSONL export; lines to show.
+
+    A project file that does not exist yet is created with the bundled codebook; if the import
+    fails, nothing of it is kept (not even the new file).
+    """
+    created = False
+    if not path.exists():
+        # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
+        brings_codebook = len(files) == 1 and (
+            (files[0].suffix.lower() == ".qdpx" and mapping is None) or is_project_export(files[0])
+        )
+        create_project(path, empty=brings_codebook)
+        created = True
+    try:
+        with open_project(path) as project:
+            return _import_into(project, files, translation=translation, lang=lang,
+                                document=document, fmt=fmt, replace=replace, mapping=mapping)
+    except BaseException:
+        if created:
+            remove_project_file(path)
+        raise
+
+
+def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
+    qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
+    mapping = kw.pop("mapping", None)
+    if mapping is not None and not qdpx:
+        raise UsageError("--map maps the codes of a .qdpx onto the project's; it applies to nothing else")
+    if qdpx:
+        if len(files) != 1:
+            raise ProjectError("import one .qdpx file at a time", path=qdpx[0])
+        return import_qdpx(project, qdpx[0], mapping=mapping).lines()
+    if len(files) == 1 and files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]):
+        return restore_jsonl(project, files[0]).lines()
+    total = sum(f.stat().st_size for f in files if f.exists())
+    progress = _ProgressBar(total) if total > 2_000_000 else None
+    try:
+        summary = import_transcripts(project, files, progress=progress, **kw)
+    finally:
+        if progress is not None:
+            progress.close()
+    return _transcript_lines(summary, files)
+
+
+def _transcript_lines(summary: ImportSummary, files: list[Path]) -> list[str]:
+    docs = summary.documents
+    if summary.translation_added and len(docs) == 1 and not files:
+        language = "English" if summary.translation_added == "en" else "Chinese"
+        lines = [f"added the {language} translation to {docs[0]} ({_n(summary.segments, 'segment')})"]
+    else:
+        lines = [f"imported {_n(summary.segments, 'segment')} in {_n(len(docs), 'document')}"
+                 f" ({', '.join(docs[:8])}{', ...' if len(docs) > 8 else ''})"]
+    if summary.replaced:
+        lines.append(f"replaced: {', '.join(summary.replaced)}")
+    if summary.archived_annotations:
+        lines.append(f"{summary.archived_annotations} annotations on removed segments archived")
+    changed = summary.changed_with_work
+    if changed:
+        lines.append(f"warning: {len(changed)} segment(s) with coders' work now hold different text;"
+                     f" the work was kept, check it: {', '.join(changed[:8])}"
+                     f"{', ...' if len(changed) > 8 else ''}")
+    return lines
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class _ProgressBar:
+    """A progress bar on stderr for long imports (counts characters, roughly bytes)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress  # rich's progress bar only for big imports
+
+        self._progress = Progress(transient=True)
+        self._task = self._progress.add_task("importing", total=total)
+        self._progress.start()
+
+    def __call__(self, n: int) -> None:
+        self._progress.advance(self._task, n * 2)
+
+    def close(self) -> None:
+        self._progress.stop()

@@ -1,0 +1,42 @@
+"""Creating a project file and removing one that an import failed to fill."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from annotator.codebook import bundled_codebook_path, load_codebook
+from annotator.errors import ProjectError
+from annotator.model import Codebook
+from annotator.storage.codebook_store import save_codebook
+from annotator.storage.db import open_project
+from annotator.storage.project_meta import set_meta
+
+
+def remove_project_file(path: Path) -> None:
+    """Delete a project file with its WAL and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def create_project(path: Path, codebook_path: Path | None = None, *, empty: bool = False) -> Codebook:
+    """A new project file holding the codebook (the bundled one when ``codebook_path`` is None;
+    none at all with ``empty``, for imports that bring their own codebook).
+
+    The codebook is checked before any file is written.
+    """
+    codebook = (
+        Codebook(facets=())
+        if empty
+        else load_codebook(codebook_path or bundled_codebook_path())
+    )
+    if path.exists():
+        raise ProjectError("already exists", path=path)
+    try:
+        with open_project(path, create=True) as project:
+            save_codebook(project, codebook)
+            set_meta(project, "created_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+    except BaseException:
+        remove_project_file(path)
+        raise
+    return codebook

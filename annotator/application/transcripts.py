@@ -1,0 +1,201 @@
+"""Importing transcripts: read the files (io), tokenise (nlp), write (storage); all or nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace as dc_replace
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ImportFormatError, UsageError
+from annotator.io.transcripts import Turn, read_turns
+from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
+from annotator.nlp.tokenize import add_terms, tokenize
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import Project
+from annotator.storage.documents import segment_texts
+from annotator.storage.importing import Progress, TranscriptWriter, log_import, set_translation
+
+BATCH = 2000
+LANG_SUFFIX = re.compile(r"[._-](zh|en|cn|chinese|english|zh-cn|zh_cn)$", re.IGNORECASE)
+
+
+def document_id_for(path: Path) -> str:
+    stem = path.stem
+    stem = LANG_SUFFIX.sub("", stem)
+    return re.sub(r"\s+", "_", stem.strip()) or "document"
+
+
+def _terms(tokens: Iterable[str]) -> str:
+    return " ".join(x.replace(" ", "") for x in tokens)
+
+
+def segment_terms(texts: dict[str, tuple[str, str]]) -> dict[str, SegmentTerms]:
+    """Segment id → tokens and terms (space-separated), from segment id → (zh, en)."""
+    ids = list(texts)
+    out: dict[str, dict[str, str]] = {sid: {} for sid in ids}
+    for i, lang in enumerate(("zh", "en")):
+        having = [sid for sid in ids if texts[sid][i]]
+        if not having:
+            continue
+        for sid, t in zip(having, tokenize([texts[sid][i] for sid in having], lang), strict=True):
+            out[sid][f"{lang}_tokens"] = _terms(t.tokens)
+            out[sid][f"{lang}_terms"] = _terms(t.terms)
+    return {sid: SegmentTerms(**fields) for sid, fields in out.items()}
+
+
+def _segment(doc: str, position: int, turn: Turn) -> Segment:
+    return Segment(segment_id(doc, position), doc, position, turn.zh, turn.en, turn.speaker,
+                   turn.start, turn.end)
+
+
+def _check_arguments(files: list[Path], translation: Path | None, lang: str | None,
+                     document: str | None) -> None:
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+    if translation is not None and len(files) > 1:
+        raise UsageError("--translation pairs with one transcript; import one file at a time")
+    if document is not None and len(files) > 1:
+        raise UsageError("--document names one document; import one file at a time")
+    if not files and translation is None:
+        raise UsageError("name at least one transcript file")
+    for f in [*files, *([translation] if translation else [])]:
+        if not f.exists():
+            raise ImportFormatError("no such file", path=f)
+        if f.is_dir():
+            raise ImportFormatError("is a folder, not a transcript", path=f)
+    if not files and document is None:
+        raise UsageError("--translation without a transcript needs --document ID")
+
+
+class _Documents:
+    """Which document each turn goes to, the next position in each, and the file it came from."""
+
+    def __init__(self, writer: TranscriptWriter, attributes: dict[str, dict[str, Any]]):
+        self.writer = writer
+        self.attributes = attributes
+        self.next_position: dict[str, int] = {}
+        self.sources: dict[str, str] = {}
+
+    def position_for(self, doc: str, source: str, turn: Turn) -> int:
+        if doc not in self.next_position:
+            self.sources[doc] = source
+            attrs = {**self.attributes.get(doc, {}), **(turn.attributes or {})}
+            self.writer.start_document(doc, source, attrs, turn.line)
+            self.next_position[doc] = 1
+        elif self.sources[doc] != source:  # two files of one command, one document
+            hint = (" (pair a translation with --translation)"
+                    if LANG_SUFFIX.search(Path(source).stem) else "")
+            raise ImportFormatError(
+                f"document {doc!r} also comes from {self.sources[doc]} in this import{hint}; import"
+                " the files separately, or name the documents with --document", path=source, line=turn.line)
+        pos = self.next_position[doc]
+        self.next_position[doc] = pos + 1
+        return pos
+
+
+def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str) -> None:
+    pending: dict[str, list[Segment]] = {}
+
+    def flush(doc: str) -> None:
+        segments = pending.pop(doc)
+        docs.writer.write(doc, segments, segment_terms({s.id: (s.zh, s.en) for s in segments}))
+
+    for turn in turns:
+        doc = turn.document or default_doc
+        pos = docs.position_for(doc, str(path), turn)
+        pending.setdefault(doc, []).append(_segment(doc, pos, turn))
+        if len(pending[doc]) >= BATCH:
+            flush(doc)
+    for doc in list(pending):
+        flush(doc)
+
+
+def import_transcripts(
+    project: Project,
+    files: list[Path],
+    *,
+    translation: Path | None = None,
+    lang: str | None = None,
+    document: str | None = None,
+    fmt: str = "auto",
+    replace: bool = False,
+    attributes: dict[str, dict[str, Any]] | None = None,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import transcript files; all or nothing.
+
+    ``translation`` pairs a second-language file turn by turn with the single ``files`` entry
+    (or, with no files, with the existing ``document``). ``attributes`` maps document id to
+    document attributes (e.g. respondent, date, role).
+    """
+    _check_arguments(files, translation, lang, document)
+    add_terms(kw for c in load_codebook(project).codes for kw in c.keywords_zh)
+    summary = ImportSummary()
+    with project.write():
+        writer = TranscriptWriter(project, summary, replace, progress)
+        if not files and translation is not None and document is not None:
+            _add_translation(project, document, translation, lang, fmt, summary, progress)
+        docs = _Documents(writer, attributes or {})
+        for path in files:
+            turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
+            if translation is not None:
+                turns = _paired(path, list(turns), translation, fmt, lang)
+            _write_file(docs, path, turns, document or document_id_for(path))
+        for doc, next_position in docs.next_position.items():
+            writer.finish_document(doc, next_position - 1)
+        log_import(project, {"files": [str(f) for f in files], "documents": summary.documents,
+                             "segments": summary.segments})
+    return summary
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "zh" else "zh"
+
+
+def _paired(path: Path, first: list[Turn], translation: Path, fmt: str, lang: str | None) -> list[Turn]:
+    """Merge a translation file into ``first`` turn by turn."""
+    main_lang = lang or ("zh" if any(t.zh for t in first) else "en")
+    second = list(read_turns(translation, fmt=fmt, lang=_other(main_lang)))
+    if len(first) != len(second):
+        raise ImportFormatError(
+            f"{path} has {len(first)} turns but the translation has {len(second)}; they must pair"
+            " turn by turn",
+            path=translation,
+        )
+    out = []
+    for a, b in zip(first, second, strict=True):
+        other = _other(main_lang)
+        text = getattr(b, other) or getattr(b, main_lang)
+        out.append(dc_replace(a, **{other: text}, speaker=a.speaker or b.speaker,
+                              start=a.start if a.start is not None else b.start,
+                              end=a.end if a.end is not None else b.end))
+    return out
+
+
+def _add_translation(
+    project: Project, document: str, translation: Path, lang: str | None, fmt: str,
+    summary: ImportSummary, progress: Progress | None,
+) -> None:
+    rows = segment_texts(project, document)
+    if not rows:
+        raise UsageError(f"no document {document!r} in the project to add a translation to")
+    has_zh = any(r[1] for r in rows)
+    target = lang or ("en" if has_zh else "zh")
+    turns = list(read_turns(translation, fmt=fmt, lang=target))
+    if len(turns) != len(rows):
+        raise ImportFormatError(
+            f"document {document} has {len(rows)} segments but the translation has {len(turns)}"
+            " turns; they must pair turn by turn",
+            path=translation,
+        )
+    texts = [getattr(t, target) or t.zh or t.en for t in turns]
+    toks = tokenize(texts, target)
+    set_translation(project, target, [(text, " ".join(t.tokens), " ".join(t.terms), r[0])
+                                      for text, t, r in zip(texts, toks, rows, strict=True)])
+    summary.documents.append(document)
+    summary.segments += len(rows)
+    summary.translation_added = target
+    if progress:
+        progress(sum(len(t) for t in texts))
