@@ -42,7 +42,7 @@ from annotator.io.interchange import Summary
 from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
-from annotator.model import RESERVED_KEYS, Code, Codebook, CoderState, Facet, Text2
+from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, CoderState, Facet
 from annotator.storage.db import Project, now
 from annotator.storage.importing import tokenize_rows
 
@@ -225,11 +225,11 @@ def slugify(text: str, taken: set[str], fallback: str) -> str:
     return slug
 
 
-def _split_label(label: str) -> Text2:
+def _split_label(label: str) -> Bilingual:
     parts = label.split(" / ")
     if len(parts) == 2 and IDEOGRAPHS.search(parts[0]) and not IDEOGRAPHS.search(parts[1]):
-        return Text2(parts[0], parts[1])
-    return Text2(zh=label) if IDEOGRAPHS.search(label) else Text2(en=label)
+        return Bilingual(parts[0], parts[1])
+    return Bilingual(zh=label) if IDEOGRAPHS.search(label) else Bilingual(en=label)
 
 
 def _code_fields(description: str) -> dict[str, Any]:
@@ -251,7 +251,7 @@ def _code_fields(description: str) -> dict[str, Any]:
             current = None
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
-    out: dict[str, Any] = {k: Text2(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
+    out: dict[str, Any] = {k: Bilingual(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
     out["keywords_zh"] = tuple(k for k in keywords if IDEOGRAPHS.search(k))
     out["keywords_en"] = tuple(k for k in keywords if not IDEOGRAPHS.search(k))
     if key is not None:
@@ -456,8 +456,8 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
             desc = top.description
             multiple = "(one code per segment)" not in desc
             desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
-            new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Text2(),
-                                    _split_label(desc) if desc else Text2()))
+            new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Bilingual(),
+                                    _split_label(desc) if desc else Bilingual()))
         if loose:
             new_facets.append(Facet(slugify("refi", taken_facets, "facet"), tuple(loose), True))
     else:
@@ -472,12 +472,12 @@ def _build_codebook(project: Project, refi_codes: list[RefiCode], dialect: bool,
             to_ours[c.guid] = cid
             color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
             flat.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
-                              if c.description else Text2(), color=color))
+                              if c.description else Bilingual(), color=color))
         if skipped:
             summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
                                    " are imported with the folder in their label)")
         if flat:
-            new_facets.append(Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}")))
+            new_facets.append(Facet(fid, tuple(flat), True, Bilingual(en=f"Codes from {label}")))
     return Codebook(tuple(current_facets) + tuple(new_facets)), to_ours
 
 
