@@ -17,7 +17,7 @@ Weights, chosen on principle rather than fitted to any corpus:
 
 :func:`code_description_terms` gives, per code, the content terms of its label, definition,
 when-to-use note and keywords in both languages, tokenised like the segments; the learned model
-uses them as a prior (:mod:`annotator.nlp.model`).
+uses them as a prior (:mod:`annotator.nlp.classifier`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ For each segment the engine returns
      per code, a single-choice facet gets ``(s + 0.5) / (S + 0.5 K)`` (S the facet's sum, K its
      codes: add-one-half smoothing), a multi-choice facet ``s / (s + 1)`` per code (one keyword
      0.5, two 0.67, ...);
-  2. naive Bayes learned from the annotations in the project (:mod:`annotator.nlp.model`):
+  2. naive Bayes learned from the annotations in the project (:mod:`annotator.nlp.classifier`):
      this coder's own, or every coder's in lead mode.
 
      The model starts from a prior made of the codebook's own text about each code (label,
@@ -64,6 +64,7 @@ import numpy.typing as npt
 
 from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook, Facet
+from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -75,7 +76,6 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
-from annotator.nlp.model import EVIDENCE_TERMS, FacetModel
 from annotator.storage.db import Project
 
 __all__ = [
