@@ -97,8 +97,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args()
     rng = random.Random(7)
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -109,7 +109,7 @@ def main() -> None:
         for _ in range(4):
             with open_project(path) as project:
                 t = time.perf_counter()
-                s = Suggester.from_project(project, coder="bench")
+                s = suggester_for_project(project, coder="bench")
                 loads.append(time.perf_counter() - t)
             with open_project(path) as project:
                 texts = dict(project.execute("SELECT id, zh FROM segments").fetchall())

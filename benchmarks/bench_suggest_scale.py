@@ -194,9 +194,9 @@ def _cli(args: list[str], home: Path | None = None) -> float:
 
 def measure(path: Path, samples: int, profile: bool) -> None:
     from annotator.nlp.lexicon import Lexicon, code_description_terms
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     rng = random.Random(11)
     with open_project(path) as project:
@@ -227,7 +227,7 @@ def measure(path: Path, samples: int, profile: bool) -> None:
             prof = cProfile.Profile()
             prof.enable()
         t = time.perf_counter()
-        s = Suggester.from_project(project, coder="bench")
+        s = suggester_for_project(project, coder="bench")
         build_s = time.perf_counter() - t
         if profile:
             prof.disable()
@@ -310,7 +310,7 @@ def measure(path: Path, samples: int, profile: bool) -> None:
     tracemalloc.start()
     with open_project(path) as project:
         base = tracemalloc.get_traced_memory()[0]
-        kept = Suggester.from_project(project, coder="bench")
+        kept = suggester_for_project(project, coder="bench")
         current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"from_project Python allocations (tracemalloc): kept {(current - base) / 1e6:6.1f} MB,"

@@ -40,29 +40,26 @@ evidence for it: a codebook keyword in the segment, or a word of the segment tha
 model knows (from the codebook's text or from coded segments). A segment without such words
 gets no codes.
 
-Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.from_project`
+Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.build`
 counts document frequencies in one pass over the stored terms and keeps only those counts, the
-learned model and the terms of the coded segments; a segment is read from the project (through
-the suggester's own read-only connection, never writing) when it is first asked about, and the
-last few hundred are kept. So a suggester can be built in a worker thread and then used from
-the UI thread.
+learned model and the terms of the coded segments; a segment is read from its
+:class:`SegmentSource` (the storage layer's read-only reader) when it is first asked about, and
+the last few hundred are kept. So a suggester can be built in a worker thread and then used
+from the UI thread. The engine never opens the project: the caller passes the rows in.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from annotator.errors import ProjectError, UsageError
+from annotator.errors import UsageError
 from annotator.model import Codebook, Facet
 from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
 from annotator.nlp.keywords import (
@@ -76,13 +73,13 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
-from annotator.storage.db import Project
 
 __all__ = [
     "RELATIVE",
     "THRESHOLD",
     "CodeSuggestion",
     "Keyword",
+    "SegmentSource",
     "Suggester",
     "Suggestions",
     "suggest_text",
@@ -102,8 +99,6 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
-#: Rows read at a time when counting the corpus.
-_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -149,53 +144,22 @@ class _Segment:
     matches: tuple[Match, ...] | None = None
 
 
-class _SegmentStore:
-    """Stored segments, read one at a time through the store's own connection.
-
-    The connection is opened read-only (``mode=ro``: the suggester can never write to the
-    project) with ``check_same_thread=False`` and used under a lock, so a suggester built in a
-    worker thread can be used from the UI thread, and it outlives the caller's connection.
-    """
-
-    _ROW = "SELECT zh, zh_tokens, zh_terms, en_tokens, en_terms FROM segments WHERE id = ?"
-
-    def __init__(self, path: Path, busy_timeout: float = 5.0) -> None:
-        self.path = path
-        try:
-            self._conn: sqlite3.Connection | None = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
-                isolation_level=None, check_same_thread=False,
-            )
-        except sqlite3.Error as exc:
-            raise ProjectError(f"cannot open for reading: {exc}", path=path) from None
-        self._lock = threading.Lock()
-
-    def _query(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            if self._conn is None:
-                raise ProjectError("the suggester has been closed", path=self.path)
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise ProjectError(f"cannot read segments: {exc}", path=self.path) from None
+class SegmentSource(Protocol):
+    """Stored segments by id, as the engine reads them (implemented by the storage layer)."""
 
     def row(self, segment_id: str) -> tuple[str | None, ...] | None:
         """(zh, zh_tokens, zh_terms, en_tokens, en_terms) of a segment, None if there is none."""
-        rows = self._query(self._ROW, (segment_id,))
-        return tuple(rows[0]) if rows else None
+        ...
 
-    def exists(self, segment_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM segments WHERE id = ?", (segment_id,)))
+    def exists(self, segment_id: str) -> bool: ...
 
-    def ids(self) -> list[str]:
-        return [r[0] for r in self._query("SELECT id FROM segments")]
+    def ids(self) -> list[str]: ...
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
+    def close(self) -> None: ...
+
+
+#: (segment id, zh terms, en terms), the terms space-separated as stored (or None)
+TermsRow = tuple[str, str | None, str | None]
 
 
 def _pack(ids: IntArray, counts: FloatArray) -> npt.NDArray[np.int32]:
@@ -288,6 +252,29 @@ def rank_codes(
     return tuple(out)
 
 
+def _count_corpus(
+    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str]
+) -> tuple[CorpusCounter, dict[str, tuple[str | None, str | None]]]:
+    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones."""
+    counter = CorpusCounter()
+    kept: dict[str, tuple[str | None, str | None]] = {}
+    for rows in term_chunks:
+        counter.add([r[1] for r in rows], [r[2] for r in rows])
+        if coded:
+            kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+    return counter, kept
+
+
+def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntArray, FloatArray]]:
+    """Per code: the encoded keyword-worthy terms of the codebook's text about it."""
+    prior: dict[str, tuple[IntArray, FloatArray]] = {}
+    for code, (zh_terms, en_terms) in code_description_terms(codebook).items():
+        worthy = [t for t in zh_terms if keyword_worthy(t, "zh")], [
+            t for t in en_terms if keyword_worthy(t, "en")]
+        prior[code] = vocab.encode(*worthy)
+    return prior
+
+
 class Suggester:
     """Suggestions for the segments of one project, for one coder (or all coders).
 
@@ -303,7 +290,7 @@ class Suggester:
         lexicon: Lexicon,
         vocab: Vocabulary,
         dfs: DocumentFrequencies,
-        store: _SegmentStore | None = None,
+        store: SegmentSource | None = None,
         *,
         learner: str = "",
         learned: bool = True,
@@ -332,65 +319,52 @@ class Suggester:
 
     # ----------------------------------------------------------------- loading
     @classmethod
-    def from_project(
+    def build(
         cls,
-        project: Project,
+        codebook: Codebook,
+        term_chunks: Iterable[Sequence[TermsRow]],
+        annotations: Iterable[tuple[str, str, str]] = (),
+        source: SegmentSource | None = None,
         *,
-        coder: str | None = None,
-        lead: bool = False,
+        learner: str = "",
         learned: bool = True,
     ) -> Suggester:
-        """Count the corpus, load the codebook and learn from the annotations.
+        """Count the corpus and learn from the annotations.
 
-        ``coder``: learn from this coder's annotations; ``lead=True`` or ``coder=None``: from
-        every coder's (each coder's coding of a segment is one example). ``learned=False``
+        ``term_chunks``: every stored segment's terms, in chunks (one pass); ``annotations``:
+        the (coder, segment, code) rows to learn from (each coder's coding of a segment is one
+        example); ``source``: where the segments are read later, one at a time. ``learned=False``
         gives the codebook-keywords-only suggester. One pass over the stored terms (about a
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
-        codebook's text; meant for a worker thread. The suggester reads segments later through
-        its own read-only connection, so ``project`` may be closed afterwards.
+        codebook's text; meant for a worker thread.
         """
-        from annotator.storage.codebook_store import load_codebook
-
-        codebook = load_codebook(project)
         lexicon = Lexicon.build(codebook)
         examples: dict[tuple[str, str], set[str]] = {}
         if learned:
-            sql = "SELECT coder, segment, code FROM annotations"
-            params: tuple[str, ...] = ()
-            if not (lead or coder is None):
-                sql += " WHERE coder = ?"
-                params = (coder or "",)
-            for who, seg, code in project.execute(sql, params):
+            for who, seg, code in annotations:
                 examples.setdefault((who, seg), set()).add(code)
-        coded = {seg for _who, seg in examples}
-        counter = CorpusCounter()
-        kept: dict[str, tuple[str | None, str | None]] = {}
-        cursor = project.execute("SELECT id, zh_terms, en_terms FROM segments")
-        while rows := cursor.fetchmany(_CHUNK):
-            counter.add([r[1] for r in rows], [r[2] for r in rows])
-            if coded:
-                kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples})
         vocab, dfs = counter.finish()
-        prior: dict[str, tuple[IntArray, FloatArray]] = {}
+        prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
+        suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)
         if learned:
-            for code, (zh_terms, en_terms) in code_description_terms(codebook).items():
-                worthy = [t for t in zh_terms if keyword_worthy(t, "zh")], [
-                    t for t in en_terms if keyword_worthy(t, "en")]
-                prior[code] = vocab.encode(*worthy)
-        store = _SegmentStore(project.path, project.busy_timeout)
-        suggester = cls(codebook, lexicon, vocab, dfs, store, learner=coder or "", learned=learned)
-        if learned:
-            n, terms = counter.n_docs, counter.terms
-            mass = terms / n if n and terms else EVIDENCE_TERMS
-            for model in suggester.models.values():
-                model.set_prior(prior, mass)
+            suggester._set_prior(prior, counter)
             suggester._keep_terms(kept)
             suggester._bulk_examples(examples)
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         return suggester
 
+    def _set_prior(
+        self, prior: dict[str, tuple[IntArray, FloatArray]], counter: CorpusCounter
+    ) -> None:
+        """Start every facet's model from the codebook's own text about each code."""
+        n, terms = counter.n_docs, counter.terms
+        mass = terms / n if n and terms else EVIDENCE_TERMS
+        for model in self.models.values():
+            model.set_prior(prior, mass)
+
     def close(self) -> None:
-        """Close the suggester's connection to the project (it can no longer read segments)."""
+        """Close the segment source (the suggester can no longer read segments)."""
         if self._store is not None:
             self._store.close()
 

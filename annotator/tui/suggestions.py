@@ -6,34 +6,12 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from annotator.model import Codebook
+from annotator.nlp.suggest import CodeSuggestion, Suggestions
 from annotator.storage.db import Project
 from annotator.storage.documents import get_segment
-
-
-@dataclass(frozen=True)
-class Keyword:
-    text: str
-    lang: str
-    score: float
-
-
-@dataclass(frozen=True)
-class CodeSuggestion:
-    code: str
-    facet: str
-    score: float
-    evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    segment: str
-    keywords: tuple[Any, ...]
-    codes: tuple[Any, ...]
 
 
 class SuggesterLike(Protocol):
@@ -93,9 +71,9 @@ def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "au
     with its own project connection). ``kind``: auto, engine or keywords."""
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
-        from annotator.nlp.suggest import Suggester
+        from annotator.suggesting import suggester_for_project
 
-        engine: SuggesterLike = Suggester.from_project(project, coder=coder, lead=lead)
+        engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
         try:
             import jieba
 
