@@ -79,6 +79,7 @@ __all__ = [
     "THRESHOLD",
     "CodeSuggestion",
     "Keyword",
+    "Match",
     "SegmentSource",
     "Suggester",
     "Suggestions",
@@ -476,6 +477,15 @@ class Suggester:
         return self._store.ids() if self._store is not None else []
 
     # -------------------------------------------------------------- suggesting
+    def matches(self, segment_id: str) -> tuple[Match, ...]:
+        """The codebook keywords found in a stored segment: the evidence the codes cite, and
+        what the coding screen highlights (:meth:`Lexicon.locate`)."""
+        with self._lock:
+            seg = self._segment(segment_id)
+            if seg is None:
+                raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+            return self._matches(seg)
+
     def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
         """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys, coding_screen_keys
@@ -184,22 +185,36 @@ class CodingScreen(Screen[None]):
     def _texts_of(self, seg: Any, suggestions: Any | None
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
         """A key for a segment's two highlighted texts, and a function that makes them (kept
-        for the last few segments)."""
+        for the last few segments). The codebook keywords highlighted are the suggester's
+        matches, the evidence its suggestions cite."""
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
-        key = (seg.zh, seg.en, words)
+        suggester = self.suggester
+        matches = suggester.matches(seg.id) if suggester is not None else ()
+        key = (seg.zh, seg.en, words, matches)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                none = t(self.lang, "no_text")
-                mark = self._highlighter
-                texts = self._texts_made[key] = (mark(seg.zh, "zh", words) if seg.zh else none,
-                                                 mark(seg.en, "en", words) if seg.en else none)
+                texts = self._texts_made[key] = self._highlighted(seg, words, matches)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
 
         return key, make
+
+    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match]
+                     ) -> tuple[Text | str, Text | str]:
+        none = t(self.lang, "no_text")
+        mark = self._highlighter
+        suggester = self.suggester
+        texts: list[Text | str] = []
+        for lang, text in (("zh", seg.zh), ("en", seg.en)):
+            if not text:
+                texts.append(none)
+                continue
+            spans = suggester.lexicon.locate(text, lang, matches) if suggester is not None else ()
+            texts.append(mark(text, lang, spans, words))
+        return texts[0], texts[1]
 
     def _prepare_later(self) -> None:
         """After this repaint, draw what the next and the previous segment will show."""
@@ -324,7 +339,11 @@ class CodingScreen(Screen[None]):
 
     def _suggester_failed(self, error: str) -> None:
         self.say("msg_error", error=error)
-        self._suggester_ready(KeywordSuggester(self.session.project), None)
+        try:
+            fallback = KeywordSuggester(self.session.project)
+        except Exception:  # the keyword matcher cannot be built either: no suggestions
+            return
+        self._suggester_ready(fallback, None)
 
     def on_unmount(self) -> None:
         with contextlib.suppress(AnnotatorError):
