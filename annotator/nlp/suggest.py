@@ -54,7 +54,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -176,6 +176,39 @@ def _split(stored: str | None) -> list[str]:
     return stored.split(" ") if stored else []
 
 
+def _codebook_scores(facet: Facet, strength: FloatArray) -> FloatArray:
+    """The codebook's keyword evidence as scores: smoothed shares in a single-choice facet,
+    ``s / (s + 1)`` per code in a multi-choice one."""
+    if facet.multiple:
+        return strength / (strength + 1.0)
+    k = len(strength)
+    return (strength + LEXICON_SMOOTHING) / (strength.sum() + LEXICON_SMOOTHING * k)
+
+
+def _model_ranked_terms(predicted: Any, k: int) -> list[list[int]]:
+    """Per code: the model's known terms that speak for it, by contribution, best first
+    (one sort for the facet)."""
+    _, contrib, known = predicted
+    order = np.argsort(-contrib, axis=0, kind="stable")
+    positive = (contrib > 0).sum(axis=0).tolist()
+    terms = known[order]
+    return [terms[: positive[j], j].tolist() for j in range(k)]
+
+
+def _evidence(keywords: Sequence[str], ranked: Sequence[int], vocab: Vocabulary) -> tuple[str, ...]:
+    """The codebook keywords found, then up to :data:`MODEL_EVIDENCE` words of the model."""
+    evidence = list(keywords)
+    added = 0
+    for term in ranked:
+        if added >= MODEL_EVIDENCE:
+            break
+        word = vocab.terms[term]
+        if vocab.worthy[term] and word not in evidence:
+            evidence.append(word)
+            added += 1
+    return tuple(evidence[:MAX_EVIDENCE])
+
+
 def _facet_codes(
     facet: Facet,
     strengths: dict[str, tuple[float, tuple[str, ...]]],
@@ -184,54 +217,34 @@ def _facet_codes(
     counts: FloatArray,
     vocab: Vocabulary,
 ) -> list[CodeSuggestion]:
+    """The facet's codes with evidence, scored by the blend of codebook and learned model."""
     codes = [c.id for c in facet.codes]
     k = len(codes)
     if not k:
         return []
     s = np.array([strengths.get(c, (0.0, ()))[0] for c in codes], dtype=np.float64)
-    has_lex = bool(s.sum() > 0)
-    if facet.multiple:
-        p_lex = s / (s + 1.0)
-    else:
-        p_lex = (s + LEXICON_SMOOTHING) / (s.sum() + LEXICON_SMOOTHING * k)
+    p_lex = _codebook_scores(facet, s)
     predicted = model.predict(ids, counts) if model is not None else None
-    if predicted is None:
-        if not has_lex:
+    if predicted is None or model is None:
+        if not bool(s.sum() > 0):
             return []
-        weight = 0.0
         p = p_lex
+        ranked: list[list[int]] = [[] for _ in codes]
     else:
-        n = float(model.examples + model.prior_examples) if model is not None else 0.0
+        n = float(model.examples + model.prior_examples)
         weight = n / (n + EXAMPLES_PER_CODE * k)
         p = (1.0 - weight) * p_lex + weight * predicted[0]
-    out: list[CodeSuggestion] = []
+        ranked = _model_ranked_terms(predicted, k)
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
-    # the model's evidence per code: its known terms by contribution, best first (one sort)
-    ranked: list[list[int]] = []
-    if predicted is not None:
-        _, contrib, known = predicted
-        order = np.argsort(-contrib, axis=0, kind="stable")
-        positive = (contrib > 0).sum(axis=0).tolist()
-        terms = known[order]
-        ranked = [terms[: positive[j], j].tolist() for j in range(k)]
     scores = p.tolist()
+    out: list[CodeSuggestion] = []
     for j, code in enumerate(codes):
         if predicted is None and s[j] <= 0:
             continue
-        evidence = list(strengths.get(code, (0.0, ()))[1])
-        if ranked:
-            added = 0
-            for term in ranked[j]:
-                if added >= MODEL_EVIDENCE:
-                    break
-                word = vocab.terms[term]
-                if vocab.worthy[term] and word not in evidence:
-                    evidence.append(word)
-                    added += 1
+        evidence = _evidence(strengths.get(code, (0.0, ()))[1], ranked[j], vocab)
         passes = bool(scores[j] >= bar and scores[j] > 0) if facet.multiple else j == best
-        out.append(CodeSuggestion(code, facet.id, round(scores[j], 4),
-                                  tuple(evidence[:MAX_EVIDENCE]), passes))
+        out.append(CodeSuggestion(code, facet.id, round(scores[j], 4), evidence, passes))
     return out
 
 
