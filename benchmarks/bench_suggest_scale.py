@@ -9,7 +9,7 @@ made-up words per language) so that the vocabulary grows as a real corpus's does
 
 Prints, beside baselines measured in the same run:
 
-* ``Suggester.from_project``: wall time and resident-memory growth, with the per-process cost
+* ``suggester_for_project``: wall time and resident-memory growth, with the per-process cost
   of loading jieba and spaCy (the codebook's text is tokenised) measured separately first;
   Python allocations kept and at peak (tracemalloc, a second build);
 * the first ``suggest()`` after the build, then the median ``suggest()`` over random segments
@@ -234,7 +234,7 @@ def measure(path: Path, samples: int, profile: bool) -> None:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
     gc.collect()
     rss2 = rss_mb()
-    print(f"from_project (coder 'bench', {s.examples:,} examples)       {build_s:6.2f} s"
+    print(f"suggester_for_project (coder 'bench', {s.examples:,} examples)       {build_s:6.2f} s"
           f"   RSS +{rss2 - rss1:5.0f} MB")
 
     order = rng.sample(ids, min(samples, len(ids)))
@@ -313,7 +313,7 @@ def measure(path: Path, samples: int, profile: bool) -> None:
         kept = suggester_for_project(project, coder="bench")
         current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"from_project Python allocations (tracemalloc): kept {(current - base) / 1e6:6.1f} MB,"
+    print(f"suggester_for_project Python allocations (tracemalloc): kept {(current - base) / 1e6:6.1f} MB,"
           f" peak {(peak - base) / 1e6:6.1f} MB")
     del kept
 

@@ -304,7 +304,7 @@ class Suggester:
         lexicon: Lexicon,
         vocab: Vocabulary,
         dfs: DocumentFrequencies,
-        store: SegmentSource | None = None,
+        source: SegmentSource | None = None,
         *,
         learner: str = "",
         learned: bool = True,
@@ -313,7 +313,7 @@ class Suggester:
         self.lexicon = lexicon
         self.vocab = vocab
         self.dfs = dfs
-        self._store = store
+        self._source = source
         self._cache: OrderedDict[str, _Segment] = OrderedDict()
         #: term ids and counts of every segment that is (or was) an example: those coded at the
         #: start in two flat arrays (spans by segment), those coded later one array each
@@ -379,8 +379,8 @@ class Suggester:
 
     def close(self) -> None:
         """Close the segment source (the suggester can no longer read segments)."""
-        if self._store is not None:
-            self._store.close()
+        if self._source is not None:
+            self._source.close()
 
     # ---------------------------------------------------------------- learning
     def _keep_terms(self, stored: dict[str, tuple[str | None, str | None]]) -> None:
@@ -412,7 +412,7 @@ class Suggester:
         if seg is not None:
             self._cache.move_to_end(segment_id)
             return seg
-        row = self._store.row(segment_id) if self._store is not None else None
+        row = self._source.row(segment_id) if self._source is not None else None
         if row is None:
             return None
         zh, zh_tokens, zh_terms, en_tokens, en_terms = row
@@ -483,11 +483,11 @@ class Suggester:
     def has_segment(self, segment_id: str) -> bool:
         if self._known(segment_id):
             return True
-        return self._store is not None and self._store.exists(segment_id)
+        return self._source is not None and self._source.exists(segment_id)
 
     @property
     def segment_ids(self) -> list[str]:
-        return self._store.ids() if self._store is not None else []
+        return self._source.ids() if self._source is not None else []
 
     # -------------------------------------------------------------- suggesting
     def matches(self, segment_id: str) -> tuple[Match, ...]:
