@@ -61,15 +61,17 @@ class AnnotatorApp(App[None]):
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
-        """Run an action; with :attr:`on_repaint` set, also time it up to the next repaint
-        (the report is queued before the action runs, so it comes before whatever the action
-        queues for after the repaint, such as drawing the neighbouring segments ahead)."""
+        """Run an action; with :attr:`on_repaint` set, also time it from its start to the
+        repaint after it (the screen leaves its work for after the repaint to a later message,
+        so that work is not counted)."""
         hook = self.on_repaint
-        if hook is not None:
-            started = perf_counter()
-            name = (action if isinstance(action, str) else action[1]).partition("(")[0]
-            self.screen.call_after_refresh(lambda: hook(name, perf_counter() - started))
-        return await super().run_action(action, default_namespace, namespaces)
+        if hook is None:
+            return await super().run_action(action, default_namespace, namespaces)
+        started = perf_counter()
+        handled = await super().run_action(action, default_namespace, namespaces)
+        name = (action if isinstance(action, str) else action[1]).partition("(")[0]
+        self.screen.call_after_refresh(lambda: hook(name, perf_counter() - started))
+        return handled
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands (theme, quit, keys, screenshot), in the UI language."""

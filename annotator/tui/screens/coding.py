@@ -217,10 +217,11 @@ class CodingScreen(Screen[None]):
         return texts[0], texts[1]
 
     def _prepare_later(self) -> None:
-        """After this repaint, draw what the next and the previous segment will show."""
+        """After this repaint (in a message of its own), draw what the next and the previous
+        segment will show."""
         if not self._prepare_queued:
             self._prepare_queued = True
-            self.call_after_refresh(self._prepare_neighbours)
+            self.call_after_refresh(self.call_later, self._prepare_neighbours)
 
     def _prepare_neighbours(self) -> None:
         self._prepare_queued = False
@@ -457,7 +458,7 @@ class CodingScreen(Screen[None]):
             self.show_segment()
         self.say(message, **values)
         if change.event is not None:
-            self.call_after_refresh(self._learn, change.segment, change.state.codes)
+            self.call_after_refresh(self.call_later, self._learn, change.segment, change.state.codes)
         self._prepare_later()
 
     def _label(self, code_id: str) -> str:
