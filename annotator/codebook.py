@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import CodebookError
-from annotator.model import RESERVED_KEYS, Code, Codebook, Facet, Text2
+from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, Facet
 
 TOP_FIELDS = {"facets", "name", "description", "version", "language", "languages"}
 FACET_FIELDS = {"id", "multiple", "label", "description", "codes", "color"}
@@ -133,11 +133,11 @@ def _parse_yaml(text: str, problems: list[Problem]) -> Any:
     return None
 
 
-def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str | None) -> Text2:
+def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str | None) -> Bilingual:
     if value is None:
-        return Text2()
+        return Bilingual()
     if isinstance(value, str):
-        return Text2(zh=value, en=value) if what == "label" else _guess_lang(value)
+        return Bilingual(zh=value, en=value) if what == "label" else _guess_lang(value)
     if isinstance(value, dict):
         for k in value:
             if k not in TEXT_FIELDS:
@@ -148,15 +148,15 @@ def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str 
         for v in (zh, en):
             if v is not None and not isinstance(v, str | int | float):
                 problems.append(Problem(_line(value, line), f"{what} must be text", code))
-                return Text2()
-        return Text2(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
+                return Bilingual()
+        return Bilingual(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
     problems.append(Problem(line, f"{what} must be text or {{zh: ..., en: ...}}", code))
-    return Text2()
+    return Bilingual()
 
 
-def _guess_lang(text: str) -> Text2:
+def _guess_lang(text: str) -> Bilingual:
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return Text2(zh=text) if cjk else Text2(en=text)
+    return Bilingual(zh=text) if cjk else Bilingual(en=text)
 
 
 def _keywords(value: Any, line: int, problems: list[Problem], code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -296,7 +296,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
                 id=fid,
                 codes=tuple(codes),
                 multiple=multiple,
-                label=_text2(raw.get("label"), fline, "label", problems, None) if raw.get("label") is not None else Text2(zh=fid, en=fid),
+                label=_text2(raw.get("label"), fline, "label", problems, None) if raw.get("label") is not None else Bilingual(zh=fid, en=fid),
                 description=_text2(raw.get("description"), fline, "description", problems, None),
             )
         )

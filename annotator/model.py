@@ -15,8 +15,8 @@ RESERVED_KEYS: frozenset[str] = frozenset(
 
 
 @dataclass(frozen=True)
-class Text2:
-    """A text in Chinese and/or English."""
+class Bilingual:
+    """A text in Chinese and/or English (either may be empty)."""
 
     zh: str = ""
     en: str = ""
@@ -34,11 +34,11 @@ class Text2:
 class Code:
     id: str
     facet: str
-    label: Text2
+    label: Bilingual
     key: str | None = None
-    definition: Text2 = field(default_factory=Text2)
-    when_to_use: Text2 = field(default_factory=Text2)
-    when_not_to_use: Text2 = field(default_factory=Text2)
+    definition: Bilingual = field(default_factory=Bilingual)
+    when_to_use: Bilingual = field(default_factory=Bilingual)
+    when_not_to_use: Bilingual = field(default_factory=Bilingual)
     keywords_zh: tuple[str, ...] = ()
     keywords_en: tuple[str, ...] = ()
     color: str | None = None
@@ -50,8 +50,8 @@ class Facet:
     id: str
     codes: tuple[Code, ...]
     multiple: bool = False
-    label: Text2 = field(default_factory=Text2)
-    description: Text2 = field(default_factory=Text2)
+    label: Bilingual = field(default_factory=Bilingual)
+    description: Bilingual = field(default_factory=Bilingual)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from annotator.agreement import bootstrap_ci, krippendorff_alpha
 from annotator.agreement.report import build_report
-from annotator.model import Code, Codebook, Facet, Text2
+from annotator.model import Bilingual, Code, Codebook, Facet
 
 REPEATS = 5
 
@@ -46,10 +46,10 @@ def nominal_data(coders: int = 5, units: int = 100_000, q: int = 10) -> np.ndarr
 def report_inputs(
     segments: int = 10_000, coders: tuple[str, ...] = ("ann", "bob", "cy")
 ) -> tuple[Codebook, dict[str, dict[str, frozenset[str]]]]:
-    single = Facet("dimension", tuple(Code(f"d{i}", "dimension", Text2(en=f"D{i}")) for i in range(10)))
+    single = Facet("dimension", tuple(Code(f"d{i}", "dimension", Bilingual(en=f"D{i}")) for i in range(10)))
     multi = Facet(
         "burden",
-        tuple(Code(f"b{i}", "burden", Text2(en=f"B{i}")) for i in range(10)),
+        tuple(Code(f"b{i}", "burden", Bilingual(en=f"B{i}")) for i in range(10)),
         multiple=True,
     )
     rng = np.random.default_rng(1)

@@ -5,7 +5,7 @@ Prints, beside baselines measured in the same run:
 * warm ``Suggester.suggest`` per segment (median), against raw ``jieba.lcut`` of the same
   segment's Chinese text and a plain Python loop looking the segment's terms up in a dict;
 * retraining after one tag (``Suggester.learn``) with 10,000 coded segments (median);
-* cold ``Suggester.from_project`` (loads tokens, codebook, annotations; spaCy lemmatises the
+* cold ``suggester_for_project`` (loads tokens, codebook, annotations; spaCy lemmatises the
   codebook's English keywords once per process, so the first load in a process is reported
   separately).
 
@@ -97,8 +97,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args()
     rng = random.Random(7)
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
@@ -109,12 +109,12 @@ def main() -> None:
         for _ in range(4):
             with open_project(path) as project:
                 t = time.perf_counter()
-                s = Suggester.from_project(project, coder="bench")
+                s = suggester_for_project(project, coder="bench")
                 loads.append(time.perf_counter() - t)
             with open_project(path) as project:
                 texts = dict(project.execute("SELECT id, zh FROM segments").fetchall())
                 terms = dict(project.execute("SELECT id, zh_terms || ' ' || en_terms FROM segments").fetchall())
-        print(f"cold from_project: first in process {loads[0]:.2f} s, then median"
+        print(f"cold suggester_for_project: first in process {loads[0]:.2f} s, then median"
               f" {statistics.median(loads[1:]):.2f} s ({s.examples} examples)")
         sample = rng.sample(ids, min(args.samples, len(ids)))
         for seg in sample[:20]:

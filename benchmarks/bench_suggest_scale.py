@@ -9,7 +9,7 @@ made-up words per language) so that the vocabulary grows as a real corpus's does
 
 Prints, beside baselines measured in the same run:
 
-* ``Suggester.from_project``: wall time and resident-memory growth, with the per-process cost
+* ``suggester_for_project``: wall time and resident-memory growth, with the per-process cost
   of loading jieba and spaCy (the codebook's text is tokenised) measured separately first;
   Python allocations kept and at peak (tracemalloc, a second build);
 * the first ``suggest()`` after the build, then the median ``suggest()`` over random segments
@@ -194,9 +194,9 @@ def _cli(args: list[str], home: Path | None = None) -> float:
 
 def measure(path: Path, samples: int, profile: bool) -> None:
     from annotator.nlp.lexicon import Lexicon, code_description_terms
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     rng = random.Random(11)
     with open_project(path) as project:
@@ -227,14 +227,14 @@ def measure(path: Path, samples: int, profile: bool) -> None:
             prof = cProfile.Profile()
             prof.enable()
         t = time.perf_counter()
-        s = Suggester.from_project(project, coder="bench")
+        s = suggester_for_project(project, coder="bench")
         build_s = time.perf_counter() - t
         if profile:
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
     gc.collect()
     rss2 = rss_mb()
-    print(f"from_project (coder 'bench', {s.examples:,} examples)       {build_s:6.2f} s"
+    print(f"suggester_for_project (coder 'bench', {s.examples:,} examples)       {build_s:6.2f} s"
           f"   RSS +{rss2 - rss1:5.0f} MB")
 
     order = rng.sample(ids, min(samples, len(ids)))
@@ -310,10 +310,10 @@ def measure(path: Path, samples: int, profile: bool) -> None:
     tracemalloc.start()
     with open_project(path) as project:
         base = tracemalloc.get_traced_memory()[0]
-        kept = Suggester.from_project(project, coder="bench")
+        kept = suggester_for_project(project, coder="bench")
         current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"from_project Python allocations (tracemalloc): kept {(current - base) / 1e6:6.1f} MB,"
+    print(f"suggester_for_project Python allocations (tracemalloc): kept {(current - base) / 1e6:6.1f} MB,"
           f" peak {(peak - base) / 1e6:6.1f} MB")
     del kept
 

@@ -129,7 +129,7 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
         while screen.backup_thread is None or screen.backup_thread.is_alive():  # not measured
             await pilot.pause(0.05)
         out["backup_done"] = time.perf_counter() - t0
-        screen.on_repaint = lambda name, dt: timings.setdefault(name, []).append(dt)
+        app.on_repaint = lambda name, dt: timings.setdefault(name, []).append(dt)
         for _ in range(presses):
             await pilot.press("j")
         for _ in range(presses):
@@ -138,7 +138,7 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
             await pilot.press("k")
         await pilot.pause()
     out["next"] = timings.get("next", []) + timings.get("prev", [])
-    out["toggle"] = timings.get("toggle", [])
+    out["toggle"] = timings.get("toggle_code", [])
     return out
 
 

@@ -42,9 +42,9 @@ def _gold(project: object, coder: str) -> dict[str, frozenset[str]]:
 
 
 def evaluate(path: Path, coder: str) -> list[str]:
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
         codebook = load_codebook(project)
@@ -52,9 +52,9 @@ def evaluate(path: Path, coder: str) -> list[str]:
         if not gold:
             raise SystemExit(f"{path}: coder {coder!r} has coded no segment")
         runs = {
-            "codebook": Suggester.from_project(project, coder=coder, learned=False),
-            "uncoded": Suggester.from_project(project, coder=coder),
-            "blend": Suggester.from_project(project, coder=coder),
+            "codebook": suggester_for_project(project, coder=coder, learned=False),
+            "uncoded": suggester_for_project(project, coder=coder),
+            "blend": suggester_for_project(project, coder=coder),
         }
     for seg in gold:  # the coder has coded nothing yet
         runs["uncoded"].learn(seg, frozenset())

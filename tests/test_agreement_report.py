@@ -18,21 +18,21 @@ from annotator.agreement.report import (
     verdict,
 )
 from annotator.errors import UsageError
-from annotator.model import Code, Codebook, Facet, Text2
+from annotator.model import Bilingual, Code, Codebook, Facet
 
 
 def _codebook() -> Codebook:
     dim = Facet(
         "dim",
-        (Code("A", "dim", Text2("甲", "Alpha")), Code("B", "dim", Text2("乙", "Beta"))),
+        (Code("A", "dim", Bilingual("甲", "Alpha")), Code("B", "dim", Bilingual("乙", "Beta"))),
         multiple=False,
-        label=Text2("维度", "Dimension"),
+        label=Bilingual("维度", "Dimension"),
     )
     burden = Facet(
         "burden",
-        tuple(Code(c, "burden", Text2(en=c.upper())) for c in ("x", "y", "z")),
+        tuple(Code(c, "burden", Bilingual(en=c.upper())) for c in ("x", "y", "z")),
         multiple=True,
-        label=Text2("负担", "Burden"),
+        label=Bilingual("负担", "Burden"),
     )
     return Codebook((dim, burden))
 

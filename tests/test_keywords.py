@@ -13,12 +13,12 @@ from annotator.errors import UsageError
 from annotator.nlp.keywords import (
     DocumentFrequencies,
     Vocabulary,
-    corpus_keywords,
     idf_value,
     keyword_worthy,
     tfidf_keywords,
 )
 from annotator.storage.db import open_project
+from annotator.suggesting import project_keywords
 
 ROWS = [
     ("D1", "社区干部说台账太多，台账要反复填写。", "Cadres say the Ledgers are too many; ledgers are filled in again and again."),
@@ -77,10 +77,10 @@ def test_keyword_worthy() -> None:
 
 def test_corpus_keywords_of_a_project(project: Path) -> None:
     with open_project(project) as p:
-        whole = corpus_keywords(p, top=50)
-        d1 = corpus_keywords(p, document="D1", top=3)
+        whole = project_keywords(p, top=50)
+        d1 = project_keywords(p, document="D1", top=3)
         with pytest.raises(UsageError):
-            corpus_keywords(p, document="nope")
+            project_keywords(p, document="nope")
     zh = [k.text for k in whole["zh"]]
     en = [k.text for k in whole["en"]]
     # a word in every segment is no keyword of the corpus; words particular to a segment are

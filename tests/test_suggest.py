@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from annotator.errors import AnnotatorError, UsageError
 from annotator.nlp.suggest import Suggester, Suggestions, suggest_text
 from annotator.storage.db import open_project
+from annotator.suggesting import suggester_for_project
 
 ROWS = [
     ("我们街道现在最大的问题还是权责不匹配，很多事情压下来，我们却没有执法权。",
@@ -60,7 +61,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 def _suggester(path: Path, **kw: object) -> Suggester:
     with open_project(path) as project:
-        return Suggester.from_project(project, **kw)  # type: ignore[arg-type]
+        return suggester_for_project(project, **kw)  # type: ignore[arg-type]
 
 
 def test_codebook_terms_stay_whole_and_english_is_one_lemma(small: tuple[Path, list[str]]) -> None:

@@ -178,11 +178,11 @@ def heldout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 def _loo(path: Path, *, learned: bool) -> tuple[float, float]:
     """Leave-one-out: top-1 accuracy of the dimension, recall@3 of the burdens."""
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
-        s = Suggester.from_project(project, coder=CODER, learned=learned)
+        s = suggester_for_project(project, coder=CODER, learned=learned)
         ids = [r[0] for r in project.execute("SELECT id FROM segments ORDER BY position")]
     hits = 0
     recall = 0.0
@@ -210,12 +210,12 @@ def test_learning_beats_the_codebook_alone_on_unseen_sentences(heldout: tuple[Pa
 
 
 def test_keywords_alone_explain_themselves(heldout: tuple[Path, list[str]]) -> None:
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     path, ids = heldout
     with open_project(path) as project:
-        s = Suggester.from_project(project, learned=False)
+        s = suggester_for_project(project, learned=False)
     for seg in ids:
         for c in s.suggest(seg, top=20).codes:
             assert c.evidence, c  # no code without a reason
@@ -224,11 +224,11 @@ def test_keywords_alone_explain_themselves(heldout: tuple[Path, list[str]]) -> N
 
 def _uncoded(path: Path) -> tuple[float, float, list[list[tuple[str, float, bool]]]]:
     """Before any coding: dimension top-1, burden recall@3 and each sentence's burden codes."""
-    from annotator.nlp.suggest import Suggester
     from annotator.storage.db import open_project
+    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
-        s = Suggester.from_project(project, coder="nobody")
+        s = suggester_for_project(project, coder="nobody")
         ids = [r[0] for r in project.execute("SELECT id FROM segments ORDER BY position")]
     assert s.examples == 0  # the codebook's text is no coder's example
     hits = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotator.nlp.model import PRIOR_EXAMPLES, FacetModel
+from annotator.nlp.classifier import PRIOR_EXAMPLES, FacetModel
 
 
 def _arr(ids: list[int], counts: list[float]) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ import annotator.nlp.suggest as suggest_module
 from annotator.errors import ProjectError
 from annotator.nlp.suggest import Suggester
 from annotator.storage.db import open_project
+from annotator.suggesting import suggester_for_project
 
 ROWS = [
     ("上个月区里来检查了三次，每次都要准备迎检材料。",
@@ -81,7 +82,7 @@ def test_built_in_a_worker_used_elsewhere_after_the_project_is_closed(
 
     def worker() -> None:
         with open_project(path) as p:
-            built.append(Suggester.from_project(p, coder="ann"))
+            built.append(suggester_for_project(p, coder="ann"))
 
     thread = threading.Thread(target=worker)
     thread.start()
@@ -110,7 +111,7 @@ def test_recoding_a_segment_coded_at_start_equals_a_fresh_load(
     _tag(path, ids[0], ["latency", "feedback_gap"])
     _tag(path, ids[1], ["integration", "trace_formalism"])
     with open_project(path) as p:
-        s = Suggester.from_project(p, coder="ann")
+        s = suggester_for_project(p, coder="ann")
     assert s.examples == 2
     s.learn(ids[0], frozenset({"adaptation", "rights_mismatch"}))  # coded at the start
     s.learn(ids[2], frozenset({"latency"}))  # coded afterwards
@@ -119,7 +120,7 @@ def test_recoding_a_segment_coded_at_start_equals_a_fresh_load(
     _tag(path, ids[2], ["latency"])
     _tag(path, ids[1], [])
     with open_project(path) as p:
-        fresh = Suggester.from_project(p, coder="ann")
+        fresh = suggester_for_project(p, coder="ann")
     assert fresh.examples == s.examples == 2
     got, want = _models(s), _models(fresh)
     for facet in want:
@@ -137,10 +138,10 @@ def test_codebook_text_is_cached_on_disk_for_the_next_process(
     env = {**os.environ, "ANNOTATOR_HOME": str(home)}
     code = (
         "import json, sys\n"
-        "from annotator.nlp.suggest import Suggester\n"
+        "from annotator.suggesting import suggester_for_project\n"
         "from annotator.storage.db import open_project\n"
         f"with open_project({str(path)!r}) as p:\n"
-        "    s = Suggester.from_project(p)\n"
+        "    s = suggester_for_project(p)\n"
         f"r = [s.suggest(seg, top=10).as_json() for seg in {ids!r}]\n"
         "print(json.dumps([r, [m for m in ('spacy', 'jieba') if m in sys.modules]]))\n"
     )

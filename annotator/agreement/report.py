@@ -24,7 +24,7 @@ from annotator.agreement.bootstrap import alpha_replicates, percentile_interval
 from annotator.agreement.chance_corrected import brennan_prediger, gwet_ac1, percent_agreement
 from annotator.agreement.kappa import cohen_kappa, fleiss_kappa
 from annotator.errors import UsageError
-from annotator.model import Codebook, Facet, Text2
+from annotator.model import Bilingual, Codebook, Facet
 
 NONE_CATEGORY = "(none)"
 RELIABLE = 0.800
@@ -93,7 +93,7 @@ class Coefficients:
 @dataclass(frozen=True)
 class CodeAgreement:
     code: str
-    label: Text2
+    label: Bilingual
     counts: dict[str, int]
     stats: Coefficients
 
@@ -101,7 +101,7 @@ class CodeAgreement:
 @dataclass(frozen=True)
 class FacetAgreement:
     facet: str
-    label: Text2
+    label: Bilingual
     multiple: bool
     counts: dict[str, int]
     stats: Coefficients

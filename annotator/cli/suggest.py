@@ -41,18 +41,17 @@ def suggest_cmd(
     single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
     facet's average score and at least 1/K (K: the facet's number of codes).
     """
-    from annotator.nlp.suggest import Suggester
+    from annotator.storage.coding import list_coders
     from annotator.storage.documents import segment_order
+    from annotator.suggesting import suggester_for_project
 
     if top < 1:
         raise UsageError("--top must be at least 1")
     with open_existing(project) as p:
-        if coder is not None and not p.execute(
-            "SELECT 1 FROM coders WHERE name = ?", (coder,)
-        ).fetchone():
+        if coder is not None and coder not in list_coders(p):
             raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
-        suggester = Suggester.from_project(p, coder=coder, lead=lead)
+        suggester = suggester_for_project(p, coder=coder, lead=lead)
     for seg in segments or ():
         if not suggester.has_segment(seg):
             raise UsageError(f"no segment with id {seg!r} (see 'annotator segments')")
@@ -84,12 +83,12 @@ def keywords_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per keyword per line.")] = False,
 ) -> None:
     """The corpus keywords per language (TF-IDF against the project's own segments)."""
-    from annotator.nlp.keywords import corpus_keywords
+    from annotator.suggesting import project_keywords
 
     if top < 1:
         raise UsageError("--top must be at least 1")
     with open_existing(Path(project)) as p:
-        found = corpus_keywords(p, document=document, top=top)
+        found = project_keywords(p, document=document, top=top)
     for lang in ("zh", "en"):
         if as_json:
             for k in found[lang]:

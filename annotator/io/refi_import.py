@@ -46,6 +46,7 @@ from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import (
     RESERVED_KEYS,
+    Bilingual,
     Code,
     Codebook,
     CoderState,
@@ -54,7 +55,6 @@ from annotator.model import (
     ImportPlan,
     ImportSummary,
     Segment,
-    Text2,
     segment_id,
 )
 
@@ -257,11 +257,11 @@ def slugify(text: str, taken: set[str], fallback: str) -> str:
     return slug
 
 
-def _split_label(label: str) -> Text2:
+def _split_label(label: str) -> Bilingual:
     parts = label.split(" / ")
     if len(parts) == 2 and IDEOGRAPHS.search(parts[0]) and not IDEOGRAPHS.search(parts[1]):
-        return Text2(parts[0], parts[1])
-    return Text2(zh=label) if IDEOGRAPHS.search(label) else Text2(en=label)
+        return Bilingual(parts[0], parts[1])
+    return Bilingual(zh=label) if IDEOGRAPHS.search(label) else Bilingual(en=label)
 
 
 def _code_fields(description: str) -> dict[str, Any]:
@@ -283,7 +283,7 @@ def _code_fields(description: str) -> dict[str, Any]:
             current = None
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
-    out: dict[str, Any] = {k: Text2(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
+    out: dict[str, Any] = {k: Bilingual(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
     out["keywords_zh"] = tuple(k for k in keywords if IDEOGRAPHS.search(k))
     out["keywords_en"] = tuple(k for k in keywords if not IDEOGRAPHS.search(k))
     if key is not None:
@@ -612,8 +612,8 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
         desc = top.description
         multiple = "(one code per segment)" not in desc
         desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
-        new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Text2(),
-                                _split_label(desc) if desc else Text2()))
+        new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Bilingual(),
+                                _split_label(desc) if desc else Bilingual()))
     if loose:
         new_facets.append(Facet(slugify("refi", ids.facets, "facet"), tuple(loose), True))
     return new_facets
@@ -633,11 +633,11 @@ def _flat_facets(refi_codes: list[RefiCode], label: str, used: set[str], ids: _C
         ids.to_ours[c.guid] = cid
         color = c.color if c.color and re.match(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$", c.color) else None
         flat.append(Code(cid, fid, _split_label(c.path), definition=_split_label(c.description)
-                         if c.description else Text2(), color=color))
+                         if c.description else Bilingual(), color=color))
     if skipped:
         summary.dropped.append(f"{skipped} folder code(s) that are not codable (their children"
                                " are imported with the folder in their label)")
-    return [Facet(fid, tuple(flat), True, Text2(en=f"Codes from {label}"))] if flat else []
+    return [Facet(fid, tuple(flat), True, Bilingual(en=f"Codes from {label}"))] if flat else []
 
 
 def _dialect_code(c: RefiCode, facet: str, ids: _CodeIds) -> Code:

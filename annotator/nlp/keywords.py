@@ -18,8 +18,6 @@ from operator import methodcaller
 import numpy as np
 import numpy.typing as npt
 
-from annotator.storage.db import Project
-
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -240,31 +238,39 @@ def tfidf_keywords(
 
 
 def corpus_keywords(
-    project: Project, *, document: str | None = None, top: int = 20
+    rows: Iterable[tuple[str, str | None, str | None]],
+    *,
+    document: str | None = None,
+    top: int = 20,
 ) -> dict[str, list[Keyword]]:
     """Keywords of the whole corpus (or of one document) per language.
 
-    Each segment's TF-IDF vector (document frequencies over the whole project) is L2-normalised
-    per language and the vectors are summed over the segments asked for, so a word ranks high
-    when it is distinctive in many segments. Scores are divided by the number of segments.
-    Here the idf is ``log((1 + N) / (1 + df))`` without the +1, so a word found in every
-    segment is no keyword of the corpus (unless no word is distinctive at all).
+    ``rows``: (document id, zh terms, en terms) of every segment of the project, the terms
+    space-separated as stored. Each segment's TF-IDF vector (document frequencies over the whole
+    project) is L2-normalised per language and the vectors are summed over the segments asked
+    for, so a word ranks high when it is distinctive in many segments. Scores are divided by the
+    number of segments. Here the idf is ``log((1 + N) / (1 + df))`` without the +1, so a word
+    found in every segment is no keyword of the corpus (unless no word is distinctive at all).
     """
-    from annotator.storage.documents import check_document
-
-    if document is not None:
-        check_document(project, document)
     vocab = Vocabulary()
     dfs = DocumentFrequencies()
     chosen: list[tuple[IntArray, FloatArray]] = []
-    for doc, zh_terms, en_terms in project.execute(
-        "SELECT document, zh_terms, en_terms FROM segments"
-    ):
+    for doc, zh_terms, en_terms in rows:
         ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
         dfs.add(ids)
         if document is None or doc == document:
             chosen.append((ids, counts))
+    total = _summed_tfidf(chosen, vocab, dfs)
+    return _top_per_language(total, vocab, max(len(chosen), 1), top)
+
+
+def _summed_tfidf(
+    chosen: Sequence[tuple[IntArray, FloatArray]], vocab: Vocabulary, dfs: DocumentFrequencies
+) -> FloatArray:
+    """The segments' per-language L2-normalised TF-IDF vectors, summed (idf without the +1;
+    with it when no word is distinctive at all)."""
     langs = np.array([lang == "zh" for lang in vocab.langs], dtype=bool)
+    total = np.zeros(len(vocab), dtype=np.float64)
     for shift in (1.0, 0.0):
         total = np.zeros(len(vocab), dtype=np.float64)
         for ids, counts in chosen:
@@ -278,7 +284,11 @@ def corpus_keywords(
                     total[ids[mask]] += w[mask] / norm
         if total.any():
             break
-    n = max(len(chosen), 1)
+    return total
+
+
+def _top_per_language(total: FloatArray, vocab: Vocabulary, n: int, top: int) -> dict[str, list[Keyword]]:
+    """The ``top`` keyword-worthy terms per language by summed weight (divided by ``n``)."""
     out: dict[str, list[Keyword]] = {"zh": [], "en": []}
     for i in np.argsort(-total, kind="stable").tolist():
         if total[i] <= 0:

@@ -17,7 +17,7 @@ Weights, chosen on principle rather than fitted to any corpus:
 
 :func:`code_description_terms` gives, per code, the content terms of its label, definition,
 when-to-use note and keywords in both languages, tokenised like the segments; the learned model
-uses them as a prior (:mod:`annotator.nlp.model`).
+uses them as a prior (:mod:`annotator.nlp.classifier`).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,11 @@ class Lexicon:
                 en.setdefault(lemmas, []).extend((c, p, 1.0 / len(owners)) for c, p in owners)
         self.zh = zh
         self.en = en
+        self._code_rank = {c.id: i for i, c in enumerate(codebook.codes)}
+        self._surface = {
+            phrase: _surface_pattern(phrase, lemmas)
+            for phrase, lemmas in en_lemmas.items() if lemmas
+        }
         self._en_first: dict[str, list[tuple[str, ...]]] = {}
         for lemmas in en:
             self._en_first.setdefault(lemmas[0], []).append(lemmas)
@@ -250,6 +256,48 @@ class Lexicon:
             for pat in found:
                 out.extend(Match(code, phrase, "en", share) for code, phrase, share in self.en[pat])
         return out
+
+
+    def locate(self, text: str, lang: str, matches: Iterable[Match]) -> list[tuple[int, int, str]]:
+        """Where the ``lang`` keywords of ``matches`` (from :meth:`match` on the same segment)
+        stand in ``text``: (start, end, code), so that what is shown is what was matched.
+
+        Chinese keywords are found as written (case-insensitive); an English keyword phrase as
+        its words in any inflection that begins with their lemmas ("grid member" finds
+        "Grid members", "grid member's"), or as written.
+        """
+        out: list[tuple[int, int, str]] = []
+        low = text.lower()
+        rank = self._code_rank
+        for m in sorted(matches, key=lambda m: rank.get(m.code, len(rank))):  # codebook order
+            if m.lang != lang:
+                continue
+            if lang == "zh":
+                out.extend((a, b, m.code) for a, b in _spans(low, m.keyword))
+                continue
+            pattern = self._surface.get(m.keyword)
+            if pattern is None:
+                out.extend((a, b, m.code) for a, b in _spans(low, m.keyword.lower()))
+            else:
+                out.extend((hit.start(), hit.end(), m.code) for hit in pattern.finditer(text))
+        return out
+
+
+def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
+    """Every place ``needle`` stands in ``haystack``, left to right, not overlapping."""
+    if not needle:
+        return
+    start = haystack.find(needle)
+    while start >= 0:
+        yield start, start + len(needle)
+        start = haystack.find(needle, start + len(needle))
+
+
+def _surface_pattern(phrase: str, lemmas: Sequence[str]) -> re.Pattern[str]:
+    """The phrase as written, or its lemmas each followed by any word characters (and 's)."""
+    inflected = r"\W+".join(re.escape(lemma) + r"\w*(?:['’]s)?" for lemma in lemmas)
+    written = r"\s+".join(re.escape(w) for w in phrase.split())
+    return re.compile(rf"\b(?:{written}|{inflected})\b", re.IGNORECASE)
 
 
 def code_strengths(matches: Sequence[Match]) -> dict[str, tuple[float, tuple[str, ...]]]:

@@ -11,7 +11,7 @@ For each segment the engine returns
      per code, a single-choice facet gets ``(s + 0.5) / (S + 0.5 K)`` (S the facet's sum, K its
      codes: add-one-half smoothing), a multi-choice facet ``s / (s + 1)`` per code (one keyword
      0.5, two 0.67, ...);
-  2. naive Bayes learned from the annotations in the project (:mod:`annotator.nlp.model`):
+  2. naive Bayes learned from the annotations in the project (:mod:`annotator.nlp.classifier`):
      this coder's own, or every coder's in lead mode.
 
      The model starts from a prior made of the codebook's own text about each code (label,
@@ -40,30 +40,28 @@ evidence for it: a codebook keyword in the segment, or a word of the segment tha
 model knows (from the codebook's text or from coded segments). A segment without such words
 gets no codes.
 
-Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.from_project`
+Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.build`
 counts document frequencies in one pass over the stored terms and keeps only those counts, the
-learned model and the terms of the coded segments; a segment is read from the project (through
-the suggester's own read-only connection, never writing) when it is first asked about, and the
-last few hundred are kept. So a suggester can be built in a worker thread and then used from
-the UI thread.
+learned model and the terms of the coded segments; a segment is read from its
+:class:`SegmentSource` (the storage layer's read-only reader) when it is first asked about, and
+the last few hundred are kept. So a suggester can be built in a worker thread and then used
+from the UI thread. The engine never opens the project: the caller passes the rows in.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from annotator.errors import ProjectError, UsageError
+from annotator.errors import UsageError
 from annotator.model import Codebook, Facet
+from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -75,14 +73,14 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
-from annotator.nlp.model import EVIDENCE_TERMS, FacetModel
-from annotator.storage.db import Project
 
 __all__ = [
     "RELATIVE",
     "THRESHOLD",
     "CodeSuggestion",
     "Keyword",
+    "Match",
+    "SegmentSource",
     "Suggester",
     "Suggestions",
     "suggest_text",
@@ -102,8 +100,6 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
-#: Rows read at a time when counting the corpus.
-_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -149,53 +145,22 @@ class _Segment:
     matches: tuple[Match, ...] | None = None
 
 
-class _SegmentStore:
-    """Stored segments, read one at a time through the store's own connection.
-
-    The connection is opened read-only (``mode=ro``: the suggester can never write to the
-    project) with ``check_same_thread=False`` and used under a lock, so a suggester built in a
-    worker thread can be used from the UI thread, and it outlives the caller's connection.
-    """
-
-    _ROW = "SELECT zh, zh_tokens, zh_terms, en_tokens, en_terms FROM segments WHERE id = ?"
-
-    def __init__(self, path: Path, busy_timeout: float = 5.0) -> None:
-        self.path = path
-        try:
-            self._conn: sqlite3.Connection | None = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
-                isolation_level=None, check_same_thread=False,
-            )
-        except sqlite3.Error as exc:
-            raise ProjectError(f"cannot open for reading: {exc}", path=path) from None
-        self._lock = threading.Lock()
-
-    def _query(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            if self._conn is None:
-                raise ProjectError("the suggester has been closed", path=self.path)
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise ProjectError(f"cannot read segments: {exc}", path=self.path) from None
+class SegmentSource(Protocol):
+    """Stored segments by id, as the engine reads them (implemented by the storage layer)."""
 
     def row(self, segment_id: str) -> tuple[str | None, ...] | None:
         """(zh, zh_tokens, zh_terms, en_tokens, en_terms) of a segment, None if there is none."""
-        rows = self._query(self._ROW, (segment_id,))
-        return tuple(rows[0]) if rows else None
+        ...
 
-    def exists(self, segment_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM segments WHERE id = ?", (segment_id,)))
+    def exists(self, segment_id: str) -> bool: ...
 
-    def ids(self) -> list[str]:
-        return [r[0] for r in self._query("SELECT id FROM segments")]
+    def ids(self) -> list[str]: ...
 
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
+    def close(self) -> None: ...
+
+
+#: (segment id, zh terms, en terms), the terms space-separated as stored (or None)
+TermsRow = tuple[str, str | None, str | None]
 
 
 def _pack(ids: IntArray, counts: FloatArray) -> npt.NDArray[np.int32]:
@@ -211,6 +176,39 @@ def _split(stored: str | None) -> list[str]:
     return stored.split(" ") if stored else []
 
 
+def _codebook_scores(facet: Facet, strength: FloatArray) -> FloatArray:
+    """The codebook's keyword evidence as scores: smoothed shares in a single-choice facet,
+    ``s / (s + 1)`` per code in a multi-choice one."""
+    if facet.multiple:
+        return strength / (strength + 1.0)
+    k = len(strength)
+    return (strength + LEXICON_SMOOTHING) / (strength.sum() + LEXICON_SMOOTHING * k)
+
+
+def _model_ranked_terms(predicted: Any, k: int) -> list[list[int]]:
+    """Per code: the model's known terms that speak for it, by contribution, best first
+    (one sort for the facet)."""
+    _, contrib, known = predicted
+    order = np.argsort(-contrib, axis=0, kind="stable")
+    positive = (contrib > 0).sum(axis=0).tolist()
+    terms = known[order]
+    return [terms[: positive[j], j].tolist() for j in range(k)]
+
+
+def _evidence(keywords: Sequence[str], ranked: Sequence[int], vocab: Vocabulary) -> tuple[str, ...]:
+    """The codebook keywords found, then up to :data:`MODEL_EVIDENCE` words of the model."""
+    evidence = list(keywords)
+    added = 0
+    for term in ranked:
+        if added >= MODEL_EVIDENCE:
+            break
+        word = vocab.terms[term]
+        if vocab.worthy[term] and word not in evidence:
+            evidence.append(word)
+            added += 1
+    return tuple(evidence[:MAX_EVIDENCE])
+
+
 def _facet_codes(
     facet: Facet,
     strengths: dict[str, tuple[float, tuple[str, ...]]],
@@ -219,54 +217,34 @@ def _facet_codes(
     counts: FloatArray,
     vocab: Vocabulary,
 ) -> list[CodeSuggestion]:
+    """The facet's codes with evidence, scored by the blend of codebook and learned model."""
     codes = [c.id for c in facet.codes]
     k = len(codes)
     if not k:
         return []
     s = np.array([strengths.get(c, (0.0, ()))[0] for c in codes], dtype=np.float64)
-    has_lex = bool(s.sum() > 0)
-    if facet.multiple:
-        p_lex = s / (s + 1.0)
-    else:
-        p_lex = (s + LEXICON_SMOOTHING) / (s.sum() + LEXICON_SMOOTHING * k)
+    p_lex = _codebook_scores(facet, s)
     predicted = model.predict(ids, counts) if model is not None else None
-    if predicted is None:
-        if not has_lex:
+    if predicted is None or model is None:
+        if not bool(s.sum() > 0):
             return []
-        weight = 0.0
         p = p_lex
+        ranked: list[list[int]] = [[] for _ in codes]
     else:
-        n = float(model.examples + model.prior_examples) if model is not None else 0.0
+        n = float(model.examples + model.prior_examples)
         weight = n / (n + EXAMPLES_PER_CODE * k)
         p = (1.0 - weight) * p_lex + weight * predicted[0]
-    out: list[CodeSuggestion] = []
+        ranked = _model_ranked_terms(predicted, k)
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
-    # the model's evidence per code: its known terms by contribution, best first (one sort)
-    ranked: list[list[int]] = []
-    if predicted is not None:
-        _, contrib, known = predicted
-        order = np.argsort(-contrib, axis=0, kind="stable")
-        positive = (contrib > 0).sum(axis=0).tolist()
-        terms = known[order]
-        ranked = [terms[: positive[j], j].tolist() for j in range(k)]
     scores = p.tolist()
+    out: list[CodeSuggestion] = []
     for j, code in enumerate(codes):
         if predicted is None and s[j] <= 0:
             continue
-        evidence = list(strengths.get(code, (0.0, ()))[1])
-        if ranked:
-            added = 0
-            for term in ranked[j]:
-                if added >= MODEL_EVIDENCE:
-                    break
-                word = vocab.terms[term]
-                if vocab.worthy[term] and word not in evidence:
-                    evidence.append(word)
-                    added += 1
+        evidence = _evidence(strengths.get(code, (0.0, ()))[1], ranked[j], vocab)
         passes = bool(scores[j] >= bar and scores[j] > 0) if facet.multiple else j == best
-        out.append(CodeSuggestion(code, facet.id, round(scores[j], 4),
-                                  tuple(evidence[:MAX_EVIDENCE]), passes))
+        out.append(CodeSuggestion(code, facet.id, round(scores[j], 4), evidence, passes))
     return out
 
 
@@ -288,6 +266,29 @@ def rank_codes(
     return tuple(out)
 
 
+def _count_corpus(
+    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str]
+) -> tuple[CorpusCounter, dict[str, tuple[str | None, str | None]]]:
+    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones."""
+    counter = CorpusCounter()
+    kept: dict[str, tuple[str | None, str | None]] = {}
+    for rows in term_chunks:
+        counter.add([r[1] for r in rows], [r[2] for r in rows])
+        if coded:
+            kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+    return counter, kept
+
+
+def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntArray, FloatArray]]:
+    """Per code: the encoded keyword-worthy terms of the codebook's text about it."""
+    prior: dict[str, tuple[IntArray, FloatArray]] = {}
+    for code, (zh_terms, en_terms) in code_description_terms(codebook).items():
+        worthy = [t for t in zh_terms if keyword_worthy(t, "zh")], [
+            t for t in en_terms if keyword_worthy(t, "en")]
+        prior[code] = vocab.encode(*worthy)
+    return prior
+
+
 class Suggester:
     """Suggestions for the segments of one project, for one coder (or all coders).
 
@@ -303,7 +304,7 @@ class Suggester:
         lexicon: Lexicon,
         vocab: Vocabulary,
         dfs: DocumentFrequencies,
-        store: _SegmentStore | None = None,
+        source: SegmentSource | None = None,
         *,
         learner: str = "",
         learned: bool = True,
@@ -312,7 +313,7 @@ class Suggester:
         self.lexicon = lexicon
         self.vocab = vocab
         self.dfs = dfs
-        self._store = store
+        self._source = source
         self._cache: OrderedDict[str, _Segment] = OrderedDict()
         #: term ids and counts of every segment that is (or was) an example: those coded at the
         #: start in two flat arrays (spans by segment), those coded later one array each
@@ -332,67 +333,54 @@ class Suggester:
 
     # ----------------------------------------------------------------- loading
     @classmethod
-    def from_project(
+    def build(
         cls,
-        project: Project,
+        codebook: Codebook,
+        term_chunks: Iterable[Sequence[TermsRow]],
+        annotations: Iterable[tuple[str, str, str]] = (),
+        source: SegmentSource | None = None,
         *,
-        coder: str | None = None,
-        lead: bool = False,
+        learner: str = "",
         learned: bool = True,
     ) -> Suggester:
-        """Count the corpus, load the codebook and learn from the annotations.
+        """Count the corpus and learn from the annotations.
 
-        ``coder``: learn from this coder's annotations; ``lead=True`` or ``coder=None``: from
-        every coder's (each coder's coding of a segment is one example). ``learned=False``
+        ``term_chunks``: every stored segment's terms, in chunks (one pass); ``annotations``:
+        the (coder, segment, code) rows to learn from (each coder's coding of a segment is one
+        example); ``source``: where the segments are read later, one at a time. ``learned=False``
         gives the codebook-keywords-only suggester. One pass over the stored terms (about a
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
-        codebook's text; meant for a worker thread. The suggester reads segments later through
-        its own read-only connection, so ``project`` may be closed afterwards.
+        codebook's text; meant for a worker thread.
         """
-        from annotator.storage.codebook_store import load_codebook
-
-        codebook = load_codebook(project)
         lexicon = Lexicon.build(codebook)
         examples: dict[tuple[str, str], set[str]] = {}
         if learned:
-            sql = "SELECT coder, segment, code FROM annotations"
-            params: tuple[str, ...] = ()
-            if not (lead or coder is None):
-                sql += " WHERE coder = ?"
-                params = (coder or "",)
-            for who, seg, code in project.execute(sql, params):
+            for who, seg, code in annotations:
                 examples.setdefault((who, seg), set()).add(code)
-        coded = {seg for _who, seg in examples}
-        counter = CorpusCounter()
-        kept: dict[str, tuple[str | None, str | None]] = {}
-        cursor = project.execute("SELECT id, zh_terms, en_terms FROM segments")
-        while rows := cursor.fetchmany(_CHUNK):
-            counter.add([r[1] for r in rows], [r[2] for r in rows])
-            if coded:
-                kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples})
         vocab, dfs = counter.finish()
-        prior: dict[str, tuple[IntArray, FloatArray]] = {}
+        prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
+        suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)
         if learned:
-            for code, (zh_terms, en_terms) in code_description_terms(codebook).items():
-                worthy = [t for t in zh_terms if keyword_worthy(t, "zh")], [
-                    t for t in en_terms if keyword_worthy(t, "en")]
-                prior[code] = vocab.encode(*worthy)
-        store = _SegmentStore(project.path, project.busy_timeout)
-        suggester = cls(codebook, lexicon, vocab, dfs, store, learner=coder or "", learned=learned)
-        if learned:
-            n, terms = counter.n_docs, counter.terms
-            mass = terms / n if n and terms else EVIDENCE_TERMS
-            for model in suggester.models.values():
-                model.set_prior(prior, mass)
+            suggester._set_prior(prior, counter)
             suggester._keep_terms(kept)
             suggester._bulk_examples(examples)
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         return suggester
 
+    def _set_prior(
+        self, prior: dict[str, tuple[IntArray, FloatArray]], counter: CorpusCounter
+    ) -> None:
+        """Start every facet's model from the codebook's own text about each code."""
+        n, terms = counter.n_docs, counter.terms
+        mass = terms / n if n and terms else EVIDENCE_TERMS
+        for model in self.models.values():
+            model.set_prior(prior, mass)
+
     def close(self) -> None:
-        """Close the suggester's connection to the project (it can no longer read segments)."""
-        if self._store is not None:
-            self._store.close()
+        """Close the segment source (the suggester can no longer read segments)."""
+        if self._source is not None:
+            self._source.close()
 
     # ---------------------------------------------------------------- learning
     def _keep_terms(self, stored: dict[str, tuple[str | None, str | None]]) -> None:
@@ -424,7 +412,7 @@ class Suggester:
         if seg is not None:
             self._cache.move_to_end(segment_id)
             return seg
-        row = self._store.row(segment_id) if self._store is not None else None
+        row = self._source.row(segment_id) if self._source is not None else None
         if row is None:
             return None
         zh, zh_tokens, zh_terms, en_tokens, en_terms = row
@@ -495,13 +483,22 @@ class Suggester:
     def has_segment(self, segment_id: str) -> bool:
         if self._known(segment_id):
             return True
-        return self._store is not None and self._store.exists(segment_id)
+        return self._source is not None and self._source.exists(segment_id)
 
     @property
     def segment_ids(self) -> list[str]:
-        return self._store.ids() if self._store is not None else []
+        return self._source.ids() if self._source is not None else []
 
     # -------------------------------------------------------------- suggesting
+    def matches(self, segment_id: str) -> tuple[Match, ...]:
+        """The codebook keywords found in a stored segment: the evidence the codes cite, and
+        what the coding screen highlights (:meth:`Lexicon.locate`)."""
+        with self._lock:
+            seg = self._segment(segment_id)
+            if seg is None:
+                raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+            return self._matches(seg)
+
     def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
         """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
         with self._lock:

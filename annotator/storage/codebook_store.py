@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from annotator.errors import CodebookError
-from annotator.model import Code, Codebook, CoderState, Facet, Text2
+from annotator.model import Bilingual, Code, Codebook, CoderState, Facet
 from annotator.storage.db import Project, now
 
 
@@ -191,11 +191,11 @@ def load_codebook(project: Project, *, include_archived: bool = False) -> Codebo
                 Code(
                     id=c["id"],
                     facet=c["facet"],
-                    label=Text2(c["label_zh"], c["label_en"]),
+                    label=Bilingual(c["label_zh"], c["label_en"]),
                     key=c["key"],
-                    definition=Text2(c["definition_zh"], c["definition_en"]),
-                    when_to_use=Text2(c["when_to_use_zh"], c["when_to_use_en"]),
-                    when_not_to_use=Text2(c["when_not_to_use_zh"], c["when_not_to_use_en"]),
+                    definition=Bilingual(c["definition_zh"], c["definition_en"]),
+                    when_to_use=Bilingual(c["when_to_use_zh"], c["when_to_use_en"]),
+                    when_not_to_use=Bilingual(c["when_not_to_use_zh"], c["when_not_to_use_en"]),
                     keywords_zh=tuple(json.loads(c["keywords_zh"])),
                     keywords_en=tuple(json.loads(c["keywords_en"])),
                     color=c["color"],
@@ -209,8 +209,8 @@ def load_codebook(project: Project, *, include_archived: bool = False) -> Codebo
                 id=f["id"],
                 codes=tuple(codes),
                 multiple=bool(f["multiple"]),
-                label=Text2(f["label_zh"], f["label_en"]),
-                description=Text2(f["description_zh"], f["description_en"]),
+                label=Bilingual(f["label_zh"], f["label_en"]),
+                description=Bilingual(f["description_zh"], f["description_en"]),
             )
         )
     codebook = Codebook(facets=tuple(facets))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from annotator.tui.commands import CodingCommands
@@ -40,13 +44,34 @@ class AnnotatorApp(App[None]):
         self.lang = lang
         self.path = path
         self.suggester_kind = suggester
-        # the footer's palette key in the UI language (Textual adds it in English)
-        palette = self._bindings.key_to_bindings.get(self.COMMAND_PALETTE_BINDING, [])
-        self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
-            replace(b, description=t(lang, "palette"), tooltip=t(lang, "palette_tooltip"))
-            if b.action == "command_palette" else b for b in palette]
+        #: benchmarks only: called with (action, seconds from its start to the repaint after it)
+        self.on_repaint: Callable[[str, float], None] | None = None
         mode = f" ({t(lang, 'lead')})" if session.lead else ""
         self.title = f"annotator — {path.name} — {session.coder}{mode}"
+
+    @classmethod
+    def open(cls, session: CodingSession, *, lang: str, path: Path,
+             suggester: str = "auto") -> AnnotatorApp:
+        """The app for ``session`` with the footer's palette key described in ``lang``."""
+        return _app_class(lang)(session, lang=lang, path=path, suggester=suggester)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Run an action; with :attr:`on_repaint` set, also time it from its start to the
+        repaint after it (the screen leaves its work for after the repaint to a later message,
+        so that work is not counted)."""
+        hook = self.on_repaint
+        if hook is None:
+            return await super().run_action(action, default_namespace, namespaces)
+        started = perf_counter()
+        handled = await super().run_action(action, default_namespace, namespaces)
+        name = (action if isinstance(action, str) else action[1]).partition("(")[0]
+        self.screen.call_after_refresh(lambda: hook(name, perf_counter() - started))
+        return handled
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette commands (theme, quit, keys, screenshot), in the UI language."""
@@ -58,8 +83,8 @@ class AnnotatorApp(App[None]):
             yield command
 
     def get_default_screen(self) -> Screen[None]:
-        return CodingScreen(self.session, lang=self.lang, path=self.path,
-                            suggester=self.suggester_kind)
+        return CodingScreen.open(self.session, lang=self.lang, path=self.path,
+                                 suggester=self.suggester_kind)
 
     def on_unmount(self) -> None:
         self.session.project.close()
@@ -87,4 +112,14 @@ def make_app(
     except BaseException:
         project.close()
         raise
-    return AnnotatorApp(session, lang=lang, path=path, suggester=suggester)
+    return AnnotatorApp.open(session, lang=lang, path=path, suggester=suggester)
+
+
+@cache
+def _app_class(lang: str) -> type[AnnotatorApp]:
+    """AnnotatorApp with the palette key described in ``lang`` (Textual's own is in English,
+    and it adds it only when the app binds none)."""
+    palette = Binding(AnnotatorApp.COMMAND_PALETTE_BINDING, "command_palette", t(lang, "palette"),
+                      show=False, key_display=AnnotatorApp.COMMAND_PALETTE_DISPLAY, priority=True,
+                      tooltip=t(lang, "palette_tooltip"))
+    return type(AnnotatorApp.__name__, (AnnotatorApp,), {"BINDINGS": [palette], "__module__": __name__})

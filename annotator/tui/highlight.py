@@ -1,4 +1,8 @@
-"""Segment text with codebook keywords in their code's colour and corpus keywords emphasised."""
+"""Segment text with codebook keywords in their code's colour and corpus keywords emphasised.
+
+Which keywords stand where is the matcher's answer (:meth:`annotator.nlp.lexicon.Lexicon.locate`
+on the matches a suggestion cites); this module only styles the spans.
+"""
 
 from __future__ import annotations
 
@@ -23,32 +27,24 @@ def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
 
 
 class Highlighter:
-    """Highlights texts against one codebook; the keywords and their styles are prepared once."""
+    """Styles texts for one codebook; each code's style is prepared once."""
 
     def __init__(self, codebook: Codebook) -> None:
-        self._words: dict[str, list[tuple[str, Style]]] = {"zh": [], "en": []}
-        for code in codebook.codes:
-            style = Style(color=code.color or DEFAULT_COLOR, bold=True)
-            self._words["zh"] += [(w, style) for w in code.keywords_zh if w]
-            self._words["en"] += [(w.lower(), style) for w in code.keywords_en if w]
+        self._styles = {c.id: Style(color=c.color or DEFAULT_COLOR, bold=True)
+                        for c in codebook.codes}
+        self._default = Style(color=DEFAULT_COLOR, bold=True)
 
-    def __call__(self, text: str, lang: str, emphasis: Iterable[str] = ()) -> Text:
-        """``text`` as Rich Text: each code's keywords in ``lang`` bold in the code's colour
-        (English case-insensitive); ``emphasis`` words underlined."""
+    def __call__(self, text: str, lang: str, keywords: Iterable[tuple[int, int, str]] = (),
+                 emphasis: Iterable[str] = ()) -> Text:
+        """``text`` as Rich Text: each ``keywords`` span (start, end, code) bold in the code's
+        colour; ``emphasis`` words underlined (English case-insensitive)."""
         out = Text(text)
+        for start, end, code in keywords:
+            out.stylize(self._styles.get(code, self._default), start, end)
         hay = text.lower() if lang == "en" else text
-        for needle, style in self._words.get(lang, ()):
-            for start, end in _spans(hay, needle):
-                out.stylize(style, start, end)
         emph = _EMPHASIS.get(lang, _EMPHASIS["zh"])
         for word in emphasis:
             needle = word.lower() if lang == "en" else word
             for start, end in _spans(hay, needle):
                 out.stylize(emph, start, end)
         return out
-
-
-def highlight(text: str, lang: str, codebook: Codebook, emphasis: Iterable[str] = ()) -> Text:
-    """``text`` highlighted against ``codebook`` (see :class:`Highlighter`, which keeps the
-    prepared keywords between calls)."""
-    return Highlighter(codebook)(text, lang, emphasis)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.keys import _character_to_key
+from textual.binding import Binding, BindingsMap
 
 from annotator.model import Codebook
 
@@ -45,7 +45,10 @@ UI_KEYS: tuple[UiKey, ...] = (
 
 def key_name(character: str) -> str:
     """Textual's key name for a code's key character (``1`` → ``1``, ``-`` → ``minus``)."""
-    return _character_to_key(character) if len(character) == 1 else character
+    if character == ",":  # a comma separates keys in a binding
+        return "comma"
+    key, _binding = next(iter(BindingsMap([Binding(character, "")])))
+    return key
 
 
 def code_keys(codebook: Codebook) -> dict[str, str]:
@@ -64,4 +67,19 @@ def active_ui_keys(codebook: Codebook, *, lead: bool) -> list[UiKey]:
         if k.optional and any(name in taken for name in k.keys.split(",")):
             continue
         out.append(k)
+    return out
+
+
+def coding_screen_keys(codebook: Codebook, lang: str, *, lead: bool) -> list[Binding]:
+    """The coding screen's bindings: the UI keys in force (described in ``lang``), then one key
+    per code (toggling it; not in the footer)."""
+    from annotator.tui.i18n import t
+
+    out = [Binding(k.keys, k.action, t(lang, k.short or k.text), show=k.footer,
+                   key_display=k.display)
+           for k in active_ui_keys(codebook, lead=lead)]
+    for key, code_id in code_keys(codebook).items():
+        code = codebook.code(code_id)
+        label = code.label.get(lang) if code else code_id
+        out.append(Binding(key, f"toggle_code({code_id!r})", label, show=False))
     return out

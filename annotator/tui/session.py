@@ -26,6 +26,7 @@ from annotator.storage.documents import (
     search_segments,
     segment_order,
 )
+from annotator.storage.training import segments_with_code
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
 
@@ -266,13 +267,7 @@ class CodingSession:
         if kind == "not_done":
             return [self.order[i] for i in np.flatnonzero(~self.done_mask).tolist()]
         if kind == "has_code":
-            if self.lead:
-                sql = "SELECT DISTINCT segment FROM annotations WHERE code = ?"
-                rows = self.project.execute(sql, (code,))
-            else:
-                sql = "SELECT segment FROM annotations WHERE code = ? AND coder = ?"
-                rows = self.project.execute(sql, (code, self.coder))
-            return [r[0] for r in rows]
+            return segments_with_code(self.project, code or "", None if self.lead else self.coder)
         if kind == "disagree":
             return disagreeing_segments(self.project, exclude=self.coder, index_of=self.index_of)
         raise UsageError(f"unknown filter {kind!r}")

@@ -1,84 +1,86 @@
 """Suggested codes for the coding screen: the suggestion engine when present, else codebook
-keyword matches shown through the same interface. No Textual here.
+keyword matches shown through the same interface. Either way the codebook keywords are found by
+one matcher (:class:`annotator.nlp.lexicon.Lexicon`), whose matches are both the evidence a
+suggestion cites and the words the screen highlights. No Textual here.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
-from annotator.model import Codebook
+from annotator.model import Code
+from annotator.nlp.lexicon import Lexicon, Match
+from annotator.nlp.suggest import CodeSuggestion, Suggestions
+from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
-from annotator.storage.documents import get_segment
+from annotator.storage.documents import get_segment, segment_terms
 
-
-@dataclass(frozen=True)
-class Keyword:
-    text: str
-    lang: str
-    score: float
-
-
-@dataclass(frozen=True)
-class CodeSuggestion:
-    code: str
-    facet: str
-    score: float
-    evidence: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Suggestions:
-    segment: str
-    keywords: tuple[Any, ...]
-    codes: tuple[Any, ...]
+#: Segments whose keyword matches the keyword suggester keeps.
+KEPT = 64
 
 
 class SuggesterLike(Protocol):
-    def suggest(self, segment_id: str, *, top: int = 5) -> Any: ...
+    lexicon: Lexicon
+
+    def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions: ...
+
+    def matches(self, segment_id: str) -> tuple[Match, ...]: ...
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None: ...
 
 
-def keyword_hits(codebook: Codebook, zh: str, en: str) -> dict[str, list[str]]:
-    """code id → the codebook keywords found in the texts (substring match; English
-    case-insensitive)."""
-    low = en.lower()
-    hits: dict[str, list[str]] = {}
-    for code in codebook.codes:
-        found = [k for k in code.keywords_zh if k and k in zh]
-        found += [k for k in code.keywords_en if k and k.lower() in low]
-        if found:
-            hits[code.id] = found
-    return hits
-
-
 class KeywordSuggester:
-    """Codebook-keyword matches ranked by how many keywords (and how long) each code has."""
+    """Codebook-keyword matches ranked by their summed weight (see :mod:`annotator.nlp.lexicon`)."""
 
-    def __init__(self, project: Project) -> None:
-        from annotator.storage.codebook_store import load_codebook
-
+    def __init__(self, project: Project, lexicon: Lexicon | None = None) -> None:
         self.project = project
-        self.codebook = load_codebook(project)
+        self.codebook = load_codebook(project) if lexicon is None else lexicon.codebook
+        self.lexicon = Lexicon.build(self.codebook) if lexicon is None else lexicon
+        self._matched: dict[str, tuple[Match, ...]] = {}
+
+    def matches(self, segment_id: str) -> tuple[Match, ...]:
+        """The codebook keywords in a stored segment (the last :data:`KEPT` are kept)."""
+        found = self._matched.get(segment_id)
+        if found is None:
+            seg = get_segment(self.project, segment_id)
+            tokens = segment_terms(self.project, segment_id)
+            found = tuple(self.lexicon.match(seg.zh, tokens["zh_tokens"], tokens["en_tokens"]))
+            self._matched[segment_id] = found
+            while len(self._matched) > KEPT:
+                del self._matched[next(iter(self._matched))]
+        return found
 
     def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
-        seg = get_segment(self.project, segment_id)
-        hits = keyword_hits(self.codebook, seg.zh, seg.en)
+        """The codes with keywords in the segment, most keywords (then longest) first; each
+        cites its keywords as the codebook writes them, Chinese first."""
+        found: dict[str, set[str]] = {}
+        for m in self.matches(segment_id):
+            found.setdefault(m.code, set()).add(m.keyword)
+        hits: dict[str, list[str]] = {}
+        for code in self.codebook.codes:
+            words = found.get(code.id)
+            if words:
+                hits[code.id] = _as_written(code, words)
         ranked = sorted(
             hits.items(), key=lambda kv: (-len(kv[1]), -sum(len(k) for k in kv[1]), kv[0])
         )
-        codes = []
-        for code_id, words in ranked[:top]:
-            code = self.codebook.code(code_id)
-            facet = code.facet if code else ""
-            codes.append(CodeSuggestion(code_id, facet, float(len(words)), tuple(words)))
+        codes = [CodeSuggestion(code_id, self.codebook.code(code_id).facet,  # type: ignore[union-attr]
+                                float(len(words)), tuple(words))
+                 for code_id, words in ranked[:top]]
         return Suggestions(segment_id, (), tuple(codes))
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
         """Keyword matches do not learn."""
+
+
+def _as_written(code: Code, matched: set[str]) -> list[str]:
+    """``code``'s keywords among ``matched`` (keywords as the matcher reports them), in the
+    codebook's order and spelling, Chinese first."""
+    zh = [k for k in code.keywords_zh if k.strip().lower() in matched]
+    en = [k for k in code.keywords_en if k.strip() in matched]
+    return list(dict.fromkeys(zh + en))
 
 
 def engine_available() -> bool:
@@ -93,9 +95,9 @@ def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "au
     with its own project connection). ``kind``: auto, engine or keywords."""
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
-        from annotator.nlp.suggest import Suggester
+        from annotator.suggesting import suggester_for_project
 
-        engine: SuggesterLike = Suggester.from_project(project, coder=coder, lead=lead)
+        engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
         try:
             import jieba
 

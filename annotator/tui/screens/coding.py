@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
-from time import perf_counter
 from typing import Any
 
 from rich.text import Text
@@ -19,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
-from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys
+from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys, coding_screen_keys
 from annotator.tui.messages import BackupDone, SegmentPicked
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
@@ -36,6 +36,11 @@ WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
 LEAD_REFRESH_S = 2.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
+#: actions on the current segment: they do not apply to a project without segments
+NEEDS_SEGMENT = frozenset({
+    "next", "prev", "next_undone", "goto", "search", "filter", "memo",
+    "toggle_code", "apply_code", "apply_suggestion", "mark_none",
+})
 
 
 def _clock(seconds: float) -> str:
@@ -71,17 +76,23 @@ class CodingScreen(Screen[None]):
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
-        #: called with (action, seconds from the action to the repaint); for the benchmark
-        self.on_repaint: Callable[[str, float], None] | None = None
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
         self.code_keys = code_keys(session.codebook)
-        for k in self.ui_keys:
-            self._bindings.bind(k.keys, k.action, t(lang, k.short or k.text), show=k.footer,
-                                key_display=k.display)
-        for key, code_id in self.code_keys.items():
-            code = session.codebook.code(code_id)
-            label = code.label.get(lang) if code else code_id
-            self._bindings.bind(key, f"toggle_code({code_id!r})", label, show=False)
+
+    @classmethod
+    def open(cls, session: CodingSession, *, lang: str, path: Path,
+             suggester: str = "auto") -> CodingScreen:
+        """The coding screen of ``session``, its keys bound for its codebook and in ``lang``
+        (the bindings are the class's ``BINDINGS``, so each screen gets its own class)."""
+        keys = coding_screen_keys(session.codebook, lang, lead=session.lead)
+        screen_class = type(cls.__name__, (cls,), {"BINDINGS": keys, "__module__": __name__})
+        return screen_class(session, lang=lang, path=path, suggester=suggester)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Actions on the current segment do not apply when there is none (shown, disabled)."""
+        if action in NEEDS_SEGMENT and self.session.empty:
+            return None
+        return True
 
     # layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -174,28 +185,43 @@ class CodingScreen(Screen[None]):
     def _texts_of(self, seg: Any, suggestions: Any | None
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
         """A key for a segment's two highlighted texts, and a function that makes them (kept
-        for the last few segments)."""
+        for the last few segments). The codebook keywords highlighted are the suggester's
+        matches, the evidence its suggestions cite."""
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
-        key = (seg.zh, seg.en, words)
+        suggester = self.suggester
+        matches = suggester.matches(seg.id) if suggester is not None else ()
+        key = (seg.zh, seg.en, words, matches)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                none = t(self.lang, "no_text")
-                mark = self._highlighter
-                texts = self._texts_made[key] = (mark(seg.zh, "zh", words) if seg.zh else none,
-                                                 mark(seg.en, "en", words) if seg.en else none)
+                texts = self._texts_made[key] = self._highlighted(seg, words, matches)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
 
         return key, make
 
+    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match]
+                     ) -> tuple[Text | str, Text | str]:
+        none = t(self.lang, "no_text")
+        mark = self._highlighter
+        suggester = self.suggester
+        texts: list[Text | str] = []
+        for lang, text in (("zh", seg.zh), ("en", seg.en)):
+            if not text:
+                texts.append(none)
+                continue
+            spans = suggester.lexicon.locate(text, lang, matches) if suggester is not None else ()
+            texts.append(mark(text, lang, spans, words))
+        return texts[0], texts[1]
+
     def _prepare_later(self) -> None:
-        """After this repaint, draw what the next and the previous segment will show."""
+        """After this repaint (in a message of its own), draw what the next and the previous
+        segment will show."""
         if not self._prepare_queued:
             self._prepare_queued = True
-            self.call_after_refresh(self._prepare_neighbours)
+            self.call_after_refresh(self.call_later, self._prepare_neighbours)
 
     def _prepare_neighbours(self) -> None:
         self._prepare_queued = False
@@ -252,11 +278,6 @@ class CodingScreen(Screen[None]):
         self._set("#seginfo", escape(" · ".join(parts)), layout=False)
         if outline and self.outline.display:
             self.outline.refresh_rows([session.pos])
-
-    def _painted(self, name: str, started: float) -> None:
-        hook = self.on_repaint
-        if hook is not None:
-            self.call_after_refresh(lambda: hook(name, perf_counter() - started))
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
@@ -319,7 +340,11 @@ class CodingScreen(Screen[None]):
 
     def _suggester_failed(self, error: str) -> None:
         self.say("msg_error", error=error)
-        self._suggester_ready(KeywordSuggester(self.session.project), None)
+        try:
+            fallback = KeywordSuggester(self.session.project)
+        except Exception:  # the keyword matcher cannot be built either: no suggestions
+            return
+        self._suggester_ready(fallback, None)
 
     def on_unmount(self) -> None:
         with contextlib.suppress(AnnotatorError):
@@ -328,35 +353,27 @@ class CodingScreen(Screen[None]):
             self._suggest_project.close()
 
     # navigation -------------------------------------------------------------------
-    def _moved(self, name: str, started: float, moved: bool, edge: str) -> None:
+    def _moved(self, moved: bool, edge: str) -> None:
         if moved:
             self.session.save_position()  # on disk before it is shown: a kill loses no move
             self.show_segment()
             self._set("#status", "", layout=False)
         else:
             self.say(edge)
-        self._painted(name, started)
         self._prepare_later()
 
     def action_next(self) -> None:
-        started = perf_counter()
-        if not self.session.empty:
-            self._moved("next", started, self.session.move(1), "msg_last")
+        self._moved(self.session.move(1), "msg_last")
 
     def action_prev(self) -> None:
-        started = perf_counter()
-        if not self.session.empty:
-            self._moved("prev", started, self.session.move(-1), "msg_first")
+        self._moved(self.session.move(-1), "msg_first")
 
     def action_next_undone(self) -> None:
-        started = perf_counter()
-        if not self.session.empty:
-            self._moved("next_undone", started, self.session.next_undone(), "msg_all_done")
+        self._moved(self.session.next_undone(), "msg_all_done")
 
     def pick(self, index: int) -> None:
-        started = perf_counter()
         self.session.jump(index)
-        self._moved("pick", started, True, "")
+        self._moved(True, "")
 
     def on_segment_picked(self, message: SegmentPicked) -> None:
         self.pick(message.index)
@@ -366,12 +383,11 @@ class CodingScreen(Screen[None]):
             if not text:
                 return
             if self.session.goto(text):
-                self._moved("goto", perf_counter(), True, "")
+                self._moved(True, "")
             else:
                 self.say("msg_not_found", query=text.strip())
 
-        if not self.session.empty:
-            self.app.push_screen(InputDialog(t(self.lang, "goto_title")), done)
+        self.app.push_screen(InputDialog(t(self.lang, "goto_title")), done)
 
     def action_search(self) -> None:
         def done(query: str | None) -> None:
@@ -386,8 +402,7 @@ class CodingScreen(Screen[None]):
             self.show_segment()
             self.say("msg_search", query=query, n=n)
 
-        if not self.session.empty:
-            self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
+        self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
 
     def filter_options(self) -> list[tuple[str, str]]:
         options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]
@@ -417,9 +432,8 @@ class CodingScreen(Screen[None]):
         self.say("msg_filter", label=label, n=n)
 
     def action_filter(self) -> None:
-        if not self.session.empty:
-            self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),
-                                 self.apply_filter)
+        self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),
+                             self.apply_filter)
 
     def action_clear_view(self) -> None:
         if self.session.clear_view():
@@ -435,8 +449,7 @@ class CodingScreen(Screen[None]):
         self._apply_outline(self.size.width)
 
     # changes ------------------------------------------------------------------------
-    def _changed(self, name: str, started: float, change: Change, message: str,
-                 **values: Any) -> None:
+    def _changed(self, change: Change, message: str, **values: Any) -> None:
         """Show a change that ``session`` has already committed; the suggester learns from it
         after the repaint (what is shown does not depend on it)."""
         if change.segment == self.session.current:
@@ -444,9 +457,8 @@ class CodingScreen(Screen[None]):
         else:
             self.show_segment()
         self.say(message, **values)
-        self._painted(name, started)
         if change.event is not None:
-            self.call_after_refresh(self._learn, change.segment, change.state.codes)
+            self.call_after_refresh(self.call_later, self._learn, change.segment, change.state.codes)
         self._prepare_later()
 
     def _label(self, code_id: str) -> str:
@@ -454,24 +466,16 @@ class CodingScreen(Screen[None]):
         return code.label.get(self.lang) if code else code_id
 
     def action_toggle_code(self, code_id: str) -> None:
-        started = perf_counter()
-        if self.session.empty:
-            return
         change = self.session.toggle(code_id)
         on = code_id in change.state.codes
-        self._changed("toggle", started, change, "msg_toggled_on" if on else "msg_toggled_off",
+        self._changed(change, "msg_toggled_on" if on else "msg_toggled_off",
                       code=self._label(code_id))
 
     def action_apply_code(self, code_id: str) -> None:
-        started = perf_counter()
-        if self.session.empty:
-            return
         change = self.session.apply(code_id)
-        self._changed("apply", started, change, "msg_toggled_on", code=self._label(code_id))
+        self._changed(change, "msg_toggled_on", code=self._label(code_id))
 
     def action_apply_suggestion(self) -> None:
-        if self.session.empty:
-            return
         applied = self.session.state().codes
         sugg = self.suggestions
         top = next((s.code for s in (sugg.codes if sugg else ())
@@ -482,26 +486,20 @@ class CodingScreen(Screen[None]):
         self.action_apply_code(top)
 
     def action_mark_none(self) -> None:
-        started = perf_counter()
-        if self.session.empty:
-            return
         change = self.session.mark_none()
-        self._changed("none", started, change, "msg_none" if change.event else "msg_unchanged")
+        self._changed(change, "msg_none" if change.event else "msg_unchanged")
 
     def action_memo(self) -> None:
         def done(text: str | None) -> None:
             if text is None:
                 return
             change = self.session.set_memo(text)
-            self._changed("memo", perf_counter(), change,
-                          "msg_memo_saved" if change.event else "msg_unchanged")
+            self._changed(change, "msg_memo_saved" if change.event else "msg_unchanged")
 
-        if not self.session.empty:
-            memo = self.session.state().memo
-            self.app.push_screen(MemoDialog(t(self.lang, "memo_title"), memo), done)
+        memo = self.session.state().memo
+        self.app.push_screen(MemoDialog(t(self.lang, "memo_title"), memo), done)
 
     def action_undo(self) -> None:
-        started = perf_counter()
         change = self.session.undo()
         if change is None:
             self.say("msg_nothing_undo")
@@ -509,11 +507,9 @@ class CodingScreen(Screen[None]):
         self.show_segment()
         self.say("msg_undo", segment=change.segment)
         self._learn(change.segment, change.state.codes)
-        self._painted("undo", started)
         self._prepare_later()
 
     def action_redo(self) -> None:
-        started = perf_counter()
         change = self.session.redo()
         if change is None:
             self.say("msg_nothing_redo")
@@ -521,7 +517,6 @@ class CodingScreen(Screen[None]):
         self.show_segment()
         self.say("msg_redo", segment=change.segment)
         self._learn(change.segment, change.state.codes)
-        self._painted("redo", started)
         self._prepare_later()
 
     def action_refresh_states(self) -> None:

@@ -13,6 +13,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotator.storage.snippets import segment_snippets
 from annotator.tui.messages import SegmentPicked
 from annotator.tui.session import CodingSession
 
@@ -77,13 +78,7 @@ class Outline(ScrollView, can_focus=False):
             self._snippets.clear()
         lo = max(0, index - SNIPPET_BLOCK // 2)
         ids = self.session.order[lo : lo + SNIPPET_BLOCK]
-        marks = ",".join("?" for _ in ids)
-        rows = self.session.project.execute(
-            f"SELECT id, coalesce(speaker, ''), substr(zh, 1, 40), substr(en, 1, 60)"
-            f" FROM segments WHERE id IN ({marks})",
-            ids,
-        )
-        for seg, speaker, zh, en in rows:
+        for seg, speaker, zh, en in segment_snippets(self.session.project, ids):
             i = self.session.index_of[seg]
             body = (zh or en).replace("\n", " ")
             self._snippets[i] = f"{speaker}: {body}" if speaker else body

@@ -1,0 +1,47 @@
+"""What the suggestion engine learns from and counts: annotations and stored segment terms.
+
+Plain rows, streamed; the engine (:mod:`annotator.nlp`) never opens the project itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from annotator.storage.db import Project
+
+#: Rows read at a time when streaming the stored terms.
+CHUNK = 5000
+
+TermsRow = tuple[str, str | None, str | None]
+
+
+def annotation_rows(project: Project, coder: str | None = None) -> Iterator[tuple[str, str, str]]:
+    """(coder, segment, code) of every annotation, or of ``coder``'s only."""
+    if coder is None:
+        yield from project.execute("SELECT coder, segment, code FROM annotations")
+    else:
+        yield from project.execute(
+            "SELECT coder, segment, code FROM annotations WHERE coder = ?", (coder,))
+
+
+def segment_term_chunks(project: Project, chunk: int = CHUNK) -> Iterator[list[TermsRow]]:
+    """(segment id, zh terms, en terms) of every segment, ``chunk`` rows at a time (the terms
+    as stored: space-separated, or None)."""
+    cursor = project.execute("SELECT id, zh_terms, en_terms FROM segments")
+    while rows := cursor.fetchmany(chunk):
+        yield [(r[0], r[1], r[2]) for r in rows]
+
+
+def document_term_rows(project: Project) -> Iterator[TermsRow]:
+    """(document id, zh terms, en terms) of every segment, in storage order."""
+    yield from project.execute("SELECT document, zh_terms, en_terms FROM segments")
+
+
+def segments_with_code(project: Project, code: str, coder: str | None = None) -> list[str]:
+    """The segments ``code`` is applied to: by anyone (``coder=None``) or by ``coder``."""
+    if coder is None:
+        rows = project.execute("SELECT DISTINCT segment FROM annotations WHERE code = ?", (code,))
+    else:
+        rows = project.execute(
+            "SELECT segment FROM annotations WHERE code = ? AND coder = ?", (code, coder))
+    return [r[0] for r in rows]

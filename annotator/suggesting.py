@@ -1,0 +1,49 @@
+"""The suggestion engine over a project: storage fetches the rows, :mod:`annotator.nlp` ranks.
+
+Used by the command line and the coding screen alike; the engine itself never opens the project.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import Project
+from annotator.storage.documents import check_document
+from annotator.storage.segment_reader import SegmentReader
+from annotator.storage.training import annotation_rows, document_term_rows, segment_term_chunks
+
+if TYPE_CHECKING:
+    from annotator.nlp.keywords import Keyword
+    from annotator.nlp.suggest import Suggester
+
+
+def suggester_for_project(
+    project: Project, *, coder: str | None = None, lead: bool = False, learned: bool = True
+) -> Suggester:
+    """The engine for ``project``: learning from ``coder``'s annotations, or from every
+    coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only.
+
+    The suggester reads segments later through its own read-only connection, so ``project``
+    may be closed afterwards.
+    """
+    from annotator.nlp.suggest import Suggester
+
+    codebook = load_codebook(project)
+    whose = None if lead or coder is None else coder
+    annotations = annotation_rows(project, whose) if learned else iter(())
+    return Suggester.build(
+        codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
+        learner=coder or "", learned=learned,
+    )
+
+
+def project_keywords(
+    project: Project, *, document: str | None = None, top: int = 20
+) -> dict[str, list[Keyword]]:
+    """The corpus keywords of ``project`` (or of one of its documents) per language."""
+    from annotator.nlp.keywords import corpus_keywords
+
+    if document is not None:
+        check_document(project, document)
+    return corpus_keywords(document_term_rows(project), document=document, top=top)
