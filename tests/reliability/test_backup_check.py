@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from reliability_helpers import REPO, env, integrity
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -17,6 +16,7 @@ from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, integrity
 
 WORKERS = Path(__file__).with_name("workers.py")
 runner = CliRunner()

@@ -12,7 +12,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import REPO, env, table_digest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -20,6 +19,7 @@ from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, table_digest
 
 BUNDLED = REPO / "codebook.yaml"
 runner = CliRunner()

@@ -11,10 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from reliability_helpers import REPO, env, integrity, table_digest, write_transcript
-
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, integrity, table_digest, write_transcript
 
 WORKERS = Path(__file__).with_name("workers.py")
 

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import REPO, integrity
 
 from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, integrity
 
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
 pytestmark = pytest.mark.skipif(

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import REPO, env, table_digest, transcript_text, write_transcript
 from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, table_digest, transcript_text, write_transcript
 
 DATA = REPO / "tests" / "data" / "transcripts"
 SAMPLES = {

@@ -6,13 +6,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import SAMPLES, coded_project
 
 from annotator.errors import ImportFormatError
 from annotator.io.refi_export import export_qdpx
 from annotator.projects import create_project, import_any
 from annotator.storage.coding import coder_states
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import SAMPLES, coded_project
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from annotator.io.encoding import MAX_LINE_CHARS, open_text
 from annotator.io.read_common import parse_header
 from annotator.io.transcripts import FORMATS, Turn, detect_format, detect_lang, read_turns
 
-DATA = Path(__file__).parent / "data" / "transcripts"
+DATA = Path(__file__).resolve().parents[1] / "data" / "transcripts"
 
 
 def turns(path: Path, **kwargs: str | None) -> list[Turn]:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 
 from annotator.errors import ImportFormatError
 from annotator.io.jsonl_export import TABLES, export_jsonl, is_project_export, restore_jsonl
 from annotator.projects import import_any
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 
 from annotator.errors import UsageError
 from annotator.io.csv_export import export_csv, neutralise
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")
