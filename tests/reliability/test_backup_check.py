@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -30,6 +31,7 @@ def _count(path: Path, sql: str) -> int:
         conn.close()
 
 
+@pytest.mark.slow  # a coder process tagging while backups are taken
 def test_backups_taken_while_a_coder_works_are_consistent(project: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, str(WORKERS), "ack", str(project), "kim", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=REPO)

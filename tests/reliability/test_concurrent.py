@@ -9,11 +9,15 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from annotator.model import CoderState
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
 from tests.reliability.reliability_helpers import REPO, env, integrity
 from tests.reliability.workers import cli_plan
+
+pytestmark = pytest.mark.slow  # four processes writing one file at once
 
 WORKERS = Path(__file__).with_name("workers.py")
 CODERS = ["ana", "bo", "chen", "dara"]

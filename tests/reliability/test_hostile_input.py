@@ -253,6 +253,7 @@ def _peak_rss_kb(project: Path, source: Path) -> tuple[int, int, str]:
     return int(code), int(rss), done.stderr
 
 
+@pytest.mark.slow
 def test_200_mb_files_are_streamed_in_bounded_memory(project: Path, tmp_path: Path) -> None:
     small = tmp_path / "small.txt"
     small.write_bytes(b"   \n" * 10)
