@@ -618,6 +618,7 @@ def test_random_text_never_crashes(fmt: str, lines: list[str], encoding: str, ne
         _only_turns_or_import_errors(path)
 
 
+@pytest.mark.slow  # fuzzing: 25 Word files
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paragraphs=st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=8))
 def test_random_docx_text_never_crashes(paragraphs: list[str]) -> None:

@@ -90,6 +90,7 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     return b""
 
 
+@pytest.mark.slow  # fuzzing: a dozen mutated files per format
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
 def test_fuzzed_transcripts_fail_cleanly(fmt: str, project: Path, tmp_path: Path) -> None:
     original = SAMPLES[fmt].read_bytes()
@@ -105,6 +106,7 @@ def test_fuzzed_transcripts_fail_cleanly(fmt: str, project: Path, tmp_path: Path
     run()
 
 
+@pytest.mark.slow  # fuzzing
 @FUZZ
 @given(text=st.text(max_size=400), fmt=st.sampled_from(sorted(SAMPLES)))
 def test_arbitrary_text_in_any_format(text: str, fmt: str, project: Path, tmp_path: Path) -> None:
@@ -126,6 +128,7 @@ def _docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # fuzzing
 def test_fuzzed_docx_fails_cleanly(project: Path, tmp_path: Path) -> None:
     original = _docx_bytes()
     good = tmp_path / "good.docx"
@@ -152,6 +155,7 @@ def _rezip(data: bytes, qde: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow  # fuzzing
 def test_fuzzed_qdpx_fails_cleanly(project: Path, tmp_path: Path) -> None:
     from annotator.io.refi_export import export_qdpx
     from annotator.storage.codebook_store import load_codebook
