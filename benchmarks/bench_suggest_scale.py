@@ -78,7 +78,7 @@ def _sentence_pairs() -> list[tuple[str, str]]:
         for zh, en in zip(zh_lines, en_lines, strict=False):
             pairs.append((re.sub(r"^\S{1,3}[：:]", "", zh), re.sub(r"^\S{1,3}:\s*", "", en)))
     for name, attr in (("test_suggest_heldout", "HELDOUT"), ("test_suggest", "ROWS")):
-        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "nlp" / f"{name}.py")
         if spec is None or spec.loader is None:
             continue
         module = importlib.util.module_from_spec(spec)

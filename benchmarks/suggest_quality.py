@@ -16,7 +16,7 @@ facets as the floor any learner should clear.
 
     python benchmarks/suggest_quality.py                      # the demo corpus, coder "paper"
     python benchmarks/suggest_quality.py PROJECT.db --coder NAME
-    python benchmarks/suggest_quality.py --heldout            # tests/test_suggest_heldout.py sentences
+    python benchmarks/suggest_quality.py --heldout            # tests/nlp/test_suggest_heldout.py sentences
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def evaluate(path: Path, coder: str) -> list[str]:
 
 
 def _heldout_project(folder: Path) -> tuple[Path, str]:
-    spec = importlib.util.spec_from_file_location("heldout", ROOT / "tests" / "test_suggest_heldout.py")
+    spec = importlib.util.spec_from_file_location("heldout", ROOT / "tests" / "nlp" / "test_suggest_heldout.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.templates import copy_project, demo_template
 
 
 @pytest.fixture(autouse=True)
@@ -17,22 +17,12 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture(scope="session")
-def demo_project_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled demo corpus built once per test session (real jieba and spaCy)."""
-    from annotator.application.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path)
-    return path
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo corpus built once per test session (real jieba and spaCy); never changed."""
+    return demo_template(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture
-def demo_project(demo_project_master: Path, tmp_path: Path) -> Iterator[Path]:
+def demo_project(demo_master: Path, tmp_path: Path) -> Path:
     """A private copy of the demo project for one test."""
-    from annotator.storage.db import open_project
-
-    with open_project(demo_project_master) as p:  # fold the WAL into the main file
-        p.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_project_master, path)
-    yield path
+    return copy_project(demo_master, tmp_path / "demo.db")

@@ -1,7 +1,7 @@
 """Coded test projects for the interchange tests (exports, REFI-QDA, JSONL, merge).
 
-Built with the real pipeline (demo corpus, jieba/spaCy tokenising) once per session and
-copied per test, so each test gets its own file.
+Built with the real pipeline (the session's demo project, jieba/spaCy tokenising) once per
+session and copied per test, so each test gets its own file.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from annotator.application.demo import build_demo
 from annotator.application.transcripts import import_transcripts
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import set_memo, tag
 from annotator.storage.db import open_project
+from tests.templates import copy_project, demo_template
 
 DATA = Path(__file__).parent / "data" / "refi"
 SAMPLES = Path("/work/shared/refi-qda/samples")
@@ -30,8 +30,7 @@ _CACHE: dict[str, Path] = {}
 def coded_project(base: Path) -> Path:
     """The demo (coder 'paper') plus an astral/emoji interview and a second coder 'li' with memos."""
     if "coded" not in _CACHE:
-        path = base / "coded.db"
-        build_demo(path)
+        path = copy_project(demo_template(base), base / "coded.db")
         with open_project(path) as p:
             import_transcripts(p, [DATA / "astral.zh.txt"], translation=DATA / "astral.en.txt",
                                lang="zh", document="astral",

@@ -81,6 +81,7 @@ def test_problem_names_the_code(tmp_path: Path) -> None:
     assert "xcode" in problems[0].format(str(path))
 
 
+@pytest.mark.slow  # YAML nested 5,000 deep
 def test_deeply_nested_yaml_is_a_clean_error(tmp_path: Path) -> None:
     path = write(tmp_path, "facets: " + "[" * 5000 + "]" * 5000 + "\n")
     _cb, problems = check_codebook(path)

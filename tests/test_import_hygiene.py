@@ -1,4 +1,7 @@
-"""Start-up stays fast: the CLI and the domain modules import no spaCy, jieba or Textual."""
+"""Start-up stays fast: the CLI and the domain modules import no spaCy, jieba or Textual.
+
+(That the domain never imports the user interface at all is a contract: tests/test_layers.py.)
+"""
 
 from __future__ import annotations
 
@@ -23,16 +26,3 @@ def test_no_heavy_imports(code: str) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY:", out.stdout
 
-
-def test_domain_never_imports_the_ui() -> None:
-    from pathlib import Path
-
-    import annotator
-
-    root = Path(annotator.__file__).parent
-    for path in root.rglob("*.py"):
-        if path.parts[-2] in ("tui", "cli") or "tui" in path.parts or "cli" in path.parts:
-            continue
-        text = path.read_text(encoding="utf-8")
-        assert "import textual" not in text and "from textual" not in text, path
-        assert "annotator.tui" not in text, path

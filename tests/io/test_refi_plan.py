@@ -9,7 +9,7 @@ import pytest
 
 from annotator.errors import ImportFormatError
 from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
-from annotator.model import Code, Codebook, Facet, Text2
+from annotator.model import Bilingual, Code, Codebook, Facet
 
 NS = "urn:QDA-XML:project:1.0"
 U1 = "11111111-1111-1111-1111-111111111111"
@@ -111,7 +111,7 @@ def test_different_document_of_the_same_name_is_renamed(tmp_path: Path) -> None:
 
 
 def test_mapping_puts_codings_on_the_projects_codes(tmp_path: Path) -> None:
-    ours = Codebook((Facet("topic", (Code("housing", "topic", Text2(en="Housing")),), True),))
+    ours = Codebook((Facet("topic", (Code("housing", "topic", Bilingual(en="Housing")),), True),))
     (tmp_path / "map.csv").write_text("theirs,ours\nRent,housing\n", encoding="utf-8")
     refi = read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde()))
     plan = plan_qdpx(refi, _target(ours), tmp_path / "map.csv")

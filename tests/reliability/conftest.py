@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_helpers import write_transcript
 
 from annotator.application.importing import import_any
+from tests.reliability.reliability_helpers import write_transcript
 
 TEMPLATE_SEGMENTS = 200
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from reliability_helpers import REPO, env, integrity
+import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -17,6 +17,7 @@ from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, integrity
 
 WORKERS = Path(__file__).with_name("workers.py")
 runner = CliRunner()
@@ -30,6 +31,7 @@ def _count(path: Path, sql: str) -> int:
         conn.close()
 
 
+@pytest.mark.slow  # a coder process tagging while backups are taken
 def test_backups_taken_while_a_coder_works_are_consistent(project: Path, tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, str(WORKERS), "ack", str(project), "kim", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=REPO)

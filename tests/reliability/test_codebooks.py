@@ -12,7 +12,6 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import REPO, env, table_digest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -20,6 +19,7 @@ from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, table_digest
 
 BUNDLED = REPO / "codebook.yaml"
 runner = CliRunner()
@@ -170,7 +170,8 @@ def _assert_clean_cli(result: Any) -> None:
         assert lines and all(line.startswith("annotator: ") for line in lines), result.stderr
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("name", [  # YAML nested thousands deep takes PyYAML seconds to refuse
+    pytest.param(n, marks=pytest.mark.slow) if n.startswith("deep") else n for n in sorted(HOSTILE)])
 def test_hostile_codebook_files_fail_cleanly(name: str, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     file = tmp_path / f"{name}.yaml"
@@ -186,6 +187,7 @@ def test_hostile_codebook_files_fail_cleanly(name: str, tmp_path: Path) -> None:
     assert not marker.exists()  # no YAML tag ever ran anything
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_billion_laughs_codebook_is_refused_quickly(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 9):
@@ -212,6 +214,7 @@ def test_control_character_in_codebook_gives_one_line(tmp_path: Path) -> None:
     _assert_clean_cli(result)
 
 
+@pytest.mark.slow  # fuzzing
 @settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(cut=st.integers(0, len(_BUNDLED_TEXT)), junk=st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),

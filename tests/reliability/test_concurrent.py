@@ -9,12 +9,15 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from reliability_helpers import REPO, env, integrity
-from workers import cli_plan
+import pytest
 
 from annotator.model import CoderState
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, integrity
+from tests.reliability.workers import cli_plan
+
+pytestmark = pytest.mark.slow  # four processes writing one file at once
 
 WORKERS = Path(__file__).with_name("workers.py")
 CODERS = ["ana", "bo", "chen", "dara"]
@@ -23,7 +26,7 @@ TAGS = 1000
 
 def _expected(segments: list[str]) -> dict[tuple[str, str], frozenset[str]]:
     """Replay each coder's plan the way ``tag`` applies it (one dimension, burdens add up)."""
-    from workers import BURDENS, DIMENSIONS
+    from tests.reliability.workers import BURDENS, DIMENSIONS
 
     out: dict[tuple[str, str], set[str]] = defaultdict(set)
     for i, coder in enumerate(CODERS):

@@ -11,10 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from reliability_helpers import REPO, env, integrity, table_digest, write_transcript
+import pytest
 
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, integrity, table_digest, write_transcript
+
+pytestmark = pytest.mark.slow  # processes killed with SIGKILL at random moments
 
 WORKERS = Path(__file__).with_name("workers.py")
 

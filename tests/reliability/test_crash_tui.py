@@ -15,17 +15,17 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import REPO, integrity
 
 from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, integrity
 
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(  # real terminals killed with SIGKILL
     not Path(TMUX).exists() or not (REPO / "annotator" / "cli" / "code.py").exists(),
     reason="needs tmux and the coding screen",
-)
+)]
 HEADER = re.compile(r"^\s*(\d+) / (\d+) ·")
 APPLIED = re.compile(r"\[(\w)\]●")
 

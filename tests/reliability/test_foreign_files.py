@@ -7,13 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from reliability_helpers import integrity
 from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.storage import migrations
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import integrity
 
 runner = CliRunner()
 COMMANDS = [["check"], ["segments"], ["stats"], ["backup"], ["codebook", "show"],

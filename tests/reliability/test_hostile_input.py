@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import REPO, env, table_digest, transcript_text, write_transcript
 from typer.testing import CliRunner
 
 from annotator.cli import app
 from annotator.storage.check import check_project
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env, table_digest, transcript_text, write_transcript
 
 DATA = REPO / "tests" / "data" / "transcripts"
 SAMPLES = {
@@ -90,6 +90,7 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     return b""
 
 
+@pytest.mark.slow  # fuzzing: a dozen mutated files per format
 @pytest.mark.parametrize("fmt", sorted(SAMPLES))
 def test_fuzzed_transcripts_fail_cleanly(fmt: str, project: Path, tmp_path: Path) -> None:
     original = SAMPLES[fmt].read_bytes()
@@ -105,6 +106,7 @@ def test_fuzzed_transcripts_fail_cleanly(fmt: str, project: Path, tmp_path: Path
     run()
 
 
+@pytest.mark.slow  # fuzzing
 @FUZZ
 @given(text=st.text(max_size=400), fmt=st.sampled_from(sorted(SAMPLES)))
 def test_arbitrary_text_in_any_format(text: str, fmt: str, project: Path, tmp_path: Path) -> None:
@@ -126,6 +128,7 @@ def _docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.slow  # fuzzing
 def test_fuzzed_docx_fails_cleanly(project: Path, tmp_path: Path) -> None:
     original = _docx_bytes()
     good = tmp_path / "good.docx"
@@ -152,6 +155,7 @@ def _rezip(data: bytes, qde: bytes) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow  # fuzzing
 def test_fuzzed_qdpx_fails_cleanly(project: Path, tmp_path: Path) -> None:
     from annotator.application.exporting import export_qdpx
     from annotator.storage.codebook_store import load_codebook
@@ -253,6 +257,7 @@ def _peak_rss_kb(project: Path, source: Path) -> tuple[int, int, str]:
     return int(code), int(rss), done.stderr
 
 
+@pytest.mark.slow
 def test_200_mb_files_are_streamed_in_bounded_memory(project: Path, tmp_path: Path) -> None:
     small = tmp_path / "small.txt"
     small.write_bytes(b"   \n" * 10)

@@ -32,8 +32,8 @@ ROWS = [
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str], list[str]]:
-    from annotator.projects import create_project
-    from annotator.storage.importing import import_transcripts
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
 
     folder = tmp_path_factory.mktemp("reads")
     source = folder / "t.jsonl"

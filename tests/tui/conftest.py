@@ -1,4 +1,5 @@
-"""Projects for the coding-screen tests: built once with the real import pipeline, copied per test."""
+"""Projects for the coding-screen tests: built once with the real import pipeline, copied per test
+(the demo project is the session's ``demo_master`` of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -31,17 +32,6 @@ A: The needs of the masses keep growing, and we have no law enforcement power.
 def _copy(src: Path, dst: Path) -> Path:
     shutil.copyfile(src, dst)
     return dst
-
-
-@pytest.fixture(scope="session")
-def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from annotator.application.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo(path)
-    with open_project(path) as p:  # fold the WAL into the file so a plain copy is complete
-        p.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual import messages
 
 from annotator.tui.app import make_app
@@ -109,6 +110,7 @@ def _cells(strips: list[Any]) -> list[list[tuple[str, Any]]]:
     return out
 
 
+@pytest.mark.slow  # three screens redrawn twice over after every key
 def test_kept_and_prepared_frames_are_what_textual_draws(demo_db: Path) -> None:
     """The texts, suggestions and codebook answer repaints from frames they keep (some drawn
     ahead of time, for the neighbours); each must be exactly Textual's own drawing."""

@@ -15,6 +15,8 @@ from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import now, open_project
 from annotator.tui.session import CodingSession
 
+pytestmark = pytest.mark.slow  # a project of 100,000 segments
+
 N = 100_000
 PER_DOC = 1000
 FAST_S = 0.25  # generous: these take a few milliseconds; a Python loop per key took far longer

@@ -20,8 +20,9 @@ from .conftest import state_on_disk
 TMUX = "/usr/bin/tmux"
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(not Path(TMUX).exists() and not shutil.which("tmux"),
-                                reason="tmux is not installed")
+pytestmark = [pytest.mark.slow,  # a real terminal and a killed process
+              pytest.mark.skipif(not Path(TMUX).exists() and not shutil.which("tmux"),
+                                 reason="tmux is not installed")]
 
 
 def tmux(*args: str) -> str:

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import SAMPLES, coded_project
 
 from annotator.application.exporting import export_qdpx
 from annotator.application.importing import import_any
@@ -14,6 +13,7 @@ from annotator.application.projects import create_project
 from annotator.errors import ImportFormatError
 from annotator.storage.coding import coder_states
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import SAMPLES, coded_project
 
 
 @pytest.fixture(scope="module")

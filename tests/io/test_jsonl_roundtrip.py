@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 
 from annotator.application.exporting import export_jsonl
 from annotator.application.importing import import_any, restore_jsonl
@@ -14,6 +13,7 @@ from annotator.errors import ImportFormatError
 from annotator.io.jsonl_restore import is_project_export
 from annotator.storage.db import open_project
 from annotator.storage.table_dump import TABLES
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -15,6 +14,7 @@ from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, set_memo, tag
 from annotator.storage.db import open_project
 from annotator.storage.merge import merge_projects
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")

@@ -130,6 +130,7 @@ def test_recoding_a_segment_coded_at_start_equals_a_fresh_load(
         assert s.suggest(seg, top=10) == fresh.suggest(seg, top=10)
 
 
+@pytest.mark.slow  # two fresh Python processes loading spaCy and jieba
 def test_codebook_text_is_cached_on_disk_for_the_next_process(
     project: tuple[Path, list[str]], tmp_path: Path
 ) -> None:

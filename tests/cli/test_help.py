@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from annotator.cli import app
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _commands() -> list[tuple[str, ...]]:

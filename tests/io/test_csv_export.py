@@ -6,12 +6,12 @@ import csv
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 
 from annotator.application.exporting import export_csv
 from annotator.errors import UsageError
 from annotator.io.csv_export import neutralise
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")

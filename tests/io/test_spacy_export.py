@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import coded_project
 
 from annotator.application.exporting import export_spacy
 from annotator.errors import UsageError
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import coded_project
 
 
 @pytest.fixture(scope="module")

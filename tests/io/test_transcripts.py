@@ -18,7 +18,7 @@ from annotator.io.encoding import MAX_LINE_CHARS, open_text
 from annotator.io.read_common import parse_header
 from annotator.io.transcripts import FORMATS, Turn, detect_format, detect_lang, read_turns
 
-DATA = Path(__file__).parent / "data" / "transcripts"
+DATA = Path(__file__).resolve().parents[1] / "data" / "transcripts"
 
 
 def turns(path: Path, **kwargs: str | None) -> list[Turn]:
@@ -618,6 +618,7 @@ def test_random_text_never_crashes(fmt: str, lines: list[str], encoding: str, ne
         _only_turns_or_import_errors(path)
 
 
+@pytest.mark.slow  # fuzzing: 25 Word files
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(paragraphs=st.lists(st.one_of(FRAGMENTS, st.text(max_size=30)), max_size=8))
 def test_random_docx_text_never_crashes(paragraphs: list[str]) -> None:

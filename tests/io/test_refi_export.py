@@ -6,10 +6,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from interchange_fixtures import CODEBOOK_XSD, PROJECT_XSD, coded_project
 
 from annotator.application.exporting import export_qdc, export_qdpx
 from annotator.storage.db import open_project
+from tests.interchange_fixtures import CODEBOOK_XSD, PROJECT_XSD, coded_project
 
 etree = pytest.importorskip("lxml.etree")
 NS = {"q": "urn:QDA-XML:project:1.0"}

@@ -153,6 +153,7 @@ def test_lead_learns_from_every_coder_a_coder_from_their_own(tmp_path: Path) -> 
     assert (ann.examples, lead.examples, everyone.examples) == (2, 4, 4)
 
 
+@pytest.mark.slow  # includes a 100,000-character segment
 def test_bad_input_never_crashes(tmp_path: Path) -> None:
     bad = [
         ("。。。！？", "... !!! ???"),
