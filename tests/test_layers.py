@@ -14,17 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "annotator"
 STORAGE = PACKAGE / "storage"
-
-NOT_YET = pytest.mark.xfail(
-    strict=False,
-    reason="the package is being reshaped into these layers (annotator.application, SQL moved into"
-    " storage, public key bindings); remove this mark once it is",
-)
 
 SQL = re.compile(
     r"\bsqlite3\b|\bsqlite_utils\b|\.execute(many|script)?\("
@@ -58,20 +50,17 @@ def test_domain_never_imports_the_ui() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@NOT_YET
 def test_every_import_follows_the_layers() -> None:
     done = lint_imports()
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@NOT_YET
 def test_only_storage_speaks_sql() -> None:
     outside = [p for p in sorted(PACKAGE.rglob("*.py")) if STORAGE not in p.parents]
     found = lines_matching(SQL, outside)
     assert not found, "SQL outside annotator/storage/:\n" + "\n".join(found)
 
 
-@NOT_YET
 def test_the_coding_screen_binds_keys_through_public_api() -> None:
     found = lines_matching(PRIVATE_KEY_API, sorted((PACKAGE / "tui").rglob("*.py")))
     assert not found, "Textual's private key API:\n" + "\n".join(found)
