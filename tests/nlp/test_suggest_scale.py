@@ -17,6 +17,7 @@ import annotator.nlp.suggest as suggest_module
 from annotator.errors import ProjectError
 from annotator.nlp.suggest import Suggester
 from annotator.storage.db import open_project
+from annotator.storage.segment_reader import SegmentReader
 from annotator.suggesting import suggester_for_project
 
 ROWS = [
@@ -96,9 +97,10 @@ def test_built_in_a_worker_used_elsewhere_after_the_project_is_closed(
     assert s.has_segment(ids[0]) and not s.has_segment("nope")
     assert s.segment_ids == ids
     # the suggester's own connection cannot write to the project
-    assert s._store is not None and s._store._conn is not None
+    reader = s._source
+    assert isinstance(reader, SegmentReader) and reader._conn is not None
     with pytest.raises(Exception, match="readonly"):
-        s._store._conn.execute("DELETE FROM segments")
+        reader._conn.execute("DELETE FROM segments")
     s.close()
     with pytest.raises(ProjectError):
         s.suggest("nope-not-cached")

@@ -21,7 +21,7 @@ from annotator.errors import AnnotatorError
 from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
-from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys, coding_screen_keys
+from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
 from annotator.tui.messages import BackupDone, SegmentPicked
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
@@ -77,7 +77,6 @@ class CodingScreen(Screen[None]):
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
-        self.code_keys = code_keys(session.codebook)
 
     @classmethod
     def open(cls, session: CodingSession, *, lang: str, path: Path,
