@@ -97,8 +97,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     args = parser.parse_args()
     rng = random.Random(7)
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"

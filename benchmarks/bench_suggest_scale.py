@@ -193,10 +193,10 @@ def _cli(args: list[str], home: Path | None = None) -> float:
 
 
 def measure(path: Path, samples: int, profile: bool) -> None:
+    from annotator.application.suggesting import suggester_for_project
     from annotator.nlp.lexicon import Lexicon, code_description_terms
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     rng = random.Random(11)
     with open_project(path) as project:

@@ -42,9 +42,9 @@ def _gold(project: object, coder: str) -> dict[str, frozenset[str]]:
 
 
 def evaluate(path: Path, coder: str) -> list[str]:
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
         codebook = load_codebook(project)

@@ -41,9 +41,9 @@ def suggest_cmd(
     single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
     facet's average score and at least 1/K (K: the facet's number of codes).
     """
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.coding import list_coders
     from annotator.storage.documents import segment_order
-    from annotator.suggesting import suggester_for_project
 
     if top < 1:
         raise UsageError("--top must be at least 1")
@@ -83,7 +83,7 @@ def keywords_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per keyword per line.")] = False,
 ) -> None:
     """The corpus keywords per language (TF-IDF against the project's own segments)."""
-    from annotator.suggesting import project_keywords
+    from annotator.application.suggesting import project_keywords
 
     if top < 1:
         raise UsageError("--top must be at least 1")

@@ -95,7 +95,7 @@ def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "au
     with its own project connection). ``kind``: auto, engine or keywords."""
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
-        from annotator.suggesting import suggester_for_project
+        from annotator.application.suggesting import suggester_for_project
 
         engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from annotator.application.suggesting import project_keywords
 from annotator.errors import UsageError
 from annotator.nlp.keywords import (
     DocumentFrequencies,
@@ -18,7 +19,6 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.storage.db import open_project
-from annotator.suggesting import project_keywords
 
 ROWS = [
     ("D1", "社区干部说台账太多，台账要反复填写。", "Cadres say the Ledgers are too many; ledgers are filled in again and again."),

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from annotator.application.suggesting import suggester_for_project
 from annotator.errors import AnnotatorError, UsageError
 from annotator.nlp.suggest import Suggester, Suggestions, suggest_text
 from annotator.storage.db import open_project
-from annotator.suggesting import suggester_for_project
 
 ROWS = [
     ("我们街道现在最大的问题还是权责不匹配，很多事情压下来，我们却没有执法权。",

@@ -178,8 +178,8 @@ def heldout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 def _loo(path: Path, *, learned: bool) -> tuple[float, float]:
     """Leave-one-out: top-1 accuracy of the dimension, recall@3 of the burdens."""
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
         s = suggester_for_project(project, coder=CODER, learned=learned)
@@ -210,8 +210,8 @@ def test_learning_beats_the_codebook_alone_on_unseen_sentences(heldout: tuple[Pa
 
 
 def test_keywords_alone_explain_themselves(heldout: tuple[Path, list[str]]) -> None:
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     path, ids = heldout
     with open_project(path) as project:
@@ -224,8 +224,8 @@ def test_keywords_alone_explain_themselves(heldout: tuple[Path, list[str]]) -> N
 
 def _uncoded(path: Path) -> tuple[float, float, list[list[tuple[str, float, bool]]]]:
     """Before any coding: dimension top-1, burden recall@3 and each sentence's burden codes."""
+    from annotator.application.suggesting import suggester_for_project
     from annotator.storage.db import open_project
-    from annotator.suggesting import suggester_for_project
 
     with open_project(path) as project:
         s = suggester_for_project(project, coder="nobody")

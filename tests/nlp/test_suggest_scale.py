@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 import annotator.nlp.suggest as suggest_module
+from annotator.application.suggesting import suggester_for_project
 from annotator.errors import ProjectError
 from annotator.nlp.suggest import Suggester
 from annotator.storage.db import open_project
 from annotator.storage.segment_reader import SegmentReader
-from annotator.suggesting import suggester_for_project
 
 ROWS = [
     ("上个月区里来检查了三次，每次都要准备迎检材料。",
@@ -141,7 +141,7 @@ def test_codebook_text_is_cached_on_disk_for_the_next_process(
     env = {**os.environ, "ANNOTATOR_HOME": str(home)}
     code = (
         "import json, sys\n"
-        "from annotator.suggesting import suggester_for_project\n"
+        "from annotator.application.suggesting import suggester_for_project\n"
         "from annotator.storage.db import open_project\n"
         f"with open_project({str(path)!r}) as p:\n"
         "    s = suggester_for_project(p)\n"

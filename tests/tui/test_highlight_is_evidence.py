@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from annotator.application.suggesting import suggester_for_project
 from annotator.model import Codebook
 from annotator.storage.db import open_project
 from annotator.storage.documents import get_segment, segment_order
-from annotator.suggesting import suggester_for_project
 from annotator.tui.highlight import Highlighter
 from annotator.tui.suggestions import KeywordSuggester
 
