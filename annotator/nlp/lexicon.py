@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.errors import AnnotatorError
+from annotator.files import atomic_output
 from annotator.model import Code, Codebook
 
 _lemma_cache: dict[str, tuple[str, ...]] = {}
@@ -110,14 +110,8 @@ def _save_disk_cache(
         "lemmas": [[p, list(v)] for p, v in lemmas.items()],
         "descriptions": [[zh, en, list(z), list(e)] for (zh, en), (z, e) in texts.items()],
     }
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".codebook-terms-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+    with contextlib.suppress(OSError, AnnotatorError), atomic_output(path) as f:
+        json.dump(data, f, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
