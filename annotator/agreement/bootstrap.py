@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._matrix import MISSING, SET_LEVELS, Coded, FloatArray, to_coded
+from annotator.agreement._matrix import MISSING, SET_LEVELS, Coded, FloatArray, check_ordinal_order, to_coded
 from annotator.agreement.alpha import AlphaParts, alpha_parts, check_level, delta_matrix
 from annotator.agreement.kappa import kappa_from_table
 
@@ -76,6 +76,20 @@ def _ordinal_replicates(parts: AlphaParts, w: FloatArray) -> FloatArray:
     return out
 
 
+def alpha_from_weights(parts: AlphaParts, w: FloatArray) -> FloatArray:
+    """Alpha for each row of ``w`` (replicates x pairable units: how often each unit is drawn)."""
+    if parts.level == "ordinal":
+        return _ordinal_replicates(parts, w)
+    base = w @ np.column_stack([parts.m, parts.do])
+    if parts.coded.q <= _DENSE_CATEGORIES:
+        counts = w @ parts.counts
+    else:
+        # many categories (set-valued data: one per distinct set): a unit has few non-zero
+        # counts, so sum them sparsely
+        counts = _SparseCounts(parts.counts).weighted(w)
+    return _alpha_from_weighted(parts, np.hstack([base, counts]))
+
+
 def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -> FloatArray:
     """Bootstrap replicates of alpha for several items coded on the same units.
 
@@ -91,30 +105,11 @@ def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -
     out = np.full((len(parts_list), n_boot), np.nan)
     if n_units == 0 or n_boot <= 0:
         return out
-    linear = [i for i, p in enumerate(parts_list) if p.level != "ordinal"]
-    # Few categories: the counts go into one dense matrix product. Many (set-valued data has
-    # one category per distinct set): a unit has few non-zero counts, so sum them sparsely.
-    dense = {i for i in linear if parts_list[i].coded.q <= _DENSE_CATEGORIES}
-    blocks = [
-        np.column_stack([parts_list[i].m, parts_list[i].do] + ([parts_list[i].counts] if i in dense else []))
-        for i in linear
-    ]
-    features = np.hstack(blocks) if blocks else np.empty((n_units, 0))
-    bounds = np.cumsum([0] + [b.shape[1] for b in blocks])
-    sparse = {i: _SparseCounts(parts_list[i].counts) for i in linear if i not in dense}
     start = 0
     for w in resample_weights(n_units, n_boot, seed):
         stop = start + len(w)
-        if blocks:
-            s = w @ features
-            for j, i in enumerate(linear):
-                block = s[:, bounds[j] : bounds[j + 1]]
-                if i in sparse:
-                    block = np.hstack([block, sparse[i].weighted(w)])
-                out[i, start:stop] = _alpha_from_weighted(parts_list[i], block)
         for i, p in enumerate(parts_list):
-            if p.level == "ordinal":
-                out[i, start:stop] = _ordinal_replicates(p, w)
+            out[i, start:stop] = alpha_from_weights(p, w)
         start = stop
     return out
 
@@ -180,6 +175,8 @@ def bootstrap_ci(
     if statistic == "alpha":
         check_level(level)
         coded = to_coded(data, categories, sets=level in SET_LEVELS)
+        if level == "ordinal":
+            check_ordinal_order(coded, categories)
         reps = alpha_replicates([alpha_parts(coded, level)], n_boot, seed)[0]
     elif statistic == "kappa":
         reps = _kappa_replicates(to_coded(data, categories), n_boot, seed)

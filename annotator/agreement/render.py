@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from html import escape
 
 from annotator.agreement.report import (
-    RELIABLE,
-    TENTATIVE,
     AgreementReport,
     Coefficients,
     FacetAgreement,
 )
+from annotator.agreement.verdict import RELIABLE, TENTATIVE
 
 HEADERS = ("", "units", "% agree", "alpha", "95% CI", "Fleiss", "AC1", "BP", "Cohen", "verdict")
 

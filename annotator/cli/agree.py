@@ -60,7 +60,8 @@ def agree_cmd(
     import json
 
     from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report import build_report, to_json
+    from annotator.agreement.report import build_report
+    from annotator.agreement.report_json import to_json
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
