@@ -189,11 +189,13 @@ def test_renderers() -> None:
     zh_table = render_table(report, lang="zh")
     assert "维度" in zh_table and "甲" in zh_table
     md = render_markdown(report)
-    assert "| **Dimension** | 4 | 0.500 |" in md
+    assert "| Dimension | 4 | 8 |  |  |  |  | 50.0% |" in md
     assert md.count("|---|") >= 2
     html = render_html(report)
     doc = lxml.html.document_fromstring(html)
-    assert len(doc.xpath("//svg")) == 4  # heatmap + bars per facet
+    # a bar per row (facet, codes, pooled row) and an axis per facet; two coders: a confusion matrix
+    assert len(doc.xpath("//svg")) == (1 + 2 + 1) + (1 + 3 + 1 + 1)
+    assert len(doc.xpath("//table[@class='confusion']")) == 1
     assert not doc.xpath("//script | //link | //img | //*[@src]")
     assert "url(" not in html and "@import" not in html
     assert "要把减负落到实处 &lt;b&gt;" in html and "Make burden reduction &lt;real&gt;" in html
