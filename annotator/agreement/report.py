@@ -247,9 +247,9 @@ def build_report(
         items.append(own)
         items.extend(i for i, _ in codes)
         if facet.multiple and facet.codes:
-            pooled = _pooled_item([i for i, _ in codes])
-            own.least_share = pooled.least_share  # the sample-size rule reads present/absent
-            items.append(pooled)
+            pool_item = _pooled_item([i for i, _ in codes])
+            own.least_share = pool_item.least_share  # the sample-size rule reads present/absent
+            items.append(pool_item)
     code_items = [i for _, _, _, codes, _ in built for i, _ in codes]
     if len(code_items) > 1:
         items.append(_pooled_item(code_items))
