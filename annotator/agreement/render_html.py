@@ -41,7 +41,8 @@ body{{font-family:{FONTS};margin:2em;color:#222;max-width:1200px;line-height:1.4
 table{{border-collapse:collapse;margin:.5em 0 1em}}
 th,td{{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}}
 th{{font-weight:600;background:#fafafa}}
-th:first-child,td:first-child,td.v,td.b{{text-align:left}}
+th:first-child,td:first-child,td.v,td.b,th.l{{text-align:left}}
+td{{white-space:nowrap}}td:first-child,td.v,td.b{{white-space:normal}}
 td:first-child{{max-width:18em;overflow-wrap:anywhere}}
 td.b{{max-width:22em;overflow-wrap:anywhere;color:#555;font-size:.9em}}
 tr.facet td,tr.codebook td{{font-weight:bold;background:#f4f4f4}}
@@ -151,7 +152,7 @@ def _verdict_class(stats: Coefficients) -> str:
 
 
 def _html_table(headers: Sequence[str], rows: Sequence[Row], cells: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    head = "".join(f'<th{" class=l" if h in ("verdict", "basis") else ""}>{escape(h)}</th>' for h in headers)
     body = []
     for row, cs in zip(rows, cells, strict=True):
         tds = []
@@ -209,7 +210,11 @@ def _disagreements_html(report: AgreementReport, lang: str) -> list[str]:
 
 
 def render_html(
-    report: AgreementReport, lang: str = "en", *, methods: Sequence[tuple[str, str]] = ()
+    report: AgreementReport,
+    lang: str = "en",
+    *,
+    methods: Sequence[tuple[str, str]] = (),
+    groups: Sequence[tuple[str, AgreementReport]] = (),
 ) -> str:
     """One self-contained HTML page: tables, charts, notes, methods paragraphs, disagreements."""
     notes = Footnotes()
@@ -233,6 +238,11 @@ def render_html(
                     + "".join(f"<li>{escape(n)}</li>" for n in notes.lines()) + "</ul>")
     for text, code in methods:
         body.append(f'<h2>{"Methods" if code == "en" else "方法"}</h2><p lang="{code}">{escape(text)}</p>')
+    for name, group in groups:
+        body.append(f"<h1>{escape(name)}</h1>")
+        body += [f"<p>{len(group.units)} {group.unit_kind}s.</p>"]
+        for facet in group.facets:
+            body += _facet_html(group, facet, lang, notes)
     body += _disagreements_html(report, lang)
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'

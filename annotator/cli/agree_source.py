@@ -1,0 +1,96 @@
+"""What an agreement report reads from a project: codebook, coders' finished work, texts,
+documents and their attributes. All database reading for ``agree`` lives here, apart from the
+pure computation in :mod:`annotator.agreement`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.cli._common import open_existing
+from annotator.errors import UsageError
+from annotator.model import Codebook
+
+StatesDict = dict[str, dict[str, frozenset[str]]]
+
+
+@dataclass
+class AgreementInput:
+    codebook: Codebook
+    coders: list[str]
+    states: StatesDict
+    texts: dict[str, tuple[str, str]]
+    segment_document: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # document -> attributes
+    corpus_segments: int = 0
+    corpus_documents: int = 0
+
+
+def _check_coders(known: list[str], coders: list[str] | None) -> None:
+    if coders:
+        unknown = [c for c in coders if c not in known]
+        if unknown:
+            raise UsageError(f"no coder {', '.join(unknown)} in the project (coders: {', '.join(known)})")
+
+
+def load_input(
+    project: Path,
+    coders: list[str] | None,
+    document: str | None,
+    *,
+    sample: bool = False,
+    round_name: str | None = None,
+) -> AgreementInput:
+    """Read everything ``agree`` needs; ``sample`` keeps the double-coding sample only and
+    ``round_name`` takes the coding as it stood when that round was marked."""
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import done_code_sets, list_coders
+    from annotator.storage.documents import check_document, iter_segments, list_documents
+
+    with open_existing(project) as p:
+        codebook = load_codebook(p)
+        _check_coders(list_coders(p), coders)
+        if document:
+            check_document(p, document)
+        if round_name is not None:
+            from annotator.storage.study import round_done_code_sets
+
+            states = round_done_code_sets(p, round_name, coders, document=document)
+        else:
+            states = done_code_sets(p, coders, document=document)
+        if sample:
+            from annotator.storage.study import sampled_segments
+
+            chosen = sampled_segments(p)
+            if not chosen:
+                raise UsageError("no double-coding sample in the project (draw one with 'annotator sample')")
+            states = {s: per for s, per in states.items() if s in chosen}
+        segments = list(iter_segments(p, document))
+        docs = list_documents(p)
+    texts = {s.id: (s.zh, s.en) for s in segments if s.id in states}
+    chosen_coders = coders or sorted({c for per in states.values() for c in per})
+    return AgreementInput(
+        codebook, chosen_coders, states, texts,
+        segment_document={s.id: s.document for s in segments},
+        attributes={d.id: dict(d.attributes) for d in docs if not document or d.id == document},
+        corpus_segments=len(segments),
+        corpus_documents=1 if document else len(docs),
+    )
+
+
+def group_of(data: AgreementInput, by: str, unit: str) -> dict[str, str]:
+    """unit id -> group name for ``--by document`` or ``--by ATTRIBUTE``."""
+    if by == "document":
+        if unit == "document":
+            raise UsageError("--by document with --unit document leaves one unit per table; "
+                             "use --by ATTRIBUTE")
+        return dict(data.segment_document)
+    known = sorted({k for attrs in data.attributes.values() for k in attrs})
+    if by not in known:
+        raise UsageError(f"no document attribute {by!r} (attributes: {', '.join(known) or 'none'}; "
+                         "or --by document)")
+    per_doc = {d: str(attrs.get(by, f"(no {by})")) for d, attrs in data.attributes.items()}
+    if unit == "document":
+        return per_doc
+    return {s: per_doc[d] for s, d in data.segment_document.items() if d in per_doc}
