@@ -19,7 +19,12 @@ import numpy as np
 
 from annotator.agreement._matrix import MISSING, Coded, FloatArray
 from annotator.agreement.alpha import AlphaParts, alpha_parts
-from annotator.agreement.bootstrap import alpha_from_weights
+from annotator.agreement.bootstrap import (
+    DENSE_CATEGORIES,
+    SparseCounts,
+    alpha_from_sums,
+    ordinal_replicates,
+)
 
 ALPHA = "krippendorff_alpha"
 PERCENT = "percent_agreement"
@@ -53,13 +58,13 @@ class Pieces:
         return METRICS if self.pi_num is not None else SET_METRICS
 
 
-def _gwet(coded: Coded) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    counts = coded.unit_counts()
+def _gwet(counts: FloatArray, with_pi: bool) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
     r = counts.sum(axis=1)
     two = (r >= 2).astype(np.float64)
+    same = np.einsum("uc,uc->u", counts, counts) - r  # sum_c counts_c (counts_c - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        agree = np.where(r >= 2, (counts * (counts - 1.0)).sum(axis=1) / (r * (r - 1.0)), 0.0)
-        pi_num = np.where((r >= 1)[:, None], counts / np.maximum(r, 1.0)[:, None], 0.0)
+        agree = np.where(r >= 2, same / (r * (r - 1.0)), 0.0)
+        pi_num = np.where((r >= 1)[:, None], counts / np.maximum(r, 1.0)[:, None], 0.0) if with_pi else None
     return agree, two, (r >= 1).astype(np.float64), pi_num
 
 
@@ -83,8 +88,8 @@ def item_pieces(coded: Coded, coders: Sequence[str], level: str) -> Pieces:
     parts = alpha_parts(coded, level)
     if parts.n_units != coded.n_units:
         raise ValueError("every unit of an item must have at least two values")
-    agree, two, rated, pi_num = _gwet(coded)
-    if level == "masi":
+    agree, two, rated, pi_num = _gwet(parts.counts, with_pi=level != "masi")
+    if pi_num is None:
         return Pieces(parts, agree, two, rated, None, coded.q)
     return Pieces(parts, agree, two, rated, pi_num, coded.q, _tables(coded, coders))
 
@@ -131,34 +136,67 @@ def _kappas(tables: FloatArray, q: int) -> FloatArray:
     return _chance_corrected(po, pe)
 
 
-def weighted(pieces: Pieces, w: FloatArray) -> dict[str, FloatArray]:
-    """Every coefficient for each row of ``w`` (replicates x units): metric -> values.
+def blocks(pieces: Pieces) -> dict[str, FloatArray]:
+    """The per-unit columns whose weighted sums give every coefficient (units x columns each)."""
+    out = {
+        "m": pieces.alpha.m[:, None],
+        "do": pieces.alpha.do[:, None],
+        "two": pieces.two[:, None],
+        "agree": pieces.agree[:, None],
+        "rated": pieces.rated[:, None],
+    }
+    if pieces.alpha.level != "ordinal" and pieces.alpha.coded.q <= DENSE_CATEGORIES:
+        out["counts"] = pieces.alpha.counts
+    if pieces.pi_num is not None:
+        out["pi"] = pieces.pi_num
+    for (a, b), table in pieces.tables.items():
+        out[f"cohen:{a}|{b}"] = table
+    return out
+
+
+def _alpha(pieces: Pieces, sums: dict[str, FloatArray], w: FloatArray, sparse: SparseCounts | None) -> FloatArray:
+    parts = pieces.alpha
+    if parts.level == "ordinal":
+        return ordinal_replicates(parts, w)
+    counts = sums["counts"] if "counts" in sums else (sparse or SparseCounts(parts.counts)).weighted(w)
+    return alpha_from_sums(parts, np.hstack([sums["m"], sums["do"], counts]))
+
+
+def from_sums(
+    pieces: Pieces, sums: dict[str, FloatArray], w: FloatArray, sparse: SparseCounts | None = None
+) -> dict[str, FloatArray]:
+    """Every coefficient per replicate from ``sums`` (name -> w @ block; see :func:`blocks`).
 
     Pairwise Cohen's kappas come as ``"cohen:A|B"``; their mean (NaN ones left out) as
-    :data:`COHEN`.
+    :data:`COHEN`. ``w`` is needed only for ordinal alpha and for many set categories.
     """
-    out = {ALPHA: alpha_from_weights(pieces.alpha, w)}
-    two = w @ pieces.two
-    pa = _divide(w @ pieces.agree, two)
+    out = {ALPHA: _alpha(pieces, sums, w, sparse)}
+    pa = _divide(sums["agree"][:, 0], sums["two"][:, 0])
     out[PERCENT] = pa
     if pieces.pi_num is None:
         return out
-    pi = _divide(w @ pieces.pi_num, (w @ pieces.rated)[:, None])
+    pi = _divide(sums["pi"], sums["rated"])
     q = pieces.q
+    k = len(pa)
     out[FLEISS] = _chance_corrected(pa, (pi * pi).sum(axis=1))
-    ac1_pe = (pi * (1.0 - pi)).sum(axis=1) / (q - 1) if q >= 2 else np.full(len(w), 1.0)
+    ac1_pe = (pi * (1.0 - pi)).sum(axis=1) / (q - 1) if q >= 2 else np.full(k, 1.0)
     out[AC1] = _chance_corrected(pa, ac1_pe)
-    out[BP] = _chance_corrected(pa, np.full(len(w), 1.0 / q if q >= 2 else 1.0))
-    kappas = [_kappas(w @ table, q) for table in pieces.tables.values()]
-    for (a, b), k in zip(pieces.tables, kappas, strict=True):
-        out[f"cohen:{a}|{b}"] = k
-    stacked = np.vstack(kappas) if kappas else np.full((1, len(w)), np.nan)
+    out[BP] = _chance_corrected(pa, np.full(k, 1.0 / q if q >= 2 else 1.0))
+    kappas = [_kappas(sums[f"cohen:{a}|{b}"], q) for a, b in pieces.tables]
+    for (a, b), kappa in zip(pieces.tables, kappas, strict=True):
+        out[f"cohen:{a}|{b}"] = kappa
+    stacked = np.vstack(kappas) if kappas else np.full((1, k), np.nan)
     finite = np.isfinite(stacked)
     with np.errstate(invalid="ignore", divide="ignore"):
         out[COHEN] = np.where(
             finite.any(axis=0), np.where(finite, stacked, 0.0).sum(axis=0) / finite.sum(axis=0), np.nan
         )
     return out
+
+
+def weighted(pieces: Pieces, w: FloatArray) -> dict[str, FloatArray]:
+    """Every coefficient for each row of ``w`` (replicates x units: how often each unit is drawn)."""
+    return from_sums(pieces, {name: w @ block for name, block in blocks(pieces).items()}, w)
 
 
 def point(pieces: Pieces) -> dict[str, float]:
