@@ -91,6 +91,7 @@ def agree_cmd(
     by: Annotated[str | None, typer.Option("--by", help="Also one table per document or per value of a document ATTRIBUTE.")] = None,
     sample: Annotated[bool, typer.Option("--sample", help="Only the double-coding sample drawn by 'annotator sample'.")] = False,
     round_name: Annotated[str | None, typer.Option("--round", help="The coding as it stood when round NAME was marked.")] = None,
+    retest: Annotated[str | None, typer.Option("--retest", help="Intra-coder agreement: one coder (--coders NAME) at round ROUND against the same coder now.")] = None,
 ) -> None:
     """Inter-coder agreement per facet, per code and pooled: alpha, kappas, AC1, BP with 95% intervals and verdicts."""
     from annotator.cli.agree_source import load_input
@@ -101,7 +102,8 @@ def agree_cmd(
         raise UsageError(f"--unit must be one of {', '.join(UNITS)}")
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
-    data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name)
+    data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
+                      retest=retest)
     if len(data.coders) < 2:
         where = f" in document {document!r}" if document else ""
         raise UsageError(f"agreement needs at least two coders who have finished segments{where};"

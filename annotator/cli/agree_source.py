@@ -34,6 +34,29 @@ def _check_coders(known: list[str], coders: list[str] | None) -> None:
             raise UsageError(f"no coder {', '.join(unknown)} in the project (coders: {', '.join(known)})")
 
 
+def _retest_states(
+    p: Any, retest: str, coders: list[str] | None, document: str | None, round_name: str | None
+) -> tuple[StatesDict, list[str]]:
+    """One coder at round ``retest`` (as "NAME@ROUND") and the same coder now."""
+    from annotator.storage.coding import done_code_sets
+    from annotator.storage.study import round_done_code_sets
+
+    if round_name is not None:
+        raise UsageError("--retest compares a round with the present; leave out --round")
+    if not coders or len(coders) != 1:
+        raise UsageError("--retest needs exactly one coder: --coders NAME --retest ROUND")
+    coder = coders[0]
+    then = round_done_code_sets(p, retest, [coder], document=document)
+    now = done_code_sets(p, [coder], document=document)
+    earlier = f"{coder}@{retest}"
+    merged: StatesDict = {}
+    for source, name in ((then, earlier), (now, coder)):
+        for seg, per in source.items():
+            if coder in per:
+                merged.setdefault(seg, {})[name] = per[coder]
+    return merged, [earlier, coder]
+
+
 def load_input(
     project: Path,
     coders: list[str] | None,
@@ -41,9 +64,11 @@ def load_input(
     *,
     sample: bool = False,
     round_name: str | None = None,
+    retest: str | None = None,
 ) -> AgreementInput:
-    """Read everything ``agree`` needs; ``sample`` keeps the double-coding sample only and
-    ``round_name`` takes the coding as it stood when that round was marked."""
+    """Read everything ``agree`` needs; ``sample`` keeps the double-coding sample only,
+    ``round_name`` takes the coding as it stood when that round was marked and ``retest`` compares
+    one coder now with the same coder at that round (intra-coder agreement)."""
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import done_code_sets, list_coders
     from annotator.storage.documents import check_document, iter_segments, list_documents
@@ -53,7 +78,9 @@ def load_input(
         _check_coders(list_coders(p), coders)
         if document:
             check_document(p, document)
-        if round_name is not None:
+        if retest is not None:
+            states, coders = _retest_states(p, retest, coders, document, round_name)
+        elif round_name is not None:
             from annotator.storage.study import round_done_code_sets
 
             states = round_done_code_sets(p, round_name, coders, document=document)

@@ -116,3 +116,23 @@ def test_document_level_and_by_document(coded: Path) -> None:
     assert "=== document = A20230321 ===" in table
     bad = runner.invoke(app, ["agree", str(coded), "--by", "nope"])
     assert bad.exit_code == 1 and "no document attribute 'nope'" in bad.stderr
+
+
+def test_retest_compares_a_coder_with_themself_at_a_round(coded: Path) -> None:
+    _run("round", str(coded), "mark", "first-pass")
+    _run("tag", str(coded), "A20230321-002", "integration", "--coder", "bo")  # bo changes one mind
+    data = json.loads(_run("agree", str(coded), "--coders", "bo", "--retest", "first-pass",
+                           "--format", "json", "--bootstrap", "0"))
+    assert data["coders"] == ["bo@first-pass", "bo"]
+    assert data["units"] == len(BO)
+    assert data["facets"]["dimension"]["percent_agreement"] == pytest.approx((len(BO) - 1) / len(BO))
+    two = runner.invoke(app, ["agree", str(coded), "--coders", "bo,paper", "--retest", "first-pass"])
+    assert two.exit_code == 1 and "exactly one coder" in two.stderr
+
+
+def test_agree_warns_when_done_marks_cover_only_coded_segments(coded: Path) -> None:
+    # paper marks a segment done with no code; bo never marks uncoded segments done
+    _run("tag", str(coded), "C20230623-002", "--none", "--coder", "paper")
+    data = json.loads(_run("agree", str(coded), "--coders", "bo,paper", "--format", "json", "--bootstrap", "0"))
+    assert len(data["warnings"]) == 1 and data["warnings"][0].startswith("bo's 6 done marks all carry a code")
+    assert "Warning: bo's" in _run("agree", str(coded), "--coders", "bo,paper", "--bootstrap", "0")

@@ -1,0 +1,46 @@
+"""Notes say the right reason for an empty value, and warnings catch one-sided done marks."""
+
+from __future__ import annotations
+
+from annotator.agreement.report import NO_SHARED, build_report, done_cover_warnings
+from annotator.agreement.report_json import to_json
+from annotator.model import Code, Codebook, Facet, Text2
+
+F = frozenset
+BOOK = Codebook((Facet("f", (Code("a", "f", Text2(en="A")), Code("b", "f", Text2(en="B"))), label=Text2(en="F")),))
+
+
+def test_pair_without_a_shared_segment_is_not_called_no_variation() -> None:
+    states = {
+        "s1": {"x": F({"a"}), "y": F({"b"})},
+        "s2": {"x": F({"b"}), "y": F({"b"})},
+        "s3": {"y": F({"a"}), "z": F({"a"})},
+        "s4": {"y": F({"b"}), "z": F({"a"})},
+    }
+    data = to_json(build_report(BOOK, ["x", "y", "z"], states, bootstrap=0))
+    facet = data["facets"]["f"]
+    assert facet["cohen_kappa_pairwise"]["x|z"] is None
+    assert facet["note"]["cohen_kappa_pairwise:x|z"] == NO_SHARED
+    assert facet["cohen_kappa_pairwise"]["x|y"] is not None
+
+
+def test_zero_units_is_not_called_no_variation() -> None:
+    data = to_json(build_report(BOOK, ["x", "q"], {"s1": {"x": F({"a"})}}, bootstrap=10))
+    assert data["units"] == 0
+    facet = data["facets"]["f"]
+    assert "no segment done by two coders" in facet["note"]["krippendorff_alpha"]
+    assert facet["verdict"] == "insufficient data" and facet["verdict_reason"] == "no segment done by two coders"
+
+
+def test_done_cover_warning() -> None:
+    states = {
+        "s1": {"x": F({"a"}), "y": F({"a"})},
+        "s2": {"y": F()},  # y: done, no code; x left it unfinished
+        "s3": {"x": F({"b"}), "y": F()},
+    }
+    assert done_cover_warnings(states, ["x", "y"]) == [
+        "x's 2 done marks all carry a code, and 1 segments others marked done with no code are not "
+        "done by x: segments x left uncoded count as missing, not as 'no code', which can inflate agreement"
+    ]
+    states["s4"] = {"x": F()}
+    assert done_cover_warnings(states, ["x", "y"]) == []
