@@ -47,6 +47,15 @@ def text_grid(headers: Sequence[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with control and format characters (escape sequences, bidi overrides) shown as
+    ``\\uXXXX``, so nothing from the data can drive the terminal; newlines stay."""
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf") else f"\\u{ord(ch):04x}"
+        for ch in text
+    )
+
+
 def _md_cell(text: str) -> str:
     return text.strip().replace("|", "\\|")
 
@@ -120,7 +129,7 @@ def render_table(report: AgreementReport, lang: str = "en") -> str:
     out += ["", "Columns:", *(f"  {c}" for c in column_explanations(report.coders, report.unit_kind))]
     if notes.reasons:
         out += ["Empty cells:", *(f"  {n}" for n in notes.lines())]
-    return "\n".join(out) + "\n"
+    return terminal_safe("\n".join(out) + "\n")
 
 
 def render_markdown(report: AgreementReport, lang: str = "en", *, methods: str = "") -> str:

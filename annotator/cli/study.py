@@ -38,6 +38,7 @@ def sample_cmd(
     """Draw a stratified double-coding sample, assign it to the coders and list it."""
     import secrets
 
+    from annotator.agreement.render_text import terminal_safe
     from annotator.agreement.sampling import draw_sample
     from annotator.storage.documents import segment_order
     from annotator.storage.study import save_sample
@@ -57,8 +58,8 @@ def sample_cmd(
         if as_json:
             print_json_line({"segment": segment, "document": document[segment], "coders": names})
         else:
-            print(f"{segment}\t{document[segment]}\t{','.join(names)}")
-    summary = (f"sampled {len(drawn)} of {len(order)} segments (share {share:g}), stratified by {by},"
+            print(terminal_safe(f"{segment}\t{document[segment]}\t{','.join(names)}"))
+    summary = terminal_safe(f"sampled {len(drawn)} of {len(order)} segments (share {share:g}), stratified by {by},"
                f" seed {seed}; assigned to {', '.join(names)}")
     if as_json:
         err(summary)  # stdout stays one JSON object per line
@@ -76,6 +77,7 @@ def round_cmd(
     """Name the current point of the project's history ('mark NAME'), or list the rounds.
 
     'annotator agree --round NAME' then computes agreement on the coding as it stood then."""
+    from annotator.agreement.render_text import terminal_safe
     from annotator.storage.study import list_rounds, mark_round
 
     with open_existing(project) as p:
@@ -83,9 +85,9 @@ def round_cmd(
             if not name:
                 raise UsageError("name the round: annotator round PROJECT mark NAME")
             last = mark_round(p, name)
-            print(f"marked round {name!r} at change {last} of the event log")
+            print(terminal_safe(f"marked round {name!r} at change {last} of the event log"))
         elif action == "list":
             for round_name, last, at in list_rounds(p):
-                print(f"{round_name}\t{last}\t{at}")
+                print(terminal_safe(f"{round_name}\t{last}\t{at}"))
         else:
             raise UsageError(f"unknown round action {action!r}; use mark or list")

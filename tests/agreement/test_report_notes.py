@@ -44,3 +44,14 @@ def test_done_cover_warning() -> None:
     ]
     states["s4"] = {"x": F()}
     assert done_cover_warnings(states, ["x", "y"]) == []
+
+
+def test_terminal_table_shows_no_control_character_from_data() -> None:
+    from annotator.agreement.render import render_table
+
+    book = Codebook((Facet("f", (Code("a", "f", Text2(en="Evil\x1b[2J label\u202e")),
+                                 Code("b", "f", Text2(en="B"))), label=Text2(en="F")),))
+    states = {"s1": {"x": F({"a"}), "y": F({"a"})}, "s2": {"x": F({"b"}), "y": F({"a"})}}
+    table = render_table(build_report(book, ["x", "y"], states, bootstrap=0))
+    assert "\x1b" not in table and "\u202e" not in table
+    assert "Evil\\u001b[2J label\\u202e" in table
