@@ -144,8 +144,11 @@ def column_explanations(coders: Sequence[str], unit: str = "segment") -> list[st
     some = ("both / only one / neither: units where both, only one or neither coder applied the code"
             if len(coders) == 2 else
             "all / some / none: units where all, some or none of the coders who finished it applied the code")
+    units = ("units: segments done by at least two of the coders (the units of analysis)" if unit == "segment"
+             else "units: documents with a segment done by at least two of the coders; a code is present "
+             "for a coder if they applied it on any of those segments they finished")
     return [
-        f"units: {unit}s done by at least two of the coders (the units of analysis)",
+        units,
         "values: pairable values, one per coder and unit (per coder, unit and code in a pooled row)",
         "present: values where the code is applied",
         some,

@@ -111,7 +111,8 @@ def _overall_block(report: AgreementReport, grid: Grid, notes: Footnotes) -> lis
 def _intro(report: AgreementReport) -> list[str]:
     return [
         f"Agreement among {', '.join(report.coders)} on {len(report.units)} {report.unit_kind}s "
-        "(done by at least two of them).",
+        + ("(done by at least two of them)." if report.unit_kind == "segment"
+           else "(with a segment done by at least two of them)."),
         ci_sentence(report),
         thresholds_sentence(),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.agreement.report import NO_SHARED, build_report, done_cover_warnings
 from annotator.agreement.report_json import to_json
 from annotator.model import Code, Codebook, Facet, Text2
@@ -55,3 +57,15 @@ def test_terminal_table_shows_no_control_character_from_data() -> None:
     table = render_table(build_report(book, ["x", "y"], states, bootstrap=0))
     assert "\x1b" not in table and "\u202e" not in table
     assert "Evil\\u001b[2J label\\u202e" in table
+
+
+def test_no_code_is_always_a_category_of_a_single_choice_facet() -> None:
+    from annotator.agreement import brennan_prediger, gwet_ac1
+
+    states = {f"s{i}": {"x": F({"a" if i % 3 else "b"}), "y": F({"a" if i % 4 else "b"})} for i in range(12)}
+    stats = build_report(BOOK, ["x", "y"], states, bootstrap=0).facets[0].stats
+    rows = [["a" if i % 3 else "b" for i in range(12)], ["a" if i % 4 else "b" for i in range(12)]]
+    cats = ["a", "b", "(none)"]  # nobody used "(none)", yet q = 3
+    assert stats.gwet_ac1 == pytest.approx(gwet_ac1(rows, categories=cats))
+    assert gwet_ac1(rows, categories=cats) != pytest.approx(gwet_ac1(rows))
+    assert stats.brennan_prediger == pytest.approx(brennan_prediger(rows, categories=cats))

@@ -98,3 +98,16 @@ def test_large_perfect_sample_is_reliable_and_every_verdict_is_one_of_four() -> 
     assert data["facets"]["f"]["codes"]["d"]["verdict"] == INSUFFICIENT
     assert set(data["method"]) == {"ci", "resamples", "seed", "thresholds", "verdict_rule"}
     assert data["method"]["thresholds"] == {"reliable": 0.8, "tentative": 0.667}
+
+
+def test_sample_size_boundary_on_constructed_data() -> None:
+    # A balanced code (P = .5) needs ceil(29.79) = 30 units. 30 perfectly agreeing segments are
+    # reliable; 29 (P = 28/58) are one short.
+    assert math.ceil(minimum_units(0.5)) == 30
+    enough = build_report(_book(), ["a", "b"], _states([(True, True)] * 15 + [(False, False)] * 15),
+                          bootstrap=200, seed=0)
+    assert enough.facets[0].codes[0].stats.verdict == "reliable"
+    short = build_report(_book(), ["a", "b"], _states([(True, True)] * 14 + [(False, False)] * 15),
+                         bootstrap=200, seed=0)
+    stats = short.facets[0].codes[0].stats
+    assert stats.verdict == INSUFFICIENT and stats.judgement.reason.startswith("29 units; 30 needed")
