@@ -43,3 +43,9 @@ def group_states(states: States, group_of: Mapping[str, str]) -> dict[str, dict[
         if unit in group_of:
             out.setdefault(group_of[unit], {})[unit] = per
     return dict(sorted(out.items()))
+
+
+def restrict_codebook(codebook: Codebook, codes: frozenset[str]) -> Codebook:
+    """The codebook with only ``codes`` (facets left without a code dropped)."""
+    facets = (replace(f, codes=tuple(c for c in f.codes if c.id in codes)) for f in codebook.facets)
+    return Codebook(tuple(f for f in facets if f.codes))

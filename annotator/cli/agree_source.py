@@ -34,6 +34,18 @@ def _check_coders(known: list[str], coders: list[str] | None) -> None:
             raise UsageError(f"no coder {', '.join(unknown)} in the project (coders: {', '.join(known)})")
 
 
+def _round_codebook(p: Any, name: str, current: Codebook) -> Codebook:
+    """The codes in use at round ``name`` (archived ones back, later additions left out)."""
+    from annotator.agreement.units import restrict_codebook
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.study import round_codes
+
+    then = round_codes(p, name)
+    if then == {c.id for c in current.codes}:
+        return current
+    return restrict_codebook(load_codebook(p, include_archived=True), then)
+
+
 def _retest_states(
     p: Any, retest: str, coders: list[str] | None, document: str | None, round_name: str | None
 ) -> tuple[StatesDict, list[str]]:
@@ -75,6 +87,8 @@ def load_input(
 
     with open_existing(project) as p:
         codebook = load_codebook(p)
+        if round_name is not None or retest is not None:
+            codebook = _round_codebook(p, round_name or retest or "", codebook)
         _check_coders(list_coders(p), coders)
         if document:
             check_document(p, document)

@@ -150,7 +150,8 @@ def m002_settings(conn: sqlite3.Connection) -> None:
 
 def m003_study(conn: sqlite3.Connection) -> None:
     """The agreement study: the double-coding sample (who codes which segment) and named rounds
-    (a point in the event log to compute agreement as the coding stood then)."""
+    (a point in the event log, and the codes in use then, to compute agreement as the coding
+    stood at that point)."""
     _run(
         conn,
         """
@@ -165,7 +166,8 @@ def m003_study(conn: sqlite3.Connection) -> None:
         CREATE TABLE rounds (
             name TEXT PRIMARY KEY,
             last_event INTEGER NOT NULL,
-            marked_at TEXT NOT NULL
+            marked_at TEXT NOT NULL,
+            codes TEXT NOT NULL DEFAULT '[]'
         )
         """,
     )

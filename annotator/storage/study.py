@@ -1,7 +1,9 @@
 """The agreement study in the project file: the double-coding sample and named rounds.
 
 ``sample_assignments`` holds which coder is to code which sampled segment; ``rounds`` names a
-point in the event log (the last event id when the round was marked). Because every change of a
+point in the event log (the last event id when the round was marked) and the codes in use then
+(a later codebook revision may archive codes; their annotations leave no per-coder event, so a
+rebuilt round is read with the codes of its time). Because every change of a
 coder's work is one ``events`` row holding the state after it (see :func:`coding.set_state`),
 the coding as it stood at a round is the last logged state per coder and segment up to that id.
 """
@@ -66,7 +68,11 @@ def mark_round(project: Project, name: str) -> int:
         if conn.execute("SELECT 1 FROM rounds WHERE name = ?", (name,)).fetchone():
             raise UsageError(f"round {name!r} is already marked; choose another name")
         last = int(conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0])
-        conn.execute("INSERT INTO rounds (name, last_event, marked_at) VALUES (?,?,?)", (name, last, now()))
+        codes = [r[0] for r in conn.execute("SELECT id FROM codes WHERE archived = 0 ORDER BY id")]
+        conn.execute(
+            "INSERT INTO rounds (name, last_event, marked_at, codes) VALUES (?,?,?,?)",
+            (name, last, now(), json.dumps(codes, ensure_ascii=False)),
+        )
     return last
 
 
@@ -76,6 +82,13 @@ def list_rounds(project: Project) -> list[tuple[str, int, str]]:
         (r[0], int(r[1]), r[2])
         for r in project.execute("SELECT name, last_event, marked_at FROM rounds ORDER BY last_event, marked_at")
     ]
+
+
+def round_codes(project: Project, name: str) -> frozenset[str]:
+    """The codes in use (not archived) when round ``name`` was marked."""
+    round_event(project, name)
+    row = project.execute("SELECT codes FROM rounds WHERE name = ?", (name,)).fetchone()
+    return frozenset(json.loads(row[0]))
 
 
 def round_event(project: Project, name: str) -> int:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
+from annotator.storage.codebook_store import load_codebook, save_codebook
 from annotator.storage.coding import done_code_sets
 from annotator.storage.db import open_project
 from annotator.storage.study import round_done_code_sets, sampled_segments, segments_assigned
@@ -84,6 +86,12 @@ def test_round_rebuilt_from_the_event_log_equals_a_snapshot(coded: Path, tmp_pat
     _run("tag", str(coded), "A20230321-001", "rights_mismatch", "--remove", "--coder", "bo")
     _run("tag", str(coded), "D20230804-002", "--none", "--coder", "bo")
     _run("tag", str(coded), "A20230321-001", "adaptation", "--coder", "cy")
+    with open_project(coded) as p:  # a codebook revision archives a code bo had used
+        book = load_codebook(p)
+        save_codebook(p, replace(book, facets=tuple(
+            replace(f, codes=tuple(c for c in f.codes if c.id != "activity_intensity")) for f in book.facets
+        )), force=True)
+        assert "activity_intensity" not in {c.id for c in load_codebook(p).codes}
     with open_project(coded) as p:
         assert done_code_sets(p) != snapshot
         assert round_done_code_sets(p, "before-revision") == snapshot
