@@ -156,7 +156,7 @@ def m003_study(conn: sqlite3.Connection) -> None:
         conn,
         """
         CREATE TABLE sample_assignments (
-            segment TEXT NOT NULL REFERENCES segments(id),
+            segment TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
             coder TEXT NOT NULL,
             stratum TEXT NOT NULL DEFAULT '',
             drawn_at TEXT NOT NULL,

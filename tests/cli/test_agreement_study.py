@@ -144,3 +144,14 @@ def test_agree_warns_when_done_marks_cover_only_coded_segments(coded: Path) -> N
     data = json.loads(_run("agree", str(coded), "--coders", "bo,paper", "--format", "json", "--bootstrap", "0"))
     assert len(data["warnings"]) == 1 and data["warnings"][0].startswith("bo's 6 done marks all carry a code")
     assert "Warning: bo's" in _run("agree", str(coded), "--coders", "bo,paper", "--bootstrap", "0")
+
+
+def test_a_sampled_segment_removed_by_a_reimport_leaves_the_sample(coded: Path) -> None:
+    _run("sample", str(coded), "--share", "1", "--coders", "bo,paper", "--seed", "1")
+    with open_project(coded) as p:
+        before = sampled_segments(p)
+        with p.write() as conn:  # what 'import --replace' does to segments beyond a shorter text
+            conn.execute("DELETE FROM done WHERE segment = 'D20230804-003'")
+            conn.execute("DELETE FROM annotations WHERE segment = 'D20230804-003'")
+            conn.execute("DELETE FROM segments WHERE id = 'D20230804-003'")
+        assert sampled_segments(p) == before - {"D20230804-003"}
