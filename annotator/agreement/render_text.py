@@ -82,7 +82,7 @@ def confusion_lines(report: AgreementReport, facet: FacetAgreement, grid: Grid) 
     cats, table = facet.confusion
     a, b = report.coders
     headers = (f"{a} \\ {b}", *cats)
-    return [f"Confusion matrix ({a} in rows, {b} in columns; units done by both):",
+    return [f"Confusion matrix ({a} in rows, {b} in columns; units done by both):", "",
             *grid(headers, [[c, *map(str, r)] for c, r in zip(cats, table, strict=True)])]
 
 
@@ -91,13 +91,15 @@ def _facet_block(report: AgreementReport, facet: FacetAgreement, lang: str, grid
     rows = facet_rows(facet, lang)
     out = [*grid(count_headers(report.coders), [count_cells(r, notes) for r in rows]), ""]
     out += [*grid(COEF_HEADERS, [coefficient_cells(r, notes) for r in rows]), ""]
+    notes_lines = []
     if not facet.multiple and facet.counts:
-        out.append("Values: " + ", ".join(f"{k} {v}" for k, v in facet.counts.items()))
+        notes_lines.append("Values: " + ", ".join(f"{k} {v}" for k, v in facet.counts.items()))
     if line := _pairwise(facet):
-        out.append(line)
-    out += dropped_lines(rows, report.bootstrap)
-    conf = confusion_lines(report, facet, grid)
-    return out + (["", *conf] if conf else [])
+        notes_lines.append(line)
+    notes_lines += dropped_lines(rows, report.bootstrap)
+    for line in notes_lines:
+        out += [line, ""]
+    return out + confusion_lines(report, facet, grid)
 
 
 def _overall_block(report: AgreementReport, grid: Grid, notes: Footnotes) -> list[str]:
