@@ -19,6 +19,7 @@ from annotator.agreement._matrix import MISSING, Coded
 from annotator.agreement.estimates import Estimate, estimate_all
 from annotator.agreement.kappa import contingency
 from annotator.agreement.pieces import ALPHA, COHEN, METRICS, SET_METRICS, Pieces, item_pieces, pool
+from annotator.agreement.report_json import to_json
 from annotator.agreement.report_model import (
     NO_SHARED,
     NO_UNITS,
@@ -49,6 +50,7 @@ __all__ = [
     "build_report",
     "disagreements",
     "done_cover_warnings",
+    "to_json",
 ]
 
 States = Mapping[str, Mapping[str, frozenset[str]]]
