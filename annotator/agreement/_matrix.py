@@ -81,9 +81,37 @@ def _sort_key_for_set(s: frozenset[Any]) -> tuple[int, list[str]]:
     return (len(s), sorted(map(str, s)))
 
 
+def _as_whole_set(value: Any) -> Any:
+    """A set- or list-valued value at a non-set level: compared as one whole set."""
+    if isinstance(value, set | list):
+        return frozenset(value)
+    return value
+
+
+def _check_finite(value: Any) -> None:
+    if isinstance(value, float | np.floating) and math.isinf(value):
+        raise ValueError(f"value {value!r} is infinite; agreement needs finite values")
+
+
+def check_categories(categories: Sequence[Any]) -> None:
+    """Refuse ``categories`` with NaN, infinite or repeated entries (their meaning is unknown)."""
+    seen: set[Any] = set()
+    for c in categories:
+        if _is_missing(c):
+            raise ValueError("categories contain NaN or None; list each category once, all defined")
+        _check_finite(c)
+        try:
+            key = frozenset(c) if isinstance(c, set | list) else c
+            if key in seen:
+                raise ValueError(f"category {c!r} is listed twice in categories")
+            seen.add(key)
+        except TypeError:
+            raise ValueError(f"category {c!r} is not hashable") from None
+
+
 def _sorted_categories(values: Iterable[Any], *, sets: bool) -> tuple[Any, ...]:
     distinct = list(dict.fromkeys(values))
-    if sets:
+    if sets or any(isinstance(v, frozenset) for v in distinct):
         return tuple(sorted(distinct, key=_sort_key_for_set))
     try:
         return tuple(sorted(distinct))
@@ -121,6 +149,8 @@ def _from_array(arr: npt.NDArray[Any], categories: Sequence[Any] | None) -> Code
         values = arr.astype(np.float64, copy=False)
         mask = ~np.isnan(values)
         observed = values[mask]
+        if np.isinf(observed).any():
+            raise ValueError("the matrix holds an infinite value; agreement needs finite values")
         small = _small_integer_codes(observed) if categories is None else None
         if small is not None:
             inverse, category_tuple = small
@@ -157,12 +187,13 @@ def _from_rows(rows: Sequence[Sequence[Any]], categories: Sequence[Any] | None, 
             if _is_missing(v):
                 flat.append(None)
             else:
-                flat.append(_to_set(v) if sets else v)
+                _check_finite(v)
+                flat.append(_to_set(v) if sets else _as_whole_set(v))
     present = [v for v in flat if v is not None]
     if categories is None:
         cats = _sorted_categories(present, sets=sets)
     else:
-        cats = tuple(_to_set(c) for c in categories) if sets else tuple(categories)
+        cats = tuple(_to_set(c) for c in categories) if sets else tuple(_as_whole_set(c) for c in categories)
     index = {c: i for i, c in enumerate(cats)}
     codes_flat = np.full(len(flat), MISSING, dtype=np.int64)
     for i, v in enumerate(flat):
@@ -181,10 +212,14 @@ def to_coded(data: Any, categories: Sequence[Any] | None = None, *, sets: bool =
     """Normalise ``data`` (list of coder rows, or a 2-D numpy array) to a :class:`Coded` matrix.
 
     ``sets=True`` reads every value as a set of codes (for MASI / Jaccard).
-    Raises ``ValueError`` for ragged rows, fewer than two coders or values outside ``categories``.
+    At any other level a set or list value is one whole value (exact-set agreement).
+    Raises ``ValueError`` for ragged rows, fewer than two coders, infinite values, values outside
+    ``categories`` and ``categories`` with NaN or repeated entries.
     """
     if isinstance(data, Coded):
         return data
+    if categories is not None:
+        check_categories(categories)
     if isinstance(data, np.ndarray) and not sets:
         return _from_array(data, categories)
     if isinstance(data, np.ndarray):
@@ -203,6 +238,21 @@ def to_coded(data: Any, categories: Sequence[Any] | None = None, *, sets: bool =
 def numeric_categories(coded: Coded, level: str) -> FloatArray:
     """The categories as floats, for the interval / ratio / ordinal distances."""
     try:
-        return np.asarray([float(c) for c in coded.categories], dtype=np.float64)
+        values = np.asarray([float(c) for c in coded.categories], dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(f"level {level!r} needs numeric values") from None
+    if level == "ratio" and (values < 0).any():
+        raise ValueError(f"ratio data cannot be negative (got {values.min():g}); use 'interval'")
+    return values
+
+
+def check_ordinal_order(coded: Coded, categories: Sequence[Any] | None) -> None:
+    """Ordinal values that are not numbers have no known order unless ``categories`` gives it."""
+    if categories is not None:
+        return
+    for c in coded.categories:
+        if isinstance(c, bool) or not isinstance(c, int | float | np.integer | np.floating):
+            raise ValueError(
+                f"ordinal value {c!r} is not a number, so its rank is unknown; "
+                "pass categories= in their order"
+            )

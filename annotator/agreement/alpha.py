@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._matrix import SET_LEVELS, Coded, FloatArray, numeric_categories, to_coded
+from annotator.agreement._matrix import (
+    SET_LEVELS,
+    Coded,
+    FloatArray,
+    check_ordinal_order,
+    numeric_categories,
+    to_coded,
+)
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio", "masi", "jaccard")
 
@@ -161,7 +168,13 @@ def krippendorff_alpha(
     ``data``: coder rows with one value per unit (``None`` = not coded) or a 2-D numpy array
     (coders x units, NaN = not coded). For ``masi`` / ``jaccard`` each value is a set of codes.
     Returns NaN when alpha is undefined (no pairable unit, or no variation: D_e = 0).
+    Raises ``ValueError`` for ordinal values that are not numbers without ``categories`` (their
+    order is unknown) and negative ratio values.
     """
     check_level(level)
     coded = to_coded(data, categories, sets=level in SET_LEVELS)
+    if level == "ordinal":
+        check_ordinal_order(coded, categories)
+    elif level in ("interval", "ratio"):
+        numeric_categories(coded, level)
     return alpha_parts(coded, level).alpha()

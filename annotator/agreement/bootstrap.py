@@ -13,14 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._matrix import MISSING, SET_LEVELS, Coded, FloatArray, to_coded
+from annotator.agreement._matrix import MISSING, SET_LEVELS, Coded, FloatArray, check_ordinal_order, to_coded
 from annotator.agreement.alpha import AlphaParts, alpha_parts, check_level, delta_matrix
 from annotator.agreement.kappa import kappa_from_table
 
 #: Resample-count matrices are built this many cells at a time.
 _CHUNK_CELLS = 4_000_000
 #: Items with more categories than this sum their counts sparsely.
-_DENSE_CATEGORIES = 32
+DENSE_CATEGORIES = 32
 
 
 def resample_weights(n_units: int, n_boot: int, seed: int) -> Iterator[FloatArray]:
@@ -49,7 +49,7 @@ def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tup
     return (float(low), float(high))
 
 
-def _alpha_from_weighted(parts: AlphaParts, s: FloatArray) -> FloatArray:
+def alpha_from_sums(parts: AlphaParts, s: FloatArray) -> FloatArray:
     """Alpha for each replicate row of ``s`` = W @ [m, do, counts]."""
     n, do, margins = s[:, 0], s[:, 1], s[:, 2:]
     de = ((margins @ parts.delta) * margins).sum(axis=1)
@@ -59,7 +59,7 @@ def _alpha_from_weighted(parts: AlphaParts, s: FloatArray) -> FloatArray:
     return np.asarray(out, dtype=np.float64)
 
 
-def _ordinal_replicates(parts: AlphaParts, w: FloatArray) -> FloatArray:
+def ordinal_replicates(parts: AlphaParts, w: FloatArray) -> FloatArray:
     q = parts.coded.q
     inv = 1.0 / np.maximum(parts.m - 1.0, 1.0)
     per_unit = (parts.counts[:, :, None] * parts.counts[:, None, :]).reshape(-1, q * q)
@@ -74,6 +74,18 @@ def _ordinal_replicates(parts: AlphaParts, w: FloatArray) -> FloatArray:
         de = float(margins @ delta @ margins)
         out[r] = np.nan if de <= 0 or n <= 1 else 1.0 - (n - 1.0) * float((o * delta).sum()) / de
     return out
+
+
+def alpha_from_weights(parts: AlphaParts, w: FloatArray) -> FloatArray:
+    """Alpha for each row of ``w`` (replicates x pairable units: how often each unit is drawn)."""
+    if parts.level == "ordinal":
+        return ordinal_replicates(parts, w)
+    if parts.coded.q <= DENSE_CATEGORIES:
+        return alpha_from_sums(parts, w @ np.column_stack([parts.m, parts.do, parts.counts]))
+    # many categories (set-valued data: one per distinct set): a unit has few non-zero counts,
+    # so sum them sparsely
+    base = w @ np.column_stack([parts.m, parts.do])
+    return alpha_from_sums(parts, np.hstack([base, SparseCounts(parts.counts).weighted(w)]))
 
 
 def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -> FloatArray:
@@ -91,35 +103,19 @@ def alpha_replicates(parts_list: Sequence[AlphaParts], n_boot: int, seed: int) -
     out = np.full((len(parts_list), n_boot), np.nan)
     if n_units == 0 or n_boot <= 0:
         return out
-    linear = [i for i, p in enumerate(parts_list) if p.level != "ordinal"]
-    # Few categories: the counts go into one dense matrix product. Many (set-valued data has
-    # one category per distinct set): a unit has few non-zero counts, so sum them sparsely.
-    dense = {i for i in linear if parts_list[i].coded.q <= _DENSE_CATEGORIES}
-    blocks = [
-        np.column_stack([parts_list[i].m, parts_list[i].do] + ([parts_list[i].counts] if i in dense else []))
-        for i in linear
-    ]
-    features = np.hstack(blocks) if blocks else np.empty((n_units, 0))
-    bounds = np.cumsum([0] + [b.shape[1] for b in blocks])
-    sparse = {i: _SparseCounts(parts_list[i].counts) for i in linear if i not in dense}
+    dense = {i: np.column_stack([p.m, p.do, p.counts]) for i, p in enumerate(parts_list)
+             if p.level != "ordinal" and p.coded.q <= DENSE_CATEGORIES}
     start = 0
     for w in resample_weights(n_units, n_boot, seed):
         stop = start + len(w)
-        if blocks:
-            s = w @ features
-            for j, i in enumerate(linear):
-                block = s[:, bounds[j] : bounds[j + 1]]
-                if i in sparse:
-                    block = np.hstack([block, sparse[i].weighted(w)])
-                out[i, start:stop] = _alpha_from_weighted(parts_list[i], block)
         for i, p in enumerate(parts_list):
-            if p.level == "ordinal":
-                out[i, start:stop] = _ordinal_replicates(p, w)
+            sums = w @ dense[i] if i in dense else None
+            out[i, start:stop] = alpha_from_sums(p, sums) if sums is not None else alpha_from_weights(p, w)
         start = stop
     return out
 
 
-class _SparseCounts:
+class SparseCounts:
     """A units x categories count matrix kept as its non-zero cells, sorted by category."""
 
     def __init__(self, counts: FloatArray) -> None:
@@ -180,6 +176,8 @@ def bootstrap_ci(
     if statistic == "alpha":
         check_level(level)
         coded = to_coded(data, categories, sets=level in SET_LEVELS)
+        if level == "ordinal":
+            check_ordinal_order(coded, categories)
         reps = alpha_replicates([alpha_parts(coded, level)], n_boot, seed)[0]
     elif statistic == "kappa":
         reps = _kappa_replicates(to_coded(data, categories), n_boot, seed)

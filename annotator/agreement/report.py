@@ -1,131 +1,70 @@
-"""An agreement report over a codebook: per facet and per code, every coefficient side by side.
+"""An agreement report over a codebook: per facet, per code and pooled, every coefficient with
+its bootstrap interval, the counts it rests on and a verdict.
 
 Pure data in, dataclasses out. ``states`` maps each segment id to {coder: codes applied} and holds
 only the coders who marked that segment done: a coder who never finished a segment is *missing*
 for it, not "applied no code". The units are the segments done by at least two chosen coders.
-
-Thresholds: Krippendorff, K. (2004), Content Analysis, 2nd ed., p. 241: rely on variables with
-alpha >= .800; consider those with .667 <= alpha < .800 only for tentative conclusions.
+The verdict rule is :data:`annotator.agreement.verdict.VERDICT_RULE`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from itertools import combinations
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from annotator.agreement._matrix import MISSING, Coded
-from annotator.agreement.alpha import AlphaParts, alpha_parts
-from annotator.agreement.bootstrap import alpha_replicates, percentile_interval
-from annotator.agreement.chance_corrected import brennan_prediger, gwet_ac1, percent_agreement
-from annotator.agreement.kappa import cohen_kappa, fleiss_kappa
-from annotator.errors import UsageError
-from annotator.model import Bilingual, Codebook, Facet
-
-NONE_CATEGORY = "(none)"
-RELIABLE = 0.800
-TENTATIVE = 0.667
-NO_VARIATION = "not computable (no variation)"
-NO_UNITS = "not computable (no segment done by two coders)"
-SET_VALUED = "not computed for a multi-choice facet: see its codes"
-METRICS = (
-    "percent_agreement",
-    "krippendorff_alpha",
-    "fleiss_kappa",
-    "gwet_ac1",
-    "brennan_prediger",
-    "cohen_kappa_mean",
+from annotator.agreement.estimates import Estimate, estimate_all
+from annotator.agreement.kappa import contingency
+from annotator.agreement.pieces import ALPHA, COHEN, METRICS, SET_METRICS, Pieces, item_pieces, pool
+from annotator.agreement.report_json import to_json
+from annotator.agreement.report_model import (
+    NO_SHARED,
+    NO_UNITS,
+    NO_VARIATION,
+    NONE_CATEGORY,
+    SET_VALUED,
+    AgreementReport,
+    CodeAgreement,
+    Coefficients,
+    Disagreement,
+    FacetAgreement,
 )
+from annotator.agreement.verdict import judge
+from annotator.errors import UsageError
+from annotator.model import Codebook, Facet
+
+__all__ = [
+    "NONE_CATEGORY",
+    "NO_SHARED",
+    "NO_UNITS",
+    "NO_VARIATION",
+    "SET_VALUED",
+    "AgreementReport",
+    "CodeAgreement",
+    "Coefficients",
+    "Disagreement",
+    "FacetAgreement",
+    "build_report",
+    "disagreements",
+    "done_cover_warnings",
+    "to_json",
+]
 
 States = Mapping[str, Mapping[str, frozenset[str]]]
 
 
-def verdict(value: float) -> str:
-    """Krippendorff's (2004) reading of a coefficient: reliable / tentative / unreliable."""
-    if math.isnan(value):
-        return NO_VARIATION
-    if value >= RELIABLE:
-        return "reliable"
-    if value >= TENTATIVE:
-        return "tentative"
-    return "unreliable"
+@dataclass
+class _Item:
+    """One row to be: its pieces and what the verdict needs besides the coefficients."""
 
-
-@dataclass(frozen=True)
-class Coefficients:
-    """All coefficients for one facet or code over the report's units."""
-
-    units: int
-    percent_agreement: float
-    krippendorff_alpha: float
-    alpha_ci95: tuple[float, float]
-    fleiss_kappa: float
-    gwet_ac1: float
-    brennan_prediger: float
-    cohen_kappa_pairwise: dict[tuple[str, str], float]
-    alpha_level: str = "nominal"
-    notes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def cohen_kappa_mean(self) -> float:
-        values = [v for v in self.cohen_kappa_pairwise.values() if not math.isnan(v)]
-        return float(np.mean(values)) if values else float("nan")
-
-    @property
-    def verdict(self) -> str:
-        """Judged on alpha, the report's headline coefficient."""
-        return verdict(self.krippendorff_alpha)
-
-    def value(self, metric: str) -> float:
-        return float(getattr(self, metric))
-
-    def note(self, metric: str) -> str | None:
-        """Why ``metric`` is undefined (None when it is defined)."""
-        if not math.isnan(self.value(metric)):
-            return None
-        return self.notes.get(metric) or (NO_UNITS if self.units == 0 else NO_VARIATION)
-
-
-@dataclass(frozen=True)
-class CodeAgreement:
-    code: str
-    label: Bilingual
-    counts: dict[str, int]
-    stats: Coefficients
-
-
-@dataclass(frozen=True)
-class FacetAgreement:
-    facet: str
-    label: Bilingual
-    multiple: bool
-    counts: dict[str, int]
-    stats: Coefficients
-    codes: tuple[CodeAgreement, ...]
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """A segment on which the coders' codes in ``facet`` differ."""
-
-    segment: str
-    facet: str
-    codes: dict[str, tuple[str, ...]]  # coder -> codes applied in the facet
-
-
-@dataclass(frozen=True)
-class AgreementReport:
-    coders: tuple[str, ...]
-    units: tuple[str, ...]
-    facets: tuple[FacetAgreement, ...]
-    disagreements: tuple[Disagreement, ...]
-    texts: dict[str, tuple[str, str]]
-    bootstrap: int
-    seed: int
+    pieces: Pieces
+    level: str
+    values: int
+    least_share: float | None
+    positive_share: float | None
 
 
 # --------------------------------------------------------------------------- matrices
@@ -137,7 +76,7 @@ def _single_value(codes: frozenset[str]) -> str:
     return "+".join(sorted(codes))  # one code normally; several only if the data broke the rule
 
 
-def _coded_categories(rows: list[list[Any]], wanted: Sequence[Any]) -> Coded:
+def _coded_categories(rows: Sequence[Sequence[Any]], wanted: Sequence[Any]) -> Coded:
     """Coded matrix whose categories are ``wanted`` plus any other value that occurs."""
     extra = [v for row in rows for v in row if v is not None and v not in wanted]
     cats = tuple(wanted) + tuple(dict.fromkeys(extra))
@@ -146,41 +85,44 @@ def _coded_categories(rows: list[list[Any]], wanted: Sequence[Any]) -> Coded:
     return Coded(codes.reshape(len(rows), -1), cats)
 
 
-def _pairwise(coded: Coded, coders: Sequence[str]) -> dict[tuple[str, str], float]:
-    out: dict[tuple[str, str], float] = {}
-    for i, j in combinations(range(len(coders)), 2):
-        out[(coders[i], coders[j])] = cohen_kappa(Coded(coded.codes[[i, j]], coded.categories))
-    return out
+def _facet_sets(
+    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
+) -> list[list[frozenset[str] | None]]:
+    ids = frozenset(c.id for c in facet.codes)
+    return [
+        [frozenset(states[u][coder]) & ids if coder in states[u] else None for u in units]
+        for coder in coders
+    ]
 
 
-def _stats(
-    coded: Coded, coders: Sequence[str], parts: AlphaParts, n_units: int, set_note: str | None
-) -> Coefficients:
-    if set_note is not None:
-        nan = float("nan")
-        return Coefficients(
-            units=n_units,
-            percent_agreement=percent_agreement(coded),
-            krippendorff_alpha=parts.alpha(),
-            alpha_ci95=(nan, nan),
-            fleiss_kappa=nan,
-            gwet_ac1=nan,
-            brennan_prediger=nan,
-            cohen_kappa_pairwise={pair: nan for pair in combinations(coders, 2)},
-            alpha_level=parts.level,
-            notes={m: set_note for m in ("fleiss_kappa", "gwet_ac1", "brennan_prediger", "cohen_kappa_mean")},
-        )
-    return Coefficients(
-        units=n_units,
-        percent_agreement=percent_agreement(coded),
-        krippendorff_alpha=parts.alpha(),
-        alpha_ci95=(float("nan"), float("nan")),
-        fleiss_kappa=fleiss_kappa(coded),
-        gwet_ac1=gwet_ac1(coded),
-        brennan_prediger=brennan_prediger(coded),
-        cohen_kappa_pairwise=_pairwise(coded, coders),
-        alpha_level=parts.level,
-    )
+def _least_share(counts: np.ndarray) -> float | None:
+    """Share of the least frequent value among those that occur (None without values)."""
+    total = float(counts.sum())
+    occurring = counts[counts > 0]
+    if total == 0 or occurring.size == 0:
+        return None
+    return float(occurring.min()) / total
+
+
+def _item(coded: Coded, coders: Sequence[str], level: str) -> _Item:
+    pieces = item_pieces(coded, coders, level)
+    margins = pieces.alpha.counts.sum(axis=0)
+    values = int(pieces.alpha.m.sum())
+    positive = None
+    least = _least_share(margins)
+    if level == "nominal" and coded.categories == (False, True):
+        positive = float(margins[1]) / values if values else None
+        least = None if positive is None else min(positive, 1.0 - positive)
+    return _Item(pieces, level, values, least, positive)
+
+
+def _pooled_item(items: Sequence[_Item]) -> _Item:
+    pieces = pool([i.pieces for i in items])
+    margins = pieces.alpha.counts.sum(axis=0)
+    values = int(margins.sum())
+    positive = float(margins[1]) / values if values else None
+    least = None if positive is None else min(positive, 1.0 - positive)
+    return _Item(pieces, "nominal", values, least, positive)
 
 
 def _binary_counts(present: np.ndarray, done: np.ndarray, two: bool) -> dict[str, int]:
@@ -189,58 +131,90 @@ def _binary_counts(present: np.ndarray, done: np.ndarray, two: bool) -> dict[str
     all_ = int(((applied == rated) & (applied > 0)).sum())
     none = int((applied == 0).sum())
     some = int(present.shape[1] - all_ - none)
+    positives = int(applied.sum())
     if two:
-        return {"both": all_, "only_one": some, "neither": none}
-    return {"all": all_, "some": some, "none": none}
+        return {"positives": positives, "both": all_, "only_one": some, "neither": none}
+    return {"positives": positives, "all": all_, "some": some, "none": none}
 
 
-# --------------------------------------------------------------------------- building
-
-
-def _facet_sets(
+def _facet_items(
     facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
-) -> list[list[frozenset[str] | None]]:
-    ids = frozenset(c.id for c in facet.codes)
-    rows: list[list[frozenset[str] | None]] = []
-    for coder in coders:
-        row: list[frozenset[str] | None] = []
-        for unit in units:
-            done = states[unit]
-            row.append(frozenset(done[coder]) & ids if coder in done else None)
-        rows.append(row)
-    return rows
-
-
-def _facet_report(
-    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
-) -> list[tuple[Coded, AlphaParts, dict[str, int], str | None]]:
-    """Matrices for the facet (first) and each of its codes, with their counts."""
+) -> tuple[_Item, dict[str, int], list[tuple[_Item, dict[str, int]]], Coded]:
+    """The facet's own item and counts, each code's item and counts, the facet's matrix."""
     sets = _facet_sets(facet, units, coders, states)
-    done = np.array([[v is not None for v in row] for row in sets], dtype=bool).reshape(
-        len(coders), len(units)
-    )
-    two = len(coders) == 2
-    items: list[tuple[Coded, AlphaParts, dict[str, int], str | None]] = []
+    done = np.array([[v is not None for v in row] for row in sets], dtype=bool).reshape(len(coders), -1)
     if facet.multiple:
         coded = _coded_categories([list(row) for row in sets], [])
-        parts = alpha_parts(coded, "masi")
+        own = _item(coded, coders, "masi")
         counts = {c.id: sum(c.id in v for row in sets for v in row if v) for c in facet.codes}
     else:
         values = [[None if v is None else _single_value(v) for v in row] for row in sets]
-        coded = _coded_categories(values, [c.id for c in facet.codes])
-        # "(none)" is a category only when it occurs
-        parts = alpha_parts(coded, "nominal")
+        # "done, no code" is always a category, so q (and AC1, BP) do not depend on the data
+        coded = _coded_categories(values, [c.id for c in facet.codes] + [NONE_CATEGORY])
+        own = _item(coded, coders, "nominal")
         flat = [v for row in values for v in row if v is not None]
         counts = {str(c): flat.count(c) for c in coded.categories if flat.count(c)}
-    items.append((coded, parts, counts, SET_VALUED if facet.multiple else None))
+    codes = []
     for code in facet.codes:
-        present = np.array(
-            [[v is not None and code.id in v for v in row] for row in sets], dtype=bool
-        ).reshape(len(coders), len(units))
-        codes = np.where(done, present.astype(np.int64), MISSING)
-        bin_coded = Coded(codes, (False, True))
-        items.append((bin_coded, alpha_parts(bin_coded, "nominal"), _binary_counts(present, done, two), None))
-    return items
+        present = np.array([[v is not None and code.id in v for v in row] for row in sets], dtype=bool)
+        present = present.reshape(len(coders), -1)
+        binary = Coded(np.where(done, present.astype(np.int64), MISSING), (False, True))
+        codes.append((_item(binary, coders, "nominal"), _binary_counts(present, done, len(coders) == 2)))
+    return own, counts, codes, coded
+
+
+# --------------------------------------------------------------------------- coefficients
+
+
+def _notes(item: _Item, units: int) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    if item.pieces.pi_num is None:
+        notes.update({m: SET_VALUED for m in METRICS if m not in SET_METRICS})
+    shared = {pair: float(t.sum()) > 0 for pair, t in item.pieces.tables.items()}
+    for (a, b), has in shared.items():
+        if not has:
+            notes[f"cohen:{a}|{b}"] = NO_UNITS if units == 0 else NO_SHARED
+    if shared and not any(shared.values()):
+        notes[COHEN] = NO_UNITS if units == 0 else NO_SHARED
+    return notes
+
+
+def _coefficients(item: _Item, est: dict[str, Estimate], units: int, bootstrap: int) -> Coefficients:
+    alpha = est[ALPHA]
+    pairwise = {
+        pair: est[f"cohen:{pair[0]}|{pair[1]}"] for pair in item.pieces.tables
+    }
+    metrics = item.pieces.metrics()
+    return Coefficients(
+        units=units,
+        values=item.values,
+        estimates={m: est[m] for m in metrics},
+        pairwise=pairwise,
+        judgement=judge(alpha.value, alpha.ci[0], units, item.least_share, bootstrap=bootstrap),
+        alpha_level=item.level,
+        positive_share=item.positive_share,
+        least_share=item.least_share,
+        notes=_notes(item, units),
+    )
+
+
+def _confusion(coded: Coded, multiple: bool) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]] | None:
+    if multiple or coded.n_coders != 2:
+        return None
+    table = contingency(coded).astype(int)
+    return tuple(map(str, coded.categories)), tuple(tuple(int(x) for x in row) for row in table)
+
+
+def _chosen_facets(codebook: Codebook, facets: Iterable[str] | None) -> list[Facet]:
+    if facets is None:
+        return list(codebook.facets)
+    chosen = []
+    for fid in facets:
+        facet = codebook.facet(fid)
+        if facet is None:
+            raise UsageError(f"unknown facet {fid!r}")
+        chosen.append(facet)
+    return chosen
 
 
 def build_report(
@@ -252,53 +226,49 @@ def build_report(
     bootstrap: int = 1000,
     seed: int = 0,
     texts: Mapping[str, tuple[str, str]] | None = None,
+    unit_kind: str = "segment",
 ) -> AgreementReport:
-    """Agreement per facet and per code among ``coders`` over the segments two of them finished.
+    """Agreement per facet, per code and pooled among ``coders`` over the segments two of them
+    finished.
 
-    Single-choice facet: nominal coefficients over its codes ("(none)" when a coder applied none
-    of them). Multi-choice facet: alpha with the MASI distance over each coder's set of codes.
-    Every code: present/absent coefficients. Alpha gets a percentile bootstrap interval
-    (``bootstrap`` resamples of the segments, ``seed``); ``bootstrap=0`` skips it.
+    Single-choice facet: nominal coefficients over its codes plus "(none)". Multi-choice facet:
+    alpha with the MASI distance and exact-set percent agreement over each coder's set of codes,
+    and a pooled row (present/absent over all its codes). Every code: present/absent. The whole
+    codebook: present/absent pooled over every code. Every coefficient gets a percentile
+    bootstrap interval from one set of ``bootstrap`` resamples of the segments (``seed``);
+    ``bootstrap=0`` gives no interval (and so no verdict but "insufficient data").
     """
     coders = tuple(dict.fromkeys(coders))
     if len(coders) < 2:
         raise UsageError(f"agreement needs at least two coders, got {len(coders)}")
-    if facets is None:
-        chosen = list(codebook.facets)
-    else:
-        chosen = []
-        for fid in facets:
-            facet = codebook.facet(fid)
-            if facet is None:
-                raise UsageError(f"unknown facet {fid!r}")
-            chosen.append(facet)
+    chosen = _chosen_facets(codebook, facets)
     units = tuple(u for u, done in states.items() if sum(c in done for c in coders) >= 2)
-    all_items: list[tuple[Facet, list[tuple[Coded, AlphaParts, dict[str, int], str | None]]]] = []
-    for facet in chosen:
-        all_items.append((facet, _facet_report(facet, units, coders, states)))
-
-    flat_parts = [parts for _, items in all_items for (_, parts, _, _) in items]
-    if bootstrap > 0 and units:
-        reps = alpha_replicates(flat_parts, bootstrap, seed)
-        intervals = [percentile_interval(r) for r in reps]
-    else:
-        intervals = [(float("nan"), float("nan"))] * len(flat_parts)
-
-    facet_results: list[FacetAgreement] = []
-    k = 0
-    for facet, items in all_items:
-        results: list[Coefficients] = []
-        for coded, parts, _, set_note in items:
-            stats = _stats(coded, coders, parts, len(units), set_note)
-            results.append(replace(stats, alpha_ci95=intervals[k]))
-            k += 1
+    built = [(f, *_facet_items(f, units, coders, states)) for f in chosen]
+    items: list[_Item] = []
+    for facet, own, _, codes, _ in built:
+        items.append(own)
+        items.extend(i for i, _ in codes)
+        if facet.multiple and facet.codes:
+            pool_item = _pooled_item([i for i, _ in codes])
+            own.least_share = pool_item.least_share  # the sample-size rule reads present/absent
+            items.append(pool_item)
+    code_items = [i for _, _, _, codes, _ in built for i, _ in codes]
+    if len(code_items) > 1:
+        items.append(_pooled_item(code_items))
+    ests = estimate_all([i.pieces for i in items], bootstrap, seed)
+    stats = iter(_coefficients(i, e, len(units), bootstrap) for i, e in zip(items, ests, strict=True))
+    facet_results = []
+    for facet, _, counts, codes, coded in built:
+        own_stats = next(stats)
         code_results = tuple(
-            CodeAgreement(code.id, code.label, items[i + 1][2], results[i + 1])
-            for i, code in enumerate(facet.codes)
+            CodeAgreement(code.id, code.label, c_counts, next(stats))
+            for code, (_, c_counts) in zip(facet.codes, codes, strict=True)
         )
-        facet_results.append(
-            FacetAgreement(facet.id, facet.label, facet.multiple, items[0][2], results[0], code_results)
-        )
+        pooled = next(stats) if facet.multiple and facet.codes else None
+        facet_results.append(FacetAgreement(
+            facet.id, facet.label, facet.multiple, counts, own_stats, code_results, pooled,
+            _confusion(coded, facet.multiple),
+        ))
     unit_states = {u: states[u] for u in units}
     return AgreementReport(
         coders=coders,
@@ -310,7 +280,33 @@ def build_report(
         texts=dict(texts or {}),
         bootstrap=bootstrap,
         seed=seed,
+        overall=next(stats, None),
+        unit_kind=unit_kind,
+        warnings=tuple(done_cover_warnings(states, coders)),
     )
+
+
+def done_cover_warnings(states: States, coders: Sequence[str]) -> list[str]:
+    """Coders whose done marks cover only segments they coded, while others marked segments
+    done with no code that these coders left unfinished: their uncoded segments count as
+    missing, not as "no code applies", which inflates agreement (typical of imports that mark
+    only coded segments done)."""
+    out = []
+    for coder in coders:
+        mine = [per[coder] for per in states.values() if coder in per]
+        if not mine or any(not codes for codes in mine):
+            continue
+        gaps = sum(
+            1 for per in states.values()
+            if coder not in per and any(c != coder and not codes for c, codes in per.items())
+        )
+        if gaps:
+            out.append(
+                f"{coder}'s {len(mine)} done marks all carry a code, and {gaps} segments others "
+                f"marked done with no code are not done by {coder}: segments {coder} left "
+                "uncoded count as missing, not as 'no code', which can inflate agreement"
+            )
+    return out
 
 
 def disagreements(
@@ -364,64 +360,3 @@ def disagreements(
     return out
 
 
-# --------------------------------------------------------------------------- JSON
-
-
-def _num(value: float) -> float | None:
-    return None if math.isnan(value) else round(value, 6)
-
-
-def _stats_json(stats: Coefficients, coders: Sequence[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {"units": stats.units, "coders": list(coders)}
-    notes: dict[str, str] = {}
-    for metric in METRICS:
-        value = stats.value(metric)
-        out[metric] = _num(value)
-        why = stats.note(metric)
-        if why:
-            notes[metric] = why
-    lo, hi = stats.alpha_ci95
-    out["alpha_ci95"] = None if math.isnan(lo) else [_num(lo), _num(hi)]
-    if math.isnan(lo) and not math.isnan(stats.krippendorff_alpha):
-        notes["alpha_ci95"] = "bootstrap skipped or every resample was undefined"
-    out["alpha_level"] = stats.alpha_level
-    out["verdict"] = stats.verdict
-    pairwise: dict[str, float | None] = {}
-    for (a, b), value in stats.cohen_kappa_pairwise.items():
-        pairwise[f"{a}|{b}"] = _num(value)
-        if math.isnan(value) and "cohen_kappa_pairwise" not in notes:
-            notes["cohen_kappa_pairwise"] = stats.notes.get("cohen_kappa_mean") or (
-                NO_UNITS if stats.units == 0 else NO_VARIATION
-            )
-    out["cohen_kappa_pairwise"] = pairwise
-    if notes:
-        out["note"] = notes
-    return out
-
-
-def to_json(report: AgreementReport) -> dict[str, Any]:
-    """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``."""
-    facets: dict[str, Any] = {}
-    for f in report.facets:
-        entry = _stats_json(f.stats, report.coders)
-        entry["multiple"] = f.multiple
-        entry["counts"] = dict(f.counts)
-        entry["codes"] = {
-            c.code: {**_stats_json(c.stats, report.coders), "counts": dict(c.counts)} for c in f.codes
-        }
-        facets[f.facet] = entry
-    return {
-        "coders": list(report.coders),
-        "units": len(report.units),
-        "bootstrap": report.bootstrap,
-        "seed": report.seed,
-        "facets": facets,
-        "disagreements": [
-            {
-                "segment": d.segment,
-                "facet": d.facet,
-                "codes": {k: list(v) for k, v in d.codes.items()},
-            }
-            for d in report.disagreements
-        ],
-    }

@@ -9,6 +9,6 @@ not know each other.
 * ``transcripts``: ``import_transcripts`` (read, tokenise, write; streamed), ``segment_terms``;
 * ``exporting``: ``export_csv``, ``export_jsonl``, ``export_qdpx``, ``export_qdc``,
   ``export_spacy``, ``chosen_coders``;
-* ``agreement``: ``agreement_data`` (what ``agree`` and ``disagreements`` compute from);
+* ``agreement``: ``load_input`` (what ``agree`` and ``disagreements`` compute from);
 * ``stats``: ``project_stats``; ``demo``: ``build_demo``.
 """

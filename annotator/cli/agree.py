@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from annotator.cli._common import ProjectArg, app, user_errors
 from annotator.errors import UsageError
+from annotator.model import Codebook
+
+if TYPE_CHECKING:
+    from annotator.agreement.report_model import AgreementReport
+    from annotator.application.agreement import AgreementInput
 
 FORMATS = ("table", "md", "html", "json")
+UNITS = ("segment", "document")
 
 
 def _coders(value: str | None) -> list[str] | None:
@@ -18,6 +25,54 @@ def _coders(value: str | None) -> list[str] | None:
         return None
     names = [c.strip() for c in value.split(",") if c.strip()]
     return names or None
+
+
+def _load(
+    project: Path, coders: list[str] | None, document: str | None
+) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
+    from annotator.application.agreement import load_input
+
+    data = load_input(project, coders, document)
+    return data.codebook, data.coders, data.states, data.texts
+
+
+def _reports(data: AgreementInput, unit: str, by: str | None, **kw: Any) -> list[tuple[str, AgreementReport]]:
+    """The report over every unit, then one per group of ``--by``."""
+    from annotator.agreement.report import build_report
+    from annotator.agreement.units import as_multi_choice, document_states, group_states
+    from annotator.application.agreement import group_of
+
+    codebook, states = data.codebook, data.states
+    if unit == "document":
+        codebook = as_multi_choice(codebook)
+        states = document_states(states, data.segment_document, data.coders)
+    out = [("", build_report(codebook, data.coders, states, unit_kind=unit, **kw))]
+    if by:
+        for name, part in group_states(states, group_of(data, by, unit)).items():
+            out.append((name, build_report(codebook, data.coders, part, unit_kind=unit, **kw)))
+    return out
+
+
+def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by: str | None,
+            corpus: int) -> str:
+    from annotator.agreement.methods_text import methods_en, methods_markdown, methods_zh
+    from annotator.agreement.render import render_html, render_markdown, render_table
+    from annotator.agreement.report_json import to_json
+
+    main = reports[0][1]
+    if fmt == "json":
+        data = to_json(main)
+        if by:
+            data["by"] = {"key": by, "groups": {n: to_json(r) for n, r in reports[1:]}}
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
+        return render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])
+    if fmt == "md":
+        text = render_markdown(main, lang, methods=methods_markdown(main, corpus))
+        return text + "".join(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])
+    text = render_table(main, lang)
+    return text + "".join(f"\n=== {by} = {n} ===\n" + render_table(r, lang) for n, r in reports[1:])
 
 
 @app.command("agree")
@@ -29,42 +84,40 @@ def agree_cmd(
     document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | md | html | json")] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
-    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the 95% intervals (0: none).")] = 1000,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the 95% intervals (0: none, and no verdict but 'insufficient data').")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en.")] = "en",
+    unit: Annotated[str, typer.Option("--unit", help="segment | document (a code present in the document or not).")] = "segment",
+    by: Annotated[str | None, typer.Option("--by", help="Also one table per document or per value of a document ATTRIBUTE.")] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Only the double-coding sample drawn by 'annotator sample'.")] = False,
+    round_name: Annotated[str | None, typer.Option("--round", help="The coding as it stood when round NAME was marked.")] = None,
+    retest: Annotated[str | None, typer.Option("--retest", help="Intra-coder agreement: one coder (--coders NAME) at round ROUND against the same coder now.")] = None,
 ) -> None:
-    """Inter-coder agreement per facet and per code: kappa, alpha (95% CI), AC1, Brennan–Prediger."""
-    import json
-
-    from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report import build_report, to_json
-    from annotator.application.agreement import agreement_data
+    """Inter-coder agreement per facet, per code and pooled: alpha, kappas, AC1, BP with 95% intervals and verdicts."""
+    from annotator.application.agreement import load_input
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    if unit not in UNITS:
+        raise UsageError(f"--unit must be one of {', '.join(UNITS)}")
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
-    codebook, chosen, states, texts = agreement_data(project, _coders(coders), document)
-    if len(chosen) < 2:
+    data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
+                      retest=retest)
+    if len(data.coders) < 2:
         where = f" in document {document!r}" if document else ""
         raise UsageError(f"agreement needs at least two coders who have finished segments{where};"
-                         f" coders with finished segments{where}: {', '.join(chosen) or 'none'}")
-    report = build_report(codebook, chosen, states, facets=facet or None,
-                          bootstrap=bootstrap, seed=seed, texts=texts)
-    if fmt == "json":
-        text = json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "md":
-        text = render_markdown(report, lang)
-    elif fmt == "html":
-        text = render_html(report, lang)
-    else:
-        text = render_table(report, lang)
+                         f" coders with finished segments{where}: {', '.join(data.coders) or 'none'}")
+    reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed, texts=data.texts)
+    corpus = data.corpus_documents if unit == "document" else data.corpus_segments
+    text = _render(reports, fmt, lang, by, corpus)
     if output is not None and str(output) != "-":
-        from annotator.files import atomic_output
+        from annotator.io.interchange import atomic_output
 
         with atomic_output(output, newline="\n") as f:
             f.write(text)
-        print(f"wrote {output} ({len(report.units)} segments, {len(report.coders)} coders)")
+        main = reports[0][1]
+        print(f"wrote {output} ({len(main.units)} {unit}s, {len(main.coders)} coders)")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
 
@@ -80,10 +133,9 @@ def disagreements_cmd(
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
     from annotator.agreement.report import disagreements
-    from annotator.application.agreement import agreement_data
     from annotator.cli._common import print_json_line
 
-    codebook, chosen, states, texts = agreement_data(project, _coders(coders), None)
+    codebook, chosen, states, texts = _load(project, _coders(coders), None)
     found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))

@@ -183,9 +183,35 @@ def m002_settings(conn: sqlite3.Connection) -> None:
     )
 
 
+def m003_study(conn: sqlite3.Connection) -> None:
+    """The agreement study: the double-coding sample (who codes which segment) and named rounds
+    (a point in the event log, and the codes in use then, to compute agreement as the coding
+    stood at that point)."""
+    _run(
+        conn,
+        """
+        CREATE TABLE sample_assignments (
+            segment TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            coder TEXT NOT NULL,
+            stratum TEXT NOT NULL DEFAULT '',
+            drawn_at TEXT NOT NULL,
+            PRIMARY KEY (segment, coder)
+        );
+        CREATE INDEX sample_assignments_coder ON sample_assignments(coder);
+        CREATE TABLE rounds (
+            name TEXT PRIMARY KEY,
+            last_event INTEGER NOT NULL,
+            marked_at TEXT NOT NULL,
+            codes TEXT NOT NULL DEFAULT '[]'
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
+    m003_study,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

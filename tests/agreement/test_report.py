@@ -14,9 +14,8 @@ from annotator.agreement.report import (
     NO_VARIATION,
     build_report,
     disagreements,
-    to_json,
-    verdict,
 )
+from annotator.agreement.report_json import to_json
 from annotator.errors import UsageError
 from annotator.model import Bilingual, Code, Codebook, Facet
 
@@ -66,12 +65,12 @@ def test_single_choice_facet_by_hand() -> None:
     assert dim.stats.fleiss_kappa == pytest.approx(fleiss_kappa(rows))
     # per code, present/absent: A ann T T F F, bob T F F F
     code_a = dim.codes[0]
-    assert code_a.counts == {"both": 1, "only_one": 1, "neither": 2}
+    assert code_a.counts == {"positives": 3, "both": 1, "only_one": 1, "neither": 2}
     assert code_a.stats.percent_agreement == pytest.approx(0.75)
     assert code_a.stats.cohen_kappa_pairwise[("ann", "bob")] == pytest.approx(
         cohen_kappa([[1, 1, 0, 0], [1, 0, 0, 0]])
     )
-    assert dim.codes[1].counts == {"both": 1, "only_one": 2, "neither": 1}
+    assert dim.codes[1].counts == {"positives": 4, "both": 1, "only_one": 2, "neither": 1}
 
 
 def test_multi_choice_facet_masi_by_hand() -> None:
@@ -87,16 +86,16 @@ def test_multi_choice_facet_masi_by_hand() -> None:
     assert math.isnan(burden.stats.fleiss_kappa)
     x, y, z = burden.codes
     # x: ann T T F F, bob T T F F: perfect.
-    assert x.counts == {"both": 2, "only_one": 0, "neither": 2}
+    assert x.counts == {"positives": 4, "both": 2, "only_one": 0, "neither": 2}
     assert x.stats.krippendorff_alpha == pytest.approx(1.0)
     # y: ann F T F T, bob F F T F.
-    assert y.counts == {"both": 0, "only_one": 3, "neither": 1}
+    assert y.counts == {"positives": 3, "both": 0, "only_one": 3, "neither": 1}
     assert y.stats.percent_agreement == pytest.approx(0.25)
     # z: nobody used it -> undefined, never a silent 1.0 or 0.
-    assert z.counts == {"both": 0, "only_one": 0, "neither": 4}
+    assert z.counts == {"positives": 0, "both": 0, "only_one": 0, "neither": 4}
     assert math.isnan(z.stats.krippendorff_alpha)
     assert math.isnan(z.stats.cohen_kappa_pairwise[("ann", "bob")])
-    assert z.stats.verdict == NO_VARIATION
+    assert z.stats.verdict == "insufficient data"
     assert z.stats.percent_agreement == 1.0
 
 
@@ -116,7 +115,7 @@ def test_three_coders_missing_is_not_none() -> None:
     assert dim.stats.percent_agreement == pytest.approx((1 / 3 + 2) / 4)
     assert dim.counts == {"A": 4, "B": 4, "(none)": 1}
     # code A: u1 two of three, u3 all who did it, u2 and u4 none.
-    assert dim.codes[0].counts == {"all": 1, "some": 1, "none": 2}
+    assert dim.codes[0].counts == {"positives": 4, "all": 1, "some": 1, "none": 2}
     assert set(dim.stats.cohen_kappa_pairwise) == {("a", "b"), ("a", "c"), ("b", "c")}
     assert math.isnan(dim.stats.alpha_ci95[0])  # bootstrap=0
 
@@ -143,7 +142,7 @@ def test_json_writes_nan_as_null_with_a_note() -> None:
     z = data["facets"]["burden"]["codes"]["z"]
     assert z["krippendorff_alpha"] is None
     assert z["note"]["krippendorff_alpha"] == NO_VARIATION
-    assert z["counts"] == {"both": 0, "only_one": 0, "neither": 4}
+    assert z["counts"] == {"positives": 0, "both": 0, "only_one": 0, "neither": 4}
     burden = data["facets"]["burden"]
     assert burden["fleiss_kappa"] is None and "multi-choice" in burden["note"]["fleiss_kappa"]
 
@@ -178,15 +177,6 @@ def test_no_units_reads_not_computable() -> None:
     assert "no segment" in data["facets"]["dim"]["note"]["krippendorff_alpha"]
 
 
-def test_verdict_thresholds() -> None:
-    # Krippendorff (2004, p. 241): >= .800 reliable, >= .667 tentative.
-    assert verdict(0.8) == "reliable"
-    assert verdict(0.7999) == "tentative"
-    assert verdict(0.667) == "tentative"
-    assert verdict(0.6) == "unreliable"
-    assert verdict(float("nan")) == NO_VARIATION
-
-
 def test_renderers() -> None:
     texts = {
         "s2": ("要把减负落到实处 <b>", "Make burden reduction <real>"),
@@ -199,11 +189,13 @@ def test_renderers() -> None:
     zh_table = render_table(report, lang="zh")
     assert "维度" in zh_table and "甲" in zh_table
     md = render_markdown(report)
-    assert "| **Dimension** | 4 | 0.500 |" in md
+    assert "| Dimension | 4 | 8 |  |  |  |  | 50.0% |" in md
     assert md.count("|---|") >= 2
     html = render_html(report)
     doc = lxml.html.document_fromstring(html)
-    assert len(doc.xpath("//svg")) == 4  # heatmap + bars per facet
+    # a bar per row (facet, codes, pooled row) and an axis per facet; two coders: a confusion matrix
+    assert len(doc.xpath("//svg")) == (1 + 2 + 1) + (1 + 3 + 1 + 1)
+    assert len(doc.xpath("//table[@class='confusion']")) == 1
     assert not doc.xpath("//script | //link | //img | //*[@src]")
     assert "url(" not in html and "@import" not in html
     assert "要把减负落到实处 &lt;b&gt;" in html and "Make burden reduction &lt;real&gt;" in html

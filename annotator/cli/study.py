@@ -1,0 +1,93 @@
+"""Commands for the agreement study: draw the double-coding sample, mark rounds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import ProjectArg, app, err, open_existing, print_json_line, user_errors
+from annotator.errors import UsageError
+
+
+def _strata(p: object, by: str, segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(segment, stratum) in reading order; the stratum is the document or an attribute value."""
+    if by == "document":
+        return segments
+    from annotator.storage.documents import list_documents
+
+    docs = {d.id: d.attributes for d in list_documents(p)}  # type: ignore[arg-type]
+    known = sorted({k for attrs in docs.values() for k in attrs})
+    if by not in known:
+        raise UsageError(f"no document attribute {by!r} (attributes: {', '.join(known) or 'none'};"
+                         " or --by document)")
+    return [(s, str(docs[d].get(by, f"(no {by})"))) for s, d in segments]
+
+
+@app.command("sample")
+@user_errors
+def sample_cmd(
+    project: ProjectArg,
+    share: Annotated[float, typer.Option("--share", help="Share of the segments to double-code (0-1].")],
+    coders: Annotated[str, typer.Option("--coders", help="Comma-separated coders who each code every sampled segment.")],
+    by: Annotated[str, typer.Option("--by", help="Stratify by document or by a document ATTRIBUTE.")] = "document",
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed (drawn and printed when omitted).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line: segment, document, coders.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the project's current sample.")] = False,
+) -> None:
+    """Draw a stratified double-coding sample, assign it to the coders and list it."""
+    import secrets
+
+    from annotator.agreement.render_text import terminal_safe
+    from annotator.agreement.sampling import draw_sample
+    from annotator.storage.documents import segment_order
+    from annotator.storage.study import save_sample
+
+    names = list(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
+    if len(names) < 2:
+        raise UsageError("--coders needs at least two names for double coding, e.g. --coders a,b")
+    if not 0.0 < share <= 1.0:
+        raise UsageError(f"--share must be above 0 and at most 1, got {share}")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    with open_existing(project) as p:
+        order = segment_order(p)
+        document = dict(order)
+        drawn = draw_sample(_strata(p, by, order), share, seed)
+        save_sample(p, {s: names for s, _ in drawn}, dict(drawn), replace=replace)
+    for segment, _ in drawn:
+        if as_json:
+            print_json_line({"segment": segment, "document": document[segment], "coders": names})
+        else:
+            print(terminal_safe(f"{segment}\t{document[segment]}\t{','.join(names)}"))
+    summary = terminal_safe(f"sampled {len(drawn)} of {len(order)} segments (share {share:g}), stratified by {by},"
+               f" seed {seed}; assigned to {', '.join(names)}")
+    if as_json:
+        err(summary)  # stdout stays one JSON object per line
+    else:
+        print(summary)
+
+
+@app.command("round")
+@user_errors
+def round_cmd(
+    project: ProjectArg,
+    action: Annotated[str, typer.Argument(help="mark | list")],
+    name: Annotated[str | None, typer.Argument(help="The round's name (for mark).")] = None,
+) -> None:
+    """Name the current point of the project's history ('mark NAME'), or list the rounds.
+
+    'annotator agree --round NAME' then computes agreement on the coding as it stood then."""
+    from annotator.agreement.render_text import terminal_safe
+    from annotator.storage.study import list_rounds, mark_round
+
+    with open_existing(project) as p:
+        if action == "mark":
+            if not name:
+                raise UsageError("name the round: annotator round PROJECT mark NAME")
+            last = mark_round(p, name)
+            print(terminal_safe(f"marked round {name!r} at change {last} of the event log"))
+        elif action == "list":
+            for round_name, last, at in list_rounds(p):
+                print(terminal_safe(f"{round_name}\t{last}\t{at}"))
+        else:
+            raise UsageError(f"unknown round action {action!r}; use mark or list")
