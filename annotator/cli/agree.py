@@ -112,7 +112,7 @@ def agree_cmd(
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
     text = _render(reports, fmt, lang, by, corpus)
     if output is not None and str(output) != "-":
-        from annotator.io.interchange import atomic_output
+        from annotator.files import atomic_output
 
         with atomic_output(output, newline="\n") as f:
             f.write(text)

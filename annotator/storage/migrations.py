@@ -18,6 +18,8 @@ def _run(conn: sqlite3.Connection, statements: Sequence[str]) -> None:
     """Run one migration's statements, one at a time, inside the caller's transaction (not
     ``executescript()``: it would commit the migration's transaction half-way; and not a script
     split on ``;``: a trigger body or a string holds semicolons of its own)."""
+    if isinstance(statements, str):
+        raise TypeError("a migration is a list of statements, not one script")
     for statement in statements:
         conn.execute(statement)
 
@@ -189,15 +191,18 @@ def m003_study(conn: sqlite3.Connection) -> None:
     stood at that point)."""
     _run(
         conn,
-        """
+        [
+            """
         CREATE TABLE sample_assignments (
             segment TEXT NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
             coder TEXT NOT NULL,
             stratum TEXT NOT NULL DEFAULT '',
             drawn_at TEXT NOT NULL,
             PRIMARY KEY (segment, coder)
-        );
-        CREATE INDEX sample_assignments_coder ON sample_assignments(coder);
+        )
+        """,
+            "CREATE INDEX sample_assignments_coder ON sample_assignments(coder)",
+            """
         CREATE TABLE rounds (
             name TEXT PRIMARY KEY,
             last_event INTEGER NOT NULL,
@@ -205,6 +210,7 @@ def m003_study(conn: sqlite3.Connection) -> None:
             codes TEXT NOT NULL DEFAULT '[]'
         )
         """,
+        ],
     )
 
 
