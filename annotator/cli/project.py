@@ -234,9 +234,8 @@ def demo_cmd(
     print(summary, file=sys.stderr if not no_tui else sys.stdout)
     if no_tui:
         return
-    try:
-        from annotator.cli.code import run_coding_screen
-    except ModuleNotFoundError:
-        print(f"open it with: annotator code {path} --coder {coder}")
-        return
+    from annotator.cli.code import NO_TERMINAL, has_terminal, run_coding_screen
+
+    if not has_terminal():
+        raise UsageError(f"{NO_TERMINAL}: annotator code {path} --coder {coder}")
     run_coding_screen(path, coder=coder)
