@@ -7,9 +7,10 @@ from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
-#: Keys the coding screen reserves for navigation; a code may not use them.
+#: Keys the coding screen reserves for its own actions; a code may not use them (``R``: the
+#: lead's refresh).
 RESERVED_KEYS: frozenset[str] = frozenset(
-    {"j", "k", "n", "p", "u", "g", "x", "m", "q", "?", "/", "f", "enter",
+    {"j", "k", "n", "p", "u", "g", "x", "m", "q", "?", "/", "f", "R", "enter",
      "up", "down", "left", "right", "escape", "tab", "space", " "}
 )
 

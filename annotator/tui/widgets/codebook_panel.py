@@ -10,12 +10,12 @@ from collections.abc import Hashable
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.geometry import Region
-from textual.markup import escape
 from textual.strip import Strip
 from textual.visual import Visual
 
 from annotator.model import Code, Codebook, CoderState
 from annotator.tui.i18n import t
+from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic, draw
 
 ON_MARK = "●"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
 
 from annotator.model import Codebook
 from annotator.tui.i18n import t
+from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
