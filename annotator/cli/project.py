@@ -54,12 +54,29 @@ def import_cmd(
     from annotator.projects import import_any
 
     files = files or []
-    if not project.exists() and not create:
+    new = not project.exists()
+    if new and not create:
         raise ProjectError("no such project file", path=project)
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
                        fmt=fmt, replace=replace, mapping=mapping)
+    if new:  # a typo in the project path must not pass unnoticed
+        err(f"created new project {project} with {_codebook_of_new_project(project, files)}")
     for line in lines:
         print(line)
+
+
+def _codebook_of_new_project(project: Path, files: list[Path]) -> str:
+    """Which codebook ``import`` gave the project it created: the bundled one, or the codes
+    the imported file brought (a .qdpx without --map, an annotator JSONL export)."""
+    from annotator.codebook import bundled_codebook_path, load_codebook
+    from annotator.storage.codebook_store import load_codebook as project_codebook
+
+    with open_existing(project) as p:
+        codes = {c.id for c in project_codebook(p).codes}
+    bundled = {c.id for c in load_codebook(bundled_codebook_path()).codes}
+    if codes == bundled:
+        return "the bundled codebook"
+    return f"the codebook of {files[0].name}" if files else "an empty codebook"
 
 
 @app.command("segments")
