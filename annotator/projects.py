@@ -9,6 +9,7 @@ from typing import Any
 
 from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook
+from annotator.plural import noun, plural
 from annotator.storage.db import Project, open_project
 
 
@@ -113,24 +114,20 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     docs = summary.documents
     if summary.translation_added and len(docs) == 1 and not files:
         language = "English" if summary.translation_added == "en" else "Chinese"
-        lines = [f"added the {language} translation to {docs[0]} ({_n(summary.segments, 'segment')})"]
+        lines = [f"added the {language} translation to {docs[0]} ({plural(summary.segments, 'segment')})"]
     else:
-        lines = [f"imported {_n(summary.segments, 'segment')} in {_n(len(docs), 'document')}"
+        lines = [f"imported {plural(summary.segments, 'segment')} in {plural(len(docs), 'document')}"
                  f" ({', '.join(docs[:8])}{', ...' if len(docs) > 8 else ''})"]
     if summary.replaced:
         lines.append(f"replaced: {', '.join(summary.replaced)}")
     if summary.archived_annotations:
-        lines.append(f"{summary.archived_annotations} annotations on removed segments archived")
+        lines.append(f"{plural(summary.archived_annotations, 'annotation')} on removed segments archived")
     changed = summary.changed_with_work
     if changed:
         lines.append(f"warning: {len(changed)} segment(s) with coders' work now hold different text;"
                      f" the work was kept, check it: {', '.join(changed[:8])}"
                      f"{', ...' if len(changed) > 8 else ''}")
     return lines
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class _progress_bar:
@@ -164,9 +161,10 @@ def project_stats(project: Project) -> list[str]:
     lines = ["Documents"]
     counts = dict(project.execute("SELECT document, count(*) FROM segments GROUP BY document").fetchall())
     for doc in list_documents(project):
-        lines.append(f"  {doc.id:<24} {counts.get(doc.id, 0):>6} segments")
+        n = counts.get(doc.id, 0)
+        lines.append(f"  {doc.id:<24} {n:>6} {noun(n, 'segment')}")
     total = sum(counts.values())
-    lines.append(f"  {'total':<24} {total:>6} segments")
+    lines.append(f"  {'total':<24} {total:>6} {noun(total, 'segment')}")
     states = coder_states(project)
     per_coder: dict[str, Counter[str]] = {}
     done: Counter[str] = Counter()

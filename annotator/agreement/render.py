@@ -18,6 +18,7 @@ from annotator.agreement.report import (
     Coefficients,
     FacetAgreement,
 )
+from annotator.plural import plural
 
 HEADERS = ("", "units", "% agree", "alpha", "95% CI", "Fleiss", "AC1", "BP", "Cohen", "verdict")
 
@@ -100,7 +101,7 @@ def _thresholds() -> str:
 def render_table(report: AgreementReport, lang: str = "en") -> str:
     """Plain-text tables for a terminal (CJK-aware column widths)."""
     out = [
-        f"Agreement among {', '.join(report.coders)} on {len(report.units)} segments "
+        f"Agreement among {', '.join(report.coders)} on {plural(len(report.units), 'segment')} "
         f"(done by at least two of them); 95% CI from {report.bootstrap} bootstrap resamples.",
         _thresholds(),
     ]

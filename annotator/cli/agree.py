@@ -10,6 +10,7 @@ import typer
 from annotator.cli._common import ProjectArg, app, open_existing, user_errors
 from annotator.errors import UsageError
 from annotator.model import Codebook
+from annotator.plural import plural
 
 FORMATS = ("table", "md", "html", "json")
 
@@ -86,7 +87,7 @@ def agree_cmd(
 
         with atomic_output(output, newline="\n") as f:
             f.write(text)
-        print(f"wrote {output} ({len(report.units)} segments, {len(report.coders)} coders)")
+        print(f"wrote {output} ({plural(len(report.units), 'segment')}, {plural(len(report.coders), 'coder')})")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
 
@@ -121,4 +122,4 @@ def disagreements_cmd(
             print(f"  {coder:<14} {', '.join(codes) or '(none)'}")
         print()
     if not as_json:
-        print(f"{len(found)} disagreements")
+        print(plural(len(found), 'disagreement'))

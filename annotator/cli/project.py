@@ -18,6 +18,7 @@ from annotator.cli._common import (
     user_errors,
 )
 from annotator.errors import ProjectError, UsageError
+from annotator.plural import plural
 
 
 @app.command("init")
@@ -34,7 +35,7 @@ def init_cmd(
     if project.exists():
         raise ProjectError("already exists; choose another name", path=project)
     cb = create_project(project, codebook)
-    print(f"created {project} with {len(cb.facets)} facets and {len(cb.codes)} codes")
+    print(f"created {project} with {plural(len(cb.facets), 'facet')} and {plural(len(cb.codes), 'code')}")
 
 
 @app.command("import")
@@ -174,7 +175,7 @@ def codebook_check_cmd(
         for problem in problems:
             err(problem.format(str(file)))
         raise typer.Exit(1)
-    print(f"{file}: ok ({len(codebook.facets)} facets, {len(codebook.codes)} codes)")
+    print(f"{file}: ok ({plural(len(codebook.facets), 'facet')}, {plural(len(codebook.codes), 'code')})")
 
 
 @codebook_app.command("show")
@@ -213,12 +214,14 @@ def codebook_set_cmd(
     with open_existing(project) as p:
         change = save_codebook(p, codebook, force=force)
     print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
-          f" {len(change.archived)} archived ({change.archived_annotations} annotations archived)")
+          f" {len(change.archived)} archived"
+          f" ({plural(change.archived_annotations, 'annotation')} archived)")
     if change.restored:
         print(f"back from the archive: {', '.join(change.restored)}"
-              f" ({change.restored_annotations} annotations restored)")
+              f" ({plural(change.restored_annotations, 'annotation')} restored)")
     if change.left_archived:
-        print(f"warning: {change.left_archived} archived annotations stay archived: their coders have"
+        print(f"warning: {plural(change.left_archived, 'archived annotation')}"
+              f" {'stays' if change.left_archived == 1 else 'stay'} archived: their coders have"
               " since chosen another code in a single-choice facet")
     for facet, seg, coder in change.single_choice_conflicts:
         print(f"warning: {seg} ({coder}) has several codes in single-choice facet {facet}")

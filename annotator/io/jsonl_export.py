@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.errors import ImportFormatError, UsageError
 from annotator.io.interchange import Summary, atomic_output
+from annotator.plural import plural
 from annotator.storage.db import Project, now
 from annotator.storage.migrations import SCHEMA_VERSION
 
@@ -205,9 +206,10 @@ def restore_jsonl(project: Project, path: Path) -> Summary:
                     path=path)
     summary = Summary()
     summary.imported.append(
-        f"restored {counts['documents']} documents, {counts['segments']} segments,"
-        f" {counts['codes']} codes in {counts['facets']} facets")
+        f"restored {plural(counts['documents'], 'document')}, {plural(counts['segments'], 'segment')},"
+        f" {plural(counts['codes'], 'code')} in {plural(counts['facets'], 'facet')}")
     summary.imported.append(
-        f"{counts['coders']} coders: {counts['annotations']} annotations, {counts['done']} done marks,"
-        f" {counts['memos']} memos; {counts['events']} events in the log")
+        f"{plural(counts['coders'], 'coder')}: {plural(counts['annotations'], 'annotation')},"
+        f" {plural(counts['done'], 'done mark')}, {plural(counts['memos'], 'memo')};"
+        f" {plural(counts['events'], 'event')} in the log")
     return summary

@@ -49,7 +49,9 @@ def blind_lines(codebook: Codebook, lang: str, state: CoderState) -> list[str]:
     lines = []
     for facet in codebook.facets:
         kind = t(lang, "multiple" if facet.multiple else "single")
-        head = f"[b]{escape(facet.label.get(lang) or facet.id)}[/] [dim]({escape(kind)})[/]"
+        space = "" if lang == "zh" else " "  # the full-width bracket brings its own space
+        head = (f"[b]{escape(facet.label.get(lang) or facet.id)}[/]{space}"
+                f"[dim]{escape(t(lang, 'facet_kind', kind=kind))}[/]")
         chips = "  ".join(_chip(c, lang, c.id in state.codes) for c in facet.codes)
         lines.append(f"{head}  {chips}")
     return lines
