@@ -152,7 +152,9 @@ STATS_CODES = 10
 
 
 def project_stats(project: Project) -> list[str]:
-    """Lines of text: segments per document, work per coder, a dimension × burden table."""
+    """Lines of text: segments per document, work per coder and, when the codebook has both
+    kinds of facet, the first single-choice facet's codes against the first multiple-choice
+    facet's."""
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import coder_states
     from annotator.storage.documents import list_documents

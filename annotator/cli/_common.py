@@ -12,19 +12,20 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from annotator.cli._help import App
 from annotator.errors import AnnotatorError
 
-app = typer.Typer(
+app = App(
     name="annotator",
     help="Code bilingual (Chinese/English) interview transcripts with a codebook and measure"
     " inter-coder agreement.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich formatting would double the start-up time
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-codebook_app = typer.Typer(help="Check and show codebooks; change a project's codebook.",
+codebook_app = App(help="Check and show codebooks; change a project's codebook.",
                            rich_markup_mode=None,
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")

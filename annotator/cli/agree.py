@@ -96,7 +96,7 @@ def agree_cmd(
 @user_errors
 def disagreements_cmd(
     project: ProjectArg,
-    facet: Annotated[str | None, typer.Option("--facet", help="Only this facet.")] = None,
+    facet: Annotated[list[str] | None, typer.Option("--facet", help="Only this facet (repeatable).")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Only segments where coders differ on this code.")] = None,
     coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
@@ -106,7 +106,12 @@ def disagreements_cmd(
     from annotator.cli._common import print_json_line
 
     codebook, chosen, states, texts = _load(project, _coders(coders), None)
-    found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
+    facets: list[str | None] = list(dict.fromkeys(facet or [])) or [None]
+    found = [d for f in facets
+             for d in disagreements(codebook, states, facet=f, code=code, coders=chosen)]
+    order = {seg: i for i, seg in enumerate(states)}
+    facet_order = {f.id: i for i, f in enumerate(codebook.facets)}
+    found.sort(key=lambda d: (order[d.segment], facet_order[d.facet]))  # as without --facet
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))
         if as_json:

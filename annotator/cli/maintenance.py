@@ -18,7 +18,7 @@ def backup_cmd(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write the copy (default: beside the project,"
-                     " named <project>.backup-<UTC time>.db)."),
+                     " named PROJECT.backup-TIME.db, TIME in UTC)."),
     ] = None,
     keep: Annotated[
         int | None,

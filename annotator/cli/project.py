@@ -230,7 +230,8 @@ def codebook_set_cmd(
 @app.command("stats")
 @user_errors
 def stats_cmd(project: ProjectArg) -> None:
-    """Segments per document, work per coder, and a dimension × burden table."""
+    """Segments per document and work per coder (with a table of the first single-choice facet's
+    codes against the first multiple-choice facet's, when the codebook has both)."""
     from annotator.projects import project_stats
 
     with open_existing(project) as p:
