@@ -118,6 +118,9 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     else:
         lines = [f"imported {plural(summary.segments, 'segment')} in {plural(len(docs), 'document')}"
                  f" ({', '.join(docs[:8])}{', ...' if len(docs) > 8 else ''})"]
+    for doc, header in summary.headers.items():
+        lines.append(f"{doc}: the lines before the first turn are its header (document attributes,"
+                     f" not segments): {' | '.join(header.splitlines())}")
     if summary.replaced:
         lines.append(f"replaced: {', '.join(summary.replaced)}")
     if summary.archived_annotations:

@@ -33,6 +33,8 @@ class ImportSummary:
     changed_with_work: list[str] = field(default_factory=list)
     #: the language of a translation added to an existing document (``--document ID --translation``)
     translation_added: str | None = None
+    #: document → the lines before its first turn taken as its header (attributes, not turns)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def segment_id(document: str, position: int) -> str:
@@ -223,6 +225,8 @@ def import_transcripts(
                 doc = turn.document or default_doc
                 if doc not in writer.seen_docs or writer.doc_sources.get(doc) != str(path):
                     attrs = {**attributes.get(doc, {}), **(turn.attributes or {})}
+                    if attrs.get("header"):
+                        summary.headers[doc] = str(attrs["header"])
                     writer.start_document(doc, str(path), attrs, turn.line)
                 pos = writer.seen_docs[doc]
                 writer.seen_docs[doc] = pos + 1
