@@ -214,7 +214,8 @@ def import_transcripts(
         if not files and translation is not None:
             if document is None:
                 raise UsageError("--translation without a transcript needs --document ID")
-            _add_translation(project, document, translation, lang, fmt, summary, progress)
+            _add_translation(project, document, translation, lang, fmt, summary, progress,
+                             replace=replace)
         for path in files:
             default_doc = document or document_id_for(path)
             turns: Iterable[Any] = read_turns(path, fmt=fmt, lang=lang)
@@ -275,7 +276,7 @@ def _paired(path: Path, first: list[Any], translation: Path, fmt: str, lang: str
 
 def _add_translation(
     project: Project, document: str, translation: Path, lang: str | None, fmt: str,
-    summary: ImportSummary, progress: Progress | None,
+    summary: ImportSummary, progress: Progress | None, *, replace: bool = False,
 ) -> None:
     from annotator.io.transcripts import read_turns
 
@@ -287,6 +288,11 @@ def _add_translation(
         raise UsageError(f"no document {document!r} in the project to add a translation to")
     has_zh = any(r[1] for r in rows)
     target = lang or ("en" if has_zh else "zh")
+    held = sum(1 for r in rows if r[1 if target == "zh" else 2])
+    if held and not replace:
+        language = "English" if target == "en" else "Chinese"
+        raise UsageError(f"document {document!r} already has {language} text ({held} of {len(rows)}"
+                         " segments); add --replace to overwrite it with this translation")
     turns = list(read_turns(translation, fmt=fmt, lang=target))
     if len(turns) != len(rows):
         raise ImportFormatError(
