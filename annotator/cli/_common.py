@@ -62,6 +62,21 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def prepare_nlp() -> None:
+    """Load jieba and spaCy now, saying so on stderr when it is a terminal: the first use
+    takes seconds, which would otherwise pass in silence. The line goes when they are ready."""
+    from rich.console import Console
+
+    from annotator.nlp.tokenize import load
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        load()
+        return
+    with console.status("preparing the Chinese and English word segmenters (jieba, spaCy) …"):
+        load()
+
+
 def print_json_line(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 

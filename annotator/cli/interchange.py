@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -66,6 +66,7 @@ def export_cmd(
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
+            prepare_nlp()
             n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
             tell(f"wrote {out} and {jsonl}: {plural(n, 'segment')}")
 

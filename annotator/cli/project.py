@@ -14,6 +14,7 @@ from annotator.cli._common import (
     codebook_app,
     err,
     open_existing,
+    prepare_nlp,
     print_json_line,
     user_errors,
 )
@@ -58,6 +59,8 @@ def import_cmd(
     new = not project.exists()
     if new and not create:
         raise ProjectError("no such project file", path=project)
+    if (files or translation) and all(f.is_file() for f in [*files, *filter(None, [translation])]):
+        prepare_nlp()  # a missing file is reported at once, without loading anything
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
                        fmt=fmt, replace=replace, mapping=mapping)
     if new:  # a typo in the project path must not pass unnoticed
@@ -251,6 +254,8 @@ def demo_cmd(
     from annotator.demo import build_demo
 
     path = db or data_dir() / "demo.db"
+    if not path.exists():
+        prepare_nlp()
     summary = build_demo(path)
     print(summary, file=sys.stderr if not no_tui else sys.stdout)
     if no_tui:
