@@ -65,3 +65,16 @@ def test_disagreements_facet_repeats_like_agree_facet(demo_project: Path) -> Non
     assert repeated.stdout == both.stdout
     one = runner.invoke(app, ["disagreements", db, "--coders", "paper,li", "--json", "--facet", "burden"])
     assert one.stdout and all('"facet": "burden"' in line for line in one.stdout.splitlines())
+
+
+def test_the_shell_completes_command_names() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_ANNOTATOR_COMPLETE": "complete_bash", "COMP_WORDS": "annotator disa",
+           "COMP_CWORD": "1"}
+    code = "import sys; sys.argv[0] = 'annotator'; from annotator.cli import main; main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["disagreements"]
