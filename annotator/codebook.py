@@ -26,6 +26,8 @@ from typing import Any
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, Facet
 
+SCREEN_KEYS = "its own keys: j k n p u g x m q ? / f R"
+
 TOP_FIELDS = {"facets", "name", "description", "version", "language", "languages"}
 FACET_FIELDS = {"id", "multiple", "label", "description", "codes", "color"}
 CODE_FIELDS = {
@@ -262,7 +264,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
                     problems.append(Problem(kline, f"key {key!r} must be a single character", cid))
                     key = None
                 elif key in RESERVED_KEYS:
-                    problems.append(Problem(kline, f"key {key!r} is reserved for navigation on the coding screen", cid))
+                    problems.append(Problem(kline, f"key {key!r} is reserved by the coding screen ({SCREEN_KEYS})", cid))
                     key = None
                 elif key in keys:
                     other, oline = keys[key]

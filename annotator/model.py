@@ -7,9 +7,10 @@ from typing import Any
 
 LANGS: tuple[str, ...] = ("zh", "en")
 
-#: Keys the coding screen reserves for navigation; a code may not use them.
+#: Keys the coding screen reserves for its own actions; a code may not use them (``R``: the
+#: lead's refresh).
 RESERVED_KEYS: frozenset[str] = frozenset(
-    {"j", "k", "n", "p", "u", "g", "x", "m", "q", "?", "/", "f", "enter",
+    {"j", "k", "n", "p", "u", "g", "x", "m", "q", "?", "/", "f", "R", "enter",
      "up", "down", "left", "right", "escape", "tab", "space", " "}
 )
 
@@ -142,6 +143,8 @@ class ImportSummary:
     changed_with_work: list[str] = field(default_factory=list)
     #: the language of a translation added to an existing document (``--document ID --translation``)
     translation_added: str | None = None
+    #: document → the lines before its first turn taken as its header (attributes, not turns)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = list(self.imported)

@@ -54,7 +54,7 @@ def test_minimal_codebook_needs_only_ids_and_labels(tmp_path: Path) -> None:
     [
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n        colour: red\n", 6, "unknown field 'colour'"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n      - id: x\n        label: {en: Y}\n", 6, "duplicate code id"),
-        ("facets:\n  - id: a\n    codes:\n      - id: x\n        key: j\n        label: {en: X}\n", 5, "reserved for navigation"),
+        ("facets:\n  - id: a\n    codes:\n      - id: x\n        key: j\n        label: {en: X}\n", 5, "reserved by the coding screen"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        key: '1'\n        label: {en: X}\n      - id: y\n        key: '1'\n        label: {en: Y}\n", 8, "already used by code x"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        key: '1'\n", 4, "missing label"),
         ("facets:\n  - id: a\n    codes:\n      - id: x\n        label: {en: X}\n        color: blue\n", 6, "#RRGGBB"),

@@ -11,6 +11,7 @@ from annotator.application.transcripts import import_transcripts
 from annotator.config import resource_path
 from annotator.errors import ImportFormatError
 from annotator.model import segment_id
+from annotator.plural import plural
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
@@ -37,7 +38,7 @@ def build_demo(path: Path, corpus: Path | None = None) -> str:
     if path.exists():
         with open_project(path) as project:
             n = count_segments(project)
-        return f"demo project: {path} ({n} segments; kept as it was)"
+        return f"demo project: {path} ({plural(n, 'segment')}; kept as it was)"
     docs = _read_csv(corpus / "documents.csv")
     attributes: dict[str, dict[str, Any]] = {
         d["id"]: {k: v for k, v in d.items() if k != "id" and v} for d in docs
@@ -61,4 +62,5 @@ def build_demo(path: Path, corpus: Path | None = None) -> str:
     except BaseException:
         remove_project_file(path)
         raise
-    return f"demo project: {path} ({len(docs)} interviews, {n} segments, coded by '{PAPER_CODER}')"
+    return (f"demo project: {path} ({plural(len(docs), 'interview')}, {plural(n, 'segment')},"
+            f" coded by '{PAPER_CODER}')")

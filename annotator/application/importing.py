@@ -11,6 +11,7 @@ from annotator.errors import ImportFormatError, ProjectError, UsageError
 from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
 from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
 from annotator.model import ImportSummary
+from annotator.plural import plural
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
 from annotator.storage.documents import document_ids, has_documents, segment_texts
@@ -50,11 +51,12 @@ def restore_jsonl(project: Project, path: Path) -> ImportSummary:
         check_counts(path, header, counts)
     summary = ImportSummary()
     summary.imported.append(
-        f"restored {counts['documents']} documents, {counts['segments']} segments,"
-        f" {counts['codes']} codes in {counts['facets']} facets")
+        f"restored {plural(counts['documents'], 'document')}, {plural(counts['segments'], 'segment')},"
+        f" {plural(counts['codes'], 'code')} in {plural(counts['facets'], 'facet')}")
     summary.imported.append(
-        f"{counts['coders']} coders: {counts['annotations']} annotations, {counts['done']} done marks,"
-        f" {counts['memos']} memos; {counts['events']} events in the log")
+        f"{plural(counts['coders'], 'coder')}: {plural(counts['annotations'], 'annotation')},"
+        f" {plural(counts['done'], 'done mark')}, {plural(counts['memos'], 'memo')};"
+        f" {plural(counts['events'], 'event')} in the log")
     return summary
 
 
@@ -117,24 +119,23 @@ def _transcript_lines(summary: ImportSummary, files: list[Path]) -> list[str]:
     docs = summary.documents
     if summary.translation_added and len(docs) == 1 and not files:
         language = "English" if summary.translation_added == "en" else "Chinese"
-        lines = [f"added the {language} translation to {docs[0]} ({_n(summary.segments, 'segment')})"]
+        lines = [f"added the {language} translation to {docs[0]} ({plural(summary.segments, 'segment')})"]
     else:
-        lines = [f"imported {_n(summary.segments, 'segment')} in {_n(len(docs), 'document')}"
+        lines = [f"imported {plural(summary.segments, 'segment')} in {plural(len(docs), 'document')}"
                  f" ({', '.join(docs[:8])}{', ...' if len(docs) > 8 else ''})"]
+    for doc, header in summary.headers.items():
+        lines.append(f"{doc}: the lines before the first turn are its header (document attributes,"
+                     f" not segments): {' | '.join(header.splitlines())}")
     if summary.replaced:
         lines.append(f"replaced: {', '.join(summary.replaced)}")
     if summary.archived_annotations:
-        lines.append(f"{summary.archived_annotations} annotations on removed segments archived")
+        lines.append(f"{plural(summary.archived_annotations, 'annotation')} on removed segments archived")
     changed = summary.changed_with_work
     if changed:
         lines.append(f"warning: {len(changed)} segment(s) with coders' work now hold different text;"
                      f" the work was kept, check it: {', '.join(changed[:8])}"
                      f"{', ...' if len(changed) > 8 else ''}")
     return lines
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class _ProgressBar:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from annotator.model import Codebook, CoderState, Facet
+from annotator.plural import noun
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states
 from annotator.storage.db import Project
@@ -22,9 +23,10 @@ def project_stats(project: Project) -> list[str]:
     lines = ["Documents"]
     counts = segment_counts(project)
     for doc in list_documents(project):
-        lines.append(f"  {doc.id:<24} {counts.get(doc.id, 0):>6} segments")
+        n = counts.get(doc.id, 0)
+        lines.append(f"  {doc.id:<24} {n:>6} {noun(n, 'segment')}")
     total = sum(counts.values())
-    lines.append(f"  {'total':<24} {total:>6} segments")
+    lines.append(f"  {'total':<24} {total:>6} {noun(total, 'segment')}")
     states = coder_states(project)
     lines += _coder_lines(codebook, states, total)
     single = [f for f in codebook.facets if not f.multiple]

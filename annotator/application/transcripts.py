@@ -77,11 +77,15 @@ class _Documents:
         self.attributes = attributes
         self.next_position: dict[str, int] = {}
         self.sources: dict[str, str] = {}
+        #: document → the lines before its first turn taken as its header
+        self.headers: dict[str, str] = {}
 
     def position_for(self, doc: str, source: str, turn: Turn) -> int:
         if doc not in self.next_position:
             self.sources[doc] = source
             attrs = {**self.attributes.get(doc, {}), **(turn.attributes or {})}
+            if attrs.get("header"):
+                self.headers[doc] = str(attrs["header"])
             self.writer.start_document(doc, source, attrs, turn.line)
             self.next_position[doc] = 1
         elif self.sources[doc] != source:  # two files of one command, one document
@@ -136,7 +140,8 @@ def import_transcripts(
     with project.write():
         writer = TranscriptWriter(project, summary, replace, progress)
         if not files and translation is not None and document is not None:
-            _add_translation(project, document, translation, lang, fmt, summary, progress)
+            _add_translation(project, document, translation, lang, fmt, summary, progress,
+                             replace=replace)
         docs = _Documents(writer, attributes or {})
         for path in files:
             turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
@@ -145,6 +150,7 @@ def import_transcripts(
             _write_file(docs, path, turns, document or document_id_for(path))
         for doc, next_position in docs.next_position.items():
             writer.finish_document(doc, next_position - 1)
+        summary.headers.update(docs.headers)
         log_import(project, {"files": [str(f) for f in files], "documents": summary.documents,
                              "segments": summary.segments})
     return summary
@@ -176,13 +182,18 @@ def _paired(path: Path, first: list[Turn], translation: Path, fmt: str, lang: st
 
 def _add_translation(
     project: Project, document: str, translation: Path, lang: str | None, fmt: str,
-    summary: ImportSummary, progress: Progress | None,
+    summary: ImportSummary, progress: Progress | None, *, replace: bool = False,
 ) -> None:
     rows = segment_texts(project, document)
     if not rows:
         raise UsageError(f"no document {document!r} in the project to add a translation to")
     has_zh = any(r[1] for r in rows)
     target = lang or ("en" if has_zh else "zh")
+    held = sum(1 for r in rows if r[1 if target == "zh" else 2])
+    if held and not replace:
+        language = "English" if target == "en" else "Chinese"
+        raise UsageError(f"document {document!r} already has {language} text ({held} of {len(rows)}"
+                         " segments); add --replace to overwrite it with this translation")
     turns = list(read_turns(translation, fmt=fmt, lang=target))
     if len(turns) != len(rows):
         raise ImportFormatError(

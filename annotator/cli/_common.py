@@ -11,20 +11,21 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from annotator.cli._help import App
 from annotator.errors import AnnotatorError
 from annotator.storage.errors import DatabaseError
 
-app = typer.Typer(
+app = App(
     name="annotator",
     help="Code bilingual (Chinese/English) interview transcripts with a codebook and measure"
     " inter-coder agreement.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: rich formatting would double the start-up time
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-codebook_app = typer.Typer(help="Check and show codebooks; change a project's codebook.",
+codebook_app = App(help="Check and show codebooks; change a project's codebook.",
                            rich_markup_mode=None,
                            no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
@@ -59,6 +60,21 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def prepare_nlp() -> None:
+    """Load jieba and spaCy now, saying so on stderr when it is a terminal: the first use
+    takes seconds, which would otherwise pass in silence. The line goes when they are ready."""
+    from rich.console import Console
+
+    from annotator.nlp.tokenize import load
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        load()
+        return
+    with console.status("preparing the Chinese and English word segmenters (jieba, spaCy) …"):
+        load()
 
 
 def print_json_line(obj: Any) -> None:

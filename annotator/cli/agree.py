@@ -11,6 +11,7 @@ import typer
 from annotator.cli._common import ProjectArg, app, user_errors
 from annotator.errors import UsageError
 from annotator.model import Codebook
+from annotator.plural import plural
 
 if TYPE_CHECKING:
     from annotator.agreement.report_model import AgreementReport
@@ -117,7 +118,7 @@ def agree_cmd(
         with atomic_output(output, newline="\n") as f:
             f.write(text)
         main = reports[0][1]
-        print(f"wrote {output} ({len(main.units)} {unit}s, {len(main.coders)} coders)")
+        print(f"wrote {output} ({plural(len(main.units), unit)}, {plural(len(main.coders), 'coder')})")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
 
@@ -126,7 +127,7 @@ def agree_cmd(
 @user_errors
 def disagreements_cmd(
     project: ProjectArg,
-    facet: Annotated[str | None, typer.Option("--facet", help="Only this facet.")] = None,
+    facet: Annotated[list[str] | None, typer.Option("--facet", help="Only this facet (repeatable).")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Only segments where coders differ on this code.")] = None,
     coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
@@ -136,7 +137,12 @@ def disagreements_cmd(
     from annotator.cli._common import print_json_line
 
     codebook, chosen, states, texts = _load(project, _coders(coders), None)
-    found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
+    facets: list[str | None] = list(dict.fromkeys(facet or [])) or [None]
+    found = [d for f in facets
+             for d in disagreements(codebook, states, facet=f, code=code, coders=chosen)]
+    order = {seg: i for i, seg in enumerate(states)}
+    facet_order = {f.id: i for i, f in enumerate(codebook.facets)}
+    found.sort(key=lambda d: (order[d.segment], facet_order[d.facet]))  # as without --facet
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))
         if as_json:
@@ -152,4 +158,4 @@ def disagreements_cmd(
             print(f"  {coder:<14} {', '.join(codes) or '(none)'}")
         print()
     if not as_json:
-        print(f"{len(found)} disagreements")
+        print(plural(len(found), 'disagreement'))

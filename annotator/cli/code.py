@@ -22,6 +22,20 @@ def _check_ui(ui: str | None) -> None:
         raise UsageError(f"--ui must be zh or en, not {ui!r}")
 
 
+NO_TERMINAL = ("the coding screen needs an interactive terminal (standard input and output are not"
+               " one); run it in a terminal")
+
+
+def has_terminal() -> bool:
+    """Whether standard input and output are both an interactive terminal."""
+    import sys
+
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
 def run_coding_screen(
     path: Path,
     *,
@@ -30,11 +44,16 @@ def run_coding_screen(
     ui: str | None = None,
     only: Iterable[str] | None = None,
 ) -> None:
-    """Open the coding screen on ``path`` (raises ``ProjectError`` before drawing anything)."""
+    """Open the coding screen on ``path``; raises ``ProjectError`` for a bad project file and
+    ``UsageError`` without an interactive terminal, before drawing anything."""
     from annotator.tui.app import make_app
 
     _check_ui(ui)
-    make_app(path, coder=coder, lead=lead, ui=ui, only=only).run()
+    app = make_app(path, coder=coder, lead=lead, ui=ui, only=only)
+    if not has_terminal():
+        app.session.project.close()
+        raise UsageError(NO_TERMINAL)
+    app.run()
 
 
 @app.command("code")

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, user_errors
 from annotator.errors import UsageError
+from annotator.plural import plural
 
 FORMATS = ("csv", "jsonl", "qdpx", "qdc", "spacy")
 
@@ -40,33 +41,34 @@ def export_cmd(
             from annotator.application.exporting import export_csv
 
             n = export_csv(p, out, coders=coder, long=long, excel=excel)
-            tell(f"wrote {out}: {n} rows")
+            tell(f"wrote {out}: {plural(n, 'row')}")
         elif fmt == "jsonl":
             from annotator.application.exporting import export_jsonl
 
             counts = export_jsonl(p, out, coders=coder)
-            tell(f"wrote {out}: {counts['segments']} segments, {counts['annotations']} annotations,"
-                  f" {counts['coders']} coders")
+            tell(f"wrote {out}: {plural(counts['segments'], 'segment')},"
+                 f" {plural(counts['annotations'], 'annotation')}, {plural(counts['coders'], 'coder')}")
         elif fmt == "qdpx":
             from annotator.application.exporting import export_qdpx
 
             st = export_qdpx(p, out, coders=coder, lang=lang)
-            tell(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
-                  f" {st.notes} memos, {st.users} coders")
+            tell(f"wrote {out}: {plural(st.sources, 'source')}, {plural(st.selections, 'selection')},"
+                 f" {plural(st.codings, 'coding')}, {plural(st.notes, 'memo')}, {plural(st.users, 'coder')}")
             if st.done_without_codes:
                 tell(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
                       " has no place for them; agreement counts them: the JSONL export keeps them)")
         elif fmt == "qdc":
             from annotator.application.exporting import export_qdc
 
-            tell(f"wrote {out}: {export_qdc(p, out)} codes")
+            tell(f"wrote {out}: {plural(export_qdc(p, out), 'code')}")
         else:
             from annotator.application.exporting import export_spacy
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
+            prepare_nlp()
             n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
-            tell(f"wrote {out} and {jsonl}: {n} segments")
+            tell(f"wrote {out} and {jsonl}: {plural(n, 'segment')}")
 
 
 @app.command("merge")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._common import ProjectArg, app, err, open_existing, user_errors
+from annotator.plural import plural
 
 
 @app.command("backup")
@@ -17,7 +18,7 @@ def backup_cmd(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Where to write the copy (default: beside the project,"
-                     " named <project>.backup-<UTC time>.db)."),
+                     " named PROJECT.backup-TIME.db, TIME in UTC)."),
     ] = None,
     keep: Annotated[
         int | None,
@@ -45,7 +46,8 @@ def check_cmd(project: ProjectArg) -> None:
         report = check_project(p)
     for line in report.lines():
         print(line)
-    counts = ", ".join(f"{v} {k}" for k, v in report.checked.items())
+    counts = ", ".join(plural(v, k[:-1]) if k.endswith("s") else f"{v} {k}"
+                       for k, v in report.checked.items())
     verdict = report.verdict()
     print(f"{project}: {verdict}" + (f" ({counts})" if counts and report.ok else ""))
     if not report.ok:

@@ -14,10 +14,12 @@ from annotator.cli._common import (
     codebook_app,
     err,
     open_existing,
+    prepare_nlp,
     print_json_line,
     user_errors,
 )
 from annotator.errors import ProjectError, UsageError
+from annotator.plural import plural
 
 
 @app.command("init")
@@ -34,7 +36,7 @@ def init_cmd(
     if project.exists():
         raise ProjectError("already exists; choose another name", path=project)
     cb = create_project(project, codebook)
-    print(f"created {project} with {len(cb.facets)} facets and {len(cb.codes)} codes")
+    print(f"created {project} with {plural(len(cb.facets), 'facet')} and {plural(len(cb.codes), 'code')}")
 
 
 @app.command("import")
@@ -54,12 +56,31 @@ def import_cmd(
     from annotator.application.importing import import_any
 
     files = files or []
-    if not project.exists() and not create:
+    new = not project.exists()
+    if new and not create:
         raise ProjectError("no such project file", path=project)
+    if (files or translation) and all(f.is_file() for f in [*files, *filter(None, [translation])]):
+        prepare_nlp()  # a missing file is reported at once, without loading anything
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
                        fmt=fmt, replace=replace, mapping=mapping)
+    if new:  # a typo in the project path must not pass unnoticed
+        err(f"created new project {project} with {_codebook_of_new_project(project, files)}")
     for line in lines:
         print(line)
+
+
+def _codebook_of_new_project(project: Path, files: list[Path]) -> str:
+    """Which codebook ``import`` gave the project it created: the bundled one, or the codes
+    the imported file brought (a .qdpx without --map, an annotator JSONL export)."""
+    from annotator.codebook import bundled_codebook_path, load_codebook
+    from annotator.storage.codebook_store import load_codebook as project_codebook
+
+    with open_existing(project) as p:
+        codes = {c.id for c in project_codebook(p).codes}
+    bundled = {c.id for c in load_codebook(bundled_codebook_path()).codes}
+    if codes == bundled:
+        return "the bundled codebook"
+    return f"the codebook of {files[0].name}" if files else "an empty codebook"
 
 
 @app.command("segments")
@@ -157,7 +178,7 @@ def codebook_check_cmd(
         for problem in problems:
             err(problem.format(str(file)))
         raise typer.Exit(1)
-    print(f"{file}: ok ({len(codebook.facets)} facets, {len(codebook.codes)} codes)")
+    print(f"{file}: ok ({plural(len(codebook.facets), 'facet')}, {plural(len(codebook.codes), 'code')})")
 
 
 @codebook_app.command("show")
@@ -196,12 +217,14 @@ def codebook_set_cmd(
     with open_existing(project) as p:
         change = save_codebook(p, codebook, force=force)
     print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
-          f" {len(change.archived)} archived ({change.archived_annotations} annotations archived)")
+          f" {len(change.archived)} archived"
+          f" ({plural(change.archived_annotations, 'annotation')} archived)")
     if change.restored:
         print(f"back from the archive: {', '.join(change.restored)}"
-              f" ({change.restored_annotations} annotations restored)")
+              f" ({plural(change.restored_annotations, 'annotation')} restored)")
     if change.left_archived:
-        print(f"warning: {change.left_archived} archived annotations stay archived: their coders have"
+        print(f"warning: {plural(change.left_archived, 'archived annotation')}"
+              f" {'stays' if change.left_archived == 1 else 'stay'} archived: their coders have"
               " since chosen another code in a single-choice facet")
     for facet, seg, coder in change.single_choice_conflicts:
         print(f"warning: {seg} ({coder}) has several codes in single-choice facet {facet}")
@@ -210,7 +233,8 @@ def codebook_set_cmd(
 @app.command("stats")
 @user_errors
 def stats_cmd(project: ProjectArg) -> None:
-    """Segments per document, work per coder, and a dimension × burden table."""
+    """Segments per document and work per coder (with a table of the first single-choice facet's
+    codes against the first multiple-choice facet's, when the codebook has both)."""
     from annotator.application.stats import project_stats
 
     with open_existing(project) as p:
@@ -230,13 +254,14 @@ def demo_cmd(
     from annotator.config import data_dir
 
     path = db or data_dir() / "demo.db"
+    if not path.exists():
+        prepare_nlp()
     summary = build_demo(path)
     print(summary, file=sys.stderr if not no_tui else sys.stdout)
     if no_tui:
         return
-    try:
-        from annotator.cli.code import run_coding_screen
-    except ModuleNotFoundError:
-        print(f"open it with: annotator code {path} --coder {coder}")
-        return
+    from annotator.cli.code import NO_TERMINAL, has_terminal, run_coding_screen
+
+    if not has_terminal():
+        raise UsageError(f"{NO_TERMINAL}: annotator code {path} --coder {coder}")
     run_coding_screen(path, coder=coder)

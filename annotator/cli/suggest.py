@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, print_json_line, user_errors
+from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, print_json_line, user_errors
 from annotator.errors import UsageError
 
 
@@ -47,6 +47,7 @@ def suggest_cmd(
 
     if top < 1:
         raise UsageError("--top must be at least 1")
+    prepare_nlp()
     with open_existing(project) as p:
         if coder is not None and coder not in list_coders(p):
             raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")

@@ -10,6 +10,7 @@ from typing import Any
 from annotator.errors import ImportFormatError
 from annotator.io.encoding import open_text
 from annotator.io.read_common import RawTurn, TurnBuilder, clean_text, is_speaker_name, parse_header
+from annotator.io.read_header import docx_header
 
 _MD_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 _MD_RULE = re.compile(r" {0,3}([-*_])(?:\s*\1){2,}\s*$")
@@ -66,7 +67,9 @@ def read_docx(path: Path) -> Iterator[RawTurn]:
     ``en`` column as a CSV header would (说话人 | 中文 | 英文) gives bilingual turns. Another
     first row of column names (speaker, text, 说话人, 内容, ...) is skipped. ``line`` counts the body's paragraphs and table rows
     from 1. Soft line breaks inside a paragraph that start with a speaker prefix start a new
-    turn too.
+    turn too. A header block before the first turn (a title, ``访谈时间：2024年3月5日``, ...) is
+    no turn: it becomes attributes of the document (see :func:`docx_header`), carried by the
+    first turn.
     """
     try:
         import docx  # python-docx; imported here because it pulls in lxml
@@ -78,8 +81,21 @@ def read_docx(path: Path) -> Iterator[RawTurn]:
     except Exception as exc:  # python-docx raises many kinds (zip, XML, KeyError, ...)
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise ImportFormatError(f"not a valid .docx file ({reason})", path=path) from exc
+    skip, header = docx_header(document)
+    turns = _docx_turns(path, blocks, skip)
+    first = next(turns, None)
+    if first is not None:
+        first.attributes = {**header, **first.attributes}
+        yield first
+    yield from turns
+
+
+def _docx_turns(path: Path, blocks: list[tuple[str | None, str] | RawTurn], skip: int) -> Iterator[RawTurn]:
+    """The turns of the body's blocks after the first ``skip`` (the header block)."""
     builder = TurnBuilder(path)
     for number, block in enumerate(blocks, start=1):
+        if number <= skip:
+            continue
         if isinstance(block, RawTurn):  # a row of a bilingual table
             done = builder.finish()
             if done is not None:

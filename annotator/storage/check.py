@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.model import CoderState
+from annotator.plural import plural
 from annotator.storage.db import Project
 
 MAX_SHOWN = 20  # details shown per kind of problem; the count is always complete
@@ -49,7 +50,7 @@ class CheckReport:
         n = len(self.problems)
         if not n:
             return "ok"
-        return f"{n} problem{'s' if n != 1 else ''}"
+        return plural(n, 'problem')
 
     def lines(self, limit: int = MAX_SHOWN) -> Iterator[str]:
         """The problems, at most ``limit`` per kind (with a count of the rest)."""

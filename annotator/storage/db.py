@@ -113,8 +113,8 @@ def open_project(
         raise ProjectError("no such project file (create one with 'annotator init')", path=path)
     if exists and path.is_dir():
         raise ProjectError("is a folder, not a project file", path=path)
-    if not exists:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not exists and not path.parent.is_dir():  # a typo in the path: never create folders
+        raise ProjectError(f"no such folder {str(path.parent)!r}; create it first", path=path)
     try:
         conn = _connect(path, busy_timeout)
     except sqlite3.Error as exc:

@@ -25,6 +25,7 @@ from typing import Literal
 
 from annotator.errors import UsageError
 from annotator.model import CoderState
+from annotator.plural import plural
 from annotator.storage.db import Project, open_project
 
 Prefer = Literal["source", "target"] | None
@@ -59,11 +60,11 @@ class MergeReport:
     def lines(self) -> list[str]:
         out = []
         for src in self.written:
-            out.append(f"{src}: {self.written[src]} coder-segment states merged,"
+            out.append(f"{src}: {plural(self.written[src], 'coder-segment state')} merged,"
                        f" {self.unchanged.get(src, 0)} already there,"
                        f" {self.kept_target.get(src, 0)} kept as in the target")
         if self.conflicts:
-            out.append(f"{len(self.conflicts)} conflicts resolved by --prefer")
+            out.append(f"{plural(len(self.conflicts), 'conflict')} resolved by --prefer")
         out.append(f"coders: {', '.join(sorted(self.coders)) or 'none'}")
         return out
 

@@ -82,6 +82,14 @@ class AnnotatorApp(App[None]):
                 command = command._replace(title=t(self.lang, title), help=t(self.lang, help_text))
             yield command
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its prompt in the UI language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t(self.lang, "palette_placeholder")))
+
     def get_default_screen(self) -> Screen[None]:
         return CodingScreen.open(self.session, lang=self.lang, path=self.path,
                                  suggester=self.suggester_kind)

@@ -13,13 +13,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_text": ("（无）", "(none)"),
     "done_overall": ("已完成 {done}/{total}", "done {done}/{total}"),
     "done_doc": ("本文档 {done}/{total}", "this document {done}/{total}"),
-    "suggestions": ("建议", "Suggested"),
+    "suggestions": ("建议：", "Suggested:"),
     "suggestions_loading": ("建议：加载中…", "Suggested: loading…"),
     "suggestions_none": ("建议：无", "Suggested: none"),
     "enter_applies": ("回车应用", "enter applies"),
     "codebook_empty": ("编码本为空", "the codebook has no codes"),
     "single": ("单选", "one"),
     "multiple": ("多选", "several"),
+    "facet_kind": ("（{kind}）", "({kind})"),
+    "evidence": ("（{words}）", "({words})"),
+    "list_sep": ("、", ", "),
     "memo_mark": ("备忘", "memo"),
     "done_mark": ("已完成", "done"),
     "lead_no_code": ("（无编码）", "(no code)"),
@@ -40,8 +43,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msg_all_done": ("此视图中所有片段都已完成", "every segment in this view is done"),
     "msg_not_found": ("找不到片段 {query}", "no segment {query}"),
     "msg_search_none": ("没有片段包含 {query}", "no segment contains {query}"),
-    "msg_search": ("搜索 “{query}”：{n} 个结果（Esc 退出）", "search “{query}”: {n} results (esc leaves)"),
-    "msg_filter": ("筛选：{label}，{n} 个片段（Esc 退出）", "filter: {label}, {n} segments (esc leaves)"),
+    "msg_search": ("搜索 “{query}”：{n} 个结果（Esc 退出）", "search “{query}”: {n} result{s} (esc leaves)"),
+    "msg_filter": ("筛选：{label}，{n} 个片段（Esc 退出）", "filter: {label}, {n} segment{s} (esc leaves)"),
     "msg_filter_empty": ("筛选 {label}：没有片段", "filter {label}: no segments"),
     "msg_view_cleared": ("显示全部片段", "showing every segment"),
     "msg_no_suggestion": ("没有可应用的建议", "no suggestion to apply"),
@@ -70,18 +73,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f_none": ("无编码", "no code"),
     "palette": ("命令面板", "palette"),
     "palette_tooltip": ("打开命令面板", "Open the command palette"),
-    "sys_theme": ("主题", "Theme"),
-    "sys_theme_help": ("更换界面配色", "Change the current theme"),
-    "sys_quit": ("退出程序", "Quit"),
-    "sys_quit_help": ("立即退出（所有修改都已保存）", "Quit the application (every change is saved)"),
-    "sys_keys": ("按键面板", "Keys"),
-    "sys_keys_help": ("显示或隐藏按键一览", "Show or hide the summary of available keys"),
-    "sys_screenshot": ("截图", "Screenshot"),
-    "sys_screenshot_help": ("将当前屏幕保存为 SVG 截图", "Save an SVG 'screenshot' of the current screen"),
-    "sys_maximize": ("最大化", "Maximize"),
-    "sys_maximize_help": ("最大化当前部件", "Maximize the focused widget"),
-    "sys_minimize": ("还原", "Minimize"),
-    "sys_minimize_help": ("将部件还原为正常大小", "Minimize the widget and restore to normal size"),
+    "palette_placeholder": ("搜索命令…", "Search for commands…"),
+    # palette entries are lower case, like the coding screen's actions listed with them
+    "sys_theme": ("主题", "theme"),
+    "sys_theme_help": ("更换界面配色", "change the colours"),
+    "sys_quit": ("退出程序", "quit"),
+    "sys_quit_help": ("立即退出（所有修改都已保存）", "quit now (every change is saved)"),
+    "sys_keys": ("按键面板", "keys"),
+    "sys_keys_help": ("显示或隐藏按键一览", "show or hide the summary of the keys"),
+    "sys_screenshot": ("截图", "screenshot"),
+    "sys_screenshot_help": ("将当前屏幕保存为 SVG 截图", "save the screen as an SVG picture"),
+    "sys_maximize": ("最大化", "maximize"),
+    "sys_maximize_help": ("最大化当前部件", "maximize the focused panel"),
+    "sys_minimize": ("还原", "minimize"),
+    "sys_minimize_help": ("将部件还原为正常大小", "restore the panel to its normal size"),
     "a_next": ("下一个片段", "next segment"),
     "a_prev": ("上一个片段", "previous segment"),
     "a_next_undone": ("下一个未完成片段", "next segment not done"),
@@ -105,7 +110,10 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def t(lang: str, key: str, **values: Any) -> str:
-    """The string ``key`` in ``lang`` (zh or en), formatted with ``values``."""
+    """The string ``key`` in ``lang`` (zh or en), formatted with ``values``; with a count ``n``,
+    ``{s}`` in the English string is the plural ending (``1 result``, ``2 results``)."""
     zh, en = STRINGS[key]
     text = zh if lang == "zh" else en
+    if isinstance(values.get("n"), int):
+        values.setdefault("s", "" if values["n"] == 1 else "s")
     return text.format(**values) if values else text

@@ -30,8 +30,8 @@ def test_a_code_put_back_gets_its_archived_annotations_back(project: Path, tmp_p
     assert run("tag", project, "int01-002", "latency", "--coder", "wang")[0] == 0
     code, out = run("codebook", "set", project, full)
     assert code == 0, out
-    assert "back from the archive: adaptation, goal_attainment (1 annotations restored)" in out
-    assert "warning: 1 archived annotations stay archived" in out
+    assert "back from the archive: adaptation, goal_attainment (1 annotation restored)" in out
+    assert "warning: 1 archived annotation stays archived" in out
     assert annotations_of(project) == (before - {("wang", "int01-002", "goal_attainment")}) | {
         ("wang", "int01-002", "latency")}
     code, out = run("check", project)

@@ -78,7 +78,7 @@ def test_import_messages_say_what_happened(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "int01.en.txt").write_text(EN, encoding="utf-8")
     db = tmp_path / "study.db"
     code, out = run("import", db, tmp_path / "int01.txt")
-    assert code == 0 and out.strip() == "imported 3 segments in 1 document (int01)", out
+    assert code == 0 and "imported 3 segments in 1 document (int01)" in out.splitlines(), out
     code, out = run("import", db, "--document", "int01", "--translation", tmp_path / "int01.en.txt")
     assert code == 0 and out.strip() == "added the English translation to int01 (3 segments)", out
 
@@ -136,7 +136,7 @@ def test_two_files_of_one_import_that_make_the_same_document(tmp_path: Path) -> 
     # rows of one CSV may still spread over several documents, and a document over many rows
     (tmp_path / "two.csv").write_text("document,zh\na,一\nb,二\na,三\n", encoding="utf-8")
     code, out = run("import", db, tmp_path / "two.csv")
-    assert code == 0 and out.strip() == "imported 3 segments in 2 documents (a, b)", out
+    assert code == 0 and "imported 3 segments in 2 documents (a, b)" in out.splitlines(), out
 
 
 def test_map_with_a_transcript_is_an_error(tmp_path: Path) -> None:

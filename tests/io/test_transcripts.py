@@ -402,7 +402,7 @@ def test_docx_paragraphs_speakers_and_paragraph_numbers(tmp_path: Path) -> None:
     path = make_docx(
         tmp_path / "interview.docx",
         [
-            "访谈记录",  # a title paragraph without a speaker is a turn of its own
+            "访谈记录",  # a title before the first turn: the document's header, not a turn
             "",
             "采访者：您好，请介绍一下您的工作。",
             "受访者A：",  # speaker alone; the text follows in the next paragraph
@@ -412,8 +412,8 @@ def test_docx_paragraphs_speakers_and_paragraph_numbers(tmp_path: Path) -> None:
         ],
     )
     assert turns(path) == [
-        Turn(1, zh="访谈记录"),
-        Turn(3, zh="您好，请介绍一下您的工作。", speaker="采访者"),
+        Turn(3, zh="您好，请介绍一下您的工作。", speaker="采访者",
+             attributes={"title": "访谈记录", "header": "访谈记录"}),
         Turn(4, zh="我在街道办工作了八年。", speaker="受访者A"),
         Turn(6, zh="主要负责网格管理。"),
         Turn(7, zh="现在基层最大的问题是什么？", speaker="采访者", start=62.0),

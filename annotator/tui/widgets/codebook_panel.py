@@ -10,12 +10,12 @@ from collections.abc import Hashable
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.geometry import Region
-from textual.markup import escape
 from textual.strip import Strip
 from textual.visual import Visual
 
 from annotator.model import Code, Codebook, CoderState
 from annotator.tui.i18n import t
+from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic, draw
 
 ON_MARK = "●"
@@ -49,7 +49,9 @@ def blind_lines(codebook: Codebook, lang: str, state: CoderState) -> list[str]:
     lines = []
     for facet in codebook.facets:
         kind = t(lang, "multiple" if facet.multiple else "single")
-        head = f"[b]{escape(facet.label.get(lang) or facet.id)}[/] [dim]({escape(kind)})[/]"
+        space = "" if lang == "zh" else " "  # the full-width bracket brings its own space
+        head = (f"[b]{escape(facet.label.get(lang) or facet.id)}[/]{space}"
+                f"[dim]{escape(t(lang, 'facet_kind', kind=kind))}[/]")
         chips = "  ".join(_chip(c, lang, c.id in state.codes) for c in facet.codes)
         lines.append(f"{head}  {chips}")
     return lines

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annotator.tui.widgets.frames import FRAMES_KEPT, Frames, crop_frame, draw, usable
+from annotator.tui.widgets.line_break import break_lines
 
 RULE = "─"
 THUMB = "┃"
@@ -203,13 +204,16 @@ class SegmentText(Widget, can_focus=False):
                     Segment(RULE * width, rule)]
         return Strip(segments).crop_extend(0, width, rule)
 
-    def _column(self, title: str, text: Text, width: int) -> list[Strip]:
-        """A rule with ``title``, then ``text`` wrapped with one cell of padding each side."""
+    def _column(self, title: str, text: Text, width: int, *, chinese: bool = False) -> list[Strip]:
+        """A rule with ``title``, then ``text`` wrapped with one cell of padding each side
+        (``chinese``: by the Chinese rules of :mod:`line_break`)."""
         base = self._style("base")
         inner = max(1, width - 2)
         console = self.app.console
-        options = console.options.update(width=inner, height=None, no_wrap=False,
-                                          overflow="fold", highlight=False)
+        options = console.options.update(width=inner, height=None, no_wrap=chinese,
+                                          overflow="crop" if chinese else "fold", highlight=False)
+        if chinese:
+            text = Text("\n").join(text[a:b] for a, b in break_lines(text.plain, inner))
         rows = console.render_lines(text, options, style=base, pad=True)
         pad = Segment(" ", base)
         lines = [self._rule(title, width)]
@@ -222,10 +226,10 @@ class SegmentText(Widget, can_focus=False):
             return []
         (zh_title, en_title), (zh, en) = self._titles, texts
         if not self._wide:
-            return self._column(zh_title, zh, width) + self._column(en_title, en, width)
+            return self._column(zh_title, zh, width, chinese=True) + self._column(en_title, en, width)
         left_width = width // 2
         right_width = width - left_width
-        left = self._column(zh_title, zh, left_width)
+        left = self._column(zh_title, zh, left_width, chinese=True)
         right = self._column(en_title, en, right_width)
         base = self._style("base")
         blank_left = Strip.blank(left_width, base)

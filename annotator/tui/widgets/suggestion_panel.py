@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.content import Content
-from textual.markup import escape
 
 from annotator.model import Codebook
 from annotator.tui.i18n import t
+from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
@@ -26,8 +26,9 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         color = code.color or "yellow"
         key = escape(f"[{code.key}]") if code.key else ""
         mark = "●" if s.code in applied else ""
-        words = ", ".join(s.evidence[:4])
-        evidence = f" [dim]({escape(words)})[/]" if words else ""
+        words = t(lang, "list_sep").join(s.evidence[:4])
+        space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
+        evidence = f"{space}[dim]{escape(t(lang, 'evidence', words=words))}[/]" if words else ""
         first = ""
         if not marked and s.code not in applied:  # what enter applies
             first, marked = "⏎ ", True
@@ -38,7 +39,7 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         )
     if not items:
         return f"[dim]{escape(t(lang, 'suggestions_none'))}[/]"
-    return f"[b]{escape(t(lang, 'suggestions'))}:[/] " + "  ".join(items)
+    return f"[b]{escape(t(lang, 'suggestions'))}[/] " + "  ".join(items)
 
 
 class SuggestionPanel(FramedStatic):
