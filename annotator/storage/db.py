@@ -16,6 +16,7 @@ import sqlite_utils
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations
+from annotator.storage.file_guard import FileGuard
 
 # Never open a project file with Python's open() in this process: closing any descriptor of
 # a file drops every POSIX lock the process holds on it, including SQLite's, and another
@@ -35,6 +36,7 @@ class Project:
     db: sqlite_utils.Database
     busy_timeout: float = config.BUSY_TIMEOUT_S
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    guard: FileGuard | None = field(default=None, repr=False)  # checked around every commit
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -80,7 +82,11 @@ class Project:
                     ) from None
                 time.sleep(0.05)
         try:
+            if self.guard is not None:
+                self.guard.check()
             yield conn
+            if self.guard is not None:
+                self.guard.check()
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -88,6 +94,8 @@ class Project:
         else:
             conn.execute("COMMIT")
         self._cache.clear()
+        if self.guard is not None:  # a file deleted during the commit: the change is not safe
+            self.guard.check()
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -155,4 +163,4 @@ def open_project(
             ) from None
         raise ProjectError(f"cannot read the project file ({text}); is it corrupt?", path=path) from None
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    return Project(path=path, db=db, busy_timeout=busy_timeout)
+    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path))

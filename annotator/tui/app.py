@@ -10,6 +10,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from annotator.errors import AnnotatorError
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
@@ -40,6 +41,7 @@ class AnnotatorApp(App[None]):
         self.lang = lang
         self.path = path
         self.suggester_kind = suggester
+        self.failure: AnnotatorError | None = None  # what stopped the screen, said on exit
         # the footer's palette key in the UI language (Textual adds it in English)
         palette = self._bindings.key_to_bindings.get(self.COMMAND_PALETTE_BINDING, [])
         self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
@@ -61,8 +63,18 @@ class AnnotatorApp(App[None]):
         return CodingScreen(self.session, lang=self.lang, path=self.path,
                             suggester=self.suggester_kind)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A user's error (such as the project file deleted under the screen) ends the screen
+        with its one line; anything else is a crash (traceback, exit code 1)."""
+        if isinstance(error, AnnotatorError):
+            self.failure = error
+            self.exit(return_code=1)
+            return
+        super()._handle_exception(error)
+
     def on_unmount(self) -> None:
-        self.session.project.close()
+        lost = self.session.close()
+        self.failure = self.failure or lost
 
 
 def make_app(
