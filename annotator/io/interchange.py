@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.errors import UsageError
+from annotator.special_files import is_special, stream_into
 
 
 @dataclass
@@ -65,6 +66,12 @@ def _atomic(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
             stream.write("\ufeff")
         yield stream
         stream.flush()
+        return
+    if is_special(path):  # /dev/null, a FIFO: copied into when complete, never renamed over
+        with tempfile.TemporaryFile(mode + "+", **kwargs) as spool:
+            yield spool
+            spool.flush()
+            stream_into(spool.fileno(), path)
         return
     fd, tmp = _temp_for(path)
     try:

@@ -22,12 +22,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator import config
 from annotator.errors import ProjectError
+from annotator.special_files import is_special, stream_into
 from annotator.storage.db import Project, open_project
 
 SETTING_KEPT = "backups_kept"
@@ -71,7 +74,9 @@ def copy_project(project: Project, dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ProjectError(f"cannot create the folder: {exc.strerror}", path=dest.parent) from None
-    partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    special = is_special(dest)  # /dev/null, a FIFO: copied into in place, never renamed over
+    folder = Path(tempfile.mkdtemp(prefix="annotator-backup-")) if special else dest.parent
+    partial = folder / f".{dest.name}.{os.getpid()}.partial"
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     try:
@@ -85,10 +90,13 @@ def copy_project(project: Project, dest: Path) -> Path:
             target.close()
         if verdict != "ok":
             raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, dest)
-        _fsync_dir(dest.parent)
+        if special:
+            stream_into(partial, dest)
+        else:
+            with partial.open("rb+") as f:
+                os.fsync(f.fileno())
+            os.replace(partial, dest)
+            _fsync_dir(dest.parent)
     except sqlite3.Error as exc:
         raise ProjectError(f"backup failed: {exc}", path=dest) from None
     except OSError as exc:
@@ -96,6 +104,8 @@ def copy_project(project: Project, dest: Path) -> Path:
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(str(partial) + suffix).unlink(missing_ok=True)
+        if special:
+            shutil.rmtree(folder, ignore_errors=True)
     return dest
 
 
