@@ -25,6 +25,7 @@ from typing import Any
 
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Code, Codebook, Facet, Text2
+from annotator.safe_text import bad_char
 
 TOP_FIELDS = {"facets", "name", "description", "version", "language", "languages"}
 FACET_FIELDS = {"id", "multiple", "label", "description", "codes", "color"}
@@ -122,7 +123,10 @@ def _parse_yaml(text: str, problems: list[Problem]) -> Any:
             seq = _Seq(convert(v, depth + 1) for v in n.value)
             seq.line = line
             return seq
-        return constructor.construct_object(n, deep=True)
+        value = constructor.construct_object(n, deep=True)
+        if isinstance(value, str) and (problem := bad_char(value, multiline=True)):
+            raise CodebookError(f"{problem} is not allowed in a codebook", line=line)
+        return value
 
     try:
         return convert(node, 0)
@@ -137,6 +141,8 @@ def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str 
     if value is None:
         return Text2()
     if isinstance(value, str):
+        if what == "label" and (problem := bad_char(value)):
+            problems.append(Problem(line, f"label contains {problem}", code))
         return Text2(zh=value, en=value) if what == "label" else _guess_lang(value)
     if isinstance(value, dict):
         for k in value:
@@ -149,7 +155,10 @@ def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str 
             if v is not None and not isinstance(v, str | int | float):
                 problems.append(Problem(_line(value, line), f"{what} must be text", code))
                 return Text2()
-        return Text2(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
+        text = Text2(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
+        if what == "label" and (problem := bad_char(text.zh + text.en)):
+            problems.append(Problem(_line(value, line), f"label contains {problem}", code))
+        return text
     problems.append(Problem(line, f"{what} must be text or {{zh: ..., en: ...}}", code))
     return Text2()
 

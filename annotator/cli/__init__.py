@@ -34,6 +34,9 @@ def main() -> None:
     """The console script: every user error is one line on stderr and exit code 1."""
     import typer
 
+    from annotator.safe_text import install_safe_streams
+
+    install_safe_streams()  # no control character from data reaches the terminal
     try:
         code = app(standalone_mode=False)
     except AnnotatorError as exc:  # commands report their own; this is the last net

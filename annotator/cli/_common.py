@@ -35,7 +35,9 @@ ProjectArg = Annotated[Path, typer.Argument(help="The project file (.db).", show
 
 
 def err(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+    from annotator.safe_text import printable
+
+    print(printable(f"annotator: {message}"), file=sys.stderr)
 
 
 def user_errors(fn: F) -> F:
