@@ -13,21 +13,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from annotator.errors import UsageError
+from annotator.io.cell_safety import neutralise
 from annotator.io.interchange import atomic_output
 from annotator.model import CoderState
 from annotator.storage.db import Project
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """``value`` made safe for a spreadsheet cell (text starting like a formula gets a ``'``)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def _coders(project: Project, coders: Iterable[str] | None) -> list[str]:
