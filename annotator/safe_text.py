@@ -84,6 +84,8 @@ def codebook_problem(codebook: Any) -> str | None:
     """
     from annotator.codebook import ID_RE
 
+    if problem := _key_problem(codebook):
+        return problem
     for facet in codebook.facets:
         for code in (facet, *facet.codes):
             if not ID_RE.match(code.id):
@@ -97,4 +99,23 @@ def codebook_problem(codebook: Any) -> str | None:
             for word in (*getattr(code, "keywords_zh", ()), *getattr(code, "keywords_en", ())):
                 if problem := bad_char(word):
                     return f"{code.id}: a keyword contains {problem}"
+    return None
+
+
+def _key_problem(codebook: Any) -> str | None:
+    """Why a code's key cannot be a key of the coding screen, or None."""
+    from annotator.model import RESERVED_KEYS
+
+    seen: dict[str, str] = {}
+    for code in codebook.codes:
+        key = code.key
+        if key is None:
+            continue
+        if not isinstance(key, str) or len(key) != 1 or key.isspace() or not key.isprintable():
+            return f"{code.id}: key {printable(str(key))!r} must be a single character"
+        if key in RESERVED_KEYS:
+            return f"{code.id}: key {key!r} is reserved for navigation on the coding screen"
+        if key in seen:
+            return f"{code.id}: key {key!r} is already used by code {seen[key]}"
+        seen[key] = code.id
     return None

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFormatError, UsageError
+from annotator.io import restore_checks, safe_json
 from annotator.io.interchange import Summary, atomic_output
 from annotator.storage.db import Project, now
 from annotator.storage.migrations import SCHEMA_VERSION
@@ -116,8 +117,8 @@ def _header(path: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     try:
-        obj = json.loads(first.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        obj = safe_json.loads(first.decode("utf-8-sig"))
+    except ValueError:  # not UTF-8, not JSON, too deep, huge numbers: not our header
         return None
     return obj if isinstance(obj, dict) and obj.get("type") == HEADER_TYPE else None
 
@@ -155,46 +156,51 @@ def restore_jsonl(project: Project, path: Path) -> Summary:
         for table in ("events", "archived_annotations", "memos", "done", "annotations", "coders",
                       "codes", "facets", "settings"):
             conn.execute(f'DELETE FROM "{table}"')
-        with path.open(encoding="utf-8-sig") as f:
-            next(f)
-            for lineno, line in enumerate(f, start=2):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    cut = not line.endswith("\n")  # the last line, cut off part-way
-                    raise ImportFormatError(
-                        "the export ends part-way through this line (an incomplete copy?)" if cut
-                        else f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=lineno,
-                    ) from None
-                if not isinstance(row, dict):
-                    raise ImportFormatError("expected a JSON object", path=path, line=lineno)
-                table = row.pop("type", None)
-                if table not in columns:
-                    raise ImportFormatError(f"unknown record type {table!r}", path=path, line=lineno)
-                unknown = set(row) - columns[table]
-                if unknown:
-                    raise ImportFormatError(
-                        f"unknown {table} field(s): {', '.join(sorted(unknown))}", path=path, line=lineno)
-                for c in JSON_COLUMNS.get(table, ()):
-                    if c in row and row[c] is not None and not isinstance(row[c], str):
-                        row[c] = json.dumps(row[c], ensure_ascii=False,
-                                            default=str if c == "extra" else None)
-                    elif c in row and isinstance(row[c], str) and table != "events":
-                        row[c] = json.dumps(row[c], ensure_ascii=False)
-                cols = list(row)
-                verb = "INSERT OR REPLACE" if table in ("project", "settings") else "INSERT"
-                try:
-                    conn.execute(
-                        f'{verb} INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)})'
-                        f' VALUES ({", ".join("?" for _ in cols)})',
-                        [row[c] for c in cols],
-                    )
-                except sqlite3.Error as exc:
-                    raise ImportFormatError(f"cannot restore this {table} row: {exc}",
-                                            path=path, line=lineno) from None
-                counts[table] += 1
+        for lineno, line, ended in safe_json.text_lines(path):
+            if lineno == 1 or not line.strip():
+                continue
+            try:
+                row = safe_json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ImportFormatError(  # a last line without its line break: cut off
+                    "the export ends part-way through this line (an incomplete copy?)"
+                    if not ended else f"not JSON: {exc.msg} (column {exc.colno})",
+                    path=path, line=lineno,
+                ) from None
+            except ValueError as exc:
+                raise ImportFormatError(f"not acceptable JSON: {exc}", path=path,
+                                        line=lineno) from None
+            if not isinstance(row, dict):
+                raise ImportFormatError("expected a JSON object", path=path, line=lineno)
+            if table_problem := restore_checks.row_problem(row):
+                raise ImportFormatError(table_problem, path=path, line=lineno)
+            table = row.pop("type", None)
+            if table not in columns:
+                raise ImportFormatError(f"unknown record type {table!r}", path=path, line=lineno)
+            unknown = set(row) - columns[table]
+            if unknown:
+                raise ImportFormatError(
+                    f"unknown {table} field(s): {', '.join(sorted(unknown))}", path=path, line=lineno)
+            for c in JSON_COLUMNS.get(table, ()):
+                if c in row and row[c] is not None and not isinstance(row[c], str):
+                    row[c] = json.dumps(row[c], ensure_ascii=False,
+                                        default=str if c == "extra" else None)
+                elif c in row and isinstance(row[c], str) and table != "events":
+                    row[c] = json.dumps(row[c], ensure_ascii=False)
+            cols = list(row)
+            verb = "INSERT OR REPLACE" if table in ("project", "settings") else "INSERT"
+            try:
+                conn.execute(
+                    f'{verb} INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)})'
+                    f' VALUES ({", ".join("?" for _ in cols)})',
+                    [row[c] for c in cols],
+                )
+            except sqlite3.Error as exc:
+                raise ImportFormatError(f"cannot restore this {table} row: {exc}",
+                                        path=path, line=lineno) from None
+            counts[table] += 1
+        if problem := restore_checks.codebook_problem_in(project):
+            raise ImportFormatError(f"the export's codebook is refused: {problem}", path=path)
         expected = header.get("tables")
         if isinstance(expected, dict):
             short = [f"{t} {counts.get(t, 0)}/{n}" for t, n in expected.items()
