@@ -116,10 +116,25 @@ class Source:
         return pos - bisect.bisect_left(self.crlf, pos)
 
 
+MAX_CODE_DEPTH = 100  # code trees nest a few levels; 3,000 nested <Code> exhausted the stack
+
+
+def _position(sel: ET.Element, name: str) -> int:
+    """A selection's position, 0 where it is not a whole number (such selections are then
+    reported as outside their source, not a crash)."""
+    try:
+        return int(sel.get(name) or 0)
+    except ValueError:
+        return 0
+
+
 def _collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
     out: list[RefiCode] = []
 
     def walk(el: ET.Element, parent: RefiCode | None, depth: int) -> None:
+        if depth > MAX_CODE_DEPTH:
+            raise ImportFormatError(f"refused: the code tree is nested more than {MAX_CODE_DEPTH}"
+                                    " levels deep")
         for c in _children(el, "Code"):
             name = (c.get("name") or "").strip() or "(unnamed)"
             path = f"{parent.path} / {name}" if parent else name
@@ -330,7 +345,10 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
                  for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
         default_user = norm_guid(root.get("creatingUserGUID"))
         codebook_el = _child(root, "CodeBook")
-        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        try:
+            refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        except ImportFormatError as exc:
+            raise ImportFormatError(exc.message, path=path) from None
         notes: dict[str, str] = {}
         notes_el = _child(root, "Notes")
         for note in _children(notes_el, "Note") if notes_el is not None else []:
@@ -401,7 +419,7 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
     for src in sources:  # how this source counts "\r\n"
         if not src.crlf or src.text is None:
             continue
-        sels = [(int(s.get("startPosition") or 0), int(s.get("endPosition") or 0), s.get("name") or "")
+        sels = [(_position(s, "startPosition"), _position(s, "endPosition"), s.get("name") or "")
                 for s in _children(src.element, "PlainTextSelection")]
         crlf = src.crlf
         as_two = _score(src.text, sels, lambda p, crlf=crlf: p - bisect.bisect_left(crlf, p))
