@@ -26,6 +26,7 @@ from typing import Any
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Code, Codebook, Facet, Text2
 from annotator.safe_text import bad_char
+from annotator.special_files import regular_file_problem
 
 TOP_FIELDS = {"facets", "name", "description", "version", "language", "languages"}
 FACET_FIELDS = {"id", "multiple", "label", "description", "codes", "color"}
@@ -318,6 +319,8 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
 
 
 def read_codebook_text(path: Path) -> str:
+    if problem := regular_file_problem(path):  # a FIFO would block forever
+        raise CodebookError(problem, path=path)
     try:
         size = path.stat().st_size
     except FileNotFoundError:

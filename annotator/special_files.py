@@ -31,3 +31,20 @@ def stream_into(source: str | Path | int, target: str | Path) -> None:
     with open(source, "rb", closefd=not isinstance(source, int)) as src, \
             open(target, "wb") as dst:
         shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def regular_file_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be read as an input file (a FIFO would block forever, a device
+    never ends), or None for a regular file and for a path that does not exist (the caller
+    says 'no such file' in its own words)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket); name a file"
+    return None

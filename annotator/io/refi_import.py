@@ -43,6 +43,7 @@ from annotator.io.safe_xml import parse_xml
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import RESERVED_KEYS, Code, Codebook, CoderState, Facet, Text2
+from annotator.special_files import regular_file_problem
 from annotator.storage.db import Project, now
 from annotator.storage.importing import tokenize_rows
 
@@ -276,6 +277,8 @@ def _code_fields(description: str) -> dict[str, Any]:
 
 def read_mapping(path: Path) -> dict[str, str]:
     """Their code (name, path or GUID) → our code id, from CSV ``theirs,ours`` or YAML."""
+    if problem := regular_file_problem(path):
+        raise ImportFormatError(f"the code mapping: {problem}", path=path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:

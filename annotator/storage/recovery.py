@@ -107,6 +107,10 @@ def _parse_line(path: Path, n: int, text: str) -> Change:
 
 def read_recovery(path: Path) -> list[Change]:
     """The changes in a recovery file; ``UsageError`` naming the line for anything else."""
+    from annotator.special_files import regular_file_problem
+
+    if problem := regular_file_problem(path):
+        raise UsageError(problem, path=path)
     try:
         text = Path(path).read_bytes().decode("utf-8")
     except FileNotFoundError:
