@@ -42,6 +42,13 @@ def main() -> None:
     except AnnotatorError as exc:  # commands report their own; this is the last net
         err(f"error: {exc}")
         sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+    except OSError as exc:  # a full disk or a read-only folder, wherever it happened
+        from annotator.cli.failures import os_error_line
+
+        err(f"error: {os_error_line(exc)}")
+        sys.exit(1)
     except typer.Abort:
         err("interrupted")
         sys.exit(130)

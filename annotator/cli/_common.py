@@ -55,9 +55,15 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # a full disk, a read-only folder, a permission
+            from annotator.cli.failures import os_error_line
+
+            err(f"error: {os_error_line(exc)}")
+            raise typer.Exit(1) from None
         except sqlite3.DatabaseError as exc:
-            err(f"error: cannot read the project file ({exc}); it may be damaged:"
-                " run 'annotator check' or restore a backup")
+            from annotator.cli.failures import sqlite_error_line
+
+            err(f"error: {sqlite_error_line(exc)}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -98,7 +98,10 @@ def copy_project(project: Project, dest: Path) -> Path:
             os.replace(partial, dest)
             _fsync_dir(dest.parent)
     except sqlite3.Error as exc:
-        raise ProjectError(f"backup failed: {exc}", path=dest) from None
+        from annotator.storage.open_errors import disk_full
+
+        reason = "the disk is full" if disk_full(dest) else str(exc)
+        raise ProjectError(f"backup failed: {reason}; nothing was kept", path=dest) from None
     except OSError as exc:
         raise ProjectError(f"backup failed: {exc.strerror or exc}", path=dest) from None
     finally:

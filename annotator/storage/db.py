@@ -17,6 +17,8 @@ from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations
 from annotator.storage.file_guard import FileGuard
+from annotator.storage.open_errors import open_failure
+from annotator.storage.read_only import connect_read_only, read_only_reason, refuse_write
 
 # Never open a project file with Python's open() in this process: closing any descriptor of
 # a file drops every POSIX lock the process holds on it, including SQLite's, and another
@@ -37,6 +39,7 @@ class Project:
     busy_timeout: float = config.BUSY_TIMEOUT_S
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     guard: FileGuard | None = field(default=None, repr=False)  # checked around every commit
+    read_only: str | None = None  # why the file cannot be written; every write is refused
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -67,6 +70,8 @@ class Project:
         if conn.in_transaction:
             yield conn
             return
+        if self.read_only:
+            raise refuse_write(self.path, self.read_only)
         deadline = time.monotonic() + self.busy_timeout * 3
         while True:
             try:
@@ -123,10 +128,12 @@ def open_project(
         raise ProjectError("is a folder, not a project file", path=path)
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
+    read_only = read_only_reason(path) if exists else None
     try:
-        conn = _connect(path, busy_timeout)
+        conn = connect_read_only(path, busy_timeout) if read_only else _connect(path, busy_timeout)
     except sqlite3.Error as exc:
-        raise ProjectError(f"cannot open: {exc}", path=path) from None
+        raise ProjectError(open_failure(path, str(exc)).replace("cannot read the project file",
+                                                               "cannot open"), path=path) from None
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -146,11 +153,14 @@ def open_project(
             )
         if not tables and not create:
             raise ProjectError("empty file, not an annotator project", path=path)
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        migrations.apply(conn)
+        if read_only and version < migrations.SCHEMA_VERSION:
+            raise refuse_write(path, f"{read_only}; made by an older annotator, it needs an upgrade")
+        if not read_only:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(conn)
     except ProjectError:
         conn.close()
         raise
@@ -161,6 +171,7 @@ def open_project(
             raise ProjectError(
                 "the project is locked by another program; try again when it has finished", path=path
             ) from None
-        raise ProjectError(f"cannot read the project file ({text}); is it corrupt?", path=path) from None
+        raise ProjectError(open_failure(path, text), path=path) from None
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path))
+    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path),
+                   read_only=read_only)
