@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from annotator.errors import UsageError
 from annotator.special_files import is_special, stream_into
+from annotator.stale_temps import remove_stale, temp_prefix
 
 
 @dataclass
@@ -38,7 +39,8 @@ def _temp_for(path: Path) -> tuple[int, str]:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise UsageError("the output folder does not exist", path=path)
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    remove_stale(path)  # left by a killed earlier run
+    return tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=parent)
 
 
 def _file_mode(path: Path) -> int:

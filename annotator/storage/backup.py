@@ -31,6 +31,7 @@ from pathlib import Path
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.special_files import is_special, stream_into
+from annotator.stale_temps import remove_stale
 from annotator.storage.db import Project, open_project
 
 SETTING_KEPT = "backups_kept"
@@ -77,6 +78,8 @@ def copy_project(project: Project, dest: Path) -> Path:
     special = is_special(dest)  # /dev/null, a FIFO: copied into in place, never renamed over
     folder = Path(tempfile.mkdtemp(prefix="annotator-backup-")) if special else dest.parent
     partial = folder / f".{dest.name}.{os.getpid()}.partial"
+    if not special:
+        remove_stale(dest)  # left by a killed earlier backup
     for suffix in ("", "-journal", "-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
     try:
