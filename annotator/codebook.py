@@ -25,6 +25,8 @@ from typing import Any
 
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, Facet
+from annotator.safe_text import bad_char
+from annotator.special_files import regular_file_problem
 
 SCREEN_KEYS = "its own keys: j k n p u g x m q ? / f R"
 
@@ -124,7 +126,10 @@ def _parse_yaml(text: str, problems: list[Problem]) -> Any:
             seq = _Seq(convert(v, depth + 1) for v in n.value)
             seq.line = line
             return seq
-        return constructor.construct_object(n, deep=True)
+        value = constructor.construct_object(n, deep=True)
+        if isinstance(value, str) and (problem := bad_char(value, multiline=True)):
+            raise CodebookError(f"{problem} is not allowed in a codebook", line=line)
+        return value
 
     try:
         return convert(node, 0)
@@ -139,6 +144,8 @@ def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str 
     if value is None:
         return Bilingual()
     if isinstance(value, str):
+        if what == "label" and (problem := bad_char(value)):
+            problems.append(Problem(line, f"label contains {problem}", code))
         return Bilingual(zh=value, en=value) if what == "label" else _guess_lang(value)
     if isinstance(value, dict):
         for k in value:
@@ -151,7 +158,10 @@ def _text2(value: Any, line: int, what: str, problems: list[Problem], code: str 
             if v is not None and not isinstance(v, str | int | float):
                 problems.append(Problem(_line(value, line), f"{what} must be text", code))
                 return Bilingual()
-        return Bilingual(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
+        text = Bilingual(zh="" if zh is None else str(zh).strip(), en="" if en is None else str(en).strip())
+        if what == "label" and (problem := bad_char(text.zh + text.en)):
+            problems.append(Problem(_line(value, line), f"label contains {problem}", code))
+        return text
     problems.append(Problem(line, f"{what} must be text or {{zh: ..., en: ...}}", code))
     return Bilingual()
 
@@ -311,6 +321,8 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
 
 
 def read_codebook_text(path: Path) -> str:
+    if problem := regular_file_problem(path):  # a FIFO would block forever
+        raise CodebookError(problem, path=path)
     try:
         size = path.stat().st_size
     except FileNotFoundError:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.errors import UsageError
+from annotator.special_files import is_special, stream_into
+from annotator.stale_temps import remove_stale, temp_prefix
 
 
 def is_stdout(path: Path | str | None) -> bool:
@@ -56,7 +58,8 @@ def atomic_path(path: Path, *, suffix: str = ".tmp", durable: bool = False) -> I
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.exists():
         raise UsageError("the output folder does not exist", path=path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=parent)
+    remove_stale(path)  # left by a killed earlier run
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=suffix, dir=parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -80,6 +83,12 @@ def _atomic(path: Path, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
             stream.write("\ufeff")
         yield stream
         stream.flush()
+        return
+    if is_special(path):  # /dev/null, a FIFO: copied into when complete, never renamed over
+        with tempfile.TemporaryFile(mode + "+", **kwargs) as spool:
+            yield spool
+            spool.flush()
+            stream_into(spool.fileno(), path)
         return
     with atomic_path(path) as tmp, tmp.open(mode, **kwargs) as f:
         yield f

@@ -10,6 +10,7 @@ from annotator.application.transcripts import import_transcripts, segment_terms
 from annotator.errors import ImportFormatError, ProjectError, UsageError
 from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
 from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
+from annotator.io.restore_checks import codebook_problem_in
 from annotator.model import ImportSummary
 from annotator.plural import plural
 from annotator.storage.codebook_store import load_codebook
@@ -48,6 +49,8 @@ def restore_jsonl(project: Project, path: Path) -> ImportSummary:
     columns = table_columns(project)
     with project.write():
         counts = restore_rows(project, iter_rows(path, columns), path)
+        if problem := codebook_problem_in(load_codebook(project, include_archived=True)):
+            raise ImportFormatError(f"the export's codebook is refused: {problem}", path=path)
         check_counts(path, header, counts)
     summary = ImportSummary()
     summary.imported.append(

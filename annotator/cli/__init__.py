@@ -10,7 +10,7 @@ import sys
 
 # importing a command module registers its commands on the app, in the order --help lists them
 from annotator.cli import project  # noqa: F401
-from annotator.cli import code, suggest, agree, study, interchange, maintenance  # noqa: F401
+from annotator.cli import code, suggest, agree, study, interchange, maintenance, recover  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 
@@ -34,10 +34,20 @@ def main() -> None:
     """The console script: every user error is one line on stderr and exit code 1."""
     import typer
 
+    from annotator.safe_text import install_safe_streams
+
+    install_safe_streams()  # no control character from data reaches the terminal
     try:
         code = app(standalone_mode=False)
     except AnnotatorError as exc:  # commands report their own; this is the last net
         err(f"error: {exc}")
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+    except OSError as exc:  # a full disk or a read-only folder, wherever it happened
+        from annotator.cli.failures import os_error_line
+
+        err(f"error: {os_error_line(exc)}")
         sys.exit(1)
     except typer.Abort:
         err("interrupted")

@@ -13,7 +13,7 @@ import typer
 
 from annotator.cli._help import App
 from annotator.errors import AnnotatorError
-from annotator.storage.errors import DatabaseError
+from annotator.storage.errors import DatabaseError, database_error_line
 
 app = App(
     name="annotator",
@@ -36,7 +36,9 @@ ProjectArg = Annotated[Path, typer.Argument(help="The project file (.db).", show
 
 
 def err(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+    from annotator.safe_text import printable
+
+    print(printable(f"annotator: {message}"), file=sys.stderr)
 
 
 def user_errors(fn: F) -> F:
@@ -54,9 +56,13 @@ def user_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # a full disk, a read-only folder, a permission
+            from annotator.cli.failures import os_error_line
+
+            err(f"error: {os_error_line(exc)}")
+            raise typer.Exit(1) from None
         except DatabaseError as exc:
-            err(f"error: cannot read the project file ({exc}); it may be damaged:"
-                " run 'annotator check' or restore a backup")
+            err(f"error: {database_error_line(exc)}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

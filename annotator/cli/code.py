@@ -49,11 +49,15 @@ def run_coding_screen(
     from annotator.tui.app import make_app
 
     _check_ui(ui)
-    app = make_app(path, coder=coder, lead=lead, ui=ui, only=only)
+    coding_app = make_app(path, coder=coder, lead=lead, ui=ui, only=only)
     if not has_terminal():
-        app.session.project.close()
+        coding_app.session.project.close()
         raise UsageError(NO_TERMINAL)
-    app.run()
+    coding_app.run()
+    if coding_app.failure is not None:
+        raise coding_app.failure
+    if coding_app.return_code:  # a crash: Textual has shown the traceback
+        raise typer.Exit(coding_app.return_code)
 
 
 @app.command("code")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFormatError
+from annotator.io import restore_checks, safe_json
 from annotator.io.jsonl_export import FORMAT_VERSION, HEADER_TYPE, JSON_COLUMNS
 
 Row = tuple[int, str, dict[str, Any]]
@@ -26,8 +27,8 @@ def read_header(path: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     try:
-        obj = json.loads(first.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        obj = safe_json.loads(first.decode("utf-8-sig"))
+    except ValueError:  # not UTF-8, not JSON, too deep, huge numbers: not our header
         return None
     return obj if isinstance(obj, dict) and obj.get("type") == HEADER_TYPE else None
 
@@ -54,17 +55,20 @@ def checked_header(path: Path, schema_version: int) -> dict[str, Any]:
     return header
 
 
-def _parse_line(path: Path, lineno: int, line: str) -> dict[str, Any]:
+def _parse_line(path: Path, lineno: int, line: str, ended: bool) -> dict[str, Any]:
     try:
-        row = json.loads(line)
+        row = safe_json.loads(line)
     except json.JSONDecodeError as exc:
-        cut = not line.endswith("\n")  # the last line, cut off part-way
-        raise ImportFormatError(
-            "the export ends part-way through this line (an incomplete copy?)" if cut
+        raise ImportFormatError(  # a last line without its line break: cut off
+            "the export ends part-way through this line (an incomplete copy?)" if not ended
             else f"not JSON: {exc.msg} (column {exc.colno})", path=path, line=lineno,
         ) from None
+    except ValueError as exc:  # too deep, huge numbers, lone surrogates
+        raise ImportFormatError(f"not acceptable JSON: {exc}", path=path, line=lineno) from None
     if not isinstance(row, dict):
         raise ImportFormatError("expected a JSON object", path=path, line=lineno)
+    if problem := restore_checks.row_problem(row):
+        raise ImportFormatError(problem, path=path, line=lineno)
     return row
 
 
@@ -80,20 +84,18 @@ def _as_stored(table: str, row: dict[str, Any]) -> dict[str, Any]:
 def iter_rows(path: Path, columns: dict[str, list[str]]) -> Iterator[Row]:
     """The rows after the header, each checked against ``columns`` (table → its columns)."""
     known = {t: set(c) for t, c in columns.items()}
-    with path.open(encoding="utf-8-sig") as f:
-        next(f)
-        for lineno, line in enumerate(f, start=2):
-            if not line.strip():
-                continue
-            row = _parse_line(path, lineno, line)
-            table = row.pop("type", None)
-            if table not in known:
-                raise ImportFormatError(f"unknown record type {table!r}", path=path, line=lineno)
-            unknown = set(row) - known[table]
-            if unknown:
-                raise ImportFormatError(
-                    f"unknown {table} field(s): {', '.join(sorted(unknown))}", path=path, line=lineno)
-            yield lineno, table, _as_stored(table, row)
+    for lineno, line, ended in safe_json.text_lines(path):
+        if lineno == 1 or not line.strip():
+            continue
+        row = _parse_line(path, lineno, line, ended)
+        table = row.pop("type", None)
+        if table not in known:
+            raise ImportFormatError(f"unknown record type {table!r}", path=path, line=lineno)
+        unknown = set(row) - known[table]
+        if unknown:
+            raise ImportFormatError(
+                f"unknown {table} field(s): {', '.join(sorted(unknown))}", path=path, line=lineno)
+        yield lineno, table, _as_stored(table, row)
 
 
 def check_counts(path: Path, header: dict[str, Any], counts: dict[str, int]) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from annotator.errors import ImportFormatError
+from annotator.io import safe_json
 from annotator.io.encoding import TextLines, open_text
 from annotator.io.read_common import RawTurn, check_times, clean_text, parse_seconds
 
@@ -202,14 +203,12 @@ def read_jsonl(path: Path) -> Iterator[RawTurn]:
 
 def _parse_json(line: str, *, path: Path, number: int) -> Mapping[str, object]:
     try:
-        value = json.loads(line)
+        value = safe_json.loads(line)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=number
         ) from None
-    except RecursionError:
-        raise ImportFormatError("invalid JSON: nested too deeply", path=path, line=number) from None
-    except ValueError as exc:  # e.g. an integer with too many digits
+    except ValueError as exc:  # nesting, huge numbers, lone surrogates: see safe_json
         raise ImportFormatError(f"invalid JSON: {exc}", path=path, line=number) from None
     if not isinstance(value, dict):
         raise ImportFormatError(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ImportFormatError
+from annotator.io.archive_limits import check_archive
 from annotator.io.encoding import open_text
 from annotator.io.read_common import RawTurn, TurnBuilder, clean_text, is_speaker_name, parse_header
 from annotator.io.read_header import docx_header
@@ -75,6 +76,7 @@ def read_docx(path: Path) -> Iterator[RawTurn]:
         import docx  # python-docx; imported here because it pulls in lxml
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ImportFormatError("reading .docx needs python-docx", path=path) from exc
+    check_archive(path)  # a zip bomb is refused before python-docx inflates it
     try:
         document = docx.Document(str(path))
         blocks = list(_docx_blocks(document))

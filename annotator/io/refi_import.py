@@ -57,6 +57,7 @@ from annotator.model import (
     Segment,
     segment_id,
 )
+from annotator.special_files import regular_file_problem
 
 _SPEAKER = re.compile(r"^([^:：\n]{1,30}?)(?:：[ \t]*|:[ \t]+)(?=\S)")
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n\s*")
@@ -148,10 +149,25 @@ class Source:
         return pos - bisect.bisect_left(self.crlf, pos)
 
 
+MAX_CODE_DEPTH = 100  # code trees nest a few levels; 3,000 nested <Code> exhausted the stack
+
+
+def _position(sel: ET.Element, name: str) -> int:
+    """A selection's position, 0 where it is not a whole number (such selections are then
+    reported as outside their source, not a crash)."""
+    try:
+        return int(sel.get(name) or 0)
+    except ValueError:
+        return 0
+
+
 def _collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
     out: list[RefiCode] = []
 
     def walk(el: ET.Element, parent: RefiCode | None, depth: int) -> None:
+        if depth > MAX_CODE_DEPTH:
+            raise ImportFormatError(f"refused: the code tree is nested more than {MAX_CODE_DEPTH}"
+                                    " levels deep")
         for c in _children(el, "Code"):
             name = (c.get("name") or "").strip() or "(unnamed)"
             path = f"{parent.path} / {name}" if parent else name
@@ -293,6 +309,8 @@ def _code_fields(description: str) -> dict[str, Any]:
 
 def read_mapping(path: Path) -> dict[str, str]:
     """Their code (name, path or GUID) → our code id, from CSV ``theirs,ours`` or YAML."""
+    if problem := regular_file_problem(path):
+        raise ImportFormatError(f"the code mapping: {problem}", path=path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -473,7 +491,7 @@ def _decide_line_breaks(sources: list[Source], origin: str, summary: ImportSumma
     for src in sources:
         if not src.crlf or src.text is None:
             continue
-        sels = [(int(s.get("startPosition") or 0), int(s.get("endPosition") or 0), s.get("name") or "")
+        sels = [(_position(s, "startPosition"), _position(s, "endPosition"), s.get("name") or "")
                 for s in _children(src.element, "PlainTextSelection")]
         crlf = src.crlf
         as_two = _score(src.text, sels, lambda p, crlf=crlf: p - bisect.bisect_left(crlf, p))
@@ -493,7 +511,10 @@ def read_qdpx(path: Path) -> RefiProject:
         users = {norm_guid(u.get("guid")): (u.get("name") or "").strip() or norm_guid(u.get("guid"))
                  for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
         codebook_el = _child(root, "CodeBook")
-        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        try:
+            refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        except ImportFormatError as exc:
+            raise ImportFormatError(exc.message, path=path) from None
         notes = _notes(z, root)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):

@@ -12,6 +12,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from annotator.errors import ImportFormatError
+from annotator.special_files import regular_file_problem
 
 MAX_MEMBERS = 20_000
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
@@ -38,6 +39,8 @@ class SafeZip:
         self.max_member = max_member
         self.max_ratio = max_ratio
         self.read_total = 0
+        if problem := regular_file_problem(path):  # a FIFO would block forever
+            raise ImportFormatError(problem, path=path)
         try:
             self.zf = zipfile.ZipFile(path)
         except FileNotFoundError:

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.files import atomic_path
+from annotator.special_files import is_special, stream_into
 from annotator.storage.db import Project, open_project
 
 SETTING_KEPT = "backups_kept"
@@ -64,6 +67,16 @@ def _backup_into(project: Project, partial: Path, dest: Path) -> None:
         raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
 
 
+def _backup_into_special(project: Project, dest: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="annotator-backup-"))
+    try:
+        partial = folder / "copy.db"
+        _backup_into(project, partial, dest)
+        stream_into(partial, dest)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def copy_project(project: Project, dest: Path) -> Path:
     """Write a consistent copy of the open ``project`` to ``dest`` (atomically); return ``dest``."""
     dest = Path(dest)
@@ -76,14 +89,20 @@ def copy_project(project: Project, dest: Path) -> Path:
     except OSError as exc:
         raise ProjectError(f"cannot create the folder: {exc.strerror}", path=dest.parent) from None
     try:
-        with atomic_path(dest, suffix=".partial", durable=True) as partial:
-            try:
-                _backup_into(project, partial, dest)
-            finally:
-                for suffix in ("-journal", "-wal", "-shm"):
-                    Path(str(partial) + suffix).unlink(missing_ok=True)
+        if is_special(dest):  # /dev/null, a FIFO: copied into in place, never renamed over
+            _backup_into_special(project, dest)
+        else:
+            with atomic_path(dest, suffix=".partial", durable=True) as partial:
+                try:
+                    _backup_into(project, partial, dest)
+                finally:
+                    for suffix in ("-journal", "-wal", "-shm"):
+                        Path(str(partial) + suffix).unlink(missing_ok=True)
     except sqlite3.Error as exc:
-        raise ProjectError(f"backup failed: {exc}", path=dest) from None
+        from annotator.storage.open_errors import disk_full
+
+        reason = "the disk is full" if disk_full(dest) else str(exc)
+        raise ProjectError(f"backup failed: {reason}; nothing was kept", path=dest) from None
     except OSError as exc:
         raise ProjectError(f"backup failed: {exc.strerror or exc}", path=dest) from None
     return dest

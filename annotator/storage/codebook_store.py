@@ -59,8 +59,11 @@ def save_codebook(project: Project, codebook: Codebook, *, force: bool = False) 
     logged change), except where the coder has meanwhile chosen another code of a single-choice
     facet. A facet switched to single choice reports the segments that break it.
     """
+    from annotator.safe_text import codebook_problem
     from annotator.storage.coding import get_state, set_state
 
+    if problem := codebook_problem(codebook):
+        raise CodebookError(f"codebook refused: {problem}")
     with project.write() as conn:
         old_codes = {r[0]: r[1] for r in conn.execute("SELECT id, archived FROM codes")}
         new_ids = {c.id for c in codebook.codes}

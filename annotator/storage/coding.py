@@ -13,11 +13,12 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.model import Codebook, CoderState
+from annotator.safe_text import check_name
 from annotator.storage.db import Project, now
 
 
 def ensure_coder(project: Project, name: str) -> None:
-    name = name.strip()
+    name = check_name(name, "coder name")
     if not name:
         raise UsageError("a coder needs a name (--coder NAME)")
     with project.write() as conn:
@@ -61,6 +62,7 @@ def set_state(
 
     Committed before it returns: whatever the caller shows afterwards is on disk.
     """
+    check_name(coder, "coder name")
     with project.write() as conn:
         conn.execute(
             "INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", (coder, now())

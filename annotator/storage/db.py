@@ -16,6 +16,9 @@ import sqlite_utils
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations
+from annotator.storage.file_guard import FileGuard
+from annotator.storage.open_errors import open_failure
+from annotator.storage.read_only import connect_read_only, read_only_reason, refuse_write
 
 # Never open a project file with Python's open() in this process: closing any descriptor of
 # a file drops every POSIX lock the process holds on it, including SQLite's, and another
@@ -35,6 +38,8 @@ class Project:
     db: sqlite_utils.Database
     busy_timeout: float = config.BUSY_TIMEOUT_S
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    guard: FileGuard | None = field(default=None, repr=False)  # checked around every commit
+    read_only: str | None = None  # why the file cannot be written; every write is refused
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -65,6 +70,8 @@ class Project:
         if conn.in_transaction:
             yield conn
             return
+        if self.read_only:
+            raise refuse_write(self.path, self.read_only)
         deadline = time.monotonic() + self.busy_timeout * 3
         while True:
             try:
@@ -80,7 +87,11 @@ class Project:
                     ) from None
                 time.sleep(0.05)
         try:
+            if self.guard is not None:
+                self.guard.check()
             yield conn
+            if self.guard is not None:
+                self.guard.check()
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -88,6 +99,8 @@ class Project:
         else:
             conn.execute("COMMIT")
         self._cache.clear()
+        if self.guard is not None:  # a file deleted during the commit: the change is not safe
+            self.guard.check()
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -115,10 +128,12 @@ def open_project(
         raise ProjectError("is a folder, not a project file", path=path)
     if not exists and not path.parent.is_dir():  # a typo in the path: never create folders
         raise ProjectError(f"no such folder {str(path.parent)!r}; create it first", path=path)
+    read_only = read_only_reason(path) if exists else None
     try:
-        conn = _connect(path, busy_timeout)
+        conn = connect_read_only(path, busy_timeout) if read_only else _connect(path, busy_timeout)
     except sqlite3.Error as exc:
-        raise ProjectError(f"cannot open: {exc}", path=path) from None
+        raise ProjectError(open_failure(path, str(exc)).replace("cannot read the project file",
+                                                               "cannot open"), path=path) from None
     try:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -138,11 +153,14 @@ def open_project(
             )
         if not tables and not create:
             raise ProjectError("empty file, not an annotator project", path=path)
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        migrations.apply(conn)
+        if read_only and version < migrations.SCHEMA_VERSION:
+            raise refuse_write(path, f"{read_only}; made by an older annotator, it needs an upgrade")
+        if not read_only:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrations.apply(conn)
     except ProjectError:
         conn.close()
         raise
@@ -153,6 +171,7 @@ def open_project(
             raise ProjectError(
                 "the project is locked by another program; try again when it has finished", path=path
             ) from None
-        raise ProjectError(f"cannot read the project file ({text}); is it corrupt?", path=path) from None
+        raise ProjectError(open_failure(path, text), path=path) from None
     db = sqlite_utils.Database(conn, execute_plugins=False)
-    return Project(path=path, db=db, busy_timeout=busy_timeout)
+    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path),
+                   read_only=read_only)

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from annotator.errors import AnnotatorError
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
@@ -46,6 +47,7 @@ class AnnotatorApp(App[None]):
         self.suggester_kind = suggester
         #: benchmarks only: called with (action, seconds from its start to the repaint after it)
         self.on_repaint: Callable[[str, float], None] | None = None
+        self.failure: AnnotatorError | None = None  # what stopped the screen, said on exit
         mode = f" ({t(lang, 'lead')})" if session.lead else ""
         self.title = f"annotator — {path.name} — {session.coder}{mode}"
 
@@ -94,8 +96,18 @@ class AnnotatorApp(App[None]):
         return CodingScreen.open(self.session, lang=self.lang, path=self.path,
                                  suggester=self.suggester_kind)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A user's error (such as the project file deleted under the screen) ends the screen
+        with its one line; anything else is a crash (traceback, exit code 1)."""
+        if isinstance(error, AnnotatorError):
+            self.failure = error
+            self.exit(return_code=1)
+            return
+        super()._handle_exception(error)
+
     def on_unmount(self) -> None:
-        self.session.project.close()
+        lost = self.session.close()
+        self.failure = self.failure or lost
 
 
 def make_app(

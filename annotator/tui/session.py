@@ -26,7 +26,9 @@ from annotator.storage.documents import (
     search_segments,
     segment_order,
 )
+from annotator.storage.file_guard import ProjectFileLost
 from annotator.storage.training import segments_with_code
+from annotator.tui.rescue import Rescue
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
 
@@ -110,6 +112,7 @@ class CodingSession:
         self.pos = self.index_of.get(last, 0) if last else 0
         self._segments: dict[str, Segment] = {}  # the last few segments read, oldest first
         self._saved_position: str | None = last
+        self.rescue = Rescue(project, self.session_id)  # when the project file is lost
 
     # reading -----------------------------------------------------------------
     @property
@@ -237,7 +240,8 @@ class CodingSession:
     def save_position(self) -> None:
         seg = self.saved_position_due()
         if seg is not None:
-            coding.set_last_segment(self.project, self.coder, seg)
+            with self.rescue.guard():
+                coding.set_last_segment(self.project, self.coder, seg)
             self._saved_position = seg
 
     # views ---------------------------------------------------------------------
@@ -302,15 +306,18 @@ class CodingSession:
 
     def toggle(self, code_id: str) -> Change:
         seg = self.current
-        state, event = coding.toggle_code(
-            self.project, self.codebook, self.coder, seg, code_id, session=self.session_id
-        )
+        with self.rescue.guard(lambda: (self.coder, seg, coding.with_code(
+                self.codebook, self.state(), code_id, code_id not in self.state().codes))):
+            state, event = coding.toggle_code(
+                self.project, self.codebook, self.coder, seg, code_id, session=self.session_id
+            )
         return self._record(seg, state, event)
 
     def apply(self, code_id: str) -> Change:
         """Switch ``code_id`` on (never off) and mark done: applying a suggestion."""
         seg = self.current
-        with self.project.write():
+        with self.rescue.guard(lambda: (self.coder, seg, coding.with_code(
+                self.codebook, self.state(), code_id, True))), self.project.write():
             before = coding.get_state(self.project, self.coder, seg)
             new = coding.with_code(self.codebook, before, code_id, True)
             event = coding.set_state(self.project, self.coder, seg, new, action="suggest",
@@ -319,7 +326,8 @@ class CodingSession:
 
     def mark_none(self) -> Change:
         seg = self.current
-        with self.project.write():
+        with self.rescue.guard(lambda: (self.coder, seg, CoderState(
+                frozenset(), True, self.state().memo))), self.project.write():
             before = coding.get_state(self.project, self.coder, seg)
             new = CoderState(frozenset(), True, before.memo)
             event = coding.set_state(self.project, self.coder, seg, new, action="none",
@@ -328,14 +336,18 @@ class CodingSession:
 
     def set_memo(self, text: str) -> Change:
         seg = self.current
-        event = coding.set_memo(self.project, self.coder, seg, text, session=self.session_id)
+        with self.rescue.guard(lambda: (self.coder, seg, CoderState(
+                self.state().codes, self.state().done, text.strip()))):
+            event = coding.set_memo(self.project, self.coder, seg, text, session=self.session_id)
         return self._record(seg, coding.get_state(self.project, self.coder, seg), event)
 
     def undo(self) -> Change | None:
         if not self.undo_stack:
             return None
-        event = self.undo_stack.pop()
-        seg, state = coding.undo(self.project, event, session=self.session_id)
+        event = self.undo_stack[-1]
+        with self.rescue.guard(lambda: self.rescue.logged(event, after=False)):
+            seg, state = coding.undo(self.project, event, session=self.session_id)
+        self.undo_stack.pop()
         self.redo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
@@ -344,12 +356,26 @@ class CodingSession:
     def redo(self) -> Change | None:
         if not self.redo_stack:
             return None
-        event = self.redo_stack.pop()
-        seg, state = coding.redo(self.project, event, session=self.session_id)
+        event = self.redo_stack[-1]
+        with self.rescue.guard(lambda: self.rescue.logged(event, after=True)):
+            seg, state = coding.redo(self.project, event, session=self.session_id)
+        self.redo_stack.pop()
         self.undo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
         return Change(seg, state, None)
+
+    def close(self) -> ProjectFileLost | None:
+        """Close the project; if its file was lost, the error naming the recovery file."""
+        try:
+            with self.rescue.guard():
+                if self.project.guard is not None:
+                    self.project.guard.check()
+            return None
+        except ProjectFileLost as exc:
+            return exc
+        finally:
+            self.project.close()
 
     def _go_to_changed(self, seg: str) -> None:
         if seg in self.index_of:

@@ -2,44 +2,51 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Hashable
 from typing import Any
 
 from textual.content import Content
 
+from annotator.codebook import ID_RE as ID
 from annotator.model import Codebook
 from annotator.tui.i18n import t
-from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+ITEM = ("[@click=screen.apply_code({code!r})]$first[b {color}]$key[/]$mark $label[/]")
+
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
-                      *, top: int = 3) -> str:
+                      *, top: int = 3) -> Content:
+    """The suggestions line. Words and labels from data go in as ``$variables`` (plain text),
+    never as markup: a transcript's ``[/`` or ``[b]`` is shown as typed."""
     if suggestions is None:
-        return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
+        return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_loading"))
     items = []
     marked = False
     for s in suggestions.codes[:top]:
         code = codebook.code(s.code)
-        if code is None:
+        if code is None or not ID.match(s.code):
             continue
-        color = code.color or "yellow"
-        key = escape(f"[{code.key}]") if code.key else ""
-        mark = "●" if s.code in applied else ""
-        words = t(lang, "list_sep").join(s.evidence[:4])
-        space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
-        evidence = f"{space}[dim]{escape(t(lang, 'evidence', words=words))}[/]" if words else ""
+        color = code.color if code.color and COLOR.match(code.color) else "yellow"
         first = ""
         if not marked and s.code not in applied:  # what enter applies
             first, marked = "⏎ ", True
-        label = escape(code.label.get(lang) or code.id)
-        items.append(
-            f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark} {label}[/]"
-            f"{evidence}"
-        )
+        item = Content.from_markup(
+            ITEM.format(code=s.code, color=color), first=first,
+            key=f"[{code.key}]" if code.key else "", mark="●" if s.code in applied else "",
+            label=code.label.get(lang) or code.id)
+        words = t(lang, "list_sep").join(s.evidence[:4])
+        if words:
+            space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
+            item = item + Content.from_markup(f"{space}[dim]$words[/]", words=t(lang, "evidence", words=words))
+        items.append(item)
     if not items:
-        return f"[dim]{escape(t(lang, 'suggestions_none'))}[/]"
-    return f"[b]{escape(t(lang, 'suggestions'))}[/] " + "  ".join(items)
+        return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_none"))
+    head = Content.from_markup("[b]$text[/] ", text=t(lang, "suggestions"))
+    return head + Content("  ").join(items)
 
 
 class SuggestionPanel(FramedStatic):
@@ -49,26 +56,34 @@ class SuggestionPanel(FramedStatic):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._parsed: dict[str, Content] = {}
-        self._shown: str | None = None
+        self._shown: Hashable | None = None
         self._content: Content | None = None
 
-    def show(self, markup: str) -> None:
+    def show(self, markup: str | Content) -> None:
         """Show ``markup`` (parsed once per distinct markup); a repaint when the size stays."""
-        if markup == self._shown:
+        key = _key(markup)
+        if key == self._shown:
             return
         content = self._parse(markup)
-        self._shown = self._shown_key = markup
+        self._shown = self._shown_key = key
         update_steady(self, content, self._content)
         self._content = content
 
-    def prepare_markup(self, markup: str) -> None:
+    def prepare_markup(self, markup: str | Content) -> None:
         """Draw ``markup`` ahead of time (see :meth:`FramedStatic.prepare`)."""
-        self.prepare(markup, lambda: self._parse(markup))
+        self.prepare(_key(markup), lambda: self._parse(markup))
 
-    def _parse(self, markup: str) -> Content:
+    def _parse(self, markup: str | Content) -> Content:
+        if isinstance(markup, Content):
+            return markup
         content = self._parsed.get(markup)
         if content is None:
             if len(self._parsed) > 256:
                 self._parsed.clear()
             content = self._parsed[markup] = Content.from_markup(markup)
         return content
+
+
+def _key(markup: str | Content) -> Hashable:
+    """What tells two contents apart (``Content`` compares its text only)."""
+    return markup if isinstance(markup, str) else (markup.plain, tuple(markup.spans))

@@ -1,0 +1,47 @@
+"""Temporary files a killed run left beside an output are named for annotator and removed by
+the next run writing that output; those of a running process are left alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.reliability.reliability_helpers import annotator
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_stale_export_and_backup_temporaries_are_removed(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    dead, alive = _dead_pid(), os.getpid()
+    stale = [out / f".final.csv.annotator-{dead}-k2j3.tmp", out / f".b.db.{dead}.partial",
+             out / f".b.db.{dead}.partial-journal"]
+    kept = [out / f".final.csv.annotator-{alive}-abcd.tmp", out / f".b.db.{alive}.partial",
+            out / ".other.csv.annotator-1-x.tmp", out / "notes.txt"]
+    for f in stale + kept:
+        f.write_text("x")
+    assert annotator("export", str(project), "--format", "csv", "-o", str(out / "final.csv")).returncode == 0
+    assert annotator("backup", str(project), "-o", str(out / "b.db")).returncode == 0
+    left = set(os.listdir(out))
+    assert not {f.name for f in stale} & left
+    assert {f.name for f in kept} <= left
+    assert {"final.csv", "b.db"} <= left
+
+
+def test_a_killed_export_leaves_a_recognisable_name(project: Path, tmp_path: Path) -> None:
+    code = ("import os, sys, annotator.files as i\n"
+            "with i.atomic_output(__import__('pathlib').Path(sys.argv[1])) as f:\n"
+            "    f.write('x'); f.flush(); os._exit(9)\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "final.csv")], check=False,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    names = [n for n in os.listdir(tmp_path) if "final.csv" in n]
+    assert len(names) == 1 and names[0].startswith(".final.csv.annotator-") and names[0].endswith(".tmp")
+    assert annotator("export", str(project), "--format", "csv", "-o", str(tmp_path / "final.csv")).returncode == 0
+    assert sorted(n for n in os.listdir(tmp_path) if "final.csv" in n) == ["final.csv"]
