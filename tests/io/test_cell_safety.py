@@ -28,9 +28,9 @@ def test_other_cells_are_kept(cell: object) -> None:
 
 
 def test_exported_memo_starting_with_a_full_width_equals_is_text(tmp_path: Path) -> None:
-    from annotator.projects import create_project, import_any
-
-    from annotator.io.csv_export import export_csv
+    from annotator.application.exporting import export_csv
+    from annotator.application.importing import import_any
+    from annotator.application.projects import create_project
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import set_memo, tag
     from annotator.storage.db import open_project

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from tests.reliability.reliability_helpers import REPO, env
 
 

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_helpers import annotator, table_digest
 
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import annotator, table_digest
 
 
 def _mount(*args: str) -> bool:

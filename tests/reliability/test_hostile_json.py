@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.reliability.reliability_helpers import annotator, table_digest
 
+from annotator.application.importing import restore_jsonl
 from annotator.errors import AnnotatorError
 from annotator.io import safe_json
-from annotator.io.jsonl_export import restore_jsonl
 from annotator.io.transcripts import read_turns
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import annotator, table_digest
 
 SURROGATES = st.sampled_from(["\ud800", "\udfff", "\udc80x", "a\ud83d"])
 TEXTS = st.one_of(st.text(max_size=20), SURROGATES,

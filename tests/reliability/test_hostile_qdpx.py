@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from tests.reliability.reliability_helpers import annotator, table_digest
 
 SOURCE = "cccccccc-0000-4000-8000-000000000001"

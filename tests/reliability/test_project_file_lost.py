@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_helpers import env
 
 from annotator.storage.coding import get_state
 from annotator.storage.db import open_project
 from annotator.storage.file_guard import ProjectFileLost
 from annotator.storage.recovery import merge_recovery, read_recovery
 from annotator.tui.session import CodingSession
+from tests.reliability.reliability_helpers import env
 
 
 def _codes(path: Path, coder: str) -> dict[str, set[str]]:

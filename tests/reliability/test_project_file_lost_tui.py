@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_helpers import REPO, env
 
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import REPO, env
 
 TMUX = shutil.which("tmux") or "/usr/bin/tmux"
 pytestmark = [pytest.mark.slow,

@@ -8,11 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_helpers import annotator
 
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
 from annotator.storage.db import open_project
+from tests.reliability.reliability_helpers import annotator
 
 COMMANDS = {
     "csv": ["export", "{p}", "--format", "csv", "-o", "{o}"],

@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.reliability.reliability_helpers import annotator
 
 from annotator.safe_text import printable
+from tests.reliability.reliability_helpers import annotator
 
 ESC = "ev\x1b]0;PWNED\x07il"
 NAMES = [ESC, "two\nlines", "right\u202eto", "c1\x9b31m"]

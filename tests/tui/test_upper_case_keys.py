@@ -36,7 +36,6 @@ CODEBOOK = """facets:
 @pytest.fixture()
 def upper_db(tmp_path: Path) -> Path:
     from annotator.application.projects import create_project
-
     from annotator.application.transcripts import import_transcripts
 
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
