@@ -16,16 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.files import atomic_output
+from annotator.io.cell_safety import neutralise
 from annotator.model import Code, Codebook, CoderState, Segment
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """``value`` made safe for a spreadsheet cell (text starting like a formula gets a ``'``)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
