@@ -42,6 +42,11 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
 
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
+    from annotator.special_files import is_special
+
+    if is_special(out):  # its companion <out>.jsonl would be made beside a device
+        raise UsageError("a spacy export writes two files (OUT and OUT.jsonl); name a regular"
+                         " file, not a device or FIFO", path=out)
     known = list_coders(project)
     if coder is None:
         if len(known) != 1:
