@@ -25,7 +25,7 @@ from typing import Any
 
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, Facet
-from annotator.safe_text import bad_char
+from annotator.safe_text import bad_char, codebook_problem
 from annotator.special_files import regular_file_problem
 
 SCREEN_KEYS = "its own keys: j k n p u g x m q ? / f R"
@@ -317,7 +317,10 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
         problems.append(Problem(code_ids[cid], "a code id may not equal a facet id", cid))
     if problems:
         return None, problems
-    return Codebook(facets=tuple(facets)), problems
+    codebook = Codebook(facets=tuple(facets))
+    if problem := codebook_problem(codebook):  # what init and 'codebook set' would refuse
+        return None, [Problem(1, problem)]
+    return codebook, problems
 
 
 def read_codebook_text(path: Path) -> str:

@@ -11,6 +11,7 @@ from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
 from annotator.io.spacy_export import write_spacy
+from annotator.special_files import is_special
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
 from annotator.storage.db import Project, now
@@ -95,6 +96,9 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
     """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
+    if is_special(out):  # its companion <out>.jsonl would be made beside a device
+        raise UsageError("a spacy export writes two files (OUT and OUT.jsonl); name a regular"
+                         " file, not a device or FIFO", path=out)
     known = list_coders(project)
     if coder is None:
         if len(known) != 1:

@@ -76,3 +76,12 @@ def test_output_to_dev_null_works(coded: Path) -> None:
     for command in ("csv", "backup"):
         _run(command, coded, Path(os.devnull))
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_spacy_export_to_a_device_is_refused_without_touching_its_folder(coded: Path,
+                                                                          tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = annotator("export", str(coded), "--format", "spacy", "--coder", "a", "-o", str(fifo))
+    assert done.returncode == 1 and "regular file" in done.stderr
+    assert _left(tmp_path) == ["pipe"]
