@@ -55,7 +55,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ from annotator.nlp.keywords import (
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
 from annotator.nlp.model import EVIDENCE_TERMS, FacetModel
+from annotator.nlp.relations import RelationCounts, relate_scores
 from annotator.storage.db import Project
 
 __all__ = [
@@ -277,15 +278,47 @@ def rank_codes(
     counts: FloatArray,
     vocab: Vocabulary,
     models: dict[str, FacetModel] | None = None,
+    *,
+    given: frozenset[str] = frozenset(),
+    rho: float | None = None,
 ) -> tuple[CodeSuggestion, ...]:
-    """All facets' suggestions for one text, passing codes first, then by score."""
+    """All facets' suggestions for one text, passing codes first, then by score.
+
+    With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
+    across facets and updated by the codes the coder has ``given`` the segment
+    (:mod:`annotator.nlp.relations`)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         model = models.get(facet.id) if models else None
         out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
+    if rho is not None:
+        out = _related(codebook, out, given, rho)
     out.sort(key=lambda c: (not c.passes, -c.score))
     return tuple(out)
+
+
+# ------------------------------------------------------------------ relations (nlp.relations)
+def _related(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
+             rho: float) -> list[CodeSuggestion]:
+    """Scores after the codebook's ``implies`` relations; passes recomputed per facet."""
+    scores: dict[str, dict[str, float]] = {}
+    for c in found:
+        scores.setdefault(c.facet, {})[c.code] = c.score
+    related = relate_scores(codebook, scores, given, rho)
+    out: list[CodeSuggestion] = []
+    for facet in codebook.facets:
+        mine = [c for c in found if c.facet == facet.id]
+        if not mine:
+            continue
+        new = related[facet.id]
+        p = np.array([new[c.code] for c in mine])
+        best = int(np.argmax(p))
+        bar = min(THRESHOLD, max(RELATIVE * float(p.sum()) / len(facet.codes), 1.0 / len(facet.codes)))
+        for j, c in enumerate(mine):
+            passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
+            out.append(replace(c, score=round(float(p[j]), 4), passes=passes))
+    return out
 
 
 class Suggester:
@@ -329,6 +362,7 @@ class Suggester:
             for f in codebook.facets
         }
         self._known_codes = frozenset(c.id for c in codebook.codes)
+        self.relations = RelationCounts.of(codebook)
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -413,6 +447,7 @@ class Suggester:
             if span is None or not known:
                 continue
             self._examples[(who, seg_id)] = known
+            self.relations.add(known)
             a, b = span
             batch.append((flat_ids[a:b], flat_counts[a:b], known))  # type: ignore[arg-type]
         for model in self.models.values():
@@ -472,6 +507,8 @@ class Suggester:
                 model.update(ids, counts, old, -1.0)
             if codes:
                 model.update(ids, counts, codes, +1.0)
+        self.relations.add(old, -1.0)
+        self.relations.add(codes, +1.0)
         if codes:
             self._examples[key] = codes
             if segment_id not in self._encoded and segment_id not in self._spans:
@@ -489,6 +526,11 @@ class Suggester:
         return segment_id in self._cache or segment_id in self._spans or segment_id in self._encoded
 
     @property
+    def _rho(self) -> float | None:
+        """The strength of the codebook's relations (None: not used, keywords only)."""
+        return self.relations.rho if self.learned else None
+
+    @property
     def examples(self) -> int:
         return len(self._examples)
 
@@ -502,15 +544,21 @@ class Suggester:
         return self._store.ids() if self._store is not None else []
 
     # -------------------------------------------------------------- suggesting
-    def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
-        """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
+    def suggest(self, segment_id: str, *, top: int = 5,
+                given: frozenset[str] | None = None) -> Suggestions:
+        """Keywords (``top`` per language) and the ``top`` best codes of a stored segment.
+
+        ``given``: the codes the coder has applied to the segment so far (default: what the
+        suggester last learned for it); they update the related facets' ranking."""
         with self._lock:
             seg = self._segment(segment_id)
             if seg is None:
                 raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+            if given is None:
+                given = self._examples.get((self.learner, segment_id), frozenset())
             keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
-                               self.models if self.learned else None)
+                               self.models if self.learned else None, given=given, rho=self._rho)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
 
     def suggest_tokens(
@@ -530,7 +578,7 @@ class Suggester:
         keywords = tfidf_keywords(ids, counts, self.vocab, self.dfs, top=top)
         with self._lock:
             codes = rank_codes(self.codebook, matches, ids, counts, self.vocab,
-                               self.models if self.learned else None)
+                               self.models if self.learned else None, rho=self._rho)
         return Suggestions(segment, keywords, codes[: max(top, 0)])
 
 
