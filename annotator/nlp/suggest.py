@@ -64,6 +64,7 @@ import numpy.typing as npt
 
 from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook, Facet
+from annotator.nlp.evidence import cited
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -245,12 +246,8 @@ def _facet_codes(
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
     # the model's evidence per code: its known terms by contribution, best first (one sort)
     ranked: list[list[int]] = []
-    if predicted is not None:
-        _, contrib, known = predicted
-        order = np.argsort(-contrib, axis=0, kind="stable")
-        positive = (contrib > 0).sum(axis=0).tolist()
-        terms = known[order]
-        ranked = [terms[: positive[j], j].tolist() for j in range(k)]
+    if predicted is not None and model is not None:
+        ranked = _model_evidence(model, predicted[2], ids, counts, vocab)
     scores = p.tolist()
     for j, code in enumerate(codes):
         if predicted is None and s[j] <= 0:
@@ -269,6 +266,21 @@ def _facet_codes(
         out.append(CodeSuggestion(code, facet.id, round(scores[j], 4),
                                   tuple(evidence[:MAX_EVIDENCE]), passes))
     return out
+
+
+def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: FloatArray,
+                    vocab: Vocabulary) -> list[list[int]]:
+    """Per code, the segment's words the learned counts single out for it
+    (:func:`annotator.nlp.evidence.cited`: log-odds against the facet's other codes)."""
+    _zh, worthy = vocab.flags()
+    known = np.unique(known)
+    known = known[worthy[known]] if len(worthy) >= int(known.max(initial=0)) + 1 else known
+    per_term = dict(zip(ids.tolist(), counts.tolist(), strict=True))
+    seg_counts = np.array([per_term.get(t, 0.0) for t in known.tolist()], dtype=np.float64)
+    examples = float(model.examples + model.prior_examples)
+    mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
+    return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
+                 model.all_terms, model.vocab_size, mass)
 
 
 def rank_codes(
@@ -317,8 +329,20 @@ def _related(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[s
         bar = min(THRESHOLD, max(RELATIVE * float(p.sum()) / len(facet.codes), 1.0 / len(facet.codes)))
         for j, c in enumerate(mine):
             passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
-            out.append(replace(c, score=round(float(p[j]), 4), passes=passes))
+            out.append(replace(c, score=round(float(p[j]), 4), passes=passes,
+                               evidence=_inherited(codebook, c, found)))
     return out
+
+
+def _inherited(codebook: Codebook, target: CodeSuggestion, found: list[CodeSuggestion]) -> tuple[str, ...]:
+    """A code's evidence plus that of the proposed codes that imply it (a burden type's words
+    are evidence for its dimension)."""
+    words = list(target.evidence)
+    for c in found:
+        code = codebook.code(c.code)
+        if c.passes and code is not None and (target.facet, target.code) in code.implies:
+            words.extend(w for w in c.evidence if w not in words)
+    return tuple(words[:MAX_EVIDENCE])
 
 
 class Suggester:

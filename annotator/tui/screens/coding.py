@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.nlp.evidence import shown_evidence
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, code_keys
@@ -176,15 +177,16 @@ class CodingScreen(Screen[None]):
         """A key for a segment's two highlighted texts, and a function that makes them (kept
         for the last few segments)."""
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
-        key = (seg.zh, seg.en, words)
+        cited = shown_evidence(suggestions) if suggestions else None
+        key = (seg.zh, seg.en, words, cited)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
                 none = t(self.lang, "no_text")
                 mark = self._highlighter
-                texts = self._texts_made[key] = (mark(seg.zh, "zh", words) if seg.zh else none,
-                                                 mark(seg.en, "en", words) if seg.en else none)
+                texts = self._texts_made[key] = (mark(seg.zh, "zh", words, cited) if seg.zh else none,
+                                                 mark(seg.en, "en", words, cited) if seg.en else none)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts

@@ -8,13 +8,14 @@ from textual.content import Content
 from textual.markup import escape
 
 from annotator.model import Codebook
+from annotator.nlp.evidence import SHOWN_CODES, SHOWN_WORDS
 from annotator.tui.i18n import t
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
-                      *, top: int = 3) -> str:
+                      *, top: int = SHOWN_CODES) -> str:
     if suggestions is None:
         return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
     items = []
@@ -26,7 +27,7 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         color = code.color or "yellow"
         key = escape(f"[{code.key}]") if code.key else ""
         mark = "●" if s.code in applied else ""
-        words = ", ".join(s.evidence[:4])
+        words = ", ".join(s.evidence[:SHOWN_WORDS])
         evidence = f" [dim]({escape(words)})[/]" if words else ""
         first = ""
         if not marked and s.code not in applied:  # what enter applies
