@@ -109,6 +109,7 @@ def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
         runs = {
             "keywords": Suggester.from_project(project, coder=PAPER_CODER, learned=False),
             "engine": Suggester.from_project(project, coder=PAPER_CODER),
+            "raw": Suggester.from_project(project, coder=PAPER_CODER, calibrate=False),
         }
     dims = [c.id for c in codebook.facet("dimension").codes]  # type: ignore[union-attr]
     burdens = [c.id for c in codebook.facet("burden").codes]  # type: ignore[union-attr]
@@ -125,15 +126,45 @@ def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
 
     for name, suggester in runs.items():
         results[name] = score(ids, gold, ranker(suggester), dims)
+    observed = {name: observations(runs[name], ids, gold) for name in ("raw", "engine")}
+    for suggester in runs.values():
         suggester.close()
     share = Counter(g.dimension for g in gold).most_common(1)[0][1] / len(gold)
     lines = [f"held-out set {DATA.name}: {len(gold)} segments never used for tuning; the engine learns"
              f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
              f"  (most frequent gold dimension: {share:.2f} of the set)",
              f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"]
-    for name, r in results.items():
+    for name in ("majority", "keywords", "engine"):
+        r = results[name]
         lines.append(f"  {name:<9} {r['top1']:>15.2f} {r['kappa']:>6.2f} {r['recall3']:>16.2f}")
+    lines += reliability_lines(observed)
     return lines, results
+
+
+def observations(s: object, ids: Sequence[str], gold: Sequence[Gold]) -> dict[str, list[tuple[float, bool]]]:
+    """Per facet, (score shown, code is gold) for every code suggested on the held-out set."""
+    out: dict[str, list[tuple[float, bool]]] = {"dimension": [], "burden": []}
+    for seg, g in zip(ids, gold, strict=True):
+        for c in s.suggest(seg, top=1000).codes:  # type: ignore[attr-defined]
+            out[c.facet].append((c.score, c.code == g.dimension or c.code in g.burden))
+    return out
+
+
+def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]]) -> list[str]:
+    """A text reliability diagram per facet: before and after calibration."""
+    from annotator.nlp.calibration import reliability
+
+    lines = ["  reliability (held-out set; score shown vs share of codes that were gold):"]
+    for facet in ("dimension", "burden"):
+        for name, label in (("raw", "before calibration"), ("engine", "calibrated")):
+            pairs = observed[name][facet]
+            rows, ece = reliability([p for p, _ in pairs], [y for _, y in pairs])
+            lines.append(f"    {facet} {label}: expected calibration error {ece:.3f}")
+            for low, mean, share, n in rows:
+                bar = "#" * round(share * 20)
+                lines.append(f"      {low:.1f}-{low + 0.1:.1f}  n={n:<4} predicted {mean:.2f}"
+                             f"  observed {share:.2f}  {bar}")
+    return lines
 
 
 def main() -> None:

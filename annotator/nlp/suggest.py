@@ -64,6 +64,8 @@ import numpy.typing as npt
 
 from annotator.errors import ProjectError, UsageError
 from annotator.model import Codebook, Facet
+from annotator.nlp.calibration import Calibration
+from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.evidence import cited
 from annotator.nlp.keywords import (
     CorpusCounter,
@@ -104,6 +106,8 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
+#: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
+CALIBRATION_EXAMPLES = 200
 #: Rows read at a time when counting the corpus.
 _CHUNK = 5000
 
@@ -293,38 +297,43 @@ def rank_codes(
     *,
     given: frozenset[str] = frozenset(),
     rho: float | None = None,
+    calibration: Calibration | None = None,
 ) -> tuple[CodeSuggestion, ...]:
     """All facets' suggestions for one text, passing codes first, then by score.
 
     With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
     across facets and updated by the codes the coder has ``given`` the segment
-    (:mod:`annotator.nlp.relations`)."""
+    (:mod:`annotator.nlp.relations`); with ``calibration`` the scores are then calibrated
+    (:mod:`annotator.nlp.calibration`)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         model = models.get(facet.id) if models else None
         out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
-    if rho is not None:
-        out = _related(codebook, out, given, rho)
+    if rho is not None or calibration is not None:
+        out = _adjusted(codebook, out, given, rho, calibration)
     out.sort(key=lambda c: (not c.passes, -c.score))
     return tuple(out)
 
 
-# ------------------------------------------------------------------ relations (nlp.relations)
-def _related(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
-             rho: float) -> list[CodeSuggestion]:
-    """Scores after the codebook's ``implies`` relations; passes recomputed per facet."""
+# ------------------------------------ relations and calibration (nlp.relations, nlp.calibration)
+def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
+              rho: float | None, calibration: Calibration | None) -> list[CodeSuggestion]:
+    """Scores after the codebook's ``implies`` relations and the calibration; passes
+    recomputed per facet."""
     scores: dict[str, dict[str, float]] = {}
     for c in found:
         scores.setdefault(c.facet, {})[c.code] = c.score
-    related = relate_scores(codebook, scores, given, rho)
+    related = relate_scores(codebook, scores, given, rho) if rho is not None else scores
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         mine = [c for c in found if c.facet == facet.id]
         if not mine:
             continue
         new = related[facet.id]
-        p = np.array([new[c.code] for c in mine])
+        p = np.array([new[c.code] for c in mine], dtype=np.float64)
+        if calibration is not None:
+            p = calibration.apply(facet.id, facet.multiple, p)
         best = int(np.argmax(p))
         bar = min(THRESHOLD, max(RELATIVE * float(p.sum()) / len(facet.codes), 1.0 / len(facet.codes)))
         for j, c in enumerate(mine):
@@ -387,6 +396,7 @@ class Suggester:
         }
         self._known_codes = frozenset(c.id for c in codebook.codes)
         self.relations = RelationCounts.of(codebook)
+        self.calibration: Calibration | None = None
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -397,6 +407,7 @@ class Suggester:
         coder: str | None = None,
         lead: bool = False,
         learned: bool = True,
+        calibrate: bool = True,
     ) -> Suggester:
         """Count the corpus, load the codebook and learn from the annotations.
 
@@ -445,7 +456,33 @@ class Suggester:
             suggester._keep_terms(kept)
             suggester._bulk_examples(examples)
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
+        if learned and calibrate:
+            suggester.calibrate()
         return suggester
+
+    def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
+        """Fit the calibration on the learner's coded segments, each scored leave-one-out
+        (the last ``limit`` of them); see :mod:`annotator.nlp.calibration`."""
+        self.calibration = None
+        observations = []
+        for who, seg in list(self._examples)[-limit:]:
+            codes = self._examples[(who, seg)]
+            self.learn_as(who, seg, frozenset())
+            try:
+                found = self.suggest(seg, top=10_000, given=frozenset()).codes
+            finally:
+                self.learn_as(who, seg, codes)
+            for facet in self.codebook.facets:
+                scores = {c.code: c.score for c in found if c.facet == facet.id}
+                if scores and (facet.multiple or codes & set(scores)):
+                    observations.append((facet.id, facet.multiple, scores, codes))
+        self.calibration = fit_calibration(observations)
+
+    def learn_as(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
+        """``learn`` for the example of coder ``who`` (lead mode learns from every coder)."""
+        with self._lock:
+            if self.learned:
+                self._set_example(who, segment_id, frozenset(codes))
 
     def close(self) -> None:
         """Close the suggester's connection to the project (it can no longer read segments)."""
@@ -582,7 +619,8 @@ class Suggester:
                 given = self._examples.get((self.learner, segment_id), frozenset())
             keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
-                               self.models if self.learned else None, given=given, rho=self._rho)
+                               self.models if self.learned else None, given=given, rho=self._rho,
+                               calibration=self.calibration)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
 
     def suggest_tokens(
@@ -602,7 +640,8 @@ class Suggester:
         keywords = tfidf_keywords(ids, counts, self.vocab, self.dfs, top=top)
         with self._lock:
             codes = rank_codes(self.codebook, matches, ids, counts, self.vocab,
-                               self.models if self.learned else None, rho=self._rho)
+                               self.models if self.learned else None, rho=self._rho,
+                               calibration=self.calibration)
         return Suggestions(segment, keywords, codes[: max(top, 0)])
 
 
