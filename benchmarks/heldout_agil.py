@@ -8,7 +8,10 @@ gold codes in the file are never shown to it. Printed in one run, beside each ot
 * ``majority``: always the paper coder's most frequent dimension (and, for the burdens, the
   three most frequent burden types);
 * ``keywords``: the codebook's keywords only;
-* ``engine``: keywords, the codebook's wording and what was learned from the paper coder.
+* ``codebook``: keywords and the codebook's wording (labels, definitions, ...), nothing learned;
+* ``unrelated``: the engine without the codebook's ``implies`` relations;
+* ``engine``: keywords, the codebook's wording and relations, and what was learned from the
+  paper coder, calibrated.
 
 Measures: dimension top-1, Cohen's kappa between the top dimension and the gold dimension,
 burden recall@3 (share of the gold burden types among the first three proposed).
@@ -108,9 +111,12 @@ def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
             "SELECT code FROM annotations WHERE coder = ?", (PAPER_CODER,)))
         runs = {
             "keywords": Suggester.from_project(project, coder=PAPER_CODER, learned=False),
+            "codebook": Suggester.from_project(project, coder="(nobody)"),
+            "unrelated": Suggester.from_project(project, coder=PAPER_CODER),
             "engine": Suggester.from_project(project, coder=PAPER_CODER),
             "raw": Suggester.from_project(project, coder=PAPER_CODER, calibrate=False),
         }
+    runs["unrelated"].use_relations = False
     dims = [c.id for c in codebook.facet("dimension").codes]  # type: ignore[union-attr]
     burdens = [c.id for c in codebook.facet("burden").codes]  # type: ignore[union-attr]
     majority_dims = sorted(dims, key=lambda d: -trained[d])
@@ -134,9 +140,11 @@ def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
              f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
              f"  (most frequent gold dimension: {share:.2f} of the set)",
              f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"]
-    for name in ("majority", "keywords", "engine"):
+    for name in ("majority", "keywords", "codebook", "unrelated", "engine"):
         r = results[name]
         lines.append(f"  {name:<9} {r['top1']:>15.2f} {r['kappa']:>6.2f} {r['recall3']:>16.2f}")
+    lines.append("  (codebook: keywords and the codebook's wording, nothing learned; unrelated: the engine"
+                 " without the codebook's implies relations)")
     lines += reliability_lines(observed)
     return lines, results
 

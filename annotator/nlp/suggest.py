@@ -396,6 +396,8 @@ class Suggester:
         }
         self._known_codes = frozenset(c.id for c in codebook.codes)
         self.relations = RelationCounts.of(codebook)
+        #: whether the codebook's ``implies`` relations inform the scores (off only to measure them)
+        self.use_relations = True
         self.calibration: Calibration | None = None
 
     # ----------------------------------------------------------------- loading
@@ -589,7 +591,7 @@ class Suggester:
     @property
     def _rho(self) -> float | None:
         """The strength of the codebook's relations (None: not used, keywords only)."""
-        return self.relations.rho if self.learned else None
+        return self.relations.rho if self.learned and self.use_relations else None
 
     @property
     def examples(self) -> int:
