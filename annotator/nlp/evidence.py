@@ -48,9 +48,11 @@ PRIOR_SEGMENTS = 10.0
 
 
 def log_odds_z(
-    y_c: FloatArray, n_c: float, y_r: FloatArray, n_r: float, a_w: FloatArray, a_0: float
+    y_c: FloatArray, n_c: float | FloatArray, y_r: FloatArray, n_r: float | FloatArray,
+    a_w: FloatArray, a_0: float,
 ) -> FloatArray:
-    """Monroe et al. (2008) z-scores of the words' log-odds ratio, code against the rest."""
+    """Monroe et al. (2008) z-scores of the words' log-odds ratio, code against the rest
+    (element-wise: words x codes when ``n_c``/``n_r`` are per code)."""
     pos = np.log(y_c + a_w) - np.log(np.maximum(n_c + a_0 - y_c - a_w, 1e-12))
     neg = np.log(y_r + a_w) - np.log(np.maximum(n_r + a_0 - y_r - a_w, 1e-12))
     var = 1.0 / (y_c + a_w) + 1.0 / (y_r + a_w)
@@ -83,17 +85,18 @@ def cited(
     if not len(ids) or not k:
         return [[] for _ in range(k)]
     a_0 = PRIOR_SEGMENTS * max(mass, 1.0)
-    a_w = background(totals, all_terms, vocab, a_0)
-    everywhere = (code_counts > 0).all(axis=1) if k > 1 else np.zeros(len(ids), dtype=bool)
+    a_w = background(totals, all_terms, vocab, a_0)[:, None]
+    everywhere = np.asarray((code_counts > 0).all(axis=1) if k > 1 else np.zeros(len(ids), dtype=bool))
+    y_r = np.maximum(totals[:, None] - code_counts, 0.0)
+    n_r = np.maximum(all_terms - code_terms, 0.0)
+    z = log_odds_z(code_counts, code_terms, y_r, n_r, a_w, a_0)
+    keep = (z >= Z_MIN) & (code_counts >= MIN_COUNT) & ~everywhere.reshape(-1, 1)
+    strength = z * counts[:, None]
     out: list[list[int]] = []
     for j in range(k):
-        y_c = code_counts[:, j]
-        y_r = np.maximum(totals - y_c, 0.0)
-        n_c = float(code_terms[j])
-        z = log_odds_z(y_c, n_c, y_r, max(all_terms - n_c, 0.0), a_w, a_0)
-        keep = (z >= Z_MIN) & (y_c >= MIN_COUNT) & ~everywhere
-        order = np.argsort(-(z * counts), kind="stable")
-        out.append([int(ids[i]) for i in order if keep[i]])
+        rows = np.flatnonzero(keep[:, j])
+        rows = rows[np.argsort(-strength[rows, j], kind="stable")]
+        out.append(ids[rows].tolist())
     return out
 
 

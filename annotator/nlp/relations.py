@@ -63,24 +63,49 @@ class RelationCounts:
         return (max(self.agree, 0.0) + 2.0) / (max(self.total, 0.0) + 3.0)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """A codebook's facets and relations as dictionaries (looked up on every suggestion)."""
+
+    implies: dict[str, dict[str, str]]
+    facet_codes: dict[str, list[str]]
+    multiple: dict[str, bool]
+
+
+_indexes: dict[int, tuple[Codebook, _Index]] = {}
+
+
+def _index(codebook: Codebook) -> _Index:
+    kept = _indexes.get(id(codebook))
+    if kept is not None and kept[0] is codebook:
+        return kept[1]
+    index = _Index({c.id: dict(c.implies) for c in codebook.codes},
+                   {f.id: [c.id for c in f.codes] for f in codebook.facets},
+                   {f.id: f.multiple for f in codebook.facets})
+    if len(_indexes) > 32:
+        _indexes.clear()
+    _indexes[id(codebook)] = (codebook, index)
+    return index
+
+
 def implied(
     codebook: Codebook, target: str, weights: Mapping[str, float], rho: float
 ) -> FloatArray | None:
     """The distribution over ``target``'s codes that the source codes' ``weights`` imply."""
-    facet = codebook.facet(target)
-    if facet is None or len(facet.codes) < 2:
+    index = _index(codebook)
+    codes = index.facet_codes.get(target, [])
+    if len(codes) < 2:
         return None
-    index = {c.id: i for i, c in enumerate(facet.codes)}
-    k = len(index)
+    position = {c: i for i, c in enumerate(codes)}
+    k = len(codes)
     q = np.zeros(k)
     mass = 0.0
-    for code in codebook.codes:
-        to = dict(code.implies).get(target)
-        w = float(weights.get(code.id, 0.0))
-        if to is None or to not in index or w <= 0:
+    for code, w in weights.items():
+        to = index.implies.get(code, {}).get(target)
+        if to is None or to not in position or w <= 0:
             continue
         row = np.full(k, (1.0 - rho) / (k - 1))
-        row[index[to]] = rho
+        row[position[to]] = rho
         q += w * row
         mass += w
     return q / mass if mass > 0 else None
@@ -114,42 +139,42 @@ def relate_scores(
     codes the coder has applied to the segment. Facets without relations come back unchanged.
     """
     out = {f: dict(s) for f, s in scores.items()}
-    for facet in codebook.facets:
-        have = out.get(facet.id)
-        if facet.multiple or not have:
+    index = _index(codebook)
+    for facet_id, full in index.facet_codes.items():
+        have = out.get(facet_id)
+        if index.multiple[facet_id] or not have:
             continue
-        codes = [c.id for c in facet.codes if c.id in have]
-        p = np.array([have[c] for c in codes], dtype=np.float64)
-        if p.sum() <= 0:
+        p_full = np.array([have.get(c, 0.0) for c in full], dtype=np.float64)
+        if p_full.sum() <= 0:
             continue
-        p = p / p.sum()
-        sources = {c: s for f, fs in scores.items() if f != facet.id for c, s in fs.items()}
-        chosen = dict.fromkeys(given, 1.0)
-        full = [c.id for c in facet.codes]
-        p_full = np.array([p[codes.index(c)] if c in codes else 0.0 for c in full])
-        p_full = pool(p_full, implied(codebook, facet.id, sources, rho))
-        p_full = pool(p_full, implied(codebook, facet.id, chosen, rho))
-        out[facet.id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
-        _given_target(codebook, facet.id, given, out, rho)
+        p_full = p_full / p_full.sum()
+        sources = {c: s for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
+        p_full = pool(p_full, implied(codebook, facet_id, sources, rho))
+        p_full = pool(p_full, implied(codebook, facet_id, dict.fromkeys(given, 1.0), rho))
+        out[facet_id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
+        _given_target(index, facet_id, given, out, rho)
     return out
 
 
-def _given_target(codebook: Codebook, target: str, given: frozenset[str],
+def _given_target(index: _Index, target: str, given: frozenset[str],
                   out: dict[str, dict[str, float]], rho: float) -> None:
     """The coder chose a code of single-choice ``target``: update the codes that imply one of it."""
-    facet = codebook.facet(target)
-    if facet is None:
-        return
-    chosen = [c.id for c in facet.codes if c.id in given]
+    chosen = [c for c in index.facet_codes.get(target, []) if c in given]
     if len(chosen) != 1:
         return
-    for source in codebook.facets:
-        have = out.get(source.id)
-        if not source.multiple or not have or source.id == target:
+    for source, multiple in index.multiple.items():
+        have = out.get(source)
+        if not multiple or not have or source == target:
             continue
-        codes = [c for c in have if target in dict(codebook.code(c).implies)]  # type: ignore[union-attr]
+        codes = [c for c in have if target in index.implies.get(c, {})]
         if not codes:
             continue
-        hits = [dict(codebook.code(c).implies)[target] == chosen[0] for c in codes]  # type: ignore[union-attr]
-        p = odds_given_choice(np.array([have[c] for c in codes]), hits, len(facet.codes), rho)
+        hits = [index.implies[c][target] == chosen[0] for c in codes]
+        p = odds_given_choice(np.array([have[c] for c in codes]), hits,
+                              len(index.facet_codes[target]), rho)
         have.update({c: float(v) for c, v in zip(codes, p, strict=True)})
+
+
+def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
+    """{facet: code} that ``code`` implies (empty for an unknown code)."""
+    return _index(codebook).implies.get(code, {})

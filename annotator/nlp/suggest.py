@@ -79,7 +79,7 @@ from annotator.nlp.keywords import (
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
 from annotator.nlp.model import EVIDENCE_TERMS, FacetModel
-from annotator.nlp.relations import RelationCounts, relate_scores
+from annotator.nlp.relations import RelationCounts, implied_by, relate_scores
 from annotator.storage.db import Project
 
 __all__ = [
@@ -107,7 +107,7 @@ MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
 #: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
-CALIBRATION_EXAMPLES = 200
+CALIBRATION_EXAMPLES = 100
 #: Rows read at a time when counting the corpus.
 _CHUNK = 5000
 
@@ -348,8 +348,7 @@ def _inherited(codebook: Codebook, target: CodeSuggestion, found: list[CodeSugge
     are evidence for its dimension)."""
     words = list(target.evidence)
     for c in found:
-        code = codebook.code(c.code)
-        if c.passes and code is not None and (target.facet, target.code) in code.implies:
+        if c.passes and implied_by(codebook, c.code).get(target.facet) == target.code:
             words.extend(w for w in c.evidence if w not in words)
     return tuple(words[:MAX_EVIDENCE])
 
