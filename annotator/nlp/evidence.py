@@ -92,11 +92,11 @@ def cited(
     z = log_odds_z(code_counts, code_terms, y_r, n_r, a_w, a_0)
     keep = (z >= Z_MIN) & (code_counts >= MIN_COUNT) & ~everywhere.reshape(-1, 1)
     strength = z * counts[:, None]
-    out: list[list[int]] = []
-    for j in range(k):
+    out: list[list[int]] = [[] for _ in range(k)]
+    for j in np.flatnonzero(keep.any(axis=0)).tolist():
         rows = np.flatnonzero(keep[:, j])
         rows = rows[np.argsort(-strength[rows, j], kind="stable")]
-        out.append(ids[rows].tolist())
+        out[j] = ids[rows].tolist()
     return out
 
 

@@ -277,10 +277,10 @@ def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: F
     """Per code, the segment's words the learned counts single out for it
     (:func:`annotator.nlp.evidence.cited`: log-odds against the facet's other codes)."""
     _zh, worthy = vocab.flags()
-    known = np.unique(known)
-    known = known[worthy[known]] if len(worthy) >= int(known.max(initial=0)) + 1 else known
-    per_term = dict(zip(ids.tolist(), counts.tolist(), strict=True))
-    seg_counts = np.array([per_term.get(t, 0.0) for t in known.tolist()], dtype=np.float64)
+    if len(worthy) > int(known.max(initial=0)):
+        known = known[worthy[known]]
+    sorter = np.argsort(ids, kind="stable")
+    seg_counts = counts[sorter[np.searchsorted(ids, known, sorter=sorter)]]
     examples = float(model.examples + model.prior_examples)
     mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
     return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
@@ -325,6 +325,7 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
     for c in found:
         scores.setdefault(c.facet, {})[c.code] = c.score
     related = relate_scores(codebook, scores, given, rho) if rho is not None else scores
+    inherited = _inherited(codebook, found)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         mine = [c for c in found if c.facet == facet.id]
@@ -339,18 +340,25 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
         for j, c in enumerate(mine):
             passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
             out.append(replace(c, score=round(float(p[j]), 4), passes=passes,
-                               evidence=_inherited(codebook, c, found)))
+                               evidence=_with_inherited(c.evidence, inherited.get((c.facet, c.code)))))
     return out
 
 
-def _inherited(codebook: Codebook, target: CodeSuggestion, found: list[CodeSuggestion]) -> tuple[str, ...]:
-    """A code's evidence plus that of the proposed codes that imply it (a burden type's words
-    are evidence for its dimension)."""
-    words = list(target.evidence)
+def _inherited(codebook: Codebook, found: list[CodeSuggestion]) -> dict[tuple[str, str], list[str]]:
+    """(facet, code) -> the evidence words of the proposed codes that imply it (a burden type's
+    words are evidence for its dimension)."""
+    out: dict[tuple[str, str], list[str]] = {}
     for c in found:
-        if c.passes and implied_by(codebook, c.code).get(target.facet) == target.code:
-            words.extend(w for w in c.evidence if w not in words)
-    return tuple(words[:MAX_EVIDENCE])
+        if c.passes and c.evidence:
+            for facet, target in implied_by(codebook, c.code).items():
+                out.setdefault((facet, target), []).extend(c.evidence)
+    return out
+
+
+def _with_inherited(evidence: tuple[str, ...], more: list[str] | None) -> tuple[str, ...]:
+    if not more:
+        return evidence
+    return tuple(dict.fromkeys([*evidence, *more]))[:MAX_EVIDENCE]
 
 
 class Suggester:
