@@ -100,3 +100,19 @@ def test_implies_survives_the_project_file(tmp_path: Path) -> None:
         stored = load_stored(project)
     assert stored.code("feedback_gap").implies == (("dimension", "latency"),)  # type: ignore[union-attr]
     assert "implies" not in stored.code("feedback_gap").extra  # type: ignore[union-attr]
+
+
+def test_implies_survives_a_jsonl_export_and_restore(tmp_path: Path) -> None:
+    from annotator.io.jsonl_export import export_jsonl
+    from annotator.projects import create_project, import_any
+    from annotator.storage.codebook_store import load_codebook as load_stored
+    from annotator.storage.db import open_project
+
+    src = tmp_path / "p.db"
+    create_project(src)
+    with open_project(src) as project:
+        export_jsonl(project, tmp_path / "p.jsonl")
+    import_any(tmp_path / "back.db", [tmp_path / "p.jsonl"])
+    with open_project(tmp_path / "back.db") as project:
+        back = load_stored(project)
+    assert back.code("rights_mismatch").implies == (("dimension", "adaptation"),)  # type: ignore[union-attr]
