@@ -19,10 +19,16 @@ if TYPE_CHECKING:
 
 
 def suggester_for_project(
-    project: Project, *, coder: str | None = None, lead: bool = False, learned: bool = True
+    project: Project,
+    *,
+    coder: str | None = None,
+    lead: bool = False,
+    learned: bool = True,
+    calibrate: bool = True,
 ) -> Suggester:
     """The engine for ``project``: learning from ``coder``'s annotations, or from every
-    coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only.
+    coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only;
+    ``calibrate=False``: the raw scores, not calibrated on the coded segments.
 
     The suggester reads segments later through its own read-only connection, so ``project``
     may be closed afterwards.
@@ -34,7 +40,7 @@ def suggester_for_project(
     annotations = annotation_rows(project, whose) if learned else iter(())
     return Suggester.build(
         codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
-        learner=coder or "", learned=learned,
+        learner=coder or "", learned=learned, calibrate=calibrate,
     )
 
 

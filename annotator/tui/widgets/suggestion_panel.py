@@ -7,6 +7,7 @@ from typing import Any
 from textual.content import Content
 
 from annotator.model import Codebook
+from annotator.nlp.evidence import SHOWN_CODES, SHOWN_WORDS
 from annotator.tui.i18n import t
 from annotator.tui.markup import escape
 from annotator.tui.widgets.frames import FramedStatic
@@ -14,7 +15,7 @@ from annotator.tui.widgets.steady import update_steady
 
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
-                      *, top: int = 3) -> str:
+                      *, top: int = SHOWN_CODES) -> str:
     if suggestions is None:
         return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
     items = []
@@ -26,7 +27,7 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         color = code.color or "yellow"
         key = escape(f"[{code.key}]") if code.key else ""
         mark = "●" if s.code in applied else ""
-        words = t(lang, "list_sep").join(s.evidence[:4])
+        words = t(lang, "list_sep").join(s.evidence[:SHOWN_WORDS])
         space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
         evidence = f"{space}[dim]{escape(t(lang, 'evidence', words=words))}[/]" if words else ""
         first = ""
