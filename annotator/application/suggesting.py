@@ -5,6 +5,7 @@ Used by the command line and the coding screen alike; the engine itself never op
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.storage.codebook_store import load_codebook
@@ -42,6 +43,24 @@ def suggester_for_project(
         codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
         learner=coder or "", learned=learned, calibrate=calibrate,
     )
+
+
+#: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a
+#: millisecond warm).
+LEAST_SURE_WINDOW = 100
+
+
+def least_sure(suggester: Suggester, segments: Sequence[str]) -> str | None:
+    """Of ``segments`` (in reading order), the one whose suggestions are least sure: uncertainty
+    sampling over the calibrated scores (:mod:`annotator.nlp.active`); the first among equals."""
+    from annotator.nlp.active import next_least_sure, uncertainty
+
+    codebook = suggester.codebook
+
+    def unsure(segment: str) -> float:
+        return uncertainty(codebook, suggester.suggest(segment, top=len(codebook.codes)).codes)
+
+    return next_least_sure(segments, unsure)
 
 
 def project_keywords(

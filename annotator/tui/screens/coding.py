@@ -39,7 +39,7 @@ LEAD_REFRESH_S = 2.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 #: actions on the current segment: they do not apply to a project without segments
 NEEDS_SEGMENT = frozenset({
-    "next", "prev", "next_undone", "goto", "search", "filter", "memo",
+    "next", "prev", "next_undone", "next_unsure", "goto", "search", "filter", "memo",
     "toggle_code", "apply_code", "apply_suggestion", "mark_none",
 })
 
@@ -377,6 +377,27 @@ class CodingScreen(Screen[None]):
 
     def action_next_undone(self) -> None:
         self._moved(self.session.next_undone(), "msg_all_done")
+
+    def action_next_unsure(self) -> None:
+        """The not-done segment the suggestions are least sure of, among the first
+        :data:`LEAST_SURE_WINDOW` of the view: coding it teaches the engine most."""
+        from annotator.application.suggesting import LEAST_SURE_WINDOW, least_sure
+        from annotator.nlp.suggest import Suggester
+
+        suggester = self.suggester
+        if not isinstance(suggester, Suggester):  # loading, or keyword matches only
+            self._moved(self.session.next_undone(), "msg_all_done")
+            self.say("msg_unsure_waiting")
+            return
+        session = self.session
+        candidates = session.open_in_view(LEAST_SURE_WINDOW)
+        chosen = least_sure(suggester, [session.order[i] for i in candidates])
+        if chosen is None:
+            self.say("msg_all_done")
+            return
+        session.jump(session.index_of[chosen])
+        self._moved(True, "")
+        self.say("msg_unsure", n=len(candidates))
 
     def pick(self, index: int) -> None:
         self.session.jump(index)
