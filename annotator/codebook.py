@@ -34,7 +34,7 @@ TOP_FIELDS = {"facets", "name", "description", "version", "language", "languages
 FACET_FIELDS = {"id", "multiple", "label", "description", "codes", "color"}
 CODE_FIELDS = {
     "id", "key", "label", "definition", "description", "when_to_use", "when_not_to_use",
-    "keywords", "color", "examples", "notes",
+    "keywords", "color", "examples", "notes", "implies",
 }
 TEXT_FIELDS = {"zh", "en"}
 ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
@@ -197,6 +197,25 @@ def _keywords(value: Any, line: int, problems: list[Problem], code: str) -> tupl
     return out["zh"], out["en"]
 
 
+def _implies(value: Any, line: int, problems: list[Problem], code: str) -> tuple[tuple[str, str], ...]:
+    """``implies: {facet: code}`` as (facet, code) pairs; its shape only (targets are checked later)."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict) or not value:
+        problems.append(Problem(line, "implies must be a mapping {facet: code}", code))
+        return ()
+    out: list[tuple[str, str]] = []
+    for facet, target in value.items():
+        if isinstance(target, int | float) and not isinstance(target, bool):
+            target = str(target)
+        if not isinstance(target, str) or not ID_RE.match(target):
+            problems.append(Problem(_key_line(value, facet, line),
+                                    f"implies.{facet} must name one code, not {target!r}", code))
+            continue
+        out.append((str(facet), target))
+    return tuple(out)
+
+
 def _unknown(obj: dict[str, Any], allowed: set[str], what: str, problems: list[Problem], code: str | None) -> None:
     lines = getattr(obj, "key_lines", {})
     for key in obj:
@@ -224,6 +243,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
     code_ids: dict[str, int] = {}
     facet_ids: dict[str, int] = {}
     keys: dict[str, tuple[str, int]] = {}
+    implies_lines: dict[str, int] = {}
     for raw in raw_facets:
         fline = _line(raw)
         if not isinstance(raw, dict):
@@ -263,6 +283,8 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
             if cid in facet_ids and cid != fid:
                 pass
             code_ids[cid] = cline
+            if "implies" in rc:
+                implies_lines[cid] = _key_line(rc, "implies", cline)
             label = _text2(rc.get("label"), cline, "label", problems, cid)
             if not (label.zh or label.en):
                 problems.append(Problem(cline, "missing label (give label: {zh: ..., en: ...})", cid))
@@ -301,6 +323,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
                     keywords_en=ken,
                     color=color,
                     extra={k: rc[k] for k in ("examples", "notes") if k in rc},
+                    implies=_implies(rc.get("implies"), _key_line(rc, "implies", cline), problems, cid),
                 )
             )
         facets.append(
@@ -315,6 +338,11 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
     clash = set(facet_ids) & set(code_ids)
     for cid in sorted(clash):
         problems.append(Problem(code_ids[cid], "a code id may not equal a facet id", cid))
+    if not problems:
+        from annotator.codebook_relations import check_relations
+
+        problems.extend(Problem(implies_lines.get(cid, code_ids[cid]), message, cid)
+                        for cid, message in check_relations(facets))
     if problems:
         return None, problems
     codebook = Codebook(facets=tuple(facets))

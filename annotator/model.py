@@ -44,6 +44,9 @@ class Code:
     keywords_en: tuple[str, ...] = ()
     color: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: (facet id, code id) pairs: applying this code is evidence for those codes of other facets
+    #: (the codebook's ``implies:``, e.g. a burden type and the AGIL dimension it belongs to)
+    implies: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Used by the command line and the coding screen alike; the engine itself never op
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.storage.codebook_store import load_codebook
@@ -19,10 +20,16 @@ if TYPE_CHECKING:
 
 
 def suggester_for_project(
-    project: Project, *, coder: str | None = None, lead: bool = False, learned: bool = True
+    project: Project,
+    *,
+    coder: str | None = None,
+    lead: bool = False,
+    learned: bool = True,
+    calibrate: bool = True,
 ) -> Suggester:
     """The engine for ``project``: learning from ``coder``'s annotations, or from every
-    coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only.
+    coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only;
+    ``calibrate=False``: the raw scores, not calibrated on the coded segments.
 
     The suggester reads segments later through its own read-only connection, so ``project``
     may be closed afterwards.
@@ -34,8 +41,26 @@ def suggester_for_project(
     annotations = annotation_rows(project, whose) if learned else iter(())
     return Suggester.build(
         codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
-        learner=coder or "", learned=learned,
+        learner=coder or "", learned=learned, calibrate=calibrate,
     )
+
+
+#: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a
+#: millisecond warm).
+LEAST_SURE_WINDOW = 100
+
+
+def least_sure(suggester: Suggester, segments: Sequence[str]) -> str | None:
+    """Of ``segments`` (in reading order), the one whose suggestions are least sure: uncertainty
+    sampling over the calibrated scores (:mod:`annotator.nlp.active`); the first among equals."""
+    from annotator.nlp.active import next_least_sure, uncertainty
+
+    codebook = suggester.codebook
+
+    def unsure(segment: str) -> float:
+        return uncertainty(codebook, suggester.suggest(segment, top=len(codebook.codes)).codes)
+
+    return next_least_sure(segments, unsure)
 
 
 def project_keywords(

@@ -276,6 +276,27 @@ class Lexicon:
                 out.extend((hit.start(), hit.end(), m.code) for hit in pattern.finditer(text))
         return out
 
+    def locate_cited(self, text: str, lang: str, matches: Iterable[Match],
+                     cited: Sequence[tuple[str, str]]) -> list[tuple[int, int, str]]:
+        """Where the evidence words ``cited`` ((word, code) pairs, as the suggestion panel shows
+        them) stand in ``text``: (start, end, code). A codebook keyword is found through its match
+        (:meth:`locate`, even when cited for a code it implies); a word the learned model cites
+        (a stored term: Chinese as written, an English lemma) as written or, in English, as a
+        word that begins with it. The first pair is placed last, so its colour wins an overlap."""
+        found = {(m.keyword, m.lang): m for m in matches}
+        low = text.lower()
+        out: list[tuple[int, int, str]] = []
+        for word, code in reversed(cited):
+            match = found.get((word, lang))
+            if match is not None:
+                out.extend((a, b, code) for a, b, _c in self.locate(text, lang, [match]))
+            elif lang == "zh" and _has_cjk(word):
+                out.extend((a, b, code) for a, b in _spans(low, word.lower()))
+            elif lang == "en" and word.strip() and not _has_cjk(word):
+                pattern = _surface_pattern(word, word.split())
+                out.extend((hit.start(), hit.end(), code) for hit in pattern.finditer(text))
+        return out
+
 
 def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
     """Every place ``needle`` stands in ``haystack``, left to right, not overlapping."""

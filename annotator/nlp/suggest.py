@@ -53,15 +53,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from annotator.errors import UsageError
 from annotator.model import Codebook, Facet
+from annotator.nlp.calibration import Calibration
+from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
+from annotator.nlp.evidence import cited
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -73,6 +76,7 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
+from annotator.nlp.relations import RelationCounts, implied_by, relate_scores
 
 __all__ = [
     "RELATIVE",
@@ -100,6 +104,8 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
+#: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
+CALIBRATION_EXAMPLES = 100
 
 
 @dataclass(frozen=True)
@@ -185,16 +191,6 @@ def _codebook_scores(facet: Facet, strength: FloatArray) -> FloatArray:
     return (strength + LEXICON_SMOOTHING) / (strength.sum() + LEXICON_SMOOTHING * k)
 
 
-def _model_ranked_terms(predicted: Any, k: int) -> list[list[int]]:
-    """Per code: the model's known terms that speak for it, by contribution, best first
-    (one sort for the facet)."""
-    _, contrib, known = predicted
-    order = np.argsort(-contrib, axis=0, kind="stable")
-    positive = (contrib > 0).sum(axis=0).tolist()
-    terms = known[order]
-    return [terms[: positive[j], j].tolist() for j in range(k)]
-
-
 def _evidence(keywords: Sequence[str], ranked: Sequence[int], vocab: Vocabulary) -> tuple[str, ...]:
     """The codebook keywords found, then up to :data:`MODEL_EVIDENCE` words of the model."""
     evidence = list(keywords)
@@ -234,7 +230,7 @@ def _facet_codes(
         n = float(model.examples + model.prior_examples)
         weight = n / (n + EXAMPLES_PER_CODE * k)
         p = (1.0 - weight) * p_lex + weight * predicted[0]
-        ranked = _model_ranked_terms(predicted, k)
+        ranked = _model_evidence(model, predicted[2], ids, counts, vocab)
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
     scores = p.tolist()
@@ -248,6 +244,21 @@ def _facet_codes(
     return out
 
 
+def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: FloatArray,
+                    vocab: Vocabulary) -> list[list[int]]:
+    """Per code, the segment's words the learned counts single out for it
+    (:func:`annotator.nlp.evidence.cited`: log-odds against the facet's other codes)."""
+    _zh, worthy = vocab.flags()
+    if len(worthy) > int(known.max(initial=0)):
+        known = known[worthy[known]]
+    sorter = np.argsort(ids, kind="stable")
+    seg_counts = counts[sorter[np.searchsorted(ids, known, sorter=sorter)]]
+    examples = float(model.examples + model.prior_examples)
+    mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
+    return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
+                 model.all_terms, model.vocab_size, mass)
+
+
 def rank_codes(
     codebook: Codebook,
     matches: Sequence[Match],
@@ -255,13 +266,24 @@ def rank_codes(
     counts: FloatArray,
     vocab: Vocabulary,
     models: dict[str, FacetModel] | None = None,
+    *,
+    given: frozenset[str] = frozenset(),
+    rho: float | None = None,
+    calibration: Calibration | None = None,
 ) -> tuple[CodeSuggestion, ...]:
-    """All facets' suggestions for one text, passing codes first, then by score."""
+    """All facets' suggestions for one text, passing codes first, then by score.
+
+    With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
+    across facets and updated by the codes the coder has ``given`` the segment
+    (:mod:`annotator.nlp.relations`); with ``calibration`` the scores are then calibrated
+    (:mod:`annotator.nlp.calibration`)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         model = models.get(facet.id) if models else None
         out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
+    if rho is not None or calibration is not None:
+        out = _adjusted(codebook, out, given, rho, calibration)
     out.sort(key=lambda c: (not c.passes, -c.score))
     return tuple(out)
 
@@ -287,6 +309,51 @@ def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntAr
             t for t in en_terms if keyword_worthy(t, "en")]
         prior[code] = vocab.encode(*worthy)
     return prior
+
+
+# ------------------------------------ relations and calibration (nlp.relations, nlp.calibration)
+def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
+              rho: float | None, calibration: Calibration | None) -> list[CodeSuggestion]:
+    """Scores after the codebook's ``implies`` relations and the calibration; passes
+    recomputed per facet."""
+    scores: dict[str, dict[str, float]] = {}
+    for c in found:
+        scores.setdefault(c.facet, {})[c.code] = c.score
+    related = relate_scores(codebook, scores, given, rho) if rho is not None else scores
+    inherited = _inherited(codebook, found)
+    out: list[CodeSuggestion] = []
+    for facet in codebook.facets:
+        mine = [c for c in found if c.facet == facet.id]
+        if not mine:
+            continue
+        new = related[facet.id]
+        p = np.array([new[c.code] for c in mine], dtype=np.float64)
+        if calibration is not None:
+            p = calibration.apply(facet.id, facet.multiple, p)
+        best = int(np.argmax(p))
+        bar = min(THRESHOLD, max(RELATIVE * float(p.sum()) / len(facet.codes), 1.0 / len(facet.codes)))
+        for j, c in enumerate(mine):
+            passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
+            out.append(replace(c, score=round(float(p[j]), 4), passes=passes,
+                               evidence=_with_inherited(c.evidence, inherited.get((c.facet, c.code)))))
+    return out
+
+
+def _inherited(codebook: Codebook, found: list[CodeSuggestion]) -> dict[tuple[str, str], list[str]]:
+    """(facet, code) -> the evidence words of the proposed codes that imply it (a burden type's
+    words are evidence for its dimension)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for c in found:
+        if c.passes and c.evidence:
+            for facet, target in implied_by(codebook, c.code).items():
+                out.setdefault((facet, target), []).extend(c.evidence)
+    return out
+
+
+def _with_inherited(evidence: tuple[str, ...], more: list[str] | None) -> tuple[str, ...]:
+    if not more:
+        return evidence
+    return tuple(dict.fromkeys([*evidence, *more]))[:MAX_EVIDENCE]
 
 
 class Suggester:
@@ -330,6 +397,10 @@ class Suggester:
             for f in codebook.facets
         }
         self._known_codes = frozenset(c.id for c in codebook.codes)
+        self.relations = RelationCounts.of(codebook)
+        #: whether the codebook's ``implies`` relations inform the scores (off only to measure them)
+        self.use_relations = True
+        self.calibration: Calibration | None = None
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -342,13 +413,16 @@ class Suggester:
         *,
         learner: str = "",
         learned: bool = True,
+        calibrate: bool = True,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
         ``term_chunks``: every stored segment's terms, in chunks (one pass); ``annotations``:
         the (coder, segment, code) rows to learn from (each coder's coding of a segment is one
         example); ``source``: where the segments are read later, one at a time. ``learned=False``
-        gives the codebook-keywords-only suggester. One pass over the stored terms (about a
+        gives the codebook-keywords-only suggester. ``calibrate``: fit the calibration of the
+        scores on the coded segments (:meth:`calibrate`; they are read again from ``source``, so
+        without a source the scores stay uncalibrated). One pass over the stored terms (about a
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
         codebook's text; meant for a worker thread.
         """
@@ -366,6 +440,8 @@ class Suggester:
             suggester._keep_terms(kept)
             suggester._bulk_examples(examples)
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
+        if learned and calibrate and source is not None:
+            suggester.calibrate()
         return suggester
 
     def _set_prior(
@@ -376,6 +452,30 @@ class Suggester:
         mass = terms / n if n and terms else EVIDENCE_TERMS
         for model in self.models.values():
             model.set_prior(prior, mass)
+
+    def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
+        """Fit the calibration on the learner's coded segments, each scored leave-one-out
+        (the last ``limit`` of them); see :mod:`annotator.nlp.calibration`."""
+        self.calibration = None
+        observations = []
+        for who, seg in list(self._examples)[-limit:]:
+            codes = self._examples[(who, seg)]
+            self.learn_as(who, seg, frozenset())
+            try:
+                found = self.suggest(seg, top=10_000, given=frozenset()).codes
+            finally:
+                self.learn_as(who, seg, codes)
+            for facet in self.codebook.facets:
+                scores = {c.code: c.score for c in found if c.facet == facet.id}
+                if scores and (facet.multiple or codes & set(scores)):
+                    observations.append((facet.id, facet.multiple, scores, codes))
+        self.calibration = fit_calibration(observations)
+
+    def learn_as(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
+        """``learn`` for the example of coder ``who`` (lead mode learns from every coder)."""
+        with self._lock:
+            if self.learned:
+                self._set_example(who, segment_id, frozenset(codes))
 
     def close(self) -> None:
         """Close the segment source (the suggester can no longer read segments)."""
@@ -401,6 +501,7 @@ class Suggester:
             if span is None or not known:
                 continue
             self._examples[(who, seg_id)] = known
+            self.relations.add(known)
             a, b = span
             batch.append((flat_ids[a:b], flat_counts[a:b], known))  # type: ignore[arg-type]
         for model in self.models.values():
@@ -460,6 +561,8 @@ class Suggester:
                 model.update(ids, counts, old, -1.0)
             if codes:
                 model.update(ids, counts, codes, +1.0)
+        self.relations.add(old, -1.0)
+        self.relations.add(codes, +1.0)
         if codes:
             self._examples[key] = codes
             if segment_id not in self._encoded and segment_id not in self._spans:
@@ -475,6 +578,11 @@ class Suggester:
 
     def _known(self, segment_id: str) -> bool:
         return segment_id in self._cache or segment_id in self._spans or segment_id in self._encoded
+
+    @property
+    def _rho(self) -> float | None:
+        """The strength of the codebook's relations (None: not used, keywords only)."""
+        return self.relations.rho if self.learned and self.use_relations else None
 
     @property
     def examples(self) -> int:
@@ -499,15 +607,22 @@ class Suggester:
                 raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
             return self._matches(seg)
 
-    def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
-        """Keywords (``top`` per language) and the ``top`` best codes of a stored segment."""
+    def suggest(self, segment_id: str, *, top: int = 5,
+                given: frozenset[str] | None = None) -> Suggestions:
+        """Keywords (``top`` per language) and the ``top`` best codes of a stored segment.
+
+        ``given``: the codes the coder has applied to the segment so far (default: what the
+        suggester last learned for it); they update the related facets' ranking."""
         with self._lock:
             seg = self._segment(segment_id)
             if seg is None:
                 raise UsageError(f"no segment with id {segment_id!r} (see 'annotator segments')")
+            if given is None:
+                given = self._examples.get((self.learner, segment_id), frozenset())
             keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
-                               self.models if self.learned else None)
+                               self.models if self.learned else None, given=given, rho=self._rho,
+                               calibration=self.calibration)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
 
     def suggest_tokens(
@@ -527,7 +642,8 @@ class Suggester:
         keywords = tfidf_keywords(ids, counts, self.vocab, self.dfs, top=top)
         with self._lock:
             codes = rank_codes(self.codebook, matches, ids, counts, self.vocab,
-                               self.models if self.learned else None)
+                               self.models if self.learned else None, rho=self._rho,
+                               calibration=self.calibration)
         return Suggestions(segment, keywords, codes[: max(top, 0)])
 
 

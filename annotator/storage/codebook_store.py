@@ -27,6 +27,20 @@ class CodebookChange:
     single_choice_conflicts: tuple[tuple[str, str, str], ...] = ()
 
 
+def _extra(code: Code) -> dict[str, object]:
+    """The code's extra fields, with its ``implies`` (kept in the same JSON column)."""
+    if not code.implies:
+        return code.extra
+    return {**code.extra, "implies": dict(code.implies)}
+
+
+def _implies(extra: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    found = extra.pop("implies", None)
+    if not isinstance(found, dict):
+        return ()
+    return tuple((str(f), str(c)) for f, c in found.items())
+
+
 def _code_row(code: Code, position: int) -> dict[str, object]:
     return {
         "id": code.id,
@@ -44,7 +58,7 @@ def _code_row(code: Code, position: int) -> dict[str, object]:
         "keywords_zh": json.dumps(list(code.keywords_zh), ensure_ascii=False),
         "keywords_en": json.dumps(list(code.keywords_en), ensure_ascii=False),
         "color": code.color,
-        "extra": json.dumps(code.extra, ensure_ascii=False, default=str),
+        "extra": json.dumps(_extra(code), ensure_ascii=False, default=str),
         "archived": 0,
     }
 
@@ -190,6 +204,7 @@ def load_codebook(project: Project, *, include_archived: bool = False) -> Codebo
         for c in project.db.query(
             f"SELECT * FROM codes WHERE facet = ?{where} ORDER BY position", [f["id"]]
         ):
+            extra = json.loads(c["extra"] or "{}")
             codes.append(
                 Code(
                     id=c["id"],
@@ -202,7 +217,8 @@ def load_codebook(project: Project, *, include_archived: bool = False) -> Codebo
                     keywords_zh=tuple(json.loads(c["keywords_zh"])),
                     keywords_en=tuple(json.loads(c["keywords_en"])),
                     color=c["color"],
-                    extra=json.loads(c["extra"] or "{}"),
+                    extra=extra,
+                    implies=_implies(extra),
                 )
             )
         if not codes and not include_archived:

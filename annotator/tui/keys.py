@@ -25,6 +25,7 @@ UI_KEYS: tuple[UiKey, ...] = (
     UiKey("j,down,n", "j ↓ n", "next", "a_next"),
     UiKey("k,up,p", "k ↑ p", "prev", "a_prev"),
     UiKey("u", "u", "next_undone", "a_next_undone", footer=True, short="f_next_undone"),
+    UiKey("U", "U", "next_unsure", "a_next_unsure", optional=True),
     UiKey("g", "g", "goto", "a_goto"),
     UiKey("x", "x", "mark_none", "a_none", footer=True, short="f_none"),
     UiKey("enter", "enter", "apply_suggestion", "a_suggest"),

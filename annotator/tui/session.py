@@ -218,6 +218,20 @@ class CodingSession:
         self.pos = int(candidates[k] if k < len(candidates) else candidates[0])
         return True
 
+    def open_in_view(self, limit: int) -> list[int]:
+        """The first ``limit`` segments of the view (reading order) this coder has not done,
+        the current one left out: the candidates for "least sure next"."""
+        if self.empty:
+            return []
+        open_mask = ~self.done_mask
+        open_mask[self.pos] = False
+        if self.view is None:
+            candidates = np.flatnonzero(open_mask)
+        else:
+            arr = self.view.array
+            candidates = arr[open_mask[arr]]
+        return [int(i) for i in candidates[:limit]]
+
     def goto(self, text: str) -> bool:
         """Go to a segment by its number (1-based, in reading order) or its id."""
         text = text.strip()

@@ -29,7 +29,9 @@ def test_chinese_panels_use_full_width_punctuation(demo_db: Path) -> None:
 
     with open_project(demo_db) as p:
         codebook = load_codebook(p)
-        suggestions = suggester_for_project(p).suggest("A20230321-002", top=3)
+        suggester = suggester_for_project(p)
+    suggestions = suggester.suggest("A20230321-002", top=3)
+    suggester.close()
     panel = "\n".join(Content.from_markup(line).plain for line in blind_lines(codebook, "zh", CoderState()))
     assert "维度（单选）" in panel and "(" not in panel
     line = suggestion_markup(codebook, "zh", suggestions, frozenset()).plain

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
@@ -38,7 +39,7 @@ LEAD_REFRESH_S = 2.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 #: actions on the current segment: they do not apply to a project without segments
 NEEDS_SEGMENT = frozenset({
-    "next", "prev", "next_undone", "goto", "search", "filter", "memo",
+    "next", "prev", "next_undone", "next_unsure", "goto", "search", "filter", "memo",
     "toggle_code", "apply_code", "apply_suggestion", "mark_none",
 })
 
@@ -184,25 +185,28 @@ class CodingScreen(Screen[None]):
     def _texts_of(self, seg: Any, suggestions: Any | None
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
         """A key for a segment's two highlighted texts, and a function that makes them (kept
-        for the last few segments). The codebook keywords highlighted are the suggester's
-        matches, the evidence its suggestions cite."""
+        for the last few segments). The words highlighted are the evidence the suggestion panel
+        shows (:func:`annotator.nlp.evidence.shown_evidence`), found by the suggester's matcher."""
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
         suggester = self.suggester
         matches = suggester.matches(seg.id) if suggester is not None else ()
-        key = (seg.zh, seg.en, words, matches)
+        cited = shown_evidence(suggestions) if suggestions else None
+        key = (seg.zh, seg.en, words, matches, cited)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                texts = self._texts_made[key] = self._highlighted(seg, words, matches)
+                texts = self._texts_made[key] = self._highlighted(seg, words, matches, cited)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
 
         return key, make
 
-    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match]
-                     ) -> tuple[Text | str, Text | str]:
+    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match],
+                     cited: Sequence[tuple[str, str]] | None) -> tuple[Text | str, Text | str]:
+        """The two texts, each with the evidence words the suggestion panel shows in their
+        code's colour (every codebook keyword found while the suggestions are loading)."""
         none = t(self.lang, "no_text")
         mark = self._highlighter
         suggester = self.suggester
@@ -211,7 +215,11 @@ class CodingScreen(Screen[None]):
             if not text:
                 texts.append(none)
                 continue
-            spans = suggester.lexicon.locate(text, lang, matches) if suggester is not None else ()
+            spans: Sequence[tuple[int, int, str]] = ()
+            if suggester is not None:
+                lexicon = suggester.lexicon
+                spans = (lexicon.locate(text, lang, matches) if cited is None
+                         else lexicon.locate_cited(text, lang, matches, cited))
             texts.append(mark(text, lang, spans, words))
         return texts[0], texts[1]
 
@@ -369,6 +377,27 @@ class CodingScreen(Screen[None]):
 
     def action_next_undone(self) -> None:
         self._moved(self.session.next_undone(), "msg_all_done")
+
+    def action_next_unsure(self) -> None:
+        """The not-done segment the suggestions are least sure of, among the first
+        :data:`LEAST_SURE_WINDOW` of the view: coding it teaches the engine most."""
+        from annotator.application.suggesting import LEAST_SURE_WINDOW, least_sure
+        from annotator.nlp.suggest import Suggester
+
+        suggester = self.suggester
+        if not isinstance(suggester, Suggester):  # loading, or keyword matches only
+            self._moved(self.session.next_undone(), "msg_all_done")
+            self.say("msg_unsure_waiting")
+            return
+        session = self.session
+        candidates = session.open_in_view(LEAST_SURE_WINDOW)
+        chosen = least_sure(suggester, [session.order[i] for i in candidates])
+        if chosen is None:
+            self.say("msg_all_done")
+            return
+        session.jump(session.index_of[chosen])
+        self._moved(True, "")
+        self.say("msg_unsure", n=len(candidates))
 
     def pick(self, index: int) -> None:
         self.session.jump(index)

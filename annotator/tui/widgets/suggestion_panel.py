@@ -10,6 +10,7 @@ from textual.content import Content
 
 from annotator.codebook import ID_RE as ID
 from annotator.model import Codebook
+from annotator.nlp.evidence import SHOWN_CODES, SHOWN_WORDS
 from annotator.tui.i18n import t
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
@@ -19,7 +20,7 @@ ITEM = ("[@click=screen.apply_code({code!r})]$first[b {color}]$key[/]$mark $labe
 
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
-                      *, top: int = 3) -> Content:
+                      *, top: int = SHOWN_CODES) -> Content:
     """The suggestions line. Words and labels from data go in as ``$variables`` (plain text),
     never as markup: a transcript's ``[/`` or ``[b]`` is shown as typed."""
     if suggestions is None:
@@ -38,7 +39,7 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
             ITEM.format(code=s.code, color=color), first=first,
             key=f"[{code.key}]" if code.key else "", mark="●" if s.code in applied else "",
             label=code.label.get(lang) or code.id)
-        words = t(lang, "list_sep").join(s.evidence[:4])
+        words = t(lang, "list_sep").join(s.evidence[:SHOWN_WORDS])
         if words:
             space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
             item = item + Content.from_markup(f"{space}[dim]$words[/]", words=t(lang, "evidence", words=words))

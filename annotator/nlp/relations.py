@@ -1,0 +1,180 @@
+"""Suggestions that use the codebook's relations between facets (``implies:``).
+
+A burden type implies the AGIL dimension it belongs to. The relation is soft: how often a
+coded segment's code of the implied facet *is* the implied code is its strength ``rho``,
+counted from the coder's own examples with the codebook's statement as one agreeing example
+(Laplace's rule of succession: ``(agree + 2) / (total + 3)``; 2/3 before any coding).
+
+* **Model evidence, source -> target.** The source facet's scores ``p_b`` give a distribution
+  over the target facet: each source code puts ``rho`` on the code it implies and
+  ``(1 - rho) / (K - 1)`` on each other code, weighted by ``p_b``. The target facet's own
+  distribution is multiplied by it and renormalised (a product of experts: the burden types'
+  reading of the text is a second opinion on the dimension).
+* **The coder's choices on the segment.** Chosen source codes (weight 1 each, the others 0)
+  give the same kind of distribution, multiplied in the same way. A chosen code of a
+  single-choice target facet changes each source code's odds by Bayes' rule with the
+  likelihood ratio P(target chosen | code) / P(target chosen) = ``rho * K`` for the codes
+  that imply it and ``(1 - rho) * K / (K - 1)`` for the others.
+
+Pure functions over scores; no storage, no UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from annotator.model import Codebook
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class RelationCounts:
+    """How often a coder's segment with a source code holds the code it implies."""
+
+    targets: dict[str, dict[str, str]]  # source code -> {facet: implied code}
+    facet_of: dict[str, str]
+    agree: float = 0.0
+    total: float = 0.0
+    _facets: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, codebook: Codebook) -> RelationCounts:
+        targets = {c.id: dict(c.implies) for c in codebook.codes if c.implies}
+        facet_of = {c.id: c.facet for c in codebook.codes}
+        return cls(targets, facet_of, _facets=frozenset(f for t in targets.values() for f in t))
+
+    def add(self, codes: Iterable[str], sign: float = 1.0) -> None:
+        """Count (sign=+1) or uncount (sign=-1) one coded segment."""
+        codes = frozenset(codes)
+        held = {self.facet_of.get(c) for c in codes}
+        for code in codes:
+            for facet, target in self.targets.get(code, {}).items():
+                if facet in held:
+                    self.total += sign
+                    self.agree += sign * (target in codes)
+
+    @property
+    def rho(self) -> float:
+        return (max(self.agree, 0.0) + 2.0) / (max(self.total, 0.0) + 3.0)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A codebook's facets and relations as dictionaries (looked up on every suggestion)."""
+
+    implies: dict[str, dict[str, str]]
+    facet_codes: dict[str, list[str]]
+    multiple: dict[str, bool]
+
+
+_indexes: dict[int, tuple[Codebook, _Index]] = {}
+
+
+def _index(codebook: Codebook) -> _Index:
+    kept = _indexes.get(id(codebook))
+    if kept is not None and kept[0] is codebook:
+        return kept[1]
+    index = _Index({c.id: dict(c.implies) for c in codebook.codes},
+                   {f.id: [c.id for c in f.codes] for f in codebook.facets},
+                   {f.id: f.multiple for f in codebook.facets})
+    if len(_indexes) > 32:
+        _indexes.clear()
+    _indexes[id(codebook)] = (codebook, index)
+    return index
+
+
+def implied(
+    codebook: Codebook, target: str, weights: Mapping[str, float], rho: float
+) -> FloatArray | None:
+    """The distribution over ``target``'s codes that the source codes' ``weights`` imply."""
+    index = _index(codebook)
+    codes = index.facet_codes.get(target, [])
+    if len(codes) < 2:
+        return None
+    position = {c: i for i, c in enumerate(codes)}
+    k = len(codes)
+    q = np.zeros(k)
+    mass = 0.0
+    for code, w in weights.items():
+        to = index.implies.get(code, {}).get(target)
+        if to is None or to not in position or w <= 0:
+            continue
+        row = np.full(k, (1.0 - rho) / (k - 1))
+        row[position[to]] = rho
+        q += w * row
+        mass += w
+    return q / mass if mass > 0 else None
+
+
+def pool(p: FloatArray, q: FloatArray | None) -> FloatArray:
+    """Product of two distributions over the same codes, renormalised."""
+    if q is None or not len(p):
+        return p
+    out = p * q
+    total = float(out.sum())
+    return out / total if total > 0 else p
+
+
+def odds_given_choice(p: FloatArray, implies_choice: Iterable[bool], k: int, rho: float) -> FloatArray:
+    """Multi-choice source scores ``p`` after the coder chose a code of a K-code target facet."""
+    ratio = np.array([rho * k if hit else (1.0 - rho) * k / (k - 1) for hit in implies_choice])
+    odds = np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, None) * ratio
+    return odds / (1.0 + odds)
+
+
+def relate_scores(
+    codebook: Codebook,
+    scores: Mapping[str, Mapping[str, float]],
+    given: frozenset[str],
+    rho: float,
+) -> dict[str, dict[str, float]]:
+    """Every facet's scores after its relations to the other facets (see the module notes).
+
+    ``scores``: facet -> code -> score (single-choice facets: a distribution); ``given``: the
+    codes the coder has applied to the segment. Facets without relations come back unchanged.
+    """
+    out = {f: dict(s) for f, s in scores.items()}
+    index = _index(codebook)
+    for facet_id, full in index.facet_codes.items():
+        have = out.get(facet_id)
+        if index.multiple[facet_id] or not have:
+            continue
+        p_full = np.array([have.get(c, 0.0) for c in full], dtype=np.float64)
+        if p_full.sum() <= 0:
+            continue
+        p_full = p_full / p_full.sum()
+        sources = {c: s for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
+        p_full = pool(p_full, implied(codebook, facet_id, sources, rho))
+        p_full = pool(p_full, implied(codebook, facet_id, dict.fromkeys(given, 1.0), rho))
+        out[facet_id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
+        _given_target(index, facet_id, given, out, rho)
+    return out
+
+
+def _given_target(index: _Index, target: str, given: frozenset[str],
+                  out: dict[str, dict[str, float]], rho: float) -> None:
+    """The coder chose a code of single-choice ``target``: update the codes that imply one of it."""
+    chosen = [c for c in index.facet_codes.get(target, []) if c in given]
+    if len(chosen) != 1:
+        return
+    for source, multiple in index.multiple.items():
+        have = out.get(source)
+        if not multiple or not have or source == target:
+            continue
+        codes = [c for c in have if target in index.implies.get(c, {})]
+        if not codes:
+            continue
+        hits = [index.implies[c][target] == chosen[0] for c in codes]
+        p = odds_given_choice(np.array([have[c] for c in codes]), hits,
+                              len(index.facet_codes[target]), rho)
+        have.update({c: float(v) for c, v in zip(codes, p, strict=True)})
+
+
+def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
+    """{facet: code} that ``code`` implies (empty for an unknown code)."""
+    return _index(codebook).implies.get(code, {})
