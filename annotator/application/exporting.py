@@ -17,6 +17,7 @@ from annotator.storage.db import Project, now
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
+from annotator.storage.provenance import work_dates
 from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
 
 
@@ -67,15 +68,17 @@ def export_qdc(project: Project, out: Path) -> int:
 
 
 def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-                lang: str = "zh") -> QdpxStats:
-    """Write the project as a REFI-QDA ``.qdpx``."""
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+                lang: str = "both") -> QdpxStats:
+    """Write the project as a REFI-QDA ``.qdpx``, selections on the ``lang`` sources (zh, en or
+    both)."""
+    if lang not in ("zh", "en", "both"):
+        raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     wanted = chosen_coders(project, coders)
     content = QdpxContent(
         name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
         documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-        states=coder_states(project, wanted), coders=wanted)
+        states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
+        created=get_meta(project, "created_at"))
     return write_qdpx(out, content, lang=lang)
 
 

@@ -22,7 +22,7 @@ def export_cmd(
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable; spacy: the one coder).")] = None,
     long: Annotated[bool, typer.Option("--long", help="csv: one row per annotation.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="csv: with a UTF-8 BOM so Excel shows Chinese.")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
+    lang: Annotated[str | None, typer.Option("--lang", help="qdpx: sources for selections (zh|en|both, default both); spacy: text language (zh|en).", show_default=False)] = None,
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
     from annotator.files import is_stdout
@@ -50,12 +50,12 @@ def export_cmd(
         elif fmt == "qdpx":
             from annotator.application.exporting import export_qdpx
 
-            st = export_qdpx(p, out, coders=coder, lang=lang)
+            st = export_qdpx(p, out, coders=coder, lang=lang or "both")
             tell(f"wrote {out}: {st.sources} sources, {st.selections} selections, {st.codings} codings,"
                   f" {st.notes} memos, {st.users} coders")
             if st.done_without_codes:
-                tell(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
-                      " has no place for them; agreement counts them: the JSONL export keeps them)")
+                tell(f"{st.done_without_codes} 'done, no code applies' marks written as each coder's"
+                     " 'annotator done marks' note (other tools show it as a note)")
         elif fmt == "qdc":
             from annotator.application.exporting import export_qdc
 
@@ -65,7 +65,7 @@ def export_cmd(
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
-            n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
+            n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh")
             tell(f"wrote {out} and {jsonl}: {n} segments")
 
 

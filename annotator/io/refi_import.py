@@ -42,6 +42,8 @@ from defusedxml import DefusedXmlException
 
 from annotator.codebook import ID_RE
 from annotator.errors import ImportFormatError
+from annotator.io.refi_marks import NAME_PREFIX as MARKS_PREFIX
+from annotator.io.refi_marks import is_marks_note, parse_marks
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import (
@@ -357,6 +359,8 @@ class RefiProject:
     notes: dict[str, str]
     sources: list[Source]
     summary: ImportSummary
+    #: coder → (segments done with no code, segments open), from annotator's done-marks notes
+    marks: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
     @property
     def dialect(self) -> bool:
@@ -388,16 +392,33 @@ def _project_root(z: SafeZip, path: Path) -> ET.Element:
     return root
 
 
-def _notes(z: SafeZip, root: ET.Element) -> dict[str, str]:
+def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
+           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
+    """Notes by GUID, and annotator's done marks by coder; notes that nothing refers to (journals,
+    memos of codes or sources) are reported as not imported."""
     notes: dict[str, str] = {}
+    marks: dict[str, tuple[list[str], list[str]]] = {}
+    names: dict[str, str] = {}
     notes_el = _child(root, "Notes")
     for note in _children(notes_el, "Note") if notes_el is not None else []:
         note_text = _text_of(note, "PlainTextContent")
         if not note_text and note.get("plainTextPath"):
             member = _member_for(z, note.get("plainTextPath") or "")
             note_text = _decode(z.read(member)).strip() if member else ""
+        name = (note.get("name") or "").strip()
+        if is_marks_note(name):
+            marks[name[len(MARKS_PREFIX):]] = parse_marks(note_text)
+            continue
         notes[norm_guid(note.get("guid"))] = note_text
-    return notes
+        names[norm_guid(note.get("guid"))] = name
+    on_selections = {norm_guid(r.get("targetGUID")) for sel in root.iter() if _local(sel.tag) == "PlainTextSelection"
+                     for r in _children(sel, "NoteRef")}
+    loose = [names[g] or g for g in notes if g not in on_selections]
+    if loose:
+        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection (journals,"
+                               f" memos of codes, sources or the project): {', '.join(loose[:5])}"
+                               f"{', ...' if len(loose) > 5 else ''}")
+    return notes, marks
 
 
 class _Variables:
@@ -456,14 +477,19 @@ def _sources(z: SafeZip, root: ET.Element, summary: ImportSummary) -> list[Sourc
             src.crlf = [m.start() for m in re.finditer("\r\n", text)]
             src.text = text.replace("\r\n", "\n").replace("\r", "\n")
         sources.append(src)
+    loose_cases = 0
     for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
         attrs = variables.values_of(case)
+        loose_cases += not _children(case, "SourceRef")
         for source_ref in _children(case, "SourceRef"):
             for src in sources:
                 if src.guid == norm_guid(source_ref.get("targetGUID")):
                     src.attributes = {**attrs, **src.attributes}
     for kind, n in sorted(kinds.items()):
         summary.dropped.append(f"{n} {kind} source(s) (only text sources are imported)")
+    if loose_cases:
+        summary.dropped.append(f"{loose_cases} case(s) linked to no source (their variables have"
+                               " no document to go to)")
     return sources
 
 
@@ -494,7 +520,7 @@ def read_qdpx(path: Path) -> RefiProject:
                  for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
         codebook_el = _child(root, "CodeBook")
         refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
-        notes = _notes(z, root)
+        notes, marks = _notes(z, root, summary)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):
         extra = _child(root, tag)
@@ -503,7 +529,8 @@ def read_qdpx(path: Path) -> RefiProject:
     origin = root.get("origin") or ""
     _decide_line_breaks(sources, origin, summary)
     return RefiProject(path, root.get("name") or path.stem, origin, users,
-                       norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary)
+                       norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary,
+                       marks)
 
 
 def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None) -> ImportPlan:
@@ -520,8 +547,35 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     docs = _dialect_documents(refi, plan.summary) if refi.dialect else _generic_documents(refi, plan.summary)
     ranges = _plan_segments(plan, docs, target, refi.dialect)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
+    _apply_marks(plan, refi, docs)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan
+
+
+def _apply_marks(plan: ImportPlan, refi: RefiProject, docs: list[_Doc]) -> None:
+    """Done marks with no code, and work not yet done, from annotator's done-marks notes."""
+    if not refi.marks:
+        return
+    by_doc: dict[str, list[Segment]] = {}
+    for seg in plan.segments:
+        by_doc.setdefault(seg.document, []).append(seg)
+    renamed = {segment_id(doc.id, s.position): s.id
+               for doc, planned in zip(docs, plan.documents, strict=True) for s in by_doc.get(planned.id, [])}
+    done = opened = lost = 0
+    for coder, (done_ids, open_ids) in sorted(refi.marks.items()):
+        for old, mark_done in [*((x, True) for x in done_ids), *((x, False) for x in open_ids)]:
+            sid = renamed.get(old)
+            if sid is None:
+                lost += 1
+                continue
+            before = plan.work.get((coder, sid), CoderState())
+            plan.work[(coder, sid)] = CoderState(before.codes, mark_done, before.memo)
+            done += mark_done
+            opened += not mark_done
+    plan.summary.imported.append(f"{done} 'done, no code applies' mark(s) and {opened} segment(s)"
+                                 " with work not yet done, from annotator's done-marks notes")
+    if lost:
+        plan.summary.dropped.append(f"{lost} done mark(s) of segments not in the file")
 
 
 def _used_codes(sources: list[Source]) -> set[str]:
@@ -756,6 +810,7 @@ class _Work:
 
     codes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     memos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
     selections: int = 0
     codings: int = 0
     lost_selections: int = 0
@@ -787,6 +842,7 @@ def _plan_work(plan: ImportPlan, refi: RefiProject, ranges: Ranges, to_ours: dic
             _read_selection(refi, sel, hit, to_ours, mapped, work)
     for key in sorted(work.codes):
         plan.work[key] = CoderState(frozenset(work.codes[key]), True, "\n\n".join(work.memos[key]))
+    plan.dates = work.dates
     _summarise_work(plan.summary, work)
 
 
@@ -802,11 +858,24 @@ def _segments_hit(src: Source, sel: ET.Element, spans: list[tuple[int, int, str]
     return [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
 
 
+def _coder(refi: RefiProject, user: str) -> str:
+    """The coder a user GUID stands for: a listed user's name; with no user given, the project's
+    creating user if listed, else the only user, else ``refi``; an unlisted GUID stays as is."""
+    if user in refi.users:
+        return refi.users[user]
+    if not user:
+        if refi.default_user in refi.users:
+            return refi.users[refi.default_user]
+        return next(iter(refi.users.values())) if len(refi.users) == 1 else "refi"
+    return user
+
+
 def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours: dict[str, str],
                     mapped: bool, work: _Work) -> None:
     memo_parts = [refi.notes.get(norm_guid(r.get("targetGUID")), "") for r in _children(sel, "NoteRef")]
-    memo = "\n\n".join(m for m in [_text_of(sel, "Description"), *memo_parts] if m)
-    sel_user = norm_guid(sel.get("creatingUser")) or refi.default_user
+    # a memo written both as the description and as a note (annotator, QualCoder) counts once
+    memo = "\n\n".join(dict.fromkeys(m for m in [_text_of(sel, "Description"), *memo_parts] if m))
+    sel_user = norm_guid(sel.get("creatingUser"))
     coders_here: set[str] = set()
     for coding in _children(sel, "Coding"):
         ref = _child(coding, "CodeRef")
@@ -814,14 +883,16 @@ def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours:
         if code is None:
             work.unknown_codes += 0 if mapped else 1
             continue
-        user = norm_guid(coding.get("creatingUser")) or sel_user
-        coder = refi.users.get(user, user) or "refi"
+        coder = _coder(refi, norm_guid(coding.get("creatingUser")) or sel_user)
         work.codings += 1
         coders_here.add(coder)
+        when = (coding.get("creationDateTime") or sel.get("creationDateTime") or "").strip()
         for sid in hit:
             work.slot(coder, sid)[0].add(code)
+            if when:
+                work.dates.setdefault((coder, sid, code), when)
     if memo:
-        for coder in coders_here or {refi.users.get(sel_user, sel_user) or "refi"}:
+        for coder in coders_here or {_coder(refi, sel_user)}:
             for sid in hit:
                 memos = work.slot(coder, sid)[1]
                 if memo not in memos:
