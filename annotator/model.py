@@ -132,6 +132,19 @@ class WorkDates:
         return min(times) if times else None
 
 
+@dataclass(frozen=True)
+class Span:
+    """The exact part of a segment a coder's annotation was made on: code points ``start`` to
+    ``end`` (exclusive) of the segment's text in ``lang``."""
+
+    coder: str
+    segment: str
+    code: str
+    lang: str
+    start: int
+    end: int
+
+
 def segment_id(document: str, position: int) -> str:
     """The id of the segment at ``position`` (1-based) of ``document``."""
     return f"{document}-{position:03d}"
@@ -191,5 +204,7 @@ class ImportPlan:
     terms: dict[str, SegmentTerms] = field(default_factory=dict)
     #: (coder, segment, code) → when the file says the coding was made
     dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: sub-segment selections kept with their annotations
+    spans: list[Span] = field(default_factory=list)
     event: dict[str, Any] = field(default_factory=dict)
     summary: ImportSummary = field(default_factory=ImportSummary)

@@ -18,6 +18,7 @@ from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
 from annotator.storage.provenance import work_dates
+from annotator.storage.spans import spans_of
 from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
 
 
@@ -78,7 +79,7 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
         name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
         documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
         states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
-        created=get_meta(project, "created_at"))
+        created=get_meta(project, "created_at"), spans=spans_of(project, wanted))
     return write_qdpx(out, content, lang=lang)
 
 

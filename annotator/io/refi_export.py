@@ -39,7 +39,7 @@ from pathlib import Path
 from annotator.files import atomic_binary
 from annotator.io.refi_marks import DESCRIPTION as MARKS_DESCRIPTION
 from annotator.io.refi_marks import is_marks_note, marks_name, marks_text
-from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment, WorkDates
+from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment, Span, WorkDates
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -192,6 +192,8 @@ class QdpxContent:
     coders: list[str]
     dates: dict[tuple[str, str], WorkDates] = field(default_factory=dict)
     created: str | None = None
+    #: (coder, segment) → the parts of the segment annotations were made on, where narrower
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
 
 
 class _QdpxBuilder:
@@ -288,6 +290,12 @@ class _QdpxBuilder:
                 continue
             dates = self.c.dates.get((coder, seg.id), WorkDates())
             user = self.user_guid[coder]
+            narrow = self._narrow(seg, coder, lang, span, codes)
+            for code, (a, b) in narrow:
+                self._narrow_selection(src, seg, coder, code, lang, (a, b), dates)
+            codes = [c for c in codes if c not in {code for code, _ in narrow}]
+            if not codes and not st.memo:
+                continue
             sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder, lang),
                        name=seg.id, startPosition=str(span[0]), endPosition=str(span[1]),
                        creatingUser=user, creationDateTime=refi_stamp(dates.first()) or self.stamp)
@@ -307,6 +315,32 @@ class _QdpxBuilder:
                     self.noted.add(ng)
                     self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo, coder,
                                        refi_stamp(dates.memo_at) or self.stamp, ""))
+
+    def _narrow(self, seg: Segment, coder: str, lang: str, span: tuple[int, int],
+                codes: list[str]) -> list[tuple[str, tuple[int, int]]]:
+        """(code, source range) of each span of the coder's codes here in ``lang``; none when the
+        paragraph does not hold the segment's text as it is (blank lines collapsed)."""
+        spans = [x for x in self.c.spans.get((coder, seg.id), []) if x.lang == lang and x.code in codes]
+        text = seg.text(lang)
+        para = paragraph(seg, lang)
+        if not spans or not text or not para.endswith(text):
+            return []
+        body = span[0] + len(para) - len(text)
+        return [(x.code, (body + x.start, body + min(x.end, len(text)))) for x in spans
+                if x.start < len(text)]
+
+    def _narrow_selection(self, src: ET.Element, seg: Segment, coder: str, code: str, lang: str,
+                          at: tuple[int, int], dates: WorkDates) -> None:
+        ns, pns, user = PROJECT_NS, self.pns, self.user_guid[coder]
+        when = refi_stamp(dates.codes.get(code)) or self.stamp
+        sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "span", seg.id, coder, code, lang, str(at[0])),
+                   name=seg.id, startPosition=str(at[0]), endPosition=str(at[1]),
+                   creatingUser=user, creationDateTime=when)
+        coding = _sub(sel, ns, "Coding", guid=guid(pns, "span-coding", seg.id, coder, code, lang, str(at[0])),
+                      creatingUser=user, creationDateTime=when)
+        _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
+        self.stats.selections += 1
+        self.stats.codings += 1
 
     def _variable_values(self, parent: ET.Element, doc: Document) -> None:
         for k in self.keys:

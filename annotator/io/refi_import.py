@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
@@ -57,6 +57,7 @@ from annotator.model import (
     ImportPlan,
     ImportSummary,
     Segment,
+    Span,
     segment_id,
 )
 
@@ -537,15 +538,16 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     """What importing ``refi`` into the project described by ``target`` writes; with ``mapping``
     (a file of their code → our code id) the codings go onto the project's own codes."""
     plan = ImportPlan(source=str(refi.path), summary=refi.summary)
+    own = refi.dialect or recognised_as_own(refi)
     used = _used_codes(refi.sources)
     if mapping is not None:
         to_ours = _mapped_codes(refi, read_mapping(mapping), mapping, target.codebook, used, plan.summary)
     else:
-        plan.codebook, to_ours = _build_codebook(target, refi.codes, refi.dialect, refi.label, used,
+        plan.codebook, to_ours = _build_codebook(target, refi.codes, own, refi.label, used,
                                                  plan.summary)
         plan.summary.imported.append(f"{len(to_ours)} codes ({len(refi.codes)} in their code tree)")
-    docs = _dialect_documents(refi, plan.summary) if refi.dialect else _generic_documents(refi, plan.summary)
-    ranges = _plan_segments(plan, docs, target, refi.dialect)
+    docs = _dialect_documents(refi, plan.summary) if own else _generic_documents(refi, plan.summary)
+    ranges = _plan_segments(plan, docs, target, own)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
@@ -576,6 +578,25 @@ def _apply_marks(plan: ImportPlan, refi: RefiProject, docs: list[_Doc]) -> None:
                                  " with work not yet done, from annotator's done-marks notes")
     if lost:
         plan.summary.dropped.append(f"{lost} done mark(s) of segments not in the file")
+
+
+_OWN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:: \S|$)")
+_OWN_KIND = ("(one code per segment)", "(several codes per segment)")
+
+
+def recognised_as_own(refi: RefiProject) -> bool:
+    """A project annotator wrote that went through another tool (QualCoder, NVivo, ...): facets as
+    folders named ``<id>: <label>`` described by how many codes they take, codes named
+    ``<id>: <label>``, sources named ``<document>.zh.txt`` / ``.en.txt``."""
+    tops = [c for c in refi.codes if c.parent is None]
+    tree = bool(tops) and all(not c.codable and any(k in c.description for k in _OWN_KIND)
+                              for c in tops) and all(_OWN_NAME.match(c.name) for c in refi.codes)
+    texts = [s for s in refi.sources if s.text is not None]
+    named = bool(texts) and all(re.search(r"\.(zh|en)\.txt$", s.name) for s in texts)
+    if tree and named:
+        refi.summary.imported.append(f"recognised annotator's facets, codes and bilingual sources in"
+                                     f" a file written by {refi.origin or 'another tool'}")
+    return tree and named
 
 
 def _used_codes(sources: list[Source]) -> set[str]:
@@ -752,8 +773,19 @@ def _generic_documents(refi: RefiProject, summary: ImportSummary) -> list[_Doc]:
     return docs
 
 
-Ranges = dict[str, list[tuple[int, int, str]]]
-"""Source GUID → (start, end, segment id) of each paragraph."""
+class Para(NamedTuple):
+    """Where a segment is in a source: its paragraph, and the segment's text within it."""
+
+    start: int
+    end: int
+    sid: str
+    body: int  # where the segment's text starts (after the speaker)
+    length: int
+    lang: str
+
+
+Ranges = dict[str, list[Para]]
+"""Source GUID → its paragraphs."""
 
 
 def _document_segments(doc: _Doc, did: str, dialect: bool, ranges: Ranges) -> list[Segment]:
@@ -768,9 +800,13 @@ def _document_segments(doc: _Doc, did: str, dialect: bool, ranges: Ranges) -> li
             src, paras = doc.parts[lang]
             para = paras[i]
             para_speaker, text = split_speaker(para.text)
-            texts[lang] = text if dialect else text.strip()
+            body = para.start + len(para.text) - len(text)
+            if not dialect:
+                body += len(text) - len(text.lstrip())
+                text = text.strip()
+            texts[lang] = text
             speaker = speaker or para_speaker
-            ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
+            ranges.setdefault(src.guid, []).append(Para(para.start, para.end, sid, body, len(text), lang))
         out.append(Segment(sid, did, i + 1, texts["zh"], texts["en"], speaker))
     return out
 
@@ -811,6 +847,8 @@ class _Work:
     codes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     memos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    merged: int = 0
     selections: int = 0
     codings: int = 0
     lost_selections: int = 0
@@ -834,28 +872,39 @@ def _plan_work(plan: ImportPlan, refi: RefiProject, ranges: Ranges, to_ours: dic
             work.lost_codings += sum(len(_children(s, "Coding")) for s in sels)
             continue
         for sel in sels:
-            hit = _segments_hit(src, sel, ranges[src.guid])
+            span, hit = _segments_hit(src, sel, ranges[src.guid])
             if not hit:
                 work.outside += 1
                 continue
             work.selections += 1
-            _read_selection(refi, sel, hit, to_ours, mapped, work)
+            _read_selection(refi, sel, span, hit, to_ours, mapped, work)
     for key in sorted(work.codes):
         plan.work[key] = CoderState(frozenset(work.codes[key]), True, "\n\n".join(work.memos[key]))
     plan.dates = work.dates
+    plan.spans = sorted(set(work.spans), key=lambda x: (x.segment, x.coder, x.code, x.lang, x.start))
     _summarise_work(plan.summary, work)
 
 
-def _segments_hit(src: Source, sel: ET.Element, spans: list[tuple[int, int, str]]) -> list[str]:
-    """The segments a selection overlaps (a selection of nothing: the segment it is in)."""
+def _segments_hit(src: Source, sel: ET.Element, paras: list[Para]) -> tuple[tuple[int, int], list[Para]]:
+    """The selection's [start, end) in the text, and the paragraphs it overlaps (a selection of
+    nothing: the paragraph it is in)."""
     try:
         a = src.to_text_pos(int(sel.get("startPosition") or 0))
         b = src.to_text_pos(int(sel.get("endPosition") or 0))
     except ValueError:
-        return []
+        return (0, 0), []
     if b < a:
         a, b = b, a
-    return [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
+    return (a, b), [p for p in paras if (p.start < b and a < p.end) or (a == b and p.start <= a < p.end)]
+
+
+def _part_of(span: tuple[int, int], para: Para) -> tuple[int, int] | None:
+    """The part of the segment's text a selection covers, when it is not the whole text."""
+    start = max(span[0], para.body) - para.body
+    end = min(span[1], para.body + para.length) - para.body
+    if end <= start or (start == 0 and end == para.length):
+        return None
+    return start, end
 
 
 def _coder(refi: RefiProject, user: str) -> str:
@@ -870,8 +919,8 @@ def _coder(refi: RefiProject, user: str) -> str:
     return user
 
 
-def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours: dict[str, str],
-                    mapped: bool, work: _Work) -> None:
+def _read_selection(refi: RefiProject, sel: ET.Element, span: tuple[int, int], hit: list[Para],
+                    to_ours: dict[str, str], mapped: bool, work: _Work) -> None:
     memo_parts = [refi.notes.get(norm_guid(r.get("targetGUID")), "") for r in _children(sel, "NoteRef")]
     # a memo written both as the description and as a note (annotator, QualCoder) counts once
     memo = "\n\n".join(dict.fromkeys(m for m in [_text_of(sel, "Description"), *memo_parts] if m))
@@ -887,13 +936,18 @@ def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours:
         work.codings += 1
         coders_here.add(coder)
         when = (coding.get("creationDateTime") or sel.get("creationDateTime") or "").strip()
-        for sid in hit:
-            work.slot(coder, sid)[0].add(code)
+        for para in hit:
+            codes = work.slot(coder, para.sid)[0]
+            work.merged += code in codes
+            codes.add(code)
             if when:
-                work.dates.setdefault((coder, sid, code), when)
+                work.dates.setdefault((coder, para.sid, code), when)
+            part = _part_of(span, para)
+            if part:
+                work.spans.append(Span(coder, para.sid, code, para.lang, *part))
     if memo:
         for coder in coders_here or {_coder(refi, sel_user)}:
-            for sid in hit:
+            for sid in (p.sid for p in hit):
                 memos = work.slot(coder, sid)[1]
                 if memo not in memos:
                     memos.append(memo)
@@ -912,5 +966,12 @@ def _summarise_work(summary: ImportSummary, work: _Work) -> None:
         summary.dropped.append(f"{work.outside} selection(s) outside the text or between paragraphs")
     if work.whole:
         summary.dropped.append(f"{work.whole} coding(s) of whole sources")
+    if work.merged:
+        summary.imported.append(f"{work.merged} coding(s) merged into an annotation another selection"
+                                " already made (same coder, segment and code; e.g. the same coding on"
+                                " the Chinese and the English source)")
+    if work.spans:
+        summary.imported.append(f"{len(set(work.spans))} selection(s) narrower than their segment kept"
+                                " with their annotations")
     if work.unknown_codes:
         summary.dropped.append(f"{work.unknown_codes} coding(s) of codes not in the code tree")

@@ -1,0 +1,60 @@
+"""A project annotator exported, then read and written again by another tool, comes back whole:
+the facets and codes, the Chinese/English pairs, the codings and memos."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from annotator.application.exporting import export_qdpx
+from annotator.application.importing import import_any
+from annotator.storage.coding import coder_states
+from annotator.storage.db import open_project
+from tests.interchange_fixtures import coded_project
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("coded")
+
+
+def _as_qualcoder_writes_it(src: Path, out: Path) -> None:
+    """What QualCoder's export keeps of annotator's file: its own origin, memos only in the
+    selection descriptions (no notes), sources with a byte-order mark."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "project.qde":
+                qde = data.decode("utf-8")
+                qde = re.sub(r'origin="[^"]*"', 'origin="QualCoder 3.6"', qde, count=1)
+                qde = re.sub(r"\s*<NoteRef [^>]*/>", "", qde)
+                qde = re.sub(r"<Notes>.*</Notes>", "", qde, flags=re.S)
+                data = qde.encode("utf-8")
+            elif name.startswith("sources/"):
+                data = b"\xef\xbb\xbf" + data
+            zout.writestr(name, data)
+
+
+def test_own_codes_and_pairs_recognised_after_qualcoder(base: Path, tmp_path: Path) -> None:
+    src = coded_project(base)
+    with open_project(src) as p:
+        export_qdpx(p, tmp_path / "ours.qdpx")
+        before = coder_states(p)
+        segs = p.execute("SELECT id, speaker, zh, en FROM segments ORDER BY id").fetchall()
+    _as_qualcoder_writes_it(tmp_path / "ours.qdpx", tmp_path / "qc.qdpx")
+    lines = import_any(tmp_path / "back.db", [tmp_path / "qc.qdpx"])
+    assert any("recognised annotator's facets" in line for line in lines)
+    with open_project(tmp_path / "back.db") as p:
+        assert p.execute("SELECT id, speaker, zh, en FROM segments ORDER BY id").fetchall() == segs
+        facets = dict(p.execute("SELECT id, multiple FROM facets").fetchall())
+        assert facets["dimension"] == 0 and len(facets) > 1
+        after = coder_states(p)
+
+    def coded(states: dict) -> dict:  # type: ignore[type-arg]
+        return {(s, c): (st.codes, st.memo) for s, per in states.items() for c, st in per.items()
+                if st.codes}
+
+    assert coded(after) == coded(before)
