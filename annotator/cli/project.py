@@ -25,7 +25,7 @@ from annotator.errors import ProjectError, UsageError
 def init_cmd(
     project: ProjectArg,
     codebook: Annotated[
-        Path | None, typer.Option("--codebook", "-c", help="Codebook YAML (the bundled one when omitted).")
+        Path | None, typer.Option("--codebook", "-c", help="Codebook YAML or REFI-QDA .qdc (the bundled one when omitted).")
     ] = None,
 ) -> None:
     """Create a new project file with a codebook."""
@@ -185,16 +185,14 @@ def codebook_show_cmd(
 @user_errors
 def codebook_set_cmd(
     project: ProjectArg,
-    file: Annotated[Path, typer.Argument(help="The new codebook YAML.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The new codebook: YAML or REFI-QDA .qdc.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Archive annotations of removed codes.")] = False,
 ) -> None:
     """Replace a project's codebook, keeping every annotation."""
-    from annotator.codebook import load_codebook as read_codebook
-    from annotator.storage.codebook_store import save_codebook
+    from annotator.application.codebooks import set_codebook
 
-    codebook = read_codebook(file)
     with open_existing(project) as p:
-        change = save_codebook(p, codebook, force=force)
+        change = set_codebook(p, file, force=force)
     print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
           f" {len(change.archived)} archived ({change.archived_annotations} annotations archived)")
     if change.restored:

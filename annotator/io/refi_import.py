@@ -584,13 +584,19 @@ _OWN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:: \S|$)")
 _OWN_KIND = ("(one code per segment)", "(several codes per segment)")
 
 
+def own_code_tree(codes: list[RefiCode]) -> bool:
+    """Facets as folders named ``<id>: <label>`` described by how many codes they take, holding
+    codes named ``<id>: <label>``: the code tree annotator writes."""
+    tops = [c for c in codes if c.parent is None]
+    return bool(tops) and all(not c.codable and any(k in c.description for k in _OWN_KIND)
+                              for c in tops) and all(_OWN_NAME.match(c.name) for c in codes)
+
+
 def recognised_as_own(refi: RefiProject) -> bool:
     """A project annotator wrote that went through another tool (QualCoder, NVivo, ...): facets as
     folders named ``<id>: <label>`` described by how many codes they take, codes named
     ``<id>: <label>``, sources named ``<document>.zh.txt`` / ``.en.txt``."""
-    tops = [c for c in refi.codes if c.parent is None]
-    tree = bool(tops) and all(not c.codable and any(k in c.description for k in _OWN_KIND)
-                              for c in tops) and all(_OWN_NAME.match(c.name) for c in refi.codes)
+    tree = own_code_tree(refi.codes)
     texts = [s for s in refi.sources if s.text is not None]
     named = bool(texts) and all(re.search(r"\.(zh|en)\.txt$", s.name) for s in texts)
     if tree and named:
