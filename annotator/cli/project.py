@@ -49,15 +49,17 @@ def import_cmd(
     replace: Annotated[bool, typer.Option("--replace", help="Replace documents that already exist.")] = False,
     mapping: Annotated[Path | None, typer.Option("--map", help="With a .qdpx: map its codes onto this project's codes (YAML or CSV: theirs,ours).")] = None,
     create: Annotated[bool, typer.Option("--create/--no-create", help="Create the project if it does not exist.")] = True,
+    coder: Annotated[str | None, typer.Option("--coder", help="With a Taguette highlights CSV: whose coding it is (default taguette).", show_default=False)] = None,
 ) -> None:
-    """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project or a JSONL export."""
+    """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project, a JSONL
+    export or a Taguette highlights CSV."""
     from annotator.application.importing import import_any
 
     files = files or []
     if not project.exists() and not create:
         raise ProjectError("no such project file", path=project)
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
-                       fmt=fmt, replace=replace, mapping=mapping)
+                       fmt=fmt, replace=replace, mapping=mapping, coder=coder)
     for line in lines:
         print(line)
 
