@@ -10,7 +10,7 @@ from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
-from annotator.io.spacy_export import write_spacy
+from annotator.io.spacy_export import Labels, SpacyStats, write_spacy
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
 from annotator.storage.db import Project, now
@@ -94,11 +94,23 @@ def _spacy_pipeline(lang: str) -> Any:
     return spacy.blank("en")
 
 
-def export_spacy(project: Project, out: Path, *, coder: str | None = None,
-                 lang: str = "zh") -> tuple[int, Path]:
-    """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+def _labels(project: Project, facet: str | None) -> Labels:
+    codebook = load_codebook(project)
+    if facet is None:
+        return Labels(tuple(c.id for c in codebook.codes))
+    chosen = codebook.facet(facet)
+    if chosen is None:
+        raise UsageError(f"no facet {facet!r} in the codebook (facets:"
+                         f" {', '.join(f.id for f in codebook.facets) or 'none'})")
+    return Labels(tuple(c.id for c in chosen.codes), exclusive=not chosen.multiple)
+
+
+def export_spacy(project: Project, out: Path, *, coder: str | None = None, lang: str = "zh",
+                 facet: str | None = None) -> SpacyStats:
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl" with the codes of ``facet`` (every code when
+    None) as ``doc.cats``, in ``lang`` (zh, en or both)."""
+    if lang not in ("zh", "en", "both"):
+        raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     known = list_coders(project)
     if coder is None:
         if len(known) != 1:
@@ -107,7 +119,8 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
         coder = known[0]
     if coder not in known:
         raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
-    nlp = _spacy_pipeline(lang)
-    codes = [c.id for c in load_codebook(project).codes]
-    return write_spacy(out, nlp, codes, iter_segments(project), coder_states(project, [coder]),
-                       coder, lang)
+    labels = _labels(project, facet)
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    pipelines = {lg: _spacy_pipeline(lg) for lg in langs}
+    return write_spacy(out, pipelines, labels, iter_segments(project), coder_states(project, [coder]),
+                       coder)

@@ -22,7 +22,8 @@ def export_cmd(
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable; spacy: the one coder).")] = None,
     long: Annotated[bool, typer.Option("--long", help="csv: one row per annotation.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="csv: with a UTF-8 BOM so Excel shows Chinese.")] = False,
-    lang: Annotated[str | None, typer.Option("--lang", help="qdpx: sources for selections (zh|en|both, default both); spacy: text language (zh|en).", show_default=False)] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="qdpx: sources for selections (zh|en|both, default both); spacy: text language (zh|en|both, default zh).", show_default=False)] = None,
+    facet: Annotated[str | None, typer.Option("--facet", help="spacy: the codes of this facet as cats (single-choice: textcat; multi-choice: textcat_multilabel).", show_default=False)] = None,
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
     from annotator.files import is_stdout
@@ -30,6 +31,8 @@ def export_cmd(
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if facet is not None and fmt != "spacy":
+        raise UsageError("--facet chooses the codes of a spacy export; it applies to nothing else")
     if is_stdout(out) and fmt in ("qdpx", "spacy"):
         raise UsageError(f"a {fmt} export is binary and cannot go to standard output; name a file with -o")
 
@@ -65,8 +68,11 @@ def export_cmd(
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
-            n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh")
-            tell(f"wrote {out} and {jsonl}: {n} segments")
+            sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet)
+            tell(f"wrote {out} and {sp.jsonl}: {sp.docs} docs, cats for spaCy's {sp.component}")
+            if sp.unlabelled:
+                tell(f"left out: {sp.unlabelled} done segment(s) with no code of facet {facet!r}"
+                     " (an exclusive textcat needs exactly one label per doc)")
 
 
 @app.command("merge")
