@@ -276,8 +276,7 @@ class _QdpxBuilder:
             codes = [c for c in st.codes if c in self.code_ids]
             if st.done and not codes:
                 self.stats.done_without_codes += 1
-                if not st.memo:
-                    self.marks[coder][0].append(sid)
+                self.marks[coder][0].append(sid)
             if not st.done and (codes or st.memo):
                 self.marks[coder][1].append(sid)
 

@@ -8,15 +8,23 @@
   Non-codable folders are not codes (reported). With ``mapping`` (CSV ``theirs,ours`` or a YAML
   mapping) the codes are mapped onto the project's own codebook instead and unmapped codings are
   reported.
-* Each coding becomes an annotation of its user (by ``User/@name``, else the GUID) on every
-  segment its selection overlaps; those segments are marked done for that coder. Selection
-  notes and descriptions become the coder's memo on those segments.
-* Positions are Unicode code points, end exclusive. When a source holds ``\\r\\n`` the importer
+* Each coding becomes an annotation of its user (by ``User/@name``, else the GUID; a coding
+  with no user goes to the project's creating user or the only user) on every segment its
+  selection overlaps, dated as the file dates it; those segments are marked done for that coder.
+  Selection descriptions and notes become the coder's memo on those segments (the same text in
+  both counts once); a selection with only a memo does not mark a segment done. A selection
+  narrower than its segment is kept as a span of the annotation; codings merged into one
+  annotation are counted.
+* Positions are Unicode code points, end exclusive. When a source holds ``\r\n`` the importer
   decides per source whether the tool counted it as one character (ATLAS.ti) or two (NVivo,
   MAXQDA, QualCoder), checking the selections' names against the text where there are names.
-* A ``.qdpx`` written by annotator itself (``origin="annotator ..."``) is read in its own
-  dialect: facet and code ids, labels, colours and definitions, the pairing of Chinese and
-  English sources into one document, and segments one to one with paragraphs.
+* A ``.qdpx`` written by annotator itself (``origin="annotator ..."``), or written again by
+  another tool that kept annotator's names, is read in its own dialect: facet and code ids,
+  labels, colours and definitions, the pairing of Chinese and English sources into one document,
+  segments one to one with paragraphs, and the done marks of ``annotator.io.refi_marks``.
+* What is not imported is counted in the summary: media sources, notes no selection refers to
+  (journals, memos of codes, sources or the project), cases linked to no source, sets, graphs,
+  links, codings of whole sources or of codes not in the tree, selections outside the text.
 
 Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
 entities). ``read_qdpx`` reads the archive and ``plan_qdpx`` turns it into an ``ImportPlan``,
@@ -884,8 +892,9 @@ def _plan_work(plan: ImportPlan, refi: RefiProject, ranges: Ranges, to_ours: dic
                 continue
             work.selections += 1
             _read_selection(refi, sel, span, hit, to_ours, mapped, work)
-    for key in sorted(work.codes):
-        plan.work[key] = CoderState(frozenset(work.codes[key]), True, "\n\n".join(work.memos[key]))
+    for key in sorted(work.codes):  # a memo alone is no decision: the segment is done only when coded
+        codes = frozenset(work.codes[key])
+        plan.work[key] = CoderState(codes, bool(codes), "\n\n".join(work.memos[key]))
     plan.dates = work.dates
     plan.spans = sorted(set(work.spans), key=lambda x: (x.segment, x.coder, x.code, x.lang, x.start))
     _summarise_work(plan.summary, work)

@@ -8,7 +8,8 @@ Agreement depends on both, so the export writes them as one ``Note`` per coder, 
     done <segment id>      the coder marked the segment done with no code
     open <segment id>      the coder has codes or a memo there but has not marked it done
 
-Every other segment a selection of the coder covers is done. Other tools show the note as an
+Every other segment a coding of the coder covers is done; a selection with only a memo does
+not mark its segment done. Other tools show the note as an
 ordinary note (harmless); annotator's importer reads it back and does not count it as a journal.
 """
 
