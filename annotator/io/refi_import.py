@@ -257,7 +257,15 @@ def document_slug(text: str, taken: set[str]) -> str:
 
 
 def slugify(text: str, taken: set[str], fallback: str) -> str:
-    base = _SLUG.sub("_", text.strip()).strip("_.-")[:48] or fallback
+    """An id from ``text``'s Latin letters and digits; ``<fallback>_<n>`` when it has none (a
+    Chinese name: the name stays the label)."""
+    base = _SLUG.sub("_", text.strip()).strip("_.-")[:48]
+    if not base:
+        n = 1
+        while f"{fallback}_{n}" in taken:
+            n += 1
+        taken.add(f"{fallback}_{n}")
+        return f"{fallback}_{n}"
     if not ID_RE.match(base):
         base = f"{fallback}_{base}"[:48]
     slug, n = base, 2
