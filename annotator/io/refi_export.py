@@ -372,8 +372,11 @@ class _QdpxBuilder:
                         creatingUser=self.user_guid[coder], creationDateTime=date)
             if description:
                 _sub(note, PROJECT_NS, "Description").text = description
-            _sub(note, PROJECT_NS, "PlainTextContent").text = text
-            if not is_marks_note(name):
+            if is_marks_note(name):  # a file, so that QualCoder keeps it as a journal and writes it back
+                note.set("plainTextPath", f"internal://{ng}.txt")
+                self.files.append((f"sources/{ng}.txt", text + "\n"))
+            else:
+                _sub(note, PROJECT_NS, "PlainTextContent").text = text
                 self.stats.notes += 1
 
 

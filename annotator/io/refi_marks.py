@@ -8,6 +8,9 @@ Agreement depends on both, so the export writes them as one ``Note`` per coder, 
     done <segment id>      the coder marked the segment done with no code
     open <segment id>      the coder has codes or a memo there but has not marked it done
 
+The note's text is a file of the archive (``plainTextPath``), which QualCoder imports as a
+journal and writes back under the same name.
+
 Every other segment a coding of the coder covers is done; a selection with only a memo does
 not mark its segment done. Other tools show the note as an
 ordinary note (harmless); annotator's importer reads it back and does not count it as a journal.

@@ -94,7 +94,8 @@ def test_selections_on_both_languages_with_memo_in_the_description(project: Path
         assert values == {"Z", "=cmd|' /C calc'!A0"}
     for el in root.iter("{urn:QDA-XML:project:1.0}Coding", "{urn:QDA-XML:project:1.0}Note"):
         assert el.get("creatingUser") in users
-    marks = root.find(".//q:Note[@name='annotator done marks: li']/q:PlainTextContent", NS).text
+    path = root.find(".//q:Note[@name='annotator done marks: li']", NS).get("plainTextPath")
+    marks = zipfile.ZipFile(tmp_path / "x.qdpx").read("sources/" + path[len("internal://"):]).decode()
     assert "done astral-003" in marks.splitlines() and "open A20230321-003" in marks.splitlines()
 
 
