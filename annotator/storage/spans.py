@@ -33,3 +33,10 @@ def spans_of(project: Project, coders: Iterable[str] | None = None,
         if wanted is None or row[0] in wanted:
             out.setdefault((row[0], row[1]), []).append(Span(*row))
     return out
+
+
+def segment_spans(project: Project, coder: str, segment: str) -> list[Span]:
+    """One coder's spans on one segment, in text order (what the coding screen marks)."""
+    return [Span(*row) for row in project.execute(
+        'SELECT coder, segment, code, lang, start, "end" FROM annotation_spans'
+        " WHERE coder = ? AND segment = ? ORDER BY lang, start, code", (coder, segment))]

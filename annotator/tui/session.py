@@ -26,6 +26,7 @@ from annotator.storage.documents import (
     search_segments,
     segment_order,
 )
+from annotator.storage.spans import segment_spans
 from annotator.storage.training import segments_with_code
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
@@ -112,6 +113,11 @@ class CodingSession:
         self._saved_position: str | None = last
 
     # reading -----------------------------------------------------------------
+    def spans(self, seg_id: str) -> tuple[tuple[str, int, int, str], ...]:
+        """The parts of a segment the coder's annotations were made on, where narrower than the
+        segment: (lang, start, end, code)."""
+        return tuple((x.lang, x.start, x.end, x.code) for x in segment_spans(self.project, self.coder, seg_id))
+
     @property
     def empty(self) -> bool:
         return not self.order

@@ -190,20 +190,21 @@ class CodingScreen(Screen[None]):
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
         suggester = self.suggester
         matches = suggester.matches(seg.id) if suggester is not None else ()
-        key = (seg.zh, seg.en, words, matches)
+        selected = self.session.spans(seg.id)
+        key = (seg.zh, seg.en, words, matches, selected)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                texts = self._texts_made[key] = self._highlighted(seg, words, matches)
+                texts = self._texts_made[key] = self._highlighted(seg, words, matches, selected)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
 
         return key, make
 
-    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match]
-                     ) -> tuple[Text | str, Text | str]:
+    def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match],
+                     selected: tuple[tuple[str, int, int, str], ...] = ()) -> tuple[Text | str, Text | str]:
         none = t(self.lang, "no_text")
         mark = self._highlighter
         suggester = self.suggester
@@ -213,7 +214,8 @@ class CodingScreen(Screen[None]):
                 texts.append(none)
                 continue
             spans = suggester.lexicon.locate(text, lang, matches) if suggester is not None else ()
-            texts.append(mark(text, lang, spans, words))
+            texts.append(mark(text, lang, spans, words,
+                              [(a, b, code) for lg, a, b, code in selected if lg == lang]))
         return texts[0], texts[1]
 
     def _prepare_later(self) -> None:
