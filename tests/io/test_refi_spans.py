@@ -53,3 +53,15 @@ def test_removing_the_code_removes_its_span(tmp_path: Path) -> None:
     with open_project(_imported(tmp_path)) as p:
         set_state(p, "mei", "interview_1-002", CoderState(frozenset(), True))
         assert spans_of(p) == {}
+
+
+def test_spans_travel_in_the_full_jsonl_export(tmp_path: Path) -> None:
+    from annotator.application.exporting import export_jsonl
+
+    with open_project(_imported(tmp_path)) as p:
+        counts = export_jsonl(p, tmp_path / "all.jsonl")
+        before = spans_of(p)
+    assert counts["annotation_spans"] == 1
+    import_any(tmp_path / "restored.db", [tmp_path / "all.jsonl"])
+    with open_project(tmp_path / "restored.db") as p:
+        assert spans_of(p) == before
