@@ -65,3 +65,24 @@ def test_spans_travel_in_the_full_jsonl_export(tmp_path: Path) -> None:
     import_any(tmp_path / "restored.db", [tmp_path / "all.jsonl"])
     with open_project(tmp_path / "restored.db") as p:
         assert spans_of(p) == before
+
+
+def test_spans_come_along_when_a_coders_copy_is_merged(tmp_path: Path) -> None:
+    import shutil
+
+    from annotator.model import Span as S
+    from annotator.storage.merge import merge_projects
+
+    coder_copy = _imported(tmp_path)
+    lead = tmp_path / "lead.db"
+    shutil.copyfile(coder_copy, lead)
+    with open_project(coder_copy) as p:
+        set_state(p, "li", "interview_1-001", CoderState(frozenset({"Housing__Rent"}), True))
+        with p.write():
+            from annotator.storage.spans import add_spans
+
+            add_spans(p, [S("li", "interview_1-001", "Housing__Rent", "en", 3, 8)])
+    with open_project(lead) as p:
+        merge_projects(p, [coder_copy])
+        assert spans_of(p, ["li"]) == {("li", "interview_1-001"): [
+            S("li", "interview_1-001", "Housing__Rent", "en", 3, 8)]}
