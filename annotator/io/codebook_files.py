@@ -19,18 +19,18 @@ import yaml
 
 from annotator.errors import ImportFormatError
 from annotator.files import atomic_binary
-from annotator.io.refi_import import (
-    ImportTarget,
-    _build_codebook,
-    _child,
-    _collect_codes,
-    _local,
-    own_code_tree,
-    parse_xml,
-)
+from annotator.io.refi_import import ImportTarget, build_codebook, collect_codes, own_code_tree, parse_xml
 from annotator.model import Bilingual, Code, Codebook, ImportSummary
 
 MAX_QDC_BYTES = 50_000_000
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child(el: Any, name: str) -> Any:
+    return next((c for c in el if _local(c.tag) == name), None)
 
 
 def _text(value: Bilingual) -> dict[str, str] | None:
@@ -102,13 +102,13 @@ def read_qdc(path: Path) -> tuple[Codebook, ImportSummary]:
     if _local(root.tag) not in ("CodeBook", "Project"):
         raise ImportFormatError(f"not a REFI-QDA codebook (root <{_local(root.tag)}>)", path=path)
     book = root if _local(root.tag) == "CodeBook" else _child(root, "CodeBook")
-    codes = _collect_codes(_child(book, "Codes") if book is not None else None)
+    codes = collect_codes(_child(book, "Codes") if book is not None else None)
     if not any(c.codable for c in codes):
         raise ImportFormatError("the codebook holds no codable code", path=path)
     summary = ImportSummary()
     empty = Codebook(facets=())
     own = (root.get("origin") or "").startswith("annotator") or own_code_tree(codes)
-    codebook, _ids = _build_codebook(ImportTarget(empty, empty, set(), lambda d: []), codes, own,
+    codebook, _ids = build_codebook(ImportTarget(empty, empty, set(), lambda d: []), codes, own,
                                      root.get("origin") or path.stem, set(), summary)
     return codebook, summary
 

@@ -159,7 +159,7 @@ class Source:
         return pos - bisect.bisect_left(self.crlf, pos)
 
 
-def _collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
+def collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
     out: list[RefiCode] = []
 
     def walk(el: ET.Element, parent: RefiCode | None, depth: int) -> None:
@@ -536,7 +536,7 @@ def read_qdpx(path: Path) -> RefiProject:
         users = {norm_guid(u.get("guid")): (u.get("name") or "").strip() or norm_guid(u.get("guid"))
                  for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
         codebook_el = _child(root, "CodeBook")
-        refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+        refi_codes = collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
         notes, marks = _notes(z, root, summary)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):
@@ -559,7 +559,7 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     if mapping is not None:
         to_ours = _mapped_codes(refi, read_mapping(mapping), mapping, target.codebook, used, plan.summary)
     else:
-        plan.codebook, to_ours = _build_codebook(target, refi.codes, own, refi.label, used,
+        plan.codebook, to_ours = build_codebook(target, refi.codes, own, refi.label, used,
                                                  plan.summary)
         plan.summary.imported.append(f"{len(to_ours)} codes ({len(refi.codes)} in their code tree)")
     docs = _dialect_documents(refi, plan.summary) if own else _generic_documents(refi, plan.summary)
@@ -666,7 +666,7 @@ class _CodeIds:
         self.to_ours: dict[str, str] = {}
 
 
-def _build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bool, label: str,
+def build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bool, label: str,
                     used: set[str], summary: ImportSummary) -> tuple[Codebook, dict[str, str]]:
     """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
     ids = _CodeIds(target)
