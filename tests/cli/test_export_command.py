@@ -103,3 +103,13 @@ def test_qdpx_export_says_where_done_no_code_marks_went(project: Path) -> None:
     code, out = run("export", project, "--format", "qdpx", "-o", project.parent / "x.qdpx")
     assert code == 0, out
     assert "2 'done, no code applies' marks written as each coder's 'annotator done marks' note" in out
+
+
+def test_spacy_export_per_facet_says_which_component_it_is_for(project: Path) -> None:
+    out = project.parent / "d.spacy"
+    code, text = run("export", project, "-f", "spacy", "--facet", "dimension", "--lang", "both",
+                     "--coder", "wang", "-o", out)
+    assert code == 0, text
+    assert "cats for spaCy's textcat" in text and out.exists()
+    code, text = run("export", project, "-f", "csv", "--facet", "dimension", "-o", project.parent / "x.csv")
+    assert code == 1 and "--facet" in text and len(text.strip().splitlines()) == 1
