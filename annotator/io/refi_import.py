@@ -554,16 +554,17 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     """What importing ``refi`` into the project described by ``target`` writes; with ``mapping``
     (a file of their code → our code id) the codings go onto the project's own codes."""
     plan = ImportPlan(source=str(refi.path), summary=refi.summary)
-    own = refi.dialect or recognised_as_own(refi)
+    own_tree, own_sources = (True, True) if refi.dialect else recognised_as_own(refi)
     used = _used_codes(refi.sources)
     if mapping is not None:
         to_ours = _mapped_codes(refi, read_mapping(mapping), mapping, target.codebook, used, plan.summary)
     else:
-        plan.codebook, to_ours = build_codebook(target, refi.codes, own, refi.label, used,
-                                                 plan.summary)
+        plan.codebook, to_ours = build_codebook(target, refi.codes, own_tree, refi.label, used,
+                                                plan.summary)
         plan.summary.imported.append(f"{len(to_ours)} codes ({len(refi.codes)} in their code tree)")
-    docs = _dialect_documents(refi, plan.summary) if own else _generic_documents(refi, plan.summary)
-    ranges = _plan_segments(plan, docs, target, own)
+    docs = (_dialect_documents(refi, plan.summary) if own_sources
+            else _generic_documents(refi, plan.summary))
+    ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
@@ -600,25 +601,29 @@ _OWN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:: \S|$)")
 _OWN_KIND = ("(one code per segment)", "(several codes per segment)")
 
 
+def _own_facet(code: RefiCode) -> bool:
+    return (code.parent is None and not code.codable and bool(_OWN_NAME.match(code.name))
+            and any(k in code.description for k in _OWN_KIND))
+
+
 def own_code_tree(codes: list[RefiCode]) -> bool:
-    """Facets as folders named ``<id>: <label>`` described by how many codes they take, holding
-    codes named ``<id>: <label>``: the code tree annotator writes."""
-    tops = [c for c in codes if c.parent is None]
-    return bool(tops) and all(not c.codable and any(k in c.description for k in _OWN_KIND)
-                              for c in tops) and all(_OWN_NAME.match(c.name) for c in codes)
+    """The code tree annotator writes, perhaps with codes another tool's user added: at least one
+    facet as a folder named ``<id>: <label>`` described by how many codes it takes, and no code
+    deeper than a facet's codes."""
+    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 for c in codes)
 
 
-def recognised_as_own(refi: RefiProject) -> bool:
-    """A project annotator wrote that went through another tool (QualCoder, NVivo, ...): facets as
-    folders named ``<id>: <label>`` described by how many codes they take, codes named
-    ``<id>: <label>``, sources named ``<document>.zh.txt`` / ``.en.txt``."""
+def recognised_as_own(refi: RefiProject) -> tuple[bool, bool]:
+    """Whether a file another tool wrote still holds annotator's code tree, and annotator's
+    sources (every text source named ``<document>.zh.txt`` / ``.en.txt``)."""
     tree = own_code_tree(refi.codes)
     texts = [s for s in refi.sources if s.text is not None]
     named = bool(texts) and all(re.search(r"\.(zh|en)\.txt$", s.name) for s in texts)
-    if tree and named:
-        refi.summary.imported.append(f"recognised annotator's facets, codes and bilingual sources in"
-                                     f" a file written by {refi.origin or 'another tool'}")
-    return tree and named
+    found = [what for what, yes in (("facets and codes", tree), ("bilingual sources", named)) if yes]
+    if found:
+        refi.summary.imported.append(f"recognised annotator's {' and '.join(found)} in a file written"
+                                     f" by {refi.origin or 'another tool'}")
+    return tree, named
 
 
 def _used_codes(sources: list[Source]) -> set[str]:
@@ -690,7 +695,9 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
         if top.codable:
             loose.append(_dialect_code(top, "refi", ids))
             continue
-        fid_text, _, flabel = top.name.partition(": ")
+        fid_text, sep, flabel = top.name.partition(": ")
+        if not sep or not _OWN_NAME.match(top.name):  # a folder another tool's user made
+            fid_text, flabel = top.name, top.name
         ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
         if ours is not None:  # the project's own facet: its codes by id, new ones added to it
             facet = current_facets[ours]
@@ -738,7 +745,9 @@ def _flat_facets(refi_codes: list[RefiCode], label: str, used: set[str], ids: _C
 
 
 def _dialect_code(c: RefiCode, facet: str, ids: _CodeIds) -> Code:
-    cid_text, _, label = c.name.partition(": ")
+    cid_text, sep, label = c.name.partition(": ")
+    if not sep or not _OWN_NAME.match(c.name):  # a code another tool's user made: its name is the label
+        cid_text, label = c.name, c.name
     cid = slugify(cid_text, ids.codes, "code")
     ids.to_ours[c.guid] = cid
     fields = _code_fields(c.description)

@@ -58,3 +58,31 @@ def test_own_codes_and_pairs_recognised_after_qualcoder(base: Path, tmp_path: Pa
 
     assert after == before  # codes, memos and done marks
     assert any(st.done and not st.codes for per in before.values() for st in per.values())
+
+
+def test_codes_added_in_the_other_tool_join_the_recognised_facets(base: Path, tmp_path: Path) -> None:
+    """A QualCoder user added a code under a facet and one at the top of the tree."""
+    src = coded_project(base)
+    with open_project(src) as p:
+        export_qdpx(p, tmp_path / "ours.qdpx")
+    _as_qualcoder_writes_it(tmp_path / "ours.qdpx", tmp_path / "qc.qdpx")
+    with zipfile.ZipFile(tmp_path / "qc.qdpx") as z:
+        files = {n: z.read(n) for n in z.namelist()}
+    qde = files["project.qde"].decode("utf-8")
+    burden = re.search(r'<Code guid="[^"]+" name="burden: [^"]*" isCodable="false">', qde)
+    assert burden is not None
+    qde = qde.replace(burden.group(0), burden.group(0)
+                      + '<Code guid="AAAAAAAA-0000-4000-8000-000000000001" name="人手不足" isCodable="true"/>')
+    qde = qde.replace("<Codes>", '<Codes><Code guid="AAAAAAAA-0000-4000-8000-000000000002"'
+                      ' name="信任 Trust" isCodable="true"/>', 1)
+    files["project.qde"] = qde.encode("utf-8")
+    with zipfile.ZipFile(tmp_path / "qc2.qdpx", "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    import_any(tmp_path / "back.db", [tmp_path / "qc2.qdpx"])
+    with open_project(tmp_path / "back.db") as p:
+        rows = p.execute("SELECT id, facet, label_zh, label_en FROM codes").fetchall()
+    by_label = {(r[2] or r[3]): (r[0], r[1]) for r in rows}
+    assert by_label["人手不足"] == ("code_1", "burden")
+    assert by_label["信任 Trust"][1] not in ("burden", "dimension")
+    assert ("adaptation", "dimension") in {(r[0], r[1]) for r in rows}
