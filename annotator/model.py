@@ -122,6 +122,33 @@ class CoderState:
         return cls(frozenset(data.get("codes", ())), bool(data.get("done")), data.get("memo") or "")
 
 
+@dataclass
+class WorkDates:
+    """When one coder's work on one segment was made (``None`` where there is none)."""
+
+    codes: dict[str, str] = field(default_factory=dict)
+    done_at: str | None = None
+    memo_at: str | None = None
+
+    def first(self) -> str | None:
+        """The earliest of these times."""
+        times = [*self.codes.values(), *(t for t in (self.done_at, self.memo_at) if t)]
+        return min(times) if times else None
+
+
+@dataclass(frozen=True)
+class Span:
+    """The exact part of a segment a coder's annotation was made on: code points ``start`` to
+    ``end`` (exclusive) of the segment's text in ``lang``."""
+
+    coder: str
+    segment: str
+    code: str
+    lang: str
+    start: int
+    end: int
+
+
 def segment_id(document: str, position: int) -> str:
     """The id of the segment at ``position`` (1-based) of ``document``."""
     return f"{document}-{position:03d}"
@@ -181,5 +208,9 @@ class ImportPlan:
     codebook: Codebook | None = None
     work: dict[tuple[str, str], CoderState] = field(default_factory=dict)
     terms: dict[str, SegmentTerms] = field(default_factory=dict)
+    #: (coder, segment, code) → when the file says the coding was made
+    dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: sub-segment selections kept with their annotations
+    spans: list[Span] = field(default_factory=list)
     event: dict[str, Any] = field(default_factory=dict)
     summary: ImportSummary = field(default_factory=ImportSummary)

@@ -10,7 +10,7 @@ from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
-from annotator.io.spacy_export import write_spacy
+from annotator.io.spacy_export import Labels, SpacyStats, write_spacy
 from annotator.special_files import is_special
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
@@ -18,6 +18,8 @@ from annotator.storage.db import Project, now
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
+from annotator.storage.provenance import work_dates
+from annotator.storage.spans import spans_of
 from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
 
 
@@ -68,15 +70,17 @@ def export_qdc(project: Project, out: Path) -> int:
 
 
 def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-                lang: str = "zh") -> QdpxStats:
-    """Write the project as a REFI-QDA ``.qdpx``."""
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+                lang: str = "both") -> QdpxStats:
+    """Write the project as a REFI-QDA ``.qdpx``, selections on the ``lang`` sources (zh, en or
+    both)."""
+    if lang not in ("zh", "en", "both"):
+        raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     wanted = chosen_coders(project, coders)
     content = QdpxContent(
         name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
         documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-        states=coder_states(project, wanted), coders=wanted)
+        states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
+        created=get_meta(project, "created_at"), spans=spans_of(project, wanted))
     return write_qdpx(out, content, lang=lang)
 
 
@@ -91,11 +95,23 @@ def _spacy_pipeline(lang: str) -> Any:
     return spacy.blank("en")
 
 
-def export_spacy(project: Project, out: Path, *, coder: str | None = None,
-                 lang: str = "zh") -> tuple[int, Path]:
-    """Write ``out`` (.spacy) and ``out`` + ".jsonl"; (number of docs, jsonl path)."""
-    if lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be zh or en, not {lang!r}")
+def _labels(project: Project, facet: str | None) -> Labels:
+    codebook = load_codebook(project)
+    if facet is None:
+        return Labels(tuple(c.id for c in codebook.codes))
+    chosen = codebook.facet(facet)
+    if chosen is None:
+        raise UsageError(f"no facet {facet!r} in the codebook (facets:"
+                         f" {', '.join(f.id for f in codebook.facets) or 'none'})")
+    return Labels(tuple(c.id for c in chosen.codes), exclusive=not chosen.multiple)
+
+
+def export_spacy(project: Project, out: Path, *, coder: str | None = None, lang: str = "zh",
+                 facet: str | None = None) -> SpacyStats:
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl" with the codes of ``facet`` (every code when
+    None) as ``doc.cats``, in ``lang`` (zh, en or both)."""
+    if lang not in ("zh", "en", "both"):
+        raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     if is_special(out):  # its companion <out>.jsonl would be made beside a device
         raise UsageError("a spacy export writes two files (OUT and OUT.jsonl); name a regular"
                          " file, not a device or FIFO", path=out)
@@ -107,7 +123,8 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None,
         coder = known[0]
     if coder not in known:
         raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
-    nlp = _spacy_pipeline(lang)
-    codes = [c.id for c in load_codebook(project).codes]
-    return write_spacy(out, nlp, codes, iter_segments(project), coder_states(project, [coder]),
-                       coder, lang)
+    labels = _labels(project, facet)
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    pipelines = {lg: _spacy_pipeline(lg) for lg in langs}
+    return write_spacy(out, pipelines, labels, iter_segments(project), coder_states(project, [coder]),
+                       coder)

@@ -11,11 +11,18 @@ from annotator.errors import ImportFormatError, ProjectError, UsageError
 from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
 from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
 from annotator.io.restore_checks import codebook_problem_in
-from annotator.model import ImportSummary
+from annotator.io.taguette_highlights import is_taguette_highlights, plan_highlights, read_highlights
+from annotator.model import ImportSummary, Segment
 from annotator.plural import plural
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
-from annotator.storage.documents import document_ids, has_documents, segment_texts
+from annotator.storage.documents import (
+    document_ids,
+    has_documents,
+    iter_segments,
+    list_documents,
+    segment_texts,
+)
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.plan_writer import write_import_plan
 from annotator.storage.table_dump import restore_rows, table_columns
@@ -32,6 +39,18 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
     )
     plan = plan_qdpx(refi, target, mapping)
     plan.terms = segment_terms({s.id: (s.zh, s.en) for s in plan.segments})
+    write_import_plan(project, plan)
+    return plan.summary
+
+
+def import_taguette_highlights(project: Project, path: Path, *, coder: str | None) -> ImportSummary:
+    """Taguette's highlights CSV as ``coder``'s (default ``taguette``) coded segments."""
+    documents: dict[str, list[Segment]] = {}
+    for seg in iter_segments(project):
+        documents.setdefault(seg.document, []).append(seg)
+    titles = {d.title: d.id for d in list_documents(project) if d.title}
+    plan = plan_highlights(path, read_highlights(path), documents, titles, load_codebook(project),
+                           (coder or "taguette").strip() or "taguette")
     write_import_plan(project, plan)
     return plan.summary
 
@@ -73,6 +92,7 @@ def import_any(
     fmt: str = "auto",
     replace: bool = False,
     mapping: Path | None = None,
+    coder: str | None = None,
 ) -> list[str]:
     """Import transcripts, a REFI-QDA project or an annotator JSONL export; lines to show.
 
@@ -90,7 +110,8 @@ def import_any(
     try:
         with open_project(path) as project:
             return _import_into(project, files, translation=translation, lang=lang,
-                                document=document, fmt=fmt, replace=replace, mapping=mapping)
+                                document=document, fmt=fmt, replace=replace, mapping=mapping,
+                                coder=coder)
     except BaseException:
         if created:
             remove_project_file(path)
@@ -100,6 +121,11 @@ def import_any(
 def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     mapping = kw.pop("mapping", None)
+    coder = kw.pop("coder", None)
+    if len(files) == 1 and is_taguette_highlights(files[0]):
+        return import_taguette_highlights(project, files[0], coder=coder).lines()
+    if coder is not None:
+        raise UsageError("--coder names whose work a Taguette highlights CSV is; it applies to nothing else")
     if mapping is not None and not qdpx:
         raise UsageError("--map maps the codes of a .qdpx onto the project's; it applies to nothing else")
     if qdpx:

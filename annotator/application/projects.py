@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from annotator.application.codebooks import read_codebook_file
 from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.errors import ProjectError
 from annotator.model import Codebook
@@ -28,7 +29,7 @@ def create_project(path: Path, codebook_path: Path | None = None, *, empty: bool
     codebook = (
         Codebook(facets=())
         if empty
-        else load_codebook(codebook_path or bundled_codebook_path())
+        else read_codebook_file(codebook_path) if codebook_path else load_codebook(bundled_codebook_path())
     )
     if path.exists():
         raise ProjectError("already exists", path=path)

@@ -11,6 +11,7 @@ import sys
 # importing a command module registers its commands on the app, in the order --help lists them
 from annotator.cli import project  # noqa: F401
 from annotator.cli import code, suggest, agree, study, interchange, maintenance, recover  # noqa: F401
+from annotator.cli import codebook_exchange  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 

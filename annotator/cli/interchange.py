@@ -23,7 +23,8 @@ def export_cmd(
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable; spacy: the one coder).")] = None,
     long: Annotated[bool, typer.Option("--long", help="csv: one row per annotation.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="csv: with a UTF-8 BOM so Excel shows Chinese.")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="qdpx: source for selections; spacy: text language (zh|en).")] = "zh",
+    lang: Annotated[str | None, typer.Option("--lang", help="qdpx: sources for selections (zh|en|both, default both); spacy: text language (zh|en|both, default zh).", show_default=False)] = None,
+    facet: Annotated[str | None, typer.Option("--facet", help="spacy: the codes of this facet as cats (single-choice: textcat; multi-choice: textcat_multilabel).", show_default=False)] = None,
 ) -> None:
     """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
     from annotator.files import is_stdout
@@ -31,6 +32,8 @@ def export_cmd(
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if facet is not None and fmt != "spacy":
+        raise UsageError("--facet chooses the codes of a spacy export; it applies to nothing else")
     if is_stdout(out) and fmt in ("qdpx", "spacy"):
         raise UsageError(f"a {fmt} export is binary and cannot go to standard output; name a file with -o")
 
@@ -51,12 +54,12 @@ def export_cmd(
         elif fmt == "qdpx":
             from annotator.application.exporting import export_qdpx
 
-            st = export_qdpx(p, out, coders=coder, lang=lang)
+            st = export_qdpx(p, out, coders=coder, lang=lang or "both")
             tell(f"wrote {out}: {plural(st.sources, 'source')}, {plural(st.selections, 'selection')},"
                  f" {plural(st.codings, 'coding')}, {plural(st.notes, 'memo')}, {plural(st.users, 'coder')}")
             if st.done_without_codes:
-                tell(f"not exported: {st.done_without_codes} 'done, no code applies' marks (REFI-QDA"
-                      " has no place for them; agreement counts them: the JSONL export keeps them)")
+                tell(f"{st.done_without_codes} 'done, no code applies' marks written as each coder's"
+                     " 'annotator done marks' note (other tools show it as a note)")
         elif fmt == "qdc":
             from annotator.application.exporting import export_qdc
 
@@ -67,8 +70,11 @@ def export_cmd(
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
             prepare_nlp()
-            n, jsonl = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang)
-            tell(f"wrote {out} and {jsonl}: {plural(n, 'segment')}")
+            sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet)
+            tell(f"wrote {out} and {sp.jsonl}: {plural(sp.docs, 'doc')}, cats for spaCy's {sp.component}")
+            if sp.unlabelled:
+                tell(f"left out: {plural(sp.unlabelled, 'done segment')} with no code of facet {facet!r}"
+                     " (an exclusive textcat needs exactly one label per doc)")
 
 
 @app.command("merge")

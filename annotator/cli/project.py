@@ -27,7 +27,7 @@ from annotator.plural import plural
 def init_cmd(
     project: ProjectArg,
     codebook: Annotated[
-        Path | None, typer.Option("--codebook", "-c", help="Codebook YAML (the bundled one when omitted).")
+        Path | None, typer.Option("--codebook", "-c", help="Codebook YAML or REFI-QDA .qdc (the bundled one when omitted).")
     ] = None,
 ) -> None:
     """Create a new project file with a codebook."""
@@ -51,8 +51,10 @@ def import_cmd(
     replace: Annotated[bool, typer.Option("--replace", help="Replace documents that already exist.")] = False,
     mapping: Annotated[Path | None, typer.Option("--map", help="With a .qdpx: map its codes onto this project's codes (YAML or CSV: theirs,ours).")] = None,
     create: Annotated[bool, typer.Option("--create/--no-create", help="Create the project if it does not exist.")] = True,
+    coder: Annotated[str | None, typer.Option("--coder", help="With a Taguette highlights CSV: whose coding it is (default taguette).", show_default=False)] = None,
 ) -> None:
-    """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project or a JSONL export."""
+    """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project, a JSONL
+    export or a Taguette highlights CSV."""
     from annotator.application.importing import import_any
 
     files = files or []
@@ -62,7 +64,7 @@ def import_cmd(
     if (files or translation) and all(f.is_file() for f in [*files, *filter(None, [translation])]):
         prepare_nlp()  # a missing file is reported at once, without loading anything
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
-                       fmt=fmt, replace=replace, mapping=mapping)
+                       fmt=fmt, replace=replace, mapping=mapping, coder=coder)
     if new:  # a typo in the project path must not pass unnoticed
         err(f"created new project {project} with {_codebook_of_new_project(project, files)}")
     for line in lines:
@@ -206,16 +208,14 @@ def codebook_show_cmd(
 @user_errors
 def codebook_set_cmd(
     project: ProjectArg,
-    file: Annotated[Path, typer.Argument(help="The new codebook YAML.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="The new codebook: YAML or REFI-QDA .qdc.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Archive annotations of removed codes.")] = False,
 ) -> None:
     """Replace a project's codebook, keeping every annotation."""
-    from annotator.codebook import load_codebook as read_codebook
-    from annotator.storage.codebook_store import save_codebook
+    from annotator.application.codebooks import set_codebook
 
-    codebook = read_codebook(file)
     with open_existing(project) as p:
-        change = save_codebook(p, codebook, force=force)
+        change = set_codebook(p, file, force=force)
     print(f"codebook updated: {len(change.added)} new, {len(change.updated)} kept,"
           f" {len(change.archived)} archived"
           f" ({plural(change.archived_annotations, 'annotation')} archived)")

@@ -9,14 +9,20 @@ Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``)
 * the facets as non-codable parent codes named ``<facet id>: <label>``, their codes as codable
   children named ``<code id>: <zh label> / <en label>``, with colours and a description holding
   the definition, when to use / not to use and the keywords;
-* per coder and segment one ``PlainTextSelection`` over the segment's paragraph (code points,
-  end exclusive) in the source of the chosen language, created by that coder (``Users`` are the
-  coders), holding one ``Coding`` per code; a memo becomes a ``Note`` the selection refers to;
-* document attributes as text ``Variables`` with one ``Case`` per document.
+* per coder, segment and language one ``PlainTextSelection`` over the segment's paragraph (code
+  points, end exclusive) in the Chinese and in the English source (or only the one asked for),
+  created by that coder (``Users`` are the coders; the project's creating user is the first),
+  holding one ``Coding`` per code dated when the code was applied; a memo is the selection's
+  ``Description`` (where QualCoder reads it) and a ``Note`` the selection refers to, created by
+  the coder (annotator's importer reads the two as one memo);
+* "done, no code applies" marks and work not yet marked done in one note per coder
+  (``annotator.io.refi_marks``);
+* document attributes as text ``Variables``, valued on each ``TextSource`` (where QualCoder
+  reads them) and on one ``Case`` per document.
 
 GUIDs are uuid5 of the project's creation stamp and the object's ids, so exporting the same
-project twice gives the same GUIDs. Done marks without codes or memo, segment times and
-archived codes are not part of the export.
+project twice gives the same GUIDs; the project's ``creationDateTime`` is when it was created.
+Segment times and archived codes are not part of the export.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from annotator.files import atomic_binary
-from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment
+from annotator.io.refi_marks import DESCRIPTION as MARKS_DESCRIPTION
+from annotator.io.refi_marks import is_marks_note, marks_name, marks_text
+from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment, Span, WorkDates
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -164,7 +172,7 @@ class QdpxStats:
     codings: int = 0
     notes: int = 0
     users: int = 0
-    #: "done, no code applies" marks, which REFI-QDA has no place for
+    #: "done, no code applies" marks, carried in each coder's done-marks note
     done_without_codes: int = 0
 
 
@@ -172,7 +180,8 @@ class QdpxStats:
 class QdpxContent:
     """What goes into a ``.qdpx``: the project's name and GUID namespace, its codebook, documents,
     each document's segments (``segments_of``, called once per document) and the coders' work
-    (segment → coder → state) of ``coders``."""
+    (segment → coder → state) of ``coders``; when each piece of work was made (``dates``, by
+    (coder, segment)), when the project was created and when each coder joined."""
 
     name: str
     namespace: uuid.UUID
@@ -181,25 +190,34 @@ class QdpxContent:
     segments_of: Callable[[str], Iterable[Segment]]
     states: dict[str, dict[str, CoderState]]
     coders: list[str]
+    dates: dict[tuple[str, str], WorkDates] = field(default_factory=dict)
+    created: str | None = None
+    #: (coder, segment) → the parts of the segment annotations were made on, where narrower
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
 
 
 class _QdpxBuilder:
     """Builds the ``project.qde`` tree and the source files of a ``.qdpx``."""
 
-    def __init__(self, content: QdpxContent, lang: str):
+    def __init__(self, content: QdpxContent, langs: tuple[str, ...]):
         self.c = content
-        self.lang = lang
+        self.langs = langs
         self.pns = content.namespace
-        self.stamp = now_stamp()
+        self.stamp = refi_stamp(content.created) or now_stamp()
         self.stats = QdpxStats(users=len(content.coders))
         self.code_ids = {c.id for c in content.codebook.codes}
         self.user_guid = {c: guid(self.pns, "user", c) for c in content.coders}
         self.files: list[tuple[str, str]] = []  # (archive name, text)
-        self.notes: list[tuple[str, str, str]] = []  # (guid, name, text)
+        self.notes: list[tuple[str, str, str, str, str, str]] = []  # guid, name, text, coder, date, description
+        self.noted: set[str] = set()
+        self.marks: dict[str, tuple[list[str], list[str]]] = {c: ([], []) for c in content.coders}
         self.doc_sources: dict[str, list[str]] = {}
+        self.keys = sorted({k for d in content.documents for k in d.attributes})
         ET.register_namespace("", PROJECT_NS)
-        self.root = ET.Element(f"{{{PROJECT_NS}}}Project", {
-            "name": content.name, "origin": _origin(), "creationDateTime": self.stamp})
+        attrs = {"name": content.name, "origin": _origin(), "creationDateTime": self.stamp}
+        if content.coders:
+            attrs["creatingUserGUID"] = self.user_guid[content.coders[0]]
+        self.root = ET.Element(f"{{{PROJECT_NS}}}Project", attrs)
 
     def build(self) -> bytes:
         ns, root = PROJECT_NS, self.root
@@ -208,19 +226,19 @@ class _QdpxBuilder:
             for c in self.c.coders:
                 _sub(users, ns, "User", guid=self.user_guid[c], name=c, id=c)
         _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns)
-        keys = sorted({k for d in self.c.documents for k in d.attributes})
-        if keys:
+        if self.keys:
             variables = _sub(root, ns, "Variables")
-            for k in keys:
+            for k in self.keys:
                 _sub(variables, ns, "Variable", guid=guid(self.pns, "variable", k), name=k,
                      typeOfVariable="Text")
         sources_el = ET.Element(f"{{{ns}}}Sources")
         for doc in self.c.documents:
             self._document(sources_el, doc)
-        if keys:
-            self._cases(keys)
+        if self.keys:
+            self._cases()
         if len(sources_el):
             root.append(sources_el)
+        self._marks_notes()
         self._notes()
         return _xml_bytes(root)
 
@@ -228,9 +246,9 @@ class _QdpxBuilder:
         segments = list(self.c.segments_of(doc.id))
         langs = [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
         built = {lg: build_source(segments, lg) for lg in langs}
-        lang = self.lang
-        sel_lang = {s.id: (lang if s.text(lang) or lang not in built or not langs else
-                           next((lg for lg in langs if s.text(lg)), lang)) for s in segments}
+        sel_langs = {s.id: self._selection_langs(s, langs) for s in segments}
+        for s in segments:
+            self._note_marks(s.id)
         for lg in langs:
             sg = guid(self.pns, "source", doc.id, lg)
             self.doc_sources.setdefault(doc.id, []).append(sg)
@@ -242,53 +260,137 @@ class _QdpxBuilder:
             self.files.append((f"sources/{sg}.txt", built[lg].text))
             self.stats.sources += 1
             for seg in segments:
-                if sel_lang[seg.id] == lg:
-                    self._selections(src, seg, built[lg].ranges[seg.id])
+                if lg in sel_langs[seg.id]:
+                    self._selections(src, seg, built[lg].ranges[seg.id], lg)
+            self._variable_values(src, doc)
 
-    def _selections(self, src: ET.Element, seg: Segment, span: tuple[int, int]) -> None:
-        ns, pns, stamp = PROJECT_NS, self.pns, self.stamp
+    def _selection_langs(self, seg: Segment, langs: list[str]) -> tuple[str, ...]:
+        """The sources a segment's selections go into: the chosen ones where it has text, else
+        the other language's."""
+        chosen = tuple(lg for lg in self.langs if seg.text(lg) and lg in langs)
+        return chosen or tuple(lg for lg in langs if seg.text(lg))[:1]
+
+    def _note_marks(self, sid: str) -> None:
+        for coder in self.c.coders:
+            st = self.c.states.get(sid, {}).get(coder, CoderState())
+            codes = [c for c in st.codes if c in self.code_ids]
+            if st.done and not codes:
+                self.stats.done_without_codes += 1
+                self.marks[coder][0].append(sid)
+            if not st.done and (codes or st.memo):
+                self.marks[coder][1].append(sid)
+
+    def _selections(self, src: ET.Element, seg: Segment, span: tuple[int, int], lang: str) -> None:
+        ns, pns = PROJECT_NS, self.pns
         for coder in self.c.coders:
             st = self.c.states.get(seg.id, {}).get(coder, CoderState())
             codes = sorted(c for c in st.codes if c in self.code_ids)
-            if st.done and not codes:
-                self.stats.done_without_codes += 1
             if not codes and not st.memo:
                 continue
-            sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder),
+            dates = self.c.dates.get((coder, seg.id), WorkDates())
+            user = self.user_guid[coder]
+            narrow = self._narrow(seg, coder, lang, span, codes)
+            for code, (a, b) in narrow:
+                self._narrow_selection(src, seg, coder, code, lang, (a, b), dates)
+            codes = [c for c in codes if c not in {code for code, _ in narrow}]
+            if not codes and not st.memo:
+                continue
+            sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "selection", seg.id, coder, lang),
                        name=seg.id, startPosition=str(span[0]), endPosition=str(span[1]),
-                       creatingUser=self.user_guid[coder], creationDateTime=stamp)
+                       creatingUser=user, creationDateTime=refi_stamp(dates.first()) or self.stamp)
+            if st.memo:  # QualCoder and others read a selection's memo from its description
+                _sub(sel, ns, "Description").text = st.memo
             self.stats.selections += 1
             for code in codes:
-                coding = _sub(sel, ns, "Coding", guid=guid(pns, "coding", seg.id, coder, code),
-                              creatingUser=self.user_guid[coder], creationDateTime=stamp)
+                coding = _sub(sel, ns, "Coding", guid=guid(pns, "coding", seg.id, coder, code, lang),
+                              creatingUser=user,
+                              creationDateTime=refi_stamp(dates.codes.get(code)) or self.stamp)
                 _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
                 self.stats.codings += 1
             if st.memo:
                 ng = guid(pns, "note", seg.id, coder)
                 _sub(sel, ns, "NoteRef", targetGUID=ng)
-                self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
+                if ng not in self.noted:
+                    self.noted.add(ng)
+                    self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo, coder,
+                                       refi_stamp(dates.memo_at) or self.stamp, ""))
 
-    def _cases(self, keys: list[str]) -> None:
-        ns = PROJECT_NS
-        cases = _sub(self.root, ns, "Cases")
+    def _narrow(self, seg: Segment, coder: str, lang: str, span: tuple[int, int],
+                codes: list[str]) -> list[tuple[str, tuple[int, int]]]:
+        """(code, source range) of each span of the coder's codes here in ``lang``; none when the
+        paragraph does not hold the segment's text as it is (blank lines collapsed)."""
+        spans = [x for x in self.c.spans.get((coder, seg.id), []) if x.lang == lang and x.code in codes]
+        text = seg.text(lang)
+        para = paragraph(seg, lang)
+        if not spans or not text or not para.endswith(text):
+            return []
+        body = span[0] + len(para) - len(text)
+        return [(x.code, (body + x.start, body + min(x.end, len(text)))) for x in spans
+                if x.start < len(text)]
+
+    def _narrow_selection(self, src: ET.Element, seg: Segment, coder: str, code: str, lang: str,
+                          at: tuple[int, int], dates: WorkDates) -> None:
+        ns, pns, user = PROJECT_NS, self.pns, self.user_guid[coder]
+        when = refi_stamp(dates.codes.get(code)) or self.stamp
+        sel = _sub(src, ns, "PlainTextSelection", guid=guid(pns, "span", seg.id, coder, code, lang, str(at[0])),
+                   name=seg.id, startPosition=str(at[0]), endPosition=str(at[1]),
+                   creatingUser=user, creationDateTime=when)
+        coding = _sub(sel, ns, "Coding", guid=guid(pns, "span-coding", seg.id, coder, code, lang, str(at[0])),
+                      creatingUser=user, creationDateTime=when)
+        _sub(coding, ns, "CodeRef", targetGUID=guid(pns, "code", code))
+        self.stats.selections += 1
+        self.stats.codings += 1
+
+    def _variable_values(self, parent: ET.Element, doc: Document) -> None:
+        for k in self.keys:
+            if k in doc.attributes:
+                vv = _sub(parent, PROJECT_NS, "VariableValue")
+                _sub(vv, PROJECT_NS, "VariableRef", targetGUID=guid(self.pns, "variable", k))
+                _sub(vv, PROJECT_NS, "TextValue").text = str(doc.attributes[k])
+
+    def _cases(self) -> None:
+        cases = _sub(self.root, PROJECT_NS, "Cases")
         for doc in self.c.documents:
-            case = _sub(cases, ns, "Case", guid=guid(self.pns, "case", doc.id), name=doc.id)
-            for k in keys:
-                if k in doc.attributes:
-                    vv = _sub(case, ns, "VariableValue")
-                    _sub(vv, ns, "VariableRef", targetGUID=guid(self.pns, "variable", k))
-                    _sub(vv, ns, "TextValue").text = str(doc.attributes[k])
+            case = _sub(cases, PROJECT_NS, "Case", guid=guid(self.pns, "case", doc.id), name=doc.id)
+            self._variable_values(case, doc)
             for sg in self.doc_sources.get(doc.id, []):
-                _sub(case, ns, "SourceRef", targetGUID=sg)
+                _sub(case, PROJECT_NS, "SourceRef", targetGUID=sg)
+
+    def _marks_notes(self) -> None:
+        for coder in self.c.coders:
+            done, open_ = self.marks[coder]
+            if done or open_:
+                self.notes.append((guid(self.pns, "marks", coder), marks_name(coder),
+                                   marks_text(done, open_), coder, self.stamp, MARKS_DESCRIPTION))
 
     def _notes(self) -> None:
         if not self.notes:
             return
         notes_el = _sub(self.root, PROJECT_NS, "Notes")
-        for ng, name, text in self.notes:
-            note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name, creationDateTime=self.stamp)
-            _sub(note, PROJECT_NS, "PlainTextContent").text = text
-            self.stats.notes += 1
+        for ng, name, text, coder, date, description in self.notes:
+            note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name,
+                        creatingUser=self.user_guid[coder], creationDateTime=date)
+            if description:
+                _sub(note, PROJECT_NS, "Description").text = description
+            if is_marks_note(name):  # a file, so that QualCoder keeps it as a journal and writes it back
+                note.set("plainTextPath", f"internal://{ng}.txt")
+                self.files.append((f"sources/{ng}.txt", text + "\n"))
+            else:
+                _sub(note, PROJECT_NS, "PlainTextContent").text = text
+                self.stats.notes += 1
+
+
+def refi_stamp(stamp: str | None) -> str | None:
+    """A stored time stamp as an ``xsd:dateTime`` REFI-QDA tools read (to the second, UTC)."""
+    if not stamp:
+        return None
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now_stamp() -> str:
@@ -296,13 +398,13 @@ def now_stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def write_qdpx(out: Path, content: QdpxContent, *, lang: str = "zh") -> QdpxStats:
+def write_qdpx(out: Path, content: QdpxContent, *, lang: str = "both") -> QdpxStats:
     """Write ``content`` as a REFI-QDA ``.qdpx`` to ``out``.
 
-    Selections go into the ``lang`` source of each segment (the other language when the segment
-    has no text in ``lang``).
+    Selections go into the sources of ``lang`` (``zh``, ``en`` or ``both``) of each segment (the
+    other language's when the segment has no text in those).
     """
-    builder = _QdpxBuilder(content, lang)
+    builder = _QdpxBuilder(content, ("zh", "en") if lang == "both" else (lang,))
     data = builder.build()
     with atomic_binary(out) as f:
         with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -8,15 +8,23 @@
   Non-codable folders are not codes (reported). With ``mapping`` (CSV ``theirs,ours`` or a YAML
   mapping) the codes are mapped onto the project's own codebook instead and unmapped codings are
   reported.
-* Each coding becomes an annotation of its user (by ``User/@name``, else the GUID) on every
-  segment its selection overlaps; those segments are marked done for that coder. Selection
-  notes and descriptions become the coder's memo on those segments.
-* Positions are Unicode code points, end exclusive. When a source holds ``\\r\\n`` the importer
+* Each coding becomes an annotation of its user (by ``User/@name``, else the GUID; a coding
+  with no user goes to the project's creating user or the only user) on every segment its
+  selection overlaps, dated as the file dates it; those segments are marked done for that coder.
+  Selection descriptions and notes become the coder's memo on those segments (the same text in
+  both counts once); a selection with only a memo does not mark a segment done. A selection
+  narrower than its segment is kept as a span of the annotation; codings merged into one
+  annotation are counted.
+* Positions are Unicode code points, end exclusive. When a source holds ``\r\n`` the importer
   decides per source whether the tool counted it as one character (ATLAS.ti) or two (NVivo,
   MAXQDA, QualCoder), checking the selections' names against the text where there are names.
-* A ``.qdpx`` written by annotator itself (``origin="annotator ..."``) is read in its own
-  dialect: facet and code ids, labels, colours and definitions, the pairing of Chinese and
-  English sources into one document, and segments one to one with paragraphs.
+* A ``.qdpx`` written by annotator itself (``origin="annotator ..."``), or written again by
+  another tool that kept annotator's names, is read in its own dialect: facet and code ids,
+  labels, colours and definitions, the pairing of Chinese and English sources into one document,
+  segments one to one with paragraphs, and the done marks of ``annotator.io.refi_marks``.
+* What is not imported is counted in the summary: media sources, notes no selection refers to
+  (journals, memos of codes, sources or the project), cases linked to no source, sets, graphs,
+  links, codings of whole sources or of codes not in the tree, selections outside the text.
 
 Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
 entities). ``read_qdpx`` reads the archive and ``plan_qdpx`` turns it into an ``ImportPlan``,
@@ -35,13 +43,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException
 
 from annotator.codebook import ID_RE
 from annotator.errors import ImportFormatError
+from annotator.io.refi_marks import NAME_PREFIX as MARKS_PREFIX
+from annotator.io.refi_marks import is_marks_note, parse_marks
 from annotator.io.safe_zip import SafeZip
 from annotator.io.transcripts import IDEOGRAPHS
 from annotator.model import (
@@ -55,6 +65,7 @@ from annotator.model import (
     ImportPlan,
     ImportSummary,
     Segment,
+    Span,
     segment_id,
 )
 from annotator.special_files import regular_file_problem
@@ -161,7 +172,7 @@ def _position(sel: ET.Element, name: str) -> int:
         return 0
 
 
-def _collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
+def collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
     out: list[RefiCode] = []
 
     def walk(el: ET.Element, parent: RefiCode | None, depth: int) -> None:
@@ -262,7 +273,15 @@ def document_slug(text: str, taken: set[str]) -> str:
 
 
 def slugify(text: str, taken: set[str], fallback: str) -> str:
-    base = _SLUG.sub("_", text.strip()).strip("_.-")[:48] or fallback
+    """An id from ``text``'s Latin letters and digits; ``<fallback>_<n>`` when it has none (a
+    Chinese name: the name stays the label)."""
+    base = _SLUG.sub("_", text.strip()).strip("_.-")[:48]
+    if not base:
+        n = 1
+        while f"{fallback}_{n}" in taken:
+            n += 1
+        taken.add(f"{fallback}_{n}")
+        return f"{fallback}_{n}"
     if not ID_RE.match(base):
         base = f"{fallback}_{base}"[:48]
     slug, n = base, 2
@@ -375,6 +394,8 @@ class RefiProject:
     notes: dict[str, str]
     sources: list[Source]
     summary: ImportSummary
+    #: coder → (segments done with no code, segments open), from annotator's done-marks notes
+    marks: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
 
     @property
     def dialect(self) -> bool:
@@ -406,16 +427,33 @@ def _project_root(z: SafeZip, path: Path) -> ET.Element:
     return root
 
 
-def _notes(z: SafeZip, root: ET.Element) -> dict[str, str]:
+def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
+           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
+    """Notes by GUID, and annotator's done marks by coder; notes that nothing refers to (journals,
+    memos of codes or sources) are reported as not imported."""
     notes: dict[str, str] = {}
+    marks: dict[str, tuple[list[str], list[str]]] = {}
+    names: dict[str, str] = {}
     notes_el = _child(root, "Notes")
     for note in _children(notes_el, "Note") if notes_el is not None else []:
         note_text = _text_of(note, "PlainTextContent")
         if not note_text and note.get("plainTextPath"):
             member = _member_for(z, note.get("plainTextPath") or "")
             note_text = _decode(z.read(member)).strip() if member else ""
+        name = (note.get("name") or "").strip()
+        if is_marks_note(name):
+            marks[name[len(MARKS_PREFIX):]] = parse_marks(note_text)
+            continue
         notes[norm_guid(note.get("guid"))] = note_text
-    return notes
+        names[norm_guid(note.get("guid"))] = name
+    on_selections = {norm_guid(r.get("targetGUID")) for sel in root.iter() if _local(sel.tag) == "PlainTextSelection"
+                     for r in _children(sel, "NoteRef")}
+    loose = [names[g] or g for g in notes if g not in on_selections]
+    if loose:
+        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection (journals,"
+                               f" memos of codes, sources or the project): {', '.join(loose[:5])}"
+                               f"{', ...' if len(loose) > 5 else ''}")
+    return notes, marks
 
 
 class _Variables:
@@ -474,14 +512,19 @@ def _sources(z: SafeZip, root: ET.Element, summary: ImportSummary) -> list[Sourc
             src.crlf = [m.start() for m in re.finditer("\r\n", text)]
             src.text = text.replace("\r\n", "\n").replace("\r", "\n")
         sources.append(src)
+    loose_cases = 0
     for case in _children(_child(root, "Cases") or ET.Element("x"), "Case"):
         attrs = variables.values_of(case)
+        loose_cases += not _children(case, "SourceRef")
         for source_ref in _children(case, "SourceRef"):
             for src in sources:
                 if src.guid == norm_guid(source_ref.get("targetGUID")):
                     src.attributes = {**attrs, **src.attributes}
     for kind, n in sorted(kinds.items()):
         summary.dropped.append(f"{n} {kind} source(s) (only text sources are imported)")
+    if loose_cases:
+        summary.dropped.append(f"{loose_cases} case(s) linked to no source (their variables have"
+                               " no document to go to)")
     return sources
 
 
@@ -512,10 +555,10 @@ def read_qdpx(path: Path) -> RefiProject:
                  for u in _children(_child(root, "Users") or ET.Element("x"), "User")}
         codebook_el = _child(root, "CodeBook")
         try:
-            refi_codes = _collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
+            refi_codes = collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
         except ImportFormatError as exc:
             raise ImportFormatError(exc.message, path=path) from None
-        notes = _notes(z, root)
+        notes, marks = _notes(z, root, summary)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):
         extra = _child(root, tag)
@@ -524,25 +567,84 @@ def read_qdpx(path: Path) -> RefiProject:
     origin = root.get("origin") or ""
     _decide_line_breaks(sources, origin, summary)
     return RefiProject(path, root.get("name") or path.stem, origin, users,
-                       norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary)
+                       norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary,
+                       marks)
 
 
 def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None) -> ImportPlan:
     """What importing ``refi`` into the project described by ``target`` writes; with ``mapping``
     (a file of their code → our code id) the codings go onto the project's own codes."""
     plan = ImportPlan(source=str(refi.path), summary=refi.summary)
+    own_tree, own_sources = (True, True) if refi.dialect else recognised_as_own(refi)
     used = _used_codes(refi.sources)
     if mapping is not None:
         to_ours = _mapped_codes(refi, read_mapping(mapping), mapping, target.codebook, used, plan.summary)
     else:
-        plan.codebook, to_ours = _build_codebook(target, refi.codes, refi.dialect, refi.label, used,
-                                                 plan.summary)
+        plan.codebook, to_ours = build_codebook(target, refi.codes, own_tree, refi.label, used,
+                                                plan.summary)
         plan.summary.imported.append(f"{len(to_ours)} codes ({len(refi.codes)} in their code tree)")
-    docs = _dialect_documents(refi, plan.summary) if refi.dialect else _generic_documents(refi, plan.summary)
-    ranges = _plan_segments(plan, docs, target, refi.dialect)
+    docs = (_dialect_documents(refi, plan.summary) if own_sources
+            else _generic_documents(refi, plan.summary))
+    ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
+    _apply_marks(plan, refi, docs)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan
+
+
+def _apply_marks(plan: ImportPlan, refi: RefiProject, docs: list[_Doc]) -> None:
+    """Done marks with no code, and work not yet done, from annotator's done-marks notes."""
+    if not refi.marks:
+        return
+    by_doc: dict[str, list[Segment]] = {}
+    for seg in plan.segments:
+        by_doc.setdefault(seg.document, []).append(seg)
+    renamed = {segment_id(doc.id, s.position): s.id
+               for doc, planned in zip(docs, plan.documents, strict=True) for s in by_doc.get(planned.id, [])}
+    done = opened = lost = 0
+    for coder, (done_ids, open_ids) in sorted(refi.marks.items()):
+        for old, mark_done in [*((x, True) for x in done_ids), *((x, False) for x in open_ids)]:
+            sid = renamed.get(old)
+            if sid is None:
+                lost += 1
+                continue
+            before = plan.work.get((coder, sid), CoderState())
+            plan.work[(coder, sid)] = CoderState(before.codes, mark_done, before.memo)
+            done += mark_done
+            opened += not mark_done
+    plan.summary.imported.append(f"{done} 'done, no code applies' mark(s) and {opened} segment(s)"
+                                 " with work not yet done, from annotator's done-marks notes")
+    if lost:
+        plan.summary.dropped.append(f"{lost} done mark(s) of segments not in the file")
+
+
+_OWN_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:: \S|$)")
+_OWN_KIND = ("(one code per segment)", "(several codes per segment)")
+
+
+def _own_facet(code: RefiCode) -> bool:
+    return (code.parent is None and not code.codable and bool(_OWN_NAME.match(code.name))
+            and any(k in code.description for k in _OWN_KIND))
+
+
+def own_code_tree(codes: list[RefiCode]) -> bool:
+    """The code tree annotator writes, perhaps with codes another tool's user added: at least one
+    facet as a folder named ``<id>: <label>`` described by how many codes it takes, and no code
+    deeper than a facet's codes."""
+    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 for c in codes)
+
+
+def recognised_as_own(refi: RefiProject) -> tuple[bool, bool]:
+    """Whether a file another tool wrote still holds annotator's code tree, and annotator's
+    sources (every text source named ``<document>.zh.txt`` / ``.en.txt``)."""
+    tree = own_code_tree(refi.codes)
+    texts = [s for s in refi.sources if s.text is not None]
+    named = bool(texts) and all(re.search(r"\.(zh|en)\.txt$", s.name) for s in texts)
+    found = [what for what, yes in (("facets and codes", tree), ("bilingual sources", named)) if yes]
+    if found:
+        refi.summary.imported.append(f"recognised annotator's {' and '.join(found)} in a file written"
+                                     f" by {refi.origin or 'another tool'}")
+    return tree, named
 
 
 def _used_codes(sources: list[Source]) -> set[str]:
@@ -590,7 +692,7 @@ class _CodeIds:
         self.to_ours: dict[str, str] = {}
 
 
-def _build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bool, label: str,
+def build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bool, label: str,
                     used: set[str], summary: ImportSummary) -> tuple[Codebook, dict[str, str]]:
     """The project's codebook with the imported codes added, and REFI code GUID → our code id."""
     ids = _CodeIds(target)
@@ -614,7 +716,9 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
         if top.codable:
             loose.append(_dialect_code(top, "refi", ids))
             continue
-        fid_text, _, flabel = top.name.partition(": ")
+        fid_text, sep, flabel = top.name.partition(": ")
+        if not sep or not _OWN_NAME.match(top.name):  # a folder another tool's user made
+            fid_text, flabel = top.name, top.name
         ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
         if ours is not None:  # the project's own facet: its codes by id, new ones added to it
             facet = current_facets[ours]
@@ -662,7 +766,9 @@ def _flat_facets(refi_codes: list[RefiCode], label: str, used: set[str], ids: _C
 
 
 def _dialect_code(c: RefiCode, facet: str, ids: _CodeIds) -> Code:
-    cid_text, _, label = c.name.partition(": ")
+    cid_text, sep, label = c.name.partition(": ")
+    if not sep or not _OWN_NAME.match(c.name):  # a code another tool's user made: its name is the label
+        cid_text, label = c.name, c.name
     cid = slugify(cid_text, ids.codes, "code")
     ids.to_ours[c.guid] = cid
     fields = _code_fields(c.description)
@@ -719,8 +825,19 @@ def _generic_documents(refi: RefiProject, summary: ImportSummary) -> list[_Doc]:
     return docs
 
 
-Ranges = dict[str, list[tuple[int, int, str]]]
-"""Source GUID → (start, end, segment id) of each paragraph."""
+class Para(NamedTuple):
+    """Where a segment is in a source: its paragraph, and the segment's text within it."""
+
+    start: int
+    end: int
+    sid: str
+    body: int  # where the segment's text starts (after the speaker)
+    length: int
+    lang: str
+
+
+Ranges = dict[str, list[Para]]
+"""Source GUID → its paragraphs."""
 
 
 def _document_segments(doc: _Doc, did: str, dialect: bool, ranges: Ranges) -> list[Segment]:
@@ -735,9 +852,13 @@ def _document_segments(doc: _Doc, did: str, dialect: bool, ranges: Ranges) -> li
             src, paras = doc.parts[lang]
             para = paras[i]
             para_speaker, text = split_speaker(para.text)
-            texts[lang] = text if dialect else text.strip()
+            body = para.start + len(para.text) - len(text)
+            if not dialect:
+                body += len(text) - len(text.lstrip())
+                text = text.strip()
+            texts[lang] = text
             speaker = speaker or para_speaker
-            ranges.setdefault(src.guid, []).append((para.start, para.end, sid))
+            ranges.setdefault(src.guid, []).append(Para(para.start, para.end, sid, body, len(text), lang))
         out.append(Segment(sid, did, i + 1, texts["zh"], texts["en"], speaker))
     return out
 
@@ -777,6 +898,9 @@ class _Work:
 
     codes: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     memos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    merged: int = 0
     selections: int = 0
     codings: int = 0
     lost_selections: int = 0
@@ -800,34 +924,60 @@ def _plan_work(plan: ImportPlan, refi: RefiProject, ranges: Ranges, to_ours: dic
             work.lost_codings += sum(len(_children(s, "Coding")) for s in sels)
             continue
         for sel in sels:
-            hit = _segments_hit(src, sel, ranges[src.guid])
+            span, hit = _segments_hit(src, sel, ranges[src.guid])
             if not hit:
                 work.outside += 1
                 continue
             work.selections += 1
-            _read_selection(refi, sel, hit, to_ours, mapped, work)
-    for key in sorted(work.codes):
-        plan.work[key] = CoderState(frozenset(work.codes[key]), True, "\n\n".join(work.memos[key]))
+            _read_selection(refi, sel, span, hit, to_ours, mapped, work)
+    for key in sorted(work.codes):  # a memo alone is no decision: the segment is done only when coded
+        codes = frozenset(work.codes[key])
+        plan.work[key] = CoderState(codes, bool(codes), "\n\n".join(work.memos[key]))
+    plan.dates = work.dates
+    plan.spans = sorted(set(work.spans), key=lambda x: (x.segment, x.coder, x.code, x.lang, x.start))
     _summarise_work(plan.summary, work)
 
 
-def _segments_hit(src: Source, sel: ET.Element, spans: list[tuple[int, int, str]]) -> list[str]:
-    """The segments a selection overlaps (a selection of nothing: the segment it is in)."""
+def _segments_hit(src: Source, sel: ET.Element, paras: list[Para]) -> tuple[tuple[int, int], list[Para]]:
+    """The selection's [start, end) in the text, and the paragraphs it overlaps (a selection of
+    nothing: the paragraph it is in)."""
     try:
-        a = src.to_text_pos(int(sel.get("startPosition") or 0))
-        b = src.to_text_pos(int(sel.get("endPosition") or 0))
+        a = src.to_text_pos(_position(sel, "startPosition"))
+        b = src.to_text_pos(_position(sel, "endPosition"))
     except ValueError:
-        return []
+        return (0, 0), []
     if b < a:
         a, b = b, a
-    return [sid for s, e, sid in spans if (s < b and a < e) or (a == b and s <= a < e)]
+    return (a, b), [p for p in paras if (p.start < b and a < p.end) or (a == b and p.start <= a < p.end)]
 
 
-def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours: dict[str, str],
-                    mapped: bool, work: _Work) -> None:
+def _part_of(span: tuple[int, int], para: Para) -> tuple[int, int] | None:
+    """The part of the segment's text a selection covers, when it is not the whole text."""
+    start = max(span[0], para.body) - para.body
+    end = min(span[1], para.body + para.length) - para.body
+    if end <= start or (start == 0 and end == para.length):
+        return None
+    return start, end
+
+
+def _coder(refi: RefiProject, user: str) -> str:
+    """The coder a user GUID stands for: a listed user's name; with no user given, the project's
+    creating user if listed, else the only user, else ``refi``; an unlisted GUID stays as is."""
+    if user in refi.users:
+        return refi.users[user]
+    if not user:
+        if refi.default_user in refi.users:
+            return refi.users[refi.default_user]
+        return next(iter(refi.users.values())) if len(refi.users) == 1 else "refi"
+    return user
+
+
+def _read_selection(refi: RefiProject, sel: ET.Element, span: tuple[int, int], hit: list[Para],
+                    to_ours: dict[str, str], mapped: bool, work: _Work) -> None:
     memo_parts = [refi.notes.get(norm_guid(r.get("targetGUID")), "") for r in _children(sel, "NoteRef")]
-    memo = "\n\n".join(m for m in [_text_of(sel, "Description"), *memo_parts] if m)
-    sel_user = norm_guid(sel.get("creatingUser")) or refi.default_user
+    # a memo written both as the description and as a note (annotator, QualCoder) counts once
+    memo = "\n\n".join(dict.fromkeys(m for m in [_text_of(sel, "Description"), *memo_parts] if m))
+    sel_user = norm_guid(sel.get("creatingUser"))
     coders_here: set[str] = set()
     for coding in _children(sel, "Coding"):
         ref = _child(coding, "CodeRef")
@@ -835,15 +985,22 @@ def _read_selection(refi: RefiProject, sel: ET.Element, hit: list[str], to_ours:
         if code is None:
             work.unknown_codes += 0 if mapped else 1
             continue
-        user = norm_guid(coding.get("creatingUser")) or sel_user
-        coder = refi.users.get(user, user) or "refi"
+        coder = _coder(refi, norm_guid(coding.get("creatingUser")) or sel_user)
         work.codings += 1
         coders_here.add(coder)
-        for sid in hit:
-            work.slot(coder, sid)[0].add(code)
+        when = (coding.get("creationDateTime") or sel.get("creationDateTime") or "").strip()
+        for para in hit:
+            codes = work.slot(coder, para.sid)[0]
+            work.merged += code in codes
+            codes.add(code)
+            if when:
+                work.dates.setdefault((coder, para.sid, code), when)
+            part = _part_of(span, para)
+            if part:
+                work.spans.append(Span(coder, para.sid, code, para.lang, *part))
     if memo:
-        for coder in coders_here or {refi.users.get(sel_user, sel_user) or "refi"}:
-            for sid in hit:
+        for coder in coders_here or {_coder(refi, sel_user)}:
+            for sid in (p.sid for p in hit):
                 memos = work.slot(coder, sid)[1]
                 if memo not in memos:
                     memos.append(memo)
@@ -862,5 +1019,12 @@ def _summarise_work(summary: ImportSummary, work: _Work) -> None:
         summary.dropped.append(f"{work.outside} selection(s) outside the text or between paragraphs")
     if work.whole:
         summary.dropped.append(f"{work.whole} coding(s) of whole sources")
+    if work.merged:
+        summary.imported.append(f"{work.merged} coding(s) merged into an annotation another selection"
+                                " already made (same coder, segment and code; e.g. the same coding on"
+                                " the Chinese and the English source)")
+    if work.spans:
+        summary.imported.append(f"{len(set(work.spans))} selection(s) narrower than their segment kept"
+                                " with their annotations")
     if work.unknown_codes:
         summary.dropped.append(f"{work.unknown_codes} coding(s) of codes not in the code tree")

@@ -1,19 +1,28 @@
 """Coded segments as training data for spaCy text classifiers.
 
-One ``Doc`` per segment the chosen coder marked done, in one language (``lang``, Chinese by
-default, tokenised with spaCy's Chinese tokenizer and jieba; English with ``spacy.blank("en")``);
-segments with no text in that language are skipped. ``doc.cats`` holds every code of the
-codebook, 1.0 when the coder applied it and 0.0 otherwise; ``doc.user_data`` keeps the segment
-id, document and coder. Written as a ``DocBin`` (``.spacy``) and, next to it, the same records as
-JSON Lines ``{"text", "cats", "meta"}`` in ``OUT.jsonl`` (``train.spacy`` → ``train.spacy.jsonl``:
-the full name plus ``.jsonl``, so that it never replaces a project export such as ``train.jsonl``).
-Use the adjudicated consensus by naming its coder.
+One ``Doc`` per segment the chosen coder marked done and language asked for (``zh``, ``en`` or
+both: Chinese tokenised with spaCy's Chinese tokenizer and jieba, English with
+``spacy.blank("en")``); segments with no text in a language are skipped there. ``doc.cats``
+holds the labels:
+
+* of one facet (``--facet``): a single-choice facet gives one-hot cats (exactly one 1.0), ready
+  for spaCy's exclusive ``textcat``; segments the coder finished with no code of that facet have
+  no label to learn and are left out (counted). A multi-choice facet gives its codes, 1.0 or 0.0,
+  for ``textcat_multilabel``;
+* with no facet, every code of the codebook, for ``textcat_multilabel``.
+
+``doc.user_data`` keeps the segment id, document, coder and language. Written as a ``DocBin``
+(``.spacy``) and, next to it, the same records as JSON Lines ``{"text", "cats", "meta"}`` in
+``OUT.jsonl`` (``train.spacy`` → ``train.spacy.jsonl``: the full name plus ``.jsonl``, so that it
+never replaces a project export such as ``train.jsonl``). Use the adjudicated consensus by naming
+its coder.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +30,55 @@ from annotator.files import atomic_binary, atomic_output
 from annotator.model import CoderState, Segment
 
 
-def write_spacy(out: Path, nlp: Any, code_ids: list[str], segments: Iterable[Segment],
-                states: dict[str, dict[str, CoderState]], coder: str, lang: str) -> tuple[int, Path]:
-    """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done,
-    made into docs by the blank spaCy pipeline ``nlp``; (number of docs, jsonl path)."""
+@dataclass
+class SpacyStats:
+    docs: int
+    jsonl: Path
+    #: the spaCy component these cats are for: textcat (exclusive) or textcat_multilabel
+    component: str
+    #: done segments left out of an exclusive facet's data: no code of the facet to learn
+    unlabelled: int = 0
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The codes that become ``doc.cats`` and whether exactly one applies per segment."""
+
+    codes: tuple[str, ...]
+    exclusive: bool = False
+
+    @property
+    def component(self) -> str:
+        return "textcat" if self.exclusive else "textcat_multilabel"
+
+
+def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels, segments: Iterable[Segment],
+                states: dict[str, dict[str, CoderState]], coder: str) -> SpacyStats:
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done, one
+    doc per language of ``pipelines`` (language → blank spaCy pipeline)."""
     from spacy.tokens import DocBin  # spaCy only when exporting to it
 
     docbin = DocBin(store_user_data=True)
     records: list[dict[str, Any]] = []
+    unlabelled = 0
     for seg in segments:
         st = states.get(seg.id, {}).get(coder)
-        text = seg.text(lang)
-        if st is None or not st.done or not text:
+        if st is None or not st.done:
             continue
-        doc = nlp.make_doc(text)
-        doc.cats = {c: 1.0 if c in st.codes else 0.0 for c in code_ids}
-        meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
-        doc.user_data.update(meta)
-        docbin.add(doc)
-        records.append({"text": text, "cats": doc.cats, "meta": meta})
+        cats = {c: 1.0 if c in st.codes else 0.0 for c in labels.codes}
+        if labels.exclusive and sum(cats.values()) != 1.0:
+            unlabelled += 1
+            continue
+        for lang, nlp in pipelines.items():
+            text = seg.text(lang)
+            if not text:
+                continue
+            doc = nlp.make_doc(text)
+            doc.cats = dict(cats)
+            meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
+            doc.user_data.update(meta)
+            docbin.add(doc)
+            records.append({"text": text, "cats": doc.cats, "meta": meta})
     jsonl = out.with_name(out.name + ".jsonl")
     data = docbin.to_bytes()
     with atomic_output(jsonl, newline="\n") as f:
@@ -47,4 +86,4 @@ def write_spacy(out: Path, nlp: Any, code_ids: list[str], segments: Iterable[Seg
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
     with atomic_binary(out) as fb:
         fb.write(data)
-    return len(records), jsonl
+    return SpacyStats(len(records), jsonl, labels.component, unlabelled)

@@ -11,7 +11,8 @@ source uses must exist (unarchived) in the target's codebook. For each coder and
   (a coder who kept working after an earlier merge); otherwise it is a conflict. Conflicts refuse
   the whole merge, listed, unless ``prefer`` says which side wins.
 
-Writes go through ``set_state(..., action="merge")`` so the event log stays complete, and all
+Writes go through ``set_state(..., action="merge")`` so the event log stays complete (the spans
+of the annotations taken come along), and all
 sources merge in one transaction: a refusal keeps nothing.
 """
 
@@ -117,6 +118,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                    coders: Iterable[str] | None = None, session: str | None = None) -> MergeReport:
     """Merge ``sources`` into ``target`` (see the module doc); raises ``UsageError`` on refusal."""
     from annotator.storage.coding import coder_states, get_state, set_state
+    from annotator.storage.spans import add_spans, segment_spans
 
     wanted = set(coders) if coders else None
     report = MergeReport()
@@ -164,6 +166,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                     if take:
                         set_state(target, coder, seg, incoming, action="merge", session=session,
                                   detail={"source": name})
+                        add_spans(target, segment_spans(src, coder, seg))
                         report.written[name] += 1
                         report.coders.add(coder)
                     else:

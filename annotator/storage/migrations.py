@@ -214,10 +214,35 @@ def m003_study(conn: sqlite3.Connection) -> None:
     )
 
 
+def m004_annotation_spans(conn: sqlite3.Connection) -> None:
+    """The exact part of a segment an annotation was made on, when it is less than the whole
+    segment (a sub-paragraph selection imported from another tool): code points of the
+    segment's text in ``lang``, end exclusive. A span goes with its annotation."""
+    _run(
+        conn,
+        [
+            """
+            CREATE TABLE annotation_spans (
+                coder TEXT NOT NULL,
+                segment TEXT NOT NULL,
+                code TEXT NOT NULL,
+                lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+                start INTEGER NOT NULL CHECK (start >= 0),
+                "end" INTEGER NOT NULL CHECK ("end" > start),
+                PRIMARY KEY (coder, segment, code, lang, start, "end"),
+                FOREIGN KEY (coder, segment, code) REFERENCES annotations(coder, segment, code)
+                    ON DELETE CASCADE ON UPDATE CASCADE
+            )
+            """,
+        ],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
     m003_study,
+    m004_annotation_spans,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

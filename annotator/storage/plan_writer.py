@@ -7,6 +7,8 @@ from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding import get_state, set_state
 from annotator.storage.db import Project
 from annotator.storage.importing import insert_document, insert_segments, log_import
+from annotator.storage.provenance import set_work_dates
+from annotator.storage.spans import add_spans
 
 
 def write_import_plan(project: Project, plan: ImportPlan) -> None:
@@ -23,4 +25,6 @@ def write_import_plan(project: Project, plan: ImportPlan) -> None:
             memo = "\n\n".join(m for m in (before.memo, work.memo) if m)
             state = CoderState(frozenset(before.codes | work.codes), work.done or before.done, memo)
             set_state(project, coder, sid, state, action="import", detail={"file": plan.source})
+        set_work_dates(project, plan.dates)
+        add_spans(project, plan.spans)
         log_import(project, plan.event)

@@ -16,21 +16,22 @@ from annotator.storage.db import Project
 
 TABLES: tuple[str, ...] = (
     "project", "settings", "facets", "codes", "documents", "segments", "coders",
-    "annotations", "done", "memos", "archived_annotations", "events",
+    "annotations", "annotation_spans", "done", "memos", "archived_annotations", "events",
 )
 #: tables whose rows belong to one coder (``coder`` or ``name`` column), filtered by ``coders``
 CODER_COLUMN: dict[str, str] = {
-    "coders": "name", "annotations": "coder", "done": "coder", "memos": "coder",
-    "archived_annotations": "coder", "events": "coder",
+    "coders": "name", "annotations": "coder", "annotation_spans": "coder", "done": "coder",
+    "memos": "coder", "archived_annotations": "coder", "events": "coder",
 }
 _ORDER: dict[str, str] = {
     "project": "key", "settings": "key", "facets": "position", "codes": "position, id",
     "documents": "position", "segments": "document, position", "coders": "name",
-    "annotations": "segment, coder, code", "done": "segment, coder", "memos": "segment, coder",
+    "annotations": "segment, coder, code", "annotation_spans": "segment, coder, code, lang, start",
+    "done": "segment, coder", "memos": "segment, coder",
     "archived_annotations": "id", "events": "id",
 }
 #: what a restore empties first: the parts of a fresh project it replaces
-_REPLACED = ("events", "archived_annotations", "memos", "done", "annotations", "coders",
+_REPLACED = ("events", "archived_annotations", "memos", "done", "annotation_spans", "annotations", "coders",
              "codes", "facets", "settings")
 
 

@@ -1,4 +1,5 @@
-"""Segment text with codebook keywords in their code's colour and corpus keywords emphasised.
+"""Segment text with codebook keywords in their code's colour, corpus keywords emphasised and
+the parts of the segment an annotation was made on (imported narrower selections) marked.
 
 Which keywords stand where is the matcher's answer (:meth:`annotator.nlp.lexicon.Lexicon.locate`
 on the matches a suggestion cites); this module only styles the spans.
@@ -33,12 +34,17 @@ class Highlighter:
         self._styles = {c.id: Style(color=c.color or DEFAULT_COLOR, bold=True)
                         for c in codebook.codes}
         self._default = Style(color=DEFAULT_COLOR, bold=True)
+        self._selected = {c.id: Style(color=c.color or DEFAULT_COLOR, reverse=True)
+                          for c in codebook.codes}
 
     def __call__(self, text: str, lang: str, keywords: Iterable[tuple[int, int, str]] = (),
-                 emphasis: Iterable[str] = ()) -> Text:
-        """``text`` as Rich Text: each ``keywords`` span (start, end, code) bold in the code's
+                 emphasis: Iterable[str] = (), selected: Iterable[tuple[int, int, str]] = ()) -> Text:
+        """``text`` as Rich Text: each ``selected`` part (start, end, code: an annotation made on
+        part of the segment) on the code's colour; each ``keywords`` span bold in the code's
         colour; ``emphasis`` words underlined (English case-insensitive)."""
         out = Text(text)
+        for start, end, code in selected:
+            out.stylize(self._selected.get(code, Style(reverse=True)), start, end)
         for start, end, code in keywords:
             out.stylize(self._styles.get(code, self._default), start, end)
         hay = text.lower() if lang == "en" else text

@@ -27,6 +27,7 @@ from annotator.storage.documents import (
     segment_order,
 )
 from annotator.storage.file_guard import ProjectFileLost
+from annotator.storage.spans import segment_spans
 from annotator.storage.training import segments_with_code
 from annotator.tui.rescue import Rescue
 
@@ -115,6 +116,11 @@ class CodingSession:
         self.rescue = Rescue(project, self.session_id)  # when the project file is lost
 
     # reading -----------------------------------------------------------------
+    def spans(self, seg_id: str) -> tuple[tuple[str, int, int, str], ...]:
+        """The parts of a segment the coder's annotations were made on, where narrower than the
+        segment: (lang, start, end, code)."""
+        return tuple((x.lang, x.start, x.end, x.code) for x in segment_spans(self.project, self.coder, seg_id))
+
     @property
     def empty(self) -> bool:
         return not self.order

@@ -95,11 +95,21 @@ def test_output_dash_is_standard_output(project: Path, tmp_path: Path,
     assert not (tmp_path / "-").exists()
 
 
-def test_qdpx_export_says_that_done_no_code_marks_are_not_in_it(project: Path) -> None:
-    """'done, no code applies' marks count as agreement units but cannot travel in a .qdpx; the
-    export dropped them without a word."""
+def test_qdpx_export_says_where_done_no_code_marks_went(project: Path) -> None:
+    """'done, no code applies' marks count as agreement units; REFI-QDA has no element for them,
+    so the export says they travel in each coder's done-marks note."""
     assert run("tag", project, "int01-001", "--none", "--coder", "li")[0] == 0
     assert run("tag", project, "int01-001", "--none", "--coder", "wang")[0] == 0
     code, out = run("export", project, "--format", "qdpx", "-o", project.parent / "x.qdpx")
     assert code == 0, out
-    assert "not exported: 2 'done, no code applies' marks" in out
+    assert "2 'done, no code applies' marks written as each coder's 'annotator done marks' note" in out
+
+
+def test_spacy_export_per_facet_says_which_component_it_is_for(project: Path) -> None:
+    out = project.parent / "d.spacy"
+    code, text = run("export", project, "-f", "spacy", "--facet", "dimension", "--lang", "both",
+                     "--coder", "wang", "-o", out)
+    assert code == 0, text
+    assert "cats for spaCy's textcat" in text and out.exists()
+    code, text = run("export", project, "-f", "csv", "--facet", "dimension", "-o", project.parent / "x.csv")
+    assert code == 1 and "--facet" in text and len(text.strip().splitlines()) == 1

@@ -191,12 +191,13 @@ class CodingScreen(Screen[None]):
         suggester = self.suggester
         matches = suggester.matches(seg.id) if suggester is not None else ()
         cited = shown_evidence(suggestions) if suggestions else None
-        key = (seg.zh, seg.en, words, matches, cited)
+        selected = self.session.spans(seg.id)
+        key = (seg.zh, seg.en, words, matches, cited, selected)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                texts = self._texts_made[key] = self._highlighted(seg, words, matches, cited)
+                texts = self._texts_made[key] = self._highlighted(seg, words, matches, cited, selected)
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
@@ -204,9 +205,11 @@ class CodingScreen(Screen[None]):
         return key, make
 
     def _highlighted(self, seg: Any, words: tuple[str, ...], matches: Sequence[Match],
-                     cited: Sequence[tuple[str, str]] | None) -> tuple[Text | str, Text | str]:
+                     cited: Sequence[tuple[str, str]] | None,
+                     selected: tuple[tuple[str, int, int, str], ...] = ()) -> tuple[Text | str, Text | str]:
         """The two texts, each with the evidence words the suggestion panel shows in their
-        code's colour (every codebook keyword found while the suggestions are loading)."""
+        code's colour (every codebook keyword found while the suggestions are loading), and the
+        exact selections of sub-paragraph codings."""
         none = t(self.lang, "no_text")
         mark = self._highlighter
         suggester = self.suggester
@@ -220,7 +223,8 @@ class CodingScreen(Screen[None]):
                 lexicon = suggester.lexicon
                 spans = (lexicon.locate(text, lang, matches) if cited is None
                          else lexicon.locate_cited(text, lang, matches, cited))
-            texts.append(mark(text, lang, spans, words))
+            texts.append(mark(text, lang, spans, words,
+                              [(a, b, code) for lg, a, b, code in selected if lg == lang]))
         return texts[0], texts[1]
 
     def _prepare_later(self) -> None:
