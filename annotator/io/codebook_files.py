@@ -50,6 +50,8 @@ def _code_dict(code: Code) -> dict[str, Any]:
         out["keywords"] = {k: list(v) for k, v in (("zh", code.keywords_zh), ("en", code.keywords_en)) if v}
     if code.color:
         out["color"] = code.color
+    if code.implies:
+        out["implies"] = dict(code.implies)
     out.update({k: v for k, v in code.extra.items() if k in ("examples", "notes")})
     return out
 

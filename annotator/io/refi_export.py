@@ -88,6 +88,8 @@ def code_description(code: Code) -> str:
         parts.append("Keywords: " + ", ".join([*code.keywords_zh, *code.keywords_en]))
     if code.key:
         parts.append(f"Key: {code.key}")
+    if code.implies:
+        parts.append("Implies: " + ", ".join(f"{facet}={target}" for facet, target in code.implies))
     return "\n".join(parts)
 
 

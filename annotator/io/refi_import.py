@@ -304,6 +304,7 @@ def _code_fields(description: str) -> dict[str, Any]:
     values: dict[str, dict[str, str]] = {}
     keywords: list[str] = []
     key: str | None = None
+    implies: tuple[tuple[str, str], ...] = ()
     current: tuple[str, str] | None = None
     for line in description.splitlines():
         m = _DEFINITION.match(line)
@@ -316,6 +317,10 @@ def _code_fields(description: str) -> dict[str, Any]:
         elif line.startswith("Keywords: "):
             keywords = [k.strip() for k in line[len("Keywords: "):].split(",") if k.strip()]
             current = None
+        elif line.startswith("Implies: "):
+            pairs = (p.strip().partition("=") for p in line[len("Implies: "):].split(","))
+            implies = tuple((f, c) for f, sep, c in pairs if sep and f and c)
+            current = None
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
     out: dict[str, Any] = {k: Bilingual(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
@@ -323,6 +328,8 @@ def _code_fields(description: str) -> dict[str, Any]:
     out["keywords_en"] = tuple(k for k in keywords if not IDEOGRAPHS.search(k))
     if key is not None:
         out["key"] = key
+    if implies:
+        out["implies"] = implies
     return out
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.application.agreement import agreement_data
+from annotator.application.agreement import load_input as agreement_data
 from annotator.application.exporting import export_qdpx
 from annotator.application.importing import import_any
 from annotator.io.refi_export import refi_stamp
