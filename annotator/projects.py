@@ -154,8 +154,9 @@ STATS_CODES = 10
 """``annotator stats`` lists each coder's most used codes, this many at most."""
 
 
-def project_stats(project: Project) -> list[str]:
-    """Lines of text: segments per document, work per coder, a dimension × burden table."""
+def project_stats(project: Project, coder: str | None = None) -> list[str]:
+    """Lines of text: segments per document, work per coder, one coder's dimension × burden table."""
+    table_coder = coder  # the loop below reuses the name
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import coder_states
     from annotator.storage.documents import list_documents
@@ -185,24 +186,7 @@ def project_stats(project: Project) -> list[str]:
         if len(common) > STATS_CODES:
             codes += f", ... ({len(common) - STATS_CODES} more codes)"
         lines.append(f"  {coder:<16} {done[coder]:>5}/{total} done   {codes}")
-    single = [f for f in codebook.facets if not f.multiple]
-    multi = [f for f in codebook.facets if f.multiple]
-    if single and multi:
-        rows, cols = single[0], multi[0]
-        lines.append("")
-        lines.append(f"{rows.id} × {cols.id} (annotations of all coders)")
-        table: Counter[tuple[str, str]] = Counter()
-        for per in states.values():
-            for st in per.values():
-                row_ids = {x.id for x in rows.codes}
-                col_ids = {x.id for x in cols.codes}
-                for r_code in st.codes & row_ids:
-                    for c_code in st.codes & col_ids:
-                        table[(r_code, c_code)] += 1
-        width = max(len(c.id) for c in rows.codes) + 2
-        header = " " * width + " ".join(f"{c.id[:8]:>8}" for c in cols.codes)
-        lines.append(header)
-        for row_code in rows.codes:
-            lines.append(f"{row_code.id:<{width}}"
-                         + " ".join(f"{table[(row_code.id, col.id)]:>8}" for col in cols.codes))
+    from annotator.application_findings import stats_table_lines
+
+    lines += stats_table_lines(project, table_coder)  # one coder's work, never summed over coders
     return lines

@@ -209,12 +209,15 @@ def codebook_set_cmd(
 
 @app.command("stats")
 @user_errors
-def stats_cmd(project: ProjectArg) -> None:
-    """Segments per document, work per coder, and a dimension × burden table."""
+def stats_cmd(
+    project: ProjectArg,
+    coder: Annotated[str | None, typer.Option("--coder", help="Whose dimension × burden table (default: 'consensus', else the only coder).")] = None,
+) -> None:
+    """Segments per document, work per coder, and one coder's dimension × burden table."""
     from annotator.projects import project_stats
 
     with open_existing(project) as p:
-        for line in project_stats(p):
+        for line in project_stats(p, coder):
             print(line)
 
 
