@@ -13,6 +13,7 @@ from annotator.cli import project  # noqa: F401
 from annotator.cli import code, suggest, agree, interchange, maintenance  # noqa: F401
 from annotator.cli import findings  # noqa: F401
 from annotator.cli import attributes  # noqa: F401
+from annotator.cli import memos  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 

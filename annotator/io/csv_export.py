@@ -4,8 +4,9 @@ Wide (default): one row per segment and coder — document, segment, position, s
 end, zh, en, coder, done, one column per facet holding its code ids joined by ``"; "``, memo.
 Every segment appears once per chosen coder (``done`` says whether that coder finished it), so
 the table is rectangular. Long (``long=True``): one row per annotation, with the code's facet and
-labels. Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
-leading ``'`` so spreadsheets never run them as formulas. ``excel=True`` writes a UTF-8 BOM.
+labels. The text is written as it is (R and pandas read it unchanged); ``excel=True`` is for a
+spreadsheet: a UTF-8 BOM, and text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return get a leading ``'`` so the spreadsheet never runs them as formulas.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def _as_written(value: Any) -> Any:
+    return value
+
+
 def _coders(project: Project, coders: Iterable[str] | None) -> list[str]:
     from annotator.storage.coding import list_coders
 
@@ -45,8 +50,10 @@ def _coders(project: Project, coders: Iterable[str] | None) -> list[str]:
 
 
 def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-               long: bool = False, excel: bool = False) -> int:
+               long: bool = False, excel: bool = False, codes_as_columns: bool = False) -> int:
     """Write the CSV; the number of data rows."""
+    if codes_as_columns:
+        raise UsageError("--codes-as-columns goes with the wide layout, not --long")
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import coder_states
     from annotator.storage.documents import iter_segments
@@ -60,6 +67,7 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
         "SELECT coder, segment, code, created_at FROM annotations")} if long else {}
     facets = [f.id for f in codebook.facets]
     n = 0
+    safe = neutralise if excel else _as_written
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
         if long:
@@ -80,7 +88,7 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
                     st = per.get(coder)
                     for code in sorted(st.codes if st else (), key=lambda c: order.get(c, 1 << 30)):
                         c = by_id.get(code)
-                        w.writerow([neutralise(v) for v in [
+                        w.writerow([safe(v) for v in [
                             *head, seg.zh, seg.en, coder, c.facet if c else "", code,
                             c.label.zh if c else "", c.label.en if c else "",
                             created.get((coder, seg.id, code), "")]])
@@ -92,7 +100,7 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
                 for code in sorted(st.codes, key=lambda c: order.get(c, 1 << 30)):
                     c = by_id.get(code)
                     cells.setdefault(c.facet if c else "?", []).append(code)
-                w.writerow([neutralise(v) for v in [
+                w.writerow([safe(v) for v in [
                     *head, "" if seg.start is None else seg.start, "" if seg.end is None else seg.end,
                     seg.zh, seg.en, coder, int(st.done) if coder else "",
                     *["; ".join(cells[fid]) for fid in facets], st.memo]])

@@ -26,7 +26,7 @@ FORMAT_VERSION = 1
 
 TABLES: tuple[str, ...] = (
     "project", "settings", "facets", "codes", "documents", "segments", "coders",
-    "annotations", "done", "memos", "archived_annotations", "events",
+    "annotations", "done", "memos", "archived_annotations", "events", "notes", "redecide",
 )
 #: columns stored as JSON text in the project file, written as JSON values in the export
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,13 +37,14 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
 #: tables whose rows belong to one coder (``coder`` or ``name`` column), filtered by ``coders``
 CODER_COLUMN: dict[str, str] = {
     "coders": "name", "annotations": "coder", "done": "coder", "memos": "coder",
-    "archived_annotations": "coder", "events": "coder",
+    "archived_annotations": "coder", "events": "coder", "notes": "coder", "redecide": "coder",
 }
 _ORDER: dict[str, str] = {
     "project": "key", "settings": "key", "facets": "position", "codes": "position, id",
     "documents": "position", "segments": "document, position", "coders": "name",
     "annotations": "segment, coder, code", "done": "segment, coder", "memos": "segment, coder",
-    "archived_annotations": "id", "events": "id",
+    "archived_annotations": "id", "events": "id", "notes": "kind, target, coder",
+    "redecide": "segment, coder, code",
 }
 
 
@@ -152,7 +153,7 @@ def restore_jsonl(project: Project, path: Path) -> Summary:
     columns = {t: set(_columns(conn, t)) for t in TABLES}
     counts = dict.fromkeys(TABLES, 0)
     with project.write():
-        for table in ("events", "archived_annotations", "memos", "done", "annotations", "coders",
+        for table in ("redecide", "notes", "events", "archived_annotations", "memos", "done", "annotations", "coders",
                       "codes", "facets", "settings"):
             conn.execute(f'DELETE FROM "{table}"')
         with path.open(encoding="utf-8-sig") as f:
