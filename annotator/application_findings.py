@@ -248,3 +248,17 @@ def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
     quotes = load_quotes(project, load_codebook(project, include_archived=True), who)
     matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who)
     return ["", *render_table(matrix).rstrip("\n").splitlines()]
+
+
+def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
+                      ) -> dict[str, list[Quote]]:
+    """Up to ``n`` of ``coder``'s quotes per code, in reading order."""
+    out: dict[str, list[Quote]] = {}
+    if n <= 0:
+        return out
+    for q in load_quotes(project, codebook, coder):
+        for code in q.code_ids:
+            bucket = out.setdefault(code, [])
+            if len(bucket) < n:
+                bucket.append(q)
+    return out

@@ -14,6 +14,7 @@ from annotator.cli import code, suggest, agree, interchange, maintenance  # noqa
 from annotator.cli import findings  # noqa: F401
 from annotator.cli import attributes  # noqa: F401
 from annotator.cli import memos  # noqa: F401
+from annotator.cli import codebook_edit  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 

@@ -81,7 +81,7 @@ def render_table(m: Matrix, percent: list[list[float]] | None = None) -> str:
 
 
 def _md(text: str) -> str:
-    return html.escape(clean_text(text), quote=False).replace("|", "\\|").replace("\n", " ")
+    return clean_text(text).replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(m: Matrix, percent: list[list[float]] | None = None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -34,8 +33,8 @@ def render_markdown(memos: Sequence[dict[str, Any]], *, title: str = "Memos") ->
             if lines[-1]:
                 lines.append("")
             lines += [f"## {heading.get(current, current)}", ""]
-        text = html.escape(clean_text(m["text"]), quote=False)
+        text = clean_text(m["text"]).replace("<", "&lt;")
         where = m["target"] if m["kind"] != "segment" else f"{m['target']} ({m['document']})"
-        lines.append(f"- **{html.escape(clean_text(where))}** — {html.escape(clean_text(m['coder']))}:"
+        lines.append(f"- **{clean_text(where).replace('<', '&lt;')}** — {clean_text(m['coder']).replace('<', '&lt;')}:"
                      f" {'  '.join(text.splitlines())}")
     return "\n".join(lines) + "\n"

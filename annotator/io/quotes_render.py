@@ -120,7 +120,7 @@ def render_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> str:
 
 def _md(text: str) -> str:
     text = clean_text(text).replace("\\", "\\\\").replace("|", "\\|")
-    return "<br>".join(html.escape(line, quote=False) for line in text.splitlines())
+    return "<br>".join(line.replace("<", "&lt;") for line in text.splitlines())
 
 
 def render_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
