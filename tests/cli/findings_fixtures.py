@@ -47,8 +47,8 @@ def build(master: Path, folder: Path, *, consensus: bool = True) -> Path:
     for doc, role in ROLES.items():
         code, out = run("attributes", db, "set", doc, f"role={role}", "gender=f")
         assert code == 0, out
-    with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO memos VALUES ('li', 'A20230321-001', 'tired, first month', '2026-01-01')")
+    code, out = run("memo", db, "A20230321-001", "--coder", "li", "tired, first month")
+    assert code == 0, out
     return db
 
 
