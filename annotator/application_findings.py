@@ -262,3 +262,29 @@ def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
             if len(bucket) < n:
                 bucket.append(q)
     return out
+
+
+def segments_where(project: Project, where: dict[str, set[str]]) -> set[str]:
+    """Ids of the segments of the documents whose attributes match ``where``."""
+    from annotator.storage.attributes import document_attributes
+    from annotator.storage.documents import segment_order
+
+    docs = {d for d, a in document_attributes(project).items() if attributes_match(a, where)}
+    return {seg for seg, doc in segment_order(project) if doc in docs}
+
+
+def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
+                      all_of: Sequence[str]) -> list[str]:
+    """Segments in reading order whose document matches ``where`` and on which ``coder`` applied
+    every code of ``all_of`` (no code condition when it is empty)."""
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.documents import segment_order
+
+    keep = segments_where(project, where) if where else None
+    if all_of:
+        required = set(check_codes(load_codebook(project, include_archived=True), all_of))
+        from annotator.storage.quotes import coded_segments
+
+        coded = {r["segment"] for r in coded_segments(project, coder) if required <= set(r["codes"])}
+        keep = coded if keep is None else keep & coded
+    return [seg for seg, _doc in segment_order(project) if keep is None or seg in keep]

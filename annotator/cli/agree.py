@@ -22,7 +22,7 @@ def _coders(value: str | None) -> list[str] | None:
 
 
 def _load(
-    project: Path, coders: list[str] | None, document: str | None
+    project: Path, coders: list[str] | None, document: str | None, where: list[str] | None = None
 ) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import done_code_sets, list_coders
@@ -38,6 +38,11 @@ def _load(
         if document:
             check_document(p, document)
         states = done_code_sets(p, coders, document=document)
+        if where:  # only documents with these attribute values
+            from annotator.application_findings import parse_where, segments_where
+
+            keep = segments_where(p, parse_where(where))
+            states = {seg: per for seg, per in states.items() if seg in keep}
         texts = {s.id: (s.zh, s.en) for s in iter_segments(p, document) if s.id in states}
     chosen = coders or sorted({c for per in states.values() for c in per})
     return codebook, chosen, states, texts
@@ -50,6 +55,7 @@ def agree_cmd(
     coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names (all when omitted).")] = None,
     facet: Annotated[list[str] | None, typer.Option("--facet", help="Only this facet (repeatable).")] = None,
     document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document.")] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="Only documents with this attribute value, ATTR=VALUE (repeatable).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | md | html | json")] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the 95% intervals (0: none).")] = 1000,
@@ -66,11 +72,11 @@ def agree_cmd(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
-    codebook, chosen, states, texts = _load(project, _coders(coders), document)
+    codebook, chosen, states, texts = _load(project, _coders(coders), document, where)
     if len(chosen) < 2:
-        where = f" in document {document!r}" if document else ""
-        raise UsageError(f"agreement needs at least two coders who have finished segments{where};"
-                         f" coders with finished segments{where}: {', '.join(chosen) or 'none'}")
+        scope = f" in document {document!r}" if document else ""
+        raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
+                         f" coders with finished segments{scope}: {', '.join(chosen) or 'none'}")
     report = build_report(codebook, chosen, states, facets=facet or None,
                           bootstrap=bootstrap, seed=seed, texts=texts)
     if fmt == "json":

@@ -63,3 +63,39 @@ def test_bad_set_is_refused(db: Path) -> None:
     for args in (["set", "A20230321"], ["set", "A20230321", "novalue"], ["drop"], ["list", "x"]):
         code, out = run("attributes", db, *args)
         assert code == 1 and len(out.strip().splitlines()) == 1, out
+
+
+def test_agreement_filtered_by_attribute_counts_only_those_documents(
+        demo_project_master: Path, tmp_path: Path) -> None:
+    from tests.cli.findings_fixtures import build
+
+    db = build(demo_project_master, tmp_path)
+    code, out = run("agree", db, "--coders", "li,paper", "--where", "role=grid worker",
+                    "--format", "json", "--bootstrap", "0")
+    assert code == 0, out
+    units = sql(db, "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.document"
+                " WHERE json_extract(d.attributes, '$.role') = 'grid worker'"
+                " AND s.id IN (SELECT segment FROM done WHERE coder = 'li')"
+                " AND s.id IN (SELECT segment FROM done WHERE coder = 'paper')")[0][0]
+    report = json.loads(out)
+    assert report["facets"]["dimension"]["units"] == units == 2
+    code, out = run("agree", db, "--coders", "li,paper", "--format", "json", "--bootstrap", "0")
+    assert json.loads(out)["facets"]["dimension"]["units"] > units
+
+
+def test_coding_screen_filters_by_attribute_and_codes(demo_project_master: Path, tmp_path: Path) -> None:
+    from annotator.application_findings import segments_matching
+    from annotator.storage.db import open_project
+    from tests.cli.findings_fixtures import build
+
+    db = build(demo_project_master, tmp_path)
+    with open_project(db) as p:
+        found = segments_matching(p, "li", {"role": {"party secretary"}}, ["goal_attainment", "trace_formalism"])
+    expected = [r[0] for r in sql(
+        db, "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document"
+            " WHERE json_extract(d.attributes, '$.role') = 'party secretary'"
+            " AND (SELECT count(*) FROM annotations a WHERE a.segment = s.id AND a.coder = 'li'"
+            " AND a.code IN ('goal_attainment', 'trace_formalism')) = 2 ORDER BY d.position, s.position")]
+    assert found == expected == ["A20230321-003"]
+    code, out = run("code", db, "--coder", "li", "--all-of", "latency,adaptation")
+    assert code == 0 and "no segment matches" in out

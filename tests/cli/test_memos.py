@@ -52,3 +52,22 @@ def test_bad_memo_commands_are_one_line_errors(demo_project: Path) -> None:
         assert code == 1 and len(out.strip().splitlines()) == 1 and "Traceback" not in out, (args, out)
     code, out = run("memos", demo_project, "--coder", "nobody")
     assert code == 1 and "no coder" in out
+
+
+def test_document_and_code_memos_and_the_re_decide_queue_survive_a_jsonl_round_trip(
+        demo_project: Path, tmp_path: Path) -> None:
+    db = demo_project
+    assert run("memo", db, "--document", "B20230512", "--coder", "li", "cut short")[0] == 0
+    assert run("memo", db, "--code", "adaptation", "--coder", "li", "about fit")[0] == 0
+    assert run("codebook", "split", db, "integration", "coordination", "platforms")[0] == 0
+    export = tmp_path / "all.jsonl"
+    code, out = run("export", db, "--format", "jsonl", "-o", export)
+    assert code == 0, out
+    copy = tmp_path / "copy.db"
+    code, out = run("import", copy, export)
+    assert code == 0, out
+    for table in ("notes", "redecide", "archived_annotations"):
+        query = f"SELECT * FROM {table} ORDER BY 1, 2, 3"
+        if table == "archived_annotations":
+            query = "SELECT coder, segment, code, reason FROM archived_annotations ORDER BY 1, 2, 3"
+        assert sql(copy, query) == sql(db, query) != []
