@@ -72,3 +72,27 @@ def all_memos(project: Project, coder: str | None = None) -> list[dict[str, Any]
         f" WHERE 1{who} ORDER BY d.position, s.position, n.coder", params).fetchall()
     keys = ("kind", "target", "document", "coder", "text", "updated_at")
     return [dict(zip(keys, r, strict=True)) for r in [*docs, *codes, *segments]]
+
+
+def merge_notes(target: Project, source: Project, coders: set[str] | None,
+                prefer: str | None) -> tuple[int, int]:
+    """Bring a coder's copy's document and code memos into ``target`` (inside its transaction):
+    a memo the target lacks is added; where both differ the target's stays unless ``prefer`` is
+    ``'source'``. Returns (memos written, memos that differ and were kept as in the target)."""
+    written = kept = 0
+    ours = {(k, t, c): text for k, t, c, text in target.execute("SELECT kind, target, coder, text FROM notes")}
+    for kind, tgt, coder, text in source.execute("SELECT kind, target, coder, text FROM notes ORDER BY 1, 2, 3"):
+        if coders is not None and coder not in coders:
+            continue
+        current = ours.get((kind, tgt, coder))
+        if current == text:
+            continue
+        if current is not None and prefer != "source":
+            kept += 1
+            continue
+        exists = target.execute(f"SELECT 1 FROM {'documents' if kind == 'document' else 'codes'}"
+                                " WHERE id = ?", (tgt,)).fetchone()
+        if exists:
+            set_note(target, kind, tgt, coder, text)
+            written += 1
+    return written, kept

@@ -71,3 +71,24 @@ def test_document_and_code_memos_and_the_re_decide_queue_survive_a_jsonl_round_t
         if table == "archived_annotations":
             query = "SELECT coder, segment, code, reason FROM archived_annotations ORDER BY 1, 2, 3"
         assert sql(copy, query) == sql(db, query) != []
+
+
+def test_document_and_code_memos_come_along_in_a_team_merge(demo_project: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    lead = demo_project
+    with sqlite3.connect(lead) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "li.db"
+    shutil.copy(lead, copy)
+    assert run("memo", copy, "--document", "A20230321", "--coder", "li", "long pauses")[0] == 0
+    assert run("memo", copy, "--code", "adaptation", "--coder", "li", "fit")[0] == 0
+    assert run("memo", lead, "--code", "adaptation", "--coder", "li", "fit of duties")[0] == 0
+    code, out = run("merge", lead, copy)
+    assert code == 0 and "1 document and code memos merged, 1 that differ kept" in out, out
+    assert sql(lead, "SELECT kind, target, text FROM notes ORDER BY 1") == [
+        ("code", "adaptation", "fit of duties"), ("document", "A20230321", "long pauses")]
+    code, out = run("merge", lead, copy, "--prefer", "source")
+    assert code == 0, out
+    assert sql(lead, "SELECT text FROM notes WHERE kind = 'code'") == [("fit",)]
