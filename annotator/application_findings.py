@@ -78,7 +78,7 @@ def load_quotes(project: Project, codebook: Codebook, coder: str,
         quotes.append(Quote(
             segment=row["segment"], document=row["document"], position=row["position"],
             zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
-            codes={k: v for k, v in by_facet.items() if v}, attributes=attrs, memo=row["memo"]))
+            codes=by_facet, attributes=attrs, memo=row["memo"]))
     return quotes
 
 
