@@ -10,6 +10,7 @@ characters a spreadsheet cell holds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,19 +38,28 @@ def _text(value: str) -> str:
 
 
 def _cell(ws: Any, value: Any, style: Any | None) -> Any:
+    """``value`` as openpyxl writes it: plain values stay plain (fast); text that openpyxl would
+    take for a formula, and cells with a style (``style``: a styled cell to copy it from),
+    become cells of their own."""
     from openpyxl.cell import WriteOnlyCell
 
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, _text(value))
+        value = _text(value)
+        if not value.startswith("=") and style is None:
+            return value
+        cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"  # never a formula, whatever it starts with
+    elif style is None:
+        return value
     else:
         cell = WriteOnlyCell(ws, value)
     if style is not None:
-        cell.alignment = style
+        cell._style = copy(style._style)  # copying the style array skips openpyxl's style look-ups
     return cell
 
 
 def _add_sheet(wb: Any, sheet: Sheet) -> int:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -62,13 +72,14 @@ def _add_sheet(wb: Any, sheet: Sheet) -> int:
     bold = Font(bold=True)
     head = []
     for name in sheet.header:
-        cell = _cell(ws, name, None)
+        cell = WriteOnlyCell(ws, _text(name))
+        cell.data_type = "s"
         cell.font = bold
         head.append(cell)
     ws.append(head)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    styles = [wrap if name in sheet.wrap else top for name in sheet.header]
+    wrapped = WriteOnlyCell(ws, "")
+    wrapped.alignment = Alignment(wrap_text=True, vertical="top")
+    styles = [wrapped if name in sheet.wrap else None for name in sheet.header]
     n = 0
     for row in sheet.rows:
         ws.append([_cell(ws, v, s) for v, s in zip(row, styles, strict=False)])
