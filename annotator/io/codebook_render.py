@@ -119,7 +119,8 @@ def write_docx(codebook: Codebook, examples: Examples, out: Path, *, title: str,
             if quotes:
                 table = doc.add_table(rows=1, cols=2)
                 table.style = "Table Grid"
-                table.rows[0].cells[0].text, table.rows[0].cells[1].text = "中文", "English"
+                for cell, name in zip(table.rows[0].cells, ("中文", "English"), strict=True):
+                    cell.paragraphs[0].add_run(name).bold = True
                 for q in quotes:
                     cells = table.add_row().cells
                     cells[0].text, cells[1].text = _x(q.zh), _x(q.en)

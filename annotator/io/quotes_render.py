@@ -189,7 +189,8 @@ def write_docx(groups: Sequence[QuoteGroup], out: Path, *, title: str = "Quotes"
         doc.add_heading(_docx_text(f"{group.title} ({len(group.quotes)})"), level=2)
         table = doc.add_table(rows=1, cols=2)
         table.style = "Table Grid"
-        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "中文", "English"
+        for cell, name in zip(table.rows[0].cells, ("中文", "English"), strict=True):
+            cell.paragraphs[0].add_run(name).bold = True
         for q in group.quotes:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = _docx_text(q.zh), _docx_text(q.en)

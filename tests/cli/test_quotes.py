@@ -138,3 +138,23 @@ def test_control_characters_in_text_never_reach_the_terminal(
         conn.execute("UPDATE segments SET en = 'bad \x1b[31mred\x1b[0m \x07' WHERE id = 'A20230321-001'")
     code, out = run("quotes", db, "--code", "adaptation", "--coder", "li")
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "red" in out
+
+
+def test_timed_transcripts_show_the_time_and_markdown_never_breaks_its_table(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "transcripts"
+    db = tmp_path / "timed.db"
+    code, out = run("import", db, data / "interview_zh.srt", "--translation", data / "interview_en.vtt")
+    assert code == 0, out
+    first, start = sql(db, "SELECT id, start FROM segments ORDER BY position LIMIT 1")[0]
+    assert start is not None
+    assert run("tag", db, first, "adaptation", "--coder", "li")[0] == 0
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE segments SET en = 'a | b <script>x</script>' WHERE id = ?", (first,))
+    code, out = run("quotes", db, "-f", "md")
+    assert code == 0, out
+    minutes, seconds = divmod(int(start), 60)
+    assert f"{minutes}:{seconds:02d}" in out
+    row = next(line for line in out.splitlines() if "a \\| b" in line)
+    assert row.count(" | ") == 1 and "<script>" not in out
