@@ -1,7 +1,8 @@
 """Coded segments as CSV for spreadsheets, R and pandas.
 
 Wide (default): one row per segment and coder — document, segment, position, speaker, start,
-end, zh, en, coder, done, one column per facet holding its code ids joined by ``"; "``, memo.
+end, zh, en, coder, done, one column per facet holding its code ids joined by ``"; "``, memo,
+then one column per document attribute.
 Every segment appears once per chosen coder (``done`` says whether that coder finished it), so
 the table is rectangular. Long (``long=True``): one row per annotation, with the code's facet and
 labels. The text is written as it is (R and pandas read it unchanged); ``excel=True`` is for a
@@ -66,6 +67,10 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
     created = {(r[0], r[1], r[2]): r[3] for r in project.execute(
         "SELECT coder, segment, code, created_at FROM annotations")} if long else {}
     facets = [f.id for f in codebook.facets]
+    from annotator.storage.attributes import document_attributes
+
+    attributes = document_attributes(project)
+    attr_names = list(dict.fromkeys(k for a in attributes.values() for k in a))
     n = 0
     safe = neutralise if excel else _as_written
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
@@ -78,8 +83,10 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
                      "coder", "done"]
             # a facet named like a fixed column ('speaker', 'coder', 'memo') gets 'facet_' before
             # its id: duplicate headers make csv.DictReader and pandas drop or rename a column
-            w.writerow([*fixed, *[f"facet_{fid}" if fid in (*fixed, "memo") else fid
-                                  for fid in facets], "memo"])
+            header = [*fixed, *[f"facet_{fid}" if fid in (*fixed, "memo") else fid
+                                 for fid in facets], "memo"]
+            # then the document attributes (respondent, role, ...), named apart from the above
+            w.writerow([*header, *[f"attr_{k}" if k in header else k for k in attr_names]])
         for seg in iter_segments(project):
             head = [seg.document, seg.id, seg.position, seg.speaker or ""]
             per = states.get(seg.id, {})
@@ -103,6 +110,7 @@ def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = No
                 w.writerow([safe(v) for v in [
                     *head, "" if seg.start is None else seg.start, "" if seg.end is None else seg.end,
                     seg.zh, seg.en, coder, int(st.done) if coder else "",
-                    *["; ".join(cells[fid]) for fid in facets], st.memo]])
+                    *["; ".join(cells[fid]) for fid in facets], st.memo,
+                    *[str(attributes[seg.document].get(k, "")) for k in attr_names]]])
                 n += 1
     return n

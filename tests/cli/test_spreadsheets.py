@@ -99,3 +99,14 @@ def test_csv_for_excel_neutralises_formulas(db: Path, tmp_path: Path) -> None:
 def test_xlsx_to_the_screen_is_refused(db: Path) -> None:
     code, out = run("export", db, "--format", "xlsx", "-o", "-")
     assert code == 1 and len(out.strip().splitlines()) == 1
+
+
+def test_plain_csv_carries_the_document_attributes(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plain.csv"
+    code, text = run("export", db, "--format", "csv", "-o", out)
+    assert code == 0, text
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    roles = dict(sql(db, "SELECT id, coalesce(json_extract(attributes, '$.role'), '') FROM documents"))
+    assert rows and all(r["role"] == roles[r["document"]] for r in rows)
+    assert {r["role"] for r in rows} >= {"party secretary", "grid worker"}
