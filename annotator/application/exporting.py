@@ -11,6 +11,7 @@ from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
 from annotator.io.spacy_export import write_spacy
+from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
 from annotator.storage.db import Project, now
@@ -34,12 +35,16 @@ def chosen_coders(project: Project, coders: Iterable[str] | None) -> list[str]:
 
 
 def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = None,
-               long: bool = False, excel: bool = False) -> int:
-    """Write the coded segments as CSV; the number of data rows."""
+               long: bool = False, excel: bool = False, codes_as_columns: bool = False) -> int:
+    """Write the coded segments as CSV; the number of data rows. (``codes_as_columns`` is the
+    segment table of :mod:`annotator.application.tables`, refused here with ``long``.)"""
+    if codes_as_columns:
+        raise UsageError("--codes-as-columns goes with the wide layout, not --long")
     chosen = chosen_coders(project, coders)
     created = ({(c, s, code): at for c, s, code, at in iter_annotations(project)} if long else None)
     return write_csv(out, load_codebook(project, include_archived=True), iter_segments(project),
-                     coder_states(project, chosen), chosen, created=created, long=long, excel=excel)
+                     coder_states(project, chosen), chosen, created=created,
+                     attributes=None if long else document_attributes(project), long=long, excel=excel)
 
 
 def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = None) -> dict[str, int]:
