@@ -92,3 +92,29 @@ def test_document_and_code_memos_come_along_in_a_team_merge(demo_project: Path, 
     code, out = run("merge", lead, copy, "--prefer", "source")
     assert code == 0, out
     assert sql(lead, "SELECT text FROM notes WHERE kind = 'code'") == [("fit",)]
+
+
+def test_an_export_of_one_coder_restores_that_coders_memos_queue_and_sample_and_every_round(
+        demo_master: Path, tmp_path: Path) -> None:
+    from tests.cli.findings_fixtures import build
+
+    db = build(demo_master, tmp_path)
+    for coder in ("li", "wang"):
+        assert run("memo", db, "--document", "B20230512", "--coder", coder, f"note of {coder}")[0] == 0
+    assert run("sample", db, "--share", "0.5", "--coders", "li,wang", "--seed", "2")[0] == 0
+    assert run("round", db, "mark", "first")[0] == 0
+    code, out = run("codebook", "split", db, "rights_mismatch", "rights_gap", "rights_excess")
+    assert code == 0, out
+    export = tmp_path / "li.jsonl"
+    code, out = run("export", db, "--format", "jsonl", "--coder", "li", "-o", export)
+    assert code == 0, out
+    copy = tmp_path / "copy.db"
+    code, out = run("import", copy, export)
+    assert code == 0, out
+    for table, order in (("notes", "kind, target, coder"), ("redecide", "coder, segment, code"),
+                         ("sample_assignments", "segment, coder")):
+        query = f"SELECT * FROM {table} ORDER BY {order}"
+        li_only = [r for r in sql(db, query) if "li" in r]
+        assert sql(copy, query) == li_only != [], table
+        assert len(sql(db, query)) > len(li_only), table  # the other coders' rows stayed behind
+    assert sql(copy, "SELECT * FROM rounds") == sql(db, "SELECT * FROM rounds") != []

@@ -35,9 +35,8 @@ CODEBOOK = """facets:
 
 @pytest.fixture()
 def upper_db(tmp_path: Path) -> Path:
-    from annotator.projects import create_project
-
-    from annotator.storage.importing import import_transcripts
+    from annotator.application.projects import create_project
+    from annotator.application.transcripts import import_transcripts
 
     (tmp_path / "cb.yaml").write_text(CODEBOOK, encoding="utf-8")
     (tmp_path / "talk.zh.txt").write_text(ZH, encoding="utf-8")
