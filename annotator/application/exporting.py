@@ -9,13 +9,21 @@ from typing import Any
 from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
-from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
+from annotator.io.refi_export import (
+    QdpxContent,
+    QdpxStats,
+    TargetNote,
+    project_namespace,
+    write_qdc,
+    write_qdpx,
+)
 from annotator.io.spacy_export import write_spacy
 from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, iter_annotations, list_coders
 from annotator.storage.db import Project, now
 from annotator.storage.documents import iter_segments, list_documents
+from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
 from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
@@ -77,10 +85,12 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
     wanted = chosen_coders(project, coders)
+    notes = [TargetNote(m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(project)
+             if m["kind"] in ("document", "code") and m["coder"] in wanted]
     content = QdpxContent(
         name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
         documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-        states=coder_states(project, wanted), coders=wanted)
+        states=coder_states(project, wanted), coders=wanted, target_notes=notes)
     return write_qdpx(out, content, lang=lang)
 
 

@@ -12,6 +12,8 @@ Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``)
 * per coder and segment one ``PlainTextSelection`` over the segment's paragraph (code points,
   end exclusive) in the source of the chosen language, created by that coder (``Users`` are the
   coders), holding one ``Coding`` per code; a memo becomes a ``Note`` the selection refers to;
+* a memo on a document or a code becomes a ``Note`` (created by its coder) that each source of
+  the document, or the code, refers to with a ``NoteRef``;
 * document attributes as text ``Variables`` with one ``Case`` per document.
 
 GUIDs are uuid5 of the project's creation stamp and the object's ids, so exporting the same
@@ -87,7 +89,8 @@ def _sub(parent: ET.Element, ns: str, tag: str, **attrs: str | None) -> ET.Eleme
     return ET.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
 
 
-def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID) -> None:
+def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID,
+                   note_refs: dict[tuple[str, str], list[str]] | None = None) -> None:
     codes = _sub(parent, ns, "Codes")
     for facet in codebook.facets:
         fel = _sub(codes, ns, "Code", guid=guid(pns, "facet", facet.id), name=facet_name(facet),
@@ -102,6 +105,8 @@ def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UU
             text = code_description(code)
             if text:
                 _sub(cel, ns, "Description").text = text
+            for ng in (note_refs or {}).get(("code", code.id), []):
+                _sub(cel, ns, "NoteRef", targetGUID=ng)
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
@@ -168,11 +173,21 @@ class QdpxStats:
     done_without_codes: int = 0
 
 
+@dataclass(frozen=True)
+class TargetNote:
+    """A coder's memo on a document or a code (``kind`` is ``document`` or ``code``)."""
+
+    kind: str
+    target: str
+    coder: str
+    text: str
+
+
 @dataclass
 class QdpxContent:
     """What goes into a ``.qdpx``: the project's name and GUID namespace, its codebook, documents,
     each document's segments (``segments_of``, called once per document) and the coders' work
-    (segment → coder → state) of ``coders``."""
+    (segment → coder → state) of ``coders``, and their memos on documents and codes."""
 
     name: str
     namespace: uuid.UUID
@@ -181,6 +196,7 @@ class QdpxContent:
     segments_of: Callable[[str], Iterable[Segment]]
     states: dict[str, dict[str, CoderState]]
     coders: list[str]
+    target_notes: list[TargetNote] = field(default_factory=list)
 
 
 class _QdpxBuilder:
@@ -195,8 +211,9 @@ class _QdpxBuilder:
         self.code_ids = {c.id for c in content.codebook.codes}
         self.user_guid = {c: guid(self.pns, "user", c) for c in content.coders}
         self.files: list[tuple[str, str]] = []  # (archive name, text)
-        self.notes: list[tuple[str, str, str]] = []  # (guid, name, text)
+        self.notes: list[tuple[str, str, str, str]] = []  # (guid, name, coder, text)
         self.doc_sources: dict[str, list[str]] = {}
+        self.note_refs = self._target_notes()
         ET.register_namespace("", PROJECT_NS)
         self.root = ET.Element(f"{{{PROJECT_NS}}}Project", {
             "name": content.name, "origin": _origin(), "creationDateTime": self.stamp})
@@ -207,7 +224,7 @@ class _QdpxBuilder:
             users = _sub(root, ns, "Users")
             for c in self.c.coders:
                 _sub(users, ns, "User", guid=self.user_guid[c], name=c, id=c)
-        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns)
+        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns, self.note_refs)
         keys = sorted({k for d in self.c.documents for k in d.attributes})
         if keys:
             variables = _sub(root, ns, "Variables")
@@ -244,6 +261,8 @@ class _QdpxBuilder:
             for seg in segments:
                 if sel_lang[seg.id] == lg:
                     self._selections(src, seg, built[lg].ranges[seg.id])
+            for ng in self.note_refs.get(("document", doc.id), []):
+                _sub(src, PROJECT_NS, "NoteRef", targetGUID=ng)
 
     def _selections(self, src: ET.Element, seg: Segment, span: tuple[int, int]) -> None:
         ns, pns, stamp = PROJECT_NS, self.pns, self.stamp
@@ -266,7 +285,20 @@ class _QdpxBuilder:
             if st.memo:
                 ng = guid(pns, "note", seg.id, coder)
                 _sub(sel, ns, "NoteRef", targetGUID=ng)
-                self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
+                self.notes.append((ng, f"memo {seg.id} ({coder})", coder, st.memo))
+
+    def _target_notes(self) -> dict[tuple[str, str], list[str]]:
+        """Note GUIDs per (kind, target) of the exported coders' memos on documents and live codes."""
+        docs = {d.id for d in self.c.documents}
+        refs: dict[tuple[str, str], list[str]] = {}
+        for n in self.c.target_notes:
+            known = docs if n.kind == "document" else self.code_ids if n.kind == "code" else set()
+            if n.target not in known or n.coder not in self.user_guid:
+                continue
+            ng = guid(self.pns, "note", n.kind, n.target, n.coder)
+            refs.setdefault((n.kind, n.target), []).append(ng)
+            self.notes.append((ng, f"memo {n.kind} {n.target} ({n.coder})", n.coder, n.text))
+        return refs
 
     def _cases(self, keys: list[str]) -> None:
         ns = PROJECT_NS
@@ -285,8 +317,9 @@ class _QdpxBuilder:
         if not self.notes:
             return
         notes_el = _sub(self.root, PROJECT_NS, "Notes")
-        for ng, name, text in self.notes:
-            note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name, creationDateTime=self.stamp)
+        for ng, name, coder, text in self.notes:
+            note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name,
+                        creatingUser=self.user_guid[coder], creationDateTime=self.stamp)
             _sub(note, PROJECT_NS, "PlainTextContent").text = text
             self.stats.notes += 1
 
