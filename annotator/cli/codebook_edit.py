@@ -10,6 +10,7 @@ import typer
 
 from annotator.cli._common import ProjectArg, app, codebook_app, open_existing, user_errors
 from annotator.errors import UsageError
+from annotator.plural import plural
 
 APPENDIX_FORMATS = ("md", "html", "docx")
 
@@ -39,7 +40,7 @@ def codebook_export_cmd(
         who = choose_coder(p, coder) if examples else None
         quotes = codebook_examples(p, load_codebook(p, include_archived=True), who, examples) if who else {}
     title = "Codebook 编码手册"
-    note = (f"{len(codebook.codes)} codes in {len(codebook.facets)} facets."
+    note = (f"{plural(len(codebook.codes), 'code')} in {plural(len(codebook.facets), 'facet')}."
             + (f" Examples: up to {examples} per code, as coded by {who}." if who else ""))
     if fmt == "docx":
         assert out is not None
@@ -49,15 +50,17 @@ def codebook_export_cmd(
             codebook, quotes, title=title, note=note)
         write_text(page, out)
     if out is not None and str(out) != "-":
-        typer.echo(f"wrote {out}: {len(codebook.codes)} codes, {sum(map(len, quotes.values()))} examples")
+        typer.echo(f"wrote {out}: {plural(len(codebook.codes), 'code')},"
+                   f" {plural(sum(map(len, quotes.values())), 'example')}")
 
 
 def _report(result: object, what: str) -> None:
     from annotator.storage.codebook_edit import EditResult
 
     assert isinstance(result, EditResult)
-    print(f"{what}: {result.changed} coder-segment pairs changed, {result.archived} annotations kept"
-          f" in the archive, {result.queued} segments queued to re-decide (undo: 'annotator codebook undo')")
+    print(f"{what}: {plural(result.changed, 'coder-segment pair')} changed,"
+          f" {plural(result.archived, 'annotation')} kept in the archive,"
+          f" {plural(result.queued, 'segment')} queued to re-decide (undo: 'annotator codebook undo')")
     for facet, segment, coder in result.conflicts:
         print(f"conflict: {segment} ({coder}) now has two codes in single-choice facet {facet};"
               " decide again ('annotator redecide')")

@@ -10,6 +10,7 @@ import typer
 
 from annotator.cli._common import ProjectArg, app, open_existing, user_errors
 from annotator.errors import UsageError
+from annotator.plural import plural
 
 QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
 
@@ -94,7 +95,7 @@ def quotes_cmd(
         write_text(render.render_table(groups, width=width), out)
     if out is not None and str(out) != "-":
         n = len(render.unique_quotes(groups))
-        typer.echo(f"wrote {out}: {n} segment{'s' if n != 1 else ''} in {len(groups)} groups"
+        typer.echo(f"wrote {out}: {plural(n, 'segment')} in {plural(len(groups), 'group')}"
                    f" (coder {who})")
 
 

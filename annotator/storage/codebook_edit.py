@@ -18,6 +18,7 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.model import CoderState
+from annotator.plural import plural
 from annotator.storage.db import Project, now
 
 EDITS = ("codebook_rename", "codebook_merge", "codebook_split")
@@ -255,8 +256,13 @@ def _undo_split(project: Project, detail: dict[str, Any], event: int) -> None:
     marks = ", ".join("?" for _ in new)
     used = project.execute(f"SELECT count(*) FROM annotations WHERE code IN ({marks})", new).fetchone()[0]
     if used:
-        raise UsageError(f"cannot undo the split: {', '.join(new)} already carry {used} annotations"
+        raise UsageError(f"cannot undo the split: {', '.join(new)} already carry {plural(used, 'annotation')}"
                          " (merge them back into one code instead)")
+    memos = project.execute(f"SELECT count(*) FROM notes WHERE kind = 'code' AND target IN ({marks})",
+                            new).fetchone()[0]
+    if memos:
+        raise UsageError(f"cannot undo the split: {', '.join(new)} have {plural(memos, 'memo')}"
+                         " (remove them with 'annotator memo PROJECT --code CODE --coder NAME --clear')")
     project.execute(f"DELETE FROM codes WHERE id IN ({marks})", new)
     project.execute("UPDATE codes SET position = position - 2 WHERE position > ? AND id != ?",
                     (detail["position"], code_id))

@@ -66,7 +66,7 @@ class MergeReport:
                        f" {self.kept_target.get(src, 0)} kept as in the target")
         for src, (written, kept) in self.notes.items():
             if written or kept:
-                out.append(f"{src}: {written} document and code memos merged"
+                out.append(f"{src}: {plural(written, 'document and code memo')} merged"
                            + (f", {kept} that differ kept as in the target (--prefer source takes"
                               " theirs)" if kept else ""))
         if self.conflicts:

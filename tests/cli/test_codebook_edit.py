@@ -117,8 +117,12 @@ def test_split_queues_segments_to_re_decide_and_undo_restores(db: Path) -> None:
     ok("tag", db, seg, "assessment", "--coder", "li")
     assert all(seg not in line for line in ok("redecide", db, "--list", "--coder", "li").splitlines())
     code, out = run("codebook", "undo", db)
-    assert code == 1 and "already carry 1 annotations" in out
+    assert code == 1 and "already carry 1 annotation" in out
     ok("tag", db, seg, "assessment", "--remove", "--coder", "li")
+    ok("memo", db, "--code", "assessment", "--coder", "li", "scores, not tasks")
+    code, out = run("codebook", "undo", db)  # the memo would be left on a code that is gone
+    assert code == 1 and "have 1 memo" in out and "--clear" in out, out
+    ok("memo", db, "--code", "assessment", "--coder", "li", "--clear")
     ok("codebook", "undo", db)
     restored = snapshot(db)
     assert restored["annotations"] == before["annotations"] and restored["codes"] == before["codes"]

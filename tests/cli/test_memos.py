@@ -86,7 +86,7 @@ def test_document_and_code_memos_come_along_in_a_team_merge(demo_project: Path, 
     assert run("memo", copy, "--code", "adaptation", "--coder", "li", "fit")[0] == 0
     assert run("memo", lead, "--code", "adaptation", "--coder", "li", "fit of duties")[0] == 0
     code, out = run("merge", lead, copy)
-    assert code == 0 and "1 document and code memos merged, 1 that differ kept" in out, out
+    assert code == 0 and "1 document and code memo merged, 1 that differ kept" in out, out
     assert sql(lead, "SELECT kind, target, text FROM notes ORDER BY 1") == [
         ("code", "adaptation", "fit of duties"), ("document", "A20230321", "long pauses")]
     code, out = run("merge", lead, copy, "--prefer", "source")
