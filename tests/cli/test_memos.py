@@ -111,6 +111,10 @@ def test_an_export_of_one_coder_restores_that_coders_memos_queue_and_sample_and_
     copy = tmp_path / "copy.db"
     code, out = run("import", copy, export)
     assert code == 0, out
+    queued = len(sql(db, "SELECT 1 FROM redecide WHERE coder = 'li'"))
+    assumed = len(sql(db, "SELECT 1 FROM sample_assignments WHERE coder = 'li'"))
+    assert (f"1 document and code memo, {queued} queued to decide again,"
+            f" {assumed} sample assignments, 1 round") in out, out
     for table, order in (("notes", "kind, target, coder"), ("redecide", "coder, segment, code"),
                          ("sample_assignments", "segment, coder")):
         query = f"SELECT * FROM {table} ORDER BY {order}"
