@@ -25,11 +25,11 @@ def test_counts_of_one_are_singular() -> None:
 
 
 def test_chinese_panels_use_full_width_punctuation(demo_db: Path) -> None:
-    from annotator.nlp.suggest import Suggester
+    from annotator.application.suggesting import suggester_for_project
 
     with open_project(demo_db) as p:
         codebook = load_codebook(p)
-        suggestions = Suggester.from_project(p).suggest("A20230321-002", top=3)
+        suggestions = suggester_for_project(p).suggest("A20230321-002", top=3)
     panel = "\n".join(Content.from_markup(line).plain for line in blind_lines(codebook, "zh", CoderState()))
     assert "维度（单选）" in panel and "(" not in panel
     line = Content.from_markup(suggestion_markup(codebook, "zh", suggestions, frozenset())).plain
