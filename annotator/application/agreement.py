@@ -77,8 +77,10 @@ def load_input(
     sample: bool = False,
     round_name: str | None = None,
     retest: str | None = None,
+    where: list[str] | None = None,
 ) -> AgreementInput:
     """Read everything ``agree`` needs; ``sample`` keeps the double-coding sample only,
+    ``where`` (``ATTR=VALUE`` items) the segments of documents with those attribute values,
     ``round_name`` takes the coding as it stood when that round was marked and ``retest`` compares
     one coder now with the same coder at that round (intra-coder agreement)."""
     from annotator.storage.codebook_store import load_codebook
@@ -107,6 +109,11 @@ def load_input(
             if not chosen:
                 raise UsageError("no double-coding sample in the project (draw one with 'annotator sample')")
             states = {s: per for s, per in states.items() if s in chosen}
+        if where:  # only documents with these attribute values
+            from annotator.application.findings import parse_where, segments_where
+
+            keep = segments_where(p, parse_where(where))
+            states = {s: per for s, per in states.items() if s in keep}
         segments = list(iter_segments(p, document))
         docs = list_documents(p)
     texts = {s.id: (s.zh, s.en) for s in segments if s.id in states}

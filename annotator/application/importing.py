@@ -79,6 +79,12 @@ def restore_jsonl(project: Project, path: Path) -> ImportSummary:
         f"{plural(counts['coders'], 'coder')}: {plural(counts['annotations'], 'annotation')},"
         f" {plural(counts['done'], 'done mark')}, {plural(counts['memos'], 'memo')};"
         f" {plural(counts['events'], 'event')} in the log")
+    study = [plural(counts["notes"], "document and code memo"),
+             f"{counts['redecide']} queued to decide again",
+             plural(counts["sample_assignments"], "sample assignment"), plural(counts["rounds"], "round")]
+    study = [part for part in study if not part.startswith("0 ")]
+    if study:
+        summary.imported.append(", ".join(study))
     return summary
 
 

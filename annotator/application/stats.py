@@ -1,10 +1,11 @@
-"""``annotator stats``: segments per document, work per coder, a dimension × burden table."""
+"""``annotator stats``: segments per document, work per coder, one coder's dimension × burden table."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from annotator.model import Codebook, CoderState, Facet
+from annotator.application.findings import stats_table_lines
+from annotator.model import Codebook, CoderState
 from annotator.plural import noun
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states
@@ -17,8 +18,9 @@ STATS_CODES = 10
 States = dict[str, dict[str, CoderState]]
 
 
-def project_stats(project: Project) -> list[str]:
-    """Lines of text: segments per document, work per coder, a dimension × burden table."""
+def project_stats(project: Project, coder: str | None = None) -> list[str]:
+    """Lines of text: segments per document, work per coder, one coder's dimension × burden
+    table (``coder``, else ``consensus``, else the only coder with codes)."""
     codebook = load_codebook(project)
     lines = ["Documents"]
     counts = segment_counts(project)
@@ -29,10 +31,7 @@ def project_stats(project: Project) -> list[str]:
     lines.append(f"  {'total':<24} {total:>6} {noun(total, 'segment')}")
     states = coder_states(project)
     lines += _coder_lines(codebook, states, total)
-    single = [f for f in codebook.facets if not f.multiple]
-    multi = [f for f in codebook.facets if f.multiple]
-    if single and multi:
-        lines += _cross_table(single[0], multi[0], states)
+    lines += stats_table_lines(project, coder)  # one coder's work, never summed over coders
     return lines
 
 
@@ -53,22 +52,4 @@ def _coder_lines(codebook: Codebook, states: States, total: int) -> list[str]:
         if len(common) > STATS_CODES:
             codes += f", ... ({len(common) - STATS_CODES} more codes)"
         lines.append(f"  {coder:<16} {done[coder]:>5}/{total} done   {codes}")
-    return lines
-
-
-def _cross_table(rows: Facet, cols: Facet, states: States) -> list[str]:
-    lines = ["", f"{rows.id} × {cols.id} (annotations of all coders)"]
-    table: Counter[tuple[str, str]] = Counter()
-    row_ids = {x.id for x in rows.codes}
-    col_ids = {x.id for x in cols.codes}
-    for per in states.values():
-        for st in per.values():
-            for r_code in st.codes & row_ids:
-                for c_code in st.codes & col_ids:
-                    table[(r_code, c_code)] += 1
-    width = max(len(c.id) for c in rows.codes) + 2
-    lines.append(" " * width + " ".join(f"{c.id[:8]:>8}" for c in cols.codes))
-    for row_code in rows.codes:
-        lines.append(f"{row_code.id:<{width}}"
-                     + " ".join(f"{table[(row_code.id, col.id)]:>8}" for col in cols.codes))
     return lines

@@ -11,7 +11,10 @@ import sys
 # importing a command module registers its commands on the app, in the order --help lists them
 from annotator.cli import project  # noqa: F401
 from annotator.cli import code, suggest, agree, study, interchange, maintenance, recover  # noqa: F401
-from annotator.cli import codebook_exchange  # noqa: F401
+from annotator.cli import findings  # noqa: F401
+from annotator.cli import attributes  # noqa: F401
+from annotator.cli import memos  # noqa: F401
+from annotator.cli import codebook_edit  # noqa: F401
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 

@@ -29,11 +29,11 @@ def _coders(value: str | None) -> list[str] | None:
 
 
 def _load(
-    project: Path, coders: list[str] | None, document: str | None
+    project: Path, coders: list[str] | None, document: str | None, where: list[str] | None = None
 ) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
     from annotator.application.agreement import load_input
 
-    data = load_input(project, coders, document)
+    data = load_input(project, coders, document, where=where)
     return data.codebook, data.coders, data.states, data.texts
 
 
@@ -83,6 +83,7 @@ def agree_cmd(
     coders: Annotated[str | None, typer.Option("--coders", help="Comma-separated coder names (all when omitted).")] = None,
     facet: Annotated[list[str] | None, typer.Option("--facet", help="Only this facet (repeatable).")] = None,
     document: Annotated[str | None, typer.Option("--document", "-d", help="Only this document.")] = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="Only documents with this attribute value, ATTR=VALUE (repeatable).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | md | html | json")] = "table",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for the 95% intervals (0: none, and no verdict but 'insufficient data').")] = 1000,
@@ -104,11 +105,11 @@ def agree_cmd(
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
     data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
-                      retest=retest)
+                      retest=retest, where=where)
     if len(data.coders) < 2:
-        where = f" in document {document!r}" if document else ""
-        raise UsageError(f"agreement needs at least two coders who have finished segments{where};"
-                         f" coders with finished segments{where}: {', '.join(data.coders) or 'none'}")
+        scope = f" in document {document!r}" if document else ""
+        raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
+                         f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
     reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed, texts=data.texts)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
     text = _render(reports, fmt, lang, by, corpus)

@@ -67,11 +67,25 @@ def code_cmd(
     coder: CoderOpt = "",
     lead: Annotated[bool, typer.Option("--lead", help="Show every coder's codes side by side.")] = False,
     ui: UiOpt = None,
+    where: Annotated[list[str] | None, typer.Option("--where", help="Only documents with this attribute value, ATTR=VALUE (repeatable).")] = None,
+    all_of: Annotated[str | None, typer.Option("--all-of", help="Only segments where the coder applied every one of these codes: C,C.")] = None,
 ) -> None:
     """Open the coding screen: one segment at a time, one key per code."""
     if not coder.strip():
         raise UsageError("--coder NAME is required")
-    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui)
+    only = _filtered(project, coder.strip(), where, all_of) if where or all_of else None
+    if only is not None and not only:
+        err("no segment matches --where / --all-of; nothing to open")
+        return
+    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui, only=only)
+
+
+def _filtered(project: Path, coder: str, where: list[str] | None, all_of: str | None) -> list[str]:
+    from annotator.application.findings import parse_where, segments_matching, split_list
+    from annotator.storage.db import open_project
+
+    with open_project(project) as p:
+        return segments_matching(p, coder, parse_where(where or []), split_list([all_of or ""]))
 
 
 @app.command("adjudicate")

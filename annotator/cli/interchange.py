@@ -11,22 +11,24 @@ from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, u
 from annotator.errors import UsageError
 from annotator.plural import plural
 
-FORMATS = ("csv", "jsonl", "qdpx", "qdc", "spacy")
+FORMATS = ("csv", "xlsx", "jsonl", "qdpx", "qdc", "spacy")
 
 
 @app.command("export")
 @user_errors
 def export_cmd(
     project: ProjectArg,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | qdpx | qdc | spacy", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | xlsx | jsonl | qdpx | qdc | spacy", show_default=False)],
     out: Annotated[Path, typer.Option("--output", "-o", help="The file to write.", show_default=False)],
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable; spacy: the one coder).")] = None,
     long: Annotated[bool, typer.Option("--long", help="csv: one row per annotation.")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="csv: with a UTF-8 BOM so Excel shows Chinese.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="csv for a spreadsheet: a UTF-8 BOM so Excel shows Chinese, and text that starts like a formula gets a leading '.")] = False,
+    codes_as_columns: Annotated[bool, typer.Option("--codes-as-columns", help="csv: also one 0/1 column per code, and the document attributes.")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="qdpx: sources for selections (zh|en|both, default both); spacy: text language (zh|en|both, default zh).", show_default=False)] = None,
     facet: Annotated[str | None, typer.Option("--facet", help="spacy: the codes of this facet as cats (single-choice: textcat; multi-choice: textcat_multilabel).", show_default=False)] = None,
 ) -> None:
-    """Export a project: csv (spreadsheets), jsonl (everything), qdpx/qdc (REFI-QDA), spacy (DocBin)."""
+    """Export a project: csv (R, pandas, spreadsheets), xlsx (a workbook), jsonl (everything),
+    qdpx/qdc (REFI-QDA), spacy (DocBin)."""
     from annotator.files import is_stdout
 
     fmt = fmt.lower().lstrip(".")
@@ -34,17 +36,27 @@ def export_cmd(
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if facet is not None and fmt != "spacy":
         raise UsageError("--facet chooses the codes of a spacy export; it applies to nothing else")
-    if is_stdout(out) and fmt in ("qdpx", "spacy"):
+    if is_stdout(out) and fmt in ("qdpx", "spacy", "xlsx"):
         raise UsageError(f"a {fmt} export is binary and cannot go to standard output; name a file with -o")
 
     def tell(line: str) -> None:  # what was written: on stderr when the data is on stdout
         typer.echo(line, err=is_stdout(out))
     with open_existing(project) as p:
-        if fmt == "csv":
+        if fmt == "csv" and codes_as_columns and not long:
+            from annotator.application.tables import export_table_csv
+
+            n, codes = export_table_csv(p, out, coder, excel=excel)
+            tell(f"wrote {out}: {plural(n, 'row')}, {plural(codes, 'code column')}")
+        elif fmt == "csv":
             from annotator.application.exporting import export_csv
 
-            n = export_csv(p, out, coders=coder, long=long, excel=excel)
+            n = export_csv(p, out, coders=coder, long=long, excel=excel, codes_as_columns=codes_as_columns)
             tell(f"wrote {out}: {plural(n, 'row')}")
+        elif fmt == "xlsx":
+            from annotator.application.tables import export_xlsx
+
+            rows, codes, memos = export_xlsx(p, out, coder)
+            tell(f"wrote {out}: {plural(rows, 'segment row')}, {plural(codes, 'code')}, {plural(memos, 'memo')}")
         elif fmt == "jsonl":
             from annotator.application.exporting import export_jsonl
 

@@ -232,13 +232,16 @@ def codebook_set_cmd(
 
 @app.command("stats")
 @user_errors
-def stats_cmd(project: ProjectArg) -> None:
-    """Segments per document and work per coder (with a table of the first single-choice facet's
-    codes against the first multiple-choice facet's, when the codebook has both)."""
+def stats_cmd(
+    project: ProjectArg,
+    coder: Annotated[str | None, typer.Option("--coder", help="Whose work the table counts (default: 'consensus', else the only coder with codes).")] = None,
+) -> None:
+    """Segments per document, work per coder, and one coder's table of the first single-choice
+    facet's codes against the first multiple-choice facet's (when the codebook has both)."""
     from annotator.application.stats import project_stats
 
     with open_existing(project) as p:
-        for line in project_stats(p):
+        for line in project_stats(p, coder):
             print(line)
 
 

@@ -25,6 +25,7 @@ JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "codes": ("keywords_zh", "keywords_en", "extra"),
     "documents": ("attributes",),
     "events": ("before", "after", "detail"),
+    "rounds": ("codes",),
 }
 
 Tables = Iterable[tuple[str, Iterable[dict[str, Any]]]]

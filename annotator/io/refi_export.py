@@ -17,6 +17,8 @@ Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``)
   the coder (annotator's importer reads the two as one memo);
 * "done, no code applies" marks and work not yet marked done in one note per coder
   (``annotator.io.refi_marks``);
+* a memo on a document or a code becomes a ``Note`` (created by its coder) that each source of
+  the document, or the code, refers to with a ``NoteRef``;
 * document attributes as text ``Variables``, valued on each ``TextSource`` (where QualCoder
   reads them) and on one ``Case`` per document.
 
@@ -97,7 +99,8 @@ def _sub(parent: ET.Element, ns: str, tag: str, **attrs: str | None) -> ET.Eleme
     return ET.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
 
 
-def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID) -> None:
+def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID,
+                   note_refs: dict[tuple[str, str], list[str]] | None = None) -> None:
     codes = _sub(parent, ns, "Codes")
     for facet in codebook.facets:
         fel = _sub(codes, ns, "Code", guid=guid(pns, "facet", facet.id), name=facet_name(facet),
@@ -112,6 +115,8 @@ def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UU
             text = code_description(code)
             if text:
                 _sub(cel, ns, "Description").text = text
+            for ng in (note_refs or {}).get(("code", code.id), []):
+                _sub(cel, ns, "NoteRef", targetGUID=ng)
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
@@ -178,12 +183,23 @@ class QdpxStats:
     done_without_codes: int = 0
 
 
+@dataclass(frozen=True)
+class TargetNote:
+    """A coder's memo on a document or a code (``kind`` is ``document`` or ``code``)."""
+
+    kind: str
+    target: str
+    coder: str
+    text: str
+
+
 @dataclass
 class QdpxContent:
     """What goes into a ``.qdpx``: the project's name and GUID namespace, its codebook, documents,
     each document's segments (``segments_of``, called once per document) and the coders' work
     (segment → coder → state) of ``coders``; when each piece of work was made (``dates``, by
-    (coder, segment)), when the project was created and when each coder joined."""
+    (coder, segment)), when the project was created and when each coder joined, and their memos on documents
+    and codes."""
 
     name: str
     namespace: uuid.UUID
@@ -196,6 +212,7 @@ class QdpxContent:
     created: str | None = None
     #: (coder, segment) → the parts of the segment annotations were made on, where narrower
     spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+    target_notes: list[TargetNote] = field(default_factory=list)
 
 
 class _QdpxBuilder:
@@ -215,6 +232,7 @@ class _QdpxBuilder:
         self.marks: dict[str, tuple[list[str], list[str]]] = {c: ([], []) for c in content.coders}
         self.doc_sources: dict[str, list[str]] = {}
         self.keys = sorted({k for d in content.documents for k in d.attributes})
+        self.note_refs = self._target_notes()
         ET.register_namespace("", PROJECT_NS)
         attrs = {"name": content.name, "origin": _origin(), "creationDateTime": self.stamp}
         if content.coders:
@@ -227,7 +245,7 @@ class _QdpxBuilder:
             users = _sub(root, ns, "Users")
             for c in self.c.coders:
                 _sub(users, ns, "User", guid=self.user_guid[c], name=c, id=c)
-        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns)
+        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns, self.note_refs)
         if self.keys:
             variables = _sub(root, ns, "Variables")
             for k in self.keys:
@@ -264,6 +282,8 @@ class _QdpxBuilder:
             for seg in segments:
                 if lg in sel_langs[seg.id]:
                     self._selections(src, seg, built[lg].ranges[seg.id], lg)
+            for ng in self.note_refs.get(("document", doc.id), []):
+                _sub(src, PROJECT_NS, "NoteRef", targetGUID=ng)
             self._variable_values(src, doc)
 
     def _selection_langs(self, seg: Segment, langs: list[str]) -> tuple[str, ...]:
@@ -316,6 +336,19 @@ class _QdpxBuilder:
                     self.noted.add(ng)
                     self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo, coder,
                                        refi_stamp(dates.memo_at) or self.stamp, ""))
+
+    def _target_notes(self) -> dict[tuple[str, str], list[str]]:
+        """Note GUIDs per (kind, target) of the exported coders' memos on documents and live codes."""
+        docs = {d.id for d in self.c.documents}
+        refs: dict[tuple[str, str], list[str]] = {}
+        for n in self.c.target_notes:
+            known = docs if n.kind == "document" else self.code_ids if n.kind == "code" else set()
+            if n.target not in known or n.coder not in self.user_guid:
+                continue
+            ng = guid(self.pns, "note", n.kind, n.target, n.coder)
+            refs.setdefault((n.kind, n.target), []).append(ng)
+            self.notes.append((ng, f"memo {n.kind} {n.target} ({n.coder})", n.text, n.coder, self.stamp, ""))
+        return refs
 
     def _narrow(self, seg: Segment, coder: str, lang: str, span: tuple[int, int],
                 codes: list[str]) -> list[tuple[str, tuple[int, int]]]:

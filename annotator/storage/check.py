@@ -4,7 +4,8 @@ Checks, each reported as ``Problem(kind, message)``:
 
 * ``integrity`` — ``PRAGMA integrity_check`` (pages, indexes, constraints);
 * ``foreign-key`` — ``PRAGMA foreign_key_check``;
-* ``orphan`` — annotations, done marks or memos whose segment or code is missing;
+* ``orphan`` — annotations, done marks, memos or re-decide entries whose segment or code is
+  missing, and document or code memos whose document or code is missing;
 * ``archived`` — live annotations on a code that the codebook archived;
 * ``event-log`` — for every (coder, segment) the ``after`` state of its last state event is the
   current codes/done/memo (less what a later codebook change or ``--replace`` archived), and
@@ -99,6 +100,7 @@ def _orphans(conn: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append(
             Problem("orphan", f"annotations: {coder} on {seg} has unknown code {code}")
         )
+    _orphan_notes_and_queue(conn, report)
     for code, n in conn.execute(
         "SELECT a.code, count(*) FROM annotations a JOIN codes c ON c.id = a.code"
         " WHERE c.archived = 1 GROUP BY a.code ORDER BY a.code"
@@ -106,6 +108,28 @@ def _orphans(conn: sqlite3.Connection, report: CheckReport) -> None:
         report.problems.append(
             Problem("archived", f"code {code} is archived but still has {n} live annotations")
         )
+
+
+def _orphan_notes_and_queue(conn: sqlite3.Connection, report: CheckReport) -> None:
+    for coder, kind, target in conn.execute(
+        "SELECT n.coder, n.kind, n.target FROM notes n WHERE NOT EXISTS"
+        " (SELECT 1 FROM documents d WHERE n.kind = 'document' AND d.id = n.target)"
+        " AND NOT EXISTS (SELECT 1 FROM codes c WHERE n.kind = 'code' AND c.id = n.target)"
+        " ORDER BY n.kind DESC, n.target, n.coder"
+    ):
+        report.problems.append(Problem("orphan", f"notes: {coder}'s memo on missing {kind} {target}"))
+    for coder, seg in conn.execute(
+        "SELECT r.coder, r.segment FROM redecide r"
+        " WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.id = r.segment)"
+        " ORDER BY r.segment, r.coder"
+    ):
+        report.problems.append(Problem("orphan", f"redecide: {coder} on missing segment {seg}"))
+    for coder, seg, code in conn.execute(
+        "SELECT r.coder, r.segment, r.code FROM redecide r"
+        " WHERE NOT EXISTS (SELECT 1 FROM codes c WHERE c.id = r.code)"
+        " ORDER BY r.segment, r.coder, r.code"
+    ):
+        report.problems.append(Problem("orphan", f"redecide: {coder} on {seg} has unknown code {code}"))
 
 
 def _current_states(conn: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Any]]:
@@ -213,6 +237,8 @@ def check_project(project: Project) -> CheckReport:
             step(conn, report)
         except sqlite3.DatabaseError as exc:
             report.problems.append(Problem("integrity", f"{step.__name__[1:]}: {exc}"))
-    for table in ("segments", "annotations", "done", "memos"):
-        report.checked[table] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    for table, label in (("segments", "segments"), ("annotations", "annotations"), ("done", "done"),
+                         ("memos", "memos"), ("notes", "document and code memos"),
+                         ("redecide", "queued to decide again")):
+        report.checked[label] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     return report

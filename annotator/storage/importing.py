@@ -130,7 +130,7 @@ class TranscriptWriter:
                 "'segment removed by --replace' FROM annotations a JOIN codes c ON c.id = a.code"
                 " WHERE a.segment = ?", (stamp, seg))
             self.summary.archived_annotations += cur.rowcount
-            for table in ("annotations", "done", "memos"):
+            for table in ("annotations", "done", "memos", "redecide"):  # nothing left to decide
                 self.conn.execute(f"DELETE FROM {table} WHERE segment = ?", (seg,))
             self.conn.execute("UPDATE coders SET last_segment = NULL WHERE last_segment = ?", (seg,))
             self.conn.execute("DELETE FROM segments WHERE id = ?", (seg,))

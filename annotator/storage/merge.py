@@ -57,6 +57,7 @@ class MergeReport:
     kept_target: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     coders: set[str] = field(default_factory=set)
+    notes: dict[str, tuple[int, int]] = field(default_factory=dict)  # source → (written, kept as in the target)
 
     def lines(self) -> list[str]:
         out = []
@@ -64,6 +65,11 @@ class MergeReport:
             out.append(f"{src}: {plural(self.written[src], 'coder-segment state')} merged,"
                        f" {self.unchanged.get(src, 0)} already there,"
                        f" {self.kept_target.get(src, 0)} kept as in the target")
+        for src, (written, kept) in self.notes.items():
+            if written or kept:
+                out.append(f"{src}: {plural(written, 'document and code memo')} merged"
+                           + (f", {kept} that differ kept as in the target (--prefer source takes"
+                              " theirs)" if kept else ""))
         if self.conflicts:
             out.append(f"{plural(len(self.conflicts), 'conflict')} resolved by --prefer")
         out.append(f"coders: {', '.join(sorted(self.coders)) or 'none'}")
@@ -118,6 +124,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                    coders: Iterable[str] | None = None, session: str | None = None) -> MergeReport:
     """Merge ``sources`` into ``target`` (see the module doc); raises ``UsageError`` on refusal."""
     from annotator.storage.coding import coder_states, get_state, set_state
+    from annotator.storage.memos import merge_notes
     from annotator.storage.spans import add_spans, segment_spans
 
     wanted = set(coders) if coders else None
@@ -171,6 +178,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                         report.coders.add(coder)
                     else:
                         report.kept_target[name] = report.kept_target.get(name, 0) + 1
+                report.notes[name] = merge_notes(target, src, wanted, prefer)  # document and code memos
             if report.conflicts and prefer is None:
                 shown = "; ".join(c.line() for c in report.conflicts[:5])
                 more = f" (and {len(report.conflicts) - 5} more)" if len(report.conflicts) > 5 else ""

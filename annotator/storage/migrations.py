@@ -238,11 +238,42 @@ def m004_annotation_spans(conn: sqlite3.Connection) -> None:
     )
 
 
+def m005_notes_and_redecide(conn: sqlite3.Connection) -> None:
+    """Memos on documents and codes (segment memos stay in ``memos``), and the queue of
+    segments to decide again after a code was split."""
+    _run(
+        conn,
+        [
+            """
+            CREATE TABLE notes (
+                kind TEXT NOT NULL CHECK (kind IN ('document', 'code')),
+                target TEXT NOT NULL,
+                coder TEXT NOT NULL REFERENCES coders(name),
+                text TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (kind, target, coder)
+            )
+            """,
+            """
+            CREATE TABLE redecide (
+                coder TEXT NOT NULL,
+                segment TEXT NOT NULL REFERENCES segments(id),
+                code TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                queued_at TEXT NOT NULL,
+                PRIMARY KEY (coder, segment, code)
+            )
+            """,
+        ],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
     m003_study,
     m004_annotation_spans,
+    m005_notes_and_redecide,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,23 +16,26 @@ from annotator.storage.db import Project
 
 TABLES: tuple[str, ...] = (
     "project", "settings", "facets", "codes", "documents", "segments", "coders",
-    "annotations", "annotation_spans", "done", "memos", "archived_annotations", "events",
+    "annotations", "annotation_spans", "done", "memos", "archived_annotations", "events", "notes",
+    "redecide", "sample_assignments", "rounds",
 )
 #: tables whose rows belong to one coder (``coder`` or ``name`` column), filtered by ``coders``
 CODER_COLUMN: dict[str, str] = {
     "coders": "name", "annotations": "coder", "annotation_spans": "coder", "done": "coder",
-    "memos": "coder", "archived_annotations": "coder", "events": "coder",
+    "memos": "coder", "archived_annotations": "coder", "events": "coder", "notes": "coder",
+    "redecide": "coder", "sample_assignments": "coder",
 }
 _ORDER: dict[str, str] = {
     "project": "key", "settings": "key", "facets": "position", "codes": "position, id",
     "documents": "position", "segments": "document, position", "coders": "name",
     "annotations": "segment, coder, code", "annotation_spans": "segment, coder, code, lang, start",
     "done": "segment, coder", "memos": "segment, coder",
-    "archived_annotations": "id", "events": "id",
+    "archived_annotations": "id", "events": "id", "notes": "kind, target, coder",
+    "redecide": "segment, coder, code", "sample_assignments": "segment, coder", "rounds": "name",
 }
 #: what a restore empties first: the parts of a fresh project it replaces
-_REPLACED = ("events", "archived_annotations", "memos", "done", "annotation_spans", "annotations", "coders",
-             "codes", "facets", "settings")
+_REPLACED = ("rounds", "sample_assignments", "redecide", "notes", "events", "archived_annotations",
+             "memos", "done", "annotation_spans", "annotations", "coders", "codes", "facets", "settings")
 
 
 def _columns(project: Project, table: str) -> list[str]:

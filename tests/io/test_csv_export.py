@@ -47,6 +47,14 @@ def test_wide_one_row_per_segment_and_coder(base: Path, tmp_path: Path) -> None:
     li3 = next(r for r in rows if r["segment"] == "astral-003" and r["coder"] == "li")
     assert li3["done"] == "1" and li3["burden"] == "" and li3["zh"].startswith("还有=SUM")
     memo = next(r for r in rows if r["segment"] == "A20230321-001" and r["coder"] == "paper")
+    assert memo["memo"] == "-first memo"  # for R and pandas the text stays as written
+
+
+def test_excel_csv_neutralises_formulas(base: Path, tmp_path: Path) -> None:
+    with open_project(coded_project(base)) as p:
+        export_csv(p, tmp_path / "w.csv", excel=True)
+    rows = _rows(tmp_path / "w.csv", "utf-8-sig")
+    memo = next(r for r in rows if r["segment"] == "A20230321-001" and r["coder"] == "paper")
     assert memo["memo"] == "'-first memo"
     for r in rows:
         for value in r.values():

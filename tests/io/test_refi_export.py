@@ -79,3 +79,38 @@ def test_qdc_valid_without_empty_sets(base: Path, tmp_path: Path) -> None:
     codes = root.getroot().findall(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']")
     assert len(codes) == n == 13
     assert any(c.get("color") == "#5FAFFF" for c in codes)
+
+
+def test_qdpx_document_and_code_memos_are_notes_the_sources_and_the_code_refer_to(
+        base: Path, tmp_path: Path) -> None:
+    from annotator.storage.memos import set_note
+
+    schema = _schema(PROJECT_XSD)
+    with open_project(coded_project(base)) as p:
+        set_note(p, "document", "astral", "li", "访谈被打断 — interview cut short")
+        set_note(p, "code", "adaptation", "paper", "fit of duties")
+        set_note(p, "code", "adaptation", "li", "only li's")
+        stats = export_qdpx(p, tmp_path / "all.qdpx")
+        only_paper = export_qdpx(p, tmp_path / "paper.qdpx", coders=["paper"])
+    assert stats.notes == 2 + 3 and only_paper.notes == 1 + 1  # segment memos + the new ones
+    root = etree.fromstring(zipfile.ZipFile(tmp_path / "all.qdpx").read("project.qde"))
+    schema.assertValid(root)  # type: ignore[attr-defined]
+    users = {u.get("guid"): u.get("name") for u in root.iterfind(".//q:User", NS)}
+    notes = {n.get("guid"): (users[n.get("creatingUser")], n.findtext("q:PlainTextContent", namespaces=NS))
+             for n in root.iterfind(".//q:Note", NS)}
+
+    def referred(element: object) -> list[tuple[str, str]]:
+        return sorted(notes[r.get("targetGUID")] for r in element.findall("q:NoteRef", NS))  # type: ignore[attr-defined]
+
+    sources = root.findall(".//q:TextSource", NS)
+    astral = [s for s in sources if s.get("name").startswith("astral.")]
+    assert len(astral) == 2  # both languages' sources refer to the document memo
+    for source in astral:
+        assert referred(source) == [("li", "访谈被打断 — interview cut short")]
+    assert all(not referred(s) for s in sources if s not in astral)
+    code = next(c for c in root.iterfind(".//q:Code", NS) if c.get("name").startswith("adaptation:"))
+    assert referred(code) == [("li", "only li's"), ("paper", "fit of duties")]
+    root = etree.fromstring(zipfile.ZipFile(tmp_path / "paper.qdpx").read("project.qde"))
+    schema.assertValid(root)  # type: ignore[attr-defined]
+    texts = {n.findtext("q:PlainTextContent", namespaces=NS) for n in root.iterfind(".//q:Note", NS)}
+    assert texts == {"-first memo", "fit of duties"}

@@ -1,0 +1,290 @@
+"""From coded data to findings: whose work, which quotes, which cells.
+
+Fetches one coder's coded segments and the documents' attributes from storage and turns them
+into quotes (grouped by code or by the cells of a facet × facet table) and matrices, for the
+renderers in ``annotator.io``. Always one coder's work: counts are never summed over coders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from annotator.errors import UsageError
+from annotator.io.matrix_render import Matrix
+from annotator.io.quotes_render import Quote, QuoteGroup
+from annotator.model import Codebook
+from annotator.storage.db import Project
+
+CONSENSUS = "consensus"
+"""The coder whose work is used when none is named and it exists (adjudicated decisions)."""
+
+
+def choose_coder(project: Project, coder: str | None) -> str:
+    """The coder named, else ``consensus``, else the only coder with codes; an error naming the
+    coders otherwise."""
+    from annotator.storage.coding import list_coders
+    from annotator.storage.quotes import coders_with_codes
+
+    known = list_coders(project)
+    if coder is not None:
+        coder = coder.strip()
+        if coder not in known:
+            raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
+        return coder
+    if CONSENSUS in known:
+        return CONSENSUS
+    coding = coders_with_codes(project)
+    if len(coding) == 1:
+        return coding[0]
+    if not coding:
+        raise UsageError("no coder has applied a code yet")
+    raise UsageError(f"several coders ({', '.join(coding)}) and none named {CONSENSUS!r};"
+                     " choose whose work to use with --coder NAME")
+
+
+def parse_where(items: Iterable[str]) -> dict[str, set[str]]:
+    """``ATTR=VALUE`` filters: the same attribute named twice accepts either value."""
+    out: dict[str, set[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--where takes ATTR=VALUE, not {item!r}")
+        out.setdefault(key.strip(), set()).add(value.strip())
+    return out
+
+
+def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> bool:
+    return all(str(attributes.get(k, "")) in values for k, values in where.items())
+
+
+def load_quotes(project: Project, codebook: Codebook, coder: str,
+                where: dict[str, set[str]] | None = None) -> list[Quote]:
+    """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by ``where``)."""
+    from annotator.storage.attributes import document_attributes
+    from annotator.storage.quotes import coded_segments
+
+    attributes = document_attributes(project)
+    order = {c.id: i for i, c in enumerate(codebook.codes)}
+    facet_of = {c.id: c.facet for c in codebook.codes}
+    quotes = []
+    for row in coded_segments(project, coder):
+        attrs = attributes.get(row["document"], {})
+        if where and not attributes_match(attrs, where):
+            continue
+        by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
+        for code in sorted(row["codes"], key=lambda c: (order.get(c, len(order)), c)):
+            by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
+        quotes.append(Quote(
+            segment=row["segment"], document=row["document"], position=row["position"],
+            zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
+            codes=by_facet, attributes=attrs, memo=row["memo"]))
+    return quotes
+
+
+def code_title(codebook: Codebook, code_id: str) -> str:
+    code = codebook.code(code_id)
+    if code is None:
+        return code_id
+    labels = " / ".join(dict.fromkeys(x for x in (code.label.en, code.label.zh) if x))
+    return f"{code_id} — {labels}" if labels else code_id
+
+
+def check_codes(codebook: Codebook, codes: Iterable[str]) -> list[str]:
+    out = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    unknown = [c for c in out if codebook.code(c) is None]
+    if unknown:
+        raise UsageError(f"no code {', '.join(map(repr, unknown))} in the codebook"
+                         " (see 'annotator codebook show')")
+    return out
+
+
+def facet_codes(codebook: Codebook, facet_id: str) -> list[str]:
+    facet = codebook.facet(facet_id.strip())
+    if facet is None:
+        raise UsageError(f"no facet {facet_id!r} in the codebook (facets:"
+                         f" {', '.join(f.id for f in codebook.facets)})")
+    return [c.id for c in facet.codes]
+
+
+def split_list(values: Iterable[str]) -> list[str]:
+    """Codes given as repeated options and/or comma-separated lists."""
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+def quote_groups(
+    quotes: Sequence[Quote], codebook: Codebook, *, codes: Sequence[str] = (),
+    all_of: Sequence[str] = (), facet: str | None = None, by: Sequence[str] = (),
+) -> list[QuoteGroup]:
+    """The quotes asked for, grouped by code (in codebook order) or by facet × facet cell.
+
+    ``codes`` and ``facet`` choose codes (a quote needs one of them), ``all_of`` keeps only the
+    quotes that carry every code it names; empty groups are left out.
+    """
+    chosen = check_codes(codebook, codes) + (facet_codes(codebook, facet) if facet else [])
+    required = set(check_codes(codebook, all_of))
+    pool = [q for q in quotes if required <= q.code_ids]
+    if by:
+        if chosen:
+            pool = [q for q in pool if q.code_ids & set(chosen)]
+        return _cell_groups(pool, codebook, by)
+    ordered = chosen or sorted(required, key=[c.id for c in codebook.codes].index) \
+        or [c.id for c in codebook.codes]
+    groups = []
+    for code_id in dict.fromkeys(ordered):
+        hits = [q for q in pool if code_id in q.code_ids]
+        if hits:
+            groups.append(QuoteGroup(code_title(codebook, code_id), f"code-{code_id}", hits))
+    return groups
+
+
+def _cell_groups(pool: Sequence[Quote], codebook: Codebook, by: Sequence[str]) -> list[QuoteGroup]:
+    if len(by) != 2:
+        raise UsageError(f"--by takes two facets, FACET,FACET (not {','.join(by)!r})")
+    rows, cols = facet_codes(codebook, by[0]), facet_codes(codebook, by[1])
+    groups = []
+    for r in rows:
+        for c in cols:
+            hits = [q for q in pool if r in q.code_ids and c in q.code_ids]
+            if hits:
+                title = f"{code_title(codebook, r)} × {code_title(codebook, c)}"
+                groups.append(QuoteGroup(title, f"cell-{r}-{c}", hits))
+    return groups
+
+
+def _column_keys(quote: Quote, cols: str, col_codes: set[str]) -> set[str]:
+    if cols == "document":
+        return {quote.document}
+    if cols.startswith("attr:"):
+        value = quote.attributes.get(cols[5:])
+        return {NO_VALUE if value in (None, "") else str(value)}
+    return quote.code_ids & col_codes
+
+
+NO_VALUE = "(none)"
+"""The column of documents that lack the attribute a matrix is split by."""
+
+
+def build_matrix(
+    quotes: Sequence[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
+    count: str = "segments", documents: dict[str, dict[str, Any]] | None = None,
+) -> Matrix:
+    """Rows: the codes of facet ``rows``; columns: the codes of a facet, every document
+    (``document``) or every value of a document attribute (``attr:NAME``). A cell counts the
+    coder's segments (or, with ``count='documents'``, the documents holding such segments)
+    that carry the row code and fall in the column. ``documents`` (id → attributes) lists the
+    documents that may form columns, coded or not.
+    """
+    if count not in ("segments", "documents"):
+        raise UsageError(f"--count must be segments or documents, not {count!r}")
+    row_ids = facet_codes(codebook, rows)
+    documents = documents or {}
+    if cols == "document":
+        col_ids = list(documents) or sorted({q.document for q in quotes})
+    elif cols.startswith("attr:"):
+        name = cols[5:].strip()
+        if not name:
+            raise UsageError("--cols attr:NAME needs an attribute name")
+        cols = f"attr:{name}"
+        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
+        values |= {k for q in quotes for k in _column_keys(q, cols, set())}
+        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
+    else:
+        col_ids = facet_codes(codebook, cols)
+    cells: dict[tuple[int, int], list[Quote]] = {}
+    row_at = {c: i for i, c in enumerate(row_ids)}
+    col_at = {c: j for j, c in enumerate(col_ids)}
+    for q in quotes:
+        for key in _column_keys(q, cols, set(col_ids)):
+            for code in q.code_ids & set(row_ids):
+                if key in col_at:
+                    cells.setdefault((row_at[code], col_at[key]), []).append(q)
+    counts = [[_size(cells.get((i, j), []), count) for j in range(len(col_ids))]
+              for i in range(len(row_ids))]
+    return Matrix(rows=row_ids, cols=col_ids, counts=counts, coder=coder, count=count,
+                  row_titles=[code_title(codebook, r) for r in row_ids],
+                  col_titles=[code_title(codebook, c) if codebook.code(c) else c for c in col_ids],
+                  row_facet=rows, col_spec=cols, cells=cells)
+
+
+def _size(quotes: Sequence[Quote], count: str) -> int:
+    return len({q.document for q in quotes}) if count == "documents" else len(quotes)
+
+
+def percentages(counts: Sequence[Sequence[int]], of: str) -> list[list[float]]:
+    """Each cell as a percentage of its row's total, its column's total or the grand total
+    (rounded to one decimal; 0 where the total is 0)."""
+    if of not in ("row", "col", "total"):
+        raise UsageError(f"--percent must be row, col or total, not {of!r}")
+    n_cols = len(counts[0]) if counts else 0
+    row_sums = [sum(r) for r in counts]
+    col_sums = [sum(r[j] for r in counts) for j in range(n_cols)]
+    grand = sum(row_sums)
+
+    def pct(value: int, total: int) -> float:
+        return round(100 * value / total, 1) if total else 0.0
+
+    return [[pct(v, row_sums[i] if of == "row" else col_sums[j] if of == "col" else grand)
+             for j, v in enumerate(r)] for i, r in enumerate(counts)]
+
+
+def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
+    """The first single-choice facet × the first multi-choice facet, counted over one coder's
+    segments and saying whose; a note instead when it is not clear whose work to count."""
+    from annotator.io.matrix_render import render_table
+    from annotator.storage.codebook_store import load_codebook
+
+    codebook = load_codebook(project)
+    single = [f for f in codebook.facets if not f.multiple]
+    multi = [f for f in codebook.facets if f.multiple]
+    if not (single and multi):
+        return []
+    try:
+        who = choose_coder(project, coder)
+    except UsageError as exc:
+        if coder is not None:
+            raise
+        return ["", f"{single[0].id} × {multi[0].id}: not shown: {exc}"]
+    quotes = load_quotes(project, load_codebook(project, include_archived=True), who)
+    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who)
+    return ["", *render_table(matrix).rstrip("\n").splitlines()]
+
+
+def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
+                      ) -> dict[str, list[Quote]]:
+    """Up to ``n`` of ``coder``'s quotes per code, in reading order."""
+    out: dict[str, list[Quote]] = {}
+    if n <= 0:
+        return out
+    for q in load_quotes(project, codebook, coder):
+        for code in q.code_ids:
+            bucket = out.setdefault(code, [])
+            if len(bucket) < n:
+                bucket.append(q)
+    return out
+
+
+def segments_where(project: Project, where: dict[str, set[str]]) -> set[str]:
+    """Ids of the segments of the documents whose attributes match ``where``."""
+    from annotator.storage.attributes import document_attributes
+    from annotator.storage.documents import segment_order
+
+    docs = {d for d, a in document_attributes(project).items() if attributes_match(a, where)}
+    return {seg for seg, doc in segment_order(project) if doc in docs}
+
+
+def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
+                      all_of: Sequence[str]) -> list[str]:
+    """Segments in reading order whose document matches ``where`` and on which ``coder`` applied
+    every code of ``all_of`` (no code condition when it is empty)."""
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.documents import segment_order
+
+    keep = segments_where(project, where) if where else None
+    if all_of:
+        required = set(check_codes(load_codebook(project, include_archived=True), all_of))
+        from annotator.storage.quotes import coded_segments
+
+        coded = {r["segment"] for r in coded_segments(project, coder) if required <= set(r["codes"])}
+        keep = coded if keep is None else keep & coded
+    return [seg for seg, _doc in segment_order(project) if keep is None or seg in keep]

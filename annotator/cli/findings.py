@@ -1,0 +1,153 @@
+"""``annotator quotes`` and ``annotator matrix``: from coded segments to what a paper reports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.errors import UsageError
+from annotator.plural import plural
+
+QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
+
+CoderOpt = Annotated[str | None, typer.Option(
+    "--coder", help="Whose decisions (default: 'consensus' where it exists, else the only coder).")]
+WhereOpt = Annotated[list[str] | None, typer.Option(
+    "--where", help="Only documents with this attribute value, ATTR=VALUE (repeatable; the same"
+    " attribute twice accepts either value).")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: the screen).")]
+
+
+def write_text(text: str, out: Path | None) -> None:
+    """``text`` to the file (atomically) or to standard output."""
+    import sys
+
+    from annotator.files import atomic_output
+
+    if out is None or str(out) == "-":
+        sys.stdout.write(text)
+        return
+    with atomic_output(out) as f:
+        f.write(text)
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in allowed:
+        raise UsageError(f"--format must be one of {', '.join(allowed)}, not {fmt!r}")
+    return fmt
+
+
+@app.command("quotes")
+@user_errors
+def quotes_cmd(
+    project: ProjectArg,
+    code: Annotated[list[str] | None, typer.Option("--code", help="Segments with this code (repeatable, or C,C).")] = None,
+    all_of: Annotated[list[str] | None, typer.Option("--all-of", help="Only segments with every one of these codes: C,C.")] = None,
+    facet: Annotated[str | None, typer.Option("--facet", help="Segments with any code of this facet.")] = None,
+    coder: CoderOpt = None,
+    where: WhereOpt = None,
+    by: Annotated[str | None, typer.Option("--by", help="Group by the cells of FACET × FACET (e.g. dimension,burden).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | md | html | docx | json")] = "table",
+    out: OutOpt = None,
+) -> None:
+    """Coded segments, Chinese and English side by side, grouped by code or by facet × facet cell."""
+    from annotator.application.findings import (
+        choose_coder,
+        load_quotes,
+        parse_where,
+        quote_groups,
+        split_list,
+    )
+    from annotator.io import quotes_render as render
+    from annotator.storage.codebook_store import load_codebook
+
+    fmt = check_format(fmt, QUOTE_FORMATS)
+    if fmt == "docx" and (out is None or str(out) == "-"):
+        raise UsageError("a docx file cannot go to the screen; name a file with -o")
+    filters = parse_where(where or [])
+    with open_existing(project) as p:
+        who = choose_coder(p, coder)
+        codebook = load_codebook(p, include_archived=True)
+        quotes = load_quotes(p, codebook, who, filters)
+        groups = quote_groups(quotes, load_codebook(p), codes=split_list(code or []),
+                              all_of=split_list(all_of or []), facet=facet,
+                              by=split_list([by]) if by else ())
+    title = f"Quotes — coder {who}"
+    if fmt == "json":
+        chosen = {q.segment for q in render.unique_quotes(groups)}
+        write_text(render.render_json_lines(q for q in quotes if q.segment in chosen), out)
+    elif fmt == "md":
+        write_text(render.render_markdown(groups, title=title), out)
+    elif fmt == "html":
+        write_text(render.render_html(groups, title=title), out)
+    elif fmt == "docx":
+        assert out is not None
+        render.write_docx(groups, out, title=title)
+    else:
+        width = shutil.get_terminal_size((100, 24)).columns
+        write_text(render.render_table(groups, width=width), out)
+    if out is not None and str(out) != "-":
+        n = len(render.unique_quotes(groups))
+        typer.echo(f"wrote {out}: {plural(n, 'segment')} in {plural(len(groups), 'group')}"
+                   f" (coder {who})")
+
+
+MATRIX_FORMATS = ("table", "md", "csv", "html", "json")
+
+
+@app.command("matrix")
+@user_errors
+def matrix_cmd(
+    project: ProjectArg,
+    rows: Annotated[str, typer.Option("--rows", help="A facet: its codes are the rows.", show_default=False)],
+    cols: Annotated[str, typer.Option("--cols", help="A facet, 'document', or attr:NAME (a document attribute).", show_default=False)],
+    coder: CoderOpt = None,
+    count: Annotated[str, typer.Option("--count", help="Count segments or documents.")] = "segments",
+    percent: Annotated[str | None, typer.Option("--percent", help="Also show percentages of the row, col or total.")] = None,
+    where: WhereOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table | md | csv | html | json")] = "table",
+    out: OutOpt = None,
+) -> None:
+    """One coder's codes crossed: facet × facet, code × document, code × attribute, co-occurrence."""
+    from annotator.application.findings import (
+        build_matrix,
+        choose_coder,
+        load_quotes,
+        parse_where,
+        percentages,
+    )
+    from annotator.io import matrix_render as render
+    from annotator.storage.attributes import document_attributes
+    from annotator.storage.codebook_store import load_codebook
+
+    fmt = check_format(fmt, MATRIX_FORMATS)
+    filters = parse_where(where or [])
+    with open_existing(project) as p:
+        who = choose_coder(p, coder)
+        codebook = load_codebook(p, include_archived=True)
+        quotes = load_quotes(p, codebook, who, filters)
+        docs = {d: a for d, a in document_attributes(p).items()
+                if not filters or all(str(a.get(k, "")) in v for k, v in filters.items())}
+        matrix = build_matrix(quotes, load_codebook(p), rows=rows.strip(), cols=cols.strip(),
+                              coder=who, count=count, documents=docs)
+    pct = percentages(matrix.counts, percent) if percent is not None else None
+    if fmt == "json":
+        text = render.render_json(matrix, pct, percent)
+    elif fmt == "csv":
+        text = render.render_csv(matrix, pct)
+    elif fmt == "md":
+        text = render.render_markdown(matrix, pct)
+    elif fmt == "html":
+        text = render.render_html(matrix, pct)
+    else:
+        text = render.render_table(matrix, pct)
+    write_text(text, out)
+    if out is not None and str(out) != "-":
+        typer.echo(f"wrote {out}: {len(matrix.rows)} × {len(matrix.cols)} (coder {who})")

@@ -1,0 +1,116 @@
+"""Matrices of one coder's codes rendered as a terminal table, Markdown, CSV, HTML or JSON.
+
+The HTML version links every non-empty cell to the quotes it counts, listed below the table.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.io.quotes_render import Quote, QuoteGroup, html_page, html_quote_tables
+from annotator.io.read_common import clean_text
+
+
+@dataclass(frozen=True)
+class Matrix:
+    rows: list[str]
+    cols: list[str]
+    counts: list[list[int]]
+    coder: str
+    count: str = "segments"
+    row_titles: list[str] = field(default_factory=list)
+    col_titles: list[str] = field(default_factory=list)
+    row_facet: str = ""
+    col_spec: str = ""
+    #: (row index, column index) → the quotes the cell counts
+    cells: dict[tuple[int, int], list[Quote]] = field(default_factory=dict, compare=False)
+
+    @property
+    def caption(self) -> str:
+        return (f"{self.row_facet} × {self.col_spec}: {self.count} coded by {self.coder}")
+
+
+def _cell(m: Matrix, i: int, j: int, percent: list[list[float]] | None) -> str:
+    value = str(m.counts[i][j])
+    return f"{value} ({percent[i][j]:g}%)" if percent is not None else value
+
+
+def render_json(m: Matrix, percent: list[list[float]] | None = None, of: str | None = None) -> str:
+    obj: dict[str, Any] = {"rows": m.rows, "cols": m.cols, "counts": m.counts,
+                           "coder": m.coder, "count": m.count}
+    if percent is not None:
+        obj["percent"], obj["percent_of"] = percent, of
+    return json.dumps(obj, ensure_ascii=False) + "\n"
+
+
+def render_csv(m: Matrix, percent: list[list[float]] | None = None) -> str:
+    """Counts only (or percentages with ``percent``), row code ids down the first column."""
+    buffer = io.StringIO()
+    w = csv.writer(buffer, lineterminator="\n")
+    w.writerow([m.row_facet or "code", *m.cols])
+    for i, row in enumerate(m.rows):
+        values = percent[i] if percent is not None else m.counts[i]
+        w.writerow([row, *values])
+    return buffer.getvalue()
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def render_table(m: Matrix, percent: list[list[float]] | None = None) -> str:
+    cols = [clean_text(c) for c in m.cols]
+    body = [[clean_text(r), *[_cell(m, i, j, percent) for j in range(len(cols))]]
+            for i, r in enumerate(m.rows)]
+    head = ["", *cols]
+    widths = [max(_width(x[k]) for x in [head, *body]) for k in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0] + " " * (widths[0] - _width(cells[0]))
+        rest = [" " * (w - _width(c)) + c for c, w in zip(cells[1:], widths[1:], strict=True)]
+        return "  ".join([first, *rest]).rstrip()
+
+    return "\n".join([clean_text(m.caption), line(head), *[line(r) for r in body]]) + "\n"
+
+
+def _md(text: str) -> str:
+    return clean_text(text).replace("<", "&lt;").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(m: Matrix, percent: list[list[float]] | None = None) -> str:
+    lines = [f"**{_md(m.caption)}**", "", "| | " + " | ".join(_md(c) for c in m.cols) + " |",
+             "| --- |" + " ---: |" * len(m.cols)]
+    for i, r in enumerate(m.rows):
+        lines.append(f"| {_md(r)} | " + " | ".join(_cell(m, i, j, percent) for j in range(len(m.cols))) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_html(m: Matrix, percent: list[list[float]] | None = None) -> str:
+    """The matrix, each non-empty cell a link to its quotes further down the page."""
+    e = html.escape
+    parts = [f"<p>{e(clean_text(m.caption))}</p>", "<table><tr><th></th>"]
+    parts += [f'<th title="{e(t)}">{e(clean_text(c))}</th>' for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
+    parts.append("</tr>")
+    groups = []
+    for i, r in enumerate(m.rows):
+        title = (m.row_titles or m.rows)[i]
+        parts.append(f'<tr><th title="{e(title)}">{e(clean_text(r))}</th>')
+        for j in range(len(m.cols)):
+            text = _cell(m, i, j, percent)
+            if m.counts[i][j]:
+                anchor = f"cell-{i}-{j}"
+                col_title = (m.col_titles or m.cols)[j]
+                groups.append(QuoteGroup(f"{title} × {col_title}", anchor, m.cells.get((i, j), [])))
+                text = f'<a href="#{anchor}">{e(text)}</a>'
+            parts.append(f'<td class="n">{text}</td>')
+        parts.append("</tr>")
+    parts.append("</table>")
+    parts.append(html_quote_tables(groups))
+    return html_page(f"Matrix {m.row_facet} × {m.col_spec}", "\n".join(parts))
