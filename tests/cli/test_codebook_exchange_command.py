@@ -41,5 +41,5 @@ def test_taguette_qdc_starts_a_project_and_codebook_set_reads_qdc(project: Path)
 
 def test_unknown_codebook_format_is_one_line(project: Path) -> None:
     code, text = run("codebook", "export", project, "--format", "docz", "-o", project.parent / "x")
-    assert code == 1 and "--format must be one of qdc, csv, yaml" in text
+    assert code == 1 and "--format must be one of md, html, docx, qdc, csv, yaml" in text
     assert len(text.strip().splitlines()) == 1

@@ -27,7 +27,7 @@ def test_other_cells_are_kept(cell: object) -> None:
     assert neutralise(cell) == cell
 
 
-def test_exported_memo_starting_with_a_full_width_equals_is_text(tmp_path: Path) -> None:
+def test_excel_csv_neutralises_full_width_and_indented_formulas(tmp_path: Path) -> None:
     from annotator.application.exporting import export_csv
     from annotator.application.importing import import_any
     from annotator.application.projects import create_project
@@ -46,8 +46,8 @@ def test_exported_memo_starting_with_a_full_width_equals_is_text(tmp_path: Path)
         for seg in segments:
             tag(p, codebook, "a", seg, [codebook.codes[0].id])
             set_memo(p, "a", seg, " ＋memo")
-        export_csv(p, tmp_path / "out.csv")
-    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as f:
+        export_csv(p, tmp_path / "out.csv", excel=True)
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as f:
         cells = [c for row in csv.reader(f) for c in row]
     risky = [c for c in cells if c.lstrip()[:1] in set("=+-@＝＋－＠")]
     assert not risky, risky
