@@ -30,7 +30,7 @@ from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.outline import Outline
 from annotator.tui.widgets.segment_text import SegmentText
-from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_markup
+from annotator.tui.widgets.suggestion_panel import SuggestionPanel, enter_target, suggestion_markup
 
 WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
@@ -476,10 +476,8 @@ class CodingScreen(Screen[None]):
 
     def action_apply_suggestion(self) -> None:
         applied = self.session.state().codes
-        sugg = self.suggestions
-        top = next((s.code for s in (sugg.codes if sugg else ())
-                    if s.code not in applied and self.session.codebook.code(s.code)), None)
-        if top is None:
+        top = enter_target(self.session.codebook, self.suggestions, applied)
+        if top is None:  # never replaces an answer: a second enter changes nothing
             self.say("msg_no_suggestion")
             return
         self.action_apply_code(top)

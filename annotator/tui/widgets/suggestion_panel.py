@@ -13,12 +13,27 @@ from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
 
+def enter_target(codebook: Codebook, suggestions: Any | None, applied: frozenset[str]) -> str | None:
+    """The suggestion ``enter`` applies: the best one not applied yet that adds a code without
+    replacing the answer of a single-choice facet (None when there is none)."""
+    taken = {code.facet for code in codebook.codes if code.id in applied}
+    for s in suggestions.codes if suggestions else ():
+        code = codebook.code(s.code)
+        if code is None or s.code in applied:
+            continue
+        facet = codebook.facet(code.facet)
+        if facet is not None and not facet.multiple and code.facet in taken:
+            continue
+        return s.code
+    return None
+
+
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
                       *, top: int = 3) -> str:
     if suggestions is None:
         return f"[dim]{escape(t(lang, 'suggestions_loading'))}[/]"
     items = []
-    marked = False
+    target = enter_target(codebook, suggestions, applied)
     for s in suggestions.codes[:top]:
         code = codebook.code(s.code)
         if code is None:
@@ -28,9 +43,7 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
         mark = "●" if s.code in applied else ""
         words = ", ".join(s.evidence[:4])
         evidence = f" [dim]({escape(words)})[/]" if words else ""
-        first = ""
-        if not marked and s.code not in applied:  # what enter applies
-            first, marked = "⏎ ", True
+        first = "⏎ " if s.code == target else ""  # what enter applies
         label = escape(code.label.get(lang) or code.id)
         items.append(
             f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark} {label}[/]"

@@ -1,0 +1,28 @@
+"""What the coding screen says and does after a change: enter never replaces an answer, status
+lines name the codes a change added or removed, the memo shows under the texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.tui.i18n import t
+
+from .conftest import app_for, drive, screen, state_on_disk, text_of
+
+A3 = "A20230321-003"
+
+
+def test_enter_never_replaces_a_single_choice_answer(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("j", "j", "1")  # the coder's own answer: adaptation
+        sugg = screen(app).suggestions
+        assert sugg is not None and "goal_attainment" in [s.code for s in sugg.codes]
+        await pilot.press("enter", "enter", "enter", "enter")
+        codes = state_on_disk(demo_db, "t", A3).codes
+        assert "adaptation" in codes and "goal_attainment" not in codes
+        assert codes == {"adaptation", "inspection_pressure", "trace_formalism"}
+        assert t("en", "msg_no_suggestion") in text_of(app, "#status")
+        assert "⏎" not in text_of(app, "#suggestions")  # nothing left that enter applies
+
+    drive(app_for(demo_db), steps)
