@@ -50,11 +50,13 @@ def disagreeing_segments(project: Project, *, exclude: str | None = None,
 
 @dataclass
 class Change:
-    """What a change did: the segment, this coder's state after it, and the event logged."""
+    """What a change did: the segment, this coder's state after it, the event logged, and the
+    state before it (when the caller needs to say what changed)."""
 
     segment: str
     state: CoderState
     event: int | None
+    before: CoderState | None = None
 
 
 @dataclass
@@ -324,7 +326,9 @@ class CodingSession:
             new = CoderState(frozenset(), True, before.memo)
             event = coding.set_state(self.project, self.coder, seg, new, action="none",
                                      session=self.session_id)
-        return self._record(seg, new, event)
+        change = self._record(seg, new, event)
+        change.before = before
+        return change
 
     def set_memo(self, text: str) -> Change:
         seg = self.current
@@ -335,21 +339,23 @@ class CodingSession:
         if not self.undo_stack:
             return None
         event = self.undo_stack.pop()
+        _coder, seg, _before, after = coding.event_states(self.project, event)
         seg, state = coding.undo(self.project, event, session=self.session_id)
         self.redo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
-        return Change(seg, state, None)
+        return Change(seg, state, None, before=after)
 
     def redo(self) -> Change | None:
         if not self.redo_stack:
             return None
         event = self.redo_stack.pop()
+        _coder, seg, before, _after = coding.event_states(self.project, event)
         seg, state = coding.redo(self.project, event, session=self.session_id)
         self.undo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
-        return Change(seg, state, None)
+        return Change(seg, state, None, before=before)
 
     def _go_to_changed(self, seg: str) -> None:
         if seg in self.index_of:

@@ -26,3 +26,31 @@ def test_enter_never_replaces_a_single_choice_answer(demo_db: Path) -> None:
         assert "⏎" not in text_of(app, "#suggestions")  # nothing left that enter applies
 
     drive(app_for(demo_db), steps)
+
+
+def test_undo_redo_and_no_code_name_the_codes_they_change(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("2", "t")  # Goal attainment, Trace-leaving formalism
+        await pilot.press("ctrl+z")
+        status = text_of(app, "#status")
+        assert "removed Trace-leaving formalism" in status, status
+        await pilot.press("ctrl+y")
+        assert "added Trace-leaving formalism" in text_of(app, "#status")
+        await pilot.press("x")
+        status = text_of(app, "#status")
+        assert "removed Goal attainment, Trace-leaving formalism" in status, status
+        await pilot.press("ctrl+z")
+        status = text_of(app, "#status")
+        assert "added Goal attainment, Trace-leaving formalism" in status, status
+
+    drive(app_for(demo_db), steps)
+
+
+def test_undo_names_the_codes_in_chinese(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("2", "ctrl+z")
+        status = text_of(app, "#status")
+        label = screen(app).session.codebook.code("goal_attainment").label.zh
+        assert f"移除 {label}" in status and "改回未完成" in status, status
+
+    drive(app_for(demo_db, ui="zh"), steps)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.model import CoderState
 from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
@@ -482,9 +483,35 @@ class CodingScreen(Screen[None]):
             return
         self.action_apply_code(top)
 
+    def _labels(self, codes: frozenset[str]) -> str:
+        """These codes' labels in codebook order, as a list in the UI language."""
+        order = [c.id for c in self.session.codebook.codes if c.id in codes]
+        order += sorted(codes - set(order))
+        return t(self.lang, "list_sep").join(self._label(c) for c in order)
+
+    def what_changed(self, before: CoderState | None, after: CoderState) -> str:
+        """The codes a change added and removed (and its done mark and memo), in words."""
+        if before is None:
+            return ""
+        parts = []
+        if after.codes - before.codes:
+            parts.append(t(self.lang, "chg_added", codes=self._labels(after.codes - before.codes)))
+        if before.codes - after.codes:
+            parts.append(t(self.lang, "chg_removed", codes=self._labels(before.codes - after.codes)))
+        if before.done != after.done:
+            parts.append(t(self.lang, "chg_done" if after.done else "chg_open"))
+        if before.memo != after.memo:
+            parts.append(t(self.lang, "chg_memo"))
+        return t(self.lang, "part_sep").join(parts) or t(self.lang, "chg_nothing")
+
     def action_mark_none(self) -> None:
         change = self.session.mark_none()
-        self._changed(change, "msg_none" if change.event else "msg_unchanged")
+        if not change.event:
+            self._changed(change, "msg_unchanged")
+        elif change.before is not None and change.before.codes:
+            self._changed(change, "msg_none_removed", codes=self._labels(change.before.codes))
+        else:
+            self._changed(change, "msg_none")
 
     def action_memo(self) -> None:
         def done(text: str | None) -> None:
@@ -502,7 +529,8 @@ class CodingScreen(Screen[None]):
             self.say("msg_nothing_undo")
             return
         self.show_segment()
-        self.say("msg_undo", segment=change.segment)
+        self.say("msg_undo_what", segment=change.segment,
+                 what=self.what_changed(change.before, change.state))
         self._learn(change.segment, change.state.codes)
         self._prepare_later()
 
@@ -512,7 +540,8 @@ class CodingScreen(Screen[None]):
             self.say("msg_nothing_redo")
             return
         self.show_segment()
-        self.say("msg_redo", segment=change.segment)
+        self.say("msg_redo_what", segment=change.segment,
+                 what=self.what_changed(change.before, change.state))
         self._learn(change.segment, change.state.codes)
         self._prepare_later()
 
