@@ -54,3 +54,39 @@ def test_undo_names_the_codes_in_chinese(demo_db: Path) -> None:
         assert f"移除 {label}" in status and "改回未完成" in status, status
 
     drive(app_for(demo_db, ui="zh"), steps)
+
+
+def test_the_memo_shows_under_the_texts(demo_db: Path) -> None:
+    from annotator.tui.widgets.segment_text import SegmentText
+
+    async def steps(app: Any, pilot: Any) -> None:
+        texts = app.screen.query_one("#texts", SegmentText)
+        await pilot.press("m")
+        await pilot.pause()
+        for ch in "ask about ledgers":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        plain = texts.plain
+        assert "ask about" in plain and "ledgers" in plain, plain
+        english = screen(app).session.segment().en
+        assert plain.index("ledgers") > plain.index(english)  # under both texts
+        await pilot.press("j")
+        assert "ledgers" not in texts.plain
+        await pilot.press("k")
+        assert "ledgers" in texts.plain
+
+    drive(app_for(demo_db), steps)
+
+
+def test_a_memo_with_control_characters_and_markup_shows_as_plain_text(demo_db: Path) -> None:
+    from annotator.tui.widgets.segment_text import SegmentText
+
+    async def steps(app: Any, pilot: Any) -> None:
+        screen(app).session.set_memo("ask [b]x[/b] \x1b[31mred\x07")
+        screen(app).show_segment()
+        await pilot.pause()
+        plain = app.screen.query_one("#texts", SegmentText).plain
+        assert "ask [b]x[/b] [31mred" in plain and "\x1b" not in plain and "\x07" not in plain
+
+    drive(app_for(demo_db), steps)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
@@ -74,6 +75,7 @@ class CodingScreen(Screen[None]):
         self._suggested: dict[str, Any] = {}  # segment → suggestions, until the suggester learns
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
+        self._memo_shown = ""
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
@@ -157,11 +159,13 @@ class CodingScreen(Screen[None]):
         """Repaint everything about the current segment."""
         session = self.session
         seg = session.segment()
+        states = session.all_states()
         self.suggestions = self._suggest(seg.id)
-        key, make = self._texts_of(seg, self.suggestions)
+        memo = self._memo_shown = states[session.coder].memo
+        key, make = self._texts_of(seg, self.suggestions, memo)
         self.texts.show(*make(), key=key)
         previous, self._outline_pos = self._outline_pos, session.pos
-        self.show_state(outline=False)
+        self.show_state(outline=False, states=states)
         if self.outline.display:
             self.outline.show_current(previous)
 
@@ -182,7 +186,7 @@ class CodingScreen(Screen[None]):
             self.suggester.learn(segment, codes)
         self._suggested.clear()
 
-    def _texts_of(self, seg: Any, suggestions: Any | None
+    def _texts_of(self, seg: Any, suggestions: Any | None, memo: str = ""
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
         """A key for a segment's two highlighted texts, and a function that makes them (kept
         for the last few segments). The codebook keywords highlighted are the suggester's
@@ -190,12 +194,13 @@ class CodingScreen(Screen[None]):
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
         suggester = self.suggester
         matches = suggester.matches(seg.id) if suggester is not None else ()
-        key = (seg.zh, seg.en, words, matches)
+        key = (seg.zh, seg.en, words, matches, memo)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                texts = self._texts_made[key] = self._highlighted(seg, words, matches)
+                zh, en = self._highlighted(seg, words, matches)
+                texts = self._texts_made[key] = (zh, self._with_memo(en, memo))
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
@@ -216,6 +221,16 @@ class CodingScreen(Screen[None]):
             texts.append(mark(text, lang, spans, words))
         return texts[0], texts[1]
 
+    def _with_memo(self, text: Text | str, memo: str) -> Text | str:
+        """The text with this coder's memo under it (as plain text: no markup is read, and
+        control characters other than line breaks are left out)."""
+        if not memo:
+            return text
+        memo = "".join(ch for ch in memo if ch == "\n" or unicodedata.category(ch) != "Cc")
+        return Text.assemble(text if isinstance(text, Text) else Text(text), "\n\n",
+                             ("✎ " + t(self.lang, "memo_mark") + ": ", "bold italic"),
+                             (memo, "italic"))
+
     def _prepare_later(self) -> None:
         """After this repaint (in a message of its own), draw what the next and the previous
         segment will show."""
@@ -234,19 +249,23 @@ class CodingScreen(Screen[None]):
                 continue
             seg = session.segment_at(index)
             suggestions = self._suggest(seg.id)
-            key, make = self._texts_of(seg, suggestions)
+            state = session.state_at(index)
+            key, make = self._texts_of(seg, suggestions, state.memo)
             self.texts.prepare(key, make)
-            codes = session.state_at(index).codes
+            codes = state.codes
             self.suggestion_panel.prepare_markup(
                 suggestion_markup(session.codebook, self.lang, suggestions, codes))
 
-    def show_state(self, *, outline: bool = True) -> None:
+    def show_state(self, *, outline: bool = True,
+                   states: dict[str, CoderState] | None = None) -> None:
         """Repaint what depends on the coders' work: codebook marks, progress, header (and the
-        outline's row of the segment unless the caller repaints the outline itself)."""
+        outline's row of the segment unless the caller repaints the outline itself);
+        ``states``: every shown coder's state, when the caller has just read them."""
         session = self.session
         if session.empty:
             return
-        states = session.all_states()
+        if states is None:
+            states = session.all_states()
         mine = states[session.coder]
         self.codebook_panel.show(session.codebook, self.lang, states, lead=session.lead)
         self.suggestion_panel.show(
@@ -452,7 +471,7 @@ class CodingScreen(Screen[None]):
     def _changed(self, change: Change, message: str, **values: Any) -> None:
         """Show a change that ``session`` has already committed; the suggester learns from it
         after the repaint (what is shown does not depend on it)."""
-        if change.segment == self.session.current:
+        if change.segment == self.session.current and change.state.memo == self._memo_shown:
             self.show_state()
         else:
             self.show_segment()
