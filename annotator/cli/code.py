@@ -29,12 +29,13 @@ def run_coding_screen(
     lead: bool = False,
     ui: str | None = None,
     only: Iterable[str] | None = None,
+    adjudicating: bool = False,
 ) -> None:
     """Open the coding screen on ``path`` (raises ``ProjectError`` before drawing anything)."""
     from annotator.tui.app import make_app
 
     _check_ui(ui)
-    make_app(path, coder=coder, lead=lead, ui=ui, only=only).run()
+    make_app(path, coder=coder, lead=lead, ui=ui, only=only, adjudicating=adjudicating).run()
 
 
 @app.command("code")
@@ -70,4 +71,5 @@ def adjudicate_cmd(
     if not segments:
         err("no segment where coders disagree; nothing to adjudicate")
         return
-    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments)
+    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments,
+                      adjudicating=True)

@@ -98,6 +98,7 @@ def make_app(
     ui: str | None = None,
     only: Iterable[str] | None = None,
     suggester: str = "auto",
+    adjudicating: bool = False,
 ) -> AnnotatorApp:
     """Open ``path`` and build the coding app; raises ``ProjectError`` (one clear line) for a
     missing, locked, newer or foreign file before anything is drawn."""
@@ -108,7 +109,7 @@ def make_app(
     lang = ui if ui in ("zh", "en") else ui_language()
     project = open_project(path)
     try:
-        session = CodingSession(project, coder, lead=lead, only=only)
+        session = CodingSession(project, coder, lead=lead, only=only, adjudicating=adjudicating)
     except BaseException:
         project.close()
         raise

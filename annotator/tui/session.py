@@ -26,6 +26,7 @@ from annotator.storage.documents import (
     search_segments,
     segment_order,
 )
+from annotator.storage.study import segments_assigned
 from annotator.storage.training import segments_with_code
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
@@ -78,7 +79,8 @@ class CodingSession:
     """A coder's position and work on a project; the single writer behind the coding screen."""
 
     def __init__(
-        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None
+        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None,
+        adjudicating: bool = False,
     ) -> None:
         coder = coder.strip()
         if not coder:
@@ -86,6 +88,8 @@ class CodingSession:
         self.project = project
         self.coder = coder
         self.lead = lead
+        #: deciding disagreements: the "coders disagree" filter leaves this coder's decisions out
+        self.adjudicating = adjudicating
         self.session_id = uuid.uuid4().hex
         coding.ensure_coder(project, coder)
         self.codebook: Codebook = load_codebook(project)
@@ -271,8 +275,15 @@ class CodingSession:
         if kind == "has_code":
             return segments_with_code(self.project, code or "", None if self.lead else self.coder)
         if kind == "disagree":
-            return disagreeing_segments(self.project, exclude=self.coder, index_of=self.index_of)
+            exclude = self.coder if self.adjudicating else None
+            return disagreeing_segments(self.project, exclude=exclude, index_of=self.index_of)
+        if kind == "assigned":
+            return self.assigned()
         raise UsageError(f"unknown filter {kind!r}")
+
+    def assigned(self) -> list[str]:
+        """The double-coding sample's segments assigned to this coder, in reading order."""
+        return [s for s in segments_assigned(self.project, self.coder) if s in self.index_of]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         if kind == "not_done":  # straight from the done marks, no id lookups

@@ -431,6 +431,8 @@ class CodingScreen(Screen[None]):
                                                   code=key + code.label.get(self.lang))))
         if self.session.lead:
             options.append(("disagree", t(self.lang, "filter_disagree")))
+        if self.session.assigned():
+            options.append(("assigned", t(self.lang, "filter_assigned")))
         return options
 
     def apply_filter(self, choice: str | None) -> None:
