@@ -30,12 +30,14 @@ def run_coding_screen(
     ui: str | None = None,
     only: Iterable[str] | None = None,
     adjudicating: bool = False,
+    auto_advance: bool = False,
 ) -> None:
     """Open the coding screen on ``path`` (raises ``ProjectError`` before drawing anything)."""
     from annotator.tui.app import make_app
 
     _check_ui(ui)
-    make_app(path, coder=coder, lead=lead, ui=ui, only=only, adjudicating=adjudicating).run()
+    make_app(path, coder=coder, lead=lead, ui=ui, only=only, adjudicating=adjudicating,
+             auto_advance=auto_advance).run()
 
 
 @app.command("code")
@@ -45,11 +47,15 @@ def code_cmd(
     coder: CoderOpt = "",
     lead: Annotated[bool, typer.Option("--lead", help="Show every coder's codes side by side.")] = False,
     ui: UiOpt = None,
+    auto_advance: Annotated[bool, typer.Option(
+        "--auto-advance",
+        help="A code key moves to the next segment once every single-choice facet has a code.",
+    )] = False,
 ) -> None:
     """Open the coding screen: one segment at a time, one key per code."""
     if not coder.strip():
         raise UsageError("--coder NAME is required")
-    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui)
+    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui, auto_advance=auto_advance)
 
 
 @app.command("adjudicate")

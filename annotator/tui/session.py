@@ -80,7 +80,7 @@ class CodingSession:
 
     def __init__(
         self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None,
-        adjudicating: bool = False,
+        adjudicating: bool = False, auto_advance: bool = False,
     ) -> None:
         coder = coder.strip()
         if not coder:
@@ -90,6 +90,8 @@ class CodingSession:
         self.lead = lead
         #: deciding disagreements: the "coders disagree" filter leaves this coder's decisions out
         self.adjudicating = adjudicating
+        #: a code key moves on once every single-choice facet has a code
+        self.auto_advance = auto_advance
         self.session_id = uuid.uuid4().hex
         coding.ensure_coder(project, coder)
         self.codebook: Codebook = load_codebook(project)
@@ -329,6 +331,21 @@ class CodingSession:
             event = coding.set_state(self.project, self.coder, seg, new, action="suggest",
                                      session=self.session_id, detail={"code": code_id})
         return self._record(seg, new, event)
+
+    def answered(self, codes: frozenset[str]) -> bool:
+        """Whether ``codes`` give every single-choice facet of the codebook a code."""
+        facets = {c.facet for c in self.codebook.codes if c.id in codes}
+        return all(f.id in facets for f in self.codebook.facets if not f.multiple and f.codes)
+
+    def toggle_and_advance(self, code_id: str) -> tuple[Change, bool]:
+        """:meth:`toggle`, then, with :attr:`auto_advance`, move to the next segment when the
+        code went on and every single-choice facet has a code; also whether it moved."""
+        change = self.toggle(code_id)
+        moved = (self.auto_advance and code_id in change.state.codes
+                 and self.answered(change.state.codes) and self.move(1))
+        if moved:
+            self.save_position()
+        return change, moved
 
     def mark_none(self) -> Change:
         seg = self.current

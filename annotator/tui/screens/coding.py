@@ -487,7 +487,7 @@ class CodingScreen(Screen[None]):
         return code.label.get(self.lang) if code else code_id
 
     def action_toggle_code(self, code_id: str) -> None:
-        change = self.session.toggle(code_id)
+        change, _moved = self.session.toggle_and_advance(code_id)
         on = code_id in change.state.codes
         self._changed(change, "msg_toggled_on" if on else "msg_toggled_off",
                       code=self._label(code_id))
