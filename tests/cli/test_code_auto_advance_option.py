@@ -8,9 +8,7 @@ from annotator.cli import app
 
 
 def test_the_option_is_in_the_code_commands_help() -> None:
-    from typer.testing import CliRunner
 
-    from annotator.cli import app
 
     result = CliRunner().invoke(app, ["code", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "--auto-advance" in result.output
