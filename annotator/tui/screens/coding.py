@@ -166,6 +166,9 @@ class CodingScreen(Screen[None]):
         self.texts.show(*make(), key=key)
         previous, self._outline_pos = self._outline_pos, session.pos
         self.show_state(outline=False, states=states)
+        if self.outline.view is not session.view:  # a search or filter narrows the outline
+            self.outline.use_view(session.view)
+            previous = None
         if self.outline.display:
             self.outline.show_current(previous)
 
