@@ -10,9 +10,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
@@ -36,6 +38,8 @@ from annotator.tui.widgets.suggestion_panel import SuggestionPanel, enter_target
 
 WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
+OUTLINE_CELLS, OUTLINE_MAX = 32, 60  # the outline's width: at least, at most
+FOOTER_ROOM = 60  # the footer always hides the palette key below this many columns
 LEAD_REFRESH_S = 2.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 #: actions on the current segment: they do not apply to a project without segments
@@ -43,6 +47,19 @@ NEEDS_SEGMENT = frozenset({
     "next", "prev", "next_undone", "goto", "search", "filter", "memo",
     "toggle_code", "apply_code", "apply_suggestion", "mark_none",
 })
+
+
+def footer_room(keys: Sequence[Binding], lang: str) -> int:
+    """Columns the compact footer needs for its keys and the palette key beside them."""
+    shown = [k for k in keys if k.show]
+    needed = sum(cell_len(k.key_display or k.key) + 1 + cell_len(k.description) + 1 for k in shown)
+    palette = 1 + 2 + 1 + cell_len(t(lang, "palette"))  # ▏^p and its description
+    return max(FOOTER_ROOM, needed + palette + 1)
+
+
+def outline_width(columns: int) -> int:
+    """The outline's width on a terminal of ``columns``: a quarter of it, 32 to 60 columns."""
+    return max(OUTLINE_CELLS, min(OUTLINE_MAX, columns // 4))
 
 
 def _clock(seconds: float) -> str:
@@ -56,7 +73,6 @@ class CodingScreen(Screen[None]):
     """Shows the current segment, the codebook, suggestions, progress and the outline."""
 
     AUTO_FOCUS = None
-
     def __init__(self, session: CodingSession, *, lang: str, path: Path,
                  suggester: str = "auto") -> None:
         super().__init__()
@@ -85,9 +101,16 @@ class CodingScreen(Screen[None]):
     def open(cls, session: CodingSession, *, lang: str, path: Path,
              suggester: str = "auto") -> CodingScreen:
         """The coding screen of ``session``, its keys bound for its codebook and in ``lang``
-        (the bindings are the class's ``BINDINGS``, so each screen gets its own class)."""
+        (the bindings are the class's ``BINDINGS``, so each screen gets its own class).
+
+        Where the footer's keys leave no room for the palette key docked at its right (it would
+        cover them, cutting a wide character in half) the screen has the class "-narrow" (its
+        ``HORIZONTAL_BREAKPOINTS``) and app.tcss hides the palette key; ctrl+p still opens the
+        palette, and the help says so."""
         keys = coding_screen_keys(session.codebook, lang, lead=session.lead)
-        screen_class = type(cls.__name__, (cls,), {"BINDINGS": keys, "__module__": __name__})
+        breakpoints = [(0, "-narrow"), (footer_room(keys, lang), "-roomy")]
+        screen_class = type(cls.__name__, (cls,), {"BINDINGS": keys, "__module__": __name__,
+                                                   "HORIZONTAL_BREAKPOINTS": breakpoints})
         return screen_class(session, lang=lang, path=path, suggester=suggester)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -137,6 +160,7 @@ class CodingScreen(Screen[None]):
     def _apply_outline(self, width: int) -> None:
         show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN
         outline = self.outline
+        outline.styles.width = outline_width(width)
         outline.display = show
         if show:
             outline.show_current()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -196,6 +197,8 @@ class Outline(ScrollView, can_focus=False):
                 style = self._style("outline--done")
             else:
                 style = base
+        if cell_len(text) > width:  # a long row ends with "…"
+            text = set_cell_size(text, max(width - 1, 0)) + "…"
         return Strip([Segment(text, style)]).crop_extend(0, width, base)
 
     def on_click(self, event: events.Click) -> None:

@@ -40,13 +40,13 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
             continue
         color = code.color or "yellow"
         key = escape(f"[{code.key}]") if code.key else ""
-        mark = "●" if s.code in applied else ""
+        mark = "●" if s.code in applied else ("·" if key else " ")  # key and label stay together
         words = ", ".join(s.evidence[:4])
         evidence = f" [dim]({escape(words)})[/]" if words else ""
-        first = "⏎ " if s.code == target else ""  # what enter applies
+        first = "⏎" if s.code == target else ""  # what enter applies (joined to its chip)
         label = escape(code.label.get(lang) or code.id)
         items.append(
-            f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark} {label}[/]"
+            f"[@click=screen.apply_code({s.code!r})]{first}[b {color}]{key}[/]{mark}{label}[/]"
             f"{evidence}"
         )
     if not items:
