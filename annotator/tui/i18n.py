@@ -113,6 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chg_nothing": ("没有变化", "nothing changed"),
     "list_sep": ("、", ", "),
     "part_sep": ("；", "; "),
+    "msg_replaced": ("已添加 {code}，替换了 {old}", "added {code}, replacing {old}"),
     "filter_assigned": ("分配给我的（双重编码样本）", "assigned to me (double-coding sample)"),
 }
 

@@ -90,3 +90,14 @@ def test_a_memo_with_control_characters_and_markup_shows_as_plain_text(demo_db: 
         assert "ask [b]x[/b] [31mred" in plain and "\x1b" not in plain and "\x07" not in plain
 
     drive(app_for(demo_db), steps)
+
+
+def test_a_code_key_that_replaces_a_single_choice_answer_says_so(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("1", "r", "2")
+        status = text_of(app, "#status")
+        assert "added Goal attainment, replacing Adaptation" in status, status
+        await pilot.press("c")  # several allowed: nothing replaced
+        assert text_of(app, "#status").endswith("added Matters not fixed")
+
+    drive(app_for(demo_db), steps)

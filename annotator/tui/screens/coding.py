@@ -92,6 +92,7 @@ class CodingScreen(Screen[None]):
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
         self._memo_shown = ""
+        self._mine_shown: tuple[str, CoderState] | None = None  # (segment, state) as shown
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
@@ -294,6 +295,7 @@ class CodingScreen(Screen[None]):
         if states is None:
             states = session.all_states()
         mine = states[session.coder]
+        self._mine_shown = (session.current, mine)
         self.codebook_panel.show(session.codebook, self.lang, states, lead=session.lead)
         self.suggestion_panel.show(
             suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
@@ -513,9 +515,23 @@ class CodingScreen(Screen[None]):
         code = self.session.codebook.code(code_id)
         return code.label.get(self.lang) if code else code_id
 
+    def _replaced(self, segment: str, after: CoderState) -> frozenset[str]:
+        """Codes a change on ``segment`` took away besides the one toggled: the single-choice
+        answer a code key replaced (from the state shown, so no extra read)."""
+        shown = self._mine_shown
+        if shown is None or shown[0] != segment:
+            return frozenset()
+        return shown[1].codes - after.codes
+
     def action_toggle_code(self, code_id: str) -> None:
+        segment = self.session.current
         change, _moved = self.session.toggle_and_advance(code_id)
         on = code_id in change.state.codes
+        replaced = self._replaced(segment, change.state) - {code_id}
+        if on and replaced:
+            self._changed(change, "msg_replaced", code=self._label(code_id),
+                          old=self._labels(replaced))
+            return
         self._changed(change, "msg_toggled_on" if on else "msg_toggled_off",
                       code=self._label(code_id))
 
