@@ -43,13 +43,16 @@ def run_coding_screen(
     lead: bool = False,
     ui: str | None = None,
     only: Iterable[str] | None = None,
+    adjudicating: bool = False,
+    auto_advance: bool = False,
 ) -> None:
     """Open the coding screen on ``path``; raises ``ProjectError`` for a bad project file and
     ``UsageError`` without an interactive terminal, before drawing anything."""
     from annotator.tui.app import make_app
 
     _check_ui(ui)
-    coding_app = make_app(path, coder=coder, lead=lead, ui=ui, only=only)
+    coding_app = make_app(path, coder=coder, lead=lead, ui=ui, only=only, adjudicating=adjudicating,
+                          auto_advance=auto_advance)
     if not has_terminal():
         coding_app.session.project.close()
         raise UsageError(NO_TERMINAL)
@@ -69,6 +72,10 @@ def code_cmd(
     ui: UiOpt = None,
     where: Annotated[list[str] | None, typer.Option("--where", help="Only documents with this attribute value, ATTR=VALUE (repeatable).")] = None,
     all_of: Annotated[str | None, typer.Option("--all-of", help="Only segments where the coder applied every one of these codes: C,C.")] = None,
+    auto_advance: Annotated[bool, typer.Option(
+        "--auto-advance",
+        help="A code key moves to the next segment once every single-choice facet has a code.",
+    )] = False,
 ) -> None:
     """Open the coding screen: one segment at a time, one key per code."""
     if not coder.strip():
@@ -77,7 +84,8 @@ def code_cmd(
     if only is not None and not only:
         err("no segment matches --where / --all-of; nothing to open")
         return
-    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui, only=only)
+    run_coding_screen(project, coder=coder.strip(), lead=lead, ui=ui, only=only,
+                      auto_advance=auto_advance)
 
 
 def _filtered(project: Path, coder: str, where: list[str] | None, all_of: str | None) -> list[str]:
@@ -107,4 +115,5 @@ def adjudicate_cmd(
     if not segments:
         err("no segment where coders disagree; nothing to adjudicate")
         return
-    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments)
+    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments,
+                      adjudicating=True)

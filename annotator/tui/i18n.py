@@ -109,6 +109,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a_text_up": ("文本向上滚动一页", "scroll the texts up a page"),
     "a_refresh": ("重新读取编码员的编码", "re-read coders' codes"),
     "a_toggle": ("切换编码：{code}", "toggle code: {code}"),
+    # what a change did (undo, redo, x)
+    "msg_undo_what": ("已撤销（{segment}）：{what}", "undone ({segment}): {what}"),
+    "msg_redo_what": ("已重做（{segment}）：{what}", "redone ({segment}): {what}"),
+    "msg_none_removed": ("已标记为完成（无编码），移除了 {codes}", "marked done with no code; removed {codes}"),
+    "chg_added": ("添加 {codes}", "added {codes}"),
+    "chg_removed": ("移除 {codes}", "removed {codes}"),
+    "chg_done": ("标记为完成", "marked done"),
+    "chg_open": ("改回未完成", "marked open"),
+    "chg_memo": ("备忘已更改", "memo changed"),
+    "chg_nothing": ("没有变化", "nothing changed"),
+    "part_sep": ("；", "; "),
+    "msg_replaced": ("已添加 {code}，替换了 {old}", "added {code}, replacing {old}"),
+    "filter_assigned": ("分配给我的（双重编码样本）", "assigned to me (double-coding sample)"),
 }
 
 

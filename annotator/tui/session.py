@@ -28,6 +28,7 @@ from annotator.storage.documents import (
 )
 from annotator.storage.file_guard import ProjectFileLost
 from annotator.storage.spans import segment_spans
+from annotator.storage.study import segments_assigned
 from annotator.storage.training import segments_with_code
 from annotator.tui.rescue import Rescue
 
@@ -53,11 +54,13 @@ def disagreeing_segments(project: Project, *, exclude: str | None = None,
 
 @dataclass
 class Change:
-    """What a change did: the segment, this coder's state after it, and the event logged."""
+    """What a change did: the segment, this coder's state after it, the event logged, and the
+    state before it (when the caller needs to say what changed)."""
 
     segment: str
     state: CoderState
     event: int | None
+    before: CoderState | None = None
 
 
 @dataclass
@@ -79,7 +82,8 @@ class CodingSession:
     """A coder's position and work on a project; the single writer behind the coding screen."""
 
     def __init__(
-        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None
+        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None,
+        adjudicating: bool = False, auto_advance: bool = False,
     ) -> None:
         coder = coder.strip()
         if not coder:
@@ -87,6 +91,10 @@ class CodingSession:
         self.project = project
         self.coder = coder
         self.lead = lead
+        #: deciding disagreements: the "coders disagree" filter leaves this coder's decisions out
+        self.adjudicating = adjudicating
+        #: a code key moves on once every single-choice facet has a code
+        self.auto_advance = auto_advance
         self.session_id = uuid.uuid4().hex
         coding.ensure_coder(project, coder)
         self.codebook: Codebook = load_codebook(project)
@@ -293,8 +301,15 @@ class CodingSession:
         if kind == "has_code":
             return segments_with_code(self.project, code or "", None if self.lead else self.coder)
         if kind == "disagree":
-            return disagreeing_segments(self.project, exclude=self.coder, index_of=self.index_of)
+            exclude = self.coder if self.adjudicating else None
+            return disagreeing_segments(self.project, exclude=exclude, index_of=self.index_of)
+        if kind == "assigned":
+            return self.assigned()
         raise UsageError(f"unknown filter {kind!r}")
+
+    def assigned(self) -> list[str]:
+        """The double-coding sample's segments assigned to this coder, in reading order."""
+        return [s for s in segments_assigned(self.project, self.coder) if s in self.index_of]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         if kind == "not_done":  # straight from the done marks, no id lookups
@@ -344,6 +359,21 @@ class CodingSession:
                                      session=self.session_id, detail={"code": code_id})
         return self._record(seg, new, event)
 
+    def answered(self, codes: frozenset[str]) -> bool:
+        """Whether ``codes`` give every single-choice facet of the codebook a code."""
+        facets = {c.facet for c in self.codebook.codes if c.id in codes}
+        return all(f.id in facets for f in self.codebook.facets if not f.multiple and f.codes)
+
+    def toggle_and_advance(self, code_id: str) -> tuple[Change, bool]:
+        """:meth:`toggle`, then, with :attr:`auto_advance`, move to the next segment when the
+        code went on and every single-choice facet has a code; also whether it moved."""
+        change = self.toggle(code_id)
+        moved = (self.auto_advance and code_id in change.state.codes
+                 and self.answered(change.state.codes) and self.move(1))
+        if moved:
+            self.save_position()
+        return change, moved
+
     def mark_none(self) -> Change:
         seg = self.current
         with self.rescue.guard(lambda: (self.coder, seg, CoderState(
@@ -352,7 +382,9 @@ class CodingSession:
             new = CoderState(frozenset(), True, before.memo)
             event = coding.set_state(self.project, self.coder, seg, new, action="none",
                                      session=self.session_id)
-        return self._record(seg, new, event)
+        change = self._record(seg, new, event)
+        change.before = before
+        return change
 
     def set_memo(self, text: str) -> Change:
         seg = self.current
@@ -365,25 +397,27 @@ class CodingSession:
         if not self.undo_stack:
             return None
         event = self.undo_stack[-1]
+        _coder, seg, _before, after = coding.event_states(self.project, event)
         with self.rescue.guard(lambda: self.rescue.logged(event, after=False)):
             seg, state = coding.undo(self.project, event, session=self.session_id)
         self.undo_stack.pop()
         self.redo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
-        return Change(seg, state, None)
+        return Change(seg, state, None, before=after)
 
     def redo(self) -> Change | None:
         if not self.redo_stack:
             return None
         event = self.redo_stack[-1]
+        _coder, seg, before, _after = coding.event_states(self.project, event)
         with self.rescue.guard(lambda: self.rescue.logged(event, after=True)):
             seg, state = coding.redo(self.project, event, session=self.session_id)
         self.redo_stack.pop()
         self.undo_stack.append(event)
         self._note_done(seg, state.done)
         self._go_to_changed(seg)
-        return Change(seg, state, None)
+        return Change(seg, state, None, before=before)
 
     def close(self) -> ProjectFileLost | None:
         """Close the project; if its file was lost, the error naming the recovery file."""

@@ -1,4 +1,5 @@
-"""Snapshots of the coding screen in both UI languages, narrow and wide.
+"""Snapshots of the coding screen in both UI languages, from 60×16 (the footer without the
+palette key, no character cut) to 160×48.
 
 Deterministic: a fixed project copy, codebook-keyword suggestions (no learned model), no clock
 and no text cursor on the main screen. Regenerate with ``pytest --snapshot-update`` only after
@@ -23,7 +24,7 @@ async def _settle(pilot: Any) -> None:
 
 
 @pytest.mark.parametrize("ui", ["en", "zh"])
-@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+@pytest.mark.parametrize("size", [(60, 16), (80, 24), (160, 48)], ids=["60x16", "80x24", "160x48"])
 def test_main_screen(snap_compare: Any, demo_db: Path, ui: str, size: tuple[int, int]) -> None:
     app = make_app(demo_db, coder="snap", ui=ui, suggester="keywords")
     assert snap_compare(app, terminal_size=size, run_before=_settle)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotator.errors import AnnotatorError
+from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
@@ -31,10 +35,12 @@ from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.outline import Outline
 from annotator.tui.widgets.segment_text import SegmentText
-from annotator.tui.widgets.suggestion_panel import SuggestionPanel, suggestion_markup
+from annotator.tui.widgets.suggestion_panel import SuggestionPanel, enter_target, suggestion_markup
 
 WIDE = 140  # columns from which the two texts stand side by side
 OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
+OUTLINE_CELLS, OUTLINE_MAX = 32, 60  # the outline's width: at least, at most
+FOOTER_ROOM = 60  # the footer always hides the palette key below this many columns
 LEAD_REFRESH_S = 2.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 #: actions on the current segment: they do not apply to a project without segments
@@ -42,6 +48,19 @@ NEEDS_SEGMENT = frozenset({
     "next", "prev", "next_undone", "next_unsure", "goto", "search", "filter", "memo",
     "toggle_code", "apply_code", "apply_suggestion", "mark_none",
 })
+
+
+def footer_room(keys: Sequence[Binding], lang: str) -> int:
+    """Columns the compact footer needs for its keys and the palette key beside them."""
+    shown = [k for k in keys if k.show]
+    needed = sum(cell_len(k.key_display or k.key) + 1 + cell_len(k.description) + 1 for k in shown)
+    palette = 1 + 2 + 1 + cell_len(t(lang, "palette"))  # ▏^p and its description
+    return max(FOOTER_ROOM, needed + palette + 1)
+
+
+def outline_width(columns: int) -> int:
+    """The outline's width on a terminal of ``columns``: a quarter of it, 32 to 60 columns."""
+    return max(OUTLINE_CELLS, min(OUTLINE_MAX, columns // 4))
 
 
 def _clock(seconds: float) -> str:
@@ -55,7 +74,6 @@ class CodingScreen(Screen[None]):
     """Shows the current segment, the codebook, suggestions, progress and the outline."""
 
     AUTO_FOCUS = None
-
     def __init__(self, session: CodingSession, *, lang: str, path: Path,
                  suggester: str = "auto") -> None:
         super().__init__()
@@ -74,6 +92,8 @@ class CodingScreen(Screen[None]):
         self._suggested: dict[str, Any] = {}  # segment → suggestions, until the suggester learns
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
+        self._memo_shown = ""
+        self._mine_shown: tuple[str, CoderState] | None = None  # (segment, state) as shown
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
@@ -83,9 +103,16 @@ class CodingScreen(Screen[None]):
     def open(cls, session: CodingSession, *, lang: str, path: Path,
              suggester: str = "auto") -> CodingScreen:
         """The coding screen of ``session``, its keys bound for its codebook and in ``lang``
-        (the bindings are the class's ``BINDINGS``, so each screen gets its own class)."""
+        (the bindings are the class's ``BINDINGS``, so each screen gets its own class).
+
+        Where the footer's keys leave no room for the palette key docked at its right (it would
+        cover them, cutting a wide character in half) the screen has the class "-narrow" (its
+        ``HORIZONTAL_BREAKPOINTS``) and app.tcss hides the palette key; ctrl+p still opens the
+        palette, and the help says so."""
         keys = coding_screen_keys(session.codebook, lang, lead=session.lead)
-        screen_class = type(cls.__name__, (cls,), {"BINDINGS": keys, "__module__": __name__})
+        breakpoints = [(0, "-narrow"), (footer_room(keys, lang), "-roomy")]
+        screen_class = type(cls.__name__, (cls,), {"BINDINGS": keys, "__module__": __name__,
+                                                   "HORIZONTAL_BREAKPOINTS": breakpoints})
         return screen_class(session, lang=lang, path=path, suggester=suggester)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -135,6 +162,7 @@ class CodingScreen(Screen[None]):
     def _apply_outline(self, width: int) -> None:
         show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN
         outline = self.outline
+        outline.styles.width = outline_width(width)
         outline.display = show
         if show:
             outline.show_current()
@@ -157,11 +185,16 @@ class CodingScreen(Screen[None]):
         """Repaint everything about the current segment."""
         session = self.session
         seg = session.segment()
+        states = session.all_states()
         self.suggestions = self._suggest(seg.id)
-        key, make = self._texts_of(seg, self.suggestions)
+        memo = self._memo_shown = states[session.coder].memo
+        key, make = self._texts_of(seg, self.suggestions, memo)
         self.texts.show(*make(), key=key)
         previous, self._outline_pos = self._outline_pos, session.pos
-        self.show_state(outline=False)
+        self.show_state(outline=False, states=states)
+        if self.outline.view is not session.view:  # a search or filter narrows the outline
+            self.outline.use_view(session.view)
+            previous = None
         if self.outline.display:
             self.outline.show_current(previous)
 
@@ -182,7 +215,7 @@ class CodingScreen(Screen[None]):
             self.suggester.learn(segment, codes)
         self._suggested.clear()
 
-    def _texts_of(self, seg: Any, suggestions: Any | None
+    def _texts_of(self, seg: Any, suggestions: Any | None, memo: str = ""
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
         """A key for a segment's two highlighted texts, and a function that makes them (kept
         for the last few segments). The words highlighted are the evidence the suggestion panel
@@ -192,12 +225,13 @@ class CodingScreen(Screen[None]):
         matches = suggester.matches(seg.id) if suggester is not None else ()
         cited = shown_evidence(suggestions) if suggestions else None
         selected = self.session.spans(seg.id)
-        key = (seg.zh, seg.en, words, matches, cited, selected)
+        key = (seg.zh, seg.en, words, matches, cited, selected, memo)
 
         def make() -> tuple[Text | str, Text | str]:
             texts = self._texts_made.get(key)
             if texts is None:
-                texts = self._texts_made[key] = self._highlighted(seg, words, matches, cited, selected)
+                zh, en = self._highlighted(seg, words, matches, cited, selected)
+                texts = self._texts_made[key] = (zh, self._with_memo(en, memo))
                 while len(self._texts_made) > KEPT:
                     del self._texts_made[next(iter(self._texts_made))]
             return texts
@@ -227,6 +261,16 @@ class CodingScreen(Screen[None]):
                               [(a, b, code) for lg, a, b, code in selected if lg == lang]))
         return texts[0], texts[1]
 
+    def _with_memo(self, text: Text | str, memo: str) -> Text | str:
+        """The text with this coder's memo under it (as plain text: no markup is read, and
+        control characters other than line breaks are left out)."""
+        if not memo:
+            return text
+        memo = "".join(ch for ch in memo if ch == "\n" or unicodedata.category(ch) != "Cc")
+        return Text.assemble(text if isinstance(text, Text) else Text(text), "\n\n",
+                             ("✎ " + t(self.lang, "memo_mark") + ": ", "bold italic"),
+                             (memo, "italic"))
+
     def _prepare_later(self) -> None:
         """After this repaint (in a message of its own), draw what the next and the previous
         segment will show."""
@@ -245,20 +289,25 @@ class CodingScreen(Screen[None]):
                 continue
             seg = session.segment_at(index)
             suggestions = self._suggest(seg.id)
-            key, make = self._texts_of(seg, suggestions)
+            state = session.state_at(index)
+            key, make = self._texts_of(seg, suggestions, state.memo)
             self.texts.prepare(key, make)
-            codes = session.state_at(index).codes
+            codes = state.codes
             self.suggestion_panel.prepare_markup(
                 suggestion_markup(session.codebook, self.lang, suggestions, codes))
 
-    def show_state(self, *, outline: bool = True) -> None:
+    def show_state(self, *, outline: bool = True,
+                   states: dict[str, CoderState] | None = None) -> None:
         """Repaint what depends on the coders' work: codebook marks, progress, header (and the
-        outline's row of the segment unless the caller repaints the outline itself)."""
+        outline's row of the segment unless the caller repaints the outline itself);
+        ``states``: every shown coder's state, when the caller has just read them."""
         session = self.session
         if session.empty:
             return
-        states = session.all_states()
+        if states is None:
+            states = session.all_states()
         mine = states[session.coder]
+        self._mine_shown = (session.current, mine)
         self.codebook_panel.show(session.codebook, self.lang, states, lead=session.lead)
         self.suggestion_panel.show(
             suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
@@ -444,6 +493,8 @@ class CodingScreen(Screen[None]):
                                                   code=key + code.label.get(self.lang))))
         if self.session.lead:
             options.append(("disagree", t(self.lang, "filter_disagree")))
+        if self.session.assigned():
+            options.append(("assigned", t(self.lang, "filter_assigned")))
         return options
 
     def apply_filter(self, choice: str | None) -> None:
@@ -484,7 +535,7 @@ class CodingScreen(Screen[None]):
     def _changed(self, change: Change, message: str, **values: Any) -> None:
         """Show a change that ``session`` has already committed; the suggester learns from it
         after the repaint (what is shown does not depend on it)."""
-        if change.segment == self.session.current:
+        if change.segment == self.session.current and change.state.memo == self._memo_shown:
             self.show_state()
         else:
             self.show_segment()
@@ -497,9 +548,23 @@ class CodingScreen(Screen[None]):
         code = self.session.codebook.code(code_id)
         return code.label.get(self.lang) if code else code_id
 
+    def _replaced(self, segment: str, after: CoderState) -> frozenset[str]:
+        """Codes a change on ``segment`` took away besides the one toggled: the single-choice
+        answer a code key replaced (from the state shown, so no extra read)."""
+        shown = self._mine_shown
+        if shown is None or shown[0] != segment:
+            return frozenset()
+        return shown[1].codes - after.codes
+
     def action_toggle_code(self, code_id: str) -> None:
-        change = self.session.toggle(code_id)
+        segment = self.session.current
+        change, _moved = self.session.toggle_and_advance(code_id)
         on = code_id in change.state.codes
+        replaced = self._replaced(segment, change.state) - {code_id}
+        if on and replaced:
+            self._changed(change, "msg_replaced", code=self._label(code_id),
+                          old=self._labels(replaced))
+            return
         self._changed(change, "msg_toggled_on" if on else "msg_toggled_off",
                       code=self._label(code_id))
 
@@ -509,17 +574,41 @@ class CodingScreen(Screen[None]):
 
     def action_apply_suggestion(self) -> None:
         applied = self.session.state().codes
-        sugg = self.suggestions
-        top = next((s.code for s in (sugg.codes if sugg else ())
-                    if s.code not in applied and self.session.codebook.code(s.code)), None)
-        if top is None:
+        top = enter_target(self.session.codebook, self.suggestions, applied)
+        if top is None:  # never replaces an answer: a second enter changes nothing
             self.say("msg_no_suggestion")
             return
         self.action_apply_code(top)
 
+    def _labels(self, codes: frozenset[str]) -> str:
+        """These codes' labels in codebook order, as a list in the UI language."""
+        order = [c.id for c in self.session.codebook.codes if c.id in codes]
+        order += sorted(codes - set(order))
+        return t(self.lang, "list_sep").join(self._label(c) for c in order)
+
+    def what_changed(self, before: CoderState | None, after: CoderState) -> str:
+        """The codes a change added and removed (and its done mark and memo), in words."""
+        if before is None:
+            return ""
+        parts = []
+        if after.codes - before.codes:
+            parts.append(t(self.lang, "chg_added", codes=self._labels(after.codes - before.codes)))
+        if before.codes - after.codes:
+            parts.append(t(self.lang, "chg_removed", codes=self._labels(before.codes - after.codes)))
+        if before.done != after.done:
+            parts.append(t(self.lang, "chg_done" if after.done else "chg_open"))
+        if before.memo != after.memo:
+            parts.append(t(self.lang, "chg_memo"))
+        return t(self.lang, "part_sep").join(parts) or t(self.lang, "chg_nothing")
+
     def action_mark_none(self) -> None:
         change = self.session.mark_none()
-        self._changed(change, "msg_none" if change.event else "msg_unchanged")
+        if not change.event:
+            self._changed(change, "msg_unchanged")
+        elif change.before is not None and change.before.codes:
+            self._changed(change, "msg_none_removed", codes=self._labels(change.before.codes))
+        else:
+            self._changed(change, "msg_none")
 
     def action_memo(self) -> None:
         def done(text: str | None) -> None:
@@ -537,7 +626,8 @@ class CodingScreen(Screen[None]):
             self.say("msg_nothing_undo")
             return
         self.show_segment()
-        self.say("msg_undo", segment=change.segment)
+        self.say("msg_undo_what", segment=change.segment,
+                 what=self.what_changed(change.before, change.state))
         self._learn(change.segment, change.state.codes)
         self._prepare_later()
 
@@ -547,7 +637,8 @@ class CodingScreen(Screen[None]):
             self.say("msg_nothing_redo")
             return
         self.show_segment()
-        self.say("msg_redo", segment=change.segment)
+        self.say("msg_redo_what", segment=change.segment,
+                 what=self.what_changed(change.before, change.state))
         self._learn(change.segment, change.state.codes)
         self._prepare_later()
 

@@ -34,7 +34,8 @@ def _chip(code: Code, lang: str, on: bool) -> str:
     label = escape(code.label.get(lang) or code.id)
     if on:
         return _link(code, f"[b reverse {color}]{key}{ON_MARK}{label}[/]")
-    return _link(code, f"[b {color}]{key}[/] {label}")
+    # the off mark, not a space, joins key and label: a line never breaks between them
+    return _link(code, f"[b {color}]{key}[/]{OFF_MARK if code.key else ' '}{label}")
 
 
 def blind_markup(codebook: Codebook, lang: str, state: CoderState) -> str:
@@ -61,20 +62,38 @@ def _fit(text: str, cells: int) -> str:
     return set_cell_size(text, cells) if cell_len(text) != cells else text
 
 
-def lead_markup(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> str:
+def _fit_label(text: str, cells: int) -> str:
+    """``text`` in ``cells`` cells, ending with "…" where it is cut."""
+    if cell_len(text) <= cells:
+        return _fit(text, cells)
+    return set_cell_size(text, cells - 1) + "…"
+
+
+def label_cells(codebook: Codebook, lang: str, coders: int, width: int) -> int:
+    """The lead grid's label column: the longest label where the width allows, at least
+    ``LABEL_CELLS``."""
+    longest = max((cell_len(" " + (c.label.get(lang) or c.id)) for c in codebook.codes), default=0)
+    room = width - 4 - coders * CODER_CELLS - 2
+    return max(LABEL_CELLS, min(longest, room))
+
+
+def lead_markup(codebook: Codebook, lang: str, states: dict[str, CoderState],
+                cells: int = LABEL_CELLS) -> str:
     """One line per code, one column per coder (this coder first), ● where applied."""
-    return "\n".join(lead_lines(codebook, lang, states))
+    return "\n".join(lead_lines(codebook, lang, states, cells))
 
 
-def lead_lines(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> list[str]:
-    """The lines of :func:`lead_markup`, one markup line each."""
+def lead_lines(codebook: Codebook, lang: str, states: dict[str, CoderState],
+               cells: int = LABEL_CELLS) -> list[str]:
+    """The lines of :func:`lead_markup`, one markup line each; labels take ``cells`` cells
+    (a longer one ends with "…")."""
     if not codebook.codes:
         return [escape(t(lang, "codebook_empty"))]
     coders = list(states)
-    head = " " * (4 + LABEL_CELLS) + "".join(
+    head = " " * (4 + cells) + "".join(
         escape(_fit(" " + c, CODER_CELLS)) for c in coders
     )
-    done = " " * (4 + LABEL_CELLS) + "".join(
+    done = " " * (4 + cells) + "".join(
         escape(_fit(" " + (t(lang, "done_mark") if states[c].done else "-"), CODER_CELLS))
         for c in coders
     )
@@ -84,7 +103,7 @@ def lead_lines(codebook: Codebook, lang: str, states: dict[str, CoderState]) -> 
         for code in facet.codes:
             color = code.color or "yellow"
             key = escape(f"[{code.key}]") if code.key else "   "
-            label = escape(_fit(" " + (code.label.get(lang) or code.id), LABEL_CELLS))
+            label = escape(_fit_label(" " + (code.label.get(lang) or code.id), cells))
             marks = "".join(
                 _fit(f"   {ON_MARK if code.id in states[c].codes else OFF_MARK}", CODER_CELLS)
                 for c in coders
@@ -151,8 +170,11 @@ class CodebookPanel(FramedStatic):
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
         if lead:
             size = self.app.size
-            fits = lead_grid_fits(codebook, len(states), (size.width, size.height))
-            lines = tuple((lead_lines if fits else lead_rows_lines)(codebook, lang, states))
+            if lead_grid_fits(codebook, len(states), (size.width, size.height)):
+                cells = label_cells(codebook, lang, len(states), size.width)
+                lines = tuple(lead_lines(codebook, lang, states, cells))
+            else:
+                lines = tuple(lead_rows_lines(codebook, lang, states))
         else:
             lines = tuple(blind_lines(codebook, lang, next(iter(states.values()))))
         if lines == self._shown:

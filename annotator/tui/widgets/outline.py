@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -15,7 +16,7 @@ from textual.strip import Strip
 
 from annotator.storage.snippets import segment_snippets
 from annotator.tui.messages import SegmentPicked
-from annotator.tui.session import CodingSession
+from annotator.tui.session import CodingSession, View
 
 SNIPPET_BLOCK = 200
 DONE_MARK = "✓"
@@ -30,21 +31,52 @@ class Outline(ScrollView, can_focus=False):
     def __init__(self, session: CodingSession, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
-        # row → segment index, or -(document number + 1) for a document heading
-        self._doc_rows: list[int] = []  # row of each document heading, ascending
-        self._doc_ids: list[str] = []
-        prev = None
-        for i, doc in enumerate(session.doc_of):
-            if doc != prev:
-                self._doc_rows.append(i + len(self._doc_rows))
-                self._doc_ids.append(doc)
-                prev = doc
-        self._doc_first: list[int] = [r - n for n, r in enumerate(self._doc_rows)]
+        #: the view whose segments the rows show (None: every segment)
+        self.view: View | None = None
+        self._items: list[int] | None = None  # row position → segment index (None: the same)
+        self._everything = self._rows_of(session.doc_of)
+        self._doc_rows, self._doc_ids, self._doc_first = self._everything
         self.row_count = len(session.order) + len(self._doc_rows)
         self._snippets: dict[int, str] = {}
         self._lines: dict[tuple[int, int, int], Strip] = {}  # (row, flags, width) → line
         self._styles: dict[str, Style] = {}
         self.virtual_size = Size(0, self.row_count)
+
+    @staticmethod
+    def _rows_of(docs: list[str]) -> tuple[list[int], list[str], list[int]]:
+        """For segments of documents ``docs`` (in reading order): the row of each document
+        heading, the documents, and the position of each document's first segment."""
+        doc_rows: list[int] = []
+        doc_ids: list[str] = []
+        prev = None
+        for i, doc in enumerate(docs):
+            if doc != prev:
+                doc_rows.append(i + len(doc_rows))
+                doc_ids.append(doc)
+                prev = doc
+        return doc_rows, doc_ids, [r - n for n, r in enumerate(doc_rows)]
+
+    def use_view(self, view: View | None) -> None:
+        """Show only the segments of ``view`` (a search or filter), under their documents'
+        headings; None shows every segment again."""
+        if view is self.view:
+            return
+        self.view = view
+        if view is None:
+            self._items = None
+            self._doc_rows, self._doc_ids, self._doc_first = self._everything
+            count = len(self.session.order)
+        else:
+            self._items = view.indices
+            doc_of = self.session.doc_of
+            self._doc_rows, self._doc_ids, self._doc_first = self._rows_of(
+                [doc_of[i] for i in view.indices])
+            count = len(view.indices)
+        self.row_count = count + len(self._doc_rows)
+        self._lines.clear()
+        self.virtual_size = Size(0, self.row_count)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -58,17 +90,27 @@ class Outline(ScrollView, can_focus=False):
                 self.rich_style if name == "base" else self.get_component_rich_style(name))
         return style
 
+    def _place(self, index: int) -> int | None:
+        """The position of segment ``index`` among the rows' segments (None: not shown)."""
+        if self.view is None:
+            return index
+        return self.view.where.get(index)
+
     def row_of(self, index: int) -> int:
-        """The row of segment ``index``."""
-        docs_before = bisect_right(self._doc_first, index)
-        return index + docs_before
+        """The row of segment ``index`` (the nearest row when the view leaves it out)."""
+        place = self._place(index)
+        if place is None:
+            place = min(bisect_right(self._items or [], index), max(len(self._items or []) - 1, 0))
+        docs_before = bisect_right(self._doc_first, place)
+        return place + docs_before
 
     def _row_target(self, row: int) -> int:
         """Segment index at ``row``; for a heading, -(document number + 1)."""
         n = bisect_right(self._doc_rows, row) - 1
         if n >= 0 and self._doc_rows[n] == row:
             return -(n + 1)
-        return row - (n + 1)
+        place = row - (n + 1)
+        return place if self._items is None else self._items[place]
 
     def _snippet(self, index: int) -> str:
         text = self._snippets.get(index)
@@ -107,8 +149,11 @@ class Outline(ScrollView, can_focus=False):
         for index in indices:
             if not 0 <= index < len(self.session.order):
                 continue
+            place = self._place(index)
+            if place is None:
+                continue
             row = self.row_of(index)
-            heading = self._doc_rows[bisect_right(self._doc_first, index) - 1]
+            heading = self._doc_rows[bisect_right(self._doc_first, place) - 1]
             for r in (row, heading):
                 if top <= r < top + height:
                     regions.append(Region(0, r - top, width, 1))
@@ -152,6 +197,8 @@ class Outline(ScrollView, can_focus=False):
                 style = self._style("outline--done")
             else:
                 style = base
+        if cell_len(text) > width:  # a long row ends with "…"
+            text = set_cell_size(text, max(width - 1, 0)) + "…"
         return Strip([Segment(text, style)]).crop_extend(0, width, base)
 
     def on_click(self, event: events.Click) -> None:
@@ -159,6 +206,7 @@ class Outline(ScrollView, can_focus=False):
         if 0 <= row < self.row_count:
             target = self._row_target(row)
             if target < 0:  # a heading: its first segment
-                target = self._doc_first[-target - 1]
+                first = self._doc_first[-target - 1]
+                target = first if self._items is None else self._items[first]
             self.post_message(SegmentPicked(target))
 

@@ -16,7 +16,22 @@ from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.steady import update_steady
 
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-ITEM = ("[@click=screen.apply_code({code!r})]$first[b {color}]$key[/]$mark $label[/]")
+ITEM = ("[@click=screen.apply_code({code!r})]$first[b {color}]$key[/]$mark$label[/]")
+
+
+def enter_target(codebook: Codebook, suggestions: Any | None, applied: frozenset[str]) -> str | None:
+    """The suggestion ``enter`` applies: the best one not applied yet that adds a code without
+    replacing the answer of a single-choice facet (None when there is none)."""
+    taken = {code.facet for code in codebook.codes if code.id in applied}
+    for s in suggestions.codes if suggestions else ():
+        code = codebook.code(s.code)
+        if code is None or s.code in applied:
+            continue
+        facet = codebook.facet(code.facet)
+        if facet is not None and not facet.multiple and code.facet in taken:
+            continue
+        return s.code
+    return None
 
 
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
@@ -26,19 +41,17 @@ def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, ap
     if suggestions is None:
         return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_loading"))
     items = []
-    marked = False
+    target = enter_target(codebook, suggestions, applied)
     for s in suggestions.codes[:top]:
         code = codebook.code(s.code)
         if code is None or not ID.match(s.code):
             continue
         color = code.color if code.color and COLOR.match(code.color) else "yellow"
-        first = ""
-        if not marked and s.code not in applied:  # what enter applies
-            first, marked = "⏎ ", True
-        item = Content.from_markup(
-            ITEM.format(code=s.code, color=color), first=first,
-            key=f"[{code.key}]" if code.key else "", mark="●" if s.code in applied else "",
-            label=code.label.get(lang) or code.id)
+        key = f"[{code.key}]" if code.key else ""
+        mark = "●" if s.code in applied else ("·" if key else " ")  # key and label stay together
+        first = "⏎" if s.code == target else ""  # what enter applies (joined to its chip)
+        item = Content.from_markup(ITEM.format(code=s.code, color=color), first=first, key=key,
+                                   mark=mark, label=code.label.get(lang) or code.id)
         words = t(lang, "list_sep").join(s.evidence[:SHOWN_WORDS])
         if words:
             space = "" if lang == "zh" else " "  # a full-width bracket brings its own space

@@ -1,0 +1,42 @@
+"""A search or filter narrows the outline to its segments; leaving it shows every segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.tui.widgets.outline import Outline
+
+from .conftest import app_for, drive, screen
+
+
+def _rows(app: Any) -> list[str]:
+    outline = app.screen.query_one("#outline", Outline)
+    return [outline.render_line(y).text.strip() for y in range(outline.row_count)]
+
+
+def test_search_narrows_the_outline_to_the_hits(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        everything = _rows(app)
+        assert len(everything) == 11 + 4  # 11 segments under 4 document headings
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"community", "enter")
+        await pilot.pause()
+        session = screen(app).session
+        assert session.view is not None
+        hits = len(session.view.indices)
+        rows = _rows(app)
+        segment_rows = [r for r in rows if not r.startswith("▸")]
+        assert 0 < hits < 11 and len(segment_rows) == hits
+        numbers = [int(r[1:].split()[0]) for r in segment_rows]
+        assert numbers == [i + 1 for i in session.view.indices]
+        current = app.screen.query_one("#outline", Outline)
+        assert current.row_of(session.pos) < len(rows)
+        await pilot.press("j")  # moving in the view keeps the narrowed outline
+        assert len(_rows(app)) == len(rows)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _rows(app) == everything
+
+    drive(app_for(demo_db), steps, size=(120, 30))
