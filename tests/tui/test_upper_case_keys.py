@@ -68,8 +68,8 @@ def test_blind_panel_shows_upper_case_badges_and_bracketed_labels(upper_db: Path
     with open_project(upper_db) as p:
         codebook = load_codebook(p)
     text = "\n".join(_plain(line) for line in blind_lines(codebook, "en", CoderState()))
-    assert "[F] Favour" in text and "[N] Neutral" in text
-    assert "[T] [Tasks] and checks" in text and "[1] Money" in text
+    assert "[F]·Favour" in text and "[N]·Neutral" in text
+    assert "[T]·[Tasks] and checks" in text and "[1]·Money" in text
 
 
 def test_lead_grid_rows_align_with_and_without_badges(upper_db: Path) -> None:
