@@ -15,7 +15,7 @@ import sqlite_utils
 
 from annotator import config
 from annotator.errors import ProjectError
-from annotator.storage import migrations
+from annotator.storage import migrations, search_index
 
 # Never open a project file with Python's open() in this process: closing any descriptor of
 # a file drops every POSIX lock the process holds on it, including SQLite's, and another
@@ -96,6 +96,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     )
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
+    search_index.register(conn)
     return conn
 
 

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
 from annotator.errors import AnnotatorError
 from annotator.nlp.lexicon import Match
@@ -65,6 +66,8 @@ class CodingScreen(Screen[None]):
         self.suggester: SuggesterLike | None = None
         self.suggestions: Any | None = None
         self._suggest_project: Any | None = None
+        self._search_project: Any | None = None
+        self._search_lock = threading.Lock()
         self._outline_forced: bool | None = None
         self._shown: dict[str, Any] = {}
         self._outline_pos: int | None = None
@@ -350,6 +353,9 @@ class CodingScreen(Screen[None]):
             self.session.save_position()
         if self._suggest_project is not None:
             self._suggest_project.close()
+        with self._search_lock:
+            if self._search_project is not None:
+                self._search_project.close()
 
     # navigation -------------------------------------------------------------------
     def _moved(self, moved: bool, edge: str) -> None:
@@ -390,18 +396,32 @@ class CodingScreen(Screen[None]):
 
     def action_search(self) -> None:
         def done(query: str | None) -> None:
-            if not query or not query.strip():
-                return
-            query = query.strip()
-            n = self.session.search(query)
-            if n == 0:
-                self.say("msg_search_none", query=query)
-                return
-            self.session.save_position()
-            self.show_segment()
-            self.say("msg_search", query=query, n=n)
+            if query and query.strip():
+                self._search(query.strip())
 
         self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        """Search through a connection of its own, off the event loop; a newer search cancels
+        this one, whose answer is then dropped."""
+        from annotator.storage.db import open_project
+
+        worker = get_current_worker()
+        with self._search_lock:
+            if self._search_project is None:
+                self._search_project = open_project(self.path)
+            found = self.session.find(query, self._search_project)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_found, query, found)
+
+    def _show_found(self, query: str, found: list[int]) -> None:
+        if self.session.show_found(query, found) == 0:
+            self.say("msg_search_none", query=query)
+            return
+        self.session.save_position()
+        self.show_segment()
+        self.say("msg_search", query=query, n=len(found))
 
     def filter_options(self) -> list[tuple[str, str]]:
         options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]
