@@ -26,7 +26,13 @@ from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
 from annotator.tui.messages import BackupDone, SegmentPicked
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
-from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
+from annotator.tui.suggest_process import RemoteSuggester
+from annotator.tui.suggestions import (
+    KeywordSuggester,
+    SuggesterLike,
+    build_suggester,
+    engine_available,
+)
 from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.outline import Outline
@@ -318,6 +324,9 @@ class CodingScreen(Screen[None]):
     def _build_suggester(self) -> None:
         from annotator.storage.db import open_project
 
+        if self.suggester_kind != "keywords" and engine_available():
+            self._start_engine_process()
+            return
         project = open_project(self.path)
         try:
             suggester = build_suggester(project, coder=self.session.coder, lead=self.session.lead,
@@ -331,6 +340,20 @@ class CodingScreen(Screen[None]):
             self.app.call_from_thread(self._suggester_ready, suggester, project)
         except RuntimeError:  # the app has gone
             project.close()
+
+    def _start_engine_process(self) -> None:
+        """The engine, built and run in a process of its own (see :mod:`..suggest_process`)."""
+        try:
+            engine = RemoteSuggester(self.path, coder=self.session.coder, lead=self.session.lead,
+                                     kind=self.suggester_kind)
+        except Exception as exc:  # the engine failing must not stop the coding
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._suggester_failed, str(exc))
+            return
+        try:
+            self.app.call_from_thread(self._suggester_ready, engine, engine)
+        except RuntimeError:  # the app has gone
+            engine.close()
 
     def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
         self.suggester = suggester
