@@ -127,7 +127,7 @@ def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
     jieba = _jieba()
     attrs = _zh_attrs()
     cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_words", {})
-    if len(cache) > 500_000:
+    if len(cache) > 200_000:
         cache.clear()
     out: list[Tokens] = []
     for text in texts:
@@ -162,7 +162,7 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
         nlp, table = _en()
         cache = _state.setdefault("en_cache", {})
         stop_words = nlp.Defaults.stop_words
-        if len(cache) > 500_000:
+        if len(cache) > 200_000:
             cache.clear()
         out: list[Tokens] = []
         for doc in nlp.tokenizer.pipe(texts, batch_size=256):
