@@ -19,7 +19,7 @@ FUNCTION = "annotator_search_text"
 TABLE = "segment_search"
 
 #: Answers beyond this many are not listed (in reading order of the first ones found).
-LIMIT = 5000
+LIMIT = 1000
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _SUPPLEMENTARY = re.compile(r"([\U00020000-\U0003ffff])")
