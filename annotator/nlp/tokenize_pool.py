@@ -45,14 +45,20 @@ class TokenizePool:
                  ahead: int | None = None) -> None:
         self.processes = processes or max(os.cpu_count() or 1, 1)
         self.ahead = ahead or 2 * self.processes + 1
+        self._keywords = keywords
+        self._pool: Any = None  # started with the first batch: a file refused early costs nothing
+        self._pending: deque[tuple[Any, AsyncResult[list[SegmentTerms]]]] = deque()
+
+    def _start_pool(self) -> Any:
         context = _context()
         if context.get_start_method() == "fork":
-            _start(keywords)  # once, here: the workers inherit the loaded models
-        self._pool = context.Pool(self.processes, initializer=_start, initargs=(keywords,))
-        self._pending: deque[tuple[Any, AsyncResult[list[SegmentTerms]]]] = deque()
+            _start(self._keywords)  # once, here: the workers inherit the loaded models
+        return context.Pool(self.processes, initializer=_start, initargs=(self._keywords,))
 
     def submit(self, tag: Any, texts: Sequence[tuple[str, str]]) -> Iterator[tuple[Any, list[SegmentTerms]]]:
         """Queue a batch; yield the oldest answers while too many are in flight."""
+        if self._pool is None:
+            self._pool = self._start_pool()
         self._pending.append((tag, self._pool.apply_async(_work, (list(texts),))))
         while len(self._pending) > self.ahead:
             yield self._next()
@@ -71,6 +77,8 @@ class TokenizePool:
 
     def __exit__(self, *exc: object) -> None:
         self._pending.clear()
+        if self._pool is None:
+            return
         if exc[0] is None:
             self._pool.close()
         else:
