@@ -1,19 +1,21 @@
 """Import benchmarks, each beside a baseline measured in the same run.
 
-Run: python3 benchmarks/bench_import.py   (prints one line per figure; asserts nothing)
+Run: python benchmarks/bench_import.py [--segments N]   (prints one line per figure; asserts nothing)
 
-* import throughput (characters per second, Chinese + English) of ``annotator import`` on a
-  generated ~5 MB bilingual corpus (a Chinese transcript with its English translation paired
-  turn by turn), models already loaded, beside plain ``jieba.lcut`` on the same Chinese text
-  (the aim is at least half of jieba's speed: import also tokenises the English, and writes);
+* ``annotator import`` of a bilingual CSV (``--segments`` turns, default 20,000; text drawn as by
+  ``benchmarks.generate``), as a whole process: wall time, characters per second and peak memory,
+  beside a whole process that imports jieba and runs ``jieba.lcut`` over the same Chinese text one
+  segment at a time. Both rates count the same characters (Chinese and English of every turn),
+  so the ratio of the rates is the ratio of the times;
 * wall time of ``annotator --help`` beside ``python -c "import typer"`` (medians of fresh
   subprocesses).
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -25,44 +27,37 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-TARGET_BYTES = 5_000_000
 STARTUP_RUNS = 7
 
-ZH = [
-    "我们街道现在最大的问题还是权责不匹配，痕迹主义并没有根本改变。",
-    "网格员每天要填很多表格，真正入户走访的时间反而少了。",
-    "上级部门层层加码，一票否决的事项越来越多。",
-    "接诉即办以后，居民的诉求能很快转到社区，但社区没有执法权。",
-    "党建引领下的协商会让住户自己商量加装电梯的事情。",
-    "一网通办减少了跑腿，可是数据孤岛的问题还在。",
-]
-EN = [
-    "The biggest problem in our subdistrict is still the mismatch between powers and duties.",
-    "Grid workers fill in many forms every day and have less time for household visits.",
-    "Higher-level departments keep adding targets, and more matters carry a one-vote veto.",
-    "Since the hotline reform, residents' requests reach the community quickly.",
-    "Under party-building leadership, residents discuss installing lifts in meetings.",
-    "One-stop online services cut the running around, but data silos remain.",
-]
+JIEBA_PASS = """
+import csv, sys, time
+import jieba
+jieba.setLogLevel(60)
+n = 0
+with open(sys.argv[1], encoding="utf-8", newline="") as f:
+    for row in csv.DictReader(f):
+        jieba.lcut(row["zh"])
+"""
 
 
-def corpus(folder: Path) -> tuple[Path, Path, str, int]:
-    """(zh file, en file, all Chinese text, total characters) of about TARGET_BYTES."""
-    rng = random.Random(0)
-    zh_turns, en_turns, size = [], [], 0
-    while size < TARGET_BYTES:
-        picks = [rng.randrange(len(ZH)) for _ in range(3)]
-        zh = "".join(ZH[i] for i in picks)
-        en = " ".join(EN[i] for i in picks)
-        speaker = ("采访者", "Interviewer") if len(zh_turns) % 2 == 0 else ("受访者", "Respondent")
-        zh_turns.append(f"{speaker[0]}：{zh}")
-        en_turns.append(f"{speaker[1]}: {en}")
-        size += len(zh.encode()) + len(en.encode())
-    zh_path, en_path = folder / "interview_zh.txt", folder / "interview_en.txt"
-    zh_path.write_text("\n\n".join(zh_turns) + "\n", encoding="utf-8")
-    en_path.write_text("\n\n".join(en_turns) + "\n", encoding="utf-8")
-    chars = sum(len(t) for t in zh_turns) + sum(len(t) for t in en_turns)
-    return zh_path, en_path, "\n".join(zh_turns), chars
+def write_corpus(path: Path, segments: int, per_doc: int = 200) -> int:
+    """A bilingual CSV (document, speaker, zh, en) of ``segments`` turns; its characters."""
+    import numpy as np
+
+    from annotator.codebook import bundled_codebook_path, load_codebook
+    from benchmarks.generate import chinese_vocabulary, english_vocabulary, segment_rows
+
+    codebook = load_codebook(bundled_codebook_path())
+    zh = chinese_vocabulary([k for c in codebook.codes for k in c.keywords_zh])
+    en = english_vocabulary([k for c in codebook.codes for k in c.keywords_en if " " not in k])
+    chars = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["document", "speaker", "zh", "en"])
+        for row in segment_rows(segments, per_doc, np.random.default_rng(7), zh, en):
+            out.writerow([row[1], row[3], row[4], row[5]])
+            chars += len(row[4]) + len(row[5])
+    return chars
 
 
 def _line(name: str, ours: float, baseline: float, unit: str, better: str) -> None:
@@ -71,34 +66,38 @@ def _line(name: str, ours: float, baseline: float, unit: str, better: str) -> No
           f"  ratio {ratio:5.2f} ({better} is better)")
 
 
-def import_throughput(folder: Path) -> None:
-    from annotator.application.projects import create_project
-    from annotator.application.transcripts import import_transcripts
-    from annotator.nlp import tokenize
-    from annotator.storage.db import open_project
-
-    zh_path, en_path, zh_text, chars = corpus(folder)
-    tokenize.load()  # steady state: both sides measured with their models loaded
-    import jieba
-
-    jieba.lcut("预热")
+def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of a fresh process running ``cmd``."""
     start = time.perf_counter()
-    jieba.lcut(zh_text)
-    jieba_s = time.perf_counter() - start
+    proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if status:
+        raise SystemExit(f"{cmd}: exit status {status}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def import_throughput(folder: Path, segments: int, env: dict[str, str]) -> None:
+    corpus = folder / "interviews.csv"
+    # written by another process: a child's peak memory counts from its parent's at the fork
+    chars = int(subprocess.run(
+        [sys.executable, "-c", "import sys; from benchmarks.bench_import import write_corpus;"
+         " print(write_corpus(__import__('pathlib').Path(sys.argv[1]), int(sys.argv[2])))",
+         str(corpus), str(segments)], env=env, cwd=REPO, check=True, capture_output=True,
+        text=True).stdout)
+    # warm jieba's dictionary cache for both sides (the floor's default cache, ours in its home)
+    for warm in ("import jieba; jieba.initialize()",
+                 "from annotator.nlp.tokenize import load; load(('zh',))"):
+        subprocess.run([sys.executable, "-c", warm], env=env, check=True, stderr=subprocess.DEVNULL)
     project = folder / "bench.db"
-    create_project(project)
-    with open_project(project) as p:
-        start = time.perf_counter()
-        summary = import_transcripts(p, [zh_path], translation=en_path, lang="zh")
-        import_s = time.perf_counter() - start
-    size = zh_path.stat().st_size + en_path.stat().st_size
-    print(f"corpus: {size / 1e6:.1f} MB, {chars:,} characters ({len(zh_text):,} Chinese),"
-          f" {summary.segments:,} segments")
-    _line("import zh+en (chars/s) vs jieba.lcut zh (chars/s)", chars / import_s,
-          len(zh_text) / jieba_s, "c/s", "higher")
-    # stricter: only the Chinese characters counted, the whole import time charged to them
-    _line("import, Chinese chars only (chars/s) vs jieba.lcut", len(zh_text) / import_s,
-          len(zh_text) / jieba_s, "c/s", "higher")
+    jieba_s, jieba_mb = _timed_process([sys.executable, "-c", JIEBA_PASS, str(corpus)], env)
+    ours_s, ours_mb = _timed_process(
+        [sys.executable, "-m", "annotator", "import", str(project), str(corpus)], env)
+    size = corpus.stat().st_size
+    print(f"corpus: {size / 1e6:.1f} MB CSV, {segments:,} bilingual turns, {chars:,} characters")
+    _line("import, whole process (s) vs jieba pass (s)", ours_s, jieba_s, "s ", "lower")
+    _line("import (chars/s) vs jieba pass (chars/s)", chars / ours_s, chars / jieba_s, "c/s", "higher")
+    _line("import peak RSS (MB) vs jieba pass (MB)", ours_mb, jieba_mb, "MB", "lower")
 
 
 def _median_wall(cmd: list[str], env: dict[str, str]) -> float:
@@ -118,18 +117,20 @@ def startup() -> None:
     _line("annotator --help (s) vs python -c 'import typer' (s)", ours, base, "s ", "lower")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--segments", type=int, default=20_000)
+    parser.add_argument("--skip-startup", action="store_true")
+    args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="annotator-bench-"))
-    old_home = os.environ.get("ANNOTATOR_HOME")
-    os.environ["ANNOTATOR_HOME"] = str(folder / "home")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env["ANNOTATOR_HOME"] = str(folder / "home")
     try:
-        startup()
-        import_throughput(folder)
+        if not args.skip_startup:
+            startup()
+        import_throughput(folder, args.segments, env)
     finally:
-        if old_home is None:
-            os.environ.pop("ANNOTATOR_HOME", None)
-        else:
-            os.environ["ANNOTATOR_HOME"] = old_home
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -124,6 +124,11 @@ def import_any(
         raise
 
 
+#: Files bigger than this (bytes, all files of one import) are tokenised in worker processes,
+#: with a progress bar.
+PARALLEL_BYTES = 2_000_000
+
+
 def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     mapping = kw.pop("mapping", None)
@@ -141,9 +146,10 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     if len(files) == 1 and files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]):
         return restore_jsonl(project, files[0]).lines()
     total = sum(f.stat().st_size for f in files if f.exists())
-    progress = _ProgressBar(total) if total > 2_000_000 else None
+    big = total > PARALLEL_BYTES
+    progress = _ProgressBar(total) if big else None
     try:
-        summary = import_transcripts(project, files, progress=progress, **kw)
+        summary = import_transcripts(project, files, progress=progress, parallel=big, **kw)
     finally:
         if progress is not None:
             progress.close()
@@ -174,17 +180,31 @@ def _transcript_lines(summary: ImportSummary, files: list[Path]) -> list[str]:
 
 
 class _ProgressBar:
-    """A progress bar on stderr for long imports (counts characters, roughly bytes)."""
+    """A progress bar on stderr for long imports: share done, rate and time left (counting the
+    UTF-8 bytes of the texts written, close to the file's size)."""
 
     def __init__(self, total: int) -> None:
-        from rich.progress import Progress  # rich's progress bar only for big imports
+        # rich's progress bar only for big imports
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
 
-        self._progress = Progress(transient=True)
+        self._progress = Progress(
+            TextColumn("importing"), BarColumn(), TaskProgressColumn(), TransferSpeedColumn(),
+            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=True)
         self._task = self._progress.add_task("importing", total=total)
         self._progress.start()
 
     def __call__(self, n: int) -> None:
-        self._progress.advance(self._task, n * 2)
+        self._progress.advance(self._task, n)
 
     def close(self) -> None:
         self._progress.stop()

@@ -5,12 +5,15 @@ Used by the command line and the coding screen alike; the engine itself never op
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from annotator.errors import AnnotatorError
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import check_document
+from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.training import annotation_rows, document_term_rows, segment_term_chunks
 
@@ -61,6 +64,30 @@ def least_sure(suggester: Suggester, segments: Sequence[str]) -> str | None:
         return uncertainty(codebook, suggester.suggest(segment, top=len(codebook.codes)).codes)
 
     return next_least_sure(segments, unsure)
+
+
+#: The project table's key for the tokenised codebook text (English keyword lemmas, the terms
+#: of the codes' descriptions): kept in the project, a new process (or another computer) need
+#: not load spaCy and jieba to match keywords.
+CODEBOOK_TERMS = "codebook_terms"
+
+
+def recall_codebook_terms(project: Project) -> None:
+    """Give the matcher the tokenised codebook text kept in ``project``, if any."""
+    from annotator.nlp.lexicon import remember_codebook_terms
+
+    remember_codebook_terms(get_meta(project, CODEBOOK_TERMS))
+
+
+def keep_codebook_terms(project: Project) -> None:
+    """Keep the tokenised text of ``project``'s codebook in it, when it changed (a failed
+    write, e.g. a read-only file, only means tokenising again next time)."""
+    from annotator.nlp.lexicon import codebook_terms_text
+
+    text = codebook_terms_text(load_codebook(project))
+    if text != get_meta(project, CODEBOOK_TERMS):
+        with contextlib.suppress(AnnotatorError):
+            set_meta(project, CODEBOOK_TERMS, text)
 
 
 def project_keywords(

@@ -12,6 +12,8 @@ from annotator.errors import ImportFormatError, UsageError
 from annotator.io.transcripts import Turn, read_turns
 from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
 from annotator.nlp.tokenize import add_terms, tokenize
+from annotator.nlp.tokenize import segment_terms as terms_of
+from annotator.nlp.tokenize_pool import TokenizePool
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import segment_texts
@@ -27,22 +29,9 @@ def document_id_for(path: Path) -> str:
     return re.sub(r"\s+", "_", stem.strip()) or "document"
 
 
-def _terms(tokens: Iterable[str]) -> str:
-    return " ".join(x.replace(" ", "") for x in tokens)
-
-
 def segment_terms(texts: dict[str, tuple[str, str]]) -> dict[str, SegmentTerms]:
     """Segment id → tokens and terms (space-separated), from segment id → (zh, en)."""
-    ids = list(texts)
-    out: dict[str, dict[str, str]] = {sid: {} for sid in ids}
-    for i, lang in enumerate(("zh", "en")):
-        having = [sid for sid in ids if texts[sid][i]]
-        if not having:
-            continue
-        for sid, t in zip(having, tokenize([texts[sid][i] for sid in having], lang), strict=True):
-            out[sid][f"{lang}_tokens"] = _terms(t.tokens)
-            out[sid][f"{lang}_terms"] = _terms(t.terms)
-    return {sid: SegmentTerms(**fields) for sid, fields in out.items()}
+    return dict(zip(texts, terms_of(list(texts.values())), strict=True))
 
 
 def _segment(doc: str, position: int, turn: Turn) -> Segment:
@@ -99,21 +88,52 @@ class _Documents:
         return pos
 
 
-def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str) -> None:
+class _Tokenizer:
+    """Tokenises batches of segments and hands them to the writer in the order they came:
+    here, or (``parallel``) in worker processes while this one reads and writes."""
+
+    def __init__(self, writer: TranscriptWriter, keywords: list[str], parallel: bool) -> None:
+        self.writer = writer
+        self.pool = TokenizePool(keywords) if parallel else None
+        if self.pool is None:
+            add_terms(keywords)
+
+    def submit(self, doc: str, segments: list[Segment]) -> None:
+        texts = [(s.zh, s.en) for s in segments]
+        if self.pool is None:
+            self._write(doc, segments, terms_of(texts))
+            return
+        for (done_doc, done), terms in self.pool.submit((doc, segments), texts):
+            self._write(done_doc, done, terms)
+
+    def finish(self) -> None:
+        if self.pool is not None:
+            for (doc, segments), terms in self.pool.drain():
+                self._write(doc, segments, terms)
+
+    def _write(self, doc: str, segments: list[Segment], terms: list[SegmentTerms]) -> None:
+        self.writer.write(doc, segments, {s.id: t for s, t in zip(segments, terms, strict=True)})
+
+    def __enter__(self) -> _Tokenizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(*exc)
+
+
+def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str,
+                tokenizer: _Tokenizer) -> None:
     pending: dict[str, list[Segment]] = {}
-
-    def flush(doc: str) -> None:
-        segments = pending.pop(doc)
-        docs.writer.write(doc, segments, segment_terms({s.id: (s.zh, s.en) for s in segments}))
-
     for turn in turns:
         doc = turn.document or default_doc
         pos = docs.position_for(doc, str(path), turn)
         pending.setdefault(doc, []).append(_segment(doc, pos, turn))
         if len(pending[doc]) >= BATCH:
-            flush(doc)
+            tokenizer.submit(doc, pending.pop(doc))
     for doc in list(pending):
-        flush(doc)
+        tokenizer.submit(doc, pending.pop(doc))
+    tokenizer.finish()
 
 
 def import_transcripts(
@@ -127,27 +147,33 @@ def import_transcripts(
     replace: bool = False,
     attributes: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
+    parallel: bool = False,
 ) -> ImportSummary:
     """Import transcript files; all or nothing.
+
+    ``parallel``: tokenise in worker processes, one per core (worth it for big files: starting
+    them costs a second or two).
 
     ``translation`` pairs a second-language file turn by turn with the single ``files`` entry
     (or, with no files, with the existing ``document``). ``attributes`` maps document id to
     document attributes (e.g. respondent, date, role).
     """
     _check_arguments(files, translation, lang, document)
-    add_terms(kw for c in load_codebook(project).codes for kw in c.keywords_zh)
+    keywords = [kw for c in load_codebook(project).codes for kw in c.keywords_zh]
     summary = ImportSummary()
     with project.write():
         writer = TranscriptWriter(project, summary, replace, progress)
         if not files and translation is not None and document is not None:
+            add_terms(keywords)
             _add_translation(project, document, translation, lang, fmt, summary, progress,
                              replace=replace)
         docs = _Documents(writer, attributes or {})
-        for path in files:
-            turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
-            if translation is not None:
-                turns = _paired(path, list(turns), translation, fmt, lang)
-            _write_file(docs, path, turns, document or document_id_for(path))
+        with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
+            for path in files:
+                turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
+                if translation is not None:
+                    turns = _paired(path, list(turns), translation, fmt, lang)
+                _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
         for doc, next_position in docs.next_position.items():
             writer.finish_document(doc, next_position - 1)
         summary.headers.update(docs.headers)
@@ -209,4 +235,4 @@ def _add_translation(
     summary.segments += len(rows)
     summary.translation_added = target
     if progress:
-        progress(sum(len(t) for t in texts))
+        progress(sum(len(t.encode()) for t in texts))

@@ -81,16 +81,46 @@ def _load_disk_cache() -> None:
     if path is None:
         return
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("fingerprint") != _disk["fingerprint"]:
-            return
-        for phrase, lemmas in data.get("lemmas", []):
-            _lemma_cache.setdefault(str(phrase), tuple(map(str, lemmas)))
-        for zh, en, zh_terms, en_terms in data.get("descriptions", []):
-            _description_cache.setdefault(
-                (str(zh), str(en)), (tuple(map(str, zh_terms)), tuple(map(str, en_terms))))
+        _absorb(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return  # no cache, or a damaged one: tokenise again
+
+
+def _absorb(data: Any) -> None:
+    """Take the entries of a cache made with the same tokeniser (lock held)."""
+    if not isinstance(data, dict) or data.get("fingerprint") != _disk["fingerprint"]:
+        return
+    for phrase, lemmas in data.get("lemmas", []):
+        _lemma_cache.setdefault(str(phrase), tuple(map(str, lemmas)))
+    for zh, en, zh_terms, en_terms in data.get("descriptions", []):
+        _description_cache.setdefault(
+            (str(zh), str(en)), (tuple(map(str, zh_terms)), tuple(map(str, en_terms))))
+
+
+def remember_codebook_terms(text: str | None) -> None:
+    """Take tokenised codebook text kept elsewhere (e.g. in the project file, as
+    :func:`codebook_terms_text` gave it); text from another tokeniser version is ignored."""
+    if not text:
+        return
+    with _lemma_lock:
+        _load_disk_cache()
+        with contextlib.suppress(ValueError, TypeError):
+            _absorb(json.loads(text))
+
+
+def codebook_terms_text(codebook: Codebook) -> str:
+    """The tokenised text of ``codebook`` known to this process (English keyword lemmas, code
+    descriptions' terms), as JSON to keep beside the codebook."""
+    phrases = {k.strip() for c in codebook.codes for k in c.keywords_en if k.strip()}
+    texts = {(_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    with _lemma_lock:
+        data = {
+            "fingerprint": _disk.get("fingerprint") or _fingerprint(),
+            "lemmas": sorted([p, list(v)] for p, v in _lemma_cache.items() if p in phrases),
+            "descriptions": sorted([zh, en, list(z), list(e)] for (zh, en), (z, e)
+                                   in _description_cache.items() if (zh, en) in texts),
+        }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _save_disk_cache(

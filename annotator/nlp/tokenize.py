@@ -1,4 +1,4 @@
-"""Tokenise Chinese (jieba through spaCy's Chinese tokenizer) and English (spaCy, lookup lemmas).
+"""Tokenise Chinese (jieba, flagged as spaCy's Chinese lexemes) and English (spaCy, lookup lemmas).
 
 Nothing heavy is imported until the first call. ``tokenize`` returns, per text, all tokens
 (for phrase matching and search) and the content terms (no stop words, punctuation, numbers
@@ -12,6 +12,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from annotator.model import SegmentTerms
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
@@ -41,15 +43,6 @@ def _jieba() -> Any:
     return _state["jieba"]
 
 
-def _zh() -> Any:
-    if "zh" not in _state:
-        _jieba()
-        import spacy
-
-        _state["zh"] = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    return _state["zh"]
-
-
 def _en() -> tuple[Any, dict[str, str]]:
     if "en" not in _state:
         import spacy
@@ -65,7 +58,8 @@ def load(langs: Sequence[str] = ("zh", "en")) -> None:
     """Load the pipelines now (e.g. in a worker thread), so later calls are fast."""
     with _lock:
         if "zh" in langs:
-            _zh()
+            _jieba()
+            _zh_attrs()
         if "en" in langs:
             _en()
 
@@ -94,16 +88,6 @@ def _is_quantity_zh(text: str) -> bool:
     return len(rest) < len(text) and (not rest or (len(rest) == 1 and rest in _ZH_MEASURES))
 
 
-def _zh_entry(lex: Any) -> tuple[str | None, str | None]:
-    """(token, content term) of a Chinese lexeme; None where it is not one."""
-    text = lex.text
-    if lex.is_space or not text.strip():
-        return None, None
-    content = not (lex.is_stop or lex.is_punct or lex.like_num or lex.is_digit
-                   or not any(ch.isalnum() for ch in text) or _is_quantity_zh(text))
-    return text, text.lower() if content else None
-
-
 def _en_entry(lex: Any, table: Any, stop_words: Any) -> tuple[str | None, str | None]:
     """(lemma, content lemma) of an English lexeme; None where it is not one."""
     if lex.is_space:
@@ -115,46 +99,100 @@ def _en_entry(lex: Any, table: Any, stop_words: Any) -> tuple[str | None, str | 
     return lemma, lemma if content else None
 
 
+def _zh_attrs() -> Any:
+    """spaCy's Chinese lexical attribute functions (stop words, punctuation, numbers), which
+    decide a lexeme's flags; called on strings, without building a Doc."""
+    if "zh_attrs" not in _state:
+        import spacy
+
+        _state["zh_attrs"] = spacy.blank("zh").vocab.lex_attr_getters  # type: ignore[attr-defined]
+    return _state["zh_attrs"]
+
+
+def _zh_word(word: str, attrs: Any) -> tuple[str | None, str | None]:
+    """(token, content term) of a word jieba cut, flagged as spaCy's Chinese lexeme would be."""
+    from spacy.attrs import IS_DIGIT, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
+
+    if not word.strip() or attrs[IS_SPACE](word):
+        return None, None
+    content = not (attrs[IS_STOP](word) or attrs[IS_PUNCT](word) or attrs[LIKE_NUM](word)
+                   or attrs[IS_DIGIT](word) or not any(ch.isalnum() for ch in word)
+                   or _is_quantity_zh(word))
+    return word, word.lower() if content else None
+
+
+def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
+    """jieba's words, as spaCy's Chinese tokenizer with the jieba segmenter gives them, flagged
+    once per distinct word (a spaCy Doc per text costs as much again as jieba itself)."""
+    jieba = _jieba()
+    attrs = _zh_attrs()
+    cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_words", {})
+    if len(cache) > 200_000:
+        cache.clear()
+    out: list[Tokens] = []
+    for text in texts:
+        toks: list[str] = []
+        terms: list[str] = []
+        for word in jieba.cut(text, cut_all=False):
+            got = cache.get(word)
+            if got is None:
+                got = cache[word] = _zh_word(word, attrs)
+            if got[0] is not None:
+                toks.append(got[0])
+            if got[1] is not None:
+                terms.append(got[1])
+        out.append(Tokens(tuple(toks), tuple(terms)))
+    return out
+
+
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
     """Tokens and content terms of each text, in ``lang`` ("zh" or "en").
 
-    Works on the documents' word ids (no spaCy Token objects) with a per-word cache: the
-    same word is looked up once per process, which keeps import close to jieba's own speed.
+    Chinese: jieba's words (see :func:`_tokenize_zh`). English: spaCy's tokenizer, worked on the
+    documents' word ids (no spaCy Token objects) with a per-word cache: the same word is looked
+    up once per process, which keeps import close to jieba's own speed.
     """
     from spacy.attrs import ORTH
 
     with _lock:
         if lang == "zh":
-            nlp = _zh()
-            docs = nlp.pipe(texts, batch_size=256)
-            cache = _state.setdefault("zh_cache", {})
-
-            def entry(h: int) -> tuple[str | None, str | None]:
-                return _zh_entry(nlp.vocab[h])
-        elif lang == "en":
-            nlp, table = _en()
-            docs = nlp.tokenizer.pipe(texts, batch_size=256)
-            cache = _state.setdefault("en_cache", {})
-            stop_words = nlp.Defaults.stop_words
-
-            def entry(h: int) -> tuple[str | None, str | None]:
-                return _en_entry(nlp.vocab[h], table, stop_words)
-        else:
+            return _tokenize_zh(texts)
+        if lang != "en":
             raise ValueError(f"unknown language {lang!r}")
-        if len(cache) > 500_000:
+        nlp, table = _en()
+        cache = _state.setdefault("en_cache", {})
+        stop_words = nlp.Defaults.stop_words
+        if len(cache) > 200_000:
             cache.clear()
         out: list[Tokens] = []
-        for doc in docs:
+        for doc in nlp.tokenizer.pipe(texts, batch_size=256):
             toks: list[str] = []
             terms: list[str] = []
             if len(doc):
                 for h in doc.to_array(ORTH).tolist():
                     got = cache.get(h)
                     if got is None:
-                        got = cache[h] = entry(h)
+                        got = cache[h] = _en_entry(nlp.vocab[h], table, stop_words)
                     if got[0] is not None:
                         toks.append(got[0])
                     if got[1] is not None:
                         terms.append(got[1])
             out.append(Tokens(tuple(toks), tuple(terms)))
         return out
+
+
+def _joined(words: Iterable[str]) -> str:
+    return " ".join(w.replace(" ", "") for w in words)
+
+
+def segment_terms(texts: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
+    """Tokens and terms (space-separated, as stored) of each (zh, en) pair of texts."""
+    out: list[dict[str, str]] = [{} for _ in texts]
+    for i, lang in enumerate(("zh", "en")):
+        having = [k for k, pair in enumerate(texts) if pair[i]]
+        if not having:
+            continue
+        for k, t in zip(having, tokenize([texts[k][i] for k in having], lang), strict=True):
+            out[k][f"{lang}_tokens"] = _joined(t.tokens)
+            out[k][f"{lang}_terms"] = _joined(t.terms)
+    return [SegmentTerms(**fields) for fields in out]

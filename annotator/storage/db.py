@@ -15,7 +15,7 @@ import sqlite_utils
 
 from annotator import config
 from annotator.errors import ProjectError
-from annotator.storage import migrations
+from annotator.storage import migrations, search_index
 from annotator.storage.file_guard import FileGuard
 from annotator.storage.open_errors import open_failure
 from annotator.storage.read_only import connect_read_only, read_only_reason, refuse_write
@@ -109,6 +109,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     )
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
+    search_index.register(conn)
     return conn
 
 

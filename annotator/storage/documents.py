@@ -8,6 +8,7 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.model import Document, Segment
+from annotator.storage import search_index
 from annotator.storage.db import Project
 
 ORDER = "ORDER BY d.position, s.position"
@@ -83,20 +84,32 @@ def segment_terms(project: Project, segment_id: str) -> dict[str, tuple[str, ...
 
 
 def search_segments(project: Project, query: str, *, limit: int | None = None) -> list[str]:
-    """Ids of segments whose Chinese or English text contains ``query`` (case-insensitive for
-    English), in reading order. Substring search, so one- and two-character Chinese words match.
+    """Ids of segments whose Chinese or English text (or speaker) contains ``query``
+    (case-insensitive for English), in reading order: at most ``limit`` (default
+    :data:`search_index.LIMIT`), the first found in import order.
+
+    Answered from the full-text index (one- and two-character Chinese words included), each
+    answer checked against the stored text; a query of punctuation alone scans the texts.
     """
     query = query.strip()
     if not query:
         return []
-    sql = (
-        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document"
-        " WHERE instr(s.zh, ?) > 0 OR instr(lower(s.en), lower(?)) > 0"
-        " OR instr(coalesce(s.speaker, ''), ?) > 0 " + ORDER
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return [r[0] for r in project.execute(sql, (query, query, query))]
+    limit = search_index.LIMIT if limit is None else int(limit)
+    match = search_index.fts_query(query)
+    contains = ("(instr(s.zh, :q) > 0 OR instr(lower(s.en), lower(:q)) > 0"
+                " OR instr(coalesce(s.speaker, ''), :q) > 0)")
+    if match is None:
+        sql = (f"SELECT s.id FROM segments s JOIN documents d ON d.id = s.document WHERE {contains}"
+               f" {ORDER} LIMIT :limit")
+    else:
+        sql = (
+            f"WITH found AS (SELECT rowid FROM {search_index.TABLE} WHERE {search_index.TABLE}"
+            " MATCH :match ORDER BY rowid LIMIT :scan)"
+            " SELECT s.id FROM found JOIN segments s ON s.rowid = found.rowid"
+            f" JOIN documents d ON d.id = s.document WHERE {contains} {ORDER} LIMIT :limit"
+        )
+    params = {"q": query, "match": match, "limit": limit, "scan": limit * 2}
+    return [r[0] for r in project.execute(sql, params)]
 
 
 def count_segments(project: Project) -> int:

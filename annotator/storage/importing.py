@@ -99,7 +99,7 @@ class TranscriptWriter:
         self.conn.executemany(self._sql, [segment_row(s, terms) for s in segments])
         self.summary.segments += len(segments)
         if self.progress:
-            self.progress(sum(len(s.zh) + len(s.en) for s in segments))
+            self.progress(sum(len(s.zh.encode()) + len(s.en.encode()) for s in segments))
 
     def _note_changed_text(self, segments: list[Segment]) -> None:
         """Remember segments that keep coders' work although a text they had was changed (a turn

@@ -268,12 +268,22 @@ def m005_notes_and_redecide(conn: sqlite3.Connection) -> None:
     )
 
 
+def m006_search_index(conn: sqlite3.Connection) -> None:
+    """The full-text index behind ``/`` search (see :mod:`annotator.storage.search_index`),
+    kept by triggers on ``segments`` and built here for the segments already stored."""
+    from annotator.storage import search_index
+
+    search_index.register(conn)
+    _run(conn, search_index.STATEMENTS)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
     m003_study,
     m004_annotation_spans,
     m005_notes_and_redecide,
+    m006_search_index,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import ProjectError
+from annotator.storage import search_index
 from annotator.storage.db import Project
 
 SegmentRow = tuple[str | None, str | None, str | None, str | None, str | None]
@@ -33,6 +34,7 @@ class SegmentReader:
             )
         except sqlite3.Error as exc:
             raise ProjectError(f"cannot open for reading: {exc}", path=path) from None
+        search_index.register(self._conn)  # the segments' triggers name it, even to refuse a write
         self._lock = threading.Lock()
 
     @classmethod

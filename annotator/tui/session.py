@@ -293,7 +293,18 @@ class CodingSession:
 
     def search(self, query: str) -> int:
         """Show only segments containing ``query`` (either language); the number found."""
-        return self._set_view("search", query, search_segments(self.project, query))
+        return self.show_found(query, self.find(query))
+
+    def find(self, query: str, project: Project | None = None) -> list[int]:
+        """Reading-order indices of the segments containing ``query``, read through ``project``
+        (another connection, so a search in a worker thread never waits on the screen's)."""
+        ids = search_segments(project or self.project, query)
+        index_of = self.index_of
+        return sorted(index_of[s] for s in ids if s in index_of)
+
+    def show_found(self, query: str, indices: list[int]) -> int:
+        """Show only the segments ``find`` found; their number (0: the view is unchanged)."""
+        return self._set_view_indices("search", query, indices)
 
     def filter_ids(self, kind: str, code: str | None = None) -> list[str]:
         if kind == "not_done":

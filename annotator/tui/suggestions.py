@@ -6,6 +6,7 @@ suggestion cites and the words the screen highlights. No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 from typing import Protocol
@@ -93,16 +94,21 @@ def engine_available() -> bool:
 def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "auto") -> SuggesterLike:
     """The suggester for the coding screen (may take a second: call it in a worker thread
     with its own project connection). ``kind``: auto, engine or keywords."""
+    from annotator.application.suggesting import (
+        keep_codebook_terms,
+        recall_codebook_terms,
+        suggester_for_project,
+    )
+
+    recall_codebook_terms(project)
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
-        from annotator.application.suggesting import suggester_for_project
-
         engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-        except ModuleNotFoundError:
-            pass
-        return engine
-    return KeywordSuggester(project)
+    else:
+        engine = KeywordSuggester(project)
+    keep_codebook_terms(project)
+    return engine

@@ -44,11 +44,15 @@ def test_slash_searches_two_character_chinese_and_results_are_navigable(small_db
     async def steps(app: Any, pilot: Any) -> None:
         await pilot.press("j", "j")
         await pilot.press("slash", "减", "负", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert screen(app).session.current == expected[0]
         assert screen(app).session.view is not None
         await pilot.press("escape", "slash")
         app.screen.query_one(Input).value = "materials"
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert screen(app).session.current == also[0]
         await pilot.press("j")  # one result: stays
         assert screen(app).session.current == also[0]

@@ -205,9 +205,11 @@ def test_suggestion_engine_is_built_after_first_paint_and_learns(demo_db: Path) 
         pytest.skip("the suggestion engine is not in this checkout")
 
     async def steps(app: Any, pilot: Any) -> None:
-        from annotator.nlp.suggest import Suggester
+        from annotator.tui.suggest_process import RemoteSuggester
 
-        assert isinstance(screen(app).suggester, Suggester)
+        while screen(app).suggester is None:  # built in another process; keys work meanwhile
+            await pilot.pause(0.1)
+        assert isinstance(screen(app).suggester, RemoteSuggester)  # built in its own process
         sugg = screen(app).suggestions
         assert sugg is not None and sugg.segment == A1 and sugg.codes
         assert t("en", "suggestions") in text_of(app, "#suggestions")

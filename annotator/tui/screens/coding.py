@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
 from annotator.errors import AnnotatorError
 from annotator.model import CoderState
@@ -30,7 +31,13 @@ from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
 from annotator.tui.messages import BackupDone, SegmentPicked
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
-from annotator.tui.suggestions import KeywordSuggester, SuggesterLike, build_suggester
+from annotator.tui.suggest_process import RemoteSuggester
+from annotator.tui.suggestions import (
+    KeywordSuggester,
+    SuggesterLike,
+    build_suggester,
+    engine_available,
+)
 from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
 from annotator.tui.widgets.outline import Outline
@@ -84,6 +91,8 @@ class CodingScreen(Screen[None]):
         self.suggester: SuggesterLike | None = None
         self.suggestions: Any | None = None
         self._suggest_project: Any | None = None
+        self._search_project: Any | None = None
+        self._search_lock = threading.Lock()
         self._outline_forced: bool | None = None
         self._shown: dict[str, Any] = {}
         self._outline_pos: int | None = None
@@ -376,6 +385,9 @@ class CodingScreen(Screen[None]):
     def _build_suggester(self) -> None:
         from annotator.storage.db import open_project
 
+        if self.suggester_kind != "keywords" and engine_available():
+            self._start_engine_process()
+            return
         project = open_project(self.path)
         try:
             suggester = build_suggester(project, coder=self.session.coder, lead=self.session.lead,
@@ -389,6 +401,20 @@ class CodingScreen(Screen[None]):
             self.app.call_from_thread(self._suggester_ready, suggester, project)
         except RuntimeError:  # the app has gone
             project.close()
+
+    def _start_engine_process(self) -> None:
+        """The engine, built and run in a process of its own (see :mod:`..suggest_process`)."""
+        try:
+            engine = RemoteSuggester(self.path, coder=self.session.coder, lead=self.session.lead,
+                                     kind=self.suggester_kind)
+        except Exception as exc:  # the engine failing must not stop the coding
+            with contextlib.suppress(RuntimeError):
+                self.app.call_from_thread(self._suggester_failed, str(exc))
+            return
+        try:
+            self.app.call_from_thread(self._suggester_ready, engine, engine)
+        except RuntimeError:  # the app has gone
+            engine.close()
 
     def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
         self.suggester = suggester
@@ -411,6 +437,9 @@ class CodingScreen(Screen[None]):
             self.session.save_position()
         if self._suggest_project is not None:
             self._suggest_project.close()
+        with self._search_lock:
+            if self._search_project is not None:
+                self._search_project.close()
 
     # navigation -------------------------------------------------------------------
     def _moved(self, moved: bool, edge: str) -> None:
@@ -472,18 +501,32 @@ class CodingScreen(Screen[None]):
 
     def action_search(self) -> None:
         def done(query: str | None) -> None:
-            if not query or not query.strip():
-                return
-            query = query.strip()
-            n = self.session.search(query)
-            if n == 0:
-                self.say("msg_search_none", query=query)
-                return
-            self.session.save_position()
-            self.show_segment()
-            self.say("msg_search", query=query, n=n)
+            if query and query.strip():
+                self._search(query.strip())
 
         self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        """Search through a connection of its own, off the event loop; a newer search cancels
+        this one, whose answer is then dropped."""
+        from annotator.storage.db import open_project
+
+        worker = get_current_worker()
+        with self._search_lock:
+            if self._search_project is None:
+                self._search_project = open_project(self.path)
+            found = self.session.find(query, self._search_project)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_found, query, found)
+
+    def _show_found(self, query: str, found: list[int]) -> None:
+        if self.session.show_found(query, found) == 0:
+            self.say("msg_search_none", query=query)
+            return
+        self.session.save_position()
+        self.show_segment()
+        self.say("msg_search", query=query, n=len(found))
 
     def filter_options(self) -> list[tuple[str, str]]:
         options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]

@@ -1,0 +1,134 @@
+"""The suggestion engine of the coding screen, built and run in a process of its own.
+
+Building the engine reads every segment's terms and learns from every annotation: seconds of
+Python at 100,000 segments, a minute at a million. In the screen's process that work would hold
+the interpreter lock while keys arrive; here it runs in another process, which then answers
+``suggest``, ``matches`` and ``learn`` over a pipe (a fraction of a millisecond each). The
+screen keeps only the keyword matcher (:attr:`RemoteSuggester.lexicon`), to place highlights.
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError
+from annotator.nlp.lexicon import Lexicon, Match
+from annotator.nlp.suggest import Suggestions
+
+#: Seconds the engine process is given to leave when the screen closes.
+STOP_S = 2.0
+
+
+def _pipe_ends() -> tuple[Connection, Connection]:
+    """(requests in, answers out) of the engine's process: its standard input and output, after
+    which nothing it prints can reach the terminal the screen draws on (fds 1 and 2: /dev/null)."""
+    answers = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    return Connection(os.dup(0), writable=False), Connection(answers, readable=False)
+
+
+def serve(path: str, coder: str, lead: bool, kind: str) -> None:
+    """The engine's process: build, say ready (with the keyword matcher), answer until told to
+    stop or the screen's end of the pipe closes."""
+    requests, answers = _pipe_ends()
+    from annotator.storage.db import open_project
+    from annotator.tui.suggestions import build_suggester
+
+    try:
+        project = open_project(Path(path))
+        engine = build_suggester(project, coder=coder, lead=lead, kind=kind)
+    except Exception as exc:
+        answers.send(("error", str(exc)))
+        return
+    answers.send(("ready", engine.lexicon))
+    while True:
+        try:
+            request = requests.recv()
+        except (EOFError, OSError):  # the screen has gone
+            break
+        if request is None:
+            break
+        method, args, kwargs = request
+        try:
+            answers.send(("ok", getattr(engine, method)(*args, **kwargs)))
+        except Exception as exc:
+            answers.send(("error", str(exc)))
+    project.close()
+    os._exit(0)  # at once: the screen is closing
+
+
+class RemoteSuggester:
+    """A :class:`annotator.tui.suggestions.SuggesterLike` whose engine runs in another process.
+
+    Constructing it waits until the engine is built (call it from a worker thread); the wait
+    and every answer are spent blocked on a pipe, which leaves the interpreter to the screen.
+    """
+
+    def __init__(self, path: Path, *, coder: str, lead: bool, kind: str = "auto") -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "annotator.tui.suggest_process", str(path), coder,
+             "lead" if lead else "coder", kind],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            close_fds=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._send = Connection(os.dup(self._process.stdin.fileno()), readable=False)
+        self._recv = Connection(os.dup(self._process.stdout.fileno()), writable=False)
+        self._process.stdin.close()
+        self._process.stdout.close()
+        self._lock = threading.Lock()
+        try:
+            status, value = self._recv.recv()
+        except (EOFError, OSError):
+            status, value = "error", "the suggestion engine stopped while it was being built"
+        if status != "ready":
+            self.close()
+            raise AnnotatorError(value)
+        self.lexicon: Lexicon = value
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            try:
+                self._send.send((method, args, kwargs))
+                status, value = self._recv.recv()
+            except (EOFError, OSError):
+                raise AnnotatorError("the suggestion engine has stopped") from None
+        if status != "ok":
+            raise AnnotatorError(value)
+        return value
+
+    def suggest(self, segment_id: str, *, top: int = 5) -> Suggestions:
+        return self._call("suggest", segment_id, top=top)
+
+    def matches(self, segment_id: str) -> tuple[Match, ...]:
+        return self._call("matches", segment_id)
+
+    def learn(self, segment_id: str, codes: frozenset[str]) -> None:
+        self._call("learn", segment_id, codes)
+
+    def close(self) -> None:
+        """Stop the engine's process."""
+        with self._lock:
+            with contextlib.suppress(OSError, ValueError):
+                self._send.send(None)
+            self._send.close()
+            self._recv.close()
+        try:
+            self._process.wait(STOP_S)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()
+            self._process.wait(STOP_S)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2], sys.argv[3] == "lead", sys.argv[4])
