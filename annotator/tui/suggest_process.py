@@ -38,6 +38,14 @@ def _pipe_ends() -> tuple[Connection, Connection]:
     return Connection(os.dup(0), writable=False), Connection(answers, readable=False)
 
 
+def _least_sure(engine: Any, segments: list[str]) -> str | None:
+    """The least sure of ``segments`` by the learned engine; None for keyword matches only."""
+    from annotator.application.suggesting import least_sure
+    from annotator.nlp.suggest import Suggester
+
+    return least_sure(engine, segments) if isinstance(engine, Suggester) else None
+
+
 def serve(path: str, coder: str, lead: bool, kind: str) -> None:
     """The engine's process: build, say ready (with the keyword matcher), answer until told to
     stop or the screen's end of the pipe closes."""
@@ -61,7 +69,8 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
             break
         method, args, kwargs = request
         try:
-            answers.send(("ok", getattr(engine, method)(*args, **kwargs)))
+            answers.send(("ok", _least_sure(engine, *args) if method == "least_sure"
+                          else getattr(engine, method)(*args, **kwargs)))
         except Exception as exc:
             answers.send(("error", str(exc)))
     project.close()
@@ -112,6 +121,10 @@ class RemoteSuggester:
 
     def matches(self, segment_id: str) -> tuple[Match, ...]:
         return self._call("matches", segment_id)
+
+    def least_sure(self, segments: list[str]) -> str | None:
+        """Of ``segments``, the one the engine is least sure of (None: keyword matches only)."""
+        return self._call("least_sure", segments)
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
         self._call("learn", segment_id, codes)

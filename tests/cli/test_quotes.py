@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.storage.search_index import register
 from tests.cli.findings_fixtures import build, json_lines, run, sql
 
 KEYS = ["segment", "document", "speaker", "zh", "en", "codes", "attributes", "memo"]
@@ -135,6 +136,7 @@ def test_control_characters_in_text_never_reach_the_terminal(
 
     db = build(demo_master, tmp_path)
     with sqlite3.connect(db) as conn:
+        register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET en = 'bad \x1b[31mred\x1b[0m \x07' WHERE id = 'A20230321-001'")
     code, out = run("quotes", db, "--code", "adaptation", "--coder", "li")
     assert code == 0 and "\x1b" not in out and "\x07" not in out and "red" in out
@@ -151,6 +153,7 @@ def test_timed_transcripts_show_the_time_and_markdown_never_breaks_its_table(tmp
     import sqlite3
 
     with sqlite3.connect(db) as conn:
+        register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET en = 'a | b <script>x</script>' WHERE id = ?", (first,))
     code, out = run("quotes", db, "-f", "md")
     assert code == 0, out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.storage.search_index import register
 from tests.cli.findings_fixtures import build, run, sql
 
 
@@ -17,6 +18,7 @@ def db(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     import sqlite3
 
     with sqlite3.connect(db) as conn:
+        register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET en = '=HYPERLINK(\"http://x\")' WHERE id = 'B20230512-001'")
         conn.execute("UPDATE segments SET en = '-2 staff left' WHERE id = 'B20230512-002'")
     assert run("memo", db, "--document", "A20230321", "--coder", "wang", "first interview")[0] == 0

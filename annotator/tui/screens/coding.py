@@ -465,15 +465,22 @@ class CodingScreen(Screen[None]):
         :data:`LEAST_SURE_WINDOW` of the view: coding it teaches the engine most."""
         from annotator.application.suggesting import LEAST_SURE_WINDOW, least_sure
         from annotator.nlp.suggest import Suggester
+        from annotator.tui.suggest_process import RemoteSuggester
 
         suggester = self.suggester
-        if not isinstance(suggester, Suggester):  # loading, or keyword matches only
+        session = self.session
+        candidates = session.open_in_view(LEAST_SURE_WINDOW)
+        ids = [session.order[i] for i in candidates]
+        if isinstance(suggester, RemoteSuggester) and ids:
+            chosen = suggester.least_sure(ids)
+        elif isinstance(suggester, Suggester):
+            chosen = least_sure(suggester, ids)
+        else:
+            chosen = ""
+        if chosen == "" or (chosen is None and ids):  # loading, or keyword matches only
             self._moved(self.session.next_undone(), "msg_all_done")
             self.say("msg_unsure_waiting")
             return
-        session = self.session
-        candidates = session.open_in_view(LEAST_SURE_WINDOW)
-        chosen = least_sure(suggester, [session.order[i] for i in candidates])
         if chosen is None:
             self.say("msg_all_done")
             return
