@@ -28,7 +28,8 @@ from annotator.storage.plan_writer import write_import_plan
 from annotator.storage.table_dump import restore_rows, table_columns
 
 
-def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) -> ImportSummary:
+def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None,
+                mark_done: bool = True) -> ImportSummary:
     """Import a REFI-QDA project into ``project``; a summary of what came in and what did not."""
     refi = read_qdpx(path)
     target = ImportTarget(
@@ -37,7 +38,7 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None) ->
         document_ids=document_ids(project),
         stored_texts=lambda doc: [(zh, en) for _sid, zh, en in segment_texts(project, doc)],
     )
-    plan = plan_qdpx(refi, target, mapping)
+    plan = plan_qdpx(refi, target, mapping, mark_done=mark_done)
     plan.terms = segment_terms({s.id: (s.zh, s.en) for s in plan.segments})
     write_import_plan(project, plan)
     return plan.summary
@@ -99,6 +100,7 @@ def import_any(
     replace: bool = False,
     mapping: Path | None = None,
     coder: str | None = None,
+    mark_done: bool = True,
 ) -> list[str]:
     """Import transcripts, a REFI-QDA project or an annotator JSONL export; lines to show.
 
@@ -117,7 +119,7 @@ def import_any(
         with open_project(path) as project:
             return _import_into(project, files, translation=translation, lang=lang,
                                 document=document, fmt=fmt, replace=replace, mapping=mapping,
-                                coder=coder)
+                                coder=coder, mark_done=mark_done)
     except BaseException:
         if created:
             remove_project_file(path)
@@ -133,6 +135,7 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     mapping = kw.pop("mapping", None)
     coder = kw.pop("coder", None)
+    mark_done = kw.pop("mark_done", True)
     if len(files) == 1 and is_taguette_highlights(files[0]):
         return import_taguette_highlights(project, files[0], coder=coder).lines()
     if coder is not None:
@@ -142,7 +145,7 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     if qdpx:
         if len(files) != 1:
             raise ProjectError("import one .qdpx file at a time", path=qdpx[0])
-        return import_qdpx(project, qdpx[0], mapping=mapping).lines()
+        return import_qdpx(project, qdpx[0], mapping=mapping, mark_done=mark_done).lines()
     if len(files) == 1 and files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]):
         return restore_jsonl(project, files[0]).lines()
     total = sum(f.stat().st_size for f in files if f.exists())

@@ -52,6 +52,7 @@ def import_cmd(
     mapping: Annotated[Path | None, typer.Option("--map", help="With a .qdpx: map its codes onto this project's codes (YAML or CSV: theirs,ours).")] = None,
     create: Annotated[bool, typer.Option("--create/--no-create", help="Create the project if it does not exist.")] = True,
     coder: Annotated[str | None, typer.Option("--coder", help="With a Taguette highlights CSV: whose coding it is (default taguette).", show_default=False)] = None,
+    mark_done: Annotated[bool, typer.Option("--mark-done/--no-mark-done", help="With another tool's .qdpx: every segment of a document a user coded in counts as done by that user (no code where none was applied).")] = True,
 ) -> None:
     """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project, a JSONL
     export or a Taguette highlights CSV."""
@@ -64,7 +65,7 @@ def import_cmd(
     if (files or translation) and all(f.is_file() for f in [*files, *filter(None, [translation])]):
         prepare_nlp()  # a missing file is reported at once, without loading anything
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
-                       fmt=fmt, replace=replace, mapping=mapping, coder=coder)
+                       fmt=fmt, replace=replace, mapping=mapping, coder=coder, mark_done=mark_done)
     if new:  # a typo in the project path must not pass unnoticed
         err(f"created new project {project} with {_codebook_of_new_project(project, files)}")
     for line in lines:

@@ -578,9 +578,12 @@ def read_qdpx(path: Path) -> RefiProject:
                        marks)
 
 
-def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None) -> ImportPlan:
+def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None, *,
+              mark_done: bool = True) -> ImportPlan:
     """What importing ``refi`` into the project described by ``target`` writes; with ``mapping``
-    (a file of their code → our code id) the codings go onto the project's own codes."""
+    (a file of their code → our code id) the codings go onto the project's own codes. With
+    ``mark_done``, a file from another tool counts every segment of a document as decided by each
+    user who coded in that document (see :func:`_mark_coded_documents_done`)."""
     plan = ImportPlan(source=str(refi.path), summary=refi.summary)
     own_tree, own_sources = (True, True) if refi.dialect else recognised_as_own(refi)
     used = _used_codes(refi.sources)
@@ -595,8 +598,33 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
+    if mark_done and not refi.marks:
+        _mark_coded_documents_done(plan)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan
+
+
+def _mark_coded_documents_done(plan: ImportPlan) -> None:
+    """Other tools keep no "done" marks: a coding marks only the segments it overlaps, so a segment
+    coded by A and left uncoded by B would drop out of agreement (inflating it). A user who coded
+    in a document has read all of it: every segment of that document is done for that user, with
+    no code where they applied none."""
+    by_doc: dict[str, list[str]] = {}
+    for seg in plan.segments:
+        by_doc.setdefault(seg.document, []).append(seg.id)
+    doc_of = {seg.id: seg.document for seg in plan.segments}
+    coded = {(coder, doc_of[sid]) for (coder, sid), st in plan.work.items() if st.done and sid in doc_of}
+    added = 0
+    for coder, doc in sorted(coded):
+        for sid in by_doc[doc]:
+            before = plan.work.get((coder, sid), CoderState())
+            if not before.done:  # not coded (at most a memo): decided, no code applies
+                plan.work[(coder, sid)] = CoderState(before.codes, True, before.memo)
+                added += 1
+    if added:
+        plan.summary.imported.append(
+            f"{added} uncoded segment(s) marked done, no code, for users who coded in their document"
+            " (other tools keep no done marks; import with --no-mark-done to leave them open)")
 
 
 def _apply_marks(plan: ImportPlan, refi: RefiProject, docs: list[_Doc]) -> None:

@@ -115,7 +115,7 @@ def test_crlf_counting_per_vendor_and_lenient_paths(tmp_path: Path, origin: str,
                      start=start, end=start + 4)
     path = _qdpx(tmp_path / "t.qdpx", qde,
                  {"Sources/cccccccc-0000-4000-8000-000000000001.txt": CRLF_TEXT.encode("utf-8-sig")})
-    import_any(tmp_path / "p.db", [path])
+    import_any(tmp_path / "p.db", [path], mark_done=False)
     with open_project(tmp_path / "p.db") as p:
         states = coder_states(p)
         seg = p.execute("SELECT id, speaker, zh FROM segments WHERE zh LIKE '%痕迹%'").fetchone()
@@ -134,7 +134,7 @@ def test_crlf_detected_from_selection_names(tmp_path: Path) -> None:
     qde = QDE.format(origin="SomeTool", path="internal://x.txt", name="痕迹主义严重",
                      start=start, end=start + 4)
     path = _qdpx(tmp_path / "t.qdpx", qde, {"sources/x.txt": CRLF_TEXT.encode()})
-    lines = import_any(tmp_path / "p.db", [path])
+    lines = import_any(tmp_path / "p.db", [path], mark_done=False)
     assert any("counted as one" in line for line in lines)
     with open_project(tmp_path / "p.db") as p:
         assert len(coder_states(p)) == 1
@@ -147,7 +147,7 @@ def test_mapping_onto_project_codebook(tmp_path: Path) -> None:
     path = _qdpx(tmp_path / "t.qdpx", qde, {"sources/x.txt": text.encode()})
     create_project(tmp_path / "p.db")
     (tmp_path / "map.csv").write_text("theirs,ours\n痕迹主义,trace_formalism\n", encoding="utf-8")
-    lines = import_any(tmp_path / "p.db", [path], mapping=tmp_path / "map.csv")
+    lines = import_any(tmp_path / "p.db", [path], mapping=tmp_path / "map.csv", mark_done=False)
     assert any("mapped" in line for line in lines)
     with open_project(tmp_path / "p.db") as p:
         states = coder_states(p)

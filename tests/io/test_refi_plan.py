@@ -62,7 +62,7 @@ def _target(codebook: Codebook | None = None, docs: dict[str, list[tuple[str, st
 
 
 def test_text_source_becomes_one_document_with_a_segment_per_paragraph(tmp_path: Path) -> None:
-    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target())
+    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target(), mark_done=False)
     assert [d.id for d in plan.documents] == ["interview_1"]
     assert [(s.id, s.speaker, s.en) for s in plan.segments] == [
         ("interview_1-001", "Ann", "We moved here in 2019."),
@@ -72,7 +72,7 @@ def test_text_source_becomes_one_document_with_a_segment_per_paragraph(tmp_path:
 
 
 def test_codable_child_becomes_a_code_labelled_with_its_path(tmp_path: Path) -> None:
-    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target())
+    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target(), mark_done=False)
     assert plan.codebook is not None
     (facet,) = plan.codebook.facets
     assert [(c.id, c.label.en, c.color) for c in facet.codes] == [("Housing__Rent", "Housing / Rent", "#ff0000")]
@@ -80,7 +80,7 @@ def test_codable_child_becomes_a_code_labelled_with_its_path(tmp_path: Path) -> 
 
 
 def test_coding_becomes_the_users_done_work_with_the_note_as_memo(tmp_path: Path) -> None:
-    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target())
+    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", _qde())), _target(), mark_done=False)
     state = plan.work[("mei", "interview_1-002")]
     assert state.codes == {"Housing__Rent"} and state.done and state.memo == "rent worry"
     assert list(plan.work) == [("mei", "interview_1-002")]
@@ -130,7 +130,7 @@ def test_windows_line_breaks_counted_as_two_characters_by_default(tmp_path: Path
     crlf = TEXT.replace("\n", "\r\n")  # the selection now starts 2 characters later
     qde = _qde().replace('startPosition="34"', 'startPosition="36"').replace(
         'endPosition="49"', 'endPosition="51"')
-    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", qde, crlf)), _target())
+    plan = plan_qdpx(read_qdpx(_qdpx(tmp_path / "s.qdpx", qde, crlf)), _target(), mark_done=False)
     assert list(plan.work) == [("mei", "interview_1-002")]
     assert any("Windows line breaks" in w for w in plan.summary.warnings)
 

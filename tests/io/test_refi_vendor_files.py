@@ -77,7 +77,9 @@ def test_maxqda_nvivo_style_file(tmp_path: Path) -> None:
     anna = {s: st[("Anna Berg")] for s, st in states.items() if "Anna Berg" in st}
     assert anna[segs[1].id].codes == {by_label["Housing / Costs / Rent"]}
     assert anna[segs[2].id].codes == {by_label["Support"]}  # no user: the project's creating user
-    assert not anna[segs[0].id].done and anna[segs[0].id].memo == "warm-up question"
+    # she coded in the document, so its memo-only segment is decided: done, no code
+    assert anna[segs[0].id].done and not anna[segs[0].id].codes
+    assert anna[segs[0].id].memo == "warm-up question"
     (rent,) = spans[("Anna Berg", segs[1].id)]
     assert segs[1].en[rent.start:rent.end] == "The rent kept rising."
     text = "\n".join(lines)
@@ -85,3 +87,23 @@ def test_maxqda_nvivo_style_file(tmp_path: Path) -> None:
                     "1 coding(s) of whole sources", "Document memo"):
         assert dropped in text, dropped
     assert "Windows line breaks, counted as two" in text
+
+
+@pytest.mark.parametrize("mark_done", [True, False])
+def test_a_user_who_coded_in_a_document_has_decided_all_of_it(mark_done: bool, tmp_path: Path) -> None:
+    """Other tools keep no done marks: without them a segment one user coded and another left
+    uncoded would drop out of agreement."""
+    db = tmp_path / "p.db"
+    lines = import_any(db, [maxqda_nvivo_style(tmp_path)], mark_done=mark_done)
+    with open_project(db) as p:
+        segments = {s.id: s.document for s in iter_segments(p)}
+        states = coder_states(p)
+    coded = {(coder, segments[seg]) for seg, per in states.items() for coder, st in per.items()
+             if st.codes}
+    assert coded
+    for coder, doc in coded:
+        in_doc = [seg for seg, d in segments.items() if d == doc]
+        done = [seg for seg in in_doc if states.get(seg, {}).get(coder, None) is not None
+                and states[seg][coder].done]
+        assert (done == in_doc) is mark_done or len(done) == len(in_doc) == 1
+    assert any("marked done, no code" in line for line in lines) is mark_done
