@@ -297,11 +297,11 @@ class Lexicon:
             if m.lang != lang:
                 continue
             if lang == "zh":
-                out.extend((a, b, m.code) for a, b in _spans(low, m.keyword))
+                out.extend((a, b, m.code) for a, b in find_all(low, m.keyword))
                 continue
             pattern = self._surface.get(m.keyword)
             if pattern is None:
-                out.extend((a, b, m.code) for a, b in _spans(low, m.keyword.lower()))
+                out.extend((a, b, m.code) for a, b in find_all(low, m.keyword.lower()))
             else:
                 out.extend((hit.start(), hit.end(), m.code) for hit in pattern.finditer(text))
         return out
@@ -321,14 +321,14 @@ class Lexicon:
             if match is not None:
                 out.extend((a, b, code) for a, b, _c in self.locate(text, lang, [match]))
             elif lang == "zh" and _has_cjk(word):
-                out.extend((a, b, code) for a, b in _spans(low, word.lower()))
+                out.extend((a, b, code) for a, b in find_all(low, word.lower()))
             elif lang == "en" and word.strip() and not _has_cjk(word):
                 pattern = _surface_pattern(word, word.split())
                 out.extend((hit.start(), hit.end(), code) for hit in pattern.finditer(text))
         return out
 
 
-def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
+def find_all(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
     """Every place ``needle`` stands in ``haystack``, left to right, not overlapping."""
     if not needle:
         return

@@ -13,18 +13,10 @@ from rich.style import Style
 from rich.text import Text
 
 from annotator.model import Codebook
+from annotator.nlp.lexicon import find_all
 
 DEFAULT_COLOR = "yellow"
 _EMPHASIS = {"zh": Style(underline=True), "en": Style(underline=True, italic=True)}
-
-
-def _spans(haystack: str, needle: str) -> Iterable[tuple[int, int]]:
-    if not needle:
-        return
-    start = haystack.find(needle)
-    while start >= 0:
-        yield start, start + len(needle)
-        start = haystack.find(needle, start + len(needle))
 
 
 class Highlighter:
@@ -51,6 +43,6 @@ class Highlighter:
         emph = _EMPHASIS.get(lang, _EMPHASIS["zh"])
         for word in emphasis:
             needle = word.lower() if lang == "en" else word
-            for start, end in _spans(hay, needle):
+            for start, end in find_all(hay, needle):
                 out.stylize(emph, start, end)
         return out

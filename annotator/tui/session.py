@@ -215,17 +215,20 @@ class CodingSession:
         if self.view is not None and self.pos not in self.view.where:
             self.view = None
 
+    def _open_candidates(self) -> np.ndarray:
+        """Positions in the view (reading order) this coder has not done, the current one left out."""
+        open_mask = ~self.done_mask
+        open_mask[self.pos] = False
+        if self.view is None:
+            return np.flatnonzero(open_mask)
+        arr = self.view.array
+        return arr[open_mask[arr]]
+
     def next_undone(self) -> bool:
         """Move to the next segment (wrapping) in the view that this coder has not done."""
         if self.empty:
             return False
-        open_mask = ~self.done_mask
-        open_mask[self.pos] = False
-        if self.view is None:
-            candidates = np.flatnonzero(open_mask)
-        else:
-            arr = self.view.array
-            candidates = arr[open_mask[arr]]
+        candidates = self._open_candidates()
         if not len(candidates):
             return False
         k = int(np.searchsorted(candidates, self.pos, side="right"))
@@ -237,14 +240,7 @@ class CodingSession:
         the current one left out: the candidates for "least sure next"."""
         if self.empty:
             return []
-        open_mask = ~self.done_mask
-        open_mask[self.pos] = False
-        if self.view is None:
-            candidates = np.flatnonzero(open_mask)
-        else:
-            arr = self.view.array
-            candidates = arr[open_mask[arr]]
-        return [int(i) for i in candidates[:limit]]
+        return [int(i) for i in self._open_candidates()[:limit]]
 
     def goto(self, text: str) -> bool:
         """Go to a segment by its number (1-based, in reading order) or its id."""
