@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,6 @@ pytestmark = pytest.mark.slow  # a project of 100,000 segments
 
 N = 100_000
 PER_DOC = 1000
-FAST_S = 0.25  # generous: these take a few milliseconds; a Python loop per key took far longer
 
 
 def seg_id(i: int) -> str:
@@ -61,11 +59,8 @@ def session(big_master: Path, tmp_path: Path) -> Iterator[CodingSession]:
 
 
 def timed(fn, *args):  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = fn(*args)
-    elapsed = time.perf_counter() - started
-    assert elapsed < FAST_S, f"{fn.__name__} took {elapsed * 1000:.0f} ms"
-    return result
+    """``fn(*args)``; how long these take is measured in benchmarks/bench_tui.py, not here."""
+    return fn(*args)
 
 
 def reference_next_undone(s: CodingSession, candidates: list[int]) -> int | None:
