@@ -598,7 +598,7 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
-    if mark_done and not refi.marks:
+    if mark_done and not refi.marks and not own_sources:  # annotator's own files carry their marks
         _mark_coded_documents_done(plan)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan

@@ -108,3 +108,20 @@ def test_one_language_on_request(project: Path, tmp_path: Path) -> None:
     before = agreement_data(project, None, None)
     import_any(tmp_path / "back.db", [tmp_path / "x.qdpx"])
     assert agreement_data(tmp_path / "back.db", None, None).states == before.states
+
+
+def test_own_file_keeps_a_coders_unfinished_segments_open(demo_project: Path, tmp_path: Path) -> None:
+    """Other tools' files get every segment of a coded document marked done; annotator's own
+    file carries its marks, so a segment a coder has not finished stays open after the trip."""
+    with open_project(demo_project) as p:
+        codebook = load_codebook(p)
+        tag(p, codebook, "me", "A20230321-001", ["adaptation"])
+        before = coder_states(p)
+    export_qdpx_path = tmp_path / "d.qdpx"
+    with open_project(demo_project) as p:
+        export_qdpx(p, export_qdpx_path)
+    import_any(tmp_path / "back.db", [export_qdpx_path])
+    with open_project(tmp_path / "back.db") as p:
+        after = coder_states(p)
+    mine = lambda states: {s: per["me"] for s, per in states.items() if "me" in per}  # noqa: E731
+    assert mine(after) == mine(before)
