@@ -10,6 +10,7 @@ alpha >= .800; consider those with .667 <= alpha < .800 only for tentative concl
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,10 +24,16 @@ from annotator.agreement.alpha import AlphaParts, alpha_parts
 from annotator.agreement.bootstrap import alpha_replicates, percentile_interval
 from annotator.agreement.chance_corrected import brennan_prediger, gwet_ac1, percent_agreement
 from annotator.agreement.kappa import cohen_kappa, fleiss_kappa
+from annotator.agreement.units import (
+    DoneCodes,
+    as_done_codes,
+    disagreeing,
+    multi_choice_matrix,
+    single_choice_matrix,
+)
 from annotator.errors import UsageError
 from annotator.model import Bilingual, Codebook, Facet
 
-NONE_CATEGORY = "(none)"
 RELIABLE = 0.800
 TENTATIVE = 0.667
 NO_VARIATION = "not computable (no variation)"
@@ -131,21 +138,6 @@ class AgreementReport:
 # --------------------------------------------------------------------------- matrices
 
 
-def _single_value(codes: frozenset[str]) -> str:
-    if not codes:
-        return NONE_CATEGORY
-    return "+".join(sorted(codes))  # one code normally; several only if the data broke the rule
-
-
-def _coded_categories(rows: list[list[Any]], wanted: Sequence[Any]) -> Coded:
-    """Coded matrix whose categories are ``wanted`` plus any other value that occurs."""
-    extra = [v for row in rows for v in row if v is not None and v not in wanted]
-    cats = tuple(wanted) + tuple(dict.fromkeys(extra))
-    index = {c: i for i, c in enumerate(cats)}
-    codes = np.array([[MISSING if v is None else index[v] for v in row] for row in rows], dtype=np.int64)
-    return Coded(codes.reshape(len(rows), -1), cats)
-
-
 def _pairwise(coded: Coded, coders: Sequence[str]) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
     for i, j in combinations(range(len(coders)), 2):
@@ -197,56 +189,31 @@ def _binary_counts(present: np.ndarray, done: np.ndarray, two: bool) -> dict[str
 # --------------------------------------------------------------------------- building
 
 
-def _facet_sets(
-    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
-) -> list[list[frozenset[str] | None]]:
-    ids = frozenset(c.id for c in facet.codes)
-    rows: list[list[frozenset[str] | None]] = []
-    for coder in coders:
-        row: list[frozenset[str] | None] = []
-        for unit in units:
-            done = states[unit]
-            row.append(frozenset(done[coder]) & ids if coder in done else None)
-        rows.append(row)
-    return rows
-
-
 def _facet_report(
-    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
+    facet: Facet, data: DoneCodes
 ) -> list[tuple[Coded, AlphaParts, dict[str, int], str | None]]:
     """Matrices for the facet (first) and each of its codes, with their counts."""
-    sets = _facet_sets(facet, units, coders, states)
-    done = np.array([[v is not None for v in row] for row in sets], dtype=bool).reshape(
-        len(coders), len(units)
-    )
-    two = len(coders) == 2
+    two = len(data.coders) == 2
     items: list[tuple[Coded, AlphaParts, dict[str, int], str | None]] = []
     if facet.multiple:
-        coded = _coded_categories([list(row) for row in sets], [])
+        coded, counts = multi_choice_matrix(data, facet)
         parts = alpha_parts(coded, "masi")
-        counts = {c.id: sum(c.id in v for row in sets for v in row if v) for c in facet.codes}
     else:
-        values = [[None if v is None else _single_value(v) for v in row] for row in sets]
-        coded = _coded_categories(values, [c.id for c in facet.codes])
-        # "(none)" is a category only when it occurs
+        coded, counts = single_choice_matrix(data, facet)  # "(none)" only when it occurs
         parts = alpha_parts(coded, "nominal")
-        flat = [v for row in values for v in row if v is not None]
-        counts = {str(c): flat.count(c) for c in coded.categories if flat.count(c)}
     items.append((coded, parts, counts, SET_VALUED if facet.multiple else None))
     for code in facet.codes:
-        present = np.array(
-            [[v is not None and code.id in v for v in row] for row in sets], dtype=bool
-        ).reshape(len(coders), len(units))
-        codes = np.where(done, present.astype(np.int64), MISSING)
+        present = data.code_presence(code.id)
+        codes = np.where(data.done, present.astype(np.int64), MISSING)
         bin_coded = Coded(codes, (False, True))
-        items.append((bin_coded, alpha_parts(bin_coded, "nominal"), _binary_counts(present, done, two), None))
+        items.append((bin_coded, alpha_parts(bin_coded, "nominal"), _binary_counts(present, data.done, two), None))
     return items
 
 
 def build_report(
     codebook: Codebook,
     coders: Sequence[str],
-    states: States,
+    states: States | DoneCodes,
     *,
     facets: Iterable[str] | None = None,
     bootstrap: int = 1000,
@@ -258,7 +225,8 @@ def build_report(
     Single-choice facet: nominal coefficients over its codes ("(none)" when a coder applied none
     of them). Multi-choice facet: alpha with the MASI distance over each coder's set of codes.
     Every code: present/absent coefficients. Alpha gets a percentile bootstrap interval
-    (``bootstrap`` resamples of the segments, ``seed``); ``bootstrap=0`` skips it.
+    (``bootstrap`` resamples of the segments, ``seed``); ``bootstrap=0`` skips it. ``states``
+    may be a :class:`DoneCodes` read straight into arrays.
     """
     coders = tuple(dict.fromkeys(coders))
     if len(coders) < 2:
@@ -272,10 +240,11 @@ def build_report(
             if facet is None:
                 raise UsageError(f"unknown facet {fid!r}")
             chosen.append(facet)
-    units = tuple(u for u, done in states.items() if sum(c in done for c in coders) >= 2)
+    data = as_done_codes(states, coders).select(coders)
+    units = data.units
     all_items: list[tuple[Facet, list[tuple[Coded, AlphaParts, dict[str, int], str | None]]]] = []
     for facet in chosen:
-        all_items.append((facet, _facet_report(facet, units, coders, states)))
+        all_items.append((facet, _facet_report(facet, data)))
 
     flat_parts = [parts for _, items in all_items for (_, parts, _, _) in items]
     if bootstrap > 0 and units:
@@ -299,13 +268,12 @@ def build_report(
         facet_results.append(
             FacetAgreement(facet.id, facet.label, facet.multiple, items[0][2], results[0], code_results)
         )
-    unit_states = {u: states[u] for u in units}
     return AgreementReport(
         coders=coders,
         units=units,
         facets=tuple(facet_results),
         disagreements=tuple(
-            d for f in chosen for d in disagreements(codebook, unit_states, facet=f.id, coders=coders)
+            d for f in chosen for d in disagreements(codebook, data, facet=f.id, coders=coders)
         ),
         texts=dict(texts or {}),
         bootstrap=bootstrap,
@@ -315,7 +283,7 @@ def build_report(
 
 def disagreements(
     codebook: Codebook,
-    states: States,
+    states: States | DoneCodes,
     *,
     facet: str | None = None,
     code: str | None = None,
@@ -340,28 +308,15 @@ def disagreements(
         facets: tuple[Facet, ...] = (chosen,)
     else:
         facets = codebook.facets
-    out: list[Disagreement] = []
-    for segment, done in states.items():
-        who = [c for c in (coders if coders is not None else sorted(done)) if c in done]
-        if len(who) < 2:
-            continue
-        for f in facets:
-            ids = frozenset(c.id for c in f.codes)
-            per = {c: frozenset(done[c]) & ids for c in who}
-            if code is not None:
-                differs = len({code in s for s in per.values()}) > 1
-            else:
-                differs = len(set(per.values())) > 1
-            if differs:
-                order = {c.id: i for i, c in enumerate(f.codes)}
-                out.append(
-                    Disagreement(
-                        segment,
-                        f.id,
-                        {c: tuple(sorted(s, key=lambda x: order.get(x, 0))) for c, s in per.items()},
-                    )
-                )
-    return out
+    data = as_done_codes(states, coders)
+    if coders is not None:
+        data = data.select(list(dict.fromkeys(coders)))
+    listed: list[tuple[int, int, Disagreement]] = []
+    for position, f in enumerate(facets):
+        for unit, codes in disagreeing(data, f, code):
+            listed.append((unit, position, Disagreement(data.units[unit], f.id, codes)))
+    listed.sort(key=lambda item: (item[0], item[1]))
+    return [d for _, _, d in listed]
 
 
 # --------------------------------------------------------------------------- JSON
@@ -399,8 +354,29 @@ def _stats_json(stats: Coefficients, coders: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def to_json(report: AgreementReport) -> dict[str, Any]:
-    """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``."""
+def _disagreement_json(d: Disagreement, texts: Mapping[str, tuple[str, str]] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"segment": d.segment, "facet": d.facet,
+                           "codes": {k: list(v) for k, v in d.codes.items()}}
+    if texts is not None:
+        out["zh"], out["en"] = texts.get(d.segment, ("", ""))
+    return out
+
+
+def json_text(report: AgreementReport, *, with_text: bool = False) -> str:
+    """:func:`to_json` as indented JSON text, each disagreement on one line (a long list stays
+    readable and is written at the speed of the C encoder)."""
+    data = to_json(report, with_text=with_text)
+    listed = data.pop("disagreements")
+    head = json.dumps(data, ensure_ascii=False, indent=2)
+    if not listed:
+        return head[:-2] + ',\n  "disagreements": []\n}\n'
+    lines = ",\n    ".join(json.dumps(d, ensure_ascii=False) for d in listed)
+    return head[:-2] + ',\n  "disagreements": [\n    ' + lines + "\n  ]\n}\n"
+
+
+def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, Any]:
+    """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``.
+    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text."""
     facets: dict[str, Any] = {}
     for f in report.facets:
         entry = _stats_json(f.stats, report.coders)
@@ -417,11 +393,6 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
         "seed": report.seed,
         "facets": facets,
         "disagreements": [
-            {
-                "segment": d.segment,
-                "facet": d.facet,
-                "codes": {k: list(v) for k, v in d.codes.items()},
-            }
-            for d in report.disagreements
+            _disagreement_json(d, report.texts if with_text else None) for d in report.disagreements
         ],
     }

@@ -3,30 +3,34 @@ here, so that ``annotator.agreement`` stays pure statistics over plain data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from annotator.agreement.units import DoneCodes
 from annotator.errors import UsageError
 from annotator.model import Codebook
+from annotator.storage.agreement_rows import done_coders, iter_done_codes, segment_texts_of
 from annotator.storage.codebook_store import load_codebook
-from annotator.storage.coding import done_code_sets, list_coders
+from annotator.storage.coding import list_coders
 from annotator.storage.db import open_project
-from annotator.storage.documents import check_document, iter_segments
+from annotator.storage.documents import check_document
 
 
 class AgreementData(NamedTuple):
     codebook: Codebook
     #: the coders compared (those named, else every coder with a done segment)
     coders: list[str]
-    #: segment → coder → the codes of a segment that coder marked done
-    states: dict[str, dict[str, frozenset[str]]]
-    #: segment → (zh, en) text, for the segments in ``states``
+    #: the segments finished by at least two of ``coders``: who finished them, with which codes
+    states: DoneCodes
+    #: segment → (zh, en) text; empty unless asked for (see :func:`agreement_texts`)
     texts: dict[str, tuple[str, str]]
 
 
 def agreement_data(project_path: Path, coders: list[str] | None, document: str | None) -> AgreementData:
-    """The codebook, coders, done code sets and segment texts (of ``document`` when given)."""
-    with open_project(project_path) as p:
+    """The codebook, coders and done code sets (of ``document`` when given), read in one
+    snapshot and straight into arrays: only the segments two chosen coders finished are read."""
+    with open_project(project_path) as p, p.snapshot():
         codebook = load_codebook(p)
         known = list_coders(p)
         if coders:
@@ -35,7 +39,12 @@ def agreement_data(project_path: Path, coders: list[str] | None, document: str |
                 raise UsageError(f"no coder {', '.join(unknown)} in the project (coders: {', '.join(known)})")
         if document:
             check_document(p, document)
-        states = done_code_sets(p, coders, document=document)
-        texts = {s.id: (s.zh, s.en) for s in iter_segments(p, document) if s.id in states}
-    chosen = coders or sorted({c for per in states.values() for c in per})
-    return AgreementData(codebook, chosen, states, texts)
+        chosen = coders or done_coders(p, None, document)
+        states = DoneCodes.from_rows(iter_done_codes(p, coders, document), chosen)
+    return AgreementData(codebook, chosen, states, {})
+
+
+def agreement_texts(project_path: Path, segments: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """segment → (zh, en) for ``segments`` (those a report shows with their text)."""
+    with open_project(project_path) as p:
+        return segment_texts_of(p, dict.fromkeys(segments))

@@ -32,13 +32,14 @@ def agree_cmd(
     bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap samples for the 95% intervals (0: none).")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en.")] = "en",
+    with_text: Annotated[bool, typer.Option("--with-text", help="json: each disagreement with its zh and en text.")] = False,
 ) -> None:
     """Inter-coder agreement per facet and per code: kappa, alpha (95% CI), AC1, Brennan–Prediger."""
-    import json
+    from dataclasses import replace
 
     from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report import build_report, to_json
-    from annotator.application.agreement import agreement_data
+    from annotator.agreement.report import build_report, json_text
+    from annotator.application.agreement import agreement_data, agreement_texts
 
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
@@ -51,8 +52,10 @@ def agree_cmd(
                          f" coders with finished segments{where}: {', '.join(chosen) or 'none'}")
     report = build_report(codebook, chosen, states, facets=facet or None,
                           bootstrap=bootstrap, seed=seed, texts=texts)
+    if fmt == "html" or (fmt == "json" and with_text):  # text only of the segments shown
+        report = replace(report, texts=agreement_texts(project, (d.segment for d in report.disagreements)))
     if fmt == "json":
-        text = json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+        text = json_text(report, with_text=with_text)
     elif fmt == "md":
         text = render_markdown(report, lang)
     elif fmt == "html":
@@ -80,11 +83,12 @@ def disagreements_cmd(
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
     from annotator.agreement.report import disagreements
-    from annotator.application.agreement import agreement_data
+    from annotator.application.agreement import agreement_data, agreement_texts
     from annotator.cli._common import print_json_line
 
-    codebook, chosen, states, texts = agreement_data(project, _coders(coders), None)
+    codebook, chosen, states, _ = agreement_data(project, _coders(coders), None)
     found = disagreements(codebook, states, facet=facet, code=code, coders=chosen)
+    texts = agreement_texts(project, (d.segment for d in found))
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))
         if as_json:
