@@ -12,8 +12,9 @@ from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import QdpxContent, QdpxStats, project_namespace, write_qdc, write_qdpx
 from annotator.io.spacy_export import write_spacy
 from annotator.storage.codebook_store import load_codebook
-from annotator.storage.coding import coder_states, iter_annotations, list_coders
+from annotator.storage.coding import coder_states, list_coders
 from annotator.storage.db import Project, now
+from annotator.storage.document_work import segments_with_work
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
@@ -35,11 +36,11 @@ def chosen_coders(project: Project, coders: Iterable[str] | None) -> list[str]:
 
 def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = None,
                long: bool = False, excel: bool = False) -> int:
-    """Write the coded segments as CSV; the number of data rows."""
+    """Write the coded segments as CSV, streamed one document at a time; the number of data rows."""
     chosen = chosen_coders(project, coders)
-    created = ({(c, s, code): at for c, s, code, at in iter_annotations(project)} if long else None)
-    return write_csv(out, load_codebook(project, include_archived=True), iter_segments(project),
-                     coder_states(project, chosen), chosen, created=created, long=long, excel=excel)
+    with project.snapshot():
+        return write_csv(out, load_codebook(project, include_archived=True),
+                         segments_with_work(project, chosen, created=long), chosen, long=long, excel=excel)
 
 
 def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = None) -> dict[str, int]:

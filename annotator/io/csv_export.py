@@ -11,6 +11,7 @@ leading ``'`` so spreadsheets never run them as formulas. ``excel=True`` writes 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,23 +29,27 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
-              states: dict[str, dict[str, CoderState]], coders: list[str], *,
-              created: dict[tuple[str, str, str], str] | None = None,
+Rows = Iterable[tuple[Segment, dict[str, CoderState], dict[tuple[str, str, str], str]]]
+"""Each segment in order with coder → state and, for the long layout, (coder, segment, code) →
+when the code was applied."""
+
+
+def write_csv(out: Path, codebook: Codebook, rows: Rows, coders: list[str], *,
               long: bool = False, excel: bool = False) -> int:
-    """Write the CSV of ``segments`` with the work of ``coders`` (``states``: segment → coder →
-    state; ``created``: (coder, segment, code) → when, for the long layout); the number of rows.
-    ``codebook`` should include archived codes."""
+    """Write the CSV of the segments in ``rows`` with the work of ``coders``, as they come;
+    the number of rows. ``codebook`` should include archived codes."""
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     by_id = {c.id: c for c in codebook.codes}
     facets = [f.id for f in codebook.facets]
-    created = created or {}
+    blank = ["" for _ in facets]
     n = 0
+    cells = _CsvCells()
+    untouched = {coder: cells.line([neutralise(coder), 0 if coder else "", *blank, ""])
+                 for coder in coders or [""]}
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(_header(facets, long))
-        for seg in segments:
-            per = states.get(seg.id, {})
+        for seg, per, created in rows:
             if long:
                 for coder in coders:
                     st = per.get(coder)
@@ -52,10 +57,28 @@ def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
                         w.writerow(_long_row(seg, coder, code, by_id.get(code), created))
                         n += 1
                 continue
+            # the segment's cells are formatted once, then joined to each coder's cells
+            head = cells.line(_segment_cells(seg))[:-2] + ","
             for coder in coders or [""]:
-                w.writerow(_wide_row(seg, coder, per.get(coder, CoderState()), facets, order, by_id))
+                st = per.get(coder)
+                tail = untouched[coder] if st is None else cells.line(_work_cells(coder, st, facets, order, by_id))
+                f.write(head + tail)
                 n += 1
     return n
+
+
+class _CsvCells:
+    """Cells formatted as one CSV line (quoted as ``csv.writer`` quotes them, ending in CRLF)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)
+
+    def line(self, cells: list[Any]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue()
 
 
 def _header(facets: list[str], long: bool) -> list[str]:
@@ -77,14 +100,17 @@ def _long_row(seg: Segment, coder: str, code: str, c: Code | None,
         created.get((coder, seg.id, code), "")]]
 
 
-def _wide_row(seg: Segment, coder: str, st: CoderState, facets: list[str], order: dict[str, int],
-              by_id: dict[str, Code]) -> list[Any]:
+def _segment_cells(seg: Segment) -> list[Any]:
+    return [neutralise(v) for v in [
+        seg.document, seg.id, seg.position, seg.speaker or "",
+        "" if seg.start is None else seg.start, "" if seg.end is None else seg.end, seg.zh, seg.en]]
+
+
+def _work_cells(coder: str, st: CoderState, facets: list[str], order: dict[str, int],
+                by_id: dict[str, Code]) -> list[Any]:
     cells: dict[str, list[str]] = {fid: [] for fid in facets}
     for code in sorted(st.codes, key=lambda c: order.get(c, 1 << 30)):
         c = by_id.get(code)
         cells.setdefault(c.facet if c else "?", []).append(code)
     return [neutralise(v) for v in [
-        seg.document, seg.id, seg.position, seg.speaker or "",
-        "" if seg.start is None else seg.start, "" if seg.end is None else seg.end,
-        seg.zh, seg.en, coder, int(st.done) if coder else "",
-        *["; ".join(cells[fid]) for fid in facets], st.memo]]
+        coder, int(st.done) if coder else "", *["; ".join(cells[fid]) for fid in facets], st.memo]]
