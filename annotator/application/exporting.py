@@ -14,7 +14,12 @@ from annotator.io.spacy_export import write_spacy
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, list_coders
 from annotator.storage.db import Project, now
-from annotator.storage.document_work import segments_with_work
+from annotator.storage.document_work import (
+    document_languages,
+    document_segments,
+    document_work,
+    segments_with_work,
+)
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
@@ -73,11 +78,16 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")
     wanted = chosen_coders(project, coders)
-    content = QdpxContent(
+    with project.snapshot():
+        return write_qdpx(out, _qdpx_content(project, wanted), lang=lang)
+
+
+def _qdpx_content(project: Project, wanted: list[str]) -> QdpxContent:
+    return QdpxContent(
         name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
-        documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-        states=coder_states(project, wanted), coders=wanted)
-    return write_qdpx(out, content, lang=lang)
+        documents=list_documents(project), segments_of=lambda doc: document_segments(project, doc),
+        work_of=lambda doc: document_work(project, doc, wanted), coders=wanted,
+        languages=document_languages(project))
 
 
 def _spacy_pipeline(lang: str) -> Any:

@@ -21,6 +21,7 @@ archived codes are not part of the export.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from annotator.files import atomic_binary
 from annotator.model import Code, Codebook, CoderState, Document, Facet, Segment
@@ -56,7 +58,13 @@ def project_namespace(seed: str) -> uuid.UUID:
 
 
 def guid(ns: uuid.UUID, *parts: str) -> str:
-    return str(uuid.uuid5(ns, "/".join(parts))).upper()
+    """``uuid5(ns, "/".join(parts))`` in upper case, computed without building a UUID object
+    (an export makes one per selection and coding)."""
+    digest = bytearray(hashlib.sha1(ns.bytes + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def facet_name(facet: Facet) -> str:
@@ -171,20 +179,24 @@ class QdpxStats:
 @dataclass
 class QdpxContent:
     """What goes into a ``.qdpx``: the project's name and GUID namespace, its codebook, documents,
-    each document's segments (``segments_of``, called once per document) and the coders' work
-    (segment → coder → state) of ``coders``."""
+    each document's segments (``segments_of``) and the coders' work on them (``work_of``), of
+    ``coders``. The writer asks for one document at a time, twice (the XML, then the sources)."""
 
     name: str
     namespace: uuid.UUID
     codebook: Codebook
     documents: list[Document]
     segments_of: Callable[[str], Iterable[Segment]]
-    states: dict[str, dict[str, CoderState]]
+    #: segment → coder → state for one document's segments (called once per document)
+    work_of: Callable[[str], dict[str, dict[str, CoderState]]]
     coders: list[str]
+    #: document → the languages its segments have text in ("zh", "en" order)
+    languages: dict[str, list[str]]
 
 
 class _QdpxBuilder:
-    """Builds the ``project.qde`` tree and the source files of a ``.qdpx``."""
+    """Writes the ``project.qde`` of a ``.qdpx`` as it goes, one document at a time, and then
+    the source files: memory holds one document, never the whole project's XML."""
 
     def __init__(self, content: QdpxContent, lang: str):
         self.c = content
@@ -194,61 +206,88 @@ class _QdpxBuilder:
         self.stats = QdpxStats(users=len(content.coders))
         self.code_ids = {c.id for c in content.codebook.codes}
         self.user_guid = {c: guid(self.pns, "user", c) for c in content.coders}
-        self.files: list[tuple[str, str]] = []  # (archive name, text)
         self.notes: list[tuple[str, str, str]] = []  # (guid, name, text)
         self.doc_sources: dict[str, list[str]] = {}
+        self.work: dict[str, dict[str, CoderState]] = {}
         ET.register_namespace("", PROJECT_NS)
-        self.root = ET.Element(f"{{{PROJECT_NS}}}Project", {
-            "name": content.name, "origin": _origin(), "creationDateTime": self.stamp})
 
-    def build(self) -> bytes:
-        ns, root = PROJECT_NS, self.root
+    def write(self, zf: zipfile.ZipFile) -> None:
+        with zf.open(_info("project.qde"), "w", force_zip64=True) as raw:
+            out = _XmlOut(raw)
+            self._project(out)
+        for doc in self.c.documents:
+            segments = list(self.c.segments_of(doc.id))
+            for lg in _langs(segments):
+                sg = guid(self.pns, "source", doc.id, lg)
+                with zf.open(_info(f"sources/{sg}.txt"), "w", force_zip64=True) as raw:
+                    raw.write(build_source(segments, lg).text.encode("utf-8"))
+
+    def _project(self, out: _XmlOut) -> None:
+        ns = PROJECT_NS
+        root = ET.Element(f"{{{ns}}}Project", {
+            "name": self.c.name, "origin": _origin(), "creationDateTime": self.stamp})
+        out.open_root(root)
         if self.c.coders:
-            users = _sub(root, ns, "Users")
+            users = ET.Element(f"{{{ns}}}Users")
             for c in self.c.coders:
                 _sub(users, ns, "User", guid=self.user_guid[c], name=c, id=c)
-        _codes_element(_sub(root, ns, "CodeBook"), ns, self.c.codebook, self.pns)
+            out.child(users, 1)
+        book = ET.Element(f"{{{ns}}}CodeBook")
+        _codes_element(book, ns, self.c.codebook, self.pns)
+        out.child(book, 1)
         keys = sorted({k for d in self.c.documents for k in d.attributes})
         if keys:
-            variables = _sub(root, ns, "Variables")
+            variables = ET.Element(f"{{{ns}}}Variables")
             for k in keys:
                 _sub(variables, ns, "Variable", guid=guid(self.pns, "variable", k), name=k,
                      typeOfVariable="Text")
-        sources_el = ET.Element(f"{{{ns}}}Sources")
-        for doc in self.c.documents:
-            self._document(sources_el, doc)
+            out.child(variables, 1)
         if keys:
-            self._cases(keys)
-        if len(sources_el):
-            root.append(sources_el)
-        self._notes()
-        return _xml_bytes(root)
+            for doc in self.c.documents:
+                self.doc_sources[doc.id] = [guid(self.pns, "source", doc.id, lg)
+                                            for lg in self.c.languages.get(doc.id, [])]
+            out.child(self._cases(keys), 1)
+        opened = False
+        for doc in self.c.documents:
+            for source in self._document(doc):
+                if not opened:
+                    out.raw("\n  <Sources>")
+                    opened = True
+                out.child(source, 2)
+        if opened:
+            out.raw("\n  </Sources>")
+        if self.notes:
+            out.child(self._notes(), 1)
+        out.raw("\n</Project>\n")
 
-    def _document(self, sources_el: ET.Element, doc: Document) -> None:
+    def _document(self, doc: Document) -> list[ET.Element]:
         segments = list(self.c.segments_of(doc.id))
-        langs = [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
+        self.work = self.c.work_of(doc.id)
+        langs = _langs(segments)
         built = {lg: build_source(segments, lg) for lg in langs}
         lang = self.lang
         sel_lang = {s.id: (lang if s.text(lang) or lang not in built or not langs else
                            next((lg for lg in langs if s.text(lg)), lang)) for s in segments}
+        sources: list[ET.Element] = []
         for lg in langs:
             sg = guid(self.pns, "source", doc.id, lg)
-            self.doc_sources.setdefault(doc.id, []).append(sg)
-            src = _sub(sources_el, PROJECT_NS, "TextSource", guid=sg, name=f"{doc.id}.{lg}.txt",
-                       plainTextPath=f"internal://{sg}.txt", creationDateTime=self.stamp)
+            src = ET.Element(f"{{{PROJECT_NS}}}TextSource", {
+                "guid": sg, "name": f"{doc.id}.{lg}.txt", "plainTextPath": f"internal://{sg}.txt",
+                "creationDateTime": self.stamp})
             title = doc.title if doc.title and doc.title != doc.id else ""
             _sub(src, PROJECT_NS, "Description").text = (
                 f"{title} ({LANG_NAMES[lg]})" if title else f"{doc.id} ({LANG_NAMES[lg]})")
-            self.files.append((f"sources/{sg}.txt", built[lg].text))
             self.stats.sources += 1
             for seg in segments:
                 if sel_lang[seg.id] == lg:
                     self._selections(src, seg, built[lg].ranges[seg.id])
+            sources.append(src)
+        return sources
 
     def _selections(self, src: ET.Element, seg: Segment, span: tuple[int, int]) -> None:
         ns, pns, stamp = PROJECT_NS, self.pns, self.stamp
         for coder in self.c.coders:
-            st = self.c.states.get(seg.id, {}).get(coder, CoderState())
+            st = self.work.get(seg.id, {}).get(coder, CoderState())
             codes = sorted(c for c in st.codes if c in self.code_ids)
             if st.done and not codes:
                 self.stats.done_without_codes += 1
@@ -268,9 +307,9 @@ class _QdpxBuilder:
                 _sub(sel, ns, "NoteRef", targetGUID=ng)
                 self.notes.append((ng, f"memo {seg.id} ({coder})", st.memo))
 
-    def _cases(self, keys: list[str]) -> None:
+    def _cases(self, keys: list[str]) -> ET.Element:
         ns = PROJECT_NS
-        cases = _sub(self.root, ns, "Cases")
+        cases = ET.Element(f"{{{ns}}}Cases")
         for doc in self.c.documents:
             case = _sub(cases, ns, "Case", guid=guid(self.pns, "case", doc.id), name=doc.id)
             for k in keys:
@@ -280,15 +319,41 @@ class _QdpxBuilder:
                     _sub(vv, ns, "TextValue").text = str(doc.attributes[k])
             for sg in self.doc_sources.get(doc.id, []):
                 _sub(case, ns, "SourceRef", targetGUID=sg)
+        return cases
 
-    def _notes(self) -> None:
-        if not self.notes:
-            return
-        notes_el = _sub(self.root, PROJECT_NS, "Notes")
+    def _notes(self) -> ET.Element:
+        notes_el = ET.Element(f"{{{PROJECT_NS}}}Notes")
         for ng, name, text in self.notes:
             note = _sub(notes_el, PROJECT_NS, "Note", guid=ng, name=name, creationDateTime=self.stamp)
             _sub(note, PROJECT_NS, "PlainTextContent").text = text
             self.stats.notes += 1
+        return notes_el
+
+
+def _langs(segments: list[Segment]) -> list[str]:
+    return [lg for lg in ("zh", "en") if any(s.text(lg) for s in segments)]
+
+
+class _XmlOut:
+    """Writes an XML document piece by piece, indented as ``ET.indent`` would indent it whole."""
+
+    _XMLNS = f' xmlns="{PROJECT_NS}"'
+
+    def __init__(self, raw: IO[bytes]):
+        self.out = raw
+
+    def raw(self, text: str) -> None:
+        self.out.write(text.encode("utf-8"))
+
+    def open_root(self, root: ET.Element) -> None:
+        whole = ET.tostring(root, encoding="unicode")  # '<Project xmlns=... />'
+        self.raw("<?xml version='1.0' encoding='utf-8'?>\n" + whole[: -len(" />")] + ">")
+
+    def child(self, element: ET.Element, level: int) -> None:
+        """``element`` at depth ``level`` (the root's namespace declared once, on the root)."""
+        ET.indent(element, space="  ", level=level)
+        text = ET.tostring(element, encoding="unicode").replace(self._XMLNS, "", 1)
+        self.raw("\n" + "  " * level + text)
 
 
 def now_stamp() -> str:
@@ -297,23 +362,19 @@ def now_stamp() -> str:
 
 
 def write_qdpx(out: Path, content: QdpxContent, *, lang: str = "zh") -> QdpxStats:
-    """Write ``content`` as a REFI-QDA ``.qdpx`` to ``out``.
+    """Write ``content`` as a REFI-QDA ``.qdpx`` to ``out``, streamed into the archive.
 
     Selections go into the ``lang`` source of each segment (the other language when the segment
     has no text in ``lang``).
     """
     builder = _QdpxBuilder(content, lang)
-    data = builder.build()
-    with atomic_binary(out) as f:
-        with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
-            _write(zf, "project.qde", data)
-            for name, text in builder.files:
-                _write(zf, name, text.encode("utf-8"))
+    with atomic_binary(out) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        builder.write(zf)
     return builder.stats
 
 
-def _write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # stable bytes for equal input
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+    return info

@@ -78,3 +78,13 @@ def segments_with_work(project: Project, coders: Sequence[str] | None = None, *,
         when = document_created(project, doc, coders) if created else {}
         for seg in document_segments(project, doc):
             yield seg, work.get(seg.id, {}), when
+
+
+def document_languages(project: Project) -> dict[str, list[str]]:
+    """document → the languages ("zh", "en" in that order) its segments have text in."""
+    out: dict[str, list[str]] = {}
+    for doc, zh, en in project.execute(
+        "SELECT document, max(zh != ''), max(en != '') FROM segments GROUP BY document"
+    ):
+        out[doc] = [lg for lg, has in (("zh", zh), ("en", en)) if has]
+    return out
