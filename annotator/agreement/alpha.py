@@ -138,8 +138,9 @@ def alpha_parts(coded: Coded, level: str) -> AlphaParts:
     counts_all = coded.unit_counts()
     m_all = counts_all.sum(axis=1)
     keep = m_all >= 2
-    counts = counts_all[keep]
-    m = m_all[keep]
+    whole = bool(keep.all())  # usual in a report: no copy of a (units x categories) matrix
+    counts = counts_all if whole else counts_all[keep]
+    m = m_all if whole else m_all[keep]
     if level == "ordinal":
         delta = delta_matrix(coded, level, counts.sum(axis=0))
         do = np.zeros(len(m))

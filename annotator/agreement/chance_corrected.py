@@ -26,10 +26,10 @@ def gwet_parts(coded: Coded) -> tuple[float, FloatArray] | None:
     two = r >= 2
     if not np.any(two):
         return None
-    c2, r2 = counts[two], r[two]
+    c2, r2 = (counts, r) if two.all() else (counts[two], r[two])
     p_a = float(np.mean((c2 * (c2 - 1.0)).sum(axis=1) / (r2 * (r2 - 1.0))))
     rated = r >= 1
-    pi = (counts[rated] / r[rated][:, None]).mean(axis=0)
+    pi = ((counts if rated.all() else counts[rated]) / r[rated][:, None]).mean(axis=0)
     return p_a, pi
 
 
