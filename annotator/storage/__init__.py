@@ -14,6 +14,15 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
 * ``plan_writer``: ``write_import_plan(project, plan)`` writes an ``ImportPlan`` in one transaction;
 * ``table_dump``: every table's rows for the JSONL export (``TABLES``, ``count_rows``,
   ``iter_table_rows``) and ``restore_rows``;
+* ``db.Project.snapshot()``: one read transaction, for commands that must see one consistent
+  state (``check``, ``agree``, ``stats``, exports) while coders write;
+* ``agreement_rows``: the done marks with their codes, only of segments two coders finished
+  (``iter_done_codes``), and the text of chosen segments;
+* ``document_work``: segments in reading order with their coders' work, one document in memory
+  (``segments_with_work``, ``document_work``), for the exports;
+* ``work_counts``: ``stats``'s counts as SQL group-bys;
+* ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for
+  ``merge``;
 * ``backup``, ``check``, ``merge``, ``migrations``.
 
 It imports neither ``annotator.io`` nor ``annotator.nlp``: the application layer reads files and
