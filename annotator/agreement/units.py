@@ -64,6 +64,19 @@ class DoneCodes:
         return cls(tuple(coders), tuple(unit_index), tuple(code_index), done, present)
 
     @classmethod
+    def from_masks(cls, units: Sequence[str], coders: Sequence[str], codes: Sequence[str],
+                   marks: Sequence[tuple[int, int, int]]) -> DoneCodes:
+        """From integer rows (unit index, coder index, bit mask of ``codes``), one per done mark."""
+        done = np.zeros((len(coders), len(units)), dtype=bool)
+        present = np.zeros((len(coders), len(units), len(codes)), dtype=bool)
+        if len(marks):
+            rows = np.asarray(marks, dtype=np.int64).reshape(-1, 3)
+            done[rows[:, 1], rows[:, 0]] = True
+            bits = (rows[:, 2:3] >> np.arange(len(codes), dtype=np.int64)) & 1
+            present[rows[:, 1], rows[:, 0]] = bits.astype(bool)
+        return cls(tuple(coders), tuple(units), tuple(codes), done, present)
+
+    @classmethod
     def from_states(cls, states: Mapping[str, Mapping[str, Iterable[str]]],
                     coders: Sequence[str] | None = None) -> DoneCodes:
         """From ``states`` (unit → coder → codes, done coders only); every coder when ``coders``

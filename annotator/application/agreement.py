@@ -10,7 +10,12 @@ from typing import NamedTuple
 from annotator.agreement.units import DoneCodes
 from annotator.errors import UsageError
 from annotator.model import Codebook
-from annotator.storage.agreement_rows import done_coders, iter_done_codes, segment_texts_of
+from annotator.storage.agreement_rows import (
+    done_code_masks,
+    done_coders,
+    iter_done_codes,
+    segment_texts_of,
+)
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import list_coders
 from annotator.storage.db import open_project
@@ -40,7 +45,12 @@ def agreement_data(project_path: Path, coders: list[str] | None, document: str |
         if document:
             check_document(p, document)
         chosen = coders or done_coders(p, None, document)
-        states = DoneCodes.from_rows(iter_done_codes(p, coders, document), chosen)
+        codes = [c.id for c in codebook.codes]
+        if len(codes) <= 62:  # every mark as three integers, straight into arrays
+            units, marks = done_code_masks(p, chosen, codes, document)
+            states = DoneCodes.from_masks(units, chosen, codes, marks)
+        else:
+            states = DoneCodes.from_rows(iter_done_codes(p, coders, document), chosen)
     return AgreementData(codebook, chosen, states, {})
 
 

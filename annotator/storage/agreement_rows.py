@@ -52,6 +52,36 @@ def iter_done_codes(project: Project, coders: Sequence[str] | None = None,
         yield seg, coder, tuple(codes.split(_SEP)) if codes else ()
 
 
+def done_code_masks(project: Project, coders: Sequence[str], codes: Sequence[str],
+                    document: str | None = None, *, min_coders: int = 2
+                    ) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The same marks as :func:`iter_done_codes` as integers, for arrays: (the segment ids, in
+    order; one (segment index, coder index, bit mask of ``codes``) per done mark). At most 62
+    codes (bit ``i`` is ``codes[i]``); codes not listed are left out."""
+    if len(codes) > 62:
+        raise ValueError("at most 62 codes fit a bit mask")
+    where, params = _where(coders, document, "d")
+    coder_case = " ".join("WHEN ? THEN ?" for _ in coders)
+    code_case = " ".join("WHEN ? THEN ?" for _ in codes) or "WHEN NULL THEN 0"
+    coder_params = [x for i, c in enumerate(coders) for x in (c, i)]
+    code_params = [x for i, c in enumerate(codes) for x in (c, 1 << i)]
+    project.execute("DROP TABLE IF EXISTS temp.agreement_units")
+    project.execute(
+        f"CREATE TEMP TABLE agreement_units AS SELECT d.segment AS segment FROM done d WHERE 1{where}"
+        " GROUP BY d.segment HAVING count(*) >= ? ORDER BY d.segment", [*params, min_coders])
+    try:
+        units = [r[0] for r in project.execute("SELECT segment FROM temp.agreement_units ORDER BY rowid")]
+        marks = project.execute(
+            f"SELECT u.rowid - 1, CASE d.coder {coder_case} END,"
+            f" coalesce((SELECT sum(CASE a.code {code_case} ELSE 0 END) FROM annotations a"
+            "  WHERE a.coder = d.coder AND a.segment = d.segment), 0)"
+            f" FROM temp.agreement_units u JOIN done d ON d.segment = u.segment WHERE 1{where}",
+            [*coder_params, *code_params, *params]).fetchall()
+    finally:
+        project.execute("DROP TABLE IF EXISTS temp.agreement_units")
+    return units, marks
+
+
 def segment_texts_of(project: Project, segments: Iterable[str]) -> dict[str, tuple[str, str]]:
     """segment id → (zh, en) for ``segments`` (ids not in the project are left out)."""
     out: dict[str, tuple[str, str]] = {}
