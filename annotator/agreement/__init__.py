@@ -1,6 +1,7 @@
 """Inter-coder agreement: pure functions over reliability matrices (coders x units).
 
-No UI, no database: the storage layer feeds :func:`build_report` plain dictionaries.
+No UI, no database: :func:`build_report` takes plain dictionaries or the arrays of
+:class:`annotator.agreement.units.DoneCodes` that the application layer reads from storage.
 """
 
 from annotator.agreement.alpha import LEVELS, krippendorff_alpha

@@ -286,18 +286,6 @@ def set_last_segment(project: Project, coder: str, segment: str) -> None:
         )
 
 
-def done_code_sets(
-    project: Project, coders: Iterable[str] | None = None, *, document: str | None = None
-) -> dict[str, dict[str, frozenset[str]]]:
-    """segment → coder → codes, only for coders who marked the segment done (the input of
-    agreement: a segment a coder never finished is missing for that coder, not "no code")."""
-    return {
-        seg: {c: st.codes for c, st in per.items() if st.done}
-        for seg, per in coder_states(project, coders, document=document).items()
-        if any(st.done for st in per.values())
-    }
-
-
 def iter_annotations(project: Project) -> Iterator[tuple[str, str, str, str]]:
     """Every annotation as (coder, segment, code, created_at)."""
     for r in project.execute("SELECT coder, segment, code, created_at FROM annotations"):
