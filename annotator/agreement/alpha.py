@@ -150,7 +150,7 @@ def alpha_parts(coded: Coded, level: str) -> AlphaParts:
         do = (m * m - np.einsum("uc,uc->u", counts, counts)) / np.maximum(m - 1.0, 1.0)
     else:
         delta = delta_matrix(coded, level)
-        do = ((counts @ delta) * counts).sum(axis=1) / np.maximum(m - 1.0, 1.0)
+        do = np.einsum("uc,uc->u", counts @ delta, counts) / np.maximum(m - 1.0, 1.0)
     return AlphaParts(level, coded, m, counts, delta, do)
 
 
