@@ -93,7 +93,7 @@ def main() -> None:
         ours = tag_latency(path)
         bare = bare_latency(folder)
         ms = 1000.0
-        _line("tag: commit latency, median", statistics.median(ours) * ms, statistics.median(bare) * ms)
+        _line("tag: commit latency, p50", statistics.median(ours) * ms, statistics.median(bare) * ms)
         q = statistics.quantiles
         _line("tag: commit latency, p99", q(ours, n=100)[98] * ms, q(bare, n=100)[98] * ms)
         with open_project(path) as p:

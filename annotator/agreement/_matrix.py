@@ -47,7 +47,17 @@ class Coded:
         return len(self.categories)
 
     def unit_counts(self) -> FloatArray:
-        """Units x categories matrix: how many coders put each unit in each category."""
+        """Units x categories matrix: how many coders put each unit in each category.
+
+        Computed once per matrix (every coefficient of a report starts from it); read-only."""
+        cached: FloatArray | None = self.__dict__.get("_unit_counts")
+        if cached is None:
+            cached = self._count_units()
+            cached.flags.writeable = False
+            object.__setattr__(self, "_unit_counts", cached)
+        return cached
+
+    def _count_units(self) -> FloatArray:
         n, q = self.n_units, self.q
         units = np.broadcast_to(np.arange(n), self.codes.shape)
         mask = self.codes != MISSING

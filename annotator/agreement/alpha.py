@@ -145,8 +145,9 @@ def alpha_parts(coded: Coded, level: str) -> AlphaParts:
     counts_all = coded.unit_counts()
     m_all = counts_all.sum(axis=1)
     keep = m_all >= 2
-    counts = counts_all[keep]
-    m = m_all[keep]
+    whole = bool(keep.all())  # usual in a report: no copy of a (units x categories) matrix
+    counts = counts_all if whole else counts_all[keep]
+    m = m_all if whole else m_all[keep]
     if level == "ordinal":
         delta = delta_matrix(coded, level, counts.sum(axis=0))
         do = np.zeros(len(m))
@@ -156,7 +157,7 @@ def alpha_parts(coded: Coded, level: str) -> AlphaParts:
         do = (m * m - np.einsum("uc,uc->u", counts, counts)) / np.maximum(m - 1.0, 1.0)
     else:
         delta = delta_matrix(coded, level)
-        do = ((counts @ delta) * counts).sum(axis=1) / np.maximum(m - 1.0, 1.0)
+        do = np.einsum("uc,uc->u", counts @ delta, counts) / np.maximum(m - 1.0, 1.0)
     return AlphaParts(level, coded, m, counts, delta, do)
 
 

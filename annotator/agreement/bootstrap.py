@@ -129,8 +129,9 @@ class SparseCounts:
         """w @ counts for a (replicates x units) weight matrix."""
         out = np.zeros((len(w), self.q))
         if self.values.size:
-            cells = w[:, self.units] * self.values
-            out[:, self.present] = np.add.reduceat(cells, self.starts, axis=1)
+            # gather whole rows of the transposed weights (contiguous), not scattered columns
+            cells = np.ascontiguousarray(w.T)[self.units] * self.values[:, None]
+            out[:, self.present] = np.add.reduceat(cells, self.starts, axis=0).T
         return out
 
 

@@ -26,10 +26,13 @@ def gwet_parts(coded: Coded) -> tuple[float, FloatArray] | None:
     two = r >= 2
     if not np.any(two):
         return None
-    c2, r2 = counts[two], r[two]
-    p_a = float(np.mean((c2 * (c2 - 1.0)).sum(axis=1) / (r2 * (r2 - 1.0))))
+    c2, r2 = (counts, r) if two.all() else (counts[two], r[two])
+    # sum_k c_k (c_k - 1) = sum_k c_k^2 - r, and pi = mean of counts / r: no temporary as
+    # large as the (units x categories) matrix, which is wide for set-valued data
+    p_a = float(np.mean((np.einsum("uc,uc->u", c2, c2) - r2) / (r2 * (r2 - 1.0))))
     rated = r >= 1
-    pi = (counts[rated] / r[rated][:, None]).mean(axis=0)
+    rated_counts = counts if rated.all() else counts[rated]
+    pi = (rated_counts.T @ (1.0 / r[rated])) / int(rated.sum())
     return p_a, pi
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from annotator.agreement.pieces import METRICS
-from annotator.agreement.report_model import AgreementReport, Coefficients, FacetAgreement
+from annotator.agreement.report_model import AgreementReport, Coefficients, Disagreement, FacetAgreement
 from annotator.agreement.verdict import LOW_PREVALENCE, method
 
 #: What each field of a row means (the same words as the other formats' column explanations).
@@ -90,8 +90,17 @@ def _facet_json(f: FacetAgreement, coders: Sequence[str]) -> dict[str, Any]:
     return entry
 
 
-def to_json(report: AgreementReport) -> dict[str, Any]:
-    """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``."""
+def _disagreement_json(d: Disagreement, texts: Mapping[str, tuple[str, str]] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"segment": d.segment, "facet": d.facet,
+                           "codes": {k: list(v) for k, v in d.codes.items()}}
+    if texts is not None:
+        out["zh"], out["en"] = texts.get(d.segment, ("", ""))
+    return out
+
+
+def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, Any]:
+    """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``.
+    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text."""
     return {
         "method": method(report.bootstrap, report.seed),
         "coders": list(report.coders),
@@ -104,7 +113,6 @@ def to_json(report: AgreementReport) -> dict[str, Any]:
         "codebook_pooled": None if report.overall is None else stats_json(report.overall, report.coders),
         "warnings": list(report.warnings),
         "disagreements": [
-            {"segment": d.segment, "facet": d.facet, "codes": {k: list(v) for k, v in d.codes.items()}}
-            for d in report.disagreements
+            _disagreement_json(d, report.texts if with_text else None) for d in report.disagreements
         ],
     }

@@ -21,8 +21,9 @@ from annotator.io.spacy_export import Labels, SpacyStats, write_spacy
 from annotator.special_files import is_special
 from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
-from annotator.storage.coding import coder_states, iter_annotations, list_coders
+from annotator.storage.coding import coder_states, list_coders
 from annotator.storage.db import Project, now
+from annotator.storage.document_work import segments_with_work
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
@@ -47,15 +48,16 @@ def chosen_coders(project: Project, coders: Iterable[str] | None) -> list[str]:
 
 def export_csv(project: Project, out: Path, *, coders: Iterable[str] | None = None,
                long: bool = False, excel: bool = False, codes_as_columns: bool = False) -> int:
-    """Write the coded segments as CSV; the number of data rows. (``codes_as_columns`` is the
-    segment table of :mod:`annotator.application.tables`, refused here with ``long``.)"""
+    """Write the coded segments as CSV, streamed one document at a time; the number of data
+    rows. (``codes_as_columns`` is the segment table of :mod:`annotator.application.tables`,
+    refused here with ``long``.)"""
     if codes_as_columns:
         raise UsageError("--codes-as-columns goes with the wide layout, not --long")
     chosen = chosen_coders(project, coders)
-    created = ({(c, s, code): at for c, s, code, at in iter_annotations(project)} if long else None)
-    return write_csv(out, load_codebook(project, include_archived=True), iter_segments(project),
-                     coder_states(project, chosen), chosen, created=created,
-                     attributes=None if long else document_attributes(project), long=long, excel=excel)
+    with project.snapshot():
+        return write_csv(out, load_codebook(project, include_archived=True),
+                         segments_with_work(project, chosen, created=long), chosen,
+                         attributes=None if long else document_attributes(project), long=long, excel=excel)
 
 
 def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = None) -> dict[str, int]:
@@ -89,14 +91,15 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
     if lang not in ("zh", "en", "both"):
         raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     wanted = chosen_coders(project, coders)
-    notes = [TargetNote(m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(project)
-             if m["kind"] in ("document", "code") and m["coder"] in wanted]
-    content = QdpxContent(
-        name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
-        documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-        states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
-        created=get_meta(project, "created_at"), spans=spans_of(project, wanted), target_notes=notes)
-    return write_qdpx(out, content, lang=lang)
+    with project.snapshot():  # one consistent state while coders write
+        notes = [TargetNote(m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(project)
+                 if m["kind"] in ("document", "code") and m["coder"] in wanted]
+        content = QdpxContent(
+            name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
+            documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
+            states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
+            created=get_meta(project, "created_at"), spans=spans_of(project, wanted), target_notes=notes)
+        return write_qdpx(out, content, lang=lang)
 
 
 def _spacy_pipeline(lang: str) -> Any:

@@ -55,16 +55,16 @@ def _reports(data: AgreementInput, unit: str, by: str | None, **kw: Any) -> list
 
 
 def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by: str | None,
-            corpus: int) -> str:
+            corpus: int, with_text: bool = False) -> str:
     from annotator.agreement.methods_text import methods_en, methods_markdown, methods_zh
     from annotator.agreement.render import render_html, render_markdown, render_table
     from annotator.agreement.report_json import to_json
 
     main = reports[0][1]
     if fmt == "json":
-        data = to_json(main)
+        data = to_json(main, with_text=with_text)
         if by:
-            data["by"] = {"key": by, "groups": {n: to_json(r) for n, r in reports[1:]}}
+            data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text) for n, r in reports[1:]}}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
         methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
@@ -94,6 +94,7 @@ def agree_cmd(
     sample: Annotated[bool, typer.Option("--sample", help="Only the double-coding sample drawn by 'annotator sample'.")] = False,
     round_name: Annotated[str | None, typer.Option("--round", help="The coding as it stood when round NAME was marked.")] = None,
     retest: Annotated[str | None, typer.Option("--retest", help="Intra-coder agreement: one coder (--coders NAME) at round ROUND against the same coder now.")] = None,
+    with_text: Annotated[bool, typer.Option("--with-text", help="json: each disagreement with its zh and en text.")] = False,
 ) -> None:
     """Inter-coder agreement per facet, per code and pooled: alpha, kappas, AC1, BP with 95% intervals and verdicts."""
     from annotator.application.agreement import load_input
@@ -112,7 +113,7 @@ def agree_cmd(
                          f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
     reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed, texts=data.texts)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
-    text = _render(reports, fmt, lang, by, corpus)
+    text = _render(reports, fmt, lang, by, corpus, with_text)
     if output is not None and str(output) != "-":
         from annotator.files import atomic_output
 

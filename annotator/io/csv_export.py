@@ -26,19 +26,20 @@ def _as_written(value: Any) -> Any:
     return value
 
 
-def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
-              states: dict[str, dict[str, CoderState]], coders: list[str], *,
-              created: dict[tuple[str, str, str], str] | None = None,
+Rows = Iterable[tuple[Segment, dict[str, CoderState], dict[tuple[str, str, str], str]]]
+"""Each segment in order with coder → state and, for the long layout, (coder, segment, code) →
+when the code was applied (the exporter streams them one document at a time)."""
+
+
+def write_csv(out: Path, codebook: Codebook, rows: Rows, coders: list[str], *,
               attributes: dict[str, dict[str, Any]] | None = None,
               long: bool = False, excel: bool = False) -> int:
-    """Write the CSV of ``segments`` with the work of ``coders`` (``states``: segment → coder →
-    state; ``created``: (coder, segment, code) → when, for the long layout; ``attributes``:
-    document → its attributes, columns of the wide layout); the number of rows.
-    ``codebook`` should include archived codes."""
+    """Write the CSV of the segments in ``rows`` with the work of ``coders``, as they come
+    (``attributes``: document → its attributes, columns of the wide layout); the number of
+    rows. ``codebook`` should include archived codes."""
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     by_id = {c.id: c for c in codebook.codes}
     facets = [f.id for f in codebook.facets]
-    created = created or {}
     attributes = attributes or {}
     attr_names = list(dict.fromkeys(k for a in attributes.values() for k in a))
     safe = neutralise if excel else _as_written
@@ -46,8 +47,7 @@ def write_csv(out: Path, codebook: Codebook, segments: Iterable[Segment],
     with atomic_output(out, encoding="utf-8-sig" if excel else "utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(_header(facets, long, attr_names))
-        for seg in segments:
-            per = states.get(seg.id, {})
+        for seg, per, created in rows:
             if long:
                 for coder in coders:
                     st = per.get(coder)

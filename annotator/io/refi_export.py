@@ -29,6 +29,7 @@ Segment times and archived codes are not part of the export.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -66,7 +67,13 @@ def project_namespace(seed: str) -> uuid.UUID:
 
 
 def guid(ns: uuid.UUID, *parts: str) -> str:
-    return str(uuid.uuid5(ns, "/".join(parts))).upper()
+    """``uuid5(ns, "/".join(parts))`` in upper case, computed without building a UUID object
+    (an export makes one per selection and coding)."""
+    digest = bytearray(hashlib.sha1(ns.bytes + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def facet_name(facet: Facet) -> str:

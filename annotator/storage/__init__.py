@@ -14,6 +14,13 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
 * ``plan_writer``: ``write_import_plan(project, plan)`` writes an ``ImportPlan`` in one transaction;
 * ``table_dump``: every table's rows for the JSONL export (``TABLES``, ``count_rows``,
   ``iter_table_rows``) and ``restore_rows``;
+* ``db.Project.snapshot()``: one read transaction, for commands that must see one consistent
+  state (``check``, ``stats``, ``merge``, exports) while coders write;
+* ``document_work``: segments in reading order with their coders' work, one document in memory
+  (``segments_with_work``), for the CSV export;
+* ``work_counts``: ``stats``'s counts as SQL group-bys;
+* ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for
+  ``merge``;
 * ``backup``, ``check``, ``merge``, ``migrations``.
 
 It imports neither ``annotator.io`` nor ``annotator.nlp``: the application layer reads files and

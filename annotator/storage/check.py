@@ -132,19 +132,49 @@ def _orphan_notes_and_queue(conn: sqlite3.Connection, report: CheckReport) -> No
         report.problems.append(Problem("orphan", f"redecide: {coder} on {seg} has unknown code {code}"))
 
 
-def _current_states(conn: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Any]]:
-    states: dict[tuple[str, str], dict[str, Any]] = {}
+_SEP = "\x1f"
 
-    def slot(coder: str, seg: str) -> dict[str, Any]:
-        return states.setdefault((coder, seg), {"codes": set(), "done": False, "memo": ""})
+#: the last state event of every (coder, segment) whose segment still exists, in key order
+_LAST_EVENTS = (
+    "SELECT e.coder, e.segment, e.id, e.at, e.after FROM events e JOIN ("
+    " SELECT coder, segment, max(id) AS id FROM events"
+    " WHERE coder IS NOT NULL AND segment IS NOT NULL AND after IS NOT NULL"
+    " GROUP BY coder, segment) l ON e.id = l.id"
+    " WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = e.segment)"
+    " ORDER BY e.coder, e.segment"
+)
+#: the current codes, done mark and memo of every (coder, segment) with work, in key order
+_CURRENT = (
+    "SELECT k.coder, k.segment,"
+    " (SELECT group_concat(a.code, char(31)) FROM annotations a"
+    "  WHERE a.coder = k.coder AND a.segment = k.segment),"
+    " EXISTS (SELECT 1 FROM done d WHERE d.coder = k.coder AND d.segment = k.segment),"
+    " (SELECT m.text FROM memos m WHERE m.coder = k.coder AND m.segment = k.segment)"
+    " FROM (SELECT coder, segment FROM annotations UNION SELECT coder, segment FROM done"
+    "  UNION SELECT coder, segment FROM memos) k"
+    " WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = k.segment)"
+    " ORDER BY k.coder, k.segment"
+)
 
-    for coder, seg, code in conn.execute("SELECT coder, segment, code FROM annotations"):
-        slot(coder, seg)["codes"].add(code)
-    for coder, seg in conn.execute("SELECT coder, segment FROM done"):
-        slot(coder, seg)["done"] = True
-    for coder, seg, text in conn.execute("SELECT coder, segment, text FROM memos"):
-        slot(coder, seg)["memo"] = text
-    return states
+Key = tuple[str, str]
+
+
+def _joined(left: Iterator[tuple[Any, ...]], right: Iterator[tuple[Any, ...]]
+            ) -> Iterator[tuple[Key, tuple[Any, ...] | None, tuple[Any, ...] | None]]:
+    """Merge two streams of rows sorted by their first two columns: (key, left row, right row)."""
+    a, b = next(left, None), next(right, None)
+    while a is not None or b is not None:
+        ka = (a[0], a[1]) if a is not None else None
+        kb = (b[0], b[1]) if b is not None else None
+        if kb is None or (ka is not None and ka < kb):
+            yield ka, a, None  # type: ignore[misc]
+            a = next(left, None)
+        elif ka is None or kb < ka:
+            yield kb, None, b
+            b = next(right, None)
+        else:
+            yield ka, a, b
+            a, b = next(left, None), next(right, None)
 
 
 def _describe(state: CoderState) -> str:
@@ -154,55 +184,46 @@ def _describe(state: CoderState) -> str:
     return "; ".join(parts)
 
 
+def _event_problem(key: Key, event: tuple[Any, ...] | None, now_state: CoderState,
+                   archived: dict[Key, list[tuple[str, str]]]) -> Problem | None:
+    coder, seg = key
+    if event is None:
+        return Problem("event-log", f"{coder} on {seg}: work ({_describe(now_state)}) with no event")
+    _c, _s, eid, at, after_text = event
+    try:
+        after = CoderState.from_json(json.loads(after_text or "null") or {})
+    except (ValueError, TypeError, AttributeError):
+        return Problem("event-log", f"event {eid} ({coder} on {seg}) has an unreadable state")
+    gone = {code for code, when in archived.get(key, []) if when >= at}
+    expected = CoderState(after.codes - gone, after.done, after.memo)
+    if expected != now_state:
+        return Problem(
+            "event-log",
+            f"{coder} on {seg}: last event {eid} says {_describe(expected)},"
+            f" the project holds {_describe(now_state)}",
+        )
+    return None
+
+
 def _event_log(conn: sqlite3.Connection, report: CheckReport) -> None:
-    segments = {r[0] for r in conn.execute("SELECT id FROM segments")}
-    # the last state event per (coder, segment): the highest id wins
-    last: dict[tuple[str, str], tuple[int, str, str | None]] = {}
-    n_events = 0
-    for eid, at, coder, seg, after in conn.execute(
-        "SELECT id, at, coder, segment, after FROM events"
-        " WHERE coder IS NOT NULL AND segment IS NOT NULL AND after IS NOT NULL ORDER BY id"
-    ):
-        n_events += 1
-        last[(coder, seg)] = (eid, at, after)
-    report.checked["events"] = n_events
-    archived: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    """Every (coder, segment): its last state event against its current work, both streamed in
+    key order (memory does not grow with the project)."""
+    report.checked["events"] = int(conn.execute(
+        "SELECT count(*) FROM events"
+        " WHERE coder IS NOT NULL AND segment IS NOT NULL AND after IS NOT NULL").fetchone()[0])
+    archived: dict[Key, list[tuple[str, str]]] = defaultdict(list)
     for coder, seg, code, at in conn.execute(
         "SELECT coder, segment, code, archived_at FROM archived_annotations"
     ):
         archived[(coder, seg)].append((code, at))
-    current = _current_states(conn)
-    for key in sorted(set(last) | set(current)):
-        coder, seg = key
-        if seg not in segments:
-            continue  # history of a segment removed by --replace (its work was archived)
-        cur = current.get(key)
-        now_state = (
-            CoderState(frozenset(cur["codes"]), cur["done"], cur["memo"]) if cur else CoderState()
-        )
-        if key not in last:
-            report.problems.append(
-                Problem("event-log", f"{coder} on {seg}: work ({_describe(now_state)}) with no event")
-            )
-            continue
-        eid, at, after_text = last[key]
-        try:
-            after = CoderState.from_json(json.loads(after_text or "null") or {})
-        except (ValueError, TypeError, AttributeError):
-            report.problems.append(
-                Problem("event-log", f"event {eid} ({coder} on {seg}) has an unreadable state")
-            )
-            continue
-        gone = {code for code, when in archived.get(key, []) if when >= at}
-        expected = CoderState(after.codes - gone, after.done, after.memo)
-        if expected != now_state:
-            report.problems.append(
-                Problem(
-                    "event-log",
-                    f"{coder} on {seg}: last event {eid} says {_describe(expected)},"
-                    f" the project holds {_describe(now_state)}",
-                )
-            )
+    events = iter(conn.execute(_LAST_EVENTS))
+    current = iter(conn.cursor().execute(_CURRENT))
+    for key, event, cur in _joined(events, current):
+        now_state = (CoderState(frozenset(cur[2].split(_SEP)) if cur[2] else frozenset(),
+                                bool(cur[3]), cur[4] or "") if cur else CoderState())
+        problem = _event_problem(key, event, now_state, archived)
+        if problem is not None:
+            report.problems.append(problem)
 
 
 def _single_choice(conn: sqlite3.Connection, report: CheckReport) -> None:
@@ -221,7 +242,19 @@ def _single_choice(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 
 def check_project(project: Project) -> CheckReport:
-    """Run every check on an open project; never raises for a damaged file."""
+    """Run every check on an open project; never raises for a damaged file.
+
+    Every check reads one snapshot of the file (one read transaction), so work that coders
+    commit meanwhile never looks like a mismatch between the event log and the current state.
+    """
+    try:
+        with project.snapshot():
+            return _check(project)
+    except sqlite3.DatabaseError as exc:
+        return CheckReport([Problem("integrity", f"cannot be read: {exc}")])
+
+
+def _check(project: Project) -> CheckReport:
     report = CheckReport()
     conn = project.conn
     try:

@@ -59,6 +59,22 @@ class Project:
         return self.conn.execute(sql, params)
 
     @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: every read inside sees the file as it was at the first read,
+        whatever other processes commit meanwhile (WAL mode never blocks them). Nested use
+        joins the outer transaction."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with ``BEGIN IMMEDIATE`` so concurrent writers queue up.
 

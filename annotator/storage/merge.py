@@ -19,7 +19,7 @@ sources merge in one transaction: a refusal keeps nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -28,6 +28,14 @@ from annotator.errors import UsageError
 from annotator.model import CoderState
 from annotator.plural import plural
 from annotator.storage.db import Project, open_project
+from annotator.storage.work_stream import (
+    Key,
+    iter_documents,
+    iter_event_keys,
+    iter_states,
+    logged_states,
+    merge_join,
+)
 
 Prefer = Literal["source", "target"] | None
 
@@ -58,6 +66,7 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
     coders: set[str] = field(default_factory=set)
     notes: dict[str, tuple[int, int]] = field(default_factory=dict)  # source → (written, kept as in the target)
+    prefer: Prefer = None
 
     def lines(self) -> list[str]:
         out = []
@@ -80,36 +89,27 @@ def _key(state: CoderState) -> str:
     return json.dumps(state.to_json(), ensure_ascii=False, sort_keys=True)
 
 
-def _history(project: Project, coders: set[str]) -> dict[tuple[str, str], set[str]]:
-    out: dict[tuple[str, str], set[str]] = {}
-    for coder, seg, before, after in project.execute(
-        "SELECT coder, segment, before, after FROM events WHERE coder IS NOT NULL AND segment IS NOT NULL"
-    ):
-        if coder not in coders:
-            continue
-        slot = out.setdefault((coder, seg), set())
-        for raw in (before, after):
-            if raw:
-                slot.add(_key(CoderState.from_json(json.loads(raw))))
-    return out
-
-
-def _documents(project: Project) -> dict[str, list[tuple[str, str, str]]]:
-    docs: dict[str, list[tuple[str, str, str]]] = {}
-    for doc, sid, zh, en in project.execute(
-        "SELECT document, id, zh, en FROM segments ORDER BY document, position"
-    ):
-        docs.setdefault(doc, []).append((sid, zh, en))
-    return docs
+def _differing_documents(target: Project, source: Project) -> list[tuple[str, bool]]:
+    """(document, whether the target has it) for each source document whose segments differ,
+    comparing the two files one document at a time."""
+    ours = iter_documents(target)
+    mine = next(ours, None)
+    differ: list[tuple[str, bool]] = []
+    for doc, segments in iter_documents(source):
+        while mine is not None and mine[0] < doc:
+            mine = next(ours, None)
+        if mine is None or mine[0] != doc:
+            differ.append((doc, False))
+        elif mine[1] != segments:
+            differ.append((doc, True))
+    return differ
 
 
 def check_compatible(target: Project, source: Project, name: str) -> None:
-    theirs = _documents(source)
-    ours = _documents(target)
-    differ = sorted(d for d in theirs if ours.get(d) != theirs[d])
+    differ = _differing_documents(target, source)
     if differ:
-        detail = ", ".join(f"{d} ({'not in the target' if d not in ours else 'segments differ'})"
-                           for d in differ[:10])
+        detail = ", ".join(f"{d} ({'segments differ' if there else 'not in the target'})"
+                           for d, there in differ[:10])
         raise UsageError(f"{name} holds transcripts that differ from the target's: {detail}"
                          f"{', ...' if len(differ) > 10 else ''}; merge only copies of the same project")
     target_codes = {r[0] for r in target.execute("SELECT id FROM codes WHERE archived = 0")}
@@ -120,15 +120,41 @@ def check_compatible(target: Project, source: Project, name: str) -> None:
                          " update the target's codebook first ('annotator codebook set')")
 
 
+def _source_keys(src: Project, coders: list[str]) -> Iterator[tuple[Key, CoderState]]:
+    """The source's work and the keys its event log knows (empty state there), in key order."""
+    history = ((k, None) for k in iter_event_keys(src, coders))
+    for key, state, _logged in merge_join(iter_states(src, coders), history):
+        yield key, state if state is not None else CoderState()
+
+
+def _changed(target: Project, src: Project, coders: list[str], name: str, report: MergeReport
+             ) -> list[tuple[Key, CoderState, CoderState]]:
+    """(key, the target's state, the source's) where they differ; counts the rest unchanged."""
+    out: list[tuple[Key, CoderState, CoderState]] = []
+    for key, incoming, current in merge_join(_source_keys(src, coders), iter_states(target, coders)):
+        if incoming is None:
+            continue  # work only the target has
+        current = current or CoderState()
+        if incoming == current:
+            report.unchanged[name] = report.unchanged.get(name, 0) + 1
+        else:
+            out.append((key, current, incoming))
+    return out
+
+
 def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer = None,
                    coders: Iterable[str] | None = None, session: str | None = None) -> MergeReport:
-    """Merge ``sources`` into ``target`` (see the module doc); raises ``UsageError`` on refusal."""
-    from annotator.storage.coding import coder_states, get_state, set_state
+    """Merge ``sources`` into ``target`` (see the module doc); raises ``UsageError`` on refusal.
+
+    Both files are walked in (coder, segment) order side by side; only the states that differ
+    are held, and only their event history is read.
+    """
+    from annotator.storage.coding import set_state
     from annotator.storage.memos import merge_notes
     from annotator.storage.spans import add_spans, segment_spans
 
     wanted = set(coders) if coders else None
-    report = MergeReport()
+    report = MergeReport(prefer=prefer)
     paths = list(sources)
     if not paths:
         raise UsageError("name at least one project file to merge from")
@@ -140,36 +166,18 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
         for p in paths:
             src = open_project(p)
             opened.append((str(p), src))
-            check_compatible(target, src, str(p))
-        target_coders = {r[0] for r in target.execute("SELECT name FROM coders")}
+            with src.snapshot():
+                check_compatible(target, src, str(p))
         with target.write():
             for name, src in opened:
-                src_states = coder_states(src, wanted)
-                src_coders = {c for per in src_states.values() for c in per}
-                src_coders |= {r[0] for r in src.execute("SELECT name FROM coders")
-                               if wanted is None or r[0] in wanted}
-                src_hist = _history(src, src_coders)
-                tgt_hist = _history(target, src_coders & (target_coders | src_coders))
-                keys = {(c, s) for s, per in src_states.items() for c in per}
-                keys |= {k for k in src_hist if k[0] in src_coders}
                 report.written.setdefault(name, 0)
-                for coder, seg in sorted(keys):
-                    incoming = src_states.get(seg, {}).get(coder, CoderState())
-                    current = get_state(target, coder, seg)
-                    if incoming == current:
-                        report.unchanged[name] = report.unchanged.get(name, 0) + 1
-                        continue
-                    if incoming == CoderState() and (coder, seg) not in src_hist:
-                        continue
-                    if current == CoderState():
-                        take = True
-                    elif _key(current) in src_hist.get((coder, seg), set()):
-                        take = True  # the source went on from the target's state
-                    elif _key(incoming) in tgt_hist.get((coder, seg), set()):
-                        take = False  # the target went on from the source's state
-                    else:
-                        report.conflicts.append(Conflict(name, coder, seg, current, incoming))
-                        take = prefer == "source"
+                with src.snapshot():
+                    src_coders = [r[0] for r in src.execute("SELECT name FROM coders ORDER BY name")
+                                  if wanted is None or r[0] in wanted]
+                    changed = _changed(target, src, src_coders, name, report)
+                    decisions = [(key, incoming, _take(target, src, key, current, incoming, name, report))
+                                 for key, current, incoming in changed]
+                for (coder, seg), incoming, take in decisions:
                     if take:
                         set_state(target, coder, seg, incoming, action="merge", session=session,
                                   detail={"source": name})
@@ -189,3 +197,17 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
         for _name, src in opened:
             src.close()
     return report
+
+
+def _take(target: Project, src: Project, key: Key, current: CoderState, incoming: CoderState,
+          name: str, report: MergeReport) -> bool:
+    """Whether the source's state replaces the target's (a conflict is recorded when neither
+    went on from the other; then ``prefer`` decides, later)."""
+    if current == CoderState():
+        return True
+    if _key(current) in logged_states(src, key):
+        return True  # the source went on from the target's state
+    if _key(incoming) in logged_states(target, key):
+        return False  # the target went on from the source's state
+    report.conflicts.append(Conflict(name, key[0], key[1], current, incoming))
+    return report.prefer == "source"

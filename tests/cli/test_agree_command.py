@@ -85,3 +85,24 @@ def test_agree_errors(coded: Path) -> None:
 def test_one_coder_only_is_an_error(demo_project: Path) -> None:
     r = runner.invoke(app, ["agree", str(demo_project)])
     assert r.exit_code == 1 and "two coders" in r.stderr
+
+
+def test_json_disagreements_carry_their_text_only_with_with_text(coded: Path) -> None:
+    from annotator.storage.db import open_project
+    from annotator.storage.documents import iter_segments
+
+    plain = json.loads(runner.invoke(app, ["agree", str(coded), "--format", "json",
+                                           "--bootstrap", "0"]).stdout)
+    r = runner.invoke(app, ["agree", str(coded), "--format", "json", "--bootstrap", "0", "--with-text"])
+    assert r.exit_code == 0, r.output
+    listed = json.loads(r.stdout)["disagreements"]
+    assert listed and all("zh" not in d for d in plain["disagreements"])
+    assert [(d["segment"], d["facet"]) for d in listed] == [
+        (d["segment"], d["facet"]) for d in plain["disagreements"]]
+    p = open_project(coded)
+    try:
+        text = {s.id: (s.zh, s.en) for s in iter_segments(p)}
+    finally:
+        p.close()
+    for d in listed:
+        assert (d["zh"], d["en"]) == text[d["segment"]]

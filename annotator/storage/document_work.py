@@ -1,0 +1,81 @@
+"""Segments in reading order with the coders' work on them, one document at a time.
+
+Exports stream the project through these: memory holds one document's work, never the
+whole project's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from annotator.model import CoderState, Segment
+from annotator.storage.db import Project
+from annotator.storage.documents import SEGMENT_COLUMNS
+
+Work = dict[str, dict[str, CoderState]]
+"""segment → coder → state."""
+Created = dict[tuple[str, str, str], str]
+"""(coder, segment, code) → when the code was applied."""
+
+
+def _coder_filter(coders: Sequence[str] | None, alias: str) -> tuple[str, list[Any]]:
+    if coders is None:
+        return "", []
+    return f" AND {alias}.coder IN ({', '.join('?' for _ in coders)})", list(coders)
+
+
+def document_work(project: Project, document: str, coders: Sequence[str] | None = None) -> Work:
+    """segment → coder → state for the segments of ``document`` (only ``coders`` when given)."""
+    slots: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def slot(seg: str, coder: str) -> dict[str, Any]:
+        return slots.setdefault(seg, {}).setdefault(coder, {"codes": set(), "done": False, "memo": ""})
+
+    for table, column in (("annotations", "code"), ("done", "1"), ("memos", "text")):
+        where, params = _coder_filter(coders, "t")
+        for seg, coder, value in project.execute(
+            f"SELECT t.segment, t.coder, {'t.' + column if column != '1' else '1'} FROM segments s"
+            f" JOIN {table} t ON t.segment = s.id WHERE s.document = ?{where}", [document, *params]
+        ):
+            if table == "annotations":
+                slot(seg, coder)["codes"].add(value)
+            elif table == "done":
+                slot(seg, coder)["done"] = True
+            else:
+                slot(seg, coder)["memo"] = value
+    return {seg: {c: CoderState(frozenset(v["codes"]), v["done"], v["memo"]) for c, v in per.items()}
+            for seg, per in slots.items()}
+
+
+def document_created(project: Project, document: str, coders: Sequence[str] | None = None) -> Created:
+    """When each code on ``document``'s segments was applied."""
+    where, params = _coder_filter(coders, "a")
+    return {(r[0], r[1], r[2]): r[3] for r in project.execute(
+        "SELECT a.coder, a.segment, a.code, a.created_at FROM segments s"
+        f" JOIN annotations a ON a.segment = s.id WHERE s.document = ?{where}", [document, *params])}
+
+
+def document_segments(project: Project, document: str) -> Iterator[Segment]:
+    """``document``'s segments in order, streamed."""
+    for r in project.execute(
+        f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE s.document = ? ORDER BY s.position", (document,)
+    ):
+        yield Segment(id=r[0], document=r[1], position=r[2], speaker=r[3], start=r[4], end=r[5],
+                      zh=r[6], en=r[7])
+
+
+def document_ids_in_order(project: Project) -> list[str]:
+    return [r[0] for r in project.execute("SELECT id FROM documents ORDER BY position")]
+
+
+def segments_with_work(project: Project, coders: Sequence[str] | None = None, *,
+                       created: bool = False) -> Iterator[tuple[Segment, dict[str, CoderState], Created]]:
+    """Every segment in reading order with its coders' work (and, with ``created``, when each
+    code was applied), one document in memory at a time."""
+    for doc in document_ids_in_order(project):
+        work = document_work(project, doc, coders)
+        when = document_created(project, doc, coders) if created else {}
+        for seg in document_segments(project, doc):
+            yield seg, work.get(seg.id, {}), when
+

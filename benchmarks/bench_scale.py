@@ -1,0 +1,173 @@
+"""Batch commands on a large project, each beside the SQL that reads the same rows (its floor).
+
+Run: python benchmarks/bench_scale.py [--segments N | --project PATH] [--repeats R] [--only NAME ...]
+(default: a generated project of 100,000 segments; ``python -m benchmarks`` runs it so).
+
+Every figure is a whole process (``python -m annotator ...`` and the ``sqlite3`` shell for the
+floor), timed wall-clock, the median of R runs, with the peak resident memory of that process
+(``wait4`` rusage). The project is copied first: the given file is never written. Floors:
+
+* agree: the done marks with their codes (``done`` left-joined with ``annotations``);
+* stats: the group-bys of segments per document, done marks per coder, codes per coder;
+* export csv: ``sqlite3 -csv`` of the same rows (every segment x coder, with codes and memo);
+* export jsonl: ``sqlite3 -json`` of every table the export writes;
+* export qdpx: the segments' text and the annotations (the export also compresses them);
+* check: ``PRAGMA integrity_check`` (the first thing check does);
+* merge of two identical copies: copying the project file;
+* suggest SEGMENT: reading the segments' terms and the annotations the model learns from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run(argv: list[str], stdout: Path | None = None) -> Run:
+    """Run ``argv`` as a process; its wall time and peak RSS. Fails loudly on a non-zero exit."""
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=_env(), cwd=REPO)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+    finally:
+        if stdout:
+            out.close()  # type: ignore[union-attr]
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err.strip()[-500:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def median(make: Callable[[], Run], repeats: int) -> Run:
+    runs = [make() for _ in range(repeats)]
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+
+
+def annotator(*args: str) -> list[str]:
+    return [sys.executable, "-m", "annotator", *args]
+
+
+def sql(db: Path, query: str, *mode: str) -> list[str]:
+    return ["sqlite3", *mode, str(db), query]
+
+
+CSV_ROWS = (
+    "SELECT s.document, s.id, s.position, s.speaker, s.start, s.\"end\", s.zh, s.en, c.name,"
+    " d.segment IS NOT NULL,"
+    " (SELECT group_concat(a.code, '; ') FROM annotations a WHERE a.coder = c.name AND a.segment = s.id),"
+    " m.text FROM documents doc JOIN segments s ON s.document = doc.id CROSS JOIN coders c"
+    " LEFT JOIN done d ON d.coder = c.name AND d.segment = s.id"
+    " LEFT JOIN memos m ON m.coder = c.name AND m.segment = s.id"
+    " ORDER BY doc.position, s.position, c.name"
+)
+
+
+def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | None]]:
+    """name → (our command, the floor's command, where the floor's output goes)."""
+    twin = work / "twin.db"
+    if not twin.exists():
+        shutil.copyfile(db, twin)
+    seg = subprocess.run(sql(db, "SELECT segment FROM done LIMIT 1"), capture_output=True, text=True,
+                         check=True).stdout.strip()
+    return {
+        "agree --format json": (
+            annotator("agree", str(db), "--format", "json", "-o", str(work / "agree.json")),
+            sql(db, "SELECT d.segment, d.coder, a.code FROM done d"
+                    " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment"), None),
+        "agree --format json --bootstrap 0": (
+            annotator("agree", str(db), "--format", "json", "--bootstrap", "0",
+                      "-o", str(work / "agree0.json")),
+            sql(db, "SELECT d.segment, d.coder, a.code FROM done d"
+                    " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment"), None),
+        "stats": (
+            annotator("stats", str(db)),
+            sql(db, "SELECT document, count(*) FROM segments GROUP BY document;"
+                    " SELECT coder, count(*) FROM done GROUP BY coder;"
+                    " SELECT coder, code, count(*) FROM annotations GROUP BY coder, code;"), None),
+        "export csv": (
+            annotator("export", str(db), "-f", "csv", "-o", str(work / "out.csv")),
+            sql(db, CSV_ROWS, "-csv"), work / "floor.csv"),
+        "export jsonl": (
+            annotator("export", str(db), "-f", "jsonl", "-o", str(work / "out.jsonl")),
+            sql(db, "SELECT * FROM codes; SELECT * FROM documents; SELECT * FROM segments;"
+                    " SELECT * FROM coders; SELECT * FROM annotations; SELECT * FROM done;"
+                    " SELECT * FROM memos; SELECT * FROM events;", "-json"), work / "floor.json"),
+        "export qdpx": (
+            annotator("export", str(db), "-f", "qdpx", "-o", str(work / "out.qdpx")),
+            sql(db, "SELECT id, speaker, zh, en FROM segments ORDER BY document, position;"
+                    " SELECT coder, segment, code FROM annotations;"), work / "floor.txt"),
+        "check": (annotator("check", str(db)), sql(db, "PRAGMA integrity_check"), None),
+        "merge (two identical copies)": (
+            annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None),
+        "suggest SEGMENT": (
+            annotator("suggest", str(db), seg),
+            sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
+                    " SELECT coder, segment, code FROM annotations;"), None),
+    }
+
+
+def _line(name: str, ours: Run, floor: Run) -> None:
+    print(f"{name:<36} ours {ours.seconds:8.2f} s {ours.peak_mb:7.0f} MB   floor {floor.seconds:8.2f} s"
+          f" {floor.peak_mb:6.0f} MB   ratio {ours.seconds / floor.seconds:6.2f}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--segments", type=int, default=100_000, help="generate a project this big")
+    ap.add_argument("--project", type=Path, help="use (a copy of) this project instead")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is shown)")
+    ap.add_argument("--only", nargs="*", help="only these figures (names as printed)")
+    args = ap.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="annotator-scale-"))
+    try:
+        db = work / "project.db"
+        if args.project:
+            shutil.copyfile(args.project, db)
+            source = str(args.project)
+        else:
+            subprocess.run([sys.executable, "-m", "benchmarks.generate", "--segments",
+                            str(args.segments), "-o", str(db)], check=True, env=_env(), cwd=REPO,
+                           stdout=subprocess.DEVNULL)
+            source = f"{args.segments:,} generated segments"
+        size = db.stat().st_size / 1e6
+        print(f"project: {source} ({size:.0f} MB); whole processes, median of {args.repeats}", flush=True)
+        for name, (ours, floor, floor_out) in cases(db, work).items():
+            if args.only and name not in args.only:
+                continue
+            f = median(lambda floor=floor, floor_out=floor_out: run(floor, floor_out), args.repeats)
+            o = median(lambda ours=ours: run(ours), args.repeats)
+            _line(name, o, f)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
