@@ -25,6 +25,7 @@ from typing import Any
 from annotator.model import CoderState
 from annotator.plural import plural
 from annotator.storage.db import Project
+from annotator.storage.work_stream import row_state, states_sql
 
 MAX_SHOWN = 20  # details shown per kind of problem; the count is always complete
 
@@ -132,8 +133,6 @@ def _orphan_notes_and_queue(conn: sqlite3.Connection, report: CheckReport) -> No
         report.problems.append(Problem("orphan", f"redecide: {coder} on {seg} has unknown code {code}"))
 
 
-_SEP = "\x1f"
-
 #: the last state event of every (coder, segment) whose segment still exists, in key order
 _LAST_EVENTS = (
     "SELECT e.coder, e.segment, e.id, e.at, e.after FROM events e JOIN ("
@@ -143,18 +142,8 @@ _LAST_EVENTS = (
     " WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = e.segment)"
     " ORDER BY e.coder, e.segment"
 )
-#: the current codes, done mark and memo of every (coder, segment) with work, in key order
-_CURRENT = (
-    "SELECT k.coder, k.segment,"
-    " (SELECT group_concat(a.code, char(31)) FROM annotations a"
-    "  WHERE a.coder = k.coder AND a.segment = k.segment),"
-    " EXISTS (SELECT 1 FROM done d WHERE d.coder = k.coder AND d.segment = k.segment),"
-    " (SELECT m.text FROM memos m WHERE m.coder = k.coder AND m.segment = k.segment)"
-    " FROM (SELECT coder, segment FROM annotations UNION SELECT coder, segment FROM done"
-    "  UNION SELECT coder, segment FROM memos) k"
-    " WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = k.segment)"
-    " ORDER BY k.coder, k.segment"
-)
+#: the current work of every (coder, segment) whose segment still exists, in key order
+_CURRENT = states_sql(" WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = k.segment)")
 
 Key = tuple[str, str]
 
@@ -219,8 +208,7 @@ def _event_log(conn: sqlite3.Connection, report: CheckReport) -> None:
     events = iter(conn.execute(_LAST_EVENTS))
     current = iter(conn.cursor().execute(_CURRENT))
     for key, event, cur in _joined(events, current):
-        now_state = (CoderState(frozenset(cur[2].split(_SEP)) if cur[2] else frozenset(),
-                                bool(cur[3]), cur[4] or "") if cur else CoderState())
+        now_state = row_state(cur[2], cur[3], cur[4]) if cur else CoderState()
         problem = _event_problem(key, event, now_state, archived)
         if problem is not None:
             report.problems.append(problem)

@@ -27,21 +27,30 @@ def _only(coders: Sequence[str] | None, column: str) -> tuple[str, list[Any]]:
     return f" WHERE {column} IN ({', '.join('?' for _ in coders)})", list(coders)
 
 
-def iter_states(project: Project, coders: Sequence[str] | None = None) -> Iterator[tuple[Key, CoderState]]:
-    """((coder, segment), state) for every coder's work (of ``coders``), in key order."""
-    where, params = _only(coders, "k.coder")
-    for coder, seg, codes, done, memo in project.execute(
+def states_sql(where: str = "") -> str:
+    """The query of every (coder, segment) with work: coder, segment, its codes joined by
+    ``\x1f``, done (0/1) and memo, in key order; ``where`` filters the keys ``k``."""
+    return (
         "SELECT k.coder, k.segment,"
         " (SELECT group_concat(a.code, char(31)) FROM annotations a"
         "  WHERE a.coder = k.coder AND a.segment = k.segment),"
         " EXISTS (SELECT 1 FROM done d WHERE d.coder = k.coder AND d.segment = k.segment),"
         " (SELECT m.text FROM memos m WHERE m.coder = k.coder AND m.segment = k.segment)"
         " FROM (SELECT coder, segment FROM annotations UNION SELECT coder, segment FROM done"
-        f"  UNION SELECT coder, segment FROM memos) k{where} ORDER BY k.coder, k.segment",
-        params,
-    ):
-        yield (coder, seg), CoderState(frozenset(codes.split(_SEP)) if codes else frozenset(),
-                                       bool(done), memo or "")
+        f"  UNION SELECT coder, segment FROM memos) k{where} ORDER BY k.coder, k.segment"
+    )
+
+
+def row_state(codes: str | None, done: Any, memo: str | None) -> CoderState:
+    """The state of one row of :func:`states_sql`."""
+    return CoderState(frozenset(codes.split(_SEP)) if codes else frozenset(), bool(done), memo or "")
+
+
+def iter_states(project: Project, coders: Sequence[str] | None = None) -> Iterator[tuple[Key, CoderState]]:
+    """((coder, segment), state) for every coder's work (of ``coders``), in key order."""
+    where, params = _only(coders, "k.coder")
+    for coder, seg, codes, done, memo in project.execute(states_sql(where), params):
+        yield (coder, seg), row_state(codes, done, memo)
 
 
 def iter_event_keys(project: Project, coders: Sequence[str] | None = None) -> Iterator[Key]:
