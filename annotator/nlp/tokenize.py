@@ -129,20 +129,24 @@ def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
     cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_words", {})
     if len(cache) > 200_000:
         cache.clear()
-    out: list[Tokens] = []
-    for text in texts:
-        toks: list[str] = []
-        terms: list[str] = []
-        for word in jieba.cut(text, cut_all=False):
-            got = cache.get(word)
-            if got is None:
-                got = cache[word] = _zh_word(word, attrs)
-            if got[0] is not None:
-                toks.append(got[0])
-            if got[1] is not None:
-                terms.append(got[1])
-        out.append(Tokens(tuple(toks), tuple(terms)))
-    return out
+    return [_cached_tokens(jieba.cut(text, cut_all=False), cache, lambda w: _zh_word(w, attrs))
+            for text in texts]
+
+
+def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tokens:
+    """The token and the term of each key (a word or a word id), each made once per process
+    and kept in ``cache``; None parts (punctuation, stop words) are left out."""
+    toks: list[str] = []
+    terms: list[str] = []
+    for key in keys:
+        got = cache.get(key)
+        if got is None:
+            got = cache[key] = make(key)
+        if got[0] is not None:
+            toks.append(got[0])
+        if got[1] is not None:
+            terms.append(got[1])
+    return Tokens(tuple(toks), tuple(terms))
 
 
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
@@ -164,21 +168,11 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
         stop_words = nlp.Defaults.stop_words
         if len(cache) > 200_000:
             cache.clear()
-        out: list[Tokens] = []
-        for doc in nlp.tokenizer.pipe(texts, batch_size=256):
-            toks: list[str] = []
-            terms: list[str] = []
-            if len(doc):
-                for h in doc.to_array(ORTH).tolist():
-                    got = cache.get(h)
-                    if got is None:
-                        got = cache[h] = _en_entry(nlp.vocab[h], table, stop_words)
-                    if got[0] is not None:
-                        toks.append(got[0])
-                    if got[1] is not None:
-                        terms.append(got[1])
-            out.append(Tokens(tuple(toks), tuple(terms)))
-        return out
+        def entry(h: int) -> Any:
+            return _en_entry(nlp.vocab[h], table, stop_words)
+
+        return [_cached_tokens(doc.to_array(ORTH).tolist() if len(doc) else (), cache, entry)
+                for doc in nlp.tokenizer.pipe(texts, batch_size=256)]
 
 
 def _joined(words: Iterable[str]) -> str:
