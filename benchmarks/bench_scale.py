@@ -10,6 +10,7 @@ floor), timed wall-clock, the median of R runs, with the peak resident memory of
 * agree: the done marks with their codes (``done`` left-joined with ``annotations``);
 * stats: the group-bys of segments per document, done marks per coder, codes per coder;
 * export csv: ``sqlite3 -csv`` of the same rows (every segment x coder, with codes and memo);
+* export xlsx: the same ``sqlite3 -csv`` (a workbook is XML in a zip: more work per cell than CSV);
 * export jsonl: ``sqlite3 -json`` of every table the export writes;
 * export qdpx: the segments' text and the annotations (the export also compresses them);
 * check: ``PRAGMA integrity_check`` (the first thing check does);
@@ -114,6 +115,9 @@ def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | 
                     " SELECT coder, code, count(*) FROM annotations GROUP BY coder, code;"), None),
         "export csv": (
             annotator("export", str(db), "-f", "csv", "-o", str(work / "out.csv")),
+            sql(db, CSV_ROWS, "-csv"), work / "floor.csv"),
+        "export xlsx": (
+            annotator("export", str(db), "-f", "xlsx", "-o", str(work / "out.xlsx")),
             sql(db, CSV_ROWS, "-csv"), work / "floor.csv"),
         "export jsonl": (
             annotator("export", str(db), "-f", "jsonl", "-o", str(work / "out.jsonl")),

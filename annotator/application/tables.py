@@ -46,7 +46,6 @@ def segment_table(project: Project, coders: Iterable[str] | None = None) -> Segm
     """The segment × coder table (see the module docstring); rows are produced lazily."""
     from annotator.storage.attributes import document_attributes
     from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states
 
     chosen = chosen_coders(project, coders)
     codebook = load_codebook(project)
@@ -59,22 +58,20 @@ def segment_table(project: Project, coders: Iterable[str] | None = None) -> Segm
     code_cols = unique_names(codes, taken, "code_")
     attr_cols = unique_names(names, taken, "attr_")
     header = [*FIXED, *facet_cols, *code_cols, *attr_cols, "memo"]
-    states = coder_states(project, chosen)
-    rows = _segment_rows(project, chosen, states, codebook, names, attributes)
+    rows = _segment_rows(project, chosen, codebook, names, attributes)
     return SegmentTable(header, rows, facet_cols, code_cols, attr_cols)
 
 
-def _segment_rows(project: Project, chosen: list[str], states: dict[str, dict[str, CoderState]],
-                  codebook: Any, names: list[str], attributes: dict[str, dict[str, Any]]
-                  ) -> Iterator[list[Any]]:
-    from annotator.storage.documents import iter_segments
+def _segment_rows(project: Project, chosen: list[str], codebook: Any, names: list[str],
+                  attributes: dict[str, dict[str, Any]]) -> Iterator[list[Any]]:
+    """Streamed: one document's segments and work in memory at a time."""
+    from annotator.storage.document_work import segments_with_work
 
     facets = [f.id for f in codebook.facets]
     codes = [c.id for c in codebook.codes]
     facet_of = {c.id: c.facet for c in codebook.codes}
-    for seg in list(iter_segments(project)):
+    for seg, per, _ in segments_with_work(project, chosen or None):
         attrs = attributes.get(seg.document, {})
-        per = states.get(seg.id, {})
         for coder in chosen or [""]:
             st = per.get(coder, CoderState())
             by_facet = {f: "; ".join(c for c in codes if c in st.codes and facet_of[c] == f)

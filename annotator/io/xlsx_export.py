@@ -9,7 +9,8 @@ characters a spreadsheet cell holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,9 @@ from typing import Any
 from annotator.files import atomic_binary
 
 CELL_LIMIT = 32_767
+#: Rows a worksheet holds (Excel's limit, the header row included); longer tables continue on
+#: sheets named "segments (2)", "segments (3)", … each with the header again.
+SHEET_ROWS = 1_048_576
 
 
 @dataclass
@@ -58,12 +62,14 @@ def _cell(ws: Any, value: Any, style: Any | None) -> Any:
     return cell
 
 
-def _add_sheet(wb: Any, sheet: Sheet) -> int:
+def _add_sheet(wb: Any, sheet: Sheet, rows: Iterator[Sequence[Any]], part: int) -> tuple[int, bool]:
+    """One worksheet of ``sheet`` (its ``part``-th); (data rows written, whether rows are left)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(_text(sheet.title)[:31])
+    suffix = f" ({part})" if part > 1 else ""
+    ws = wb.create_sheet(_text(sheet.title)[:31 - len(suffix)] + suffix)
     ws.freeze_panes = "A2"
     for i, name in enumerate(sheet.header, start=1):
         default = 50 if name in sheet.wrap else 12
@@ -81,18 +87,36 @@ def _add_sheet(wb: Any, sheet: Sheet) -> int:
     wrapped.alignment = Alignment(wrap_text=True, vertical="top")
     styles = [wrapped if name in sheet.wrap else None for name in sheet.header]
     n = 0
-    for row in sheet.rows:
+    for row in rows:
         ws.append([_cell(ws, v, s) for v, s in zip(row, styles, strict=False)])
         n += 1
-    return n
+        if n == SHEET_ROWS - 1:
+            return n, True
+    return n, False
+
+
+def _add_table(wb: Any, sheet: Sheet) -> int:
+    """``sheet`` on as many worksheets as its rows need; the number of data rows."""
+    rows = iter(sheet.rows)
+    total, part, more = 0, 0, True
+    while more:
+        part += 1
+        n, more = _add_sheet(wb, sheet, rows, part)
+        total += n
+        if more and (peek := next(rows, None)) is not None:
+            rows = itertools.chain([peek], rows)
+        else:
+            more = False
+    return total
 
 
 def write_xlsx(out: Path, sheets: Sequence[Sheet]) -> list[int]:
-    """Write the workbook atomically; the number of data rows of each sheet."""
+    """Write the workbook atomically (rows streamed: openpyxl's write-only workbook keeps them
+    in temporary files, not in memory); the number of data rows of each sheet."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    counts = [_add_sheet(wb, sheet) for sheet in sheets]
+    counts = [_add_table(wb, sheet) for sheet in sheets]
     with atomic_binary(out) as f:
         wb.save(f)
     return counts
