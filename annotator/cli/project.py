@@ -142,30 +142,22 @@ def annotations_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List each coder's work per segment."""
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import coder_states, list_coders
-    from annotator.storage.documents import segment_order
+    from annotator.application.tables import coder_work
+    from annotator.storage.coding import list_coders
 
     with open_existing(project) as p:
         if coder is not None and coder not in (known := list_coders(p)):
             raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
-        codebook = load_codebook(p, include_archived=True)
-        facet_of = {c.id: c.facet for c in codebook.codes}
-        order = {c.id: i for i, c in enumerate(codebook.codes)}
-        states = coder_states(p, [coder] if coder else None)
-        for seg, _doc in segment_order(p):
-            for name, st in sorted(states.get(seg, {}).items()):
-                by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
-                for code in sorted(st.codes, key=lambda c: (order.get(c, len(order)), c)):
-                    by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-                if as_json:
-                    obj: dict[str, object] = {"segment": seg, "coder": name, "codes": by_facet, "done": st.done}
-                    if st.memo:
-                        obj["memo"] = st.memo
-                    print_json_line(obj)
-                else:
-                    codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in by_facet.items() if v)
-                    print(f"{seg}\t{name}\t{'done' if st.done else 'open'}\t{codes}")
+        for row in coder_work(p, coder):
+            if as_json:
+                obj: dict[str, object] = {"segment": row.segment, "coder": row.coder,
+                                          "codes": row.codes, "done": row.done}
+                if row.memo:
+                    obj["memo"] = row.memo
+                print_json_line(obj)
+            else:
+                codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in row.codes.items() if v)
+                print(f"{row.segment}\t{row.coder}\t{'done' if row.done else 'open'}\t{codes}")
 
 
 @codebook_app.command("check")
