@@ -5,7 +5,8 @@ Run: python benchmarks/bench_scale.py [--segments N | --project PATH] [--repeats
 
 Every figure is a whole process (``python -m annotator ...`` and the ``sqlite3`` shell for the
 floor), timed wall-clock, the median of R runs, with the peak resident memory of that process
-(``wait4`` rusage). The project is copied first: the given file is never written. Floors:
+(``wait4`` rusage) and the processor time it used (with the processes it waited for; on a busy
+machine the wall time includes waiting for a processor, the processor time does not). The project is copied first: the given file is never written. Floors:
 
 * agree: the done marks with their codes (``done`` left-joined with ``annotations``);
 * stats: the group-bys of segments per document, done marks per coder, codes per coder;
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,6 +41,14 @@ REPO = Path(__file__).resolve().parents[1]
 class Run:
     seconds: float
     peak_mb: float
+    #: processor time (user + system) of the process and of the processes it waited for: on a
+    #: busy machine wall times wait for the processor, this does not
+    cpu: float = 0.0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _env() -> dict[str, str]:
@@ -51,10 +61,10 @@ def run(argv: list[str], stdout: Path | None = None) -> Run:
     """Run ``argv`` as a process; its wall time and peak RSS. Fails loudly on a non-zero exit."""
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
     try:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, env=_env(), cwd=REPO)
         _pid, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
         proc.returncode = os.waitstatus_to_exitcode(status)
         err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         if proc.stderr:
@@ -64,12 +74,13 @@ def run(argv: list[str], stdout: Path | None = None) -> Run:
             out.close()  # type: ignore[union-attr]
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {err.strip()[-500:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, cpu)
 
 
 def median(make: Callable[[], Run], repeats: int) -> Run:
     runs = [make() for _ in range(repeats)]
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs),
+               statistics.median(r.cpu for r in runs))
 
 
 def annotator(*args: str) -> list[str]:
@@ -139,8 +150,10 @@ def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | 
 
 
 def _line(name: str, ours: Run, floor: Run) -> None:
-    print(f"{name:<36} ours {ours.seconds:8.2f} s {ours.peak_mb:7.0f} MB   floor {floor.seconds:8.2f} s"
-          f" {floor.peak_mb:6.0f} MB   ratio {ours.seconds / floor.seconds:6.2f}", flush=True)
+    print(f"{name:<36} ours {ours.seconds:8.2f} s ({ours.cpu:7.2f} s CPU) {ours.peak_mb:6.0f} MB"
+          f"   floor {floor.seconds:8.2f} s ({floor.cpu:7.2f} s CPU) {floor.peak_mb:5.0f} MB"
+          f"   ratio {ours.seconds / floor.seconds:6.2f} wall, {ours.cpu / max(floor.cpu, 1e-3):6.2f} CPU",
+          flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
