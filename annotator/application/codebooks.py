@@ -14,11 +14,26 @@ from annotator.codebook import load_codebook as load_yaml_codebook
 from annotator.errors import UsageError
 from annotator.io.codebook_files import codebook_csv, codebook_yaml, read_qdc, write_text
 from annotator.model import Codebook
+from annotator.storage.codebook_edit import EditResult, merge_codes, rename_code, split_code, undo_last_edit
 from annotator.storage.codebook_store import CodebookChange, load_codebook, save_codebook
 from annotator.storage.db import Project
 
 QDC_SUFFIXES = (".qdc", ".qde", ".xml")
 
+
+#: Codebook edits that keep every annotation (each undoable), as the interfaces call them.
+__all__ = [
+    "CODEBOOK_FORMATS",
+    "EditResult",
+    "export_codebook",
+    "load_codebook",
+    "merge_codes",
+    "read_codebook_file",
+    "rename_code",
+    "set_codebook",
+    "split_code",
+    "undo_last_edit",
+]
 
 def read_codebook_file(path: Path) -> Codebook:
     """A codebook file: REFI-QDA (``.qdc``) by its suffix, else annotator's YAML."""

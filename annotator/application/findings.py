@@ -14,6 +14,8 @@ from annotator.errors import UsageError
 from annotator.io.matrix_render import Matrix
 from annotator.io.quotes_render import Quote, QuoteGroup
 from annotator.model import Codebook
+from annotator.storage.attributes import document_attributes
+from annotator.storage.attributes import set_attributes as set_attributes  # for the interfaces
 from annotator.storage.db import Project
 
 CONSENSUS = "consensus"
@@ -61,7 +63,6 @@ def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> 
 def load_quotes(project: Project, codebook: Codebook, coder: str,
                 where: dict[str, set[str]] | None = None) -> list[Quote]:
     """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by ``where``)."""
-    from annotator.storage.attributes import document_attributes
     from annotator.storage.quotes import coded_segments
 
     attributes = document_attributes(project)
@@ -266,7 +267,6 @@ def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
 
 def segments_where(project: Project, where: dict[str, set[str]]) -> set[str]:
     """Ids of the segments of the documents whose attributes match ``where``."""
-    from annotator.storage.attributes import document_attributes
     from annotator.storage.documents import segment_order
 
     docs = {d for d, a in document_attributes(project).items() if attributes_match(a, where)}

@@ -10,7 +10,7 @@ from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.errors import ProjectError
 from annotator.model import Codebook
 from annotator.storage.codebook_store import save_codebook
-from annotator.storage.db import open_project
+from annotator.storage.db import open_project as open_project  # the interfaces open projects here
 from annotator.storage.project_meta import set_meta
 
 

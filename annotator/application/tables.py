@@ -136,29 +136,3 @@ def export_xlsx(project: Project, out: Path, coders: Iterable[str] | None = None
         Sheet("memos", MEMO_HEADER, memos, wrap={"text"}),
     ])
 
-
-@dataclass
-class WorkRow:
-    """One coder's work on one segment, codes grouped by facet in codebook order."""
-    segment: str
-    coder: str
-    done: bool
-    codes: dict[str, list[str]]
-    memo: str
-
-
-def coder_work(project: Project, coder: str | None = None) -> Iterator[WorkRow]:
-    """Every coder's (or ``coder``'s) work in reading order, coders by name; streamed one
-    document at a time."""
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.document_work import segments_with_work
-
-    codebook = load_codebook(project, include_archived=True)
-    facet_of = {c.id: c.facet for c in codebook.codes}
-    order = {c.id: i for i, c in enumerate(codebook.codes)}
-    for seg, per, _ in segments_with_work(project, [coder] if coder else None):
-        for name, st in sorted(per.items()):
-            by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
-            for code in sorted(st.codes, key=lambda c: (order.get(c, len(order)), c)):
-                by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-            yield WorkRow(seg.id, name, st.done, by_facet, st.memo)

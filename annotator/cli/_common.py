@@ -88,7 +88,7 @@ def print_json_line(obj: Any) -> None:
 
 
 def open_existing(path: Path) -> Any:
-    from annotator.storage.db import open_project
+    from annotator.application.projects import open_project
 
     return open_project(path)
 

@@ -34,7 +34,7 @@ def attributes_cmd(
 ) -> None:
     """Document attributes: set them, import them from a CSV (a 'document' column and one column
     per attribute; an empty cell removes the attribute), or list them."""
-    from annotator.storage.attributes import document_attributes, set_attributes
+    from annotator.application.findings import document_attributes, set_attributes
 
     args = args or []
     if action not in ACTIONS:

@@ -90,7 +90,7 @@ def code_cmd(
 
 def _filtered(project: Path, coder: str, where: list[str] | None, all_of: str | None) -> list[str]:
     from annotator.application.findings import parse_where, segments_matching, split_list
-    from annotator.storage.db import open_project
+    from annotator.application.projects import open_project
 
     with open_project(project) as p:
         return segments_matching(p, coder, parse_where(where or []), split_list([all_of or ""]))
@@ -104,7 +104,7 @@ def adjudicate_cmd(
     ui: UiOpt = None,
 ) -> None:
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
-    from annotator.storage.db import open_project
+    from annotator.application.projects import open_project
     from annotator.tui.session import disagreeing_segments
 
     if not coder.strip():

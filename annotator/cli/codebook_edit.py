@@ -28,10 +28,10 @@ def codebook_export_cmd(
     """The codebook as an appendix (both labels, definition, when (not) to use, key, examples), or
     as a file other tools read: qdc for QualCoder, NVivo, MAXQDA, ATLAS.ti; csv for Taguette; yaml
     for another annotator project."""
+    from annotator.application.codebooks import load_codebook
     from annotator.application.findings import choose_coder, codebook_examples
     from annotator.cli.findings import check_format, write_text
     from annotator.io import codebook_render as render
-    from annotator.storage.codebook_store import load_codebook
 
     fmt = check_format(fmt, APPENDIX_FORMATS + EXCHANGE_FORMATS)
     if fmt in EXCHANGE_FORMATS:
@@ -71,7 +71,7 @@ def _export_for_other_tools(project: Path, fmt: str, out: Path | None) -> None:
 
 
 def _report(result: object, what: str) -> None:
-    from annotator.storage.codebook_edit import EditResult
+    from annotator.application.codebooks import EditResult
 
     assert isinstance(result, EditResult)
     print(f"{what}: {plural(result.changed, 'coder-segment pair')} changed,"
@@ -90,7 +90,7 @@ OldArg = Annotated[str, typer.Argument(help="The code id.", show_default=False)]
 def codebook_rename_cmd(project: ProjectArg, old: OldArg,
                         new: Annotated[str, typer.Argument(help="Its new id.", show_default=False)]) -> None:
     """Give a code a new id; its annotations, archived annotations and memos follow."""
-    from annotator.storage.codebook_edit import rename_code
+    from annotator.application.codebooks import rename_code
 
     with open_existing(project) as p:
         _report(rename_code(p, old, new), f"renamed {old} to {new}")
@@ -101,7 +101,7 @@ def codebook_rename_cmd(project: ProjectArg, old: OldArg,
 def codebook_merge_cmd(project: ProjectArg, source: OldArg,
                        into: Annotated[str, typer.Argument(help="The code that takes its annotations.", show_default=False)]) -> None:
     """Move every annotation of SOURCE to INTO and archive SOURCE (single-choice conflicts listed)."""
-    from annotator.storage.codebook_edit import merge_codes
+    from annotator.application.codebooks import merge_codes
 
     with open_existing(project) as p:
         _report(merge_codes(p, source, into), f"merged {source} into {into}")
@@ -113,7 +113,7 @@ def codebook_split_cmd(project: ProjectArg, code: OldArg,
                        first: Annotated[str, typer.Argument(help="First new code id.", show_default=False)],
                        second: Annotated[str, typer.Argument(help="Second new code id.", show_default=False)]) -> None:
     """Replace CODE by two new codes; its segments are queued for their coders to re-decide."""
-    from annotator.storage.codebook_edit import split_code
+    from annotator.application.codebooks import split_code
 
     with open_existing(project) as p:
         _report(split_code(p, code, first, second), f"split {code} into {first} and {second}")
@@ -123,7 +123,7 @@ def codebook_split_cmd(project: ProjectArg, code: OldArg,
 @user_errors
 def codebook_undo_cmd(project: ProjectArg) -> None:
     """Undo the latest rename, merge or split."""
-    from annotator.storage.codebook_edit import undo_last_edit
+    from annotator.application.codebooks import undo_last_edit
 
     with open_existing(project) as p:
         print(undo_last_edit(p))
@@ -138,8 +138,8 @@ def redecide_cmd(
     ui: Annotated[str | None, typer.Option("--ui", help="Language of the screen: zh or en.")] = None,
 ) -> None:
     """The segments to decide again after a split or a merge conflict: the coding screen on them only."""
+    from annotator.application.coding import redecide_queue
     from annotator.io.read_common import clean_text
-    from annotator.storage.codebook_edit import redecide_queue
 
     coder = coder.strip()
     if not coder and not as_list:

@@ -58,6 +58,7 @@ def quotes_cmd(
     out: OutOpt = None,
 ) -> None:
     """Coded segments, Chinese and English side by side, grouped by code or by facet × facet cell."""
+    from annotator.application.codebooks import load_codebook
     from annotator.application.findings import (
         choose_coder,
         load_quotes,
@@ -66,7 +67,6 @@ def quotes_cmd(
         split_list,
     )
     from annotator.io import quotes_render as render
-    from annotator.storage.codebook_store import load_codebook
 
     fmt = check_format(fmt, QUOTE_FORMATS)
     if fmt == "docx" and (out is None or str(out) == "-"):
@@ -116,16 +116,16 @@ def matrix_cmd(
     out: OutOpt = None,
 ) -> None:
     """One coder's codes crossed: facet × facet, code × document, code × attribute, co-occurrence."""
+    from annotator.application.codebooks import load_codebook
     from annotator.application.findings import (
         build_matrix,
         choose_coder,
+        document_attributes,
         load_quotes,
         parse_where,
         percentages,
     )
     from annotator.io import matrix_render as render
-    from annotator.storage.attributes import document_attributes
-    from annotator.storage.codebook_store import load_codebook
 
     fmt = check_format(fmt, MATRIX_FORMATS)
     filters = parse_where(where or [])

@@ -27,7 +27,7 @@ def backup_cmd(
     ] = None,
 ) -> None:
     """Copy the project consistently, even while coders are working (SQLite online backup)."""
-    from annotator.storage.backup import copy_project, default_backup_path, set_backups_kept
+    from annotator.application.maintenance import copy_project, default_backup_path, set_backups_kept
 
     with open_existing(project) as p:
         if keep is not None:
@@ -40,7 +40,7 @@ def backup_cmd(
 @user_errors
 def check_cmd(project: ProjectArg) -> None:
     """Check a project file: integrity, orphans, event log, single-choice facets."""
-    from annotator.storage.check import check_project
+    from annotator.application.maintenance import check_project
 
     with open_existing(project) as p:
         report = check_project(p)

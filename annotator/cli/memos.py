@@ -25,8 +25,7 @@ def memo_cmd(
     clear: Annotated[bool, typer.Option("--clear", help="Remove the coder's memo there.")] = False,
 ) -> None:
     """Write (or --clear) a coder's memo on a segment, a document (--document) or a code (--code)."""
-    from annotator.storage.coding import check_segment, set_memo
-    from annotator.storage.memos import set_note
+    from annotator.application.coding import write_memo
 
     coder = coder.strip()
     if not coder:
@@ -43,13 +42,12 @@ def memo_cmd(
         raise UsageError("give the memo text, or --clear to remove it")
     with open_existing(project) as p:
         if segment is not None:
-            check_segment(p, segment)
-            changed = set_memo(p, coder, segment, text or "") is not None
+            changed = write_memo(p, coder, text or "", segment=segment)
             place = f"segment {segment}"
         else:
             kind, target = ("document", document) if document is not None else ("code", code)
             assert target is not None
-            changed = set_note(p, kind, target, coder, text or "")
+            changed = write_memo(p, coder, text or "", kind=kind, target=target)
             place = f"{kind} {target}"
     verb = "removed" if clear else "saved"
     print(f"memo of {coder} on {place} {verb}" if changed else f"memo of {coder} on {place} unchanged")
@@ -66,15 +64,13 @@ def memos_cmd(
     """Every memo (documents, codes, segments) in one list."""
     from pathlib import Path
 
+    from annotator.application.coding import all_memos, check_coder
     from annotator.cli.findings import check_format, write_text
     from annotator.io import memos_render as render
-    from annotator.storage.coding import list_coders
-    from annotator.storage.memos import all_memos
 
     fmt = check_format(fmt, MEMO_FORMATS)
     with open_existing(project) as p:
-        if coder is not None and coder not in (known := list_coders(p)):
-            raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
+        check_coder(p, coder)
         memos = all_memos(p, coder)
     text = (render.render_json_lines(memos) if fmt == "json"
             else render.render_markdown(memos) if fmt == "md" else render.render_table(memos))

@@ -75,8 +75,8 @@ def import_cmd(
 def _codebook_of_new_project(project: Path, files: list[Path]) -> str:
     """Which codebook ``import`` gave the project it created: the bundled one, or the codes
     the imported file brought (a .qdpx without --map, an annotator JSONL export)."""
+    from annotator.application.codebooks import load_codebook as project_codebook
     from annotator.codebook import bundled_codebook_path, load_codebook
-    from annotator.storage.codebook_store import load_codebook as project_codebook
 
     with open_existing(project) as p:
         codes = {c.id for c in project_codebook(p).codes}
@@ -94,7 +94,7 @@ def segments_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List segments in reading order."""
-    from annotator.storage.documents import iter_segments
+    from annotator.application.coding import iter_segments
 
     with open_existing(project) as p:
         for s in iter_segments(p, document):
@@ -122,14 +122,13 @@ def tag_cmd(
     none: Annotated[bool, typer.Option("--none", help="Mark done with no code.")] = False,
 ) -> None:
     """Apply (or remove) codes on a segment and mark it done for the coder."""
-    from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import tag
+    from annotator.application.coding import tag
 
     coder = coder.strip()
     if not coder:
         raise UsageError("--coder NAME is required")
     with open_existing(project) as p:
-        state = tag(p, load_codebook(p), coder, segment, codes or [], remove=remove, none=none)
+        state = tag(p, coder, segment, codes or [], remove=remove, none=none)
     print(f"{segment} {coder}: {', '.join(sorted(state.codes)) or '(no code)'};"
           f" {'done' if state.done else 'not done'}")
 
@@ -142,12 +141,10 @@ def annotations_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """List each coder's work per segment."""
-    from annotator.application.tables import coder_work
-    from annotator.storage.coding import list_coders
+    from annotator.application.coding import check_coder, coder_work
 
     with open_existing(project) as p:
-        if coder is not None and coder not in (known := list_coders(p)):
-            raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
+        check_coder(p, coder)
         for row in coder_work(p, coder):
             if as_json:
                 obj: dict[str, object] = {"segment": row.segment, "coder": row.coder,
@@ -183,7 +180,7 @@ def codebook_show_cmd(
     lang: Annotated[str, typer.Option("--lang", help="Label language: zh or en.")] = "en",
 ) -> None:
     """Show a project's codebook: facets, codes, keys and labels."""
-    from annotator.storage.codebook_store import load_codebook
+    from annotator.application.codebooks import load_codebook
 
     if lang not in ("zh", "en"):
         raise UsageError(f"--lang must be zh or en, not {lang!r}")

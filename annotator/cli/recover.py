@@ -20,7 +20,7 @@ def recover_cmd(
 ) -> None:
     """Merge back the changes a coding screen kept when its project file was deleted or
     replaced under it (all or nothing)."""
-    from annotator.storage.recovery import merge_recovery
+    from annotator.application.maintenance import merge_recovery
 
     with open_existing(project) as p:
         merged = merge_recovery(p, recovery_file)

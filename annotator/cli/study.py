@@ -10,20 +10,6 @@ from annotator.cli._common import ProjectArg, app, err, open_existing, print_jso
 from annotator.errors import UsageError
 
 
-def _strata(p: object, by: str, segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(segment, stratum) in reading order; the stratum is the document or an attribute value."""
-    if by == "document":
-        return segments
-    from annotator.storage.documents import list_documents
-
-    docs = {d.id: d.attributes for d in list_documents(p)}  # type: ignore[arg-type]
-    known = sorted({k for attrs in docs.values() for k in attrs})
-    if by not in known:
-        raise UsageError(f"no document attribute {by!r} (attributes: {', '.join(known) or 'none'};"
-                         " or --by document)")
-    return [(s, str(docs[d].get(by, f"(no {by})"))) for s, d in segments]
-
-
 @app.command("sample")
 @user_errors
 def sample_cmd(
@@ -39,27 +25,20 @@ def sample_cmd(
     import secrets
 
     from annotator.agreement.render_text import terminal_safe
-    from annotator.agreement.sampling import draw_sample
-    from annotator.storage.documents import segment_order
-    from annotator.storage.study import save_sample
+    from annotator.application.study import check_sample_request, sample_segments
 
     names = list(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
-    if len(names) < 2:
-        raise UsageError("--coders needs at least two names for double coding, e.g. --coders a,b")
-    if not 0.0 < share <= 1.0:
-        raise UsageError(f"--share must be above 0 and at most 1, got {share}")
+    check_sample_request(names, share)
     seed = secrets.randbelow(2**31) if seed is None else seed
     with open_existing(project) as p:
-        order = segment_order(p)
-        document = dict(order)
-        drawn = draw_sample(_strata(p, by, order), share, seed)
-        save_sample(p, {s: names for s, _ in drawn}, dict(drawn), replace=replace)
-    for segment, _ in drawn:
+        sample = sample_segments(p, names, share, by, seed, replace=replace)
+    drawn = sample.drawn
+    for segment, document in drawn:
         if as_json:
-            print_json_line({"segment": segment, "document": document[segment], "coders": names})
+            print_json_line({"segment": segment, "document": document, "coders": names})
         else:
-            print(terminal_safe(f"{segment}\t{document[segment]}\t{','.join(names)}"))
-    summary = terminal_safe(f"sampled {len(drawn)} of {len(order)} segments (share {share:g}), stratified by {by},"
+            print(terminal_safe(f"{segment}\t{document}\t{','.join(names)}"))
+    summary = terminal_safe(f"sampled {len(drawn)} of {sample.of} segments (share {share:g}), stratified by {by},"
                f" seed {seed}; assigned to {', '.join(names)}")
     if as_json:
         err(summary)  # stdout stays one JSON object per line
@@ -78,7 +57,7 @@ def round_cmd(
 
     'annotator agree --round NAME' then computes agreement on the coding as it stood then."""
     from annotator.agreement.render_text import terminal_safe
-    from annotator.storage.study import list_rounds, mark_round
+    from annotator.application.study import list_rounds, mark_round
 
     with open_existing(project) as p:
         if action == "mark":
