@@ -4,6 +4,7 @@ formulas never run in a spreadsheet, and a plain CSV keeps the text as written."
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,22 @@ def test_plain_csv_carries_the_document_attributes(db: Path, tmp_path: Path) -> 
     roles = dict(sql(db, "SELECT id, coalesce(json_extract(attributes, '$.role'), '') FROM documents"))
     assert rows and all(r["role"] == roles[r["document"]] for r in rows)
     assert {r["role"] for r in rows} >= {"party secretary", "grid worker"}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_reads_the_workbook_as_the_csv_table(db: Path, tmp_path: Path) -> None:
+    """A real spreadsheet program opens the workbook, and its segments sheet holds exactly the
+    cells of ``csv --codes-as-columns`` (text, numbers, empty cells, formula-like text)."""
+    import subprocess
+
+    book, table = tmp_path / "study.xlsx", tmp_path / "table.csv"
+    assert run("export", db, "--format", "xlsx", "-o", book)[0] == 0
+    assert run("export", db, "--format", "csv", "--codes-as-columns", "-o", table)[0] == 0
+    # CSV filter options: comma, double quote, UTF-8, from line 1, …, every sheet to its own file
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                    "--outdir", str(tmp_path / "out"), str(book)], check=True, capture_output=True, timeout=180)
+    sheets = {p.stem.removeprefix("study-"): p for p in (tmp_path / "out").glob("*.csv")}
+    assert set(sheets) == {"segments", "codebook", "memos"}
+    assert read_csv(sheets["segments"]) == read_csv(table)
