@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from annotator.application.exporting import chosen_coders
-from annotator.model import CoderState
 from annotator.storage.db import Project
 
 FIXED = ["document", "segment", "position", "speaker", "start", "end", "zh", "en", "coder", "done"]
@@ -67,19 +66,24 @@ def _segment_rows(project: Project, chosen: list[str], codebook: Any, names: lis
     """Streamed: one document's segments and work in memory at a time."""
     from annotator.storage.document_work import segments_with_work
 
-    facets = [f.id for f in codebook.facets]
     codes = [c.id for c in codebook.codes]
-    facet_of = {c.id: c.facet for c in codebook.codes}
+    by_facet = [[c.id for c in f.codes] for f in codebook.facets]
+    untouched = [*["" for _ in by_facet], *[0 for _ in codes]]
+    document, attrs = None, []
     for seg, per, _ in segments_with_work(project, chosen or None):
-        attrs = attributes.get(seg.document, {})
+        if seg.document != document:
+            document = seg.document
+            attrs = [_plain(attributes.get(document, {}).get(k)) for k in names]
         for coder in chosen or [""]:
-            st = per.get(coder, CoderState())
-            by_facet = {f: "; ".join(c for c in codes if c in st.codes and facet_of[c] == f)
-                        for f in facets}
+            st = per.get(coder)
+            if st is None:
+                work, done, memo = untouched, 0, ""
+            else:
+                work = [*["; ".join(c for c in fc if c in st.codes) for fc in by_facet],
+                        *[int(c in st.codes) for c in codes]]
+                done, memo = int(st.done), st.memo
             yield [seg.document, seg.id, seg.position, seg.speaker or "", seg.start, seg.end,
-                   seg.zh, seg.en, coder, int(st.done) if coder else "",
-                   *[by_facet[f] for f in facets], *[int(c in st.codes) for c in codes],
-                   *[_plain(attrs.get(k)) for k in names], st.memo]
+                   seg.zh, seg.en, coder, done if coder else "", *work, *attrs, memo]
 
 
 def _plain(value: Any) -> Any:

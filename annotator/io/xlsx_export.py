@@ -75,16 +75,20 @@ class _Column:
         self.number = f"<c{s}><v>"
         self.text = f'<c{s} t="inlineStr"><is><t>'
         self.spaced = f'<c{s} t="inlineStr"><is><t xml:space="preserve">'
+        self.last: tuple[Any, str] = (None, self.empty)
 
     def cell(self, value: Any) -> str:
         kind = type(value)
         if kind is str:
+            if value is self.last[0]:  # a segment's text on each of its coders' rows
+                return self.last[1]
             if not value:
                 return self.empty
             text = escape(_text(value))
-            if text[:1].isspace() or text[-1:].isspace():
-                return f"{self.spaced}{text}</t></is></c>"
-            return f"{self.text}{text}</t></is></c>"
+            xml = (f"{self.spaced}{text}</t></is></c>" if text[:1].isspace() or text[-1:].isspace()
+                   else f"{self.text}{text}</t></is></c>")
+            self.last = (value, xml)
+            return xml
         if kind is int or (kind is float and math.isfinite(value)):
             return f"{self.number}{value!r}</v></c>"
         if value is None:
