@@ -61,15 +61,16 @@ def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> 
 
 
 def load_quotes(project: Project, codebook: Codebook, coder: str,
-                where: dict[str, set[str]] | None = None) -> list[Quote]:
-    """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by ``where``)."""
+                where: dict[str, set[str]] | None = None, *, text: bool = True) -> list[Quote]:
+    """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by
+    ``where``; ``text=False``: without their Chinese and English, for counting)."""
     from annotator.storage.quotes import coded_segments
 
     attributes = document_attributes(project)
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     facet_of = {c.id: c.facet for c in codebook.codes}
     quotes = []
-    for row in coded_segments(project, coder):
+    for row in coded_segments(project, coder, text=text):
         attrs = attributes.get(row["document"], {})
         if where and not attributes_match(attrs, where):
             continue

@@ -132,7 +132,7 @@ def matrix_cmd(
     with open_existing(project) as p:
         who = choose_coder(p, coder)
         codebook = load_codebook(p, include_archived=True)
-        quotes = load_quotes(p, codebook, who, filters)
+        quotes = load_quotes(p, codebook, who, filters, text=fmt == "html")  # html links cells to quotes
         docs = {d: a for d, a in document_attributes(p).items()
                 if not filters or all(str(a.get(k, "")) in v for k, v in filters.items())}
         matrix = build_matrix(quotes, load_codebook(p), rows=rows.strip(), cols=cols.strip(),

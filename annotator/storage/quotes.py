@@ -12,16 +12,18 @@ def coders_with_codes(project: Project) -> list[str]:
     return [r[0] for r in project.execute("SELECT DISTINCT coder FROM annotations ORDER BY coder")]
 
 
-def coded_segments(project: Project, coder: str) -> list[dict[str, Any]]:
+def coded_segments(project: Project, coder: str, *, text: bool = True) -> list[dict[str, Any]]:
     """Every segment ``coder`` applied a code to, in reading order: segment, document, position,
-    speaker, start, end, zh, en, codes (the code ids, sorted) and memo (the coder's, or "")."""
+    speaker, start, end, zh, en, codes (the code ids, sorted) and memo (the coder's, or "").
+    ``text=False``: zh and en are left empty (counts need no text; it is most of the memory)."""
     codes: dict[str, list[str]] = {}
     for seg, code in project.execute(
         "SELECT segment, code FROM annotations WHERE coder = ? ORDER BY segment, code", (coder,)
     ):
         codes.setdefault(seg, []).append(code)
     rows = project.execute(
-        'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", s.zh, s.en,'
+        'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end",'
+        + (" s.zh, s.en," if text else " '', '',") +
         " coalesce(m.text, '') FROM segments s JOIN documents d ON d.id = s.document"
         " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
         " WHERE s.id IN (SELECT segment FROM annotations WHERE coder = ?)"
