@@ -9,13 +9,14 @@ import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from annotator.application.corpus_counts import corpus_counts
 from annotator.errors import AnnotatorError
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import check_document
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
-from annotator.storage.training import annotation_rows, document_term_rows, segment_term_chunks
+from annotator.storage.training import annotation_rows, coded_term_chunks, document_term_rows
 
 if TYPE_CHECKING:
     from annotator.nlp.keywords import Keyword
@@ -34,17 +35,20 @@ def suggester_for_project(
     coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only;
     ``calibrate=False``: the raw scores, not calibrated on the coded segments.
 
-    The suggester reads segments later through its own read-only connection, so ``project``
-    may be closed afterwards.
+    The corpus counts come from the project (:mod:`annotator.application.corpus_counts`:
+    counted once, then kept); the suggester reads segments later through its own read-only
+    connection, so ``project`` may be closed afterwards.
     """
     from annotator.nlp.suggest import Suggester
 
     codebook = load_codebook(project)
     whose = None if lead or coder is None else coder
     annotations = annotation_rows(project, whose) if learned else iter(())
+    counts = corpus_counts(project)
+    coded = coded_term_chunks(project, whose) if learned else iter(())
     return Suggester.build(
-        codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
-        learner=coder or "", learned=learned, calibrate=calibrate,
+        codebook, coded, annotations, SegmentReader.of(project),
+        learner=coder or "", learned=learned, calibrate=calibrate, counts=counts,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import methodcaller
@@ -191,6 +191,27 @@ class CorpusCounter:
             texts = [t for t in col if t]
             self._df[lang].update(chain.from_iterable(map(frozenset, map(_SPLIT, texts))))
             self.terms += sum(map(_SPACES, texts)) + len(texts)
+
+    @classmethod
+    def of(cls, df: Mapping[str, Iterable[tuple[str, int]]], n_docs: int, terms: int) -> CorpusCounter:
+        """A counter that has already counted: per language, (term, document frequency) rows;
+        the segments and the term occurrences they were counted over (counts kept elsewhere)."""
+        out = cls()
+        out._df = {lang: Counter(dict(rows)) for lang, rows in df.items()}
+        out.n_docs, out.terms = n_docs, terms
+        return out
+
+    @property
+    def counts(self) -> dict[str, Counter[str]]:
+        """Per language: term → the number of segments counted that hold it."""
+        return self._df
+
+    def merge(self, other: CorpusCounter) -> None:
+        """Add what ``other`` counted (other segments) to this counter."""
+        for lang, counts in other.counts.items():
+            self._df.setdefault(lang, Counter()).update(counts)
+        self.n_docs += other.n_docs
+        self.terms += other.terms
 
     def finish(self) -> tuple[Vocabulary, DocumentFrequencies]:
         vocab = Vocabulary()

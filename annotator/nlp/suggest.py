@@ -289,13 +289,15 @@ def rank_codes(
 
 
 def _count_corpus(
-    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str]
+    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str], counted: CorpusCounter | None = None
 ) -> tuple[CorpusCounter, dict[str, tuple[str | None, str | None]]]:
-    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones."""
-    counter = CorpusCounter()
+    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones
+    (with ``counted``, the frequencies counted before: the chunks only give the coded terms)."""
+    counter = CorpusCounter() if counted is None else counted
     kept: dict[str, tuple[str | None, str | None]] = {}
     for rows in term_chunks:
-        counter.add([r[1] for r in rows], [r[2] for r in rows])
+        if counted is None:
+            counter.add([r[1] for r in rows], [r[2] for r in rows])
         if coded:
             kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
     return counter, kept
@@ -414,6 +416,7 @@ class Suggester:
         learner: str = "",
         learned: bool = True,
         calibrate: bool = True,
+        counts: CorpusCounter | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -424,14 +427,15 @@ class Suggester:
         scores on the coded segments (:meth:`calibrate`; they are read again from ``source``, so
         without a source the scores stay uncalibrated). One pass over the stored terms (about a
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
-        codebook's text; meant for a worker thread.
+        codebook's text; meant for a worker thread. ``counts``: the corpus counted before (kept
+        in the project); then ``term_chunks`` need only hold the terms of the segments coded.
         """
         lexicon = Lexicon.build(codebook)
         examples: dict[tuple[str, str], set[str]] = {}
         if learned:
             for who, seg, code in annotations:
                 examples.setdefault((who, seg), set()).add(code)
-        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples})
+        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples}, counts)
         vocab, dfs = counter.finish()
         prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
         suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)

@@ -277,6 +277,14 @@ def m006_search_index(conn: sqlite3.Connection) -> None:
     _run(conn, search_index.STATEMENTS)
 
 
+def m007_term_counts(conn: sqlite3.Connection) -> None:
+    """The corpus counts the suggestion engine starts from (see
+    :mod:`annotator.storage.term_counts`); counted the first time the engine needs them."""
+    from annotator.storage import term_counts
+
+    _run(conn, term_counts.STATEMENTS)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
@@ -284,6 +292,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_annotation_spans,
     m005_notes_and_redecide,
     m006_search_index,
+    m007_term_counts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
