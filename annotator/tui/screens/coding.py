@@ -158,6 +158,7 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.start_backup)
+        self.call_after_refresh(self.start_done_marks)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
             return
@@ -403,6 +404,20 @@ class CodingScreen(Screen[None]):
         self._set("#seginfo", escape(" · ".join(parts)), layout=False)
         if outline and self.outline.display:
             self.outline.refresh_rows([session.pos])
+
+    # done marks ------------------------------------------------------------------------
+    def start_done_marks(self) -> None:
+        """Place the coder's done marks after the first paint, in a thread with a connection
+        of its own (a million segments take a second; a key that needs them waits for them)."""
+        threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
+                         daemon=True).start()
+
+    def _load_done_marks(self) -> None:
+        from annotator.storage.db import open_project
+
+        with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
+            with open_project(self.path) as project:
+                self.session.load_done_marks(project)
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
