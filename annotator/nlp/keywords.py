@@ -42,11 +42,9 @@ def keyword_worthy(term: str, lang: str) -> bool:
     words that jieba or the lemmatiser left alone; they still count as evidence for the learned
     model, but they are not shown as keywords.
     """
-    if not term or not any(ch.isalpha() for ch in term):
+    if len(term) < 2:
         return False
-    if lang == "zh":
-        return len(term) >= 2
-    return len(term) >= 2
+    return term.isalpha() or any(ch.isalpha() for ch in term)
 
 
 class Vocabulary:

@@ -271,7 +271,8 @@ class CodingScreen(Screen[None]):
         self._keep(self._suggested, segment, message.suggestions)
         if segment == current:
             self.show_segment()
-        self._prepare_later()
+        else:
+            self._prepare_neighbours(only=segment)
 
     def _learn(self, segment: str, codes: frozenset[str]) -> None:
         if self._fetcher is not None:
@@ -344,17 +345,23 @@ class CodingScreen(Screen[None]):
             self._prepare_queued = True
             self.call_after_refresh(self.call_later, self._prepare_neighbours)
 
-    def _prepare_neighbours(self) -> None:
-        self._prepare_queued = False
+    def _prepare_neighbours(self, only: str | None = None) -> None:
+        """Draw the next and the previous segment (``only``: that one of them, whose
+        suggestions have just arrived); a neighbour whose suggestions the engine's process is
+        still preparing is drawn when they arrive."""
+        if only is None:
+            self._prepare_queued = False
         session = self.session
         if session.empty or not self.is_current:
             return
         for delta in (1, -1):
             index = session.peek(delta)
-            if index is None:
+            if index is None or (only is not None and session.order[index] != only):
                 continue
             seg = session.segment_at(index)
             suggestions = self._suggest(seg.id, ahead=True)
+            if suggestions is None and self._fetcher is not None:
+                continue
             state = session.state_at(index)
             key, make = self._texts_of(seg, suggestions, state.memo)
             self.texts.prepare(key, make)
