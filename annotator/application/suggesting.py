@@ -10,12 +10,20 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.application.corpus_counts import corpus_counts
+from annotator.application.engine_cache import (
+    engine_stamp,
+    keep_engine,
+    learner_key,
+    load_engine,
+    start_logging,
+)
 from annotator.errors import AnnotatorError
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import check_document
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
+from annotator.storage.term_counts import counts_state
 from annotator.storage.training import annotation_rows, coded_term_chunks, document_term_rows
 
 if TYPE_CHECKING:
@@ -43,13 +51,23 @@ def suggester_for_project(
 
     codebook = load_codebook(project)
     whose = None if lead or coder is None else coder
-    annotations = annotation_rows(project, whose) if learned else iter(())
+    if not learned:
+        return Suggester.build(codebook, iter(()), (), SegmentReader.of(project),
+                               learner=coder or "", learned=False, counts=corpus_counts(project))
     counts = corpus_counts(project)
-    coded = coded_term_chunks(project, whose) if learned else iter(())
-    return Suggester.build(
-        codebook, coded, annotations, SegmentReader.of(project),
-        learner=coder or "", learned=learned, calibrate=calibrate, counts=counts,
+    learner = learner_key(whose, calibrate)
+    stamp = engine_stamp(codebook, counts_state(project))
+    kept = load_engine(project, learner, stamp, whose, SegmentReader.of(project))
+    if kept is not None:
+        kept.learner = coder or ""
+        return kept
+    seq = start_logging(project, learner)
+    engine = Suggester.build(
+        codebook, coded_term_chunks(project, whose), annotation_rows(project, whose),
+        SegmentReader.of(project), learner=coder or "", calibrate=calibrate, counts=counts,
     )
+    keep_engine(project, learner, stamp, seq, engine)
+    return engine
 
 
 #: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a

@@ -404,6 +404,23 @@ class Suggester:
         self.use_relations = True
         self.calibration: Calibration | None = None
 
+    # ----------------------------------------------------------------- keeping
+    def __getstate__(self) -> dict[str, object]:
+        """What is kept of a built suggester: everything but its segment source, its lock and
+        the segments read lately (see :meth:`attach`)."""
+        state = dict(self.__dict__)
+        state.update(_source=None, _lock=None, _cache=None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+        self._cache = OrderedDict()
+
+    def attach(self, source: SegmentSource) -> None:
+        """Read segments from ``source`` (a suggester kept and loaded again has none)."""
+        self._source = source
+
     # ----------------------------------------------------------------- loading
     @classmethod
     def build(

@@ -278,11 +278,14 @@ def m006_search_index(conn: sqlite3.Connection) -> None:
 
 
 def m007_term_counts(conn: sqlite3.Connection) -> None:
-    """The corpus counts the suggestion engine starts from (see
-    :mod:`annotator.storage.term_counts`); counted the first time the engine needs them."""
-    from annotator.storage import term_counts
+    """What the suggestion engine starts from: the corpus counts (see
+    :mod:`annotator.storage.term_counts`; counted the first time the engine needs them), and
+    the record of the engine last built with the log of annotation changes since (see
+    :mod:`annotator.storage.engine_snapshots`)."""
+    from annotator.storage import engine_snapshots, term_counts
 
     _run(conn, term_counts.STATEMENTS)
+    _run(conn, engine_snapshots.STATEMENTS)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

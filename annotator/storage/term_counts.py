@@ -66,6 +66,8 @@ class CountsState:
     n_docs: int
     terms: int
     changes: int
+    #: segments not counted yet (every segment when the counts are not valid)
+    pending: int = 0
 
 
 def counts_state(project: Project) -> CountsState:
@@ -74,12 +76,14 @@ def counts_state(project: Project) -> CountsState:
         "SELECT changes, counted_changes, upto, n_docs, terms FROM term_counts_state WHERE id = 1"
     ).fetchone()
     valid = counted is not None and counted == changes
+    total = project.execute("SELECT count(*) FROM segments").fetchone()[0]
+    after = total
     if valid:
-        total = project.execute("SELECT count(*) FROM segments").fetchone()[0]
         after = project.execute("SELECT count(*) FROM segments WHERE rowid > ?", (upto,)).fetchone()[0]
         valid = total == n_docs + after
-    return CountsState(valid, upto if valid else 0, n_docs if valid else 0, terms if valid else 0,
-                       changes)
+    if not valid:
+        return CountsState(False, 0, 0, 0, changes, total)
+    return CountsState(True, upto, n_docs, terms, changes, after)
 
 
 def stored_counts(project: Project) -> dict[str, Iterator[tuple[str, int]]]:
