@@ -20,6 +20,8 @@ import pickle
 import re
 import secrets
 import sys
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +49,8 @@ def learner_key(coder: str | None, calibrate: bool) -> str:
 
 
 def engine_stamp(codebook: Codebook, counts: CountsState) -> str:
-    """What a kept engine must have been built under: this code, this codebook, these
-    segments (the corpus counts' state)."""
+    """What a kept engine must have been built under: this code and tokeniser, this codebook,
+    these segments (the corpus counts' state)."""
     return json.dumps({"code": _code_fingerprint(), "codebook": _digest(repr(codebook)),
                        "segments": [counts.changes, counts.upto, counts.n_docs, counts.pending]}, sort_keys=True)
 
@@ -64,6 +66,11 @@ def _code_fingerprint() -> str:
     h = hashlib.sha256(f"{sys.version}|{np.__version__}".encode())
     for path in sorted(folder.glob("*.py")):
         h.update(path.name.encode() + path.read_bytes())
+    for dist in ("jieba", "spacy", "spacy-lookups-data"):  # the codebook's text tokenised
+        try:
+            h.update(f"{dist} {metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} -".encode())
     return h.hexdigest()
 
 
@@ -85,7 +92,7 @@ def start_logging(project: Project, learner: str) -> int:
 
 
 def load_engine(project: Project, learner: str, stamp: str, coder: str | None,
-                source: SegmentSource) -> Suggester | None:
+                source: Callable[[], SegmentSource]) -> Suggester | None:
     """The engine kept for ``learner`` under ``stamp``, brought up to date; None if none."""
     record = snapshots.snapshot_record(project, learner)
     if record is None or record.stamp != stamp:
@@ -98,7 +105,7 @@ def load_engine(project: Project, learner: str, stamp: str, coder: str | None,
             engine: Suggester = pickle.load(f)
     except Exception:  # an unreadable file: built again
         return None
-    engine.attach(source)
+    engine.attach(source())
     changed = snapshots.changed_since(project, record.seq, coder)
     for who, segment in changed:
         engine.learn_as(who, segment, snapshots.codes_of(project, who, segment))

@@ -54,13 +54,16 @@ def suggester_for_project(
     if not learned:
         return Suggester.build(codebook, iter(()), (), SegmentReader.of(project),
                                learner=coder or "", learned=False, counts=corpus_counts(project))
-    counts = corpus_counts(project)
     learner = learner_key(whose, calibrate)
+    state = counts_state(project)
+    if state.valid and not state.pending:  # the segments the kept engine may have counted
+        kept = load_engine(project, learner, engine_stamp(codebook, state), whose,
+                           lambda: SegmentReader.of(project))
+        if kept is not None:
+            kept.learner = coder or ""
+            return kept
+    counts = corpus_counts(project)
     stamp = engine_stamp(codebook, counts_state(project))
-    kept = load_engine(project, learner, stamp, whose, SegmentReader.of(project))
-    if kept is not None:
-        kept.learner = coder or ""
-        return kept
     seq = start_logging(project, learner)
     engine = Suggester.build(
         codebook, coded_term_chunks(project, whose), annotation_rows(project, whose),

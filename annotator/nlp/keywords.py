@@ -18,6 +18,8 @@ from operator import methodcaller
 import numpy as np
 import numpy.typing as npt
 
+from annotator.nlp.suggest_state import pack_strings, unpack_strings
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -59,6 +61,24 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Kept compactly: the terms and their languages (the id tables follow from them)."""
+        return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
+                "worthy": self.worthy}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
+        self.langs = state["langs"]  # type: ignore[assignment]
+        self.worthy = state["worthy"]  # type: ignore[assignment]
+        self._ids = {"zh": {}, "en": {}}
+        for lang in self._ids:
+            ids = [i for i, x in enumerate(self.langs) if x == lang]
+            self._ids[lang] = dict(zip([self.terms[i] for i in ids], ids, strict=True))
+        for lang in set(self.langs) - set(self._ids):
+            self._ids[lang] = {t: i for i, (t, x) in enumerate(zip(self.terms, self.langs,
+                                                                     strict=True)) if x == lang}
+        self._flags = None
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})

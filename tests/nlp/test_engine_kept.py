@@ -43,7 +43,7 @@ def _loaded(p: object, coder: str | None, calibrate: bool) -> Suggester | None:
     from annotator.storage.term_counts import counts_state
 
     stamp = engine_cache.engine_stamp(load_codebook(p), counts_state(p))  # type: ignore[arg-type]
-    return engine_cache.load_engine(p, learner, stamp, coder, SegmentReader.of(p))  # type: ignore[arg-type]
+    return engine_cache.load_engine(p, learner, stamp, coder, lambda: SegmentReader.of(p))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("coder", [PAPER_CODER, None], ids=["coder", "everyone"])
