@@ -71,13 +71,11 @@ class Vocabulary:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
         self.langs = state["langs"]  # type: ignore[assignment]
         self.worthy = state["worthy"]  # type: ignore[assignment]
-        self._ids = {"zh": {}, "en": {}}
-        for lang in self._ids:
-            ids = [i for i, x in enumerate(self.langs) if x == lang]
-            self._ids[lang] = dict(zip([self.terms[i] for i in ids], ids, strict=True))
-        for lang in set(self.langs) - set(self._ids):
-            self._ids[lang] = {t: i for i, (t, x) in enumerate(zip(self.terms, self.langs,
-                                                                     strict=True)) if x == lang}
+        langs = np.array(self.langs)
+        self._ids = {}
+        for lang in {"zh", "en", *set(self.langs)}:
+            ids = np.flatnonzero(langs == lang).tolist()
+            self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:

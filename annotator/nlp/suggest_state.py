@@ -50,9 +50,9 @@ def unpack_examples(packed: dict[str, object]) -> dict[tuple[str, str], frozense
     n: int = packed["n"]  # type: ignore[assignment]
     masks: list[int] = packed["masks"]  # type: ignore[assignment]
     sets = {m: frozenset(c for i, c in enumerate(codes) if m >> i & 1) for m in set(masks)}
-    who = [whos[i] for i in packed["who"].tolist()]  # type: ignore[attr-defined]
+    who = list(map(whos.__getitem__, packed["who"].tolist()))  # type: ignore[attr-defined]
     segments = unpack_strings(packed["segments"], n)  # type: ignore[arg-type]
-    return {(w, s): sets[m] for w, s, m in zip(who, segments, masks, strict=True)}
+    return dict(zip(zip(who, segments, strict=True), map(sets.__getitem__, masks), strict=True))
 
 
 def pack_spans(spans: dict[str, tuple[int, int]]) -> dict[str, object]:
@@ -65,5 +65,6 @@ def pack_spans(spans: dict[str, tuple[int, int]]) -> dict[str, object]:
 def unpack_spans(packed: dict[str, object]) -> dict[str, tuple[int, int]]:
     n: int = packed["n"]  # type: ignore[assignment]
     segments = unpack_strings(packed["segments"], n)  # type: ignore[arg-type]
-    bounds = packed["bounds"].tolist()  # type: ignore[attr-defined]
-    return {s: (a, b) for s, (a, b) in zip(segments, bounds, strict=True)}
+    bounds = packed["bounds"]
+    starts, ends = bounds[:, 0].tolist(), bounds[:, 1].tolist()  # type: ignore[index]
+    return dict(zip(segments, zip(starts, ends, strict=True), strict=True))
