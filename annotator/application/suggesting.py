@@ -9,13 +9,22 @@ import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from annotator.application.corpus_counts import corpus_counts
+from annotator.application.engine_cache import (
+    engine_stamp,
+    keep_engine,
+    learner_key,
+    load_engine,
+    start_logging,
+)
 from annotator.errors import AnnotatorError
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import check_document
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
-from annotator.storage.training import annotation_rows, document_term_rows, segment_term_chunks
+from annotator.storage.term_counts import counts_state
+from annotator.storage.training import annotation_rows, coded_term_chunks, document_term_rows
 
 if TYPE_CHECKING:
     from annotator.nlp.keywords import Keyword
@@ -34,18 +43,34 @@ def suggester_for_project(
     coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only;
     ``calibrate=False``: the raw scores, not calibrated on the coded segments.
 
-    The suggester reads segments later through its own read-only connection, so ``project``
-    may be closed afterwards.
+    The corpus counts come from the project (:mod:`annotator.application.corpus_counts`:
+    counted once, then kept); the suggester reads segments later through its own read-only
+    connection, so ``project`` may be closed afterwards.
     """
     from annotator.nlp.suggest import Suggester
 
     codebook = load_codebook(project)
     whose = None if lead or coder is None else coder
-    annotations = annotation_rows(project, whose) if learned else iter(())
-    return Suggester.build(
-        codebook, segment_term_chunks(project), annotations, SegmentReader.of(project),
-        learner=coder or "", learned=learned, calibrate=calibrate,
+    if not learned:
+        return Suggester.build(codebook, iter(()), (), SegmentReader.of(project),
+                               learner=coder or "", learned=False, counts=corpus_counts(project))
+    learner = learner_key(whose, calibrate)
+    state = counts_state(project)
+    if state.valid and not state.pending:  # the segments the kept engine may have counted
+        kept = load_engine(project, learner, engine_stamp(codebook, state), whose,
+                           lambda: SegmentReader.of(project))
+        if kept is not None:
+            kept.learner = coder or ""
+            return kept
+    counts = corpus_counts(project)
+    stamp = engine_stamp(codebook, counts_state(project))
+    seq = start_logging(project, learner)
+    engine = Suggester.build(
+        codebook, coded_term_chunks(project, whose), annotation_rows(project, whose),
+        SegmentReader.of(project), learner=coder or "", calibrate=calibrate, counts=counts,
     )
+    keep_engine(project, learner, stamp, seq, engine)
+    return engine
 
 
 #: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import methodcaller
 
 import numpy as np
 import numpy.typing as npt
+
+from annotator.nlp.suggest_state import pack_strings, unpack_strings
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -42,11 +44,9 @@ def keyword_worthy(term: str, lang: str) -> bool:
     words that jieba or the lemmatiser left alone; they still count as evidence for the learned
     model, but they are not shown as keywords.
     """
-    if not term or not any(ch.isalpha() for ch in term):
+    if len(term) < 2:
         return False
-    if lang == "zh":
-        return len(term) >= 2
-    return len(term) >= 2
+    return term.isalpha() or any(ch.isalpha() for ch in term)
 
 
 class Vocabulary:
@@ -61,6 +61,22 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Kept compactly: the terms and their languages (the id tables follow from them)."""
+        return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
+                "worthy": self.worthy}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
+        self.langs = state["langs"]  # type: ignore[assignment]
+        self.worthy = state["worthy"]  # type: ignore[assignment]
+        langs = np.array(self.langs)
+        self._ids = {}
+        for lang in {"zh", "en", *set(self.langs)}:
+            ids = np.flatnonzero(langs == lang).tolist()
+            self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
+        self._flags = None
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
@@ -191,6 +207,27 @@ class CorpusCounter:
             texts = [t for t in col if t]
             self._df[lang].update(chain.from_iterable(map(frozenset, map(_SPLIT, texts))))
             self.terms += sum(map(_SPACES, texts)) + len(texts)
+
+    @classmethod
+    def of(cls, df: Mapping[str, Iterable[tuple[str, int]]], n_docs: int, terms: int) -> CorpusCounter:
+        """A counter that has already counted: per language, (term, document frequency) rows;
+        the segments and the term occurrences they were counted over (counts kept elsewhere)."""
+        out = cls()
+        out._df = {lang: Counter(dict(rows)) for lang, rows in df.items()}
+        out.n_docs, out.terms = n_docs, terms
+        return out
+
+    @property
+    def counts(self) -> dict[str, Counter[str]]:
+        """Per language: term → the number of segments counted that hold it."""
+        return self._df
+
+    def merge(self, other: CorpusCounter) -> None:
+        """Add what ``other`` counted (other segments) to this counter."""
+        for lang, counts in other.counts.items():
+            self._df.setdefault(lang, Counter()).update(counts)
+        self.n_docs += other.n_docs
+        self.terms += other.terms
 
     def finish(self) -> tuple[Vocabulary, DocumentFrequencies]:
         vocab = Vocabulary()

@@ -77,6 +77,7 @@ from annotator.nlp.keywords import (
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
 from annotator.nlp.relations import RelationCounts, implied_by, relate_scores
+from annotator.nlp.suggest_state import pack_examples, pack_spans, unpack_examples, unpack_spans
 
 __all__ = [
     "RELATIVE",
@@ -104,6 +105,8 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
+#: Coded segments encoded, and examples added, at a time when the suggester is built.
+BULK_CHUNK = 20_000
 #: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
 CALIBRATION_EXAMPLES = 100
 
@@ -289,13 +292,15 @@ def rank_codes(
 
 
 def _count_corpus(
-    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str]
+    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str], counted: CorpusCounter | None = None
 ) -> tuple[CorpusCounter, dict[str, tuple[str | None, str | None]]]:
-    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones."""
-    counter = CorpusCounter()
+    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones
+    (with ``counted``, the frequencies counted before: the chunks only give the coded terms)."""
+    counter = CorpusCounter() if counted is None else counted
     kept: dict[str, tuple[str | None, str | None]] = {}
     for rows in term_chunks:
-        counter.add([r[1] for r in rows], [r[2] for r in rows])
+        if counted is None:
+            counter.add([r[1] for r in rows], [r[2] for r in rows])
         if coded:
             kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
     return counter, kept
@@ -402,6 +407,27 @@ class Suggester:
         self.use_relations = True
         self.calibration: Calibration | None = None
 
+    # ----------------------------------------------------------------- keeping
+    def __getstate__(self) -> dict[str, object]:
+        """What is kept of a built suggester: everything but its segment source, its lock and
+        the segments read lately (see :meth:`attach`)."""
+        state = dict(self.__dict__)
+        state.update(_source=None, _lock=None, _cache=None,
+                     _examples=pack_examples(self._examples, [c.id for c in self.codebook.codes]),
+                     _spans=pack_spans(self._spans))
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._examples = unpack_examples(state["_examples"])  # type: ignore[arg-type]
+        self._spans = unpack_spans(state["_spans"])  # type: ignore[arg-type]
+        self._lock = threading.Lock()
+        self._cache = OrderedDict()
+
+    def attach(self, source: SegmentSource) -> None:
+        """Read segments from ``source`` (a suggester kept and loaded again has none)."""
+        self._source = source
+
     # ----------------------------------------------------------------- loading
     @classmethod
     def build(
@@ -414,6 +440,7 @@ class Suggester:
         learner: str = "",
         learned: bool = True,
         calibrate: bool = True,
+        counts: CorpusCounter | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -424,14 +451,15 @@ class Suggester:
         scores on the coded segments (:meth:`calibrate`; they are read again from ``source``, so
         without a source the scores stay uncalibrated). One pass over the stored terms (about a
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
-        codebook's text; meant for a worker thread.
+        codebook's text; meant for a worker thread. ``counts``: the corpus counted before (kept
+        in the project); then ``term_chunks`` need only hold the terms of the segments coded.
         """
         lexicon = Lexicon.build(codebook)
         examples: dict[tuple[str, str], set[str]] = {}
         if learned:
             for who, seg, code in annotations:
                 examples.setdefault((who, seg), set()).add(code)
-        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples})
+        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples}, counts)
         vocab, dfs = counter.finish()
         prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
         suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)
@@ -486,10 +514,18 @@ class Suggester:
     def _keep_terms(self, stored: dict[str, tuple[str | None, str | None]]) -> None:
         """Encode the stored terms of the coded segments at once and keep them, flat."""
         segs = list(stored)
-        rows, ids, counts = self.vocab.encode_many([stored[s][0] for s in segs],
-                                                   [stored[s][1] for s in segs])
-        bounds = np.searchsorted(rows, np.arange(len(segs) + 1)).tolist()
-        self._flat = ids.astype(np.int32), counts.astype(np.int32)
+        ids_parts: list[npt.NDArray[np.int32]] = [np.zeros(0, dtype=np.int32)]
+        count_parts: list[npt.NDArray[np.int32]] = [np.zeros(0, dtype=np.int32)]
+        bounds = [0]
+        for lo in range(0, len(segs), BULK_CHUNK):  # a chunk at a time: memory stays bounded
+            part = segs[lo : lo + BULK_CHUNK]
+            rows, ids, counts = self.vocab.encode_many([stored[s][0] for s in part],
+                                                       [stored[s][1] for s in part])
+            base = bounds[-1]
+            bounds.extend((base + np.searchsorted(rows, np.arange(1, len(part) + 1))).tolist())
+            ids_parts.append(ids.astype(np.int32))
+            count_parts.append(counts.astype(np.int32))
+        self._flat = np.concatenate(ids_parts), np.concatenate(count_parts)
         self._spans = {seg: (bounds[i], bounds[i + 1]) for i, seg in enumerate(segs)}
 
     def _bulk_examples(self, examples: dict[tuple[str, str], set[str]]) -> None:
@@ -504,8 +540,9 @@ class Suggester:
             self.relations.add(known)
             a, b = span
             batch.append((flat_ids[a:b], flat_counts[a:b], known))  # type: ignore[arg-type]
-        for model in self.models.values():
-            model.bulk_add(batch)
+        for lo in range(0, len(batch), BULK_CHUNK):  # sums: the same counts, bounded memory
+            for model in self.models.values():
+                model.bulk_add(batch[lo : lo + BULK_CHUNK])
 
     def _segment(self, segment_id: str) -> _Segment | None:
         """A stored segment, read on first use and kept while recently used (lock held)."""

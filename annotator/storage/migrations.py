@@ -277,6 +277,17 @@ def m006_search_index(conn: sqlite3.Connection) -> None:
     _run(conn, search_index.STATEMENTS)
 
 
+def m007_term_counts(conn: sqlite3.Connection) -> None:
+    """What the suggestion engine starts from: the corpus counts (see
+    :mod:`annotator.storage.term_counts`; counted the first time the engine needs them), and
+    the record of the engine last built with the log of annotation changes since (see
+    :mod:`annotator.storage.engine_snapshots`)."""
+    from annotator.storage import engine_snapshots, term_counts
+
+    _run(conn, term_counts.STATEMENTS)
+    _run(conn, engine_snapshots.STATEMENTS)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial,
     m002_settings,
@@ -284,6 +295,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m004_annotation_spans,
     m005_notes_and_redecide,
     m006_search_index,
+    m007_term_counts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

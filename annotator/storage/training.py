@@ -32,6 +32,18 @@ def segment_term_chunks(project: Project, chunk: int = CHUNK) -> Iterator[list[T
         yield [(r[0], r[1], r[2]) for r in rows]
 
 
+def coded_term_chunks(project: Project, coder: str | None = None, chunk: int = CHUNK
+                      ) -> Iterator[list[TermsRow]]:
+    """(segment id, zh terms, en terms) of the segments with an annotation (by ``coder``, or
+    by anyone), ``chunk`` rows at a time: what the engine learns from."""
+    where = "" if coder is None else " WHERE coder = ?"
+    cursor = project.execute(
+        "SELECT id, zh_terms, en_terms FROM segments"
+        f" WHERE id IN (SELECT segment FROM annotations{where})", () if coder is None else (coder,))
+    while rows := cursor.fetchmany(chunk):
+        yield [(r[0], r[1], r[2]) for r in rows]
+
+
 def document_term_rows(project: Project) -> Iterator[TermsRow]:
     """(document id, zh terms, en terms) of every segment, in storage order."""
     yield from project.execute("SELECT document, zh_terms, en_terms FROM segments")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_left, bisect_right
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,19 +26,22 @@ from annotator.storage.documents import (
     segment_order,
 )
 from annotator.storage.file_guard import ProjectFileLost
+from annotator.storage.reading_order import places_of
 from annotator.storage.spans import segment_spans
 from annotator.storage.study import segments_assigned
 from annotator.storage.training import segments_with_code
+from annotator.tui.done_marks import DoneMarks
 from annotator.tui.rescue import Rescue
+from annotator.tui.segment_order import IndexOf, ListedOrder, ProjectOrder, SegmentOrder
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
 
 
 def disagreeing_segments(project: Project, *, exclude: str | None = None,
-                         index_of: Mapping[str, int] | None = None) -> list[str]:
+                         order: SegmentOrder | None = None) -> list[str]:
     """Segments done by at least two coders (other than ``exclude``) whose code sets differ,
-    in reading order (``index_of``: segment → its place in that order, when the caller has it;
-    then only the segments coders touched are looked at)."""
+    in reading order (``order``: that order, when the caller has it; then only the segments
+    coders touched are looked at)."""
     states = coding.coder_states(project)
     out: set[str] = set()
     for seg, per in states.items():
@@ -47,8 +49,8 @@ def disagreeing_segments(project: Project, *, exclude: str | None = None,
         done_by = [c for c, st in per.items() if st.done and c != exclude]
         if len(done_by) >= 2 and len(sets) > 1:
             out.add(seg)
-    if index_of is not None:
-        return sorted((s for s in out if s in index_of), key=index_of.__getitem__)
+    if order is not None:
+        return [order[i] for i in order.places(out)]
     return [s for s, _ in segment_order(project) if s in out]
 
 
@@ -98,27 +100,19 @@ class CodingSession:
         self.session_id = uuid.uuid4().hex
         coding.ensure_coder(project, coder)
         self.codebook: Codebook = load_codebook(project)
-        order = segment_order(project)
-        if only is not None:
-            keep = set(only)
-            order = [x for x in order if x[0] in keep]
-        self.order: list[str] = [s for s, _ in order]
-        self.doc_of: list[str] = [d for _, d in order]
-        self.index_of: dict[str, int] = {s: i for i, s in enumerate(self.order)}
+        # the reading order, read a window at a time (a million segments open at once)
+        self.order: SegmentOrder = (ProjectOrder(project) if only is None
+                                    else ListedOrder.of(project, only))
+        self.index_of = IndexOf(self.order)
         self.documents: dict[str, Document] = {d.id: d for d in list_documents(project)}
-        self.doc_total: Counter[str] = Counter(self.doc_of)
-        self.done: set[str] = coding.done_segments(project, coder) & self.index_of.keys()
-        # done marks by reading-order index: "next not done" and the "not done" filter scan
-        # this with numpy instead of looping over 100,000 segments in Python
-        self.done_mask = np.zeros(len(self.order), dtype=bool)
-        if self.done:
-            self.done_mask[[self.index_of[s] for s in self.done]] = True
-        self.doc_done: Counter[str] = Counter(self.doc_of[self.index_of[s]] for s in self.done)
+        # done marks by reading-order place: "next not done" and the "not done" filter scan
+        # them with numpy; placed in the background after the first paint (load_done_marks)
+        self.marks = DoneMarks(project, coder, self.order)
         self.view: View | None = None
         self.undo_stack: list[int] = []
         self.redo_stack: list[int] = []
         last = coding.last_segment(project, coder)
-        self.pos = self.index_of.get(last, 0) if last else 0
+        self.pos = (self.index_of.get(last) or 0) if last else 0
         self._segments: dict[str, Segment] = {}  # the last few segments read, oldest first
         self._saved_position: str | None = last
         self.rescue = Rescue(project, self.session_id)  # when the project file is lost
@@ -131,7 +125,31 @@ class CodingSession:
 
     @property
     def empty(self) -> bool:
-        return not self.order
+        return len(self.order) == 0
+
+    @property
+    def done(self) -> set[str]:
+        """The segments this coder has done (in this session's order)."""
+        return self.marks.ids
+
+    @property
+    def done_mask(self) -> np.ndarray:
+        """Done or not, by reading-order place."""
+        return self.marks.mask
+
+    def load_done_marks(self, project: Project | None = None) -> None:
+        """Place the done marks now (``project``: another connection, from a thread)."""
+        self.marks.load(project)
+
+    def is_done(self, index: int) -> bool:
+        return self.marks.is_done(index)
+
+    def doc_done(self, document: str) -> int:
+        return self.marks.doc_count(document)
+
+    def doc_total(self, document: str) -> int:
+        start, stop = self.order.doc_range(document)
+        return stop - start
 
     @property
     def current(self) -> str:
@@ -171,8 +189,8 @@ class CodingSession:
 
     def progress(self) -> tuple[int, int, int, int]:
         """(done overall, segments overall, done in this document, segments in this document)."""
-        doc = self.doc_of[self.pos]
-        return len(self.done), len(self.order), self.doc_done[doc], self.doc_total[doc]
+        doc = self.order.doc_at(self.pos)
+        return self.marks.count(), len(self.order), self.doc_done(doc), self.doc_total(doc)
 
     # moving --------------------------------------------------------------------
     def _view_indices(self) -> list[int] | None:
@@ -247,8 +265,9 @@ class CodingSession:
         text = text.strip()
         if not text:
             return False
-        if text in self.index_of:
-            self.jump(self.index_of[text])
+        place = self.order.place(text)
+        if place is not None:
+            self.jump(place)
             return True
         if text.isdigit() and 1 <= int(text) <= len(self.order):
             self.jump(int(text) - 1)
@@ -270,8 +289,7 @@ class CodingSession:
 
     # views ---------------------------------------------------------------------
     def _set_view(self, kind: str, label: str, ids: Iterable[str]) -> int:
-        return self._set_view_indices(
-            kind, label, sorted(self.index_of[s] for s in ids if s in self.index_of))
+        return self._set_view_indices(kind, label, self.order.places(ids))
 
     def _set_view_indices(self, kind: str, label: str, indices: list[int]) -> int:
         if not indices:
@@ -295,8 +313,9 @@ class CodingSession:
         """Reading-order indices of the segments containing ``query``, read through ``project``
         (another connection, so a search in a worker thread never waits on the screen's)."""
         ids = search_segments(project or self.project, query)
-        index_of = self.index_of
-        return sorted(index_of[s] for s in ids if s in index_of)
+        if isinstance(self.order, ProjectOrder) and project is not None:
+            return self.order.places_of_rows(places_of(project, ids))
+        return self.order.places(ids)
 
     def show_found(self, query: str, indices: list[int]) -> int:
         """Show only the segments ``find`` found; their number (0: the view is unchanged)."""
@@ -309,14 +328,14 @@ class CodingSession:
             return segments_with_code(self.project, code or "", None if self.lead else self.coder)
         if kind == "disagree":
             exclude = self.coder if self.adjudicating else None
-            return disagreeing_segments(self.project, exclude=exclude, index_of=self.index_of)
+            return disagreeing_segments(self.project, exclude=exclude, order=self.order)
         if kind == "assigned":
             return self.assigned()
         raise UsageError(f"unknown filter {kind!r}")
 
     def assigned(self) -> list[str]:
         """The double-coding sample's segments assigned to this coder, in reading order."""
-        return [s for s in segments_assigned(self.project, self.coder) if s in self.index_of]
+        return [self.order[i] for i in self.order.places(segments_assigned(self.project, self.coder))]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         if kind == "not_done":  # straight from the done marks, no id lookups
@@ -334,17 +353,9 @@ class CodingSession:
         return Change(segment, state, event)
 
     def _note_done(self, segment: str, done: bool) -> None:
-        if segment not in self.index_of:
-            return
-        index = self.index_of[segment]
-        doc = self.doc_of[index]
-        self.done_mask[index] = done
-        if done and segment not in self.done:
-            self.done.add(segment)
-            self.doc_done[doc] += 1
-        elif not done and segment in self.done:
-            self.done.discard(segment)
-            self.doc_done[doc] -= 1
+        index = self.order.place(segment)
+        if index is not None:
+            self.marks.note(index, segment, done)
 
     def toggle(self, code_id: str) -> Change:
         seg = self.current
@@ -439,6 +450,7 @@ class CodingSession:
             self.project.close()
 
     def _go_to_changed(self, seg: str) -> None:
-        if seg in self.index_of:
-            self.jump(self.index_of[seg])
+        place = self.order.place(seg)
+        if place is not None:
+            self.jump(place)
         self._saved_position = seg

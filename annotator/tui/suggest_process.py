@@ -25,6 +25,9 @@ from annotator.nlp.suggest import Suggestions
 
 #: Seconds the engine process is given to leave when the screen closes.
 STOP_S = 2.0
+#: How much lower the engine's process runs than the screen's (``nice``): on a busy machine
+#: the keys are served first.
+NICE = 10
 
 
 def _pipe_ends() -> tuple[Connection, Connection]:
@@ -50,6 +53,8 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
     """The engine's process: build, say ready (with the keyword matcher), answer until told to
     stop or the screen's end of the pipe closes."""
     requests, answers = _pipe_ends()
+    with contextlib.suppress(OSError):  # background work: the screen's process comes first
+        os.nice(NICE)
     from annotator.storage.db import open_project
     from annotator.tui.suggestions import build_suggester
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -163,5 +164,6 @@ def test_codebook_text_is_cached_on_disk_for_the_next_process(
     data = json.loads((home / "codebook-terms.json").read_text(encoding="utf-8"))
     data["fingerprint"] = "another tokeniser"
     (home / "codebook-terms.json").write_text(json.dumps(data), encoding="utf-8")
+    shutil.rmtree(home / "engines")  # the engine kept by the first run needs no codebook text
     third, loaded_third = run()
     assert third == first and loaded_third

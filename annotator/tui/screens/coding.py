@@ -28,10 +28,11 @@ from annotator.nlp.lexicon import Match
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
-from annotator.tui.messages import BackupDone, SegmentPicked
+from annotator.tui.messages import BackupDone, SegmentPicked, SuggestionsArrived
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
 from annotator.tui.session import Change, CodingSession
 from annotator.tui.suggest_process import RemoteSuggester
+from annotator.tui.suggestion_fetch import SuggestionFetcher
 from annotator.tui.suggestions import (
     KeywordSuggester,
     SuggesterLike,
@@ -99,6 +100,10 @@ class CodingScreen(Screen[None]):
         self._highlighter = Highlighter(session.codebook)
         self._statics: dict[str, FramedStatic] = {}
         self._suggested: dict[str, Any] = {}  # segment → suggestions, until the suggester learns
+        self._matched: dict[str, tuple[Match, ...]] = {}  # segment → codebook keywords found
+        #: asks the engine's process in a thread of its own (None: the suggester answers here)
+        self._fetcher: SuggestionFetcher | None = None
+        self._generation = 0  # what the suggester has learned: answers from before are stale
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
         self._memo_shown = ""
@@ -153,6 +158,7 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.start_backup)
+        self.call_after_refresh(self.start_done_marks)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
             return
@@ -207,22 +213,75 @@ class CodingScreen(Screen[None]):
         if self.outline.display:
             self.outline.show_current(previous)
 
-    def _suggest(self, seg_id: str) -> Any | None:
-        """The suggester's answer for a segment, kept until the suggester learns."""
+    def _suggest(self, seg_id: str, *, ahead: bool = False) -> Any | None:
+        """The suggester's answer for a segment, kept until the suggester learns. The engine's
+        process is asked in the background: None until it answers (then the screen shows it);
+        ``ahead``: a segment about to be shown (asked after the one on screen)."""
         if self.suggester is None:
             return None
-        cache = self._suggested
-        found = cache.get(seg_id)
+        found = self._suggested.get(seg_id)
         if found is None:
-            found = cache[seg_id] = self.suggester.suggest(seg_id)
-            while len(cache) > KEPT:
-                del cache[next(iter(cache))]
+            if self._fetcher is not None:
+                self._fetcher.want(seg_id, self._generation, ahead=ahead)
+                return None
+            found = self.suggester.suggest(seg_id)
+            self._keep(self._suggested, seg_id, found)
         return found
 
+    def _matches(self, seg_id: str) -> tuple[Match, ...]:
+        """The codebook keywords the suggester finds in a segment (none until it answers)."""
+        suggester = self.suggester
+        if suggester is None:
+            return ()
+        found = self._matched.get(seg_id)
+        if found is None:
+            if self._fetcher is not None:
+                return ()  # asked for with the suggestions
+            found = tuple(suggester.matches(seg_id))
+            self._keep(self._matched, seg_id, found)
+        return found
+
+    @staticmethod
+    def _keep(cache: dict[str, Any], seg_id: str, value: Any) -> None:
+        cache[seg_id] = value
+        while len(cache) > KEPT:
+            del cache[next(iter(cache))]
+
+    def _arrived(self, segment: str, generation: int, suggestions: Any,
+                 matches: tuple[Match, ...], error: str | None) -> None:
+        """From the fetcher's thread: post the answer to the screen."""
+        with contextlib.suppress(RuntimeError):  # the app has gone and its loop is closed
+            self.post_message(SuggestionsArrived(segment, generation, suggestions, matches, error))
+
+    def on_suggestions_arrived(self, message: SuggestionsArrived) -> None:
+        """Show the engine's answer if its segment is on screen (or about to be: prepared);
+        an answer from before the engine last learned is asked again."""
+        if message.error is not None:
+            self._suggester_failed(message.error)
+            return
+        if self._fetcher is None or self.session.empty:
+            return
+        segment = message.segment
+        self._keep(self._matched, segment, message.matches)
+        current = self.session.current
+        if message.generation != self._generation:
+            if segment == current:
+                self._fetcher.want(segment, self._generation)
+            return
+        self._keep(self._suggested, segment, message.suggestions)
+        if segment == current:
+            self.show_segment()
+        else:
+            self._prepare_neighbours(only=segment)
+
     def _learn(self, segment: str, codes: frozenset[str]) -> None:
-        if self.suggester is not None:
+        if self._fetcher is not None:
+            self._fetcher.learn(segment, codes)
+        elif self.suggester is not None:
             self.suggester.learn(segment, codes)
+        self._generation += 1
         self._suggested.clear()
+        self._prepare_later()  # the neighbours' suggestions asked again
 
     def _texts_of(self, seg: Any, suggestions: Any | None, memo: str = ""
                   ) -> tuple[Hashable, Callable[[], tuple[Text | str, Text | str]]]:
@@ -230,8 +289,7 @@ class CodingScreen(Screen[None]):
         for the last few segments). The words highlighted are the evidence the suggestion panel
         shows (:func:`annotator.nlp.evidence.shown_evidence`), found by the suggester's matcher."""
         words = tuple(k.text for k in suggestions.keywords) if suggestions else ()
-        suggester = self.suggester
-        matches = suggester.matches(seg.id) if suggester is not None else ()
+        matches = self._matches(seg.id)
         cited = shown_evidence(suggestions) if suggestions else None
         selected = self.session.spans(seg.id)
         key = (seg.zh, seg.en, words, matches, cited, selected, memo)
@@ -287,17 +345,23 @@ class CodingScreen(Screen[None]):
             self._prepare_queued = True
             self.call_after_refresh(self.call_later, self._prepare_neighbours)
 
-    def _prepare_neighbours(self) -> None:
-        self._prepare_queued = False
+    def _prepare_neighbours(self, only: str | None = None) -> None:
+        """Draw the next and the previous segment (``only``: that one of them, whose
+        suggestions have just arrived); a neighbour whose suggestions the engine's process is
+        still preparing is drawn when they arrive."""
+        if only is None:
+            self._prepare_queued = False
         session = self.session
         if session.empty or not self.is_current:
             return
         for delta in (1, -1):
             index = session.peek(delta)
-            if index is None:
+            if index is None or (only is not None and session.order[index] != only):
                 continue
             seg = session.segment_at(index)
-            suggestions = self._suggest(seg.id)
+            suggestions = self._suggest(seg.id, ahead=True)
+            if suggestions is None and self._fetcher is not None:
+                continue
             state = session.state_at(index)
             key, make = self._texts_of(seg, suggestions, state.memo)
             self.texts.prepare(key, make)
@@ -347,6 +411,20 @@ class CodingScreen(Screen[None]):
         self._set("#seginfo", escape(" · ".join(parts)), layout=False)
         if outline and self.outline.display:
             self.outline.refresh_rows([session.pos])
+
+    # done marks ------------------------------------------------------------------------
+    def start_done_marks(self) -> None:
+        """Place the coder's done marks after the first paint, in a thread with a connection
+        of its own (a million segments take a second; a key that needs them waits for them)."""
+        threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
+                         daemon=True).start()
+
+    def _load_done_marks(self) -> None:
+        from annotator.storage.db import open_project
+
+        with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
+            with open_project(self.path) as project:
+                self.session.load_done_marks(project)
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
@@ -417,15 +495,34 @@ class CodingScreen(Screen[None]):
             engine.close()
 
     def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
+        self._stop_fetcher()
         self.suggester = suggester
         self._suggested.clear()
+        self._matched.clear()
+        self._generation += 1
         self._suggest_project = project
+        if isinstance(suggester, RemoteSuggester):
+            if not self.session.empty:  # the segment on screen at once (the engine is idle)
+                seg_id = self.session.current
+                self._keep(self._suggested, seg_id, suggester.suggest(seg_id))
+                self._keep(self._matched, seg_id, tuple(suggester.matches(seg_id)))
+            self._fetcher = SuggestionFetcher(suggester, self._arrived)
         if not self.session.empty:
             self.show_segment()
             self._prepare_later()
 
+    def _stop_fetcher(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
     def _suggester_failed(self, error: str) -> None:
+        self._stop_fetcher()
         self.say("msg_error", error=error)
+        if self._suggest_project is not None:  # e.g. the engine's process, stopped
+            with contextlib.suppress(Exception):
+                self._suggest_project.close()
+            self._suggest_project = None
         try:
             fallback = KeywordSuggester(self.session.project)
         except Exception:  # the keyword matcher cannot be built either: no suggestions
@@ -433,6 +530,7 @@ class CodingScreen(Screen[None]):
         self._suggester_ready(fallback, None)
 
     def on_unmount(self) -> None:
+        self._stop_fetcher()
         with contextlib.suppress(AnnotatorError):
             self.session.save_position()
         if self._suggest_project is not None:

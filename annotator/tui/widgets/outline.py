@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
+import numpy as np
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -16,6 +17,7 @@ from textual.strip import Strip
 
 from annotator.storage.snippets import segment_snippets
 from annotator.tui.messages import SegmentPicked
+from annotator.tui.segment_order import SegmentOrder
 from annotator.tui.session import CodingSession, View
 
 SNIPPET_BLOCK = 200
@@ -34,7 +36,8 @@ class Outline(ScrollView, can_focus=False):
         #: the view whose segments the rows show (None: every segment)
         self.view: View | None = None
         self._items: list[int] | None = None  # row position → segment index (None: the same)
-        self._everything = self._rows_of(session.doc_of)
+        self._everything = self._rows_of(session.order, np.arange(len(session.order.docs)),
+                                         session.order.starts[:-1])
         self._doc_rows, self._doc_ids, self._doc_first = self._everything
         self.row_count = len(session.order) + len(self._doc_rows)
         self._snippets: dict[int, str] = {}
@@ -43,18 +46,20 @@ class Outline(ScrollView, can_focus=False):
         self.virtual_size = Size(0, self.row_count)
 
     @staticmethod
-    def _rows_of(docs: list[str]) -> tuple[list[int], list[str], list[int]]:
-        """For segments of documents ``docs`` (in reading order): the row of each document
-        heading, the documents, and the position of each document's first segment."""
-        doc_rows: list[int] = []
-        doc_ids: list[str] = []
-        prev = None
-        for i, doc in enumerate(docs):
-            if doc != prev:
-                doc_rows.append(i + len(doc_rows))
-                doc_ids.append(doc)
-                prev = doc
-        return doc_rows, doc_ids, [r - n for n, r in enumerate(doc_rows)]
+    def _rows_of(order: SegmentOrder, numbers: np.ndarray, firsts: np.ndarray
+                 ) -> tuple[list[int], list[str], list[int]]:
+        """For the documents ``numbers`` (of ``order``) whose first segments among the rows
+        are at ``firsts``: the row of each document heading, the documents, and the position
+        of each document's first segment."""
+        first = [int(f) for f in firsts]
+        return ([f + n for n, f in enumerate(first)], [order.docs[int(d)] for d in numbers], first)
+
+    @staticmethod
+    def _view_rows(order: SegmentOrder, indices: list[int]) -> tuple[list[int], list[str], list[int]]:
+        """:meth:`_rows_of` for the segments at ``indices`` (ascending)."""
+        numbers = order.doc_numbers(indices)
+        firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
+        return Outline._rows_of(order, numbers[firsts], firsts)
 
     def use_view(self, view: View | None) -> None:
         """Show only the segments of ``view`` (a search or filter), under their documents'
@@ -68,9 +73,8 @@ class Outline(ScrollView, can_focus=False):
             count = len(self.session.order)
         else:
             self._items = view.indices
-            doc_of = self.session.doc_of
-            self._doc_rows, self._doc_ids, self._doc_first = self._rows_of(
-                [doc_of[i] for i in view.indices])
+            self._doc_rows, self._doc_ids, self._doc_first = self._view_rows(
+                self.session.order, view.indices)
             count = len(view.indices)
         self.row_count = count + len(self._doc_rows)
         self._lines.clear()
@@ -120,8 +124,9 @@ class Outline(ScrollView, can_focus=False):
             self._snippets.clear()
         lo = max(0, index - SNIPPET_BLOCK // 2)
         ids = self.session.order[lo : lo + SNIPPET_BLOCK]
+        place = {seg: lo + n for n, seg in enumerate(ids)}
         for seg, speaker, zh, en in segment_snippets(self.session.project, ids):
-            i = self.session.index_of[seg]
+            i = place[seg]
             body = (zh or en).replace("\n", " ")
             self._snippets[i] = f"{speaker}: {body}" if speaker else body
         return self._snippets.setdefault(index, "")
@@ -169,9 +174,9 @@ class Outline(ScrollView, can_focus=False):
         session = self.session
         if target < 0:
             doc = self._doc_ids[-target - 1]
-            flags = session.doc_done[doc] * 4  # a heading changes with its done count
+            flags = session.doc_done(doc) * 4  # a heading changes with its done count
         else:
-            flags = (1 if target == session.pos else 0) + (2 if session.order[target] in session.done else 0)
+            flags = (1 if target == session.pos else 0) + (2 if session.is_done(target) else 0)
         key = (row, flags, width)
         line = self._lines.get(key)
         if line is None:
@@ -185,7 +190,7 @@ class Outline(ScrollView, can_focus=False):
         base = self._style("base")
         if target < 0:
             doc = self._doc_ids[-target - 1]
-            text = f"▸ {doc} {session.doc_done[doc]}/{session.doc_total[doc]}"
+            text = f"▸ {doc} {session.doc_done(doc)}/{session.doc_total(doc)}"
             style = self._style("outline--document")
         else:
             mark = DONE_MARK if flags & 2 else OPEN_MARK

@@ -1,0 +1,42 @@
+"""The suggestion engine's corpus counts, read from the project and brought up to date.
+
+The counts (in how many segments each term occurs) are kept in the project
+(:mod:`annotator.storage.term_counts`): the first engine to need them counts every segment
+once and stores the counts; later ones read them and count only the segments imported since.
+A project that cannot be written (read-only file) is counted each time, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from annotator.errors import AnnotatorError
+from annotator.storage import term_counts
+from annotator.storage.db import Project
+
+if TYPE_CHECKING:
+    from annotator.nlp.keywords import CorpusCounter
+
+
+def corpus_counts(project: Project) -> CorpusCounter:
+    """Every segment's term counts: the stored ones, plus the segments not yet counted (which
+    are then stored too, when the project can be written)."""
+    from annotator.nlp.keywords import CorpusCounter
+
+    with project.snapshot():
+        state = term_counts.counts_state(project)
+        counter = (CorpusCounter.of(term_counts.stored_counts(project), state.n_docs, state.terms)
+                   if state.valid else CorpusCounter())
+        added = CorpusCounter()
+        upto = state.upto
+        for last, rows in term_counts.terms_after(project, state.upto):
+            added.add([r[0] for r in rows], [r[1] for r in rows])
+            upto = last
+    if added.n_docs or not state.valid:
+        with contextlib.suppress(AnnotatorError):
+            term_counts.keep_counts(project, state, added.counts, upto=upto,
+                                    n_docs=counter.n_docs + added.n_docs,
+                                    terms=counter.terms + added.terms)
+    counter.merge(added)
+    return counter

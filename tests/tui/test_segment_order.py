@@ -1,0 +1,96 @@
+"""The coding session's reading order, read a window at a time, is the order every other
+command reads whole: ids by place, places by id, documents' ranges, gaps in positions; the
+done marks placed in the background are the ones on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.storage.coding import done_segments
+from annotator.storage.db import open_project
+from annotator.storage.documents import segment_order
+from annotator.tui import segment_order as order_module
+from annotator.tui.done_marks import DoneMarks
+from annotator.tui.segment_order import IndexOf, ListedOrder, ProjectOrder
+
+
+@pytest.fixture()
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows of 4 ids and at most 8 kept, so reading crosses windows and documents."""
+    monkeypatch.setattr(order_module, "WINDOW", 4)
+    monkeypatch.setattr(order_module, "KEPT_IDS", 8)
+
+
+def _check(order: ProjectOrder, expected: list[tuple[str, str]]) -> None:
+    ids = [s for s, _d in expected]
+    assert len(order) == len(ids)
+    assert [order[i] for i in range(len(ids))] == ids  # forwards
+    assert [order[i] for i in reversed(range(len(ids)))] == ids[::-1]  # and backwards
+    assert order[-1] == ids[-1] and order[2:7] == ids[2:7]
+    assert [order.doc_at(i) for i in range(len(ids))] == [d for _s, d in expected]
+    assert [order.place(s) for s in ids] == list(range(len(ids)))
+    assert order.place("no such segment") is None
+    assert order.places([ids[5], "nope", ids[1], ids[5]]) == [1, 5]
+    for doc in {d for _s, d in expected}:
+        start, stop = order.doc_range(doc)
+        assert [d for _s, d in expected[start:stop]] == [doc] * (stop - start)
+        assert stop - start == sum(d == doc for _s, d in expected)
+    index_of = IndexOf(order)
+    assert ids[3] in index_of and index_of[ids[3]] == 3 and index_of.get("nope") is None
+    assert order == ids
+
+
+def test_window_by_window_it_is_the_reading_order(demo_db: Path, small_windows: None) -> None:
+    with open_project(demo_db) as p:
+        _check(ProjectOrder(p), segment_order(p))
+
+
+def test_positions_with_gaps_keep_their_order(demo_db: Path, small_windows: None) -> None:
+    with open_project(demo_db) as p:
+        expected = segment_order(p)
+        gone = expected[4][0], expected[9][0]
+        p.execute("PRAGMA foreign_keys = OFF")  # the order alone is looked at here
+        with p.write() as conn:  # two segments removed: their documents' positions have gaps
+            conn.executemany("DELETE FROM segments WHERE id = ?", [(seg,) for seg in gone])
+        _check(ProjectOrder(p), [x for x in expected if x[0] not in gone])
+
+
+def test_a_listed_order_keeps_reading_order(demo_db: Path) -> None:
+    with open_project(demo_db) as p:
+        expected = segment_order(p)
+        chosen = [expected[7][0], expected[2][0], "not a segment", expected[-1][0]]
+        order = ListedOrder.of(p, chosen)
+        assert list(order) == [expected[i][0] for i in (2, 7, len(expected) - 1)]
+        assert order.places([expected[-1][0], expected[2][0]]) == [0, 2]
+        assert order.doc_at(2) == expected[-1][1]
+
+
+def test_done_marks_placed_later_are_the_ones_on_disk(demo_db: Path) -> None:
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import tag
+
+    with open_project(demo_db) as p:
+        expected = segment_order(p)
+        codebook = load_codebook(p)
+        code = codebook.codes[0].id
+        for i in (0, 3, 4, len(expected) - 1):
+            tag(p, codebook, "t", expected[i][0], [code])
+        order = ProjectOrder(p)
+        marks = DoneMarks(p, "t", order)
+        assert not marks.loaded
+        done = done_segments(p, "t")
+        before = [marks.is_done(i) for i in range(len(order))], marks.count()
+        doc = expected[3][1]
+        doc_before = marks.doc_count(doc)
+        with open_project(demo_db) as other:  # as the screen's thread does
+            marks.load(other)
+        assert marks.loaded and marks.ids == done
+        assert [bool(x) for x in marks.mask] == [s in done for s, _d in expected]
+        assert before == ([s in done for s, _d in expected], len(done))
+        assert marks.doc_count(doc) == doc_before == sum(s in done for s, d in expected if d == doc)
+        marks.note(1, expected[1][0], True)
+        assert marks.is_done(1) and marks.count() == len(done) + 1
+        assert marks.doc_count(expected[1][1]) == sum(
+            s in done or s == expected[1][0] for s, d in expected if d == expected[1][1])
