@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -116,3 +117,31 @@ def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, An
             _disagreement_json(d, report.texts if with_text else None) for d in report.disagreements
         ],
     }
+
+
+def dumps(data: Any, level: int = 0) -> str:
+    """``data`` as JSON text indented by two spaces, each disagreement on one line of its own
+    (a large project lists hundreds of thousands of them)."""
+    if not isinstance(data, dict) or not data:
+        return _indented(data, level)
+    pad = "  " * (level + 1)
+    items = []
+    for key, value in data.items():
+        if key == "disagreements" and isinstance(value, list):
+            text = _one_per_line(value, level + 1)
+        else:
+            text = dumps(value, level + 1)
+        items.append(f"{pad}{json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+
+
+def _indented(value: Any, level: int) -> str:
+    # JSON strings never hold a raw newline, so every newline is the indentation's
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _one_per_line(values: list[Any], level: int) -> str:
+    if not values:
+        return "[]"
+    pad = "  " * (level + 1)
+    return "[\n" + ",\n".join(pad + json.dumps(v, ensure_ascii=False) for v in values) + "\n" + "  " * level + "]"
