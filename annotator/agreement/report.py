@@ -323,9 +323,9 @@ def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> 
     per_pattern: dict[int, dict[str, tuple[str, ...]]] = {}
     for p in np.flatnonzero(differs).tolist():
         per_pattern[p] = {c: names[v] for c, v in zip(table.coders, values[:, p].tolist(), strict=True) if v >= 0}
-    of_unit = alike.of_unit
-    hits = np.flatnonzero(differs[of_unit]).tolist() if len(of_unit) else []
-    return [Disagreement(units[u], facet.id, per_pattern[int(of_unit[u])]) for u in hits]
+    hits = np.flatnonzero(differs[alike.of_unit]) if len(alike.of_unit) else np.zeros(0, dtype=np.int64)
+    return [Disagreement(units[u], facet.id, per_pattern[p])
+            for u, p in zip(hits.tolist(), alike.of_unit[hits].tolist(), strict=True)]
 
 
 def done_cover_warnings(states: States | DoneCodes, coders: Sequence[str]) -> list[str]:

@@ -99,9 +99,39 @@ def _disagreement_json(d: Disagreement, texts: Mapping[str, tuple[str, str]] | N
     return out
 
 
-def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, Any]:
+class Rendered(list[str]):
+    """Items already written as JSON text, which :func:`dumps` writes as they are."""
+
+
+def rendered_disagreements(disagreements: Sequence[Disagreement],
+                           texts: Mapping[str, tuple[str, str]] | None) -> Rendered:
+    """Each disagreement as the JSON text of :func:`_disagreement_json`, made fast: strings
+    through the json module's own encoder, each distinct ``codes`` encoded once."""
+    quote = json.encoder.encode_basestring
+    codes_text: dict[int, str] = {}  # id of a codes mapping -> its JSON (the tuple keeps it alive)
+    out = Rendered()
+    for d in disagreements:
+        codes = codes_text.get(id(d.codes))
+        if codes is None:
+            codes = codes_text[id(d.codes)] = json.dumps({k: list(v) for k, v in d.codes.items()},
+                                                          ensure_ascii=False)
+        line = f'{{"segment": {quote(d.segment)}, "facet": {quote(d.facet)}, "codes": {codes}'
+        if texts is not None:
+            zh, en = texts.get(d.segment, ("", ""))
+            line += f', "zh": {quote(zh)}, "en": {quote(en)}'
+        out.append(line + "}")
+    return out
+
+
+def to_json(report: AgreementReport, *, with_text: bool = False, rendered: bool = False) -> dict[str, Any]:
     """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``.
-    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text."""
+    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text.
+    ``rendered``: the disagreements as :class:`Rendered` JSON texts, for :func:`dumps`."""
+    texts = report.texts if with_text else None
+    if rendered:
+        listed: list[Any] = rendered_disagreements(report.disagreements, texts)
+    else:
+        listed = [_disagreement_json(d, texts) for d in report.disagreements]
     return {
         "method": method(report.bootstrap, report.seed),
         "coders": list(report.coders),
@@ -113,21 +143,21 @@ def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, An
         "facets": {f.facet: _facet_json(f, report.coders) for f in report.facets},
         "codebook_pooled": None if report.overall is None else stats_json(report.overall, report.coders),
         "warnings": list(report.warnings),
-        "disagreements": [
-            _disagreement_json(d, report.texts if with_text else None) for d in report.disagreements
-        ],
+        "disagreements": listed,
     }
 
 
 def dumps(data: Any, level: int = 0) -> str:
     """``data`` as JSON text indented by two spaces, each disagreement on one line of its own
     (a large project lists hundreds of thousands of them)."""
-    if not isinstance(data, dict) or not data:
+    if not isinstance(data, dict) or not data or not _lists(data):
         return _indented(data, level)
     pad = "  " * (level + 1)
     items = []
     for key, value in data.items():
-        if key == "disagreements" and isinstance(value, list):
+        if isinstance(value, Rendered):
+            text = _one_per_line(value, level + 1, written=True)
+        elif key == "disagreements" and isinstance(value, list):
             text = _one_per_line(value, level + 1)
         else:
             text = dumps(value, level + 1)
@@ -135,13 +165,23 @@ def dumps(data: Any, level: int = 0) -> str:
     return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
 
 
+def _lists(data: dict[str, Any], depth: int = 4) -> bool:
+    """Whether ``data`` holds a list of disagreements (in its first ``depth`` levels)."""
+    return any(
+        key == "disagreements" or isinstance(value, Rendered)
+        or (depth > 1 and isinstance(value, dict) and _lists(value, depth - 1))
+        for key, value in data.items()
+    )
+
+
 def _indented(value: Any, level: int) -> str:
     # JSON strings never hold a raw newline, so every newline is the indentation's
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
 
 
-def _one_per_line(values: list[Any], level: int) -> str:
+def _one_per_line(values: list[Any], level: int, *, written: bool = False) -> str:
     if not values:
         return "[]"
     pad = "  " * (level + 1)
-    return "[\n" + ",\n".join(pad + json.dumps(v, ensure_ascii=False) for v in values) + "\n" + "  " * level + "]"
+    lines = values if written else [json.dumps(v, ensure_ascii=False) for v in values]
+    return "[\n" + ",\n".join(pad + line for line in lines) + "\n" + "  " * level + "]"

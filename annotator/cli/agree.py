@@ -59,9 +59,10 @@ def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by:
 
     main = reports[0][1]
     if fmt == "json":
-        data = to_json(main, with_text=with_text)
+        data = to_json(main, with_text=with_text, rendered=True)
         if by:
-            data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text) for n, r in reports[1:]}}
+            data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text, rendered=True)
+                                                for n, r in reports[1:]}}
         return dumps(data) + "\n"
     if fmt == "html":
         methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
