@@ -63,31 +63,40 @@ class DoneCodes:
     def from_rows(cls, annotations: IntArray, done: IntArray, coders: Sequence[str],
                   codes: Sequence[str]) -> tuple[IntArray, DoneCodes]:
         """From integer rows: annotations (segment key, coder index, code index) and done marks
-        (segment key, coder index), as :mod:`annotator.storage.agreement_rows` reads them. Coder
-        index ``len(coders)`` (another coder) is left out. Units: the segments some coder of
-        ``coders`` marked done, in the order the annotation rows, then the done rows, first name
-        them. Returns the units' segment keys and the table (whose ``units`` are still empty:
+        (segment key, coder index), as :mod:`annotator.storage.agreement_rows` reads them
+        (segment keys are small non-negative integers: row ids). Coder index ``len(coders)``
+        (another coder) is left out. Units: the segments some coder of ``coders`` marked done,
+        in the order the annotation rows, then the done rows, first name them. Returns, for each
+        unit, the number of a done row of it, and the table (whose ``units`` are still empty:
         the caller names them with :meth:`named`)."""
         n_c = len(coders)
         ann = annotations[annotations[:, 1] < n_c]
-        marks = done[done[:, 1] < n_c]
-        keys, first = np.unique(np.concatenate([ann[:, 0], marks[:, 0]]), return_index=True)
-        finished = np.zeros(len(keys), dtype=bool)
-        finished[np.searchsorted(keys, marks[:, 0])] = True
-        order = np.argsort(first[finished], kind="stable")
-        unit_keys = keys[finished][order]
-        rank = np.full(len(keys), -1, dtype=np.int64)
-        rank[np.flatnonzero(finished)[order]] = np.arange(len(unit_keys))
+        mark_rows = np.flatnonzero(done[:, 1] < n_c)
+        marks = done[mark_rows]
+        seen = np.concatenate([ann[:, 0], marks[:, 0]])
+        top = int(seen.max()) + 1 if len(seen) else 0
+        first = np.full(top, len(seen), dtype=np.int64)
+        np.minimum.at(first, seen, np.arange(len(seen)))
+        finished = np.zeros(top, dtype=bool)
+        finished[marks[:, 0]] = True
+        candidates = np.flatnonzero(finished)
+        unit_keys = candidates[np.argsort(first[candidates], kind="stable")]
+        rank = np.full(top, -1, dtype=np.int64)
+        rank[unit_keys] = np.arange(len(unit_keys))
+        a_done_row = np.full(top, len(marks), dtype=np.int64)
+        np.minimum.at(a_done_row, marks[:, 0], np.arange(len(marks)))
         table_done = np.zeros((n_c, len(unit_keys)), dtype=bool)
-        table_done[marks[:, 1], rank[np.searchsorted(keys, marks[:, 0])]] = True
-        used, code_of = np.unique(ann[:, 2], return_inverse=True)
+        table_done[marks[:, 1], rank[marks[:, 0]]] = True
+        used = np.flatnonzero(np.bincount(ann[:, 2], minlength=len(codes) + 1))
+        code_of = np.zeros(len(codes) + 1, dtype=np.int64)
+        code_of[used] = np.arange(len(used))
         code_names = tuple(codes[k] if k < len(codes) else "" for k in used.tolist())
         present = np.zeros((n_c, len(unit_keys), len(used)), dtype=bool)
-        unit = rank[np.searchsorted(keys, ann[:, 0])]
+        unit = rank[ann[:, 0]]
         kept = unit >= 0
-        present[ann[kept, 1], unit[kept], code_of.reshape(-1)[kept]] = True
+        present[ann[kept, 1], unit[kept], code_of[ann[kept, 2]]] = True
         present &= table_done[:, :, None]
-        return unit_keys, cls((), tuple(coders), code_names, table_done, present)
+        return mark_rows[a_done_row[unit_keys]], cls((), tuple(coders), code_names, table_done, present)
 
     def named(self, units: Sequence[str]) -> DoneCodes:
         return DoneCodes(tuple(units), self.coders, self.codes, self.done, self.present)

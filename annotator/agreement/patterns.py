@@ -45,13 +45,40 @@ def distinct_rows(rows: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
         return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.int64)
     if rows.dtype == bool:
         rows = np.packbits(rows, axis=1)
-    packed = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    raw = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
+    index, first = _by_hash(raw)
+    if not np.array_equal(raw, raw[first[index]]):  # two rows shared a hash: compare them whole
+        index, first = _by_bytes(raw)
+    return index, first
+
+
+def _numbered(inverse: IntArray, first: IntArray) -> tuple[IntArray, IntArray]:
+    """Distinct values renumbered in the order they first occur."""
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     return rank[inverse.reshape(-1)], first[order].astype(np.int64)
+
+
+def _by_hash(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
+    """Rows grouped by a 64-bit hash of their bytes (multiply-add of 8-byte words, wrapping)."""
+    width = -(-raw.shape[1] // 8) * 8
+    padded = raw if width == raw.shape[1] else np.pad(raw, ((0, 0), (0, width - raw.shape[1])))
+    words = np.ascontiguousarray(padded).view(np.uint64)
+    odd: npt.NDArray[np.uint64] = np.random.default_rng(12345).integers(
+        1, 2**62, size=words.shape[1], dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    h = np.zeros(len(words), dtype=np.uint64)
+    for j in range(words.shape[1]):
+        h = (h ^ words[:, j]) * odd[j]
+        h ^= h >> np.uint64(29)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    return _numbered(inverse, first)
+
+
+def _by_bytes(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
+    keys = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return _numbered(inverse, first)
 
 
 def distinct_units(table: DoneCodes) -> Patterns:

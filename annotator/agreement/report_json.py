@@ -109,12 +109,18 @@ def rendered_disagreements(disagreements: Sequence[Disagreement],
     through the json module's own encoder, each distinct ``codes`` encoded once."""
     quote = json.encoder.encode_basestring
     codes_text: dict[int, str] = {}  # id of a codes mapping -> its JSON (the tuple keeps it alive)
+    entry_text: dict[tuple[str, tuple[str, ...]], str] = {}  # (coder, codes) -> '"coder": [...]'
     out = Rendered()
     for d in disagreements:
         codes = codes_text.get(id(d.codes))
         if codes is None:
-            codes = codes_text[id(d.codes)] = json.dumps({k: list(v) for k, v in d.codes.items()},
-                                                          ensure_ascii=False)
+            entries = []
+            for entry in d.codes.items():
+                text = entry_text.get(entry)
+                if text is None:
+                    text = entry_text[entry] = f"{quote(entry[0])}: {json.dumps(list(entry[1]), ensure_ascii=False)}"
+                entries.append(text)
+            codes = codes_text[id(d.codes)] = "{" + ", ".join(entries) + "}"
         line = f'{{"segment": {quote(d.segment)}, "facet": {quote(d.facet)}, "codes": {codes}'
         if texts is not None:
             zh, en = texts.get(d.segment, ("", ""))

@@ -89,13 +89,14 @@ def _retest_states(
 
 def _current_table(p: Any, coders: list[str] | None, document: str | None) -> DoneCodes:
     """The done marks and codes of ``coders`` (every coder when None), read as integer arrays."""
-    from annotator.storage.agreement_rows import annotation_rows, done_rows, segment_ids
+    from annotator.storage.agreement_rows import annotation_rows, done_rows
     from annotator.storage.coding import list_coders
 
     names = coders or list_coders(p)
     annotations, codes = annotation_rows(p, names, document)
-    keys, table = DoneCodes.from_rows(annotations, done_rows(p, names, document), names, codes)
-    return table.named(segment_ids(p, keys.tolist()))
+    marks, ids = done_rows(p, names, document)
+    rows, table = DoneCodes.from_rows(annotations, marks, names, codes)
+    return table.named([ids[i] for i in rows.tolist()])
 
 
 def _read_table(

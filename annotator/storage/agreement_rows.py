@@ -19,6 +19,8 @@ from annotator.storage.db import Project
 
 IntArray = npt.NDArray[np.int64]
 
+_SEP = "\x1f"  # between segment ids joined by SQLite (char(31))
+
 #: Above this many codes a code id is looked up per row instead of matched by a CASE.
 _CASE_CODES = 64
 
@@ -83,31 +85,26 @@ def annotation_rows(
     return out, codes
 
 
-def done_rows(project: Project, coders: Sequence[str], document: str | None = None) -> IntArray:
-    """(segment rowid, coder index) per done mark, in the order of :func:`coding.coder_states`;
-    a coder not in ``coders`` has index ``len(coders)``."""
+def done_rows(project: Project, coders: Sequence[str], document: str | None = None
+              ) -> tuple[IntArray, list[str]]:
+    """(segment rowid, coder index) per done mark, in the order of :func:`coding.coder_states`
+    (a coder not in ``coders`` has index ``len(coders)``), and the segment id of each."""
     where, params = _doc_filter(document)
     coder_sql, coder_params = _index_case("d.coder", coders)
     span = len(coders) + 1
-    packed = _packed(
-        project, f"s.rowid * {span} + ({coder_sql})",
-        f"FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}", [*coder_params, *params],
-    )
+    row = project.execute(
+        f"SELECT group_concat(s.rowid * {span} + ({coder_sql})), group_concat(d.segment, char(31)),"
+        f" count(*) FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}",
+        [*coder_params, *params],
+    ).fetchone()
+    packed = np.fromstring(row[0], dtype=np.int64, sep=",") if row[0] else np.zeros(0, dtype=np.int64)
+    ids = row[1].split(_SEP) if row[1] else []
+    if len(ids) != row[2] or len(packed) != row[2]:  # an id holding the separator: read them one by one
+        ids = [r[0] for r in project.execute(
+            f"SELECT d.segment FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}", params)]
     out = np.empty((len(packed), 2), dtype=np.int64)
     out[:, 0], out[:, 1] = np.divmod(packed, span)
-    return out
-
-
-def segment_ids(project: Project, rowids: Sequence[int]) -> list[str]:
-    """The ids of the segments with these rowids, in the same order."""
-    found = {
-        int(r[0]): r[1]
-        for r in project.execute(
-            "SELECT s.rowid, s.id FROM json_each(?) j JOIN segments s ON s.rowid = j.value",
-            (json.dumps([int(x) for x in rowids]),),
-        )
-    }
-    return [found[int(x)] for x in rowids]
+    return out, ids
 
 
 def segment_documents(project: Project, segments: Sequence[str]) -> list[str | None]:
