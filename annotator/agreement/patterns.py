@@ -65,8 +65,8 @@ def _by_hash(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
     width = -(-raw.shape[1] // 8) * 8
     padded = raw if width == raw.shape[1] else np.pad(raw, ((0, 0), (0, width - raw.shape[1])))
     words = np.ascontiguousarray(padded).view(np.uint64)
-    odd: npt.NDArray[np.uint64] = np.random.default_rng(12345).integers(
-        1, 2**62, size=words.shape[1], dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    odd = np.asarray(np.random.default_rng(12345).integers(1, 2**62, size=words.shape[1], dtype=np.uint64),
+                     dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     h = np.zeros(len(words), dtype=np.uint64)
     for j in range(words.shape[1]):
         h = (h ^ words[:, j]) * odd[j]
