@@ -92,9 +92,10 @@ class DoneCodes:
         code_of[used] = np.arange(len(used))
         code_names = tuple(codes[k] if k < len(codes) else "" for k in used.tolist())
         present = np.zeros((n_c, len(unit_keys), len(used)), dtype=bool)
-        unit = rank[ann[:, 0]]
-        kept = unit >= 0
-        present[ann[kept, 1], unit[kept], code_of[ann[kept, 2]]] = True
+        cell = rank[ann[:, 0]]  # the unit, then the (coder, unit, code) cell of each annotation
+        kept = cell >= 0
+        cell = (ann[:, 1] * len(unit_keys) + cell) * len(used) + code_of[ann[:, 2]]
+        present.reshape(-1)[cell[kept]] = True
         present &= table_done[:, :, None]
         return mark_rows[a_done_row[unit_keys]], cls((), tuple(coders), code_names, table_done, present)
 

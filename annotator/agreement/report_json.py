@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from annotator.agreement.pieces import METRICS
@@ -156,19 +156,25 @@ def to_json(report: AgreementReport, *, with_text: bool = False, rendered: bool 
 def dumps(data: Any, level: int = 0) -> str:
     """``data`` as JSON text indented by two spaces, each disagreement on one line of its own
     (a large project lists hundreds of thousands of them)."""
+    return "".join(iter_dumps(data, level))
+
+
+def iter_dumps(data: Any, level: int = 0) -> Iterator[str]:
+    """:func:`dumps` in pieces, to be written as they come (no copy of the whole text)."""
     if not isinstance(data, dict) or not data or not _lists(data):
-        return _indented(data, level)
+        yield _indented(data, level)
+        return
     pad = "  " * (level + 1)
-    items = []
-    for key, value in data.items():
+    yield "{\n"
+    for i, (key, value) in enumerate(data.items()):
+        yield (f",\n{pad}" if i else pad) + json.dumps(key, ensure_ascii=False) + ": "
         if isinstance(value, Rendered):
-            text = _one_per_line(value, level + 1, written=True)
+            yield from _one_per_line(value, level + 1, written=True)
         elif key == "disagreements" and isinstance(value, list):
-            text = _one_per_line(value, level + 1)
+            yield from _one_per_line(value, level + 1)
         else:
-            text = dumps(value, level + 1)
-        items.append(f"{pad}{json.dumps(key, ensure_ascii=False)}: {text}")
-    return "{\n" + ",\n".join(items) + "\n" + "  " * level + "}"
+            yield from iter_dumps(value, level + 1)
+    yield "\n" + "  " * level + "}"
 
 
 def _lists(data: dict[str, Any], depth: int = 4) -> bool:
@@ -185,9 +191,13 @@ def _indented(value: Any, level: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
 
 
-def _one_per_line(values: list[Any], level: int, *, written: bool = False) -> str:
+def _one_per_line(values: list[Any], level: int, *, written: bool = False) -> Iterator[str]:
     if not values:
-        return "[]"
+        yield "[]"
+        return
     pad = "  " * (level + 1)
-    lines = values if written else [json.dumps(v, ensure_ascii=False) for v in values]
-    return "[\n" + ",\n".join(pad + line for line in lines) + "\n" + "  " * level + "]"
+    yield "[\n"
+    for i, v in enumerate(values):
+        line = v if written else json.dumps(v, ensure_ascii=False)
+        yield f",\n{pad}{line}" if i else f"{pad}{line}"
+    yield "\n" + "  " * level + "]"

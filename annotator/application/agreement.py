@@ -96,7 +96,8 @@ def _current_table(p: Any, coders: list[str] | None, document: str | None) -> Do
     annotations, codes = annotation_rows(p, names, document)
     marks, ids = done_rows(p, names, document)
     rows, table = DoneCodes.from_rows(annotations, marks, names, codes)
-    return table.named([ids[i] for i in rows.tolist()])
+    del annotations, marks
+    return table.named(ids.pick(rows))
 
 
 def _read_table(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -52,10 +54,11 @@ def _with_texts(data: AgreementInput, reports: list[tuple[str, AgreementReport]]
 
 
 def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by: str | None,
-            corpus: int, with_text: bool = False) -> str:
+            corpus: int, with_text: bool = False) -> Iterable[str]:
+    """The report's text, in pieces to be written as they come."""
     from annotator.agreement.methods_text import methods_en, methods_markdown, methods_zh
     from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report_json import dumps, to_json
+    from annotator.agreement.report_json import iter_dumps, to_json
 
     main = reports[0][1]
     if fmt == "json":
@@ -63,15 +66,15 @@ def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by:
         if by:
             data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text, rendered=True)
                                                 for n, r in reports[1:]}}
-        return dumps(data) + "\n"
+        return itertools.chain(iter_dumps(data), ["\n"])
     if fmt == "html":
         methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
-        return render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])
+        return [render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])]
     if fmt == "md":
         text = render_markdown(main, lang, methods=methods_markdown(main, corpus))
-        return text + "".join(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])
+        return [text, *(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])]
     text = render_table(main, lang)
-    return text + "".join(f"\n=== {by} = {n} ===\n" + render_table(r, lang) for n, r in reports[1:])
+    return [text, *(f"\n=== {by} = {n} ===\n" + render_table(r, lang) for n, r in reports[1:])]
 
 
 @app.command("agree")
@@ -113,16 +116,21 @@ def agree_cmd(
     if fmt == "html" or (fmt == "json" and with_text):
         reports = _with_texts(data, reports)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
-    text = _render(reports, fmt, lang, by, corpus, with_text)
+    pieces = _render(reports, fmt, lang, by, corpus, with_text)
     if output is not None and str(output) != "-":
         from annotator.files import atomic_output
 
         with atomic_output(output, newline="\n") as f:
-            f.write(text)
+            f.writelines(pieces)
         main = reports[0][1]
         print(f"wrote {output} ({plural(len(main.units), unit)}, {plural(len(main.coders), 'coder')})")
     else:
-        typer.echo(text, nl=not text.endswith("\n"))
+        last = ""
+        for piece in pieces:
+            typer.echo(piece, nl=False)
+            last = piece or last
+        if not last.endswith("\n"):
+            typer.echo("")
 
 
 @app.command("disagreements")

@@ -85,8 +85,31 @@ def annotation_rows(
     return out, codes
 
 
+class Joined:
+    """Strings joined by char(31), picked out by number without splitting them all."""
+
+    def __init__(self, text: str) -> None:
+        self.raw = text.encode()
+        cuts = np.flatnonzero(np.frombuffer(self.raw, dtype=np.uint8) == ord(_SEP))
+        self.starts = np.concatenate([[0], cuts + 1])
+        self.ends = np.concatenate([cuts, [len(self.raw)]])
+
+    def __len__(self) -> int:
+        return len(self.starts) if self.raw else 0
+
+    def pick(self, numbers: IntArray) -> list[str]:
+        raw = self.raw
+        return [raw[a:b].decode() for a, b in zip(self.starts[numbers].tolist(), self.ends[numbers].tolist(),
+                                                  strict=True)]
+
+
+class Listed(list[str]):
+    def pick(self, numbers: IntArray) -> list[str]:
+        return [self[i] for i in numbers.tolist()]
+
+
 def done_rows(project: Project, coders: Sequence[str], document: str | None = None
-              ) -> tuple[IntArray, list[str]]:
+              ) -> tuple[IntArray, Joined | Listed]:
     """(segment rowid, coder index) per done mark, in the order of :func:`coding.coder_states`
     (a coder not in ``coders`` has index ``len(coders)``), and the segment id of each."""
     where, params = _doc_filter(document)
@@ -98,10 +121,10 @@ def done_rows(project: Project, coders: Sequence[str], document: str | None = No
         [*coder_params, *params],
     ).fetchone()
     packed = np.fromstring(row[0], dtype=np.int64, sep=",") if row[0] else np.zeros(0, dtype=np.int64)
-    ids = row[1].split(_SEP) if row[1] else []
+    ids: Joined | Listed = Joined(row[1] or "")
     if len(ids) != row[2] or len(packed) != row[2]:  # an id holding the separator: read them one by one
-        ids = [r[0] for r in project.execute(
-            f"SELECT d.segment FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}", params)]
+        ids = Listed(r[0] for r in project.execute(
+            f"SELECT d.segment FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}", params))
     out = np.empty((len(packed), 2), dtype=np.int64)
     out[:, 0], out[:, 1] = np.divmod(packed, span)
     return out, ids
