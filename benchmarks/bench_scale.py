@@ -2,13 +2,17 @@
 
 Run: python benchmarks/bench_scale.py [--segments N | --project PATH] [--repeats R] [--only NAME ...]
 (default: a generated project of 100,000 segments; ``python -m benchmarks`` runs it so).
+``--in-place`` times the read-only commands on the given file itself instead of a copy (and
+leaves out merge, which writes).
 
 Every figure is a whole process (``python -m annotator ...`` and the ``sqlite3`` shell for the
 floor), timed wall-clock, the median of R runs, with the peak resident memory of that process
 (``wait4`` rusage) and the processor time it used (with the processes it waited for; on a busy
 machine the wall time includes waiting for a processor, the processor time does not). The project is copied first: the given file is never written. Floors:
 
-* agree: the done marks with their codes (``done`` left-joined with ``annotations``);
+* agree: the done marks with their codes (``done`` left-joined with ``annotations``); with
+  bootstrap intervals, that read and then the resampling arithmetic alone
+  (``benchmarks/resample_floor.py``: the same 1,000 resamples of the units drawn and counted);
 * stats: the group-bys of segments per document, done marks per coder, codes per coder;
 * export csv: ``sqlite3 -csv`` of the same rows (every segment x coder, with codes and memo);
 * export xlsx: the same ``sqlite3 -csv`` (a workbook is XML in a zip: more work per cell than CSV);
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -102,23 +107,29 @@ CSV_ROWS = (
 )
 
 
-def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | None]]:
-    """name → (our command, the floor's command, where the floor's output goes)."""
+def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[str], list[str], Path | None]]:
+    """name → (our command, the floor's command, where the floor's output goes); ``in_place``:
+    ``db`` is the caller's file, so the merge (which writes) is left out."""
     twin = work / "twin.db"
-    if not twin.exists():
+    if not twin.exists() and not in_place:
         shutil.copyfile(db, twin)
     seg = subprocess.run(sql(db, "SELECT segment FROM done LIMIT 1"), capture_output=True, text=True,
                          check=True).stdout.strip()
+    units = subprocess.run(sql(db, "SELECT count(*) FROM (SELECT segment FROM done GROUP BY segment"
+                                   " HAVING count(*) >= 2)"), capture_output=True, text=True,
+                           check=True).stdout.strip()
+    marks = ("SELECT d.segment, d.coder, a.code FROM done d"
+             " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment")
+    resample = f"{shlex.quote(sys.executable)} -m benchmarks.resample_floor {units} --bootstrap 1000"
     return {
         "agree --format json": (
             annotator("agree", str(db), "--format", "json", "-o", str(work / "agree.json")),
-            sql(db, "SELECT d.segment, d.coder, a.code FROM done d"
-                    " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment"), None),
+            ["sh", "-c", f"sqlite3 {shlex.quote(str(db))} {shlex.quote(marks)} >/dev/null && {resample}"],
+            None),
         "agree --format json --bootstrap 0": (
             annotator("agree", str(db), "--format", "json", "--bootstrap", "0",
                       "-o", str(work / "agree0.json")),
-            sql(db, "SELECT d.segment, d.coder, a.code FROM done d"
-                    " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment"), None),
+            sql(db, marks), None),
         "stats": (
             annotator("stats", str(db)),
             sql(db, "SELECT document, count(*) FROM segments GROUP BY document;"
@@ -140,8 +151,8 @@ def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | 
             sql(db, "SELECT id, speaker, zh, en FROM segments ORDER BY document, position;"
                     " SELECT coder, segment, code FROM annotations;"), work / "floor.txt"),
         "check": (annotator("check", str(db)), sql(db, "PRAGMA integrity_check"), None),
-        "merge (two identical copies)": (
-            annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None),
+        **({} if in_place else {"merge (two identical copies)": (
+            annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None)}),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
@@ -162,11 +173,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--project", type=Path, help="use (a copy of) this project instead")
     ap.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is shown)")
     ap.add_argument("--only", nargs="*", help="only these figures (names as printed)")
+    ap.add_argument("--in-place", action="store_true",
+                    help="time read-only commands on --project itself (no copy; merge left out)")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="annotator-scale-"))
     try:
         db = work / "project.db"
-        if args.project:
+        if args.project and args.in_place:
+            db = args.project.resolve()
+            source = f"{args.project} (in place)"
+        elif args.project:
             shutil.copyfile(args.project, db)
             source = str(args.project)
         else:
@@ -176,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
             source = f"{args.segments:,} generated segments"
         size = db.stat().st_size / 1e6
         print(f"project: {source} ({size:.0f} MB); whole processes, median of {args.repeats}", flush=True)
-        for name, (ours, floor, floor_out) in cases(db, work).items():
+        for name, (ours, floor, floor_out) in cases(db, work, bool(args.project and args.in_place)).items():
             if args.only and name not in args.only:
                 continue
             f = median(lambda floor=floor, floor_out=floor_out: run(floor, floor_out), args.repeats)

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._matrix import MISSING, SET_LEVELS, Coded, FloatArray, check_ordinal_order, to_coded
+from annotator.agreement._matrix import (
+    MISSING,
+    SET_LEVELS,
+    Coded,
+    FloatArray,
+    IntArray,
+    check_ordinal_order,
+    to_coded,
+)
 from annotator.agreement.alpha import AlphaParts, alpha_parts, check_level, delta_matrix
 from annotator.agreement.kappa import kappa_from_table
 
@@ -21,18 +29,32 @@ from annotator.agreement.kappa import kappa_from_table
 _CHUNK_CELLS = 4_000_000
 #: Items with more categories than this sum their counts sparsely.
 DENSE_CATEGORIES = 32
+#: ... unless their (units x categories) count matrix has at most this many cells.
+DENSE_CELLS = 4_000_000
 
 
-def resample_weights(n_units: int, n_boot: int, seed: int) -> Iterator[FloatArray]:
-    """Yield (replicates x units) matrices: how often each unit is drawn in each replicate."""
+def resample_weights(
+    n_units: int, n_boot: int, seed: int, of_unit: IntArray | None = None, n_groups: int = 0
+) -> Iterator[FloatArray]:
+    """Yield (replicates x units) matrices: how often each unit is drawn in each replicate.
+
+    With ``of_unit`` (the group, 0..``n_groups``-1, of each unit), how often each group's units
+    are drawn: the same draws, counted per group (replicates x groups)."""
     rng = np.random.default_rng(seed)
     per_chunk = max(1, _CHUNK_CELLS // max(n_units, 1))
+    width = n_units if of_unit is None else n_groups
+    # 32-bit draws: the same numbers as 64-bit ones for ranges below 2**32, in half the memory
+    small = n_units < 2**31 and per_chunk * max(width, 1) < 2**31
+    kind = np.int32 if small else np.int64
+    groups = None if of_unit is None else of_unit.astype(kind)
     done = 0
     while done < n_boot:
         k = min(per_chunk, n_boot - done)
-        idx = rng.integers(0, n_units, size=(k, n_units))
-        idx += (np.arange(k) * n_units)[:, None]
-        w = np.bincount(idx.ravel(), minlength=k * n_units).reshape(k, n_units)
+        idx = rng.integers(0, n_units, size=(k, n_units), dtype=kind)
+        if groups is not None:
+            idx = groups[idx]
+        idx += (np.arange(k, dtype=kind) * width)[:, None].astype(kind)
+        w = np.bincount(idx.ravel(), minlength=k * width).reshape(k, width)
         yield w.astype(np.float64)
         done += k
 

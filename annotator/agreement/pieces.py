@@ -17,10 +17,11 @@ from itertools import combinations
 
 import numpy as np
 
-from annotator.agreement._matrix import MISSING, Coded, FloatArray
+from annotator.agreement._matrix import MISSING, Coded, FloatArray, IntArray
 from annotator.agreement.alpha import AlphaParts, alpha_parts
 from annotator.agreement.bootstrap import (
     DENSE_CATEGORIES,
+    DENSE_CELLS,
     SparseCounts,
     alpha_from_sums,
     ordinal_replicates,
@@ -94,27 +95,34 @@ def item_pieces(coded: Coded, coders: Sequence[str], level: str) -> Pieces:
     return Pieces(parts, agree, two, rated, pi_num, coded.q, _tables(coded, coders))
 
 
-def pool(items: Sequence[Pieces]) -> Pieces:
-    """Pieces of the pooled item (units = segment x item) from present/absent items."""
+def pool(items: Sequence[Pieces], rows: Sequence[IntArray] | None = None) -> Pieces:
+    """Pieces of the pooled item (units = segment x item) from present/absent items; with
+    ``rows``, item ``i``'s pieces are taken at ``rows[i]`` first (items kept compact)."""
     if not items or any(p.q != 2 or p.pi_num is None for p in items):
         raise ValueError("only present/absent items can be pooled")
-    first = items[0].alpha
-    alpha = AlphaParts(
-        first.level,
-        first.coded,
-        sum((p.alpha.m for p in items), np.zeros(first.n_units)),
-        sum((p.alpha.counts for p in items), np.zeros_like(first.counts)),
-        first.delta,
-        sum((p.alpha.do for p in items), np.zeros(first.n_units)),
+    n = items[0].n_units if rows is None else len(rows[0])
+    acc = take_rows(items[0], np.arange(n) if rows is None else rows[0])  # a copy to add into
+    for i, item in enumerate(items[1:], start=1):
+        p = item if rows is None else take_rows(item, rows[i])
+        pairs = [(acc.agree, p.agree), (acc.two, p.two), (acc.rated, p.rated), (acc.alpha.m, p.alpha.m),
+                 (acc.alpha.counts, p.alpha.counts), (acc.alpha.do, p.alpha.do)]
+        pairs += [(acc.tables[k], p.tables[k]) for k in acc.tables]
+        if acc.pi_num is not None and p.pi_num is not None:
+            pairs.append((acc.pi_num, p.pi_num))
+        for total, part in pairs:
+            np.add(total, part, out=total)
+    return acc
+
+
+def take_rows(pieces: Pieces, idx: IntArray) -> Pieces:
+    """The pieces of the units ``idx`` (in that order)."""
+    a = pieces.alpha
+    alpha = AlphaParts(a.level, a.coded.take_units(idx), a.m[idx], a.counts[idx], a.delta, a.do[idx])
+    return Pieces(
+        alpha, pieces.agree[idx], pieces.two[idx], pieces.rated[idx],
+        None if pieces.pi_num is None else pieces.pi_num[idx], pieces.q,
+        {pair: t[idx] for pair, t in pieces.tables.items()},
     )
-
-    def total(name: str) -> FloatArray:
-        arrays = [getattr(p, name) for p in items]
-        return np.asarray(sum(arrays[1:], arrays[0].copy()), dtype=np.float64)
-
-    tables = {pair: sum((p.tables[pair] for p in items[1:]), items[0].tables[pair].copy())
-              for pair in items[0].tables}
-    return Pieces(alpha, total("agree"), total("two"), total("rated"), total("pi_num"), 2, tables)
 
 
 def _divide(num: FloatArray, den: FloatArray) -> FloatArray:
@@ -145,7 +153,8 @@ def blocks(pieces: Pieces) -> dict[str, FloatArray]:
         "agree": pieces.agree[:, None],
         "rated": pieces.rated[:, None],
     }
-    if pieces.alpha.level != "ordinal" and pieces.alpha.coded.q <= DENSE_CATEGORIES:
+    q = pieces.alpha.coded.q
+    if pieces.alpha.level != "ordinal" and (q <= DENSE_CATEGORIES or q * pieces.n_units <= DENSE_CELLS):
         out["counts"] = pieces.alpha.counts
     if pieces.pi_num is not None:
         out["pi"] = pieces.pi_num
@@ -199,7 +208,9 @@ def weighted(pieces: Pieces, w: FloatArray) -> dict[str, FloatArray]:
     return from_sums(pieces, {name: w @ block for name, block in blocks(pieces).items()}, w)
 
 
-def point(pieces: Pieces) -> dict[str, float]:
-    """The coefficients on the units as they are (every weight 1)."""
-    values = weighted(pieces, np.ones((1, pieces.n_units)))
+def point(pieces: Pieces, weight: FloatArray | None = None) -> dict[str, float]:
+    """The coefficients on the units as they are (every weight 1, or how many units each row
+    stands for)."""
+    w = np.ones((1, pieces.n_units)) if weight is None else np.asarray(weight, dtype=np.float64)[None, :]
+    values = weighted(pieces, w)
     return {k: float(v[0]) for k, v in values.items()}

@@ -15,9 +15,18 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._matrix import MISSING, Coded
-from annotator.agreement.estimates import Estimate, estimate_all
-from annotator.agreement.kappa import contingency
+from annotator.agreement._matrix import MISSING, Coded, FloatArray, IntArray
+from annotator.agreement.done_codes import BoolArray, DoneCodes
+from annotator.agreement.estimates import Estimate, Level, Rows, UnitWeights, estimate_all
+from annotator.agreement.facet_matrices import (
+    binary,
+    binary_counts,
+    cell_values,
+    differing,
+    multi_choice,
+    single_choice,
+)
+from annotator.agreement.patterns import Patterns, compress, distinct_rows, distinct_units
 from annotator.agreement.pieces import ALPHA, COHEN, METRICS, SET_METRICS, Pieces, item_pieces, pool
 from annotator.agreement.report_json import to_json
 from annotator.agreement.report_model import (
@@ -65,34 +74,11 @@ class _Item:
     values: int
     least_share: float | None
     positive_share: float | None
+    rows: Rows  # the item's rows over the kinds of unit (or a level of them), units per row
+    kinds: IntArray  # the item's row of each kind of unit
 
 
 # --------------------------------------------------------------------------- matrices
-
-
-def _single_value(codes: frozenset[str]) -> str:
-    if not codes:
-        return NONE_CATEGORY
-    return "+".join(sorted(codes))  # one code normally; several only if the data broke the rule
-
-
-def _coded_categories(rows: Sequence[Sequence[Any]], wanted: Sequence[Any]) -> Coded:
-    """Coded matrix whose categories are ``wanted`` plus any other value that occurs."""
-    extra = [v for row in rows for v in row if v is not None and v not in wanted]
-    cats = tuple(wanted) + tuple(dict.fromkeys(extra))
-    index = {c: i for i, c in enumerate(cats)}
-    codes = np.array([[MISSING if v is None else index[v] for v in row] for row in rows], dtype=np.int64)
-    return Coded(codes.reshape(len(rows), -1), cats)
-
-
-def _facet_sets(
-    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
-) -> list[list[frozenset[str] | None]]:
-    ids = frozenset(c.id for c in facet.codes)
-    return [
-        [frozenset(states[u][coder]) & ids if coder in states[u] else None for u in units]
-        for coder in coders
-    ]
 
 
 def _least_share(counts: np.ndarray) -> float | None:
@@ -104,63 +90,79 @@ def _least_share(counts: np.ndarray) -> float | None:
     return float(occurring.min()) / total
 
 
-def _item(coded: Coded, coders: Sequence[str], level: str) -> _Item:
-    pieces = item_pieces(coded, coders, level)
-    margins = pieces.alpha.counts.sum(axis=0)
-    values = int(pieces.alpha.m.sum())
+def _item(coded: Coded, coders: Sequence[str], level: str, weight: FloatArray,
+          via: tuple[int, IntArray] | None = None) -> _Item:
+    """The item of matrix ``coded`` (one column per kind of unit, ``weight`` units each; per row
+    of level ``via`` = (its number, its row of each kind) when given), computed once per
+    distinct column."""
+    of_kind, first = distinct_rows(coded.codes.T)
+    weight = np.bincount(of_kind, weights=weight, minlength=len(first)).astype(np.float64)
+    pieces = item_pieces(coded.take_units(first), coders, level)
+    margins = weight @ pieces.alpha.counts
+    values = round(float(weight @ pieces.alpha.m))
     positive = None
     least = _least_share(margins)
     if level == "nominal" and coded.categories == (False, True):
         positive = float(margins[1]) / values if values else None
         least = None if positive is None else min(positive, 1.0 - positive)
-    return _Item(pieces, level, values, least, positive)
+    if via is None:
+        return _Item(pieces, level, values, least, positive, Rows(of_kind, weight), of_kind)
+    return _Item(pieces, level, values, least, positive, Rows(of_kind, weight, via[0]), of_kind[via[1]])
 
 
-def _pooled_item(items: Sequence[_Item]) -> _Item:
-    pieces = pool([i.pieces for i in items])
-    margins = pieces.alpha.counts.sum(axis=0)
-    values = int(margins.sum())
+def _pooled_item(items: Sequence[_Item], weight: FloatArray) -> _Item:
+    """Present/absent over ``items``, per kind of unit, computed once per distinct row."""
+    pieces, of_kind = compress(pool([i.pieces for i in items], [i.kinds for i in items]))
+    weight = np.bincount(of_kind, weights=weight, minlength=pieces.n_units).astype(np.float64)
+    margins = weight @ pieces.alpha.counts
+    values = round(float(margins.sum()))
     positive = float(margins[1]) / values if values else None
     least = None if positive is None else min(positive, 1.0 - positive)
-    return _Item(pieces, "nominal", values, least, positive)
+    return _Item(pieces, "nominal", values, least, positive, Rows(of_kind, weight), of_kind)
 
 
-def _binary_counts(present: np.ndarray, done: np.ndarray, two: bool) -> dict[str, int]:
-    applied = (present & done).sum(axis=0)
-    rated = done.sum(axis=0)
-    all_ = int(((applied == rated) & (applied > 0)).sum())
-    none = int((applied == 0).sum())
-    some = int(present.shape[1] - all_ - none)
-    positives = int(applied.sum())
-    if two:
-        return {"positives": positives, "both": all_, "only_one": some, "neither": none}
-    return {"positives": positives, "all": all_, "some": some, "none": none}
+#: Codes whose items are summed from one level (the kinds of unit told apart by those codes).
+_CODES_PER_LEVEL = 3
+
+
+def _code_items(ids: Sequence[str], sub: BoolArray, table: DoneCodes, weight: FloatArray,
+                levels: list[Level]) -> list[tuple[_Item, dict[str, int]]]:
+    """Each code's item and counts. Codes go in groups, each group's kinds of unit (done and
+    those codes alike) made a level of ``levels`` when it is much coarser than the kinds."""
+    done, coders, two = table.done, table.coders, len(table.coders) == 2
+    out = []
+    for start in range(0, len(ids), _CODES_PER_LEVEL):
+        group = sub[:, :, start:start + _CODES_PER_LEVEL]
+        cells = group.transpose(1, 0, 2).reshape(done.shape[1], group.shape[0] * group.shape[2])
+        key = np.concatenate([done.T, cells], axis=1)
+        of_kind, first = distinct_rows(key)
+        via = None
+        g_sub, g_done, g_weight = group, done, weight
+        if 4 * len(first) <= len(of_kind):
+            via = (len(levels), of_kind)
+            levels.append(Level(of_kind, len(first)))
+            g_sub, g_done = group[:, first], done[:, first]
+            g_weight = np.bincount(of_kind, weights=weight, minlength=len(first)).astype(np.float64)
+        for j in range(group.shape[2]):
+            item = _item(binary(g_sub[:, :, j], g_done), coders, "nominal", g_weight, via)
+            out.append((item, binary_counts(g_sub[:, :, j], g_done, g_weight, two)))
+    return out
 
 
 def _facet_items(
-    facet: Facet, units: Sequence[str], coders: Sequence[str], states: States
+    facet: Facet, table: DoneCodes, weight: FloatArray, levels: list[Level]
 ) -> tuple[_Item, dict[str, int], list[tuple[_Item, dict[str, int]]], Coded]:
     """The facet's own item and counts, each code's item and counts, the facet's matrix."""
-    sets = _facet_sets(facet, units, coders, states)
-    done = np.array([[v is not None for v in row] for row in sets], dtype=bool).reshape(len(coders), -1)
+    ids = [c.id for c in facet.codes]
+    sub, done, coders = table.code_columns(ids), table.done, table.coders
     if facet.multiple:
-        coded = _coded_categories([list(row) for row in sets], [])
-        own = _item(coded, coders, "masi")
-        counts = {c.id: sum(c.id in v for row in sets for v in row if v) for c in facet.codes}
+        coded, counts = multi_choice(ids, sub, done, weight)
+        own = _item(coded, coders, "masi", weight)
     else:
-        values = [[None if v is None else _single_value(v) for v in row] for row in sets]
         # "done, no code" is always a category, so q (and AC1, BP) do not depend on the data
-        coded = _coded_categories(values, [c.id for c in facet.codes] + [NONE_CATEGORY])
-        own = _item(coded, coders, "nominal")
-        flat = [v for row in values for v in row if v is not None]
-        counts = {str(c): flat.count(c) for c in coded.categories if flat.count(c)}
-    codes = []
-    for code in facet.codes:
-        present = np.array([[v is not None and code.id in v for v in row] for row in sets], dtype=bool)
-        present = present.reshape(len(coders), -1)
-        binary = Coded(np.where(done, present.astype(np.int64), MISSING), (False, True))
-        codes.append((_item(binary, coders, "nominal"), _binary_counts(present, done, len(coders) == 2)))
-    return own, counts, codes, coded
+        coded, counts = single_choice(ids, sub, done, weight)
+        own = _item(coded, coders, "nominal", weight)
+    return own, counts, _code_items(ids, sub, table, weight, levels), coded
 
 
 # --------------------------------------------------------------------------- coefficients
@@ -198,11 +200,15 @@ def _coefficients(item: _Item, est: dict[str, Estimate], units: int, bootstrap: 
     )
 
 
-def _confusion(coded: Coded, multiple: bool) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]] | None:
+def _confusion(coded: Coded, multiple: bool, weight: FloatArray
+               ) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]] | None:
     if multiple or coded.n_coders != 2:
         return None
-    table = contingency(coded).astype(int)
-    return tuple(map(str, coded.categories)), tuple(tuple(int(x) for x in row) for row in table)
+    a, b = coded.codes[0], coded.codes[1]
+    both = (a != MISSING) & (b != MISSING)
+    q = coded.q
+    table = np.bincount(a[both] * q + b[both], weights=weight[both], minlength=q * q).reshape(q, q)
+    return tuple(map(str, coded.categories)), tuple(tuple(round(float(x)) for x in row) for row in table)
 
 
 def _chosen_facets(codebook: Codebook, facets: Iterable[str] | None) -> list[Facet]:
@@ -217,10 +223,33 @@ def _chosen_facets(codebook: Codebook, facets: Iterable[str] | None) -> list[Fac
     return chosen
 
 
+def _report_table(table: DoneCodes, coders: Sequence[str], facets: Sequence[Facet]) -> DoneCodes:
+    """The units two of ``coders`` finished, with only the codes of ``facets``."""
+    chosen = table.select(coders)
+    chosen = chosen.take(chosen.done.sum(axis=0) >= 2)
+    ids = tuple(dict.fromkeys(c.id for f in facets for c in f.codes))
+    return DoneCodes(chosen.units, chosen.coders, ids, chosen.done, chosen.code_columns(ids))
+
+
+def _items(built: list[Any], weight: FloatArray) -> list[_Item]:
+    items: list[_Item] = []
+    for facet, own, _, codes, _ in built:
+        items.append(own)
+        items.extend(i for i, _ in codes)
+        if facet.multiple and facet.codes:
+            pool_item = _pooled_item([i for i, _ in codes], weight)
+            own.least_share = pool_item.least_share  # the sample-size rule reads present/absent
+            items.append(pool_item)
+    code_items = [i for _, _, _, codes, _ in built for i, _ in codes]
+    if len(code_items) > 1:
+        items.append(_pooled_item(code_items, weight))
+    return items
+
+
 def build_report(
     codebook: Codebook,
     coders: Sequence[str],
-    states: States,
+    states: States | DoneCodes,
     *,
     facets: Iterable[str] | None = None,
     bootstrap: int = 1000,
@@ -231,32 +260,30 @@ def build_report(
     """Agreement per facet, per code and pooled among ``coders`` over the segments two of them
     finished.
 
-    Single-choice facet: nominal coefficients over its codes plus "(none)". Multi-choice facet:
-    alpha with the MASI distance and exact-set percent agreement over each coder's set of codes,
-    and a pooled row (present/absent over all its codes). Every code: present/absent. The whole
-    codebook: present/absent pooled over every code. Every coefficient gets a percentile
-    bootstrap interval from one set of ``bootstrap`` resamples of the segments (``seed``);
-    ``bootstrap=0`` gives no interval (and so no verdict but "insufficient data").
+    ``states``: unit → coder → codes (the coders who finished the unit), or the same as a
+    :class:`DoneCodes` table. Single-choice facet: nominal coefficients over its codes plus
+    "(none)". Multi-choice facet: alpha with the MASI distance and exact-set percent agreement
+    over each coder's set of codes, and a pooled row (present/absent over all its codes). Every
+    code: present/absent. The whole codebook: present/absent pooled over every code. Every
+    coefficient gets a percentile bootstrap interval from one set of ``bootstrap`` resamples of
+    the segments (``seed``); ``bootstrap=0`` gives no interval (and so no verdict but
+    "insufficient data"). Units alike (the same coders finished them with the same codes) are
+    computed once, weighted by their number.
     """
     coders = tuple(dict.fromkeys(coders))
     if len(coders) < 2:
         raise UsageError(f"agreement needs at least two coders, got {len(coders)}")
     chosen = _chosen_facets(codebook, facets)
-    units = tuple(u for u, done in states.items() if sum(c in done for c in coders) >= 2)
-    built = [(f, *_facet_items(f, units, coders, states)) for f in chosen]
-    items: list[_Item] = []
-    for facet, own, _, codes, _ in built:
-        items.append(own)
-        items.extend(i for i, _ in codes)
-        if facet.multiple and facet.codes:
-            pool_item = _pooled_item([i for i, _ in codes])
-            own.least_share = pool_item.least_share  # the sample-size rule reads present/absent
-            items.append(pool_item)
-    code_items = [i for _, _, _, codes, _ in built for i, _ in codes]
-    if len(code_items) > 1:
-        items.append(_pooled_item(code_items))
-    ests = estimate_all([i.pieces for i in items], bootstrap, seed)
-    stats = iter(_coefficients(i, e, len(units), bootstrap) for i, e in zip(items, ests, strict=True))
+    table = states if isinstance(states, DoneCodes) else DoneCodes.from_states(states, coders)
+    units = _report_table(table, coders, chosen)
+    alike = distinct_units(units)
+    weight = alike.weight
+    levels: list[Level] = []
+    built = [(f, *_facet_items(f, alike.table, weight, levels)) for f in chosen]
+    items = _items(built, weight)
+    ests = estimate_all([i.pieces for i in items], bootstrap, seed,
+                        units=UnitWeights(alike.of_unit, len(weight), [i.rows for i in items], levels))
+    stats = iter(_coefficients(i, e, units.n_units, bootstrap) for i, e in zip(items, ests, strict=True))
     facet_results = []
     for facet, _, counts, codes, coded in built:
         own_stats = next(stats)
@@ -267,42 +294,61 @@ def build_report(
         pooled = next(stats) if facet.multiple and facet.codes else None
         facet_results.append(FacetAgreement(
             facet.id, facet.label, facet.multiple, counts, own_stats, code_results, pooled,
-            _confusion(coded, facet.multiple),
+            _confusion(coded, facet.multiple, weight),
         ))
-    unit_states = {u: states[u] for u in units}
     return AgreementReport(
         coders=coders,
-        units=units,
+        units=units.units,
         facets=tuple(facet_results),
-        disagreements=tuple(
-            d for f in chosen for d in disagreements(codebook, unit_states, facet=f.id, coders=coders)
-        ),
+        disagreements=tuple(d for f in chosen for d in facet_disagreements(f, alike, units.units)),
         texts=dict(texts or {}),
         bootstrap=bootstrap,
         seed=seed,
         overall=next(stats, None),
         unit_kind=unit_kind,
-        warnings=tuple(done_cover_warnings(states, coders)),
+        warnings=tuple(done_cover_warnings(table, coders)),
     )
 
 
-def done_cover_warnings(states: States, coders: Sequence[str]) -> list[str]:
+def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> list[Disagreement]:
+    """The units (in order) whose coders' codes in ``facet`` differ, each with every finishing
+    coder's codes in the facet (codebook order)."""
+    table = alike.table
+    ids = [c.id for c in facet.codes]
+    index, rows = cell_values(table.code_columns(ids), table.done)
+    names = [tuple(ids[j] for j in np.flatnonzero(row)) for row in rows]
+    differs = differing(index, table.done)
+    values = np.full(table.done.shape, -1, dtype=np.int64)
+    values[table.done] = index
+    per_pattern: dict[int, dict[str, tuple[str, ...]]] = {}
+    for p in np.flatnonzero(differs).tolist():
+        per_pattern[p] = {c: names[v] for c, v in zip(table.coders, values[:, p].tolist(), strict=True) if v >= 0}
+    hits = np.flatnonzero(differs[alike.of_unit]) if len(alike.of_unit) else np.zeros(0, dtype=np.int64)
+    return [Disagreement(units[u], facet.id, per_pattern[p])
+            for u, p in zip(hits.tolist(), alike.of_unit[hits].tolist(), strict=True)]
+
+
+def done_cover_warnings(states: States | DoneCodes, coders: Sequence[str]) -> list[str]:
     """Coders whose done marks cover only segments they coded, while others marked segments
     done with no code that these coders left unfinished: their uncoded segments count as
     missing, not as "no code applies", which inflates agreement (typical of imports that mark
     only coded segments done)."""
+    table = states if isinstance(states, DoneCodes) else DoneCodes.from_states(states, coders)
+    empty_done = table.done & ~table.present.any(axis=2)
     out = []
     for coder in coders:
-        mine = [per[coder] for per in states.values() if coder in per]
-        if not mine or any(not codes for codes in mine):
+        if coder not in table.coders:
             continue
-        gaps = sum(
-            1 for per in states.values()
-            if coder not in per and any(c != coder and not codes for c, codes in per.items())
-        )
+        c = table.coders.index(coder)
+        mine = table.done[c]
+        if not mine.any() or empty_done[c].any():
+            continue
+        others = np.delete(empty_done, c, axis=0).any(axis=0)
+        gaps = int((~mine & others).sum())
         if gaps:
+            n = int(mine.sum())
             out.append(
-                f"{coder}'s {len(mine)} done marks all carry a code, and {gaps} segments others "
+                f"{coder}'s {n} done marks all carry a code, and {gaps} segments others "
                 f"marked done with no code are not done by {coder}: segments {coder} left "
                 "uncoded count as missing, not as 'no code', which can inflate agreement"
             )

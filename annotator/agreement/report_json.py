@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from annotator.agreement.pieces import METRICS
@@ -98,9 +99,45 @@ def _disagreement_json(d: Disagreement, texts: Mapping[str, tuple[str, str]] | N
     return out
 
 
-def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, Any]:
+class Rendered(list[str]):
+    """Items already written as JSON text, which :func:`dumps` writes as they are."""
+
+
+def rendered_disagreements(disagreements: Sequence[Disagreement],
+                           texts: Mapping[str, tuple[str, str]] | None) -> Rendered:
+    """Each disagreement as the JSON text of :func:`_disagreement_json`, made fast: strings
+    through the json module's own encoder, each distinct ``codes`` encoded once."""
+    quote = json.encoder.encode_basestring
+    codes_text: dict[int, str] = {}  # id of a codes mapping -> its JSON (the tuple keeps it alive)
+    entry_text: dict[tuple[str, tuple[str, ...]], str] = {}  # (coder, codes) -> '"coder": [...]'
+    out = Rendered()
+    for d in disagreements:
+        codes = codes_text.get(id(d.codes))
+        if codes is None:
+            entries = []
+            for entry in d.codes.items():
+                text = entry_text.get(entry)
+                if text is None:
+                    text = entry_text[entry] = f"{quote(entry[0])}: {json.dumps(list(entry[1]), ensure_ascii=False)}"
+                entries.append(text)
+            codes = codes_text[id(d.codes)] = "{" + ", ".join(entries) + "}"
+        line = f'{{"segment": {quote(d.segment)}, "facet": {quote(d.facet)}, "codes": {codes}'
+        if texts is not None:
+            zh, en = texts.get(d.segment, ("", ""))
+            line += f', "zh": {quote(zh)}, "en": {quote(en)}'
+        out.append(line + "}")
+    return out
+
+
+def to_json(report: AgreementReport, *, with_text: bool = False, rendered: bool = False) -> dict[str, Any]:
     """The report as plain JSON data; undefined coefficients are ``null`` with a ``note``.
-    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text."""
+    Disagreements are listed by segment id; ``with_text`` adds each one's zh and en text.
+    ``rendered``: the disagreements as :class:`Rendered` JSON texts, for :func:`dumps`."""
+    texts = report.texts if with_text else None
+    if rendered:
+        listed: list[Any] = rendered_disagreements(report.disagreements, texts)
+    else:
+        listed = [_disagreement_json(d, texts) for d in report.disagreements]
     return {
         "method": method(report.bootstrap, report.seed),
         "coders": list(report.coders),
@@ -112,7 +149,55 @@ def to_json(report: AgreementReport, *, with_text: bool = False) -> dict[str, An
         "facets": {f.facet: _facet_json(f, report.coders) for f in report.facets},
         "codebook_pooled": None if report.overall is None else stats_json(report.overall, report.coders),
         "warnings": list(report.warnings),
-        "disagreements": [
-            _disagreement_json(d, report.texts if with_text else None) for d in report.disagreements
-        ],
+        "disagreements": listed,
     }
+
+
+def dumps(data: Any, level: int = 0) -> str:
+    """``data`` as JSON text indented by two spaces, each disagreement on one line of its own
+    (a large project lists hundreds of thousands of them)."""
+    return "".join(iter_dumps(data, level))
+
+
+def iter_dumps(data: Any, level: int = 0) -> Iterator[str]:
+    """:func:`dumps` in pieces, to be written as they come (no copy of the whole text)."""
+    if not isinstance(data, dict) or not data or not _lists(data):
+        yield _indented(data, level)
+        return
+    pad = "  " * (level + 1)
+    yield "{\n"
+    for i, (key, value) in enumerate(data.items()):
+        yield (f",\n{pad}" if i else pad) + json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, Rendered):
+            yield from _one_per_line(value, level + 1, written=True)
+        elif key == "disagreements" and isinstance(value, list):
+            yield from _one_per_line(value, level + 1)
+        else:
+            yield from iter_dumps(value, level + 1)
+    yield "\n" + "  " * level + "}"
+
+
+def _lists(data: dict[str, Any], depth: int = 4) -> bool:
+    """Whether ``data`` holds a list of disagreements (in its first ``depth`` levels)."""
+    return any(
+        key == "disagreements" or isinstance(value, Rendered)
+        or (depth > 1 and isinstance(value, dict) and _lists(value, depth - 1))
+        for key, value in data.items()
+    )
+
+
+def _indented(value: Any, level: int) -> str:
+    # JSON strings never hold a raw newline, so every newline is the indentation's
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _one_per_line(values: list[Any], level: int, *, written: bool = False) -> Iterator[str]:
+    if not values:
+        yield "[]"
+        return
+    pad = "  " * (level + 1)
+    yield "[\n"
+    for i, v in enumerate(values):
+        line = v if written else json.dumps(v, ensure_ascii=False)
+        yield f",\n{pad}{line}" if i else f"{pad}{line}"
+    yield "\n" + "  " * level + "]"

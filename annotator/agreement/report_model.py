@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.agreement.estimates import NAN_PAIR, Estimate
 from annotator.agreement.pieces import AC1, ALPHA, BP, COHEN, FLEISS, METRICS, PERCENT
@@ -118,9 +119,9 @@ class FacetAgreement:
     confusion: tuple[tuple[str, ...], tuple[tuple[int, ...], ...]] | None = None  # two coders
 
 
-@dataclass(frozen=True)
-class Disagreement:
-    """A segment on which the coders' codes in ``facet`` differ."""
+class Disagreement(NamedTuple):
+    """A segment on which the coders' codes in ``facet`` differ (a tuple: a report at scale
+    holds hundreds of thousands; units alike share one ``codes``)."""
 
     segment: str
     facet: str

@@ -8,27 +8,34 @@ them is missing for the document.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
+
+from annotator.agreement.done_codes import DoneCodes
 from annotator.model import Codebook
 
-States = Mapping[str, Mapping[str, frozenset[str]]]
 
-
-def document_states(
-    states: States, segment_document: Mapping[str, str], coders: Sequence[str]
-) -> dict[str, dict[str, frozenset[str]]]:
-    """document -> coder -> every code the coder applied in the document's shared segments."""
-    out: dict[str, dict[str, set[str]]] = {}
-    for segment, per in states.items():
-        if sum(c in per for c in coders) < 2 or segment not in segment_document:
-            continue
-        doc = out.setdefault(segment_document[segment], {})
-        for coder in coders:
-            if coder in per:
-                doc.setdefault(coder, set()).update(per[coder])
-    return {d: {c: frozenset(codes) for c, codes in per.items()} for d, per in out.items()}
+def document_states(table: DoneCodes, documents: Sequence[str | None], coders: Sequence[str]) -> DoneCodes:
+    """document → coder → every code the coder applied in the document's shared segments, as a
+    table whose units are the documents (in the order their first shared segment comes).
+    ``documents``: the document of each unit of ``table`` (None: none)."""
+    chosen = table.select(coders)
+    shared = (chosen.done.sum(axis=0) >= 2) & np.fromiter(
+        (d is not None for d in documents), dtype=bool, count=chosen.n_units)
+    kept = np.flatnonzero(shared)
+    names = list(dict.fromkeys(documents[i] for i in kept.tolist()))
+    position = {d: i for i, d in enumerate(names)}
+    of_unit = np.asarray([position[documents[i]] for i in kept.tolist()], dtype=np.int64)
+    n_c, n_k, n_d = len(chosen.coders), len(chosen.codes), len(names)
+    done = np.zeros((n_c, n_d), dtype=bool)
+    present = np.zeros((n_c, n_d, n_k), dtype=bool)
+    for c in range(n_c):
+        done[c] = np.bincount(of_unit, weights=chosen.done[c, kept], minlength=n_d) > 0
+        for k in range(n_k):
+            present[c, :, k] = np.bincount(of_unit, weights=chosen.present[c, kept, k], minlength=n_d) > 0
+    return DoneCodes(tuple(str(n) for n in names), chosen.coders, chosen.codes, done, present)
 
 
 def as_multi_choice(codebook: Codebook) -> Codebook:
@@ -36,13 +43,14 @@ def as_multi_choice(codebook: Codebook) -> Codebook:
     return Codebook(tuple(replace(f, multiple=True) for f in codebook.facets))
 
 
-def group_states(states: States, group_of: Mapping[str, str]) -> dict[str, dict[str, Mapping[str, frozenset[str]]]]:
-    """Split ``states`` by the group of each unit (units without a group are left out)."""
-    out: dict[str, dict[str, Mapping[str, frozenset[str]]]] = {}
-    for unit, per in states.items():
-        if unit in group_of:
-            out.setdefault(group_of[unit], {})[unit] = per
-    return dict(sorted(out.items()))
+def group_states(table: DoneCodes, groups: Sequence[str | None]) -> dict[str, DoneCodes]:
+    """Split ``table`` by the group of each unit (``groups``, aligned with its units; units
+    without a group are left out), groups sorted by name."""
+    members: dict[str, list[int]] = {}
+    for u, g in enumerate(groups):
+        if g is not None:
+            members.setdefault(g, []).append(u)
+    return {g: table.take(np.asarray(members[g], dtype=np.int64)) for g in sorted(members)}
 
 
 def restrict_codebook(codebook: Codebook, codes: frozenset[str]) -> Codebook:

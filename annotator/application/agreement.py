@@ -4,10 +4,12 @@ pure computation in :mod:`annotator.agreement`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.agreement.done_codes import DoneCodes
 from annotator.errors import UsageError
 from annotator.model import Codebook
 from annotator.storage.db import open_project as open_existing
@@ -19,12 +21,28 @@ StatesDict = dict[str, dict[str, frozenset[str]]]
 class AgreementInput:
     codebook: Codebook
     coders: list[str]
-    states: StatesDict
-    texts: dict[str, tuple[str, str]]
-    segment_document: dict[str, str] = field(default_factory=dict)
+    table: DoneCodes  # the segments some chosen coder finished: who did, with which codes
+    project: Path
+    #: the document of each unit of ``table`` (read when asked for: --unit document, --by)
+    segment_document: list[str | None] | None = None
     attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # document -> attributes
     corpus_segments: int = 0
     corpus_documents: int = 0
+
+    @property
+    def states(self) -> StatesDict:
+        """segment → coder → codes, as dictionaries (small projects and listings)."""
+        return self.table.to_states()
+
+    def texts(self, segments: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """segment → (zh, en) of ``segments`` (those a report or listing shows)."""
+        from annotator.storage.agreement_rows import segment_texts
+
+        wanted = list(dict.fromkeys(segments))
+        if not wanted:
+            return {}
+        with open_existing(self.project) as p:
+            return segment_texts(p, wanted)
 
 
 def _check_coders(known: list[str], coders: list[str] | None) -> None:
@@ -69,6 +87,32 @@ def _retest_states(
     return merged, [earlier, coder]
 
 
+def _current_table(p: Any, coders: list[str] | None, document: str | None) -> DoneCodes:
+    """The done marks and codes of ``coders`` (every coder when None), read as integer arrays."""
+    from annotator.storage.agreement_rows import annotation_rows, done_rows
+    from annotator.storage.coding import list_coders
+
+    names = coders or list_coders(p)
+    annotations, codes = annotation_rows(p, names, document)
+    marks, ids = done_rows(p, names, document)
+    rows, table = DoneCodes.from_rows(annotations, marks, names, codes)
+    del annotations, marks
+    return table.named(ids.pick(rows))
+
+
+def _read_table(
+    p: Any, coders: list[str] | None, document: str | None, round_name: str | None, retest: str | None
+) -> tuple[DoneCodes, list[str] | None]:
+    if retest is not None:
+        states, coders = _retest_states(p, retest, coders, document, round_name)
+        return DoneCodes.from_states(states, coders), coders
+    if round_name is not None:
+        from annotator.storage.study import round_done_code_sets
+
+        return DoneCodes.from_states(round_done_code_sets(p, round_name, coders, document=document)), coders
+    return _current_table(p, coders, document), coders
+
+
 def load_input(
     project: Path,
     coders: list[str] | None,
@@ -78,67 +122,61 @@ def load_input(
     round_name: str | None = None,
     retest: str | None = None,
     where: list[str] | None = None,
+    with_documents: bool = False,
 ) -> AgreementInput:
-    """Read everything ``agree`` needs; ``sample`` keeps the double-coding sample only,
-    ``where`` (``ATTR=VALUE`` items) the segments of documents with those attribute values,
-    ``round_name`` takes the coding as it stood when that round was marked and ``retest`` compares
-    one coder now with the same coder at that round (intra-coder agreement)."""
+    """Read everything ``agree`` needs, in one snapshot; ``sample`` keeps the double-coding
+    sample only, ``where`` (``ATTR=VALUE`` items) the segments of documents with those attribute
+    values, ``round_name`` takes the coding as it stood when that round was marked and ``retest``
+    compares one coder now with the same coder at that round (intra-coder agreement).
+    ``with_documents`` also reads each unit's document (for document units and ``--by``)."""
+    from annotator.storage.agreement_rows import count_segments, segment_documents
     from annotator.storage.codebook_store import load_codebook
-    from annotator.storage.coding import done_code_sets, list_coders
-    from annotator.storage.documents import check_document, iter_segments, list_documents
+    from annotator.storage.coding import list_coders
+    from annotator.storage.documents import check_document, list_documents
 
-    with open_existing(project) as p:
+    with open_existing(project) as p, p.snapshot():
         codebook = load_codebook(p)
         if round_name is not None or retest is not None:
             codebook = _round_codebook(p, round_name or retest or "", codebook)
         _check_coders(list_coders(p), coders)
         if document:
             check_document(p, document)
-        if retest is not None:
-            states, coders = _retest_states(p, retest, coders, document, round_name)
-        elif round_name is not None:
-            from annotator.storage.study import round_done_code_sets
-
-            states = round_done_code_sets(p, round_name, coders, document=document)
-        else:
-            states = done_code_sets(p, coders, document=document)
+        table, coders = _read_table(p, coders, document, round_name, retest)
         if sample:
             from annotator.storage.study import sampled_segments
 
             chosen = sampled_segments(p)
             if not chosen:
                 raise UsageError("no double-coding sample in the project (draw one with 'annotator sample')")
-            states = {s: per for s, per in states.items() if s in chosen}
+            table = table.keep_units(chosen)
         if where:  # only documents with these attribute values
             from annotator.application.findings import parse_where, segments_where
 
-            keep = segments_where(p, parse_where(where))
-            states = {s: per for s, per in states.items() if s in keep}
-        segments = list(iter_segments(p, document))
+            table = table.keep_units(segments_where(p, parse_where(where)))
         docs = list_documents(p)
-    texts = {s.id: (s.zh, s.en) for s in segments if s.id in states}
-    chosen_coders = coders or sorted({c for per in states.values() for c in per})
+        unit_documents = segment_documents(p, table.units) if with_documents else None
+        corpus = count_segments(p, document)
     return AgreementInput(
-        codebook, chosen_coders, states, texts,
-        segment_document={s.id: s.document for s in segments},
+        codebook, coders or table.finished_coders(), table, project,
+        segment_document=unit_documents,
         attributes={d.id: dict(d.attributes) for d in docs if not document or d.id == document},
-        corpus_segments=len(segments),
+        corpus_segments=corpus,
         corpus_documents=1 if document else len(docs),
     )
 
 
-def group_of(data: AgreementInput, by: str, unit: str) -> dict[str, str]:
-    """unit id -> group name for ``--by document`` or ``--by ATTRIBUTE``."""
+def group_of(data: AgreementInput, by: str, unit: str, units: Sequence[str]) -> list[str | None]:
+    """The group of each of ``units`` for ``--by document`` or ``--by ATTRIBUTE`` (None: none)."""
     if by == "document":
         if unit == "document":
             raise UsageError("--by document with --unit document leaves one unit per table; "
                              "use --by ATTRIBUTE")
-        return dict(data.segment_document)
+        return list(data.segment_document or [None] * len(units))
     known = sorted({k for attrs in data.attributes.values() for k in attrs})
     if by not in known:
         raise UsageError(f"no document attribute {by!r} (attributes: {', '.join(known) or 'none'}; "
                          "or --by document)")
     per_doc = {d: str(attrs.get(by, f"(no {by})")) for d, attrs in data.attributes.items()}
     if unit == "document":
-        return per_doc
-    return {s: per_doc[d] for s, d in data.segment_document.items() if d in per_doc}
+        return [per_doc.get(u) for u in units]
+    return [None if d is None else per_doc.get(d) for d in data.segment_document or [None] * len(units)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 
+from annotator.cli import _threads  # noqa: F401  (before anything imports numpy)
 # importing a command module registers its commands on the app, in the order --help lists them
 from annotator.cli import project  # noqa: F401
 from annotator.cli import code, suggest, agree, study, interchange, maintenance, recover  # noqa: F401

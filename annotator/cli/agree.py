@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import itertools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,7 +11,6 @@ import typer
 
 from annotator.cli._common import ProjectArg, app, user_errors
 from annotator.errors import UsageError
-from annotator.model import Codebook
 from annotator.plural import plural
 
 if TYPE_CHECKING:
@@ -28,52 +28,53 @@ def _coders(value: str | None) -> list[str] | None:
     return names or None
 
 
-def _load(
-    project: Path, coders: list[str] | None, document: str | None, where: list[str] | None = None
-) -> tuple[Codebook, list[str], dict[str, dict[str, frozenset[str]]], dict[str, tuple[str, str]]]:
-    from annotator.application.agreement import load_input
-
-    data = load_input(project, coders, document, where=where)
-    return data.codebook, data.coders, data.states, data.texts
-
-
 def _reports(data: AgreementInput, unit: str, by: str | None, **kw: Any) -> list[tuple[str, AgreementReport]]:
     """The report over every unit, then one per group of ``--by``."""
     from annotator.agreement.report import build_report
     from annotator.agreement.units import as_multi_choice, document_states, group_states
     from annotator.application.agreement import group_of
 
-    codebook, states = data.codebook, data.states
+    codebook, table = data.codebook, data.table
     if unit == "document":
         codebook = as_multi_choice(codebook)
-        states = document_states(states, data.segment_document, data.coders)
-    out = [("", build_report(codebook, data.coders, states, unit_kind=unit, **kw))]
+        table = document_states(table, data.segment_document or [None] * table.n_units, data.coders)
+    out = [("", build_report(codebook, data.coders, table, unit_kind=unit, **kw))]
     if by:
-        for name, part in group_states(states, group_of(data, by, unit)).items():
+        for name, part in group_states(table, group_of(data, by, unit, table.units)).items():
             out.append((name, build_report(codebook, data.coders, part, unit_kind=unit, **kw)))
     return out
 
 
+def _with_texts(data: AgreementInput, reports: list[tuple[str, AgreementReport]]) -> list[tuple[str, AgreementReport]]:
+    """The reports with the text of the segments they list as disagreements."""
+    from dataclasses import replace
+
+    texts = data.texts(d.segment for _, r in reports for d in r.disagreements)
+    return [(name, replace(r, texts=texts)) for name, r in reports]
+
+
 def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by: str | None,
-            corpus: int, with_text: bool = False) -> str:
+            corpus: int, with_text: bool = False) -> Iterable[str]:
+    """The report's text, in pieces to be written as they come."""
     from annotator.agreement.methods_text import methods_en, methods_markdown, methods_zh
     from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report_json import to_json
+    from annotator.agreement.report_json import iter_dumps, to_json
 
     main = reports[0][1]
     if fmt == "json":
-        data = to_json(main, with_text=with_text)
+        data = to_json(main, with_text=with_text, rendered=True)
         if by:
-            data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text) for n, r in reports[1:]}}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text, rendered=True)
+                                                for n, r in reports[1:]}}
+        return itertools.chain(iter_dumps(data), ["\n"])
     if fmt == "html":
         methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
-        return render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])
+        return [render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])]
     if fmt == "md":
         text = render_markdown(main, lang, methods=methods_markdown(main, corpus))
-        return text + "".join(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])
+        return [text, *(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])]
     text = render_table(main, lang)
-    return text + "".join(f"\n=== {by} = {n} ===\n" + render_table(r, lang) for n, r in reports[1:])
+    return [text, *(f"\n=== {by} = {n} ===\n" + render_table(r, lang) for n, r in reports[1:])]
 
 
 @app.command("agree")
@@ -106,23 +107,30 @@ def agree_cmd(
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
     data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
-                      retest=retest, where=where)
+                      retest=retest, where=where, with_documents=unit == "document" or by is not None)
     if len(data.coders) < 2:
         scope = f" in document {document!r}" if document else ""
         raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
                          f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
-    reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed, texts=data.texts)
+    reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed)
+    if fmt == "html" or (fmt == "json" and with_text):
+        reports = _with_texts(data, reports)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
-    text = _render(reports, fmt, lang, by, corpus, with_text)
+    pieces = _render(reports, fmt, lang, by, corpus, with_text)
     if output is not None and str(output) != "-":
         from annotator.files import atomic_output
 
         with atomic_output(output, newline="\n") as f:
-            f.write(text)
+            f.writelines(pieces)
         main = reports[0][1]
         print(f"wrote {output} ({plural(len(main.units), unit)}, {plural(len(main.coders), 'coder')})")
     else:
-        typer.echo(text, nl=not text.endswith("\n"))
+        last = ""
+        for piece in pieces:
+            typer.echo(piece, nl=False)
+            last = piece or last
+        if not last.endswith("\n"):
+            typer.echo("")
 
 
 @app.command("disagreements")
@@ -136,15 +144,18 @@ def disagreements_cmd(
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
     from annotator.agreement.report import disagreements
+    from annotator.application.agreement import load_input
     from annotator.cli._common import print_json_line
 
-    codebook, chosen, states, texts = _load(project, _coders(coders), None)
+    data = load_input(project, _coders(coders), None)
+    codebook, chosen, states = data.codebook, data.coders, data.states
     facets: list[str | None] = list(dict.fromkeys(facet or [])) or [None]
     found = [d for f in facets
              for d in disagreements(codebook, states, facet=f, code=code, coders=chosen)]
     order = {seg: i for i, seg in enumerate(states)}
     facet_order = {f.id: i for i, f in enumerate(codebook.facets)}
     found.sort(key=lambda d: (order[d.segment], facet_order[d.facet]))  # as without --facet
+    texts = data.texts(d.segment for d in found)
     for d in found:
         zh, en = texts.get(d.segment, ("", ""))
         if as_json:

@@ -198,10 +198,10 @@ def load_codebook(project: Project, *, include_archived: bool = False) -> Codebo
     if isinstance(cached, Codebook):
         return cached
     facets = []
-    for f in project.db.query("SELECT * FROM facets ORDER BY position"):
+    for f in project.query("SELECT * FROM facets ORDER BY position"):
         codes = []
         where = "" if include_archived else " AND archived = 0"
-        for c in project.db.query(
+        for c in project.query(
             f"SELECT * FROM codes WHERE facet = ?{where} ORDER BY position", [f["id"]]
         ):
             extra = json.loads(c["extra"] or "{}")

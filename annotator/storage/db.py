@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations, search_index
@@ -32,10 +30,11 @@ def now() -> str:
 
 @dataclass
 class Project:
-    """An open project file. ``db`` is a sqlite-utils Database for reads and bulk writes."""
+    """An open project file on connection ``connection``; ``db`` is a sqlite-utils Database on
+    it, made when first asked for (importing sqlite-utils costs a command half a second)."""
 
     path: Path
-    db: sqlite_utils.Database
+    connection: sqlite3.Connection
     busy_timeout: float = config.BUSY_TIMEOUT_S
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     guard: FileGuard | None = field(default=None, repr=False)  # checked around every commit
@@ -43,7 +42,24 @@ class Project:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self.connection
+
+    @property
+    def db(self) -> Any:
+        """A ``sqlite_utils.Database`` on the project's connection."""
+        made = self._cache.get("sqlite_utils")
+        if made is None:
+            import sqlite_utils
+
+            made = self._cache["sqlite_utils"] = sqlite_utils.Database(self.connection, execute_plugins=False)
+        return made
+
+    def query(self, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+        """Rows of ``sql`` as dictionaries keyed by column name."""
+        cursor = self.connection.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -189,6 +205,5 @@ def open_project(
                 "the project is locked by another program; try again when it has finished", path=path
             ) from None
         raise ProjectError(open_failure(path, text), path=path) from None
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path),
+    return Project(path=path, connection=conn, busy_timeout=busy_timeout, guard=FileGuard(path),
                    read_only=read_only)

@@ -1,0 +1,98 @@
+"""Units that look alike, counted once: a report's pieces per distinct unit, with its count.
+
+Two units on which every coder finished (or not) with the same codes contribute the same pieces
+to every coefficient, so the report computes each distinct unit once and weights it by how many
+units it stands for. A bootstrap resample still draws units (the same draws as over all units);
+the draws of a resample are then counted per distinct unit, so a replicate stays a weighted sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from annotator.agreement._matrix import FloatArray, IntArray
+from annotator.agreement.done_codes import DoneCodes
+from annotator.agreement.pieces import Pieces, blocks, take_rows
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """``table``: one column per distinct unit, in the order they first occur; ``weight``: how
+    many units each stands for; ``of_unit``: the distinct unit of each unit."""
+
+    table: DoneCodes
+    weight: FloatArray
+    of_unit: IntArray
+
+    @property
+    def n_units(self) -> int:
+        return len(self.of_unit)
+
+
+def distinct_rows(rows: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
+    """(index of each row's distinct value, first row of each distinct value), distinct values
+    numbered in the order they first occur. Rows are compared byte for byte."""
+    n = rows.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if rows.shape[1] == 0:
+        return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    if rows.dtype == bool:
+        rows = np.packbits(rows, axis=1)
+    raw = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
+    index, first = _by_hash(raw)
+    if not np.array_equal(raw, raw[first[index]]):  # two rows shared a hash: compare them whole
+        index, first = _by_bytes(raw)
+    return index, first
+
+
+def _numbered(inverse: IntArray, first: IntArray) -> tuple[IntArray, IntArray]:
+    """Distinct values renumbered in the order they first occur."""
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)], first[order].astype(np.int64)
+
+
+def _by_hash(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
+    """Rows grouped by a 64-bit hash of their bytes (multiply-add of 8-byte words, wrapping)."""
+    width = -(-raw.shape[1] // 8) * 8
+    padded = raw if width == raw.shape[1] else np.pad(raw, ((0, 0), (0, width - raw.shape[1])))
+    words = np.ascontiguousarray(padded).view(np.uint64)
+    odd = np.asarray(np.random.default_rng(12345).integers(1, 2**62, size=words.shape[1], dtype=np.uint64),
+                     dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    h = np.zeros(len(words), dtype=np.uint64)
+    for j in range(words.shape[1]):
+        h = (h ^ words[:, j]) * odd[j]
+        h ^= h >> np.uint64(29)
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    return _numbered(inverse, first)
+
+
+def _by_bytes(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
+    keys = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return _numbered(inverse, first)
+
+
+def distinct_units(table: DoneCodes) -> Patterns:
+    """The distinct units of ``table`` (who finished them, with which codes)."""
+    n_c, n_u, n_k = table.present.shape
+    key = np.concatenate([table.done.T, table.present.transpose(1, 0, 2).reshape(n_u, n_c * n_k)], axis=1)
+    of_unit, first = distinct_rows(key)
+    weight = np.bincount(of_unit, minlength=len(first)).astype(np.float64)
+    return Patterns(table.take(first), weight, of_unit)
+
+
+
+def compress(pieces: Pieces) -> tuple[Pieces, IntArray]:
+    """The pieces with each distinct row once, and the row of each original row."""
+    stacked = np.hstack(list(blocks(pieces).values()))
+    of_row, first = distinct_rows(stacked)
+    return take_rows(pieces, first), of_row
