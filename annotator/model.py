@@ -149,6 +149,16 @@ class Span:
     end: int
 
 
+@dataclass
+class DocumentWork:
+    """The coders' work on one document's segments: ``states`` (segment → coder → state), when
+    each piece was made (``dates``) and the narrower spans (``spans``), by (coder, segment)."""
+
+    states: dict[str, dict[str, CoderState]] = field(default_factory=dict)
+    dates: dict[tuple[str, str], WorkDates] = field(default_factory=dict)
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+
+
 def segment_id(document: str, position: int) -> str:
     """The id of the segment at ``position`` (1-based) of ``document``."""
     return f"{document}-{position:03d}"
