@@ -23,7 +23,7 @@ from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
-from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
+from annotator.storage.table_dump import TABLES, count_rows, table_values
 
 
 def chosen_coders(project: Project, coders: Iterable[str] | None) -> list[str]:
@@ -62,9 +62,10 @@ def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = 
         if unknown:
             raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
                              f" (coders: {', '.join(known) or 'none'})")
-    counts = count_rows(project, wanted)
-    header = export_header(SCHEMA_VERSION, now(), project.path.stem, counts)
-    write_jsonl(out, header, ((t, iter_table_rows(project, t, wanted)) for t in TABLES))
+    with project.snapshot():  # one consistent state while coders write
+        counts = count_rows(project, wanted)
+        header = export_header(SCHEMA_VERSION, now(), project.path.stem, counts)
+        write_jsonl(out, header, ((t, *table_values(project, t, wanted)) for t in TABLES))
     return counts
 
 
