@@ -113,9 +113,55 @@ def _sub(parent: ET.Element, ns: str, tag: str, **attrs: str | None) -> ET.Eleme
     return ET.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
 
 
+def nested_codes(codebook: Codebook) -> dict[str, str]:
+    """Code id → the code it is written inside in a code tree: the one code of another facet it
+    implies (a burden type inside its dimension), when that code is not nested itself."""
+    live = {c.id: c for c in codebook.codes}
+
+    def parent_of(code: Code) -> str | None:
+        if len(code.implies) != 1:
+            return None
+        facet, target = code.implies[0]
+        parent = live.get(target)
+        return target if parent is not None and parent.facet == facet != code.facet else None
+
+    candidates = {c.id: p for c in codebook.codes if (p := parent_of(c)) is not None}
+    return {cid: p for cid, p in candidates.items() if p not in candidates}
+
+
+def nested_facet_line(facet: str, position: int) -> str:
+    """The description line that keeps a nested code's own facet and place (1-based) in it."""
+    return f"Facet: {facet}, position {position}"
+
+
+def _code_element(parent: ET.Element, ns: str, code: Code, pns: uuid.UUID, note_refs: dict[tuple[str, str], list[str]],
+                  children: dict[str, list[tuple[Code, int]]], position: int | None = None) -> None:
+    color = code.color if code.color and COLOR_RE.match(code.color) else None
+    cel = _sub(parent, ns, "Code", guid=guid(pns, "code", code.id), name=code_name(code),
+               isCodable="true", color=color)
+    text = code_description(code)
+    if position is not None:
+        text = "\n".join(x for x in (text, nested_facet_line(code.facet, position)) if x)
+    if text:
+        _sub(cel, ns, "Description").text = text
+    for ng in note_refs.get(("code", code.id), []):
+        _sub(cel, ns, "NoteRef", targetGUID=ng)
+    for child, at in children.get(code.id, []):
+        _code_element(cel, ns, child, pns, note_refs, {}, at)
+
+
 def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UUID,
                    note_refs: dict[tuple[str, str], list[str]] | None = None) -> None:
+    """The code tree: each facet a folder of its codes, but a code that implies one code of
+    another facet is written inside that code (``nested_codes``), its own facet and place kept
+    in a ``Facet:`` line of its description."""
     codes = _sub(parent, ns, "Codes")
+    nested = nested_codes(codebook)
+    children: dict[str, list[tuple[Code, int]]] = {}
+    for facet in codebook.facets:
+        for i, code in enumerate(facet.codes, 1):
+            if code.id in nested:
+                children.setdefault(nested[code.id], []).append((code, i))
     for facet in codebook.facets:
         fel = _sub(codes, ns, "Code", guid=guid(pns, "facet", facet.id), name=facet_name(facet),
                    isCodable="false")
@@ -123,14 +169,8 @@ def _codes_element(parent: ET.Element, ns: str, codebook: Codebook, pns: uuid.UU
         kind = "several codes per segment" if facet.multiple else "one code per segment"
         _sub(fel, ns, "Description").text = f"{desc}\n({kind})" if desc else f"({kind})"
         for code in facet.codes:
-            color = code.color if code.color and COLOR_RE.match(code.color) else None
-            cel = _sub(fel, ns, "Code", guid=guid(pns, "code", code.id), name=code_name(code),
-                       isCodable="true", color=color)
-            text = code_description(code)
-            if text:
-                _sub(cel, ns, "Description").text = text
-            for ng in (note_refs or {}).get(("code", code.id), []):
-                _sub(cel, ns, "NoteRef", targetGUID=ng)
+            if code.id not in nested:
+                _code_element(fel, ns, code, pns, note_refs or {}, children)
 
 
 def _xml_bytes(root: ET.Element) -> bytes:

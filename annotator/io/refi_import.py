@@ -76,6 +76,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 _DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\): (.*)$")
 _FIELDS = {"Definition": "definition", "When to use": "when_to_use",
            "When not to use": "when_not_to_use"}
+_NESTED_FACET = re.compile(r"^Facet: (\S+), position (\d{1,6})$")  # refi_export.nested_facet_line
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -320,6 +321,8 @@ def _code_fields(description: str) -> dict[str, Any]:
         elif line.startswith("Implies: "):
             pairs = (p.strip().partition("=") for p in line[len("Implies: "):].split(","))
             implies = tuple((f, c) for f, sep, c in pairs if sep and f and c)
+            current = None
+        elif _NESTED_FACET.match(line):
             current = None
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
@@ -662,11 +665,21 @@ def _own_facet(code: RefiCode) -> bool:
             and any(k in code.description for k in _OWN_KIND))
 
 
+def nested_facet(code: RefiCode) -> tuple[str, int] | None:
+    """(facet id, 1-based place) of a code annotator wrote inside the code it implies."""
+    if code.depth != 2:
+        return None
+    for line in code.description.splitlines():
+        if m := _NESTED_FACET.match(line):
+            return m.group(1), int(m.group(2))
+    return None
+
+
 def own_code_tree(codes: list[RefiCode]) -> bool:
     """The code tree annotator writes, perhaps with codes another tool's user added: at least one
     facet as a folder named ``<id>: <label>`` described by how many codes it takes, and no code
-    deeper than a facet's codes."""
-    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 for c in codes)
+    deeper than a facet's codes but those written inside the code they imply."""
+    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 or nested_facet(c) for c in codes)
 
 
 def recognised_as_own(refi: RefiProject) -> tuple[bool, bool]:
@@ -740,11 +753,39 @@ def build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bo
     return Codebook(tuple(current_facets) + tuple(new_facets)), ids.to_ours
 
 
+def _facet_codes(top: RefiCode, by_parent: dict[str | None, list[RefiCode]],
+                 placed: dict[str, list[tuple[int, RefiCode]]]) -> list[RefiCode]:
+    """A facet folder's codes in order: its own children, and the codes written inside codes of
+    other facets put back at their places."""
+    fid = top.name.partition(": ")[0]
+    direct = by_parent.get(top.guid, [])
+    ours = sorted(placed.pop(fid, []), key=lambda x: x[0])
+    slots: list[RefiCode | None] = [None] * (len(direct) + len(ours))
+    rest: list[RefiCode] = []
+    for at, c in ours:
+        if 1 <= at <= len(slots) and slots[at - 1] is None:
+            slots[at - 1] = c
+        else:
+            rest.append(c)
+    fill = iter([*direct, *rest])
+    return [c if c is not None else next(fill) for c in slots]
+
+
+def _placed_codes(refi_codes: list[RefiCode]) -> dict[str, list[tuple[int, RefiCode]]]:
+    """Facet id → (place, code) of the codes written inside a code of another facet."""
+    placed: dict[str, list[tuple[int, RefiCode]]] = {}
+    for c in refi_codes:
+        if (where := nested_facet(c)) is not None:
+            placed.setdefault(where[0], []).append((where[1], c))
+    return placed
+
+
 def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids: _CodeIds) -> list[Facet]:
     """Facets from annotator's own code tree: the project's own facets gain new codes in place."""
     by_parent: dict[str | None, list[RefiCode]] = {}
     for c in refi_codes:
         by_parent.setdefault(c.parent, []).append(c)
+    placed = _placed_codes(refi_codes)
     loose: list[Code] = []
     new_facets: list[Facet] = []
     for top in by_parent.get(None, []):
@@ -754,12 +795,13 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
         fid_text, sep, flabel = top.name.partition(": ")
         if not sep or not _OWN_NAME.match(top.name):  # a folder another tool's user made
             fid_text, flabel = top.name, top.name
+        members = _facet_codes(top, by_parent, placed)
         ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
         if ours is not None:  # the project's own facet: its codes by id, new ones added to it
             facet = current_facets[ours]
             own = {code.id for code in facet.codes}
             added = []
-            for c in by_parent.get(top.guid, []):
+            for c in members:
                 cid_text = c.name.partition(": ")[0]
                 if cid_text in own:
                     ids.to_ours[c.guid] = cid_text
@@ -768,12 +810,13 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
             current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
             continue
         fid = slugify(fid_text, ids.facets, "facet")
-        codes = tuple(_dialect_code(c, fid, ids) for c in by_parent.get(top.guid, []))
+        codes = tuple(_dialect_code(c, fid, ids) for c in members)
         desc = top.description
         multiple = "(one code per segment)" not in desc
         desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
         new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Bilingual(),
                                 _split_label(desc) if desc else Bilingual()))
+    loose += [_dialect_code(c, "refi", ids) for got in placed.values() for _at, c in got]  # facet not found
     if loose:
         new_facets.append(Facet(slugify("refi", ids.facets, "facet"), tuple(loose), True))
     return new_facets
