@@ -10,8 +10,9 @@ from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
 from annotator.io.refi_export import project_namespace, write_qdc
-from annotator.io.refi_project import QdpxContent, QdpxStats, TargetNote, write_qdpx
+from annotator.io.refi_project import QdpxContent, QdpxStats, write_qdpx
 from annotator.io.spacy_export import Labels, SpacyStats, write_spacy
+from annotator.model import TargetNote
 from annotator.special_files import is_special
 from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook

@@ -66,6 +66,7 @@ from annotator.model import (
     ImportSummary,
     Segment,
     Span,
+    TargetNote,
     segment_id,
 )
 from annotator.special_files import regular_file_problem
@@ -134,6 +135,8 @@ class RefiCode:
     description: str
     parent: str | None
     depth: int
+    #: the GUIDs of the notes the code refers to (memos on it)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -186,7 +189,8 @@ def collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
             code = RefiCode(norm_guid(c.get("guid")), name, path,
                             (c.get("isCodable") or "true").strip().lower() in ("true", "1"),
                             c.get("color"), _text_of(c, "Description"),
-                            parent.guid if parent else None, depth)
+                            parent.guid if parent else None, depth,
+                            tuple(norm_guid(r.get("targetGUID")) for r in _children(c, "NoteRef")))
             out.append(code)
             walk(c, code, depth + 1)
 
@@ -406,6 +410,8 @@ class RefiProject:
     summary: ImportSummary
     #: coder → (segments done with no code, segments open), from annotator's done-marks notes
     marks: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    #: note GUID → the GUID of the user who wrote it
+    note_users: dict[str, str] = field(default_factory=dict)
 
     @property
     def dialect(self) -> bool:
@@ -438,10 +444,12 @@ def _project_root(z: SafeZip, path: Path) -> ET.Element:
 
 
 def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
-           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
-    """Notes by GUID, and annotator's done marks by coder; notes that nothing refers to (journals,
-    memos of codes or sources) are reported as not imported."""
+           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:
+    """Notes by GUID, annotator's done marks by coder and each note's creating user; notes that no
+    selection, text source or code refers to (journals, memos of the project or of other sources)
+    are reported as not imported."""
     notes: dict[str, str] = {}
+    users: dict[str, str] = {}
     marks: dict[str, tuple[list[str], list[str]]] = {}
     names: dict[str, str] = {}
     notes_el = _child(root, "Notes")
@@ -456,14 +464,15 @@ def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
             continue
         notes[norm_guid(note.get("guid"))] = note_text
         names[norm_guid(note.get("guid"))] = name
-    on_selections = {norm_guid(r.get("targetGUID")) for sel in root.iter() if _local(sel.tag) == "PlainTextSelection"
-                     for r in _children(sel, "NoteRef")}
-    loose = [names[g] or g for g in notes if g not in on_selections]
+        users[norm_guid(note.get("guid"))] = norm_guid(note.get("creatingUser"))
+    referred = {norm_guid(r.get("targetGUID")) for el in root.iter()
+                if _local(el.tag) in ("PlainTextSelection", "TextSource", "Code") for r in _children(el, "NoteRef")}
+    loose = [names[g] or g for g in notes if g not in referred]
     if loose:
-        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection (journals,"
-                               f" memos of codes, sources or the project): {', '.join(loose[:5])}"
+        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection, a text source"
+                               f" or a code (journals, memos of the project): {', '.join(loose[:5])}"
                                f"{', ...' if len(loose) > 5 else ''}")
-    return notes, marks
+    return notes, marks, users
 
 
 class _Variables:
@@ -568,7 +577,7 @@ def read_qdpx(path: Path) -> RefiProject:
             refi_codes = collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
         except ImportFormatError as exc:
             raise ImportFormatError(exc.message, path=path) from None
-        notes, marks = _notes(z, root, summary)
+        notes, marks, note_users = _notes(z, root, summary)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):
         extra = _child(root, tag)
@@ -578,7 +587,7 @@ def read_qdpx(path: Path) -> RefiProject:
     _decide_line_breaks(sources, origin, summary)
     return RefiProject(path, root.get("name") or path.stem, origin, users,
                        norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary,
-                       marks)
+                       marks, note_users)
 
 
 def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None, *,
@@ -601,10 +610,28 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
+    _plan_notes(plan, refi, docs, to_ours)
     if mark_done and not refi.marks and not own_sources:  # annotator's own files carry their marks
         _mark_coded_documents_done(plan)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan
+
+
+def _plan_notes(plan: ImportPlan, refi: RefiProject, docs: list[_Doc], to_ours: dict[str, str]) -> None:
+    """Memos on documents (notes their sources refer to) and on codes, as each note's writer's."""
+    wanted: list[tuple[str, str, str]] = []  # (kind, our id, note GUID)
+    for doc, planned in zip(docs, plan.documents, strict=True):
+        for source, _paragraphs in doc.parts.values():
+            wanted += [("document", planned.id, norm_guid(r.get("targetGUID")))
+                       for r in _children(source.element, "NoteRef")]
+    wanted += [("code", to_ours[c.guid], ng) for c in refi.codes if c.guid in to_ours for ng in c.notes]
+    seen: set[tuple[str, str, str]] = set()
+    for kind, target, ng in wanted:
+        if ng in refi.notes and (kind, target, ng) not in seen:  # both sources of a document refer to it
+            seen.add((kind, target, ng))
+            plan.notes.append(TargetNote(kind, target, _coder(refi, refi.note_users.get(ng, "")), refi.notes[ng]))
+    if plan.notes:
+        plan.summary.imported.append(f"{len(plan.notes)} memo(s) on documents and codes")
 
 
 def _mark_coded_documents_done(plan: ImportPlan) -> None:

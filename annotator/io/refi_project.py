@@ -40,7 +40,7 @@ from annotator.io.refi_export import (
 )
 from annotator.io.refi_marks import DESCRIPTION as MARKS_DESCRIPTION
 from annotator.io.refi_marks import marks_name
-from annotator.model import Codebook, CoderState, Document, DocumentWork, Segment, WorkDates
+from annotator.model import Codebook, CoderState, Document, DocumentWork, Segment, TargetNote, WorkDates
 
 LEVEL = 1  # deflate level of every member
 _SPOOL_IN_MEMORY = 8 << 20  # a temporary file stays in memory up to this size
@@ -55,16 +55,6 @@ class QdpxStats:
     users: int = 0
     #: "done, no code applies" marks, carried in each coder's done-marks note
     done_without_codes: int = 0
-
-
-@dataclass(frozen=True)
-class TargetNote:
-    """A coder's memo on a document or a code (``kind`` is ``document`` or ``code``)."""
-
-    kind: str
-    target: str
-    coder: str
-    text: str
 
 
 @dataclass
