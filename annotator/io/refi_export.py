@@ -8,7 +8,9 @@ Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``)
   collapsed to a single line break so that paragraphs and segments stay one to one;
 * the facets as non-codable parent codes named ``<facet id>: <label>``, their codes as codable
   children named ``<code id>: <zh label> / <en label>``, with colours and a description holding
-  the definition, when to use / not to use and the keywords;
+  the definition, when to use / not to use, the keywords, key and ``implies``; a code that
+  implies exactly one code of another facet is a child of that code instead, its own facet and
+  place in a ``Facet:`` line of its description (:func:`nested_codes`);
 * per coder, segment and language one ``PlainTextSelection`` over the segment's paragraph (code
   points, end exclusive) in the Chinese and in the English source (or only the one asked for),
   created by that coder (``Users`` are the coders; the project's creating user is the first),
@@ -24,6 +26,8 @@ Layout of a ``.qdpx`` written here (REFI-QDA 1.5, valid against ``Project.xsd``)
 
 GUIDs are uuid5 of the project's creation stamp and the object's ids, so exporting the same
 project twice gives the same GUIDs; the project's ``creationDateTime`` is when it was created.
+The ``.qdpx`` itself is written, streamed, by :mod:`annotator.io.refi_project`; this module
+holds the codebook and the parts both share.
 Segment times and archived codes are not part of the export.
 """
 

@@ -20,10 +20,12 @@
   MAXQDA, QualCoder), checking the selections' names against the text where there are names.
 * A ``.qdpx`` written by annotator itself (``origin="annotator ..."``), or written again by
   another tool that kept annotator's names, is read in its own dialect: facet and code ids,
-  labels, colours and definitions, the pairing of Chinese and English sources into one document,
+  labels, colours and definitions (a code written inside the code it implies goes back to the
+  facet its description names), the pairing of Chinese and English sources into one document,
   segments one to one with paragraphs, and the done marks of ``annotator.io.refi_marks``.
-* What is not imported is counted in the summary: media sources, notes no selection refers to
-  (journals, memos of codes, sources or the project), cases linked to no source, sets, graphs,
+* Notes a text source or a code refers to become memos on that document or code, as their
+  writer's. What is not imported is counted in the summary: media sources, notes nothing
+  imported refers to (journals, memos of the project), cases linked to no source, sets, graphs,
   links, codings of whole sources or of codes not in the tree, selections outside the text.
 
 Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
