@@ -149,6 +149,26 @@ class Span:
     end: int
 
 
+@dataclass(frozen=True)
+class TargetNote:
+    """A coder's memo on a document or a code (``kind`` is ``document`` or ``code``)."""
+
+    kind: str
+    target: str
+    coder: str
+    text: str
+
+
+@dataclass
+class DocumentWork:
+    """The coders' work on one document's segments: ``states`` (segment → coder → state), when
+    each piece was made (``dates``) and the narrower spans (``spans``), by (coder, segment)."""
+
+    states: dict[str, dict[str, CoderState]] = field(default_factory=dict)
+    dates: dict[tuple[str, str], WorkDates] = field(default_factory=dict)
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+
+
 def segment_id(document: str, position: int) -> str:
     """The id of the segment at ``position`` (1-based) of ``document``."""
     return f"{document}-{position:03d}"
@@ -212,5 +232,7 @@ class ImportPlan:
     dates: dict[tuple[str, str, str], str] = field(default_factory=dict)
     #: sub-segment selections kept with their annotations
     spans: list[Span] = field(default_factory=list)
+    #: coders' memos on the imported documents and on codes
+    notes: list[TargetNote] = field(default_factory=list)
     event: dict[str, Any] = field(default_factory=dict)
     summary: ImportSummary = field(default_factory=ImportSummary)

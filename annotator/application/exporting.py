@@ -9,28 +9,22 @@ from typing import Any
 from annotator.errors import UsageError
 from annotator.io.csv_export import write_csv
 from annotator.io.jsonl_export import export_header, write_jsonl
-from annotator.io.refi_export import (
-    QdpxContent,
-    QdpxStats,
-    TargetNote,
-    project_namespace,
-    write_qdc,
-    write_qdpx,
-)
+from annotator.io.refi_export import project_namespace, write_qdc
+from annotator.io.refi_project import QdpxContent, QdpxStats, write_qdpx
 from annotator.io.spacy_export import Labels, SpacyStats, write_spacy
+from annotator.model import TargetNote
 from annotator.special_files import is_special
 from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, list_coders
 from annotator.storage.db import Project, now
-from annotator.storage.document_work import segments_with_work
+from annotator.storage.document_detail import document_detail, document_languages
+from annotator.storage.document_work import document_segments, segments_with_work
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
-from annotator.storage.provenance import work_dates
-from annotator.storage.spans import spans_of
-from annotator.storage.table_dump import TABLES, count_rows, iter_table_rows
+from annotator.storage.table_dump import TABLES, count_rows, table_values
 
 
 def chosen_coders(project: Project, coders: Iterable[str] | None) -> list[str]:
@@ -69,9 +63,10 @@ def export_jsonl(project: Project, out: Path, *, coders: Iterable[str] | None = 
         if unknown:
             raise UsageError(f"no coder {', '.join(map(repr, unknown))} in the project"
                              f" (coders: {', '.join(known) or 'none'})")
-    counts = count_rows(project, wanted)
-    header = export_header(SCHEMA_VERSION, now(), project.path.stem, counts)
-    write_jsonl(out, header, ((t, iter_table_rows(project, t, wanted)) for t in TABLES))
+    with project.snapshot():  # one consistent state while coders write
+        counts = count_rows(project, wanted)
+        header = export_header(SCHEMA_VERSION, now(), project.path.stem, counts)
+        write_jsonl(out, header, ((t, *table_values(project, t, wanted)) for t in TABLES))
     return counts
 
 
@@ -96,9 +91,10 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
                  if m["kind"] in ("document", "code") and m["coder"] in wanted]
         content = QdpxContent(
             name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
-            documents=list_documents(project), segments_of=lambda doc: iter_segments(project, doc),
-            states=coder_states(project, wanted), coders=wanted, dates=work_dates(project, wanted),
-            created=get_meta(project, "created_at"), spans=spans_of(project, wanted), target_notes=notes)
+            documents=list_documents(project), segments_of=lambda doc: document_segments(project, doc),
+            work_of=lambda doc: document_detail(project, doc, wanted),
+            languages_of=lambda doc: document_languages(project, doc), coders=wanted,
+            created=get_meta(project, "created_at"), target_notes=notes)
         return write_qdpx(out, content, lang=lang)
 
 

@@ -20,10 +20,12 @@
   MAXQDA, QualCoder), checking the selections' names against the text where there are names.
 * A ``.qdpx`` written by annotator itself (``origin="annotator ..."``), or written again by
   another tool that kept annotator's names, is read in its own dialect: facet and code ids,
-  labels, colours and definitions, the pairing of Chinese and English sources into one document,
+  labels, colours and definitions (a code written inside the code it implies goes back to the
+  facet its description names), the pairing of Chinese and English sources into one document,
   segments one to one with paragraphs, and the done marks of ``annotator.io.refi_marks``.
-* What is not imported is counted in the summary: media sources, notes no selection refers to
-  (journals, memos of codes, sources or the project), cases linked to no source, sets, graphs,
+* Notes a text source or a code refers to become memos on that document or code, as their
+  writer's. What is not imported is counted in the summary: media sources, notes nothing
+  imported refers to (journals, memos of the project), cases linked to no source, sets, graphs,
   links, codings of whole sources or of codes not in the tree, selections outside the text.
 
 Hostile archives are refused by ``safe_zip`` (escaping paths, bombs) and ``defusedxml`` (DTDs,
@@ -66,6 +68,7 @@ from annotator.model import (
     ImportSummary,
     Segment,
     Span,
+    TargetNote,
     segment_id,
 )
 from annotator.special_files import regular_file_problem
@@ -76,6 +79,7 @@ _SLUG = re.compile(r"[^A-Za-z0-9_.\-]+")
 _DEFINITION = re.compile(r"^(Definition|When to use|When not to use) \((zh|en)\): (.*)$")
 _FIELDS = {"Definition": "definition", "When to use": "when_to_use",
            "When not to use": "when_not_to_use"}
+_NESTED_FACET = re.compile(r"^Facet: (\S+), position (\d{1,6})$")  # refi_export.nested_facet_line
 _SOURCE_KINDS = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
 
 
@@ -133,6 +137,8 @@ class RefiCode:
     description: str
     parent: str | None
     depth: int
+    #: the GUIDs of the notes the code refers to (memos on it)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -185,7 +191,8 @@ def collect_codes(codes_el: ET.Element | None) -> list[RefiCode]:
             code = RefiCode(norm_guid(c.get("guid")), name, path,
                             (c.get("isCodable") or "true").strip().lower() in ("true", "1"),
                             c.get("color"), _text_of(c, "Description"),
-                            parent.guid if parent else None, depth)
+                            parent.guid if parent else None, depth,
+                            tuple(norm_guid(r.get("targetGUID")) for r in _children(c, "NoteRef")))
             out.append(code)
             walk(c, code, depth + 1)
 
@@ -321,6 +328,8 @@ def _code_fields(description: str) -> dict[str, Any]:
             pairs = (p.strip().partition("=") for p in line[len("Implies: "):].split(","))
             implies = tuple((f, c) for f, sep, c in pairs if sep and f and c)
             current = None
+        elif _NESTED_FACET.match(line):
+            current = None
         elif current is not None:
             values[current[0]][current[1]] += "\n" + line
     out: dict[str, Any] = {k: Bilingual(v.get("zh", ""), v.get("en", "")) for k, v in values.items()}
@@ -403,6 +412,8 @@ class RefiProject:
     summary: ImportSummary
     #: coder → (segments done with no code, segments open), from annotator's done-marks notes
     marks: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    #: note GUID → the GUID of the user who wrote it
+    note_users: dict[str, str] = field(default_factory=dict)
 
     @property
     def dialect(self) -> bool:
@@ -435,10 +446,12 @@ def _project_root(z: SafeZip, path: Path) -> ET.Element:
 
 
 def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
-           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]]]:
-    """Notes by GUID, and annotator's done marks by coder; notes that nothing refers to (journals,
-    memos of codes or sources) are reported as not imported."""
+           ) -> tuple[dict[str, str], dict[str, tuple[list[str], list[str]]], dict[str, str]]:
+    """Notes by GUID, annotator's done marks by coder and each note's creating user; notes that no
+    selection, text source or code refers to (journals, memos of the project or of other sources)
+    are reported as not imported."""
     notes: dict[str, str] = {}
+    users: dict[str, str] = {}
     marks: dict[str, tuple[list[str], list[str]]] = {}
     names: dict[str, str] = {}
     notes_el = _child(root, "Notes")
@@ -453,14 +466,15 @@ def _notes(z: SafeZip, root: ET.Element, summary: ImportSummary
             continue
         notes[norm_guid(note.get("guid"))] = note_text
         names[norm_guid(note.get("guid"))] = name
-    on_selections = {norm_guid(r.get("targetGUID")) for sel in root.iter() if _local(sel.tag) == "PlainTextSelection"
-                     for r in _children(sel, "NoteRef")}
-    loose = [names[g] or g for g in notes if g not in on_selections]
+        users[norm_guid(note.get("guid"))] = norm_guid(note.get("creatingUser"))
+    referred = {norm_guid(r.get("targetGUID")) for el in root.iter()
+                if _local(el.tag) in ("PlainTextSelection", "TextSource", "Code") for r in _children(el, "NoteRef")}
+    loose = [names[g] or g for g in notes if g not in referred]
     if loose:
-        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection (journals,"
-                               f" memos of codes, sources or the project): {', '.join(loose[:5])}"
+        summary.dropped.append(f"{len(loose)} note(s) not attached to a text selection, a text source"
+                               f" or a code (journals, memos of the project): {', '.join(loose[:5])}"
                                f"{', ...' if len(loose) > 5 else ''}")
-    return notes, marks
+    return notes, marks, users
 
 
 class _Variables:
@@ -565,7 +579,7 @@ def read_qdpx(path: Path) -> RefiProject:
             refi_codes = collect_codes(_child(codebook_el, "Codes") if codebook_el is not None else None)
         except ImportFormatError as exc:
             raise ImportFormatError(exc.message, path=path) from None
-        notes, marks = _notes(z, root, summary)
+        notes, marks, note_users = _notes(z, root, summary)
         sources = _sources(z, root, summary)
     for tag in ("Links", "Sets", "Graphs"):
         extra = _child(root, tag)
@@ -575,7 +589,7 @@ def read_qdpx(path: Path) -> RefiProject:
     _decide_line_breaks(sources, origin, summary)
     return RefiProject(path, root.get("name") or path.stem, origin, users,
                        norm_guid(root.get("creatingUserGUID")), refi_codes, notes, sources, summary,
-                       marks)
+                       marks, note_users)
 
 
 def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = None, *,
@@ -598,10 +612,28 @@ def plan_qdpx(refi: RefiProject, target: ImportTarget, mapping: Path | None = No
     ranges = _plan_segments(plan, docs, target, own_sources)
     _plan_work(plan, refi, ranges, to_ours, mapped=mapping is not None)
     _apply_marks(plan, refi, docs)
+    _plan_notes(plan, refi, docs, to_ours)
     if mark_done and not refi.marks and not own_sources:  # annotator's own files carry their marks
         _mark_coded_documents_done(plan)
     plan.event = {"file": str(refi.path), "documents": [d.id for d in plan.documents]}
     return plan
+
+
+def _plan_notes(plan: ImportPlan, refi: RefiProject, docs: list[_Doc], to_ours: dict[str, str]) -> None:
+    """Memos on documents (notes their sources refer to) and on codes, as each note's writer's."""
+    wanted: list[tuple[str, str, str]] = []  # (kind, our id, note GUID)
+    for doc, planned in zip(docs, plan.documents, strict=True):
+        for source, _paragraphs in doc.parts.values():
+            wanted += [("document", planned.id, norm_guid(r.get("targetGUID")))
+                       for r in _children(source.element, "NoteRef")]
+    wanted += [("code", to_ours[c.guid], ng) for c in refi.codes if c.guid in to_ours for ng in c.notes]
+    seen: set[tuple[str, str, str]] = set()
+    for kind, target, ng in wanted:
+        if ng in refi.notes and (kind, target, ng) not in seen:  # both sources of a document refer to it
+            seen.add((kind, target, ng))
+            plan.notes.append(TargetNote(kind, target, _coder(refi, refi.note_users.get(ng, "")), refi.notes[ng]))
+    if plan.notes:
+        plan.summary.imported.append(f"{len(plan.notes)} memo(s) on documents and codes")
 
 
 def _mark_coded_documents_done(plan: ImportPlan) -> None:
@@ -662,11 +694,21 @@ def _own_facet(code: RefiCode) -> bool:
             and any(k in code.description for k in _OWN_KIND))
 
 
+def nested_facet(code: RefiCode) -> tuple[str, int] | None:
+    """(facet id, 1-based place) of a code annotator wrote inside the code it implies."""
+    if code.depth != 2:
+        return None
+    for line in code.description.splitlines():
+        if m := _NESTED_FACET.match(line):
+            return m.group(1), int(m.group(2))
+    return None
+
+
 def own_code_tree(codes: list[RefiCode]) -> bool:
     """The code tree annotator writes, perhaps with codes another tool's user added: at least one
     facet as a folder named ``<id>: <label>`` described by how many codes it takes, and no code
-    deeper than a facet's codes."""
-    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 for c in codes)
+    deeper than a facet's codes but those written inside the code they imply."""
+    return any(_own_facet(c) for c in codes) and all(c.depth <= 1 or nested_facet(c) for c in codes)
 
 
 def recognised_as_own(refi: RefiProject) -> tuple[bool, bool]:
@@ -740,11 +782,39 @@ def build_codebook(target: ImportTarget, refi_codes: list[RefiCode], dialect: bo
     return Codebook(tuple(current_facets) + tuple(new_facets)), ids.to_ours
 
 
+def _facet_codes(top: RefiCode, by_parent: dict[str | None, list[RefiCode]],
+                 placed: dict[str, list[tuple[int, RefiCode]]]) -> list[RefiCode]:
+    """A facet folder's codes in order: its own children, and the codes written inside codes of
+    other facets put back at their places."""
+    fid = top.name.partition(": ")[0]
+    direct = by_parent.get(top.guid, [])
+    ours = sorted(placed.pop(fid, []), key=lambda x: x[0])
+    slots: list[RefiCode | None] = [None] * (len(direct) + len(ours))
+    rest: list[RefiCode] = []
+    for at, c in ours:
+        if 1 <= at <= len(slots) and slots[at - 1] is None:
+            slots[at - 1] = c
+        else:
+            rest.append(c)
+    fill = iter([*direct, *rest])
+    return [c if c is not None else next(fill) for c in slots]
+
+
+def _placed_codes(refi_codes: list[RefiCode]) -> dict[str, list[tuple[int, RefiCode]]]:
+    """Facet id → (place, code) of the codes written inside a code of another facet."""
+    placed: dict[str, list[tuple[int, RefiCode]]] = {}
+    for c in refi_codes:
+        if (where := nested_facet(c)) is not None:
+            placed.setdefault(where[0], []).append((where[1], c))
+    return placed
+
+
 def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids: _CodeIds) -> list[Facet]:
     """Facets from annotator's own code tree: the project's own facets gain new codes in place."""
     by_parent: dict[str | None, list[RefiCode]] = {}
     for c in refi_codes:
         by_parent.setdefault(c.parent, []).append(c)
+    placed = _placed_codes(refi_codes)
     loose: list[Code] = []
     new_facets: list[Facet] = []
     for top in by_parent.get(None, []):
@@ -754,12 +824,13 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
         fid_text, sep, flabel = top.name.partition(": ")
         if not sep or not _OWN_NAME.match(top.name):  # a folder another tool's user made
             fid_text, flabel = top.name, top.name
+        members = _facet_codes(top, by_parent, placed)
         ours = next((i for i, f in enumerate(current_facets) if f.id == fid_text), None)
         if ours is not None:  # the project's own facet: its codes by id, new ones added to it
             facet = current_facets[ours]
             own = {code.id for code in facet.codes}
             added = []
-            for c in by_parent.get(top.guid, []):
+            for c in members:
                 cid_text = c.name.partition(": ")[0]
                 if cid_text in own:
                     ids.to_ours[c.guid] = cid_text
@@ -768,12 +839,13 @@ def _dialect_facets(refi_codes: list[RefiCode], current_facets: list[Facet], ids
             current_facets[ours] = dataclasses.replace(facet, codes=facet.codes + tuple(added))
             continue
         fid = slugify(fid_text, ids.facets, "facet")
-        codes = tuple(_dialect_code(c, fid, ids) for c in by_parent.get(top.guid, []))
+        codes = tuple(_dialect_code(c, fid, ids) for c in members)
         desc = top.description
         multiple = "(one code per segment)" not in desc
         desc = desc.replace("(one code per segment)", "").replace("(several codes per segment)", "").strip()
         new_facets.append(Facet(fid, codes, multiple, _split_label(flabel) if flabel else Bilingual(),
                                 _split_label(desc) if desc else Bilingual()))
+    loose += [_dialect_code(c, "refi", ids) for got in placed.values() for _at, c in got]  # facet not found
     if loose:
         new_facets.append(Facet(slugify("refi", ids.facets, "facet"), tuple(loose), True))
     return new_facets

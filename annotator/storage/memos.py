@@ -7,9 +7,11 @@ Segment memos live with the coder's work on the segment (``memos``, changed thro
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from annotator.errors import UsageError
+from annotator.model import TargetNote
 from annotator.storage.db import Project, now
 
 KINDS = ("segment", "document", "code")
@@ -51,6 +53,35 @@ def set_note(project: Project, kind: str, target: str, coder: str, text: str) ->
              json.dumps({"memo": text}, ensure_ascii=False),
              json.dumps({kind: target}, ensure_ascii=False)))
     return True
+
+
+def add_notes(project: Project, notes: Iterable[TargetNote], detail: dict[str, Any]) -> int:
+    """Add imported memos on documents and codes, inside the caller's write transaction: a text
+    the coder already has there is kept once, another is appended after a blank line; logged.
+    The number of memos changed."""
+    conn, changed = project.conn, 0
+    for n in notes:
+        text = n.text.strip()
+        if not text:
+            continue
+        conn.execute("INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", (n.coder, now()))
+        row = conn.execute("SELECT text FROM notes WHERE kind = ? AND target = ? AND coder = ?",
+                           (n.kind, n.target, n.coder)).fetchone()
+        before = row[0] if row else ""
+        if text == before or text in before.split("\n\n"):
+            continue
+        after = f"{before}\n\n{text}" if before else text
+        stamp = now()
+        conn.execute("INSERT INTO notes (kind, target, coder, text, updated_at) VALUES (?,?,?,?,?)"
+                     " ON CONFLICT(kind, target, coder) DO UPDATE SET text = excluded.text,"
+                     " updated_at = excluded.updated_at", (n.kind, n.target, n.coder, after, stamp))
+        conn.execute(
+            "INSERT INTO events (at, coder, action, before, after, detail) VALUES (?,?,?,?,?,?)",
+            (stamp, n.coder, f"{n.kind}_memo", json.dumps({"memo": before}, ensure_ascii=False),
+             json.dumps({"memo": after}, ensure_ascii=False),
+             json.dumps({n.kind: n.target, **detail}, ensure_ascii=False)))
+        changed += 1
+    return changed
 
 
 def all_memos(project: Project, coder: str | None = None) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from annotator.storage.codebook_store import save_codebook
 from annotator.storage.coding import get_state, set_state
 from annotator.storage.db import Project
 from annotator.storage.importing import insert_document, insert_segments, log_import
+from annotator.storage.memos import add_notes
 from annotator.storage.provenance import set_work_dates
 from annotator.storage.spans import add_spans
 
@@ -27,4 +28,5 @@ def write_import_plan(project: Project, plan: ImportPlan) -> None:
             set_state(project, coder, sid, state, action="import", detail={"file": plan.source})
         set_work_dates(project, plan.dates)
         add_spans(project, plan.spans)
+        add_notes(project, plan.notes, {"file": plan.source})
         log_import(project, plan.event)

@@ -65,15 +65,22 @@ def count_rows(project: Project, coders: set[str] | None = None) -> dict[str, in
     return counts
 
 
-def iter_table_rows(project: Project, table: str, coders: set[str] | None = None) -> Iterator[dict[str, Any]]:
-    """The rows of ``table`` in a stable order, streamed."""
+def table_values(project: Project, table: str,
+                 coders: set[str] | None = None) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """The columns of ``table`` and its rows as tuples in a stable order, streamed."""
     cols = _columns(project, table)
     if not cols:
-        return
+        return cols, iter(())
     where, params = _coder_filter(table, coders)
     sql = (f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{table}"{where}'
            f" ORDER BY {_ORDER[table]}")
-    for values in project.execute(sql, params):
+    return cols, iter(project.execute(sql, params))
+
+
+def iter_table_rows(project: Project, table: str, coders: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` in a stable order, streamed."""
+    cols, rows = table_values(project, table, coders)
+    for values in rows:
         yield dict(zip(cols, values, strict=True))
 
 

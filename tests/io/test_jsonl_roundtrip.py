@@ -11,6 +11,7 @@ from annotator.application.exporting import export_jsonl
 from annotator.application.importing import import_any, restore_jsonl
 from annotator.errors import ImportFormatError
 from annotator.io.jsonl_restore import is_project_export
+from annotator.storage.coding import set_memo
 from annotator.storage.db import open_project
 from annotator.storage.table_dump import TABLES
 from tests.interchange_fixtures import coded_project
@@ -73,3 +74,23 @@ def test_truncated_export_refused(base: Path, tmp_path: Path) -> None:
     (tmp_path / "cut.jsonl").write_text("\n".join(lines[:-3]) + "\n", encoding="utf-8")
     with pytest.raises(ImportFormatError, match="incomplete"):
         import_any(tmp_path / "new.db", [tmp_path / "cut.jsonl"])
+
+
+def test_every_line_is_what_json_dumps_writes_for_its_row(base: Path, tmp_path: Path) -> None:
+    path = coded_project(base)
+    with open_project(path) as p:
+        set_memo(p, "li", "astral-001", 'say "no" \\ 100% \t\x01 督查😀')
+        with p.write():
+            p.execute("UPDATE segments SET start = 1.1, \"end\" = ? WHERE id = 'astral-001'", (float("inf"),))
+            p.execute("UPDATE events SET detail = '{\"a\":1}' WHERE id = 1")  # compact JSON text
+            p.execute("UPDATE events SET detail = 'not json' WHERE id = 2")
+        export_jsonl(p, tmp_path / "x.jsonl")
+    lines = (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 100
+    for line in lines:
+        assert json.dumps(json.loads(line), ensure_ascii=False) == line
+    rows = [json.loads(line) for line in lines[1:]]
+    events = {r["id"]: r for r in rows if r["type"] == "events"}
+    assert events[1]["detail"] == {"a": 1} and events[2]["detail"] == "not json"
+    assert any(r["type"] == "memos" and r["text"] == 'say "no" \\ 100% \t\x01 督查😀' for r in rows)
+    assert any(r["type"] == "segments" and r["end"] == float("inf") for r in rows)

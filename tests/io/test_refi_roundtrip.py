@@ -125,3 +125,19 @@ def test_own_file_keeps_a_coders_unfinished_segments_open(demo_project: Path, tm
         after = coder_states(p)
     mine = lambda states: {s: per["me"] for s, per in states.items() if "me" in per}  # noqa: E731
     assert mine(after) == mine(before)
+
+
+def test_memos_on_documents_and_codes_come_back_once(project: Path, tmp_path: Path) -> None:
+    from annotator.storage.memos import all_memos, set_note
+
+    with open_project(project) as p:
+        set_note(p, "document", "astral", "li", "访谈被打断 — interview cut short")
+        set_note(p, "code", "adaptation", "paper", "fit of duties")
+        set_note(p, "code", "rights_mismatch", "li", "a burden type's memo")  # a nested code
+        before = sorted((m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(p)
+                        if m["kind"] != "segment")
+    back = _round_trip(project, tmp_path)
+    with open_project(back) as p:
+        after = sorted((m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(p)
+                       if m["kind"] != "segment")
+    assert after == before and len(before) == 3  # the document's two sources refer to one note

@@ -11,6 +11,7 @@ from annotator.application.importing import import_any
 from annotator.storage.coding import coder_states
 from annotator.storage.db import open_project
 from annotator.storage.documents import iter_segments, list_documents
+from annotator.storage.memos import all_memos
 from annotator.storage.spans import spans_of
 from tests.interchange_fixtures import PROJECT_XSD
 from tests.io.vendor_qdpx import maxqda_nvivo_style, qualcoder_style
@@ -84,8 +85,12 @@ def test_maxqda_nvivo_style_file(tmp_path: Path) -> None:
     assert segs[1].en[rent.start:rent.end] == "The rent kept rising."
     text = "\n".join(lines)
     for dropped in ("1 PDFSource source(s)", "1 case(s) linked to no source", "1 sets", "1 links",
-                    "1 coding(s) of whole sources", "Document memo"):
+                    "1 coding(s) of whole sources"):
         assert dropped in text, dropped
+    assert "Document memo" not in text and "1 memo(s) on documents and codes" in text
+    with open_project(db) as p:  # the memo the source refers to, as the project's creating user's
+        assert [(m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(p) if m["kind"] != "segment"] \
+            == [("document", doc.id, "Anna Berg", "Recorded at home.")]
     assert "Windows line breaks, counted as two" in text
 
 
