@@ -162,20 +162,20 @@ def import_transcripts(
     keywords = [kw for c in load_codebook(project).codes for kw in c.keywords_zh]
     summary = ImportSummary()
     with project.write():
-        writer = TranscriptWriter(project, summary, replace, progress)
         if not files and translation is not None and document is not None:
             add_terms(keywords)
             _add_translation(project, document, translation, lang, fmt, summary, progress,
                              replace=replace)
-        docs = _Documents(writer, attributes or {})
-        with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
-            for path in files:
-                turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
-                if translation is not None:
-                    turns = _paired(path, list(turns), translation, fmt, lang)
-                _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
-        for doc, next_position in docs.next_position.items():
-            writer.finish_document(doc, next_position - 1)
+        with TranscriptWriter(project, summary, replace, progress) as writer:
+            docs = _Documents(writer, attributes or {})
+            with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
+                for path in files:
+                    turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
+                    if translation is not None:
+                        turns = _paired(path, list(turns), translation, fmt, lang)
+                    _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
+            for doc, next_position in docs.next_position.items():
+                writer.finish_document(doc, next_position - 1)
         summary.headers.update(docs.headers)
         log_import(project, {"files": [str(f) for f in files], "documents": summary.documents,
                              "segments": summary.segments})
