@@ -28,7 +28,7 @@ def _entries(conn: sqlite3.Connection, schema: str, table: str) -> list[tuple[ob
 
 def _index_is_as_built_afresh(conn: sqlite3.Connection) -> bool:
     """Whether the project's index holds exactly what indexing its stored segments gives."""
-    conn.execute(f"CREATE VIRTUAL TABLE temp.fresh USING fts5(body, content='', columnsize=0,"
+    conn.execute("CREATE VIRTUAL TABLE temp.fresh USING fts5(body, content='', columnsize=0,"
                  " tokenize='unicode61 remove_diacritics 2')")
     conn.execute(f"INSERT INTO temp.fresh (rowid, body) SELECT rowid, {FUNCTION}(zh, en, speaker)"
                  " FROM segments")
