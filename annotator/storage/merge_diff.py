@@ -40,23 +40,25 @@ def source_reader(target: Project, source: Path) -> Iterator[sqlite3.Connection]
 
 
 def differing_documents(conn: sqlite3.Connection) -> list[tuple[str, bool]]:
-    """(document, whether the target has it) for each document of a reader's source whose segments (id, Chinese, English, in order) differ from the target's, by document id.
+    """(document, whether the target has it) for each document of a reader's source whose
+    segments (id, Chinese, English, in order) differ from the target's, by document id.
 
-    SQL lists the candidates (a segment missing, moved or changed, or a different count); each
-    is then compared whole, so the answer is exactly that of comparing every document."""
-    src = SRC
-    candidates = [r[0] for r in conn.execute(
-        f"SELECT s.document FROM {src}.segments s LEFT JOIN main.segments t ON t.id = s.id"
-        " WHERE t.id IS NULL OR t.document IS NOT s.document OR t.position IS NOT s.position"
-        " OR t.zh IS NOT s.zh OR t.en IS NOT s.en"
-        f" UNION SELECT a.document FROM (SELECT document, count(*) AS n FROM {src}.segments"
-        " GROUP BY document) a WHERE a.n IS NOT (SELECT count(*) FROM main.segments t"
-        " WHERE t.document = a.document) ORDER BY 1")]
+    SQL lists the candidates: documents of the source with a segment row (document, position,
+    id, texts) that one file has and the other has not, both files walked side by side in
+    (document, position) order. Each candidate is then compared whole, so the answer is exactly
+    that of comparing every document."""
+    rows = "SELECT document, position, id, zh, en FROM {}.segments"
+    candidates: set[str] = set()
+    for left, right, in_source in ((SRC, "main", ""), ("main", SRC, f" WHERE EXISTS (SELECT 1"
+                                   f" FROM {SRC}.segments y WHERE y.document = x.document)")):
+        candidates.update(r[0] for r in conn.execute(
+            f"SELECT x.document FROM ({rows.format(left)} EXCEPT {rows.format(right)}"
+            f" ORDER BY 1, 2, 3, 4, 5) x{in_source}"))
     differ = []
-    for doc in candidates:
+    for doc in sorted(candidates):
         theirs, ours = (conn.execute(f"SELECT id, zh, en FROM {schema}.segments WHERE document = ?"
-                                       " ORDER BY position", (doc,)).fetchall()
-                        for schema in (src, "main"))
+                                     " ORDER BY position", (doc,)).fetchall()
+                        for schema in (SRC, "main"))
         if theirs != ours:
             differ.append((doc, bool(ours)))
     return differ
@@ -73,46 +75,39 @@ def _a_source_key(src: str) -> str:
         for table in ("annotations", "done", "memos", "events")) + ")"
 
 
+#: The work rows compared, each table's columns in its primary key's order (so that SQLite
+#: walks both files' tables side by side in that order, without sorting or lookups).
+_WORK = (("annotations", "coder, segment, code"), ("done", "coder, segment"),
+         ("memos", "coder, segment, text"))
+
+
 def find_changed(conn: sqlite3.Connection, coders: Sequence[str], also: Iterable[Key]
                  ) -> tuple[int, list[Key]]:
     """On a reader: (how many keys the source has: its work and the keys its event log knows;
-    the keys of those whose state may differ from the target's), in key order.
+    the keys among them whose state may differ from the target's), in key order.
 
-    The keys are those whose stored work differs between the two files, and those of ``also``
-    (keys the merge has written since the reader's view of the target) that are the source's;
-    the caller compares their states."""
+    Candidates are the keys of work rows one file has and the other has not (a memo by its
+    text), and those of ``also`` (keys the merge has written since the reader's view of the
+    target began); the caller compares their states."""
     if not coders:
         return 0, []
-    src, only = SRC, _in(coders)
-    theirs = _a_source_key(src)
-
-    def missing(table: str, column: str = "") -> str:
-        same = f" AND o.{column} = x.{column}" if column else ""
-        return (f"NOT EXISTS (SELECT 1 FROM {{other}}.{table} o WHERE o.coder = x.coder"
-                f" AND o.segment = x.segment{same})")
-
-    parts = []
-    for table, column in (("annotations", "code"), ("done", "")):
-        gone = missing(table, column)
-        parts.append(f"SELECT coder, segment FROM {src}.{table} x WHERE coder IN {only}"
-                     f" AND {gone.format(other='main')}")
-        parts.append(f"SELECT coder, segment FROM main.{table} x WHERE coder IN {only}"
-                     f" AND {gone.format(other=src)} AND {theirs}")
-    parts.append(f"SELECT x.coder, x.segment FROM {src}.memos x LEFT JOIN main.memos o"
-                 " ON o.coder = x.coder AND o.segment = x.segment"
-                 f" WHERE x.coder IN {only} AND coalesce(o.text, '') != x.text")
-    parts.append(f"SELECT x.coder, x.segment FROM main.memos x LEFT JOIN {src}.memos o"
-                 " ON o.coder = x.coder AND o.segment = x.segment"
-                 f" WHERE x.coder IN {only} AND o.coder IS NULL AND x.text != '' AND {theirs}")
-    keys = set(conn.execute(" UNION ".join(parts), list(coders) * len(parts)).fetchall())
-    check = f"SELECT {theirs} FROM (SELECT ? AS coder, ? AS segment) x"
+    only = _in(coders)
+    keys: set[Key] = set()
+    for table, columns in _WORK:
+        order = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
+        for left, right in ((SRC, "main"), ("main", SRC)):
+            mine = "" if left == SRC else f" WHERE {_a_source_key(SRC)}"
+            keys.update(conn.execute(
+                f"SELECT coder, segment FROM (SELECT {columns} FROM {left}.{table} WHERE coder IN"
+                f" {only} EXCEPT SELECT {columns} FROM {right}.{table} WHERE coder IN {only}"
+                f" ORDER BY {order}) x{mine}", list(coders) * 2))
+    check = f"SELECT {_a_source_key(SRC)} FROM (SELECT ? AS coder, ? AS segment) x"
     keys.update(k for k in also if k[0] in coders and conn.execute(check, k).fetchone()[0])
     count = conn.execute(
-        f"SELECT count(*) FROM (SELECT coder, segment FROM {src}.annotations WHERE coder IN {only}"
-        f" UNION SELECT coder, segment FROM {src}.done WHERE coder IN {only}"
-        f" UNION SELECT coder, segment FROM {src}.memos WHERE coder IN {only}"
-        f" UNION SELECT coder, segment FROM {src}.events WHERE coder IN {only}"
-        " AND segment IS NOT NULL)", list(coders) * 4).fetchone()[0]
+        "SELECT count(*) FROM (" + " UNION ".join(
+            f"SELECT coder, segment FROM {SRC}.{table} WHERE coder IN {only}"
+            for table in ("annotations", "done", "memos", "events"))
+        + " AND segment IS NOT NULL ORDER BY 1, 2)", list(coders) * 4).fetchone()[0]
     return int(count), sorted(keys)
 
 
