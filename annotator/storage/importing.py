@@ -86,6 +86,7 @@ class TranscriptWriter:
         self._sql = upsert_segments_sql()
         self._stack = contextlib.ExitStack()
         self._index: Callable[[], None] = lambda: None
+        self._replaced: set[str] = set()
 
     def __enter__(self) -> TranscriptWriter:
         # a big page cache keeps the segment, id and position b-trees' pages at hand
@@ -109,6 +110,7 @@ class TranscriptWriter:
             )
         if exists:
             self.summary.replaced.append(doc)
+            self._replaced.add(doc)
             self.conn.execute(
                 "UPDATE documents SET attributes = ?, source = ?, imported_at = ? WHERE id = ?",
                 (json.dumps(attributes, ensure_ascii=False), source, now(), doc),
@@ -117,9 +119,11 @@ class TranscriptWriter:
             insert_document(self.project, doc, str(attributes.get("title") or doc), attributes, source)
         self.summary.documents.append(doc)
 
-    def write(self, doc: str, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
-        if doc in self.summary.replaced:
-            self._note_changed_text(segments)
+    def write(self, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
+        """Store a batch of segments (of one or more documents, started before)."""
+        replaced = [s for s in segments if s.document in self._replaced]
+        if replaced:
+            self._note_changed_text(replaced)
         self.conn.executemany(self._sql, [segment_row(s, terms) for s in segments])
         self._index()
         self.summary.segments += len(segments)
