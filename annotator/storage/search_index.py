@@ -47,6 +47,32 @@ def register(conn: sqlite3.Connection) -> None:
     conn.create_function(FUNCTION, 3, search_body, deterministic=True)
 
 
+#: Rows between two reports of :func:`counting`.
+REPORT_EVERY = 2000
+
+
+@contextlib.contextmanager
+def counting(conn: sqlite3.Connection, advance: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, ``advance(n)`` is called as rows are indexed on ``conn`` (every
+    :data:`REPORT_EVERY` rows, and for the rest at its end)."""
+    done = [0]
+
+    def body(zh: str | None, en: str | None, speaker: str | None) -> str:
+        done[0] += 1
+        if done[0] == REPORT_EVERY:
+            advance(done[0])
+            done[0] = 0
+        return search_body(zh, en, speaker)
+
+    conn.create_function(FUNCTION, 3, body)  # not deterministic: SQLite must call it every row
+    try:
+        yield
+        if done[0]:
+            advance(done[0])
+    finally:
+        register(conn)
+
+
 def fts_query(query: str) -> str | None:
     """The FTS5 query for ``query``: one phrase of its tokens, the last a prefix when it is part
     of an English word; None when the query holds no token at all (only punctuation)."""

@@ -1,0 +1,41 @@
+"""Progress bars on stderr for long work below the commands (building the search index while
+an older project is upgraded): installed by the console script, drawn only on a terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar for ``what`` (``total`` steps) with share done, rate and time left; nothing when
+    stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn(what.replace("[", "\\[")), BarColumn(), TaskProgressColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
+                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task(what, total=total)
+    with bar:
+        yield lambda n: bar.advance(task, n)
+
+
+def install() -> None:
+    """Show storage's long work (see :mod:`annotator.storage.progress`) with :func:`stderr_bar`."""
+    from annotator.storage.progress import set_reporter
+
+    set_reporter(stderr_bar)
