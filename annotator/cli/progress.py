@@ -1,18 +1,22 @@
 """Progress bars on stderr for long work below the commands (building the search index while
-an older project is upgraded): installed by the console script, drawn only on a terminal."""
+an older project is upgraded): installed by the console script, drawn only on a terminal (on the
+stream under the printable-only ``sys.stderr``: the bar carries no data, only its own escape
+sequences)."""
 
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
+
+from annotator.safe_text import terminal_stream
 
 
 @contextlib.contextmanager
 def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
     """A bar for ``what`` (``total`` steps) with share done, rate and time left; nothing when
     stderr is not a terminal."""
-    if not sys.stderr.isatty():
+    stream = terminal_stream()
+    if not stream.isatty():
         yield lambda _n: None
         return
     from rich.console import Console
@@ -28,7 +32,7 @@ def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
 
     bar = Progress(TextColumn(what.replace("[", "\\[")), BarColumn(), TaskProgressColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
-                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                   TimeRemainingColumn(), console=Console(file=stream), transient=True)
     task = bar.add_task(what, total=total)
     with bar:
         yield lambda n: bar.advance(task, n)
