@@ -13,7 +13,8 @@ floor), timed wall-clock, the median of R runs, with the peak resident memory of
 * export jsonl: ``sqlite3 -json`` of every table the export writes;
 * export qdpx: the segments' text and the annotations (the export also compresses them);
 * check: ``PRAGMA integrity_check`` (the first thing check does);
-* merge of two identical copies: copying the project file;
+* merge of two identical copies: copying the project file; and reading what a merge must read of
+  both files (every segment's place and text, every coder's work, the source's event-log keys);
 * suggest SEGMENT: reading the segments' terms and the annotations the model learns from.
 """
 
@@ -90,6 +91,17 @@ CSV_ROWS = (
 )
 
 
+#: What a merge must read of both files (the target and a source attached): every segment's
+#: place and text, every coder's work, and the keys of the source's event log.
+MERGE_ROWS = "ATTACH '{twin}' AS src; " + " ".join(
+    f"SELECT {columns} FROM {schema}.{table};"
+    for schema in ("main", "src")
+    for table, columns in (("segments", "document, position, id, zh, en"),
+                           ("annotations", "coder, segment, code"), ("done", "coder, segment"),
+                           ("memos", "coder, segment, text"))
+) + " SELECT DISTINCT coder, segment FROM src.events;"
+
+
 def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | None]]:
     """name → (our command, the floor's command, where the floor's output goes)."""
     twin = work / "twin.db"
@@ -127,6 +139,8 @@ def cases(db: Path, work: Path) -> dict[str, tuple[list[str], list[str], Path | 
         "check": (annotator("check", str(db)), sql(db, "PRAGMA integrity_check"), None),
         "merge (two identical copies)": (
             annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None),
+        "merge vs reading both files": (
+            annotator("merge", str(db), str(twin)), sql(db, MERGE_ROWS.format(twin=twin)), None),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"

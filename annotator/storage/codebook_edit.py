@@ -36,7 +36,7 @@ class EditResult:
 
 
 def _code(project: Project, code_id: str, *, live: bool = True) -> dict[str, Any]:
-    row = project.db.execute("SELECT * FROM codes WHERE id = ?", [code_id]).fetchone()
+    row = project.execute("SELECT * FROM codes WHERE id = ?", [code_id]).fetchone()
     if row is None:
         raise UsageError(f"no code {code_id!r} in the codebook (see 'annotator codebook show')")
     cols = [d[1] for d in project.execute("PRAGMA table_info(codes)")]

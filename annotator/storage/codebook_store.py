@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from annotator.errors import CodebookError
 from annotator.model import Bilingual, Code, Codebook, CoderState, Facet
@@ -192,17 +194,24 @@ def save_codebook(project: Project, codebook: Codebook, *, force: bool = False) 
     )
 
 
+def _dict_rows(project: Project, sql: str, params: Any = ()) -> Iterator[dict[str, Any]]:
+    cursor = project.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
 def load_codebook(project: Project, *, include_archived: bool = False) -> Codebook:
     """The project's codebook (archived codes left out unless asked for)."""
     cached = project._cache.get(("codebook", include_archived))
     if isinstance(cached, Codebook):
         return cached
     facets = []
-    for f in project.db.query("SELECT * FROM facets ORDER BY position"):
+    for f in _dict_rows(project, "SELECT * FROM facets ORDER BY position"):
         codes = []
         where = "" if include_archived else " AND archived = 0"
-        for c in project.db.query(
-            f"SELECT * FROM codes WHERE facet = ?{where} ORDER BY position", [f["id"]]
+        for c in _dict_rows(
+            project, f"SELECT * FROM codes WHERE facet = ?{where} ORDER BY position", [f["id"]]
         ):
             extra = json.loads(c["extra"] or "{}")
             codes.append(

@@ -9,9 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from annotator import config
 from annotator.errors import ProjectError
@@ -19,6 +17,9 @@ from annotator.storage import migrations, search_index
 from annotator.storage.file_guard import FileGuard
 from annotator.storage.open_errors import open_failure
 from annotator.storage.read_only import connect_read_only, read_only_reason, refuse_write
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Never open a project file with Python's open() in this process: closing any descriptor of
 # a file drops every POSIX lock the process holds on it, including SQLite's, and another
@@ -32,18 +33,28 @@ def now() -> str:
 
 @dataclass
 class Project:
-    """An open project file. ``db`` is a sqlite-utils Database for reads and bulk writes."""
+    """An open project file. ``db`` is a sqlite-utils Database for reads and bulk writes (made
+    on first use: importing sqlite-utils costs half a second that most commands need not pay)."""
 
     path: Path
-    db: sqlite_utils.Database
+    connection: sqlite3.Connection
     busy_timeout: float = config.BUSY_TIMEOUT_S
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _utils: sqlite_utils.Database | None = field(default=None, repr=False)
     guard: FileGuard | None = field(default=None, repr=False)  # checked around every commit
     read_only: str | None = None  # why the file cannot be written; every write is refused
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self.connection
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.connection, execute_plugins=False)
+        return self._utils
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -189,6 +200,5 @@ def open_project(
                 "the project is locked by another program; try again when it has finished", path=path
             ) from None
         raise ProjectError(open_failure(path, text), path=path) from None
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    return Project(path=path, db=db, busy_timeout=busy_timeout, guard=FileGuard(path),
+    return Project(path=path, connection=conn, busy_timeout=busy_timeout, guard=FileGuard(path),
                    read_only=read_only)
