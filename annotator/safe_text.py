@@ -71,6 +71,13 @@ def _wrap(stream: Any) -> Any:
                        line_buffering=stream.line_buffering, write_through=True)
 
 
+def terminal_stream() -> Any:
+    """The stream under a printable-only ``sys.stderr``, for the program's own escape
+    sequences that carry no data (progress bars); ``sys.stderr`` itself otherwise."""
+    stream = sys.stderr
+    return sys.__stderr__ if isinstance(stream, _SafeWriter) and sys.__stderr__ else stream
+
+
 def install_safe_streams() -> None:
     """Make ``sys.stdout`` and ``sys.stderr`` print every text through :func:`printable`."""
     sys.stdout = _wrap(sys.stdout)

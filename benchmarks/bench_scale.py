@@ -19,7 +19,8 @@ machine the wall time includes waiting for a processor, the processor time does 
 * export jsonl: ``sqlite3 -json`` of every table the export writes;
 * export qdpx: the segments' text and the annotations (the export also compresses them);
 * check: ``PRAGMA integrity_check`` (the first thing check does);
-* merge of two identical copies: copying the project file;
+* merge of two identical copies: copying the project file; and reading what a merge must read of
+  both files (every segment's place and text, every coder's work, the source's event-log keys);
 * suggest SEGMENT: reading the segments' terms and the annotations the model learns from.
 """
 
@@ -107,9 +108,20 @@ CSV_ROWS = (
 )
 
 
+#: What a merge must read of both files (the target and a source attached): every segment's
+#: place and text, every coder's work, and the keys of the source's event log.
+MERGE_ROWS = "ATTACH '{twin}' AS src; " + " ".join(
+    f"SELECT {columns} FROM {schema}.{table};"
+    for schema in ("main", "src")
+    for table, columns in (("segments", "document, position, id, zh, en"),
+                           ("annotations", "coder, segment, code"), ("done", "coder, segment"),
+                           ("memos", "coder, segment, text"))
+) + " SELECT DISTINCT coder, segment FROM src.events;"
+
+
 def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[str], list[str], Path | None]]:
     """name → (our command, the floor's command, where the floor's output goes); ``in_place``:
-    ``db`` is the caller's file, so the merge (which writes) is left out."""
+    ``db`` is the caller's file, so the merges (which write) are left out."""
     twin = work / "twin.db"
     if not twin.exists() and not in_place:
         shutil.copyfile(db, twin)
@@ -151,8 +163,11 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
             sql(db, "SELECT id, speaker, zh, en FROM segments ORDER BY document, position;"
                     " SELECT coder, segment, code FROM annotations;"), work / "floor.txt"),
         "check": (annotator("check", str(db)), sql(db, "PRAGMA integrity_check"), None),
-        **({} if in_place else {"merge (two identical copies)": (
-            annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None)}),
+        **({} if in_place else {
+            "merge (two identical copies)": (
+                annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None),
+            "merge vs reading both files": (
+                annotator("merge", str(db), str(twin)), sql(db, MERGE_ROWS.format(twin=twin)), None)}),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"

@@ -14,6 +14,7 @@ from annotator.io.restore_checks import codebook_problem_in
 from annotator.io.taguette_highlights import is_taguette_highlights, plan_highlights, read_highlights
 from annotator.model import ImportSummary, Segment
 from annotator.plural import plural
+from annotator.safe_text import terminal_stream
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
 from annotator.storage.documents import (
@@ -187,7 +188,8 @@ class _ProgressBar:
     UTF-8 bytes of the texts written, close to the file's size)."""
 
     def __init__(self, total: int) -> None:
-        # rich's progress bar only for big imports
+        # rich's progress bar only for big imports; its escape sequences go to the terminal as
+        # they are (it shows no data: the stream under the printable-only stderr)
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -202,7 +204,7 @@ class _ProgressBar:
         self._progress = Progress(
             TextColumn("importing"), BarColumn(), TaskProgressColumn(), TransferSpeedColumn(),
             TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=True)
+            console=Console(file=terminal_stream()), transient=True)
         self._task = self._progress.add_task("importing", total=total)
         self._progress.start()
 

@@ -98,21 +98,21 @@ class _Tokenizer:
         if self.pool is None:
             add_terms(keywords)
 
-    def submit(self, doc: str, segments: list[Segment]) -> None:
+    def submit(self, segments: list[Segment]) -> None:
         texts = [(s.zh, s.en) for s in segments]
         if self.pool is None:
-            self._write(doc, segments, terms_of(texts))
+            self._write(segments, terms_of(texts))
             return
-        for (done_doc, done), terms in self.pool.submit((doc, segments), texts):
-            self._write(done_doc, done, terms)
+        for done, terms in self.pool.submit(segments, texts):
+            self._write(done, terms)
 
     def finish(self) -> None:
         if self.pool is not None:
-            for (doc, segments), terms in self.pool.drain():
-                self._write(doc, segments, terms)
+            for segments, terms in self.pool.drain():
+                self._write(segments, terms)
 
-    def _write(self, doc: str, segments: list[Segment], terms: list[SegmentTerms]) -> None:
-        self.writer.write(doc, segments, {s.id: t for s, t in zip(segments, terms, strict=True)})
+    def _write(self, segments: list[Segment], terms: list[SegmentTerms]) -> None:
+        self.writer.write(segments, {s.id: t for s, t in zip(segments, terms, strict=True)})
 
     def __enter__(self) -> _Tokenizer:
         return self
@@ -124,15 +124,17 @@ class _Tokenizer:
 
 def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str,
                 tokenizer: _Tokenizer) -> None:
-    pending: dict[str, list[Segment]] = {}
+    """Segments go to the tokenizer in batches of ``BATCH`` in the order read, whatever
+    documents they belong to (small documents share a batch: memory never holds more)."""
+    pending: list[Segment] = []
     for turn in turns:
         doc = turn.document or default_doc
-        pos = docs.position_for(doc, str(path), turn)
-        pending.setdefault(doc, []).append(_segment(doc, pos, turn))
-        if len(pending[doc]) >= BATCH:
-            tokenizer.submit(doc, pending.pop(doc))
-    for doc in list(pending):
-        tokenizer.submit(doc, pending.pop(doc))
+        pending.append(_segment(doc, docs.position_for(doc, str(path), turn), turn))
+        if len(pending) >= BATCH:
+            tokenizer.submit(pending)
+            pending = []
+    if pending:
+        tokenizer.submit(pending)
     tokenizer.finish()
 
 
@@ -162,20 +164,20 @@ def import_transcripts(
     keywords = [kw for c in load_codebook(project).codes for kw in c.keywords_zh]
     summary = ImportSummary()
     with project.write():
-        writer = TranscriptWriter(project, summary, replace, progress)
         if not files and translation is not None and document is not None:
             add_terms(keywords)
             _add_translation(project, document, translation, lang, fmt, summary, progress,
                              replace=replace)
-        docs = _Documents(writer, attributes or {})
-        with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
-            for path in files:
-                turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
-                if translation is not None:
-                    turns = _paired(path, list(turns), translation, fmt, lang)
-                _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
-        for doc, next_position in docs.next_position.items():
-            writer.finish_document(doc, next_position - 1)
+        with TranscriptWriter(project, summary, replace, progress) as writer:
+            docs = _Documents(writer, attributes or {})
+            with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
+                for path in files:
+                    turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
+                    if translation is not None:
+                        turns = _paired(path, list(turns), translation, fmt, lang)
+                    _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
+            for doc, next_position in docs.next_position.items():
+                writer.finish_document(doc, next_position - 1)
         summary.headers.update(docs.headers)
         log_import(project, {"files": [str(f) for f in files], "documents": summary.documents,
                              "segments": summary.segments})

@@ -16,6 +16,7 @@ from annotator.cli import findings  # noqa: F401
 from annotator.cli import attributes  # noqa: F401
 from annotator.cli import memos  # noqa: F401
 from annotator.cli import codebook_edit  # noqa: F401
+from annotator.cli import progress
 from annotator.cli._common import app, err
 from annotator.errors import AnnotatorError
 
@@ -42,6 +43,7 @@ def main() -> None:
     from annotator.safe_text import install_safe_streams
 
     install_safe_streams()  # no control character from data reaches the terminal
+    progress.install()  # e.g. building the search index of a project made by an older version
     try:
         code = app(standalone_mode=False)
     except AnnotatorError as exc:  # commands report their own; this is the last net

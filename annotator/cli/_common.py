@@ -74,8 +74,9 @@ def prepare_nlp() -> None:
     from rich.console import Console
 
     from annotator.nlp.tokenize import load
+    from annotator.safe_text import terminal_stream
 
-    console = Console(stderr=True)
+    console = Console(file=terminal_stream())  # a spinner of our own text: drawn, not escaped
     if not console.is_terminal:
         load()
         return

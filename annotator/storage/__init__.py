@@ -20,7 +20,10 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
   (``segments_with_work``), for the CSV export;
 * ``work_counts``: ``stats``'s counts as SQL group-bys;
 * ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for
-  ``merge``;
+  ``merge``; ``merge_diff``: the same comparison in SQL over both files at once (a reader of the
+  target with the source attached), what ``merge`` uses;
+* ``search_index``: the FTS5 index behind ``/`` search (``indexed_in_batches`` for imports);
+  ``progress``: the hook through which long storage work (an upgrade's index build) is shown;
 * ``backup``, ``check``, ``merge``, ``migrations``.
 
 It imports neither ``annotator.io`` nor ``annotator.nlp``: the application layer reads files and

@@ -6,15 +6,21 @@ only writes, inside the caller's ``project.write()`` transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
 
 from annotator.errors import ImportFormatError
 from annotator.model import ImportSummary, Segment, SegmentTerms
+from annotator.storage import search_index
 from annotator.storage.db import Project, now
 
 Progress = Callable[[int], None]
+
+#: The page cache (KiB) while an import writes; SQLite's default (2 MB) is restored after.
+CACHE_KIB = 65536
+DEFAULT_CACHE = -2000
 
 SEGMENT_COLUMNS = ("id", "document", "position", "speaker", "start", "end", "zh", "en",
                    "zh_tokens", "en_tokens", "zh_terms", "en_terms")
@@ -64,7 +70,11 @@ def log_import(project: Project, detail: dict[str, Any]) -> None:
 
 class TranscriptWriter:
     """Writes the documents and segment rows of one transcript import, replacing by position
-    when asked. Segments come with their tokens and terms (segment id → terms)."""
+    when asked. Segments come with their tokens and terms (segment id → terms).
+
+    Use as a context manager inside the import's write transaction: the search index is brought
+    up to date after each batch written, in one statement, rather than row by row.
+    """
 
     def __init__(self, project: Project, summary: ImportSummary, replace: bool,
                  progress: Progress | None = None):
@@ -74,6 +84,21 @@ class TranscriptWriter:
         self.replace = replace
         self.progress = progress
         self._sql = upsert_segments_sql()
+        self._stack = contextlib.ExitStack()
+        self._index: Callable[[], None] = lambda: None
+        self._replaced: set[str] = set()
+
+    def __enter__(self) -> TranscriptWriter:
+        # a big page cache keeps the segment, id and position b-trees' pages at hand
+        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self._index = self._stack.enter_context(search_index.indexed_in_batches(self.conn))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._stack.__exit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE}")
 
     def start_document(self, doc: str, source: str, attributes: dict[str, Any], line: int | None) -> None:
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone()
@@ -85,6 +110,7 @@ class TranscriptWriter:
             )
         if exists:
             self.summary.replaced.append(doc)
+            self._replaced.add(doc)
             self.conn.execute(
                 "UPDATE documents SET attributes = ?, source = ?, imported_at = ? WHERE id = ?",
                 (json.dumps(attributes, ensure_ascii=False), source, now(), doc),
@@ -93,10 +119,13 @@ class TranscriptWriter:
             insert_document(self.project, doc, str(attributes.get("title") or doc), attributes, source)
         self.summary.documents.append(doc)
 
-    def write(self, doc: str, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
-        if doc in self.summary.replaced:
-            self._note_changed_text(segments)
+    def write(self, segments: list[Segment], terms: dict[str, SegmentTerms]) -> None:
+        """Store a batch of segments (of one or more documents, started before)."""
+        replaced = [s for s in segments if s.document in self._replaced]
+        if replaced:
+            self._note_changed_text(replaced)
         self.conn.executemany(self._sql, [segment_row(s, terms) for s in segments])
+        self._index()
         self.summary.segments += len(segments)
         if self.progress:
             self.progress(sum(len(s.zh.encode()) + len(s.en.encode()) for s in segments))

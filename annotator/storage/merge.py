@@ -28,6 +28,7 @@ from annotator.errors import UsageError
 from annotator.model import CoderState
 from annotator.plural import plural
 from annotator.storage.db import Project, open_project
+from annotator.storage.merge_diff import SRC, differing_documents, find_changed, source_reader, states_of
 from annotator.storage.work_stream import (
     Key,
     iter_documents,
@@ -105,8 +106,14 @@ def _differing_documents(target: Project, source: Project) -> list[tuple[str, bo
     return differ
 
 
-def check_compatible(target: Project, source: Project, name: str) -> None:
-    differ = _differing_documents(target, source)
+def check_compatible(target: Project, source: Project, name: str, path: Path | None = None) -> None:
+    """Refuse a source whose transcripts or codes do not fit the target; ``path``: read both
+    files through one reader (see :mod:`annotator.storage.merge_diff`)."""
+    if path is None:
+        differ = _differing_documents(target, source)
+    else:
+        with source_reader(target, path) as reader:
+            differ = differing_documents(reader)
     if differ:
         detail = ", ".join(f"{d} ({'segments differ' if there else 'not in the target'})"
                            for d, there in differ[:10])
@@ -142,12 +149,29 @@ def _changed(target: Project, src: Project, coders: list[str], name: str, report
     return out
 
 
+def _changed_in_sql(target: Project, path: Path, coders: list[str], name: str, report: MergeReport,
+                    taken: set[Key]) -> list[tuple[Key, CoderState, CoderState]]:
+    """What :func:`_changed` gives, the two files compared by SQL: only the keys whose work may
+    differ (and those this merge has already written) are read into Python and compared."""
+    with source_reader(target, path) as reader:
+        count, keys = find_changed(reader, coders, taken)
+        incoming = states_of(reader, SRC, keys)
+    current = states_of(target.conn, "main", keys)
+    out = [(key, mine, theirs) for key, mine, theirs in zip(keys, current, incoming, strict=True)
+           if mine != theirs]
+    if count - len(out):
+        report.unchanged[name] = report.unchanged.get(name, 0) + count - len(out)
+    return out
+
+
 def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer = None,
                    coders: Iterable[str] | None = None, session: str | None = None) -> MergeReport:
     """Merge ``sources`` into ``target`` (see the module doc); raises ``UsageError`` on refusal.
 
-    Both files are walked in (coder, segment) order side by side; only the states that differ
-    are held, and only their event history is read.
+    SQLite compares the two files (a reader of the target with the source attached, see
+    :mod:`annotator.storage.merge_diff`); only the states that differ are read into Python, and
+    only their event history. A source that can only be opened read-only is instead walked in
+    (coder, segment) order beside the target.
     """
     from annotator.storage.coding import set_state
     from annotator.storage.memos import merge_notes
@@ -167,14 +191,16 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
             src = open_project(p)
             opened.append((str(p), src))
             with src.snapshot():
-                check_compatible(target, src, str(p))
+                check_compatible(target, src, str(p), None if src.read_only else p)
+        taken: set[Key] = set()
         with target.write():
-            for name, src in opened:
+            for (name, src), path in zip(opened, paths, strict=True):
                 report.written.setdefault(name, 0)
                 with src.snapshot():
                     src_coders = [r[0] for r in src.execute("SELECT name FROM coders ORDER BY name")
                                   if wanted is None or r[0] in wanted]
-                    changed = _changed(target, src, src_coders, name, report)
+                    changed = (_changed(target, src, src_coders, name, report) if src.read_only
+                               else _changed_in_sql(target, path, src_coders, name, report, taken))
                     decisions = [(key, incoming, _take(target, src, key, current, incoming, name, report))
                                  for key, current, incoming in changed]
                 for (coder, seg), incoming, take in decisions:
@@ -182,6 +208,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                         set_state(target, coder, seg, incoming, action="merge", session=session,
                                   detail={"source": name})
                         add_spans(target, segment_spans(src, coder, seg))
+                        taken.add((coder, seg))
                         report.written[name] += 1
                         report.coders.add(coder)
                     else:

@@ -270,11 +270,15 @@ def m005_notes_and_redecide(conn: sqlite3.Connection) -> None:
 
 def m006_search_index(conn: sqlite3.Connection) -> None:
     """The full-text index behind ``/`` search (see :mod:`annotator.storage.search_index`),
-    kept by triggers on ``segments`` and built here for the segments already stored."""
-    from annotator.storage import search_index
+    kept by triggers on ``segments`` and built here for the segments already stored (minutes
+    for a million: the front end's progress reporter shows it)."""
+    from annotator.storage import progress, search_index
 
     search_index.register(conn)
-    _run(conn, search_index.STATEMENTS)
+    total = int(conn.execute("SELECT count(*) FROM segments").fetchone()[0])
+    with progress.reporting("building the search index", total) as advance, \
+            search_index.counting(conn, advance):
+        _run(conn, search_index.STATEMENTS)
 
 
 def m007_term_counts(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,45 @@
+"""Progress bars on stderr for long work below the commands (building the search index while
+an older project is upgraded): installed by the console script, drawn only on a terminal (on the
+stream under the printable-only ``sys.stderr``: the bar carries no data, only its own escape
+sequences)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from annotator.safe_text import terminal_stream
+
+
+@contextlib.contextmanager
+def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar for ``what`` (``total`` steps) with share done, rate and time left; nothing when
+    stderr is not a terminal."""
+    stream = terminal_stream()
+    if not stream.isatty():
+        yield lambda _n: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn(what.replace("[", "\\[")), BarColumn(), TaskProgressColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
+                   TimeRemainingColumn(), console=Console(file=stream), transient=True)
+    task = bar.add_task(what, total=total)
+    with bar:
+        yield lambda n: bar.advance(task, n)
+
+
+def install() -> None:
+    """Show storage's long work (see :mod:`annotator.storage.progress`) with :func:`stderr_bar`."""
+    from annotator.storage.progress import set_reporter
+
+    set_reporter(stderr_bar)

@@ -1,0 +1,129 @@
+"""What a team merge must look at, found by SQL over both files at once (the source attached
+to a reader of the target): the documents whose transcripts differ and the (coder, segment) keys
+whose work differs. SQLite joins the two files on their primary keys; Python only sees the
+differences (usually none or a few), never a project's whole work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from annotator.model import CoderState
+from annotator.storage.db import Project
+from annotator.storage.work_stream import Key, row_state
+
+#: The source's schema name on a reader's connection.
+SRC = "src"
+#: Keys to read the states of, on either connection.
+KEYS = "merge_keys"
+
+
+@contextlib.contextmanager
+def source_reader(target: Project, source: Path) -> Iterator[sqlite3.Connection]:
+    """A connection of its own that reads the target's committed state as ``main`` and the
+    source as ``src``, in one read transaction (a consistent view of both). Neither file is
+    locked against writers: the target's write transaction stays on the target's connection,
+    whose own uncommitted writes this connection does not see."""
+    conn = sqlite3.connect(f"file:{quote(str(target.path.resolve()))}?mode=ro", uri=True,
+                           timeout=target.busy_timeout, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(target.busy_timeout * 1000)}")
+        conn.execute(f"ATTACH DATABASE ? AS {SRC}", (f"file:{quote(str(source.resolve()))}?mode=ro",))
+        conn.execute("BEGIN")
+        yield conn
+    finally:
+        conn.close()
+
+
+def differing_documents(conn: sqlite3.Connection) -> list[tuple[str, bool]]:
+    """(document, whether the target has it) for each document of a reader's source whose
+    segments (id, Chinese, English, in order) differ from the target's, by document id.
+
+    SQL lists the candidates: documents of the source with a segment row (document, position,
+    id, texts) that one file has and the other has not, both files walked side by side in
+    (document, position) order. Each candidate is then compared whole, so the answer is exactly
+    that of comparing every document."""
+    rows = "SELECT document, position, id, zh, en FROM {}.segments"
+    candidates: set[str] = set()
+    for left, right, in_source in ((SRC, "main", ""), ("main", SRC, f" WHERE EXISTS (SELECT 1"
+                                   f" FROM {SRC}.segments y WHERE y.document = x.document)")):
+        candidates.update(r[0] for r in conn.execute(
+            f"SELECT x.document FROM ({rows.format(left)} EXCEPT {rows.format(right)}"
+            f" ORDER BY 1, 2, 3, 4, 5) x{in_source}"))
+    differ = []
+    for doc in sorted(candidates):
+        theirs, ours = (conn.execute(f"SELECT id, zh, en FROM {schema}.segments WHERE document = ?"
+                                     " ORDER BY position", (doc,)).fetchall()
+                        for schema in (SRC, "main"))
+        if theirs != ours:
+            differ.append((doc, bool(ours)))
+    return differ
+
+
+def _in(coders: Sequence[str]) -> str:
+    return "(" + ", ".join("?" for _ in coders) + ")"
+
+
+def _a_source_key(src: str) -> str:
+    """The condition that row ``x``'s key is one of the source's (work or a logged change)."""
+    return "(" + " OR ".join(
+        f"EXISTS (SELECT 1 FROM {src}.{table} y WHERE y.coder = x.coder AND y.segment = x.segment)"
+        for table in ("annotations", "done", "memos", "events")) + ")"
+
+
+#: The work rows compared, each table's columns in its primary key's order (so that SQLite
+#: walks both files' tables side by side in that order, without sorting or lookups).
+_WORK = (("annotations", "coder, segment, code"), ("done", "coder, segment"),
+         ("memos", "coder, segment, text"))
+
+
+def find_changed(conn: sqlite3.Connection, coders: Sequence[str], also: Iterable[Key]
+                 ) -> tuple[int, list[Key]]:
+    """On a reader: (how many keys the source has: its work and the keys its event log knows;
+    the keys among them whose state may differ from the target's), in key order.
+
+    Candidates are the keys of work rows one file has and the other has not (a memo by its
+    text), and those of ``also`` (keys the merge has written since the reader's view of the
+    target began); the caller compares their states."""
+    if not coders:
+        return 0, []
+    only = _in(coders)
+    keys: set[Key] = set()
+    for table, columns in _WORK:
+        order = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
+        for left, right in ((SRC, "main"), ("main", SRC)):
+            mine = "" if left == SRC else f" WHERE {_a_source_key(SRC)}"
+            keys.update(conn.execute(
+                f"SELECT coder, segment FROM (SELECT {columns} FROM {left}.{table} WHERE coder IN"
+                f" {only} EXCEPT SELECT {columns} FROM {right}.{table} WHERE coder IN {only}"
+                f" ORDER BY {order}) x{mine}", list(coders) * 2))
+    check = f"SELECT {_a_source_key(SRC)} FROM (SELECT ? AS coder, ? AS segment) x"
+    keys.update(k for k in also if k[0] in coders and conn.execute(check, k).fetchone()[0])
+    count = conn.execute(
+        "SELECT count(*) FROM (" + " UNION ".join(
+            f"SELECT coder, segment FROM {SRC}.{table} WHERE coder IN {only}"
+            for table in ("annotations", "done", "memos", "events"))
+        + " AND segment IS NOT NULL ORDER BY 1, 2)", list(coders) * 4).fetchone()[0]
+    return int(count), sorted(keys)
+
+
+def states_of(conn: sqlite3.Connection, schema: str, keys: Sequence[Key]) -> list[CoderState]:
+    """The work stored in ``schema`` (``main`` or a reader's ``src``) for each of ``keys``, in
+    their order (through a temporary table of the keys on ``conn``)."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {KEYS} (n INTEGER PRIMARY KEY, coder TEXT,"
+                 " segment TEXT)")
+    conn.execute(f"DELETE FROM temp.{KEYS}")
+    conn.executemany(f"INSERT INTO temp.{KEYS} (coder, segment) VALUES (?, ?)", keys)
+    rows = conn.execute(
+        f"SELECT (SELECT group_concat(a.code, char(31)) FROM {schema}.annotations a"
+        "  WHERE a.coder = k.coder AND a.segment = k.segment),"
+        f" EXISTS (SELECT 1 FROM {schema}.done d WHERE d.coder = k.coder AND d.segment = k.segment),"
+        f" (SELECT m.text FROM {schema}.memos m WHERE m.coder = k.coder AND m.segment = k.segment)"
+        f" FROM temp.{KEYS} k ORDER BY k.n")
+    states = [row_state(*r) for r in rows]
+    conn.execute(f"DELETE FROM temp.{KEYS}")
+    return states

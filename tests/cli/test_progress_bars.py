@@ -1,0 +1,65 @@
+"""Progress bars reach a real terminal as drawing, not as escaped text: the upgrade's index build
+and a big import draw through the stream under the printable-only stderr."""
+
+from __future__ import annotations
+
+import os
+import pty
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.storage import migrations
+
+pytestmark = pytest.mark.slow  # whole processes on a pseudo-terminal
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _on_a_terminal(*args: str, home: Path) -> str:
+    main, child = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ANNOTATOR_HOME": str(home), "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "annotator", *args], stdin=child, stdout=child,
+                            stderr=child, env=env, cwd=REPO)
+    os.close(child)
+    out = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closes when the process ends
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(main)
+    assert proc.wait(timeout=300) == 0, out.decode(errors="replace")[-500:]
+    return out.decode(errors="replace")
+
+
+def test_the_index_build_of_an_upgrade_draws_a_bar(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.apply(conn, upto=5)
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO documents (id, position) VALUES ('D', 1)")
+    conn.executemany("INSERT INTO segments (id, document, position, zh) VALUES (?, 'D', ?, ?)",
+                     [(f"D-{i}", i, "减负" * 50) for i in range(1, 20001)])
+    conn.execute("COMMIT")
+    conn.close()
+    out = _on_a_terminal("stats", str(path), home=tmp_path / "home")
+    assert "building the search index" in out
+    assert "\x1b[" in out and "\\u001b" not in out
+
+
+def test_a_big_import_draws_a_bar(tmp_path: Path) -> None:
+    rows = ["document,speaker,zh,en"] + [f"D{i // 500},A,网格员每天要填很多表格第{i}次,Grid workers fill in"
+                                         f" many forms every day (turn {i})." for i in range(40000)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert (tmp_path / "big.csv").stat().st_size > 2_000_000
+    out = _on_a_terminal("import", str(tmp_path / "p.db"), str(tmp_path / "big.csv"),
+                         home=tmp_path / "home")
+    assert "importing" in out and "imported 40" in out
+    assert "\x1b[" in out and "\\u001b" not in out
