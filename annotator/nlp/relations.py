@@ -31,6 +31,11 @@ from annotator.model import Codebook
 
 FloatArray = npt.NDArray[np.float64]
 
+#: The weight of a single-choice facet's own ranking in the logarithmic opinion pool with what
+#: the codes implying it say (1: as much). Measured on the development set, the dimension's own
+#: model (abstract definitions, a few examples) only adds noise to what the burden types imply.
+OWN_WEIGHT = 0.1
+
 
 @dataclass
 class RelationCounts:
@@ -111,6 +116,24 @@ def implied(
     return q / mass if mass > 0 else None
 
 
+def _as_weight(score: float, multiple: bool) -> float:
+    """A source code's weight in :func:`implied`: a multi-choice code's one-vs-rest probability
+    as odds (normalised over the facet they are the softmax of the codes' logits: the chance
+    that the code is the segment's main one), a single-choice code's probability as it is."""
+    if not multiple:
+        return score
+    p = min(max(score, 0.0), 1.0 - 1e-6)
+    return p / (1.0 - p)
+
+
+def _weighed(p: FloatArray, weight: float) -> FloatArray:
+    """``p ** weight`` renormalised (a distribution's weight in a logarithmic opinion pool)."""
+    if weight == 1.0:
+        return p
+    out = np.power(np.clip(p, 1e-12, None), weight)
+    return out / out.sum()
+
+
 def pool(p: FloatArray, q: FloatArray | None) -> FloatArray:
     """Product of two distributions over the same codes, renormalised."""
     if q is None or not len(p):
@@ -148,8 +171,11 @@ def relate_scores(
         if p_full.sum() <= 0:
             continue
         p_full = p_full / p_full.sum()
-        sources = {c: s for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
-        p_full = pool(p_full, implied(codebook, facet_id, sources, rho))
+        sources = {c: _as_weight(s, index.multiple.get(f, False))
+                   for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
+        q = implied(codebook, facet_id, sources, rho)
+        if q is not None:
+            p_full = pool(_weighed(p_full, OWN_WEIGHT), q)
         p_full = pool(p_full, implied(codebook, facet_id, dict.fromkeys(given, 1.0), rho))
         out[facet_id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
         _given_target(index, facet_id, given, out, rho)
@@ -178,3 +204,4 @@ def _given_target(index: _Index, target: str, given: frozenset[str],
 def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
     """{facet: code} that ``code`` implies (empty for an unknown code)."""
     return _index(codebook).implies.get(code, {})
+

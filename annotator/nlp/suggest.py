@@ -452,6 +452,7 @@ class Suggester:
         mass = terms / n if n and terms else EVIDENCE_TERMS
         for model in self.models.values():
             model.set_prior(prior, mass)
+            model.set_document_frequencies(self.dfs.df, self.dfs.n_docs, self.vocab.piece_flags())
 
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
         """Fit the calibration on the learner's coded segments, each scored leave-one-out
