@@ -206,7 +206,8 @@ class Vocabulary:
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
     ) -> tuple[IntArray, FloatArray]:
         """Unique term ids of a text and how often each occurs (unknown terms dropped unless ``add``)."""
-        counted: Counter[int] = Counter()
+        ids: list[int] = []
+        cnt: list[int] = []
         for lang, terms in (("zh", zh_terms), ("en", en_terms)):
             table = self._ids[lang]
             for term, n in Counter(terms).items():
@@ -215,11 +216,16 @@ class Vocabulary:
                     i = self.id(lang, term)
                 if i is None:
                     continue
-                counted[i] += n
-                for j in self._piece_ids.get(i, ()):
-                    counted[j] += n
-        return (np.fromiter(counted.keys(), dtype=np.int64, count=len(counted)),
-                np.fromiter(counted.values(), dtype=np.float64, count=len(counted)))
+                ids.append(i)
+                cnt.append(n)
+        got, counts = np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
+        if not self._piece_ids or not len(got):
+            return got, counts
+        owners, expanded = self._with_pieces(np.arange(len(got), dtype=np.int64), got)
+        if len(expanded) == len(got):
+            return got, counts
+        unique, where = np.unique(expanded, return_inverse=True)
+        return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
 
 
 class DocumentFrequencies:
