@@ -5,11 +5,19 @@ coded segment's code of the implied facet *is* the implied code is its strength 
 counted from the coder's own examples with the codebook's statement as one agreeing example
 (Laplace's rule of succession: ``(agree + 2) / (total + 3)``; 2/3 before any coding).
 
-* **Model evidence, source -> target.** The source facet's scores ``p_b`` give a distribution
-  over the target facet: each source code puts ``rho`` on the code it implies and
-  ``(1 - rho) / (K - 1)`` on each other code, weighted by ``p_b``. The target facet's own
-  distribution is multiplied by it and renormalised (a product of experts: the burden types'
-  reading of the text is a second opinion on the dimension).
+* **Model evidence, source -> target.** The source facet's scores give a distribution over
+  the target facet: each source code puts ``rho`` on the code it implies and
+  ``(1 - rho) / (K - 1)`` on each other code, weighted by the code's chance of being the
+  segment's main one (a multi-choice code's one-vs-rest probability as odds, ``p / (1 - p)``:
+  normalised over the facet, the softmax of the codes' logits; a probability would let nine
+  middling burden types drown the one the text is about). The target facet's own
+  distribution, raised to :data:`OWN_WEIGHT`, is multiplied by it and renormalised (a
+  logarithmic opinion pool, Genest and Zidek 1986, "Combining Probability Distributions",
+  Statistical Science 1(1)). The dimension is where the segment's burden mainly stems from,
+  and the burden types are what the codebook describes concretely; measured on the
+  development set, the dimension's own model (abstract definitions, few examples) mostly
+  adds noise to what the burden types imply, so it weighs little, and decides alone only
+  when no burden type has evidence.
 * **The coder's choices on the segment.** Chosen source codes (weight 1 each, the others 0)
   give the same kind of distribution, multiplied in the same way. A chosen code of a
   single-choice target facet changes each source code's odds by Bayes' rule with the
