@@ -16,7 +16,11 @@ gold codes in the file are never shown to it. Printed in one run, beside each ot
 Measures: dimension top-1, Cohen's kappa between the top dimension and the gold dimension,
 burden recall@3 (share of the gold burden types among the first three proposed).
 
-    python benchmarks/heldout_agil.py
+    python benchmarks/heldout_agil.py          # the held-out set
+    python benchmarks/heldout_agil.py --dev    # the development set (benchmarks/data/dev_agil.jsonl)
+
+The engine's constants are tuned on the development set only; the held-out set is for the
+final measurement.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "data" / "heldout_agil.jsonl"
+#: The development set: written separately, the only set the engine's constants were tuned on.
+DEV_DATA = ROOT / "benchmarks" / "data" / "dev_agil.jsonl"
 DOCUMENT = "heldout"
 
 
@@ -97,14 +103,14 @@ def score(ids: Sequence[str], gold: Sequence[Gold], rank: Ranker, dims: Sequence
     return {"top1": hits / n, "kappa": kappa(pairs, dims), "recall3": recall / n}
 
 
-def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
+def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict[str, float]]]:
     from annotator.application.demo import PAPER_CODER
     from annotator.application.suggesting import suggester_for_project
     from annotator.nlp.suggest import Suggester
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
 
-    gold = read_gold()
+    gold = read_gold(data)
     path, ids = build_project(folder, gold)
     with open_project(path) as project:
         codebook = load_codebook(project)
@@ -133,19 +139,27 @@ def evaluate(folder: Path) -> tuple[list[str], dict[str, dict[str, float]]]:
 
     for name, suggester in runs.items():
         results[name] = score(ids, gold, ranker(suggester), dims)
-    observed = {name: observations(runs[name], ids, gold) for name in ("raw", "engine")}
+    observed = {name: observations(suggester, ids, gold) for name, suggester in runs.items()}
+    for name, seen in observed.items():
+        results[name].update(calibration_errors(seen))
     for suggester in runs.values():
         suggester.close()
     share = Counter(g.dimension for g in gold).most_common(1)[0][1] / len(gold)
-    lines = [f"held-out set {DATA.name}: {len(gold)} segments never used for tuning; the engine learns"
+    what = ("development set" if data.resolve() == DEV_DATA.resolve()
+            else "held-out set") + f" {data.name}"
+    lines = [f"{what}: {len(gold)} segments; the engine learns"
              f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
              f"  (most frequent gold dimension: {share:.2f} of the set)",
-             f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"]
+             f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"
+             f" {'ECE dimension':>14} {'ECE burden':>11}"]
     for name in ("majority", "keywords", "codebook", "unrelated", "engine"):
         r = results[name]
-        lines.append(f"  {name:<9} {r['top1']:>15.2f} {r['kappa']:>6.2f} {r['recall3']:>16.2f}")
+        ece = (f" {r['ece_dimension']:>14.3f} {r['ece_burden']:>11.3f}" if "ece_dimension" in r
+               else f" {'-':>14} {'-':>11}")
+        lines.append(f"  {name:<9} {r['top1']:>15.2f} {r['kappa']:>6.2f} {r['recall3']:>16.2f}{ece}")
     lines.append("  (codebook: keywords and the codebook's wording, nothing learned; unrelated: the engine"
-                 " without the codebook's implies relations)")
+                 " without the codebook's implies relations; ECE: expected calibration error of the"
+                 " scores shown, 10 bins)")
     lines += reliability_lines(observed)
     return lines, results
 
@@ -157,6 +171,14 @@ def observations(s: object, ids: Sequence[str], gold: Sequence[Gold]) -> dict[st
         for c in s.suggest(seg, top=1000).codes:  # type: ignore[attr-defined]
             out[c.facet].append((c.score, c.code == g.dimension or c.code in g.burden))
     return out
+
+
+def calibration_errors(seen: dict[str, list[tuple[float, bool]]]) -> dict[str, float]:
+    """Expected calibration error per facet of (score shown, code is gold) pairs."""
+    from annotator.nlp.calibration import reliability
+
+    return {f"ece_{facet}": reliability([p for p, _ in pairs], [y for _, y in pairs])[1]
+            for facet, pairs in seen.items()}
 
 
 def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]]) -> list[str]:
@@ -177,8 +199,9 @@ def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]]) 
 
 
 def main() -> None:
+    dev = "--dev" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
-        lines, _ = evaluate(Path(tmp))
+        lines, _ = evaluate(Path(tmp), DEV_DATA if dev else DATA)
     print("\n".join(lines))
 
 

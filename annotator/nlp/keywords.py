@@ -37,27 +37,54 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+#: Marks a character piece of a Chinese word (:func:`word_pieces`); no stored term begins so.
+PIECE = "\u00b7"
+
+
+def word_pieces(term: str) -> tuple[str, ...]:
+    """The character pieces of a Chinese word of two or more characters: each character and,
+    in words of three or more, each pair of neighbouring characters (居住证明: 居 住 证 明 居住
+    住证 证明), marked with :data:`PIECE`.
+
+    jieba cuts the domain's compounds in more than one way (开证明 / 开 证明, 处罚权 / 执法权), and a
+    Chinese character carries much of a word's meaning, so the learned model counts the pieces
+    beside the words. Pieces are features only: never keywords, never cited as evidence.
+    """
+    if len(term) < 2 or term.startswith(PIECE) or not all(_is_cjk(ch) for ch in term):
+        return ()
+    chars = [PIECE + ch for ch in term]
+    pairs = [PIECE + term[i : i + 2] for i in range(len(term) - 1)] if len(term) >= 3 else []
+    return tuple(dict.fromkeys(chars + pairs))
+
+
 def keyword_worthy(term: str, lang: str) -> bool:
     """Whether a stored content term may be shown as a keyword.
 
     Single Chinese characters (年, 做, 月 ...) and one-letter English lemmas are mostly light
     words that jieba or the lemmatiser left alone; they still count as evidence for the learned
-    model, but they are not shown as keywords.
+    model, but they are not shown as keywords. Character pieces (:func:`word_pieces`) never are.
     """
-    if len(term) < 2:
-        return False
-    return term.isalpha() or any(ch.isalpha() for ch in term)
+    return len(term) >= 2 and not term.startswith(PIECE) and any(ch.isalpha() for ch in term)
 
 
 class Vocabulary:
-    """Terms of both languages as integer ids."""
+    """Terms of both languages as integer ids.
 
-    def __init__(self) -> None:
+    With ``pieces``, every Chinese word of two or more characters brings its character pieces
+    (:func:`word_pieces`) as terms of their own, and encoding a text counts them beside its
+    words (as often as the word occurs).
+    """
+
+    def __init__(self, pieces: bool = False) -> None:
         self._ids: dict[str, dict[str, int]] = {"zh": {}, "en": {}}
         self.terms: list[str] = []
         self.langs: list[str] = []
         self.worthy: list[bool] = []
         self._flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
+        self.pieces = pieces
+        #: term id -> the ids of its pieces (Chinese words of two or more characters)
+        self._piece_ids: dict[int, tuple[int, ...]] = {}
+        self._piece_index: tuple[IntArray, IntArray] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -88,16 +115,70 @@ class Vocabulary:
         self.terms.append(term)
         self.langs.append(lang)
         self.worthy.append(keyword_worthy(term, lang))
+        if self.pieces and lang == "zh":
+            self._add_pieces([new])
         return new
+
+    def _add_pieces(self, term_ids: Iterable[int]) -> None:
+        """Give the Chinese words ``term_ids`` their pieces (new pieces get new ids)."""
+        table = self._ids["zh"]
+        for i in term_ids:
+            pieces = word_pieces(self.terms[i])
+            if not pieces:
+                continue
+            ids = []
+            for piece in pieces:
+                j = table.get(piece)
+                if j is None:
+                    j = table[piece] = len(self.terms)
+                    self.terms.append(piece)
+                    self.langs.append("zh")
+                    self.worthy.append(False)
+                ids.append(j)
+            self._piece_ids[i] = tuple(ids)
+        self._piece_index = None
+
+    def piece_flags(self) -> npt.NDArray[np.bool_]:
+        """Per term id: whether it is a piece of a word (:func:`word_pieces`)."""
+        return np.fromiter((t.startswith(PIECE) for t in self.terms), dtype=bool, count=len(self.terms))
+
+    def pieces_of(self, term_id: int) -> tuple[int, ...]:
+        """The ids of the pieces of word ``term_id`` (none for other terms)."""
+        return self._piece_ids.get(term_id, ())
+
+    def _with_pieces(self, rows: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
+        """(row, term id) pairs plus a pair for every piece of each term (vectorised)."""
+        if not self._piece_ids or not len(ids):
+            return rows, ids
+        if self._piece_index is None or len(self._piece_index[0]) != len(self.terms) + 1:
+            lengths = np.zeros(len(self.terms), dtype=np.int64)
+            for i, pieces in self._piece_ids.items():
+                lengths[i] = len(pieces)
+            start = np.concatenate([[0], np.cumsum(lengths)])
+            flat = np.zeros(int(start[-1]), dtype=np.int64)
+            for i, pieces in self._piece_ids.items():
+                flat[start[i] : start[i] + len(pieces)] = pieces
+            self._piece_index = start, flat
+        start, flat = self._piece_index
+        n = start[ids + 1] - start[ids]
+        if not n.any():
+            return rows, ids
+        owner = np.repeat(np.arange(len(ids)), n)
+        offset = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        return (np.concatenate([rows, rows[owner]]),
+                np.concatenate([ids, flat[start[ids][owner] + offset]]))
 
     def extend(self, lang: str, terms: Iterable[str]) -> None:
         """Add many terms of one language at once (terms already known keep their ids)."""
         table = self._ids.setdefault(lang, {})
         new = [t for t in dict.fromkeys(terms) if t and t not in table]
-        table.update(zip(new, range(len(self.terms), len(self.terms) + len(new)), strict=True))
+        first = len(self.terms)
+        table.update(zip(new, range(first, first + len(new)), strict=True))
         self.terms.extend(new)
         self.langs.extend([lang] * len(new))
         self.worthy.extend(map(keyword_worthy, new, repeat(lang)))
+        if self.pieces and lang == "zh":
+            self._add_pieces(range(first, first + len(new)))
 
     def flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Per term id: whether it is Chinese, and whether it may be shown as a keyword."""
@@ -125,8 +206,11 @@ class Vocabulary:
             flat = " ".join(t for t in texts if t).split(" ") if lens.any() else []
             ids = np.fromiter(map(table.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
             seg = np.repeat(np.arange(n, dtype=np.int64), lens)
-            rows.append(seg[ids >= 0])
-            cols.append(ids[ids >= 0])
+            got_rows, got_ids = seg[ids >= 0], ids[ids >= 0]
+            if lang == "zh":
+                got_rows, got_ids = self._with_pieces(got_rows, got_ids)
+            rows.append(got_rows)
+            cols.append(got_ids)
         size = max(len(self.terms), 1)
         keys, counts = np.unique(np.concatenate(rows) * size + np.concatenate(cols),
                                  return_counts=True)
@@ -142,13 +226,20 @@ class Vocabulary:
             table = self._ids[lang]
             for term, n in Counter(terms).items():
                 i = table.get(term)
-                if i is None:
-                    if not add or not term:
-                        continue
+                if i is None and add and term:
                     i = self.id(lang, term)
-                ids.append(i)  # type: ignore[arg-type]
+                if i is None:
+                    continue
+                ids.append(i)
                 cnt.append(n)
-        return np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
+        got, counts = np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
+        if not self._piece_ids or not len(got):
+            return got, counts
+        owners, expanded = self._with_pieces(np.arange(len(got), dtype=np.int64), got)
+        if len(expanded) == len(got):
+            return got, counts
+        unique, where = np.unique(expanded, return_inverse=True)
+        return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
 
 
 class DocumentFrequencies:
@@ -195,10 +286,11 @@ class CorpusCounter:
     segments costs memory for its distinct words only.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pieces: bool = True) -> None:
         self._df: dict[str, Counter[str]] = {"zh": Counter(), "en": Counter()}
         self.n_docs = 0
         self.terms = 0
+        self.pieces = pieces
 
     def add(self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]) -> None:
         """One chunk: the stored term strings of the same segments, in both languages."""
@@ -230,16 +322,25 @@ class CorpusCounter:
         self.terms += other.terms
 
     def finish(self) -> tuple[Vocabulary, DocumentFrequencies]:
-        vocab = Vocabulary()
-        parts: list[FloatArray] = []
+        """The vocabulary and document frequencies. With ``pieces`` (the default), the Chinese
+        words' pieces follow the words; a piece's document frequency is the sum of those of the
+        words it is part of, at most the number of segments (an upper bound: a segment holding
+        two such words counts twice), so counting them costs one pass over the distinct words."""
+        vocab = Vocabulary(pieces=self.pieces)
         for lang in ("zh", "en"):
-            df = self._df[lang]
-            df.pop("", None)  # not a term (the import never stores one)
-            terms = sorted(df)
-            vocab.extend(lang, terms)
-            parts.append(np.array([df[t] for t in terms], dtype=np.float64))
+            self._df[lang].pop("", None)  # not a term (the import never stores one)
+            vocab.extend(lang, sorted(self._df[lang]))
+        df = np.zeros(len(vocab), dtype=np.float64)
+        for i, (term, lang) in enumerate(zip(vocab.terms, vocab.langs, strict=True)):
+            n = self._df[lang].get(term)
+            if n is None:
+                continue
+            df[i] = n
+            for j in vocab.pieces_of(i):
+                df[j] += n
+        np.minimum(df, float(self.n_docs), out=df)
         self._df = {"zh": Counter(), "en": Counter()}
-        return vocab, DocumentFrequencies.from_counts(np.concatenate(parts), self.n_docs)
+        return vocab, DocumentFrequencies.from_counts(df, self.n_docs)
 
 
 def tfidf_keywords(

@@ -5,11 +5,19 @@ coded segment's code of the implied facet *is* the implied code is its strength 
 counted from the coder's own examples with the codebook's statement as one agreeing example
 (Laplace's rule of succession: ``(agree + 2) / (total + 3)``; 2/3 before any coding).
 
-* **Model evidence, source -> target.** The source facet's scores ``p_b`` give a distribution
-  over the target facet: each source code puts ``rho`` on the code it implies and
-  ``(1 - rho) / (K - 1)`` on each other code, weighted by ``p_b``. The target facet's own
-  distribution is multiplied by it and renormalised (a product of experts: the burden types'
-  reading of the text is a second opinion on the dimension).
+* **Model evidence, source -> target.** The source facet's scores give a distribution over
+  the target facet: each source code puts ``rho`` on the code it implies and
+  ``(1 - rho) / (K - 1)`` on each other code, weighted by the code's chance of being the
+  segment's main one (a multi-choice code's one-vs-rest probability as odds, ``p / (1 - p)``:
+  normalised over the facet, the softmax of the codes' logits; a probability would let nine
+  middling burden types drown the one the text is about). The target facet's own
+  distribution, raised to :data:`OWN_WEIGHT`, is multiplied by it and renormalised (a
+  logarithmic opinion pool, Genest and Zidek 1986, "Combining Probability Distributions",
+  Statistical Science 1(1)). The dimension is where the segment's burden mainly stems from,
+  and the burden types are what the codebook describes concretely; measured on the
+  development set, the dimension's own model (abstract definitions, few examples) mostly
+  adds noise to what the burden types imply, so it weighs little, and decides alone only
+  when no burden type has evidence.
 * **The coder's choices on the segment.** Chosen source codes (weight 1 each, the others 0)
   give the same kind of distribution, multiplied in the same way. A chosen code of a
   single-choice target facet changes each source code's odds by Bayes' rule with the
@@ -30,6 +38,11 @@ import numpy.typing as npt
 from annotator.model import Codebook
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The weight of a single-choice facet's own ranking in the logarithmic opinion pool with what
+#: the codes implying it say (1: as much). Measured on the development set, the dimension's own
+#: model (abstract definitions, a few examples) only adds noise to what the burden types imply.
+OWN_WEIGHT = 0.1
 
 
 @dataclass
@@ -111,6 +124,24 @@ def implied(
     return q / mass if mass > 0 else None
 
 
+def _as_weight(score: float, multiple: bool) -> float:
+    """A source code's weight in :func:`implied`: a multi-choice code's one-vs-rest probability
+    as odds (normalised over the facet they are the softmax of the codes' logits: the chance
+    that the code is the segment's main one), a single-choice code's probability as it is."""
+    if not multiple:
+        return score
+    p = min(max(score, 0.0), 1.0 - 1e-6)
+    return p / (1.0 - p)
+
+
+def _weighed(p: FloatArray, weight: float) -> FloatArray:
+    """``p ** weight`` renormalised (a distribution's weight in a logarithmic opinion pool)."""
+    if weight == 1.0:
+        return p
+    out = np.power(np.clip(p, 1e-12, None), weight)
+    return out / out.sum()
+
+
 def pool(p: FloatArray, q: FloatArray | None) -> FloatArray:
     """Product of two distributions over the same codes, renormalised."""
     if q is None or not len(p):
@@ -148,8 +179,11 @@ def relate_scores(
         if p_full.sum() <= 0:
             continue
         p_full = p_full / p_full.sum()
-        sources = {c: s for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
-        p_full = pool(p_full, implied(codebook, facet_id, sources, rho))
+        sources = {c: _as_weight(s, index.multiple.get(f, False))
+                   for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
+        q = implied(codebook, facet_id, sources, rho)
+        if q is not None:
+            p_full = pool(_weighed(p_full, OWN_WEIGHT), q)
         p_full = pool(p_full, implied(codebook, facet_id, dict.fromkeys(given, 1.0), rho))
         out[facet_id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
         _given_target(index, facet_id, given, out, rho)
@@ -178,3 +212,4 @@ def _given_target(index: _Index, target: str, given: frozenset[str],
 def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
     """{facet: code} that ``code`` implies (empty for an unknown code)."""
     return _index(codebook).implies.get(code, {})
+

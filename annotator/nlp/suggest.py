@@ -15,14 +15,19 @@ For each segment the engine returns
      this coder's own, or every coder's in lead mode.
 
      The model starts from a prior made of the codebook's own text about each code (label,
-     definition, when-to-use, keywords; both languages), worth one coded example per code,
-     so it can speak before the coder has coded anything and on words that are no keyword.
+     definition, when-to-use, keywords; both languages), worth
+     :data:`~annotator.nlp.classifier.PRIOR_EXAMPLES` coded segments per code, so it can speak
+     before the coder has coded anything and on words that are no keyword, and a coder's
+     first examples refine it rather than override it.
 
   The blend is ``(1 - w) * codebook + w * learned`` with ``w = N / (N + 3 K)``: N examples
-  of the facet (the prior's pseudo-examples included: K more), K codes. With no coded
-  segment the keywords weigh three times as much as the codebook's prose; once the coder has
-  coded about two segments per code the learned model weighs as much as the keywords, and it
-  dominates as the examples grow.
+  of the facet (the prior's pseudo-examples included), K codes. As the prior already counts
+  for many examples, the learned model (which holds the codebook's prose and keywords too)
+  carries most of the weight from the start.
+
+  Then the facets inform each other through the codebook's ``implies`` relations
+  (:mod:`annotator.nlp.relations`: the dimension is ranked mostly by what the burden types
+  imply), and the scores are calibrated (:mod:`annotator.nlp.calibration`).
 
 Single-choice facets: all codes of the facet are ranked and the best one has
 ``passes=True``. Multi-choice facets: every code is scored on its own and ``passes`` is True
@@ -480,6 +485,7 @@ class Suggester:
         mass = terms / n if n and terms else EVIDENCE_TERMS
         for model in self.models.values():
             model.set_prior(prior, mass)
+            model.set_document_frequencies(self.dfs.df, self.dfs.n_docs, self.vocab.piece_flags())
 
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
         """Fit the calibration on the learner's coded segments, each scored leave-one-out

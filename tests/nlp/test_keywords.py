@@ -12,11 +12,13 @@ import pytest
 from annotator.application.suggesting import project_keywords
 from annotator.errors import UsageError
 from annotator.nlp.keywords import (
+    PIECE,
     DocumentFrequencies,
     Vocabulary,
     idf_value,
     keyword_worthy,
     tfidf_keywords,
+    word_pieces,
 )
 from annotator.storage.db import open_project
 
@@ -101,7 +103,7 @@ def test_corpus_counter_and_encode_many_agree_with_one_by_one() -> None:
 
     stored = [("社区 台账 台账", "ledger cadre"), (None, "ledger"), ("社区 培训", None), ("", ""),
               ("台账", "cadre cadre cadre")]
-    one = Vocabulary()
+    one = Vocabulary(pieces=True)  # the counter's vocabulary has the Chinese words' pieces
     dfs = DocumentFrequencies()
     encoded = []
     for zh, en in stored:
@@ -125,4 +127,35 @@ def test_corpus_counter_and_encode_many_agree_with_one_by_one() -> None:
         assert mine == want
     is_zh, worthy = vocab.flags()
     assert [bool(is_zh[vocab.id("zh", "社区", add=False) or 0])] == [True]
-    assert not is_zh[vocab.id("en", "ledger", add=False) or 0] and worthy.all()
+    assert not is_zh[vocab.id("en", "ledger", add=False) or 0]
+    # every word may be shown as a keyword; its pieces never
+    assert all(w == (not t.startswith(PIECE)) for t, w in zip(vocab.terms, worthy.tolist(), strict=True))
+
+
+def test_chinese_words_bring_their_character_pieces() -> None:
+    assert word_pieces("居住证明") == tuple(PIECE + p for p in ("居", "住", "证", "明", "居住", "住证", "证明"))
+    assert word_pieces("证明") == (PIECE + "证", PIECE + "明")
+    assert word_pieces("责") == () and word_pieces("ledger") == () and word_pieces("APP录入") == ()
+    vocab = Vocabulary(pieces=True)
+    ids, counts = vocab.encode(["开证明", "证明", "证明"], ["certificate"])
+    got = {vocab.terms[i]: c for i, c in zip(ids.tolist(), counts.tolist(), strict=True)}
+    # 证明 twice as a word and once inside 开证明: its piece 证 counts three times
+    assert got["证明"] == 2 and got["开证明"] == 1 and got[PIECE + "证"] == 3
+    assert got[PIECE + "证明"] == 1 and got["certificate"] == 1
+    assert Vocabulary().encode(["开证明"], [])[0].tolist() == [0]  # no pieces unless asked
+
+
+def test_a_pieces_document_frequency_is_an_upper_bound() -> None:
+    from annotator.nlp.keywords import CorpusCounter
+
+    counter = CorpusCounter()
+    counter.add(["证明 开证明", "证明", "台账"], [None, None, None])
+    vocab, dfs = counter.finish()
+    piece = vocab.id("zh", PIECE + "证", add=False)
+    assert piece is not None
+    # in two segments, counted 3 (one segment has both words), never above the segment count
+    assert dfs.df[piece] == 3 and dfs.df[vocab.id("zh", PIECE + "台", add=False) or 0] == 1
+    counter = CorpusCounter()
+    counter.add(["证明 开证明"], [None])
+    vocab, dfs = counter.finish()
+    assert dfs.df[vocab.id("zh", PIECE + "证", add=False) or 0] == 1

@@ -88,3 +88,27 @@ def test_the_suggester_updates_the_dimension_when_the_coder_picks_a_burden(tmp_p
     dims = [c for c in s.suggest(seg, top=100).codes if c.facet == "dimension"]
     assert next(c.score for c in dims if c.code == "latency") > before
     s.close()
+
+
+def test_the_burden_the_text_is_about_outweighs_many_middling_ones() -> None:
+    # one clear burden type under latency; four middling ones under integration
+    burden = {"feedback_gap": 0.9, "smart_governance": 0.3, "trace_formalism": 0.3,
+              "staffing_mismatch": 0.3, "incentive_deficit": 0.3}
+    out = relate_scores(CODEBOOK, {"dimension": _uniform_dims(), "burden": burden}, frozenset(), 0.8)
+    # as odds, 9 against 4 x 0.43; as probabilities 0.9 would lose to 4 x 0.3
+    assert max(out["dimension"], key=out["dimension"].__getitem__) == "latency"
+
+
+def test_the_dimensions_own_ranking_weighs_little_beside_the_burden_types() -> None:
+    from annotator.nlp.relations import OWN_WEIGHT
+
+    own = {"adaptation": 0.7, "goal_attainment": 0.1, "integration": 0.1, "latency": 0.1}
+    burden = {"feedback_gap": 0.6}
+    out = relate_scores(CODEBOOK, {"dimension": own, "burden": burden}, frozenset(), 2 / 3)
+    q = np.array([1 / 9, 1 / 9, 1 / 9, 2 / 3])
+    p = np.array(list(own.values())) ** OWN_WEIGHT * q
+    assert list(out["dimension"].values()) == pytest.approx((p / p.sum()).tolist())
+    assert max(out["dimension"], key=out["dimension"].__getitem__) == "latency"
+    # with no burden evidence the dimension's own ranking stands
+    alone = relate_scores(CODEBOOK, {"dimension": own, "burden": {}}, frozenset(), 2 / 3)
+    assert alone["dimension"] == pytest.approx(own)

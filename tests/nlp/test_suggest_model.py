@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from annotator.nlp.classifier import PRIOR_EXAMPLES, FacetModel
 
@@ -49,3 +50,47 @@ def test_no_prior_without_codebook_text() -> None:
     m = FacetModel(["a", "b"], multiple=False, n_features=4)
     m.set_prior({"a": _arr([], []), "b": _arr([], [])}, mass=10.0)
     assert m.prior_examples == 0 and m.predict(*_arr([0], [1.0])) is None
+
+
+def test_examples_refine_the_codebook_prior_rather_than_override_it() -> None:
+    from annotator.nlp.classifier import BACKGROUND
+
+    m = FacetModel(["a", "b"], multiple=False, n_features=6)
+    m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
+    # Dirichlet prior: P(w | c) = (n_cw + mu q_c(w)) / (n_c + mu), q_c = (1 - B) d_c + B b
+    mu = PRIOR_EXAMPLES * 4.0
+    pos, _neg = m.word_probabilities(np.array([0, 1]))
+    background = (m.totals[[0, 1]] + 1.0) / (m.all_terms + 6.0)
+    assert pos[0, 0] == pytest.approx((mu * ((1 - BACKGROUND) + BACKGROUND * background[0])) / mu)
+    assert pos[1, 0] == pytest.approx(BACKGROUND * background[1])
+    # one example of "a" with word 1 (the codebook's word for "b") does not turn word 1 into "a"'s
+    m.update(*_arr([1, 2], [1.0, 1.0]), frozenset({"a"}), +1.0)
+    got = m.predict(*_arr([1], [1.0]))
+    assert got is not None and int(np.argmax(got[0])) == 1
+
+
+def test_a_handful_of_examples_hardly_moves_the_code_frequencies() -> None:
+    from annotator.nlp.classifier import CLASS_PRIOR
+
+    m = FacetModel(["a", "b"], multiple=False, n_features=4)
+    m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
+    for _ in range(3):
+        m.update(*_arr([3], [1.0]), frozenset({"a"}), +1.0)
+    # a word the codebook gives "b" against three examples of "a" without it
+    got = m.predict(*_arr([1], [1.0]))
+    assert got is not None and got[0][1] > got[0][0]
+    assert CLASS_PRIOR >= 1.0
+
+
+def test_words_of_every_segment_weigh_little_and_pieces_alone_say_nothing() -> None:
+    m = FacetModel(["a", "b"], multiple=False, n_features=4)
+    m.set_prior({"a": _arr([0, 2], [1.0, 1.0]), "b": _arr([1, 3], [1.0, 1.0])}, mass=4.0)
+    df = np.array([100.0, 1.0, 1.0, 1.0])
+    m.set_document_frequencies(df, 100, np.array([False, False, False, True]))
+    assert m.term_weights is not None
+    assert m.term_weights[0] == pytest.approx(1 / (np.log(101) + 1))  # in every segment
+    assert m.term_weights[1] == pytest.approx((np.log(101 / 2) + 1) / (np.log(101) + 1))
+    both = m.predict(*_arr([0, 1], [1.0, 1.0]))
+    assert both is not None and int(np.argmax(both[0])) == 1  # the rare word decides
+    assert m.predict(*_arr([3], [1.0])) is None  # a piece of a word is no word
+    assert m.predict(*_arr([2, 3], [1.0, 1.0])) is not None
