@@ -92,7 +92,7 @@ class Vocabulary:
     def __getstate__(self) -> dict[str, object]:
         """Kept compactly: the terms and their languages (the id tables follow from them)."""
         return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
-                "worthy": self.worthy}
+                "worthy": self.worthy, "pieces": self.pieces}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
@@ -104,6 +104,13 @@ class Vocabulary:
             ids = np.flatnonzero(langs == lang).tolist()
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
+        self.pieces = bool(state.get("pieces", False))
+        self._piece_ids, self._piece_index = {}, None
+        if self.pieces:  # every piece is among the terms already: only the word → pieces links
+            zh = self._ids["zh"]
+            for i, (term, lang) in enumerate(zip(self.terms, self.langs, strict=True)):
+                if lang == "zh" and not term.startswith(PIECE) and (pieces := word_pieces(term)):
+                    self._piece_ids[i] = tuple(zh[p] for p in pieces if p in zh)
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
