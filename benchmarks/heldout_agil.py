@@ -160,7 +160,7 @@ def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict
     lines.append("  (codebook: keywords and the codebook's wording, nothing learned; unrelated: the engine"
                  " without the codebook's implies relations; ECE: expected calibration error of the"
                  " scores shown, 10 bins)")
-    lines += reliability_lines(observed)
+    lines += reliability_lines(observed, data.name)
     return lines, results
 
 
@@ -181,11 +181,12 @@ def calibration_errors(seen: dict[str, list[tuple[float, bool]]]) -> dict[str, f
             for facet, pairs in seen.items()}
 
 
-def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]]) -> list[str]:
+def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]],
+                      name: str = DATA.name) -> list[str]:
     """A text reliability diagram per facet: before and after calibration."""
     from annotator.nlp.calibration import reliability
 
-    lines = ["  reliability (held-out set; score shown vs share of codes that were gold):"]
+    lines = [f"  reliability ({name}; score shown vs share of codes that were gold):"]
     for facet in ("dimension", "burden"):
         for name, label in (("raw", "before calibration"), ("engine", "calibrated")):
             pairs = observed[name][facet]

@@ -9,6 +9,7 @@ segment when it is frequent there and rare in the rest of the corpus. Needs nump
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ def _is_cjk(ch: str) -> bool:
 
 #: Marks a character piece of a Chinese word (:func:`word_pieces`); no stored term begins so.
 PIECE = "\u00b7"
+_CJK_WORD = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def word_pieces(term: str) -> tuple[str, ...]:
@@ -50,7 +52,7 @@ def word_pieces(term: str) -> tuple[str, ...]:
     Chinese character carries much of a word's meaning, so the learned model counts the pieces
     beside the words. Pieces are features only: never keywords, never cited as evidence.
     """
-    if len(term) < 2 or term.startswith(PIECE) or not all(_is_cjk(ch) for ch in term):
+    if len(term) < 2 or not _CJK_WORD.fullmatch(term):
         return ()
     chars = [PIECE + ch for ch in term]
     pairs = [PIECE + term[i : i + 2] for i in range(len(term) - 1)] if len(term) >= 3 else []
@@ -85,6 +87,7 @@ class Vocabulary:
         #: term id -> the ids of its pieces (Chinese words of two or more characters)
         self._piece_ids: dict[int, tuple[int, ...]] = {}
         self._piece_index: tuple[IntArray, IntArray] | None = None
+        self._piece_flags: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -127,27 +130,42 @@ class Vocabulary:
         return new
 
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
-        """Give the Chinese words ``term_ids`` their pieces (new pieces get new ids)."""
+        """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
+        new ids)."""
         table = self._ids["zh"]
-        for i in term_ids:
-            pieces = word_pieces(self.terms[i])
-            if not pieces:
-                continue
-            ids = []
-            for piece in pieces:
-                j = table.get(piece)
-                if j is None:
-                    j = table[piece] = len(self.terms)
-                    self.terms.append(piece)
-                    self.langs.append("zh")
-                    self.worthy.append(False)
-                ids.append(j)
-            self._piece_ids[i] = tuple(ids)
+        owned = [(i, pieces) for i in term_ids if (pieces := word_pieces(self.terms[i]))]
+        if not owned:
+            return
+        new = [p for p in dict.fromkeys(chain.from_iterable(p for _, p in owned)) if p not in table]
+        first = len(self.terms)
+        table.update(zip(new, range(first, first + len(new)), strict=True))
+        self.terms.extend(new)
+        self.langs.extend(["zh"] * len(new))
+        self.worthy.extend([False] * len(new))
+        get = table.__getitem__
+        self._piece_ids.update((i, tuple(map(get, pieces))) for i, pieces in owned)
         self._piece_index = None
+
+    def _index(self) -> tuple[IntArray, IntArray]:
+        """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``."""
+        if self._piece_index is None or len(self._piece_index[0]) != len(self.terms) + 1:
+            got = self._piece_ids  # keys ascending: terms get their pieces in id order
+            keys = np.fromiter(got.keys(), dtype=np.int64, count=len(got))
+            lens = np.fromiter(map(len, got.values()), dtype=np.int64, count=len(got))
+            lengths = np.zeros(len(self.terms), dtype=np.int64)
+            lengths[keys] = lens
+            start = np.concatenate([[0], np.cumsum(lengths)])
+            flat = np.fromiter(chain.from_iterable(got.values()), dtype=np.int64, count=int(lens.sum()))
+            self._piece_index = start, flat
+        return self._piece_index
 
     def piece_flags(self) -> npt.NDArray[np.bool_]:
         """Per term id: whether it is a piece of a word (:func:`word_pieces`)."""
-        return np.fromiter((t.startswith(PIECE) for t in self.terms), dtype=bool, count=len(self.terms))
+        if self._piece_flags is None or len(self._piece_flags) != len(self.terms):
+            flags = np.zeros(len(self.terms), dtype=bool)
+            flags[self._index()[1]] = True
+            self._piece_flags = flags
+        return self._piece_flags
 
     def pieces_of(self, term_id: int) -> tuple[int, ...]:
         """The ids of the pieces of word ``term_id`` (none for other terms)."""
@@ -157,16 +175,7 @@ class Vocabulary:
         """(row, term id) pairs plus a pair for every piece of each term (vectorised)."""
         if not self._piece_ids or not len(ids):
             return rows, ids
-        if self._piece_index is None or len(self._piece_index[0]) != len(self.terms) + 1:
-            lengths = np.zeros(len(self.terms), dtype=np.int64)
-            for i, pieces in self._piece_ids.items():
-                lengths[i] = len(pieces)
-            start = np.concatenate([[0], np.cumsum(lengths)])
-            flat = np.zeros(int(start[-1]), dtype=np.int64)
-            for i, pieces in self._piece_ids.items():
-                flat[start[i] : start[i] + len(pieces)] = pieces
-            self._piece_index = start, flat
-        start, flat = self._piece_index
+        start, flat = self._index()
         n = start[ids + 1] - start[ids]
         if not n.any():
             return rows, ids
@@ -240,13 +249,17 @@ class Vocabulary:
                 ids.append(i)
                 cnt.append(n)
         got, counts = np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
-        if not self._piece_ids or not len(got):
+        pieces = self._piece_ids
+        if not pieces:
             return got, counts
-        owners, expanded = self._with_pieces(np.arange(len(got), dtype=np.int64), got)
-        if len(expanded) == len(got):
+        extra = [(j, n) for i, n in zip(ids, cnt, strict=True) for j in pieces.get(i, ())]
+        if not extra:
             return got, counts
-        unique, where = np.unique(expanded, return_inverse=True)
-        return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
+        every = np.concatenate([got, np.fromiter((j for j, _ in extra), dtype=np.int64, count=len(extra))])
+        weights = np.concatenate([counts, np.fromiter((n for _, n in extra), dtype=np.float64,
+                                                      count=len(extra))])
+        unique, where = np.unique(every, return_inverse=True)
+        return unique, np.bincount(where, weights=weights).astype(np.float64)
 
 
 class DocumentFrequencies:
@@ -334,17 +347,22 @@ class CorpusCounter:
         words it is part of, at most the number of segments (an upper bound: a segment holding
         two such words counts twice), so counting them costs one pass over the distinct words."""
         vocab = Vocabulary(pieces=self.pieces)
+        parts: list[tuple[int, FloatArray]] = []
         for lang in ("zh", "en"):
-            self._df[lang].pop("", None)  # not a term (the import never stores one)
-            vocab.extend(lang, sorted(self._df[lang]))
+            df_lang = self._df[lang]
+            df_lang.pop("", None)  # not a term (the import never stores one)
+            terms = sorted(df_lang)
+            first = len(vocab)  # a new vocabulary: the terms get the next ids, in this order
+            vocab.extend(lang, terms)
+            parts.append((first, np.fromiter((df_lang[t] for t in terms), dtype=np.float64,
+                                             count=len(terms))))
         df = np.zeros(len(vocab), dtype=np.float64)
-        for i, (term, lang) in enumerate(zip(vocab.terms, vocab.langs, strict=True)):
-            n = self._df[lang].get(term)
-            if n is None:
-                continue
-            df[i] = n
-            for j in vocab.pieces_of(i):
-                df[j] += n
+        for first, counts in parts:
+            df[first : first + len(counts)] = counts
+        zh_first, zh_df = parts[0]
+        words = np.arange(zh_first, zh_first + len(zh_df), dtype=np.int64)
+        owners, expanded = vocab._with_pieces(words, words)
+        np.add.at(df, expanded[len(words):], df[owners[len(words):]])
         np.minimum(df, float(self.n_docs), out=df)
         self._df = {"zh": Counter(), "en": Counter()}
         return vocab, DocumentFrequencies.from_counts(df, self.n_docs)
