@@ -108,7 +108,7 @@ class Vocabulary:
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
         self.pieces = bool(state.get("pieces", False))
-        self._piece_ids, self._piece_index = {}, None
+        self._piece_ids, self._piece_index, self._piece_flags = {}, None, None
         if self.pieces:  # every piece is among the terms already: only the word → pieces links
             zh = self._ids["zh"]
             for i, (term, lang) in enumerate(zip(self.terms, self.langs, strict=True)):
