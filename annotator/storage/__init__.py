@@ -12,12 +12,14 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
 * ``importing``: ``TranscriptWriter`` (streamed transcript import, replacement by position),
   ``insert_document``, ``insert_segments``, ``set_translation``, ``log_import``;
 * ``plan_writer``: ``write_import_plan(project, plan)`` writes an ``ImportPlan`` in one transaction;
+  ``memos``: memos on documents and codes (``set_note``, ``add_notes`` for imports, ``all_memos``);
 * ``table_dump``: every table's rows for the JSONL export (``TABLES``, ``count_rows``,
-  ``iter_table_rows``) and ``restore_rows``;
+  ``table_values``, ``iter_table_rows``) and ``restore_rows``;
 * ``db.Project.snapshot()``: one read transaction, for commands that must see one consistent
   state (``check``, ``stats``, ``merge``, exports) while coders write;
 * ``document_work``: segments in reading order with their coders' work, one document in memory
-  (``segments_with_work``), for the CSV export;
+  (``segments_with_work``), for the CSV export; ``document_detail``: one document's work with
+  its times and spans, and the languages it is written in, for the ``.qdpx`` export;
 * ``work_counts``: ``stats``'s counts as SQL group-bys;
 * ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for
   ``merge``; ``merge_diff``: the same comparison in SQL over both files at once (a reader of the
