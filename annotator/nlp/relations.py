@@ -235,24 +235,37 @@ def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
 Observation = tuple[Mapping[str, Mapping[str, float]], frozenset[str], float]
 
 
-def _related_dists(codebook: Codebook, observations: Sequence[Observation], weight: float
-                   ) -> tuple[list[FloatArray], list[int]]:
-    """The related single-choice facets' distributions under ``weight``, and the coded code's
-    position in each (segments without exactly one coded code of the facet are skipped)."""
+def _opinions(codebook: Codebook, observations: Sequence[Observation]
+              ) -> tuple[list[tuple[FloatArray, FloatArray]], list[int]]:
+    """Per coded segment and related single-choice facet: the log of its own distribution and of
+    the one the other codes imply (the pools at weights 0 and 1), and the coded code's position
+    (segments without exactly one coded code of the facet are skipped)."""
     index = _index(codebook)
     targets = {f for t in index.implies.values() for f in t if not index.multiple.get(f, True)}
-    dists: list[FloatArray] = []
+    logs: list[tuple[FloatArray, FloatArray]] = []
     gold: list[int] = []
     for scores, coded, rho in observations:
-        related = relate_scores(codebook, scores, frozenset(), rho, weight)
-        for facet in targets & set(related):
-            codes = list(related[facet])
+        own = relate_scores(codebook, scores, frozenset(), rho, 0.0)
+        implied_ = relate_scores(codebook, scores, frozenset(), rho, 1.0)
+        for facet in targets & set(own):
+            codes = list(own[facet])
             hit = [i for i, c in enumerate(codes) if c in coded]
-            p = np.array([related[facet][c] for c in codes], dtype=np.float64)
-            if len(hit) == 1 and len(codes) > 1 and p.sum() > 0:
-                dists.append(p / p.sum())
+            p = np.array([own[facet][c] for c in codes], dtype=np.float64)
+            q = np.array([implied_[facet][c] for c in codes], dtype=np.float64)
+            if len(hit) == 1 and len(codes) > 1 and p.sum() > 0 and q.sum() > 0:
+                logs.append((np.log(np.clip(p / p.sum(), 1e-12, None)),
+                             np.log(np.clip(q / q.sum(), 1e-12, None))))
                 gold.append(hit[0])
-    return dists, gold
+    return logs, gold
+
+
+def _pooled(logs: Sequence[tuple[FloatArray, FloatArray]], weight: float) -> list[FloatArray]:
+    out = []
+    for own, imp in logs:
+        logp = (1.0 - weight) * own + weight * imp
+        p = np.exp(logp - logp.max())
+        out.append(p / p.sum())
+    return out
 
 
 def fit_relation_weight(codebook: Codebook, observations: Sequence[Observation],
@@ -260,11 +273,12 @@ def fit_relation_weight(codebook: Codebook, observations: Sequence[Observation],
     """The relation weight under which the coded codes of the related single-choice facets are
     most likely (negative log likelihood after a fitted temperature); ties go to the weight
     nearest :data:`DEFAULT_RELATION_WEIGHT`, too few segments give it."""
+    logs, gold = _opinions(codebook, observations)
+    if len(logs) < MIN_FIT_SEGMENTS:
+        return DEFAULT_RELATION_WEIGHT
     best, best_nll = DEFAULT_RELATION_WEIGHT, float("inf")
     for weight in sorted(weights, key=lambda w: abs(w - DEFAULT_RELATION_WEIGHT)):
-        dists, gold = _related_dists(codebook, observations, weight)
-        if len(dists) < MIN_FIT_SEGMENTS:
-            return DEFAULT_RELATION_WEIGHT
+        dists = _pooled(logs, weight)
         nll = temperature_nll(fit_temperature(dists, gold), dists, gold)
         if nll < best_nll - 1e-9:
             best, best_nll = weight, nll
