@@ -10,8 +10,8 @@ gold codes in the file are never shown to it. Printed in one run, beside each ot
 * ``keywords``: the codebook's keywords only;
 * ``codebook``: keywords and the codebook's wording (labels, definitions, ...), nothing learned;
 * ``unrelated``: the engine without the codebook's ``implies`` relations;
-* ``engine``: keywords, the codebook's wording and relations, and what was learned from the
-  paper coder, calibrated.
+* ``engine``: keywords, the codebook's wording and relations (their weight fitted on the paper
+  coder's segments), and what was learned from the paper coder, calibrated.
 
 Measures: dimension top-1, Cohen's kappa between the top dimension and the gold dimension,
 burden recall@3 (share of the gold burden types among the first three proposed).
@@ -149,7 +149,9 @@ def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict
             else "held-out set") + f" {data.name}"
     lines = [f"{what}: {len(gold)} segments; the engine learns"
              f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
-             f"  (most frequent gold dimension: {share:.2f} of the set)",
+             f"  (most frequent gold dimension: {share:.2f} of the set; relation weight fitted on"
+             f" the paper coder's segments: {runs['engine'].relation_weight:.1f}, nothing coded:"
+             f" {runs['codebook'].relation_weight:.1f})",
              f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"
              f" {'ECE dimension':>14} {'ECE burden':>11}"]
     for name in ("majority", "keywords", "codebook", "unrelated", "engine"):

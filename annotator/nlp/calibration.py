@@ -60,17 +60,30 @@ def temper(p: FloatArray, t: float) -> FloatArray:
     return out / out.sum()
 
 
-def temperature_nll(t: float, dists: Sequence[FloatArray], gold: Sequence[int]) -> float:
-    """Negative log likelihood of ``gold`` under the tempered ``dists``."""
-    total = 0.0
+def _log_groups(dists: Sequence[FloatArray], gold: Sequence[int]
+                ) -> list[tuple[FloatArray, npt.NDArray[np.int64]]]:
+    """The log distributions stacked by number of codes, with the gold positions."""
+    groups = []
     for k in {len(p) for p in dists}:
         rows = [i for i, p in enumerate(dists) if len(p) == k]
-        logp = np.log(np.clip(np.stack([dists[i] for i in rows]), 1e-12, None)) / t
+        logp = np.log(np.clip(np.stack([dists[i] for i in rows]), 1e-12, None))
+        groups.append((logp, np.array([gold[i] for i in rows], dtype=np.int64)))
+    return groups
+
+
+def _grouped_nll(t: float, groups: Sequence[tuple[FloatArray, npt.NDArray[np.int64]]]) -> float:
+    total = 0.0
+    for logs, gold in groups:
+        logp = logs / t
         logp -= logp.max(axis=1, keepdims=True)
         norm = np.log(np.exp(logp).sum(axis=1))
-        picked = logp[np.arange(len(rows)), [gold[i] for i in rows]]
-        total -= float((picked - norm).sum())
+        total -= float((logp[np.arange(len(gold)), gold] - norm).sum())
     return total
+
+
+def temperature_nll(t: float, dists: Sequence[FloatArray], gold: Sequence[int]) -> float:
+    """Negative log likelihood of ``gold`` under the tempered ``dists``."""
+    return _grouped_nll(t, _log_groups(dists, gold))
 
 
 def fit_temperature(dists: Sequence[FloatArray], gold: Sequence[int]) -> float:
@@ -78,9 +91,10 @@ def fit_temperature(dists: Sequence[FloatArray], gold: Sequence[int]) -> float:
     search on log T)."""
     if len(dists) < MIN_EXAMPLES:
         return 1.0
+    groups = _log_groups(dists, gold)
 
     def objective(log_t: float) -> float:
-        return temperature_nll(math.exp(log_t), dists, gold) + 0.5 * PRIOR_STRENGTH * log_t * log_t
+        return _grouped_nll(math.exp(log_t), groups) + 0.5 * PRIOR_STRENGTH * log_t * log_t
 
     lo, hi = math.log(0.05), math.log(50.0)
     ratio = (math.sqrt(5) - 1) / 2

@@ -11,13 +11,17 @@ counted from the coder's own examples with the codebook's statement as one agree
   segment's main one (a multi-choice code's one-vs-rest probability as odds, ``p / (1 - p)``:
   normalised over the facet, the softmax of the codes' logits; a probability would let nine
   middling burden types drown the one the text is about). The target facet's own
-  distribution, raised to :data:`OWN_WEIGHT`, is multiplied by it and renormalised (a
+  distribution and this one are pooled as ``own ** (1 - r) * implied ** r``, renormalised (a
   logarithmic opinion pool, Genest and Zidek 1986, "Combining Probability Distributions",
-  Statistical Science 1(1)). The dimension is where the segment's burden mainly stems from,
-  and the burden types are what the codebook describes concretely; measured on the
-  development set, the dimension's own model (abstract definitions, few examples) mostly
-  adds noise to what the burden types imply, so it weighs little, and decides alone only
-  when no burden type has evidence.
+  Statistical Science 1(1)); the own distribution decides alone when no source code has
+  evidence.
+* **The relation weight ``r``** is a property of the project: how closely its coders place a
+  segment's dimension where its burden types imply. It is fitted on the coder's own coded
+  segments, each scored leave-one-out (:func:`fit_relation_weight`, called with the
+  calibration's observations): of :data:`RELATION_WEIGHTS`, the one under which the coded
+  codes are most likely once a temperature is fitted beside it (so ``r`` only sets the two
+  opinions' relative weight, the temperature their joint sharpness). With fewer than
+  :data:`MIN_FIT_SEGMENTS` coded segments it is :data:`DEFAULT_RELATION_WEIGHT`.
 * **The coder's choices on the segment.** Chosen source codes (weight 1 each, the others 0)
   give the same kind of distribution, multiplied in the same way. A chosen code of a
   single-choice target facet changes each source code's odds by Bayes' rule with the
@@ -29,20 +33,29 @@ Pure functions over scores; no storage, no UI.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from annotator.model import Codebook
+from annotator.nlp.calibration import fit_temperature, temperature_nll
 
 FloatArray = npt.NDArray[np.float64]
 
-#: The weight of a single-choice facet's own ranking in the logarithmic opinion pool with what
-#: the codes implying it say (1: as much). Measured on the development set, the dimension's own
-#: model (abstract definitions, a few examples) only adds noise to what the burden types imply.
-OWN_WEIGHT = 0.1
+#: The relation weight ``r``: a single-choice facet's pooled ranking is ``own ** (1 - r) *
+#: implied ** r`` (0: its own model alone; 1: only what the codes implying it say). Fitted per
+#: project on the coder's segments (:func:`fit_relation_weight`); this is the weight before
+#: there are :data:`MIN_FIT_SEGMENTS` of them: equal weights, as nothing yet says whether this
+#: project's coders follow the codebook's placement more or less than the facet's own words.
+DEFAULT_RELATION_WEIGHT = 0.5
+#: The weights tried by the fit.
+RELATION_WEIGHTS = tuple(i / 10 for i in range(11))
+#: Coded segments (with a code of a related single-choice facet) needed before the weight is
+#: fitted: below ten, leaving one segment out moves the choice among eleven weights by a
+#: segment or two, and the temperature fitted beside it is still held by its prior.
+MIN_FIT_SEGMENTS = 10
 
 
 @dataclass
@@ -163,11 +176,13 @@ def relate_scores(
     scores: Mapping[str, Mapping[str, float]],
     given: frozenset[str],
     rho: float,
+    weight: float = DEFAULT_RELATION_WEIGHT,
 ) -> dict[str, dict[str, float]]:
     """Every facet's scores after its relations to the other facets (see the module notes).
 
     ``scores``: facet -> code -> score (single-choice facets: a distribution); ``given``: the
-    codes the coder has applied to the segment. Facets without relations come back unchanged.
+    codes the coder has applied to the segment; ``weight``: the relation weight (see
+    :data:`DEFAULT_RELATION_WEIGHT`). Facets without relations come back unchanged.
     """
     out = {f: dict(s) for f, s in scores.items()}
     index = _index(codebook)
@@ -183,7 +198,7 @@ def relate_scores(
                    for f, fs in scores.items() if f != facet_id for c, s in fs.items()}
         q = implied(codebook, facet_id, sources, rho)
         if q is not None:
-            p_full = pool(_weighed(p_full, OWN_WEIGHT), q)
+            p_full = pool(_weighed(p_full, 1.0 - weight), _weighed(q, weight))
         p_full = pool(p_full, implied(codebook, facet_id, dict.fromkeys(given, 1.0), rho))
         out[facet_id] = {c: float(v) for c, v in zip(full, p_full, strict=True) if c in have}
         _given_target(index, facet_id, given, out, rho)
@@ -213,3 +228,58 @@ def implied_by(codebook: Codebook, code: str) -> dict[str, str]:
     """{facet: code} that ``code`` implies (empty for an unknown code)."""
     return _index(codebook).implies.get(code, {})
 
+
+
+#: A coded segment for the fit: (facet -> code -> score before relations, the coded codes, rho
+#: without this segment).
+Observation = tuple[Mapping[str, Mapping[str, float]], frozenset[str], float]
+
+
+def _opinions(codebook: Codebook, observations: Sequence[Observation]
+              ) -> tuple[list[tuple[FloatArray, FloatArray]], list[int]]:
+    """Per coded segment and related single-choice facet: the log of its own distribution and of
+    the one the other codes imply (the pools at weights 0 and 1), and the coded code's position
+    (segments without exactly one coded code of the facet are skipped)."""
+    index = _index(codebook)
+    targets = {f for t in index.implies.values() for f in t if not index.multiple.get(f, True)}
+    logs: list[tuple[FloatArray, FloatArray]] = []
+    gold: list[int] = []
+    for scores, coded, rho in observations:
+        own = relate_scores(codebook, scores, frozenset(), rho, 0.0)
+        implied_ = relate_scores(codebook, scores, frozenset(), rho, 1.0)
+        for facet in targets & set(own):
+            codes = list(own[facet])
+            hit = [i for i, c in enumerate(codes) if c in coded]
+            p = np.array([own[facet][c] for c in codes], dtype=np.float64)
+            q = np.array([implied_[facet][c] for c in codes], dtype=np.float64)
+            if len(hit) == 1 and len(codes) > 1 and p.sum() > 0 and q.sum() > 0:
+                logs.append((np.log(np.clip(p / p.sum(), 1e-12, None)),
+                             np.log(np.clip(q / q.sum(), 1e-12, None))))
+                gold.append(hit[0])
+    return logs, gold
+
+
+def _pooled(logs: Sequence[tuple[FloatArray, FloatArray]], weight: float) -> list[FloatArray]:
+    out = []
+    for own, imp in logs:
+        logp = (1.0 - weight) * own + weight * imp
+        p = np.exp(logp - logp.max())
+        out.append(p / p.sum())
+    return out
+
+
+def fit_relation_weight(codebook: Codebook, observations: Sequence[Observation],
+                        weights: Sequence[float] = RELATION_WEIGHTS) -> float:
+    """The relation weight under which the coded codes of the related single-choice facets are
+    most likely (negative log likelihood after a fitted temperature); ties go to the weight
+    nearest :data:`DEFAULT_RELATION_WEIGHT`, too few segments give it."""
+    logs, gold = _opinions(codebook, observations)
+    if len(logs) < MIN_FIT_SEGMENTS:
+        return DEFAULT_RELATION_WEIGHT
+    best, best_nll = DEFAULT_RELATION_WEIGHT, float("inf")
+    for weight in sorted(weights, key=lambda w: abs(w - DEFAULT_RELATION_WEIGHT)):
+        dists = _pooled(logs, weight)
+        nll = temperature_nll(fit_temperature(dists, gold), dists, gold)
+        if nll < best_nll - 1e-9:
+            best, best_nll = weight, nll
+    return best

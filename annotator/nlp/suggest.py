@@ -81,7 +81,13 @@ from annotator.nlp.keywords import (
     tfidf_keywords,
 )
 from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
-from annotator.nlp.relations import RelationCounts, implied_by, relate_scores
+from annotator.nlp.relations import (
+    DEFAULT_RELATION_WEIGHT,
+    RelationCounts,
+    fit_relation_weight,
+    implied_by,
+    relate_scores,
+)
 from annotator.nlp.suggest_state import pack_examples, pack_spans, unpack_examples, unpack_spans
 
 __all__ = [
@@ -278,12 +284,13 @@ def rank_codes(
     given: frozenset[str] = frozenset(),
     rho: float | None = None,
     calibration: Calibration | None = None,
+    relation_weight: float = DEFAULT_RELATION_WEIGHT,
 ) -> tuple[CodeSuggestion, ...]:
     """All facets' suggestions for one text, passing codes first, then by score.
 
     With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
     across facets and updated by the codes the coder has ``given`` the segment
-    (:mod:`annotator.nlp.relations`); with ``calibration`` the scores are then calibrated
+    (:mod:`annotator.nlp.relations`, pooled with ``relation_weight``); with ``calibration`` the scores are then calibrated
     (:mod:`annotator.nlp.calibration`)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
@@ -291,7 +298,7 @@ def rank_codes(
         model = models.get(facet.id) if models else None
         out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
     if rho is not None or calibration is not None:
-        out = _adjusted(codebook, out, given, rho, calibration)
+        out = _adjusted(codebook, out, given, rho, calibration, relation_weight)
     out.sort(key=lambda c: (not c.passes, -c.score))
     return tuple(out)
 
@@ -323,13 +330,14 @@ def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntAr
 
 # ------------------------------------ relations and calibration (nlp.relations, nlp.calibration)
 def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
-              rho: float | None, calibration: Calibration | None) -> list[CodeSuggestion]:
+              rho: float | None, calibration: Calibration | None,
+              weight: float = DEFAULT_RELATION_WEIGHT) -> list[CodeSuggestion]:
     """Scores after the codebook's ``implies`` relations and the calibration; passes
     recomputed per facet."""
     scores: dict[str, dict[str, float]] = {}
     for c in found:
         scores.setdefault(c.facet, {})[c.code] = c.score
-    related = relate_scores(codebook, scores, given, rho) if rho is not None else scores
+    related = relate_scores(codebook, scores, given, rho, weight) if rho is not None else scores
     inherited = _inherited(codebook, found)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
@@ -411,6 +419,9 @@ class Suggester:
         #: whether the codebook's ``implies`` relations inform the scores (off only to measure them)
         self.use_relations = True
         self.calibration: Calibration | None = None
+        #: how much the codes implying a single-choice facet weigh beside its own model (fitted
+        #: with the calibration; see :mod:`annotator.nlp.relations`)
+        self.relation_weight = DEFAULT_RELATION_WEIGHT
 
     # ----------------------------------------------------------------- keeping
     def __getstate__(self) -> dict[str, object]:
@@ -488,22 +499,38 @@ class Suggester:
             model.set_document_frequencies(self.dfs.df, self.dfs.n_docs, self.vocab.piece_flags())
 
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
-        """Fit the calibration on the learner's coded segments, each scored leave-one-out
-        (the last ``limit`` of them); see :mod:`annotator.nlp.calibration`."""
+        """Fit the relation weight and the calibration on the learner's coded segments, each
+        scored once leave-one-out (the last ``limit`` of them); see :mod:`annotator.nlp.relations`
+        and :mod:`annotator.nlp.calibration`."""
         self.calibration = None
-        observations = []
+        scored: list[tuple[list[CodeSuggestion], frozenset[str], float | None]] = []
         for who, seg in list(self._examples)[-limit:]:
             codes = self._examples[(who, seg)]
             self.learn_as(who, seg, frozenset())
             try:
-                found = self.suggest(seg, top=10_000, given=frozenset()).codes
+                scored.append((self._unrelated_codes(seg), codes, self._rho))
             finally:
                 self.learn_as(who, seg, codes)
+        self.relation_weight = fit_relation_weight(self.codebook, [
+            ({f.id: {c.code: c.score for c in found if c.facet == f.id} for f in self.codebook.facets},
+             codes, rho) for found, codes, rho in scored if rho is not None])
+        observations = []
+        for found, codes, rho in scored:
+            related = _adjusted(self.codebook, found, frozenset(), rho, None, self.relation_weight)
             for facet in self.codebook.facets:
-                scores = {c.code: c.score for c in found if c.facet == facet.id}
+                scores = {c.code: c.score for c in related if c.facet == facet.id}
                 if scores and (facet.multiple or codes & set(scores)):
                     observations.append((facet.id, facet.multiple, scores, codes))
         self.calibration = fit_calibration(observations)
+
+    def _unrelated_codes(self, segment_id: str) -> list[CodeSuggestion]:
+        """A stored segment's codes before relations and calibration (empty if it is unknown)."""
+        with self._lock:
+            seg = self._segment(segment_id)
+            if seg is None:
+                return []
+            return list(rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts,
+                                   self.vocab, self.models if self.learned else None))
 
     def learn_as(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
         """``learn`` for the example of coder ``who`` (lead mode learns from every coder)."""
@@ -665,7 +692,7 @@ class Suggester:
             keywords = tfidf_keywords(seg.ids, seg.counts, self.vocab, self.dfs, top=top)
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
                                self.models if self.learned else None, given=given, rho=self._rho,
-                               calibration=self.calibration)
+                               calibration=self.calibration, relation_weight=self.relation_weight)
         return Suggestions(segment_id, keywords, codes[: max(top, 0)])
 
     def suggest_tokens(
@@ -686,7 +713,7 @@ class Suggester:
         with self._lock:
             codes = rank_codes(self.codebook, matches, ids, counts, self.vocab,
                                self.models if self.learned else None, rho=self._rho,
-                               calibration=self.calibration)
+                               calibration=self.calibration, relation_weight=self.relation_weight)
         return Suggestions(segment, keywords, codes[: max(top, 0)])
 
 

@@ -8,7 +8,16 @@ import numpy as np
 import pytest
 
 from annotator.codebook import bundled_codebook_path, load_codebook
-from annotator.nlp.relations import RelationCounts, implied, odds_given_choice, relate_scores
+from annotator.nlp.relations import (
+    DEFAULT_RELATION_WEIGHT,
+    MIN_FIT_SEGMENTS,
+    RelationCounts,
+    fit_relation_weight,
+    implied,
+    implied_by,
+    odds_given_choice,
+    relate_scores,
+)
 
 CODEBOOK = load_codebook(bundled_codebook_path())
 DIMS = ("adaptation", "goal_attainment", "integration", "latency")
@@ -99,16 +108,49 @@ def test_the_burden_the_text_is_about_outweighs_many_middling_ones() -> None:
     assert max(out["dimension"], key=out["dimension"].__getitem__) == "latency"
 
 
-def test_the_dimensions_own_ranking_weighs_little_beside_the_burden_types() -> None:
-    from annotator.nlp.relations import OWN_WEIGHT
-
+def test_the_relation_weight_pools_own_and_implied_rankings_geometrically() -> None:
     own = {"adaptation": 0.7, "goal_attainment": 0.1, "integration": 0.1, "latency": 0.1}
     burden = {"feedback_gap": 0.6}
-    out = relate_scores(CODEBOOK, {"dimension": own, "burden": burden}, frozenset(), 2 / 3)
     q = np.array([1 / 9, 1 / 9, 1 / 9, 2 / 3])
-    p = np.array(list(own.values())) ** OWN_WEIGHT * q
-    assert list(out["dimension"].values()) == pytest.approx((p / p.sum()).tolist())
-    assert max(out["dimension"], key=out["dimension"].__getitem__) == "latency"
+    for weight in (0.0, 0.3, 0.9, 1.0):
+        out = relate_scores(CODEBOOK, {"dimension": own, "burden": burden}, frozenset(), 2 / 3, weight)
+        p = np.array(list(own.values())) ** (1 - weight) * q ** weight
+        assert list(out["dimension"].values()) == pytest.approx((p / p.sum()).tolist())
+    high = relate_scores(CODEBOOK, {"dimension": own, "burden": burden}, frozenset(), 2 / 3, 0.9)
+    assert max(high["dimension"], key=high["dimension"].__getitem__) == "latency"
     # with no burden evidence the dimension's own ranking stands
     alone = relate_scores(CODEBOOK, {"dimension": own, "burden": {}}, frozenset(), 2 / 3)
     assert alone["dimension"] == pytest.approx(own)
+
+
+BURDEN_OF = {implied_by(CODEBOOK, c.id)["dimension"]: c.id
+             for c in CODEBOOK.facet("burden").codes if "dimension" in implied_by(CODEBOOK, c.id)}  # type: ignore[union-attr]
+
+
+def _segments(follow: bool, n: int = 24) -> list[tuple[dict[str, dict[str, float]], frozenset[str], float]]:
+    """Coded segments whose own dimension model leans to one dimension and whose burden type
+    implies another; the coder picks the implied one (``follow``) or the own model's one."""
+    out = []
+    for i in range(n):
+        own_dim, other = DIMS[i % 4], DIMS[(i + 1 + (i // 4) % 3) % 4]
+        own = dict.fromkeys(DIMS, 0.15) | {own_dim: 0.55}
+        burden = {BURDEN_OF[other]: 0.7}
+        coded = {other if follow else own_dim}
+        if i % 12 == 5:  # not every segment is clear-cut
+            coded = {own_dim if follow else other}
+        out.append(({"dimension": own, "burden": burden}, frozenset(coded | {BURDEN_OF[other]}), 0.7))
+    return out
+
+
+def test_the_relation_weight_is_high_when_coders_follow_the_relations() -> None:
+    assert fit_relation_weight(CODEBOOK, _segments(follow=True)) >= 0.8
+
+
+def test_the_relation_weight_is_low_when_coders_contradict_the_relations() -> None:
+    assert fit_relation_weight(CODEBOOK, _segments(follow=False)) <= 0.2
+
+
+def test_too_few_coded_segments_give_the_default_relation_weight() -> None:
+    few = _segments(follow=False, n=MIN_FIT_SEGMENTS - 1)
+    assert fit_relation_weight(CODEBOOK, few) == DEFAULT_RELATION_WEIGHT
+    assert fit_relation_weight(CODEBOOK, _segments(follow=False, n=MIN_FIT_SEGMENTS)) < DEFAULT_RELATION_WEIGHT
