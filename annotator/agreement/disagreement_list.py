@@ -70,13 +70,21 @@ class DisagreementList(Sequence[Disagreement]):
         return chain.from_iterable(_lines(p, texts, quote) for p in self.parts)
 
 
-def _codes_json(codes: Codes) -> str:
-    return json.dumps({coder: list(v) for coder, v in codes.items()}, ensure_ascii=False)
+def _codes_json(codes: Codes, entries: dict[tuple[str, tuple[str, ...]], str], quote: Any) -> str:
+    """``codes`` as JSON, each (coder, codes) entry encoded once (``entries`` keeps them)."""
+    out = []
+    for entry in codes.items():
+        text = entries.get(entry)
+        if text is None:
+            text = entries[entry] = quote(entry[0]) + ": " + json.dumps(list(entry[1]), ensure_ascii=False)
+        out.append(text)
+    return "{" + ", ".join(out) + "}"
 
 
 def _lines(part: FacetDisagreements, texts: Mapping[str, tuple[str, str]] | None, quote: Any) -> Iterator[str]:
     middle = f', "facet": {quote(part.facet)}, "codes": '
-    codes = {kind: middle + _codes_json(c) for kind, c in part.codes.items()}
+    entries: dict[tuple[str, tuple[str, ...]], str] = {}
+    codes = {kind: middle + _codes_json(c, entries, quote) for kind, c in part.codes.items()}
     if texts is None:
         for segment, kind in zip(part.segments, part.kinds, strict=True):
             yield '{"segment": ' + quote(segment) + codes[kind] + "}"
