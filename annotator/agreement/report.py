@@ -27,7 +27,7 @@ from annotator.agreement.facet_matrices import (
     multi_choice,
     single_choice,
 )
-from annotator.agreement.patterns import Patterns, compress, distinct_rows, distinct_units
+from annotator.agreement.patterns import Patterns, distinct_rows, distinct_units
 from annotator.agreement.pieces import ALPHA, COHEN, METRICS, SET_METRICS, Pieces, item_pieces, pool
 from annotator.agreement.report_json import to_json
 from annotator.agreement.report_model import (
@@ -113,7 +113,9 @@ def _item(coded: Coded, coders: Sequence[str], level: str, weight: FloatArray,
 
 def _pooled_item(items: Sequence[_Item], weight: FloatArray) -> _Item:
     """Present/absent over ``items``, per kind of unit, computed once per distinct row."""
-    pieces, of_kind = compress(pool([i.pieces for i in items], [i.kinds for i in items]))
+    # a kind's pooled row follows from its row in every item: pool each distinct combination once
+    of_kind, first = distinct_rows(np.column_stack([i.kinds for i in items]))
+    pieces = pool([i.pieces for i in items], [i.kinds[first] for i in items])
     weight = np.bincount(of_kind, weights=weight, minlength=pieces.n_units).astype(np.float64)
     margins = weight @ pieces.alpha.counts
     values = round(float(margins.sum()))
