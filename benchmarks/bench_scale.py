@@ -8,7 +8,8 @@ leaves out merge, which writes).
 Every figure is a whole process (``python -m annotator ...`` and the ``sqlite3`` shell for the
 floor), timed wall-clock, the median of R runs, with the peak resident memory of that process
 (``wait4`` rusage) and the processor time it used (with the processes it waited for; on a busy
-machine the wall time includes waiting for a processor, the processor time does not). The project is copied first: the given file is never written. Floors:
+machine the wall time includes waiting for a processor, the processor time does not). The
+project is copied first (unless ``--in-place``): the given file is never written. Floors:
 
 * agree: the done marks with their codes (``done`` left-joined with ``annotations``); with
   bootstrap intervals, that read and then the resampling arithmetic alone

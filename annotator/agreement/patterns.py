@@ -16,7 +16,6 @@ import numpy.typing as npt
 
 from annotator.agreement._matrix import FloatArray, IntArray
 from annotator.agreement.done_codes import DoneCodes
-from annotator.agreement.pieces import Pieces, blocks, take_rows
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -90,9 +89,3 @@ def distinct_units(table: DoneCodes) -> Patterns:
     return Patterns(table.take(first), weight, of_unit)
 
 
-
-def compress(pieces: Pieces) -> tuple[Pieces, IntArray]:
-    """The pieces with each distinct row once, and the row of each original row."""
-    stacked = np.hstack(list(blocks(pieces).values()))
-    of_row, first = distinct_rows(stacked)
-    return take_rows(pieces, first), of_row

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement._matrix import MISSING, Coded, FloatArray, IntArray
+from annotator.agreement.disagreement_list import DisagreementList, FacetDisagreements
 from annotator.agreement.done_codes import BoolArray, DoneCodes
 from annotator.agreement.estimates import Estimate, Level, Rows, UnitWeights, estimate_all
 from annotator.agreement.facet_matrices import (
@@ -26,7 +27,7 @@ from annotator.agreement.facet_matrices import (
     multi_choice,
     single_choice,
 )
-from annotator.agreement.patterns import Patterns, compress, distinct_rows, distinct_units
+from annotator.agreement.patterns import Patterns, distinct_rows, distinct_units
 from annotator.agreement.pieces import ALPHA, COHEN, METRICS, SET_METRICS, Pieces, item_pieces, pool
 from annotator.agreement.report_json import to_json
 from annotator.agreement.report_model import (
@@ -112,7 +113,9 @@ def _item(coded: Coded, coders: Sequence[str], level: str, weight: FloatArray,
 
 def _pooled_item(items: Sequence[_Item], weight: FloatArray) -> _Item:
     """Present/absent over ``items``, per kind of unit, computed once per distinct row."""
-    pieces, of_kind = compress(pool([i.pieces for i in items], [i.kinds for i in items]))
+    # a kind's pooled row follows from its row in every item: pool each distinct combination once
+    of_kind, first = distinct_rows(np.column_stack([i.kinds for i in items]))
+    pieces = pool([i.pieces for i in items], [i.kinds[first] for i in items])
     weight = np.bincount(of_kind, weights=weight, minlength=pieces.n_units).astype(np.float64)
     margins = weight @ pieces.alpha.counts
     values = round(float(margins.sum()))
@@ -300,7 +303,7 @@ def build_report(
         coders=coders,
         units=units.units,
         facets=tuple(facet_results),
-        disagreements=tuple(d for f in chosen for d in facet_disagreements(f, alike, units.units)),
+        disagreements=DisagreementList([facet_disagreements(f, alike, units.units) for f in chosen]),
         texts=dict(texts or {}),
         bootstrap=bootstrap,
         seed=seed,
@@ -310,9 +313,9 @@ def build_report(
     )
 
 
-def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> list[Disagreement]:
+def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> FacetDisagreements:
     """The units (in order) whose coders' codes in ``facet`` differ, each with every finishing
-    coder's codes in the facet (codebook order)."""
+    coder's codes in the facet (codebook order), held once per kind of unit."""
     table = alike.table
     ids = [c.id for c in facet.codes]
     index, rows = cell_values(table.code_columns(ids), table.done)
@@ -320,12 +323,11 @@ def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> 
     differs = differing(index, table.done)
     values = np.full(table.done.shape, -1, dtype=np.int64)
     values[table.done] = index
-    per_pattern: dict[int, dict[str, tuple[str, ...]]] = {}
+    per_kind: dict[int, dict[str, tuple[str, ...]]] = {}
     for p in np.flatnonzero(differs).tolist():
-        per_pattern[p] = {c: names[v] for c, v in zip(table.coders, values[:, p].tolist(), strict=True) if v >= 0}
+        per_kind[p] = {c: names[v] for c, v in zip(table.coders, values[:, p].tolist(), strict=True) if v >= 0}
     hits = np.flatnonzero(differs[alike.of_unit]) if len(alike.of_unit) else np.zeros(0, dtype=np.int64)
-    return [Disagreement(units[u], facet.id, per_pattern[p])
-            for u, p in zip(hits.tolist(), alike.of_unit[hits].tolist(), strict=True)]
+    return FacetDisagreements(facet.id, [units[u] for u in hits.tolist()], alike.of_unit[hits].tolist(), per_kind)
 
 
 def done_cover_warnings(states: States | DoneCodes, coders: Sequence[str]) -> list[str]:

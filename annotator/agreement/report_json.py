@@ -107,6 +107,10 @@ def rendered_disagreements(disagreements: Sequence[Disagreement],
                            texts: Mapping[str, tuple[str, str]] | None) -> Rendered:
     """Each disagreement as the JSON text of :func:`_disagreement_json`, made fast: strings
     through the json module's own encoder, each distinct ``codes`` encoded once."""
+    from annotator.agreement.disagreement_list import DisagreementList
+
+    if isinstance(disagreements, DisagreementList):
+        return Rendered(disagreements.json_lines(texts))
     quote = json.encoder.encode_basestring
     codes_text: dict[int, str] = {}  # id of a codes mapping -> its JSON (the tuple keeps it alive)
     entry_text: dict[tuple[str, tuple[str, ...]], str] = {}  # (coder, codes) -> '"coder": [...]'

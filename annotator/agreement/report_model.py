@@ -5,6 +5,7 @@ reading them."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -133,7 +134,7 @@ class AgreementReport:
     coders: tuple[str, ...]
     units: tuple[str, ...]
     facets: tuple[FacetAgreement, ...]
-    disagreements: tuple[Disagreement, ...]
+    disagreements: Sequence[Disagreement]
     texts: dict[str, tuple[str, str]]
     bootstrap: int
     seed: int

@@ -1,0 +1,94 @@
+"""A report's disagreements kept compact: per facet, the units that disagree and their kind.
+
+Units alike (see :mod:`annotator.agreement.patterns`) disagree alike, so each kind's codes per
+coder are held once; a :class:`Disagreement` is made only when one is asked for, and the JSON
+lines are written from the kinds' text (a large project lists hundreds of thousands).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, overload
+
+from annotator.agreement.report_model import Disagreement
+
+Codes = dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class FacetDisagreements:
+    """One facet's disagreeing units (in order), the kind of each and each kind's codes."""
+
+    facet: str
+    segments: list[str]
+    kinds: list[int]
+    codes: Mapping[int, Codes]
+
+
+class DisagreementList(Sequence[Disagreement]):
+    """Every facet's disagreements, facet by facet, as a sequence of :class:`Disagreement`."""
+
+    def __init__(self, parts: Sequence[FacetDisagreements]) -> None:
+        self.parts = tuple(parts)
+
+    def __len__(self) -> int:
+        return sum(len(p.segments) for p in self.parts)
+
+    def __iter__(self) -> Iterator[Disagreement]:
+        for p in self.parts:
+            for segment, kind in zip(p.segments, p.kinds, strict=True):
+                yield Disagreement(segment, p.facet, p.codes[kind])
+
+    @overload
+    def __getitem__(self, i: int) -> Disagreement: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Disagreement]: ...
+    def __getitem__(self, i: int | slice) -> Disagreement | Sequence[Disagreement]:
+        if isinstance(i, slice):
+            return list(self)[i]
+        if i < 0:
+            i += len(self)
+        for p in self.parts:
+            if 0 <= i < len(p.segments):
+                return Disagreement(p.segments[i], p.facet, p.codes[p.kinds[i]])
+            i -= len(p.segments)
+        raise IndexError("disagreement index out of range")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def json_lines(self, texts: Mapping[str, tuple[str, str]] | None) -> Iterator[str]:
+        """Each disagreement as one line of JSON: segment, facet, codes (and zh, en with ``texts``)."""
+        quote = json.encoder.encode_basestring
+        return chain.from_iterable(_lines(p, texts, quote) for p in self.parts)
+
+
+def _codes_json(codes: Codes, entries: dict[tuple[str, tuple[str, ...]], str], quote: Any) -> str:
+    """``codes`` as JSON, each (coder, codes) entry encoded once (``entries`` keeps them)."""
+    out = []
+    for entry in codes.items():
+        text = entries.get(entry)
+        if text is None:
+            text = entries[entry] = quote(entry[0]) + ": " + json.dumps(list(entry[1]), ensure_ascii=False)
+        out.append(text)
+    return "{" + ", ".join(out) + "}"
+
+
+def _lines(part: FacetDisagreements, texts: Mapping[str, tuple[str, str]] | None, quote: Any) -> Iterator[str]:
+    middle = f', "facet": {quote(part.facet)}, "codes": '
+    entries: dict[tuple[str, tuple[str, ...]], str] = {}
+    codes = {kind: middle + _codes_json(c, entries, quote) for kind, c in part.codes.items()}
+    if texts is None:
+        for segment, kind in zip(part.segments, part.kinds, strict=True):
+            yield '{"segment": ' + quote(segment) + codes[kind] + "}"
+        return
+    for segment, kind in zip(part.segments, part.kinds, strict=True):
+        zh, en = texts.get(segment, ("", ""))
+        yield f'{{"segment": {quote(segment)}{codes[kind]}, "zh": {quote(zh)}, "en": {quote(en)}}}'
