@@ -6,6 +6,12 @@ beside the same measure for a bare Textual app that shows two Static widgets (th
 same run; the time to the first paint; resident memory.
 
     python benchmarks/bench_tui.py [--segments 100000] [--presses 60] [--suggester auto|keywords]
+        [--db PROJECT] [--coder NAME]
+
+``--coder``: who codes (default ``bench``, a coder with no annotations; a coder of a generated
+project, e.g. ``coder1``, makes the engine learn from that coder's annotations). The suggestion
+engine is kept between starts (in ANNOTATOR_HOME): the first start after a change of the
+engine's code or of the segments builds it, later ones load it.
 """
 
 from __future__ import annotations
@@ -103,7 +109,8 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:6.2f} ms  (p90 {sorted(values)[int(len(values) * 0.9)] * 1000:.2f}, n={len(values)})"
 
 
-async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int]) -> dict[str, Any]:
+async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int],
+                  coder: str = "bench") -> dict[str, Any]:
     from textual import events
 
     from annotator.tui.app import make_app
@@ -111,7 +118,7 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
     out: dict[str, Any] = {}
     first_paint: list[float] = []
     started = time.perf_counter()
-    app = make_app(path, coder="bench", ui="en", suggester=suggester)
+    app = make_app(path, coder=coder, ui="en", suggester=suggester)
     out["make_app"] = time.perf_counter() - started
 
     def hook(message: Any) -> None:
@@ -174,11 +181,13 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=60)
     parser.add_argument("--suggester", default="auto", choices=["auto", "keywords"])
     parser.add_argument("--db", type=Path, help="reuse (or build) the generated project here")
+    parser.add_argument("--coder", default="bench", help="who codes (see above)")
     args = parser.parse_args()
     size = (120, 40)
 
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ANNOTATOR_HOME"] = str(Path(tmp) / "home")  # the automatic backups go here
+        # the automatic backups (and kept engines) go here, unless ANNOTATOR_HOME says where
+        os.environ.setdefault("ANNOTATOR_HOME", str(Path(tmp) / "home"))
         path = args.db or Path(tmp) / "bench.db"
         if not path.exists():
             t0 = time.perf_counter()
@@ -186,7 +195,7 @@ def main() -> None:
             print(f"generated {args.segments:,} segments in {time.perf_counter() - t0:.1f} s")
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         floor, floor_paint = asyncio.run(measure_floor(args.presses, size))
-        result = asyncio.run(measure(path, args.presses, args.suggester, size))
+        result = asyncio.run(measure(path, args.presses, args.suggester, size, args.coder))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 

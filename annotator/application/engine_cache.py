@@ -91,6 +91,13 @@ def start_logging(project: Project, learner: str) -> int:
     return snapshots.log_position(project)
 
 
+def kept_engine_exists(project: Project, learner: str, stamp: str) -> bool:
+    """Whether an engine is kept for ``learner`` under ``stamp`` (it would be loaded)."""
+    record = snapshots.snapshot_record(project, learner)
+    path = _file(record.token) if record is not None and record.stamp == stamp else None
+    return path is not None and path.is_file()
+
+
 def load_engine(project: Project, learner: str, stamp: str, coder: str | None,
                 source: Callable[[], SegmentSource]) -> Suggester | None:
     """The engine kept for ``learner`` under ``stamp``, brought up to date; None if none."""

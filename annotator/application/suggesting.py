@@ -13,6 +13,7 @@ from annotator.application.corpus_counts import corpus_counts
 from annotator.application.engine_cache import (
     engine_stamp,
     keep_engine,
+    kept_engine_exists,
     learner_key,
     load_engine,
     start_logging,
@@ -71,6 +72,16 @@ def suggester_for_project(
     )
     keep_engine(project, learner, stamp, seq, engine)
     return engine
+
+
+def engine_is_kept(project: Project, *, coder: str | None = None, lead: bool = False) -> bool:
+    """Whether :func:`suggester_for_project` would load a kept engine (no tokeniser needed)."""
+    whose = None if lead or coder is None else coder
+    state = counts_state(project)
+    if not state.valid or state.pending:
+        return False
+    return kept_engine_exists(project, learner_key(whose, True),
+                              engine_stamp(load_codebook(project), state))
 
 
 #: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a

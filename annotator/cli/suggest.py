@@ -41,18 +41,26 @@ def suggest_cmd(
     single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
     facet's average score and at least 1/K (K: the facet's number of codes).
     """
-    from annotator.application.suggesting import suggester_for_project
+    from annotator.application.suggesting import (
+        engine_is_kept,
+        keep_codebook_terms,
+        recall_codebook_terms,
+        suggester_for_project,
+    )
     from annotator.storage.coding import list_coders
     from annotator.storage.documents import segment_order
 
     if top < 1:
         raise UsageError("--top must be at least 1")
-    prepare_nlp()
     with open_existing(project) as p:
         if coder is not None and coder not in list_coders(p):
             raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
+        if not engine_is_kept(p, coder=coder, lead=lead):  # a kept engine needs no tokeniser
+            prepare_nlp()
+        recall_codebook_terms(p)
         suggester = suggester_for_project(p, coder=coder, lead=lead)
+        keep_codebook_terms(p)
     for seg in segments or ():
         if not suggester.has_segment(seg):
             raise UsageError(f"no segment with id {seg!r} (see 'annotator segments')")

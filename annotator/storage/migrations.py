@@ -285,11 +285,13 @@ def m007_term_counts(conn: sqlite3.Connection) -> None:
     """What the suggestion engine starts from: the corpus counts (see
     :mod:`annotator.storage.term_counts`; counted the first time the engine needs them), and
     the record of the engine last built with the log of annotation changes since (see
-    :mod:`annotator.storage.engine_snapshots`)."""
-    from annotator.storage import engine_snapshots, term_counts
+    :mod:`annotator.storage.engine_snapshots`), and the documents' segment counts the coding
+    screen opens with (see :mod:`annotator.storage.reading_order`)."""
+    from annotator.storage import engine_snapshots, reading_order, term_counts
 
     _run(conn, term_counts.STATEMENTS)
     _run(conn, engine_snapshots.STATEMENTS)
+    _run(conn, reading_order.STATEMENTS)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

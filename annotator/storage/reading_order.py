@@ -8,22 +8,74 @@ the order comes from its document and position.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 
+from annotator.errors import AnnotatorError
 from annotator.storage.db import Project
 
 #: (document, segments, first position, last position)
 DocumentSpan = tuple[str, int, int, int]
 
 
+#: Schema of the kept document counts (run by migration m007): a second's index scan at a
+#: million segments, kept with the state of the segments they were counted at (``stamp``:
+#: the count of deletions and changes of ``term_counts_state``, then the largest rowid).
+STATEMENTS = [
+    """
+    CREATE TABLE document_spans (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        stamp TEXT NOT NULL,
+        spans TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TRIGGER segments_order_update AFTER UPDATE OF document, position ON segments BEGIN
+        UPDATE term_counts_state SET changes = changes + 1 WHERE id = 1;
+    END
+    """,
+]
+
+
 def document_spans(project: Project) -> list[DocumentSpan]:
     """(document, number of segments, first and last position) of every document with
-    segments, in reading order."""
-    counts = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in project.execute(
-        "SELECT document, count(*), min(position), max(position) FROM segments GROUP BY document")}
-    return [(doc, *counts[doc]) for (doc,) in project.execute(
-        "SELECT id FROM documents ORDER BY position") if doc in counts]
+    segments, in reading order (the counts kept in the project while the segments stay)."""
+    with project.snapshot():
+        stamp = _segments_stamp(project)
+        counts = _kept_spans(project, stamp)
+        if counts is None:
+            counts = {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in project.execute(
+                "SELECT document, count(*), min(position), max(position) FROM segments"
+                " GROUP BY document")}
+            fresh = True
+        else:
+            fresh = False
+        order = [r[0] for r in project.execute("SELECT id FROM documents ORDER BY position")]
+    if fresh:
+        _keep_spans(project, stamp, counts)
+    return [(doc, *counts[doc]) for doc in order if doc in counts]
+
+
+def _segments_stamp(project: Project) -> str:
+    changes = project.execute("SELECT changes FROM term_counts_state WHERE id = 1").fetchone()
+    last = project.execute("SELECT max(rowid) FROM segments").fetchone()
+    return f"{changes[0] if changes else 0}|{last[0] or 0}"
+
+
+def _kept_spans(project: Project, stamp: str) -> dict[str, tuple[int, int, int]] | None:
+    row = project.execute("SELECT stamp, spans FROM document_spans WHERE id = 1").fetchone()
+    if row is None or row[0] != stamp:
+        return None
+    return {d: (n, a, b) for d, n, a, b in json.loads(row[1])}
+
+
+def _keep_spans(project: Project, stamp: str, counts: dict[str, tuple[int, int, int]]) -> None:
+    """Keep the counts (a project that cannot be written counts again next time)."""
+    text = json.dumps([[d, *v] for d, v in counts.items()], ensure_ascii=False)
+    with contextlib.suppress(AnnotatorError), project.write() as conn:
+        conn.execute("INSERT OR REPLACE INTO document_spans (id, stamp, spans) VALUES (1, ?, ?)",
+                     (stamp, text))
 
 
 def document_positions(project: Project, document: str) -> list[int]:
@@ -57,6 +109,7 @@ def count_done(project: Project, coder: str, document: str | None = None) -> int
     """How many segments (of ``document``) ``coder`` has done."""
     if document is None:
         return int(project.execute("SELECT count(*) FROM done WHERE coder = ?", (coder,)).fetchone()[0])
-    return int(project.execute(
-        "SELECT count(*) FROM segments s JOIN done d ON d.coder = ? AND d.segment = s.id"
-        " WHERE s.document = ?", (coder, document)).fetchone()[0])
+    return int(project.execute(  # the document's segments, each looked up in the done marks
+        "SELECT count(*) FROM segments s WHERE s.document = ?"
+        " AND EXISTS (SELECT 1 FROM done d WHERE d.coder = ? AND d.segment = s.id)",
+        (document, coder)).fetchone()[0])

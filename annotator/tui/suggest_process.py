@@ -27,7 +27,7 @@ from annotator.nlp.suggest import Suggestions
 STOP_S = 2.0
 #: How much lower the engine's process runs than the screen's (``nice``): on a busy machine
 #: the keys are served first.
-NICE = 10
+NICE = 5
 
 
 def _pipe_ends() -> tuple[Connection, Connection]:

@@ -271,8 +271,8 @@ class CodingScreen(Screen[None]):
         self._keep(self._suggested, segment, message.suggestions)
         if segment == current:
             self.show_segment()
-        else:
-            self._prepare_neighbours(only=segment)
+        else:  # drawn after the next repaint, so that it never delays a key's
+            self._prepare_later(segment)
 
     def _learn(self, segment: str, codes: frozenset[str]) -> None:
         if self._fetcher is not None:
@@ -338,10 +338,12 @@ class CodingScreen(Screen[None]):
                              ("✎ " + t(self.lang, "memo_mark") + ": ", "bold italic"),
                              (memo, "italic"))
 
-    def _prepare_later(self) -> None:
+    def _prepare_later(self, only: str | None = None) -> None:
         """After this repaint (in a message of its own), draw what the next and the previous
-        segment will show."""
-        if not self._prepare_queued:
+        segment will show (``only``: that one of them)."""
+        if only is not None:
+            self.call_after_refresh(self.call_later, self._prepare_neighbours, only)
+        elif not self._prepare_queued:
             self._prepare_queued = True
             self.call_after_refresh(self.call_later, self._prepare_neighbours)
 

@@ -34,10 +34,30 @@ def enter_target(codebook: Codebook, suggestions: Any | None, applied: frozenset
     return None
 
 
+#: Suggestion lines made lately: (codebook, language, suggestions, codes applied, top) → line.
+_MADE: dict[Hashable, Content] = {}
+MADE_KEPT = 64
+
+
 def suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None, applied: frozenset[str],
                       *, top: int = SHOWN_CODES) -> Content:
     """The suggestions line. Words and labels from data go in as ``$variables`` (plain text),
-    never as markup: a transcript's ``[/`` or ``[b]`` is shown as typed."""
+    never as markup: a transcript's ``[/`` or ``[b]`` is shown as typed. The last few lines
+    made are kept (parsing them is most of a key's work)."""
+    key = (id(codebook), codebook, lang, suggestions, applied, top)
+    try:
+        found = _MADE.get(key)
+    except TypeError:  # unhashable: made every time
+        return _suggestion_markup(codebook, lang, suggestions, applied, top)
+    if found is None:
+        found = _MADE[key] = _suggestion_markup(codebook, lang, suggestions, applied, top)
+        while len(_MADE) > MADE_KEPT:
+            del _MADE[next(iter(_MADE))]
+    return found
+
+
+def _suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None,
+                       applied: frozenset[str], top: int) -> Content:
     if suggestions is None:
         return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_loading"))
     items = []
