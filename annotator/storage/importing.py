@@ -18,9 +18,8 @@ from annotator.storage.db import Project, now
 
 Progress = Callable[[int], None]
 
-#: The page cache (KiB) while an import writes; SQLite's default (2 MB) is restored after.
+#: The page cache (KiB) while an import writes; the connection's own is restored after.
 CACHE_KIB = 65536
-DEFAULT_CACHE = -2000
 
 SEGMENT_COLUMNS = ("id", "document", "position", "speaker", "start", "end", "zh", "en",
                    "zh_tokens", "en_tokens", "zh_terms", "en_terms")
@@ -87,9 +86,11 @@ class TranscriptWriter:
         self._stack = contextlib.ExitStack()
         self._index: Callable[[], None] = lambda: None
         self._replaced: set[str] = set()
+        self._cache_size = 0
 
     def __enter__(self) -> TranscriptWriter:
         # a big page cache keeps the segment, id and position b-trees' pages at hand
+        self._cache_size = int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
         self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._index = self._stack.enter_context(search_index.indexed_in_batches(self.conn))
         return self
@@ -98,7 +99,7 @@ class TranscriptWriter:
         try:
             self._stack.__exit__(*exc)  # type: ignore[arg-type]
         finally:
-            self.conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE}")
+            self.conn.execute(f"PRAGMA cache_size = {self._cache_size}")
 
     def start_document(self, doc: str, source: str, attributes: dict[str, Any], line: int | None) -> None:
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc,)).fetchone()

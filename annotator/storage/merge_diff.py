@@ -44,16 +44,17 @@ def differing_documents(conn: sqlite3.Connection) -> list[tuple[str, bool]]:
     segments (id, Chinese, English, in order) differ from the target's, by document id.
 
     SQL lists the candidates: documents of the source with a segment row (document, position,
-    id, texts) that one file has and the other has not, both files walked side by side in
-    (document, position) order. Each candidate is then compared whole, so the answer is exactly
-    that of comparing every document."""
+    id, texts) the target lacks (both files walked side by side in (document, position) order),
+    and documents whose number of segments differs (from the (document, position) indexes, no
+    text read). Any other document has exactly the target's rows. Each candidate is then
+    compared whole, so the answer is exactly that of comparing every document."""
     rows = "SELECT document, position, id, zh, en FROM {}.segments"
-    candidates: set[str] = set()
-    for left, right, in_source in ((SRC, "main", ""), ("main", SRC, f" WHERE EXISTS (SELECT 1"
-                                   f" FROM {SRC}.segments y WHERE y.document = x.document)")):
-        candidates.update(r[0] for r in conn.execute(
-            f"SELECT x.document FROM ({rows.format(left)} EXCEPT {rows.format(right)}"
-            f" ORDER BY 1, 2, 3, 4, 5) x{in_source}"))
+    counts = "SELECT document, count(*) FROM {}.segments GROUP BY document"
+    candidates = {r[0] for r in conn.execute(
+        f"SELECT document FROM ({rows.format(SRC)} EXCEPT {rows.format('main')}"
+        " ORDER BY 1, 2, 3, 4, 5)")}
+    candidates.update(r[0] for r in conn.execute(
+        f"{counts.format(SRC)} EXCEPT {counts.format('main')} ORDER BY 1, 2"))
     differ = []
     for doc in sorted(candidates):
         theirs, ours = (conn.execute(f"SELECT id, zh, en FROM {schema}.segments WHERE document = ?"

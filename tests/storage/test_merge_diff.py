@@ -77,9 +77,13 @@ def test_documents_that_differ_are_found_as_by_a_walk(pair: tuple[Path, Path]) -
         conn.execute("UPDATE segments SET position = position + 100 WHERE document = 'astral'")
         conn.execute("INSERT INTO documents (id, position) VALUES ('extra', 99)")
         conn.execute("INSERT INTO segments (id, document, position, zh) VALUES ('extra-001', 'extra', 1, '新')")
+    with open_project(lead) as p, p.write() as conn:  # the target has one segment more
+        conn.execute("INSERT INTO segments (id, document, position, zh) VALUES"
+                     " ('B20230512-999', 'B20230512', 999, '多')")
     with open_project(lead) as target, open_project(copy) as src:
         with source_reader(target, copy) as reader:
             found = differing_documents(reader)
         assert found == _differing_documents(target, src)
         assert ("C20230623", True) in found and ("extra", False) in found
+        assert ("B20230512", True) in found
         assert "astral" not in {doc for doc, _there in found}  # moved together: same order
