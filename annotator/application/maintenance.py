@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from annotator.storage.backup import copy_project, default_backup_path, set_backups_kept
 from annotator.storage.check import CheckReport, check_project
-from annotator.storage.progress import set_reporter as set_progress_reporter
 from annotator.storage.recovery import merge_recovery
 
 __all__ = [
@@ -14,5 +13,4 @@ __all__ = [
     "default_backup_path",
     "merge_recovery",
     "set_backups_kept",
-    "set_progress_reporter",
 ]

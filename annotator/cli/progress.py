@@ -40,6 +40,6 @@ def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
 
 def install() -> None:
     """Show storage's long work (see :mod:`annotator.storage.progress`) with :func:`stderr_bar`."""
-    from annotator.application.maintenance import set_progress_reporter
+    from annotator.application.progress import set_progress_reporter
 
     set_progress_reporter(stderr_bar)
