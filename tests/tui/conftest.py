@@ -106,3 +106,13 @@ def text_of(app: Any, selector: str) -> str:
     from textual.widgets import Static
 
     return str(app.screen.query_one(selector, Static).render())
+
+
+async def wait_for_engine(app: Any, pilot: Any) -> Any:
+    """The coding screen, once its suggestion engine (built in a process of its own) is ready."""
+    s = screen(app)
+    for _ in range(600):
+        if s.suggester is not None:
+            break
+        await pilot.pause(0.05)
+    return s

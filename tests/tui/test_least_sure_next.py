@@ -18,7 +18,7 @@ from annotator.storage.coding import done_segments
 from annotator.storage.db import open_project
 from annotator.storage.documents import segment_order
 from tests.nlp.test_suggest_heldout import HELDOUT
-from tests.tui.conftest import app_for, drive, screen, text_of
+from tests.tui.conftest import app_for, drive, screen, text_of, wait_for_engine
 
 
 @pytest.fixture()
@@ -58,11 +58,7 @@ def test_shift_u_goes_to_the_least_sure_segment_not_done(half_coded: Path) -> No
     seen: dict[str, Any] = {}
 
     async def steps(app: Any, pilot: Any) -> None:
-        s = screen(app)
-        for _ in range(600):  # the engine is built in a process of its own
-            if s.suggester is not None:
-                break
-            await pilot.pause(0.05)
+        s = await wait_for_engine(app, pilot)
         s.session.jump(0)
         await pilot.press("U")
         await pilot.pause()

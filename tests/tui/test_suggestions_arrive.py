@@ -15,7 +15,7 @@ from annotator.application.suggesting import suggester_for_project
 from annotator.storage.db import open_project
 from annotator.storage.documents import segment_order
 from annotator.tui.suggestion_fetch import SuggestionFetcher
-from tests.tui.conftest import app_for, drive, screen
+from tests.tui.conftest import app_for, drive, wait_for_engine
 
 
 def test_the_fetcher_answers_in_order_and_learns_first(demo_db: Path) -> None:
@@ -59,11 +59,7 @@ def test_keys_move_at_once_and_the_current_segments_suggestions_arrive(demo_db: 
     seen: dict[str, Any] = {}
 
     async def steps(app: Any, pilot: Any) -> None:
-        s = screen(app)
-        for _ in range(600):  # the engine is built in a process of its own
-            if s.suggester is not None:
-                break
-            await pilot.pause(0.05)
+        s = await wait_for_engine(app, pilot)
         assert s._fetcher is not None  # answers come from the engine's process
         s.session.jump(0)
         for _ in range(6):
