@@ -9,6 +9,7 @@ A project that cannot be written (read-only file) is counted each time, as befor
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.errors import AnnotatorError
@@ -40,3 +41,27 @@ def corpus_counts(project: Project) -> CorpusCounter:
                                     terms=counter.terms + added.terms)
     counter.merge(added)
     return counter
+
+
+class ImportCounts:
+    """Keeps the stored counts current while an import writes new segments, in its transaction
+    (all or nothing with it): each batch written is counted as the engine counts
+    (:class:`~annotator.nlp.keywords.CorpusCounter`), so the first engine after the import has
+    nothing left to count. Only when the counts were valid with nothing pending, or the project
+    held no segment; otherwise, or once the import changes a stored segment (``--replace``),
+    the counts are left for the engine to count as before."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.keeping = term_counts.start_counting_import(project)
+
+    def written(self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]) -> None:
+        """The stored terms of the segments just written (new rows, in the order written)."""
+        if not self.keeping:
+            return
+        from annotator.nlp.keywords import CorpusCounter
+
+        batch = CorpusCounter()
+        batch.add(zh_terms, en_terms)
+        self.keeping = term_counts.count_written(self.project, batch.counts, n_docs=batch.n_docs,
+                                                 terms=batch.terms)
