@@ -181,6 +181,7 @@ def import_transcripts(
                     if translation is not None:
                         turns = _paired(path, list(turns), translation, fmt, lang)
                     _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
+            counts.finish()
             for doc, next_position in docs.next_position.items():
                 writer.finish_document(doc, next_position - 1)
         summary.headers.update(docs.headers)
