@@ -4,7 +4,9 @@ In how many segments each stored term occurs (``term_counts``: language, term, d
 frequency), how many segments were counted and how many term occurrences they hold
 (``term_counts_state``, one row). Counting a million segments' terms takes a minute; reading
 the counts back takes a second, so the engine counts once and later only adds the segments
-imported since.
+imported since. A transcript import adds the segments it writes itself, in its transaction
+(:func:`start_counting_import`, :func:`count_written`), when the counts were valid with nothing
+left to count or the project held no segment.
 
 Validity: the counts cover the segments whose rowid is at most ``upto``. New segments get
 larger rowids, so a later import only adds segments to count. Deleting a segment or changing
