@@ -9,6 +9,7 @@ A project that cannot be written (read-only file) is counted each time, as befor
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from annotator.errors import AnnotatorError
@@ -40,3 +41,44 @@ def corpus_counts(project: Project) -> CorpusCounter:
                                     terms=counter.terms + added.terms)
     counter.merge(added)
     return counter
+
+
+#: Distinct terms an import holds counted before adding them to the stored counts: one upsert
+#: per distinct term and flush, so the fewer flushes the cheaper; memory stays bounded (~20 MB).
+IMPORT_FLUSH_TERMS = 150_000
+
+
+class ImportCounts:
+    """Keeps the stored counts current while an import writes new segments, in its transaction
+    (all or nothing with it): each batch written is counted as the engine counts
+    (:class:`~annotator.nlp.keywords.CorpusCounter`), so the first engine after the import has
+    nothing left to count. Only when the counts were valid with nothing pending, or the project
+    held no segment; otherwise, or once the import changes a stored segment (``--replace``),
+    the counts are left for the engine to count as before.
+
+    Batches are counted together and added to the stored counts (one upsert per distinct term)
+    when ``IMPORT_FLUSH_TERMS`` distinct terms are held and at :meth:`finish`, which the import
+    must call before its transaction commits."""
+
+    def __init__(self, project: Project) -> None:
+        from annotator.nlp.keywords import CorpusCounter
+
+        self.project = project
+        self.keeping = term_counts.start_counting_import(project)
+        self._new = CorpusCounter
+        self._held = CorpusCounter()
+
+    def written(self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]) -> None:
+        """The stored terms of the segments just written (new rows, in the order written)."""
+        if not self.keeping:
+            return
+        self._held.add(zh_terms, en_terms)
+        if sum(map(len, self._held.counts.values())) >= IMPORT_FLUSH_TERMS:
+            self.finish()
+
+    def finish(self) -> None:
+        """Add the segments counted so far to the stored counts (up to the last rowid)."""
+        held, self._held = self._held, self._new()
+        if self.keeping and held.n_docs:
+            self.keeping = term_counts.count_written(self.project, held.counts, n_docs=held.n_docs,
+                                                     terms=held.terms)

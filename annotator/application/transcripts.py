@@ -8,6 +8,7 @@ from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Any
 
+from annotator.application.corpus_counts import ImportCounts
 from annotator.errors import ImportFormatError, UsageError
 from annotator.io.transcripts import Turn, read_turns
 from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
@@ -92,8 +93,10 @@ class _Tokenizer:
     """Tokenises batches of segments and hands them to the writer in the order they came:
     here, or (``parallel``) in worker processes while this one reads and writes."""
 
-    def __init__(self, writer: TranscriptWriter, keywords: list[str], parallel: bool) -> None:
+    def __init__(self, writer: TranscriptWriter, counts: ImportCounts, keywords: list[str],
+                 parallel: bool) -> None:
         self.writer = writer
+        self.counts = counts
         self.pool = TokenizePool(keywords) if parallel else None
         if self.pool is None:
             add_terms(keywords)
@@ -113,6 +116,7 @@ class _Tokenizer:
 
     def _write(self, segments: list[Segment], terms: list[SegmentTerms]) -> None:
         self.writer.write(segments, {s.id: t for s, t in zip(segments, terms, strict=True)})
+        self.counts.written([t.zh_terms for t in terms], [t.en_terms for t in terms])
 
     def __enter__(self) -> _Tokenizer:
         return self
@@ -170,12 +174,14 @@ def import_transcripts(
                              replace=replace)
         with TranscriptWriter(project, summary, replace, progress) as writer:
             docs = _Documents(writer, attributes or {})
-            with _Tokenizer(writer, keywords, parallel and bool(files)) as tokenizer:
+            counts = ImportCounts(project)
+            with _Tokenizer(writer, counts, keywords, parallel and bool(files)) as tokenizer:
                 for path in files:
                     turns: Iterable[Turn] = read_turns(path, fmt=fmt, lang=lang)
                     if translation is not None:
                         turns = _paired(path, list(turns), translation, fmt, lang)
                     _write_file(docs, path, turns, document or document_id_for(path), tokenizer)
+            counts.finish()
             for doc, next_position in docs.next_position.items():
                 writer.finish_document(doc, next_position - 1)
         summary.headers.update(docs.headers)

@@ -4,7 +4,9 @@ In how many segments each stored term occurs (``term_counts``: language, term, d
 frequency), how many segments were counted and how many term occurrences they hold
 (``term_counts_state``, one row). Counting a million segments' terms takes a minute; reading
 the counts back takes a second, so the engine counts once and later only adds the segments
-imported since.
+imported since. A transcript import adds the segments it writes itself, in its transaction
+(:func:`start_counting_import`, :func:`count_written`), when the counts were valid with nothing
+left to count or the project held no segment.
 
 Validity: the counts cover the segments whose rowid is at most ``upto``. New segments get
 larger rowids, so a later import only adds segments to count. Deleting a segment or changing
@@ -114,15 +116,53 @@ def keep_counts(project: Project, state: CountsState, added: Mapping[str, Mappin
             return False
         if not state.valid:
             conn.execute("DELETE FROM term_counts")
-        upsert = ("INSERT INTO term_counts (lang, term, df) VALUES (?, ?, ?)"
-                  " ON CONFLICT (lang, term) DO UPDATE SET df = df + excluded.df")
-        for batch in _batches(((lang, t, int(n)) for lang, counts in added.items()
-                               for t, n in counts.items() if t), CHUNK):
-            conn.executemany(upsert, batch)
+        _add_frequencies(project, added)
         conn.execute(
             "UPDATE term_counts_state SET counted_changes = changes, upto = ?, n_docs = ?, terms = ?"
             " WHERE id = 1", (upto, n_docs, terms))
     return True
+
+
+def start_counting_import(project: Project) -> bool:
+    """Inside an import's write transaction, before it writes segments: whether the import can
+    keep the counts current (:func:`count_written`). Yes when they are valid with no segment
+    left to count, or when the project holds no segment (the counts start again from zero);
+    otherwise they are left for the engine to count as before."""
+    state = counts_state(project)
+    if state.valid and not state.pending:
+        return True
+    if state.pending:  # segments not counted: the engine counts them (and what comes now)
+        return False
+    project.conn.execute("DELETE FROM term_counts")
+    project.conn.execute("UPDATE term_counts_state SET counted_changes = changes, upto = 0,"
+                         " n_docs = 0, terms = 0 WHERE id = 1")
+    return True
+
+
+def count_written(project: Project, added: Mapping[str, Mapping[str, int]], *, n_docs: int,
+                  terms: int) -> bool:
+    """Inside the import's write transaction, after it wrote segments (new rows, the last
+    rowids): add their counts (``added``: per language, term → segments holding it; ``n_docs``
+    segments with ``terms`` term occurrences) and count up to the last rowid. Nothing is written
+    (False) when the counts are no longer valid (the import changed or removed a segment)."""
+    conn = project.conn
+    changes, counted = conn.execute(
+        "SELECT changes, counted_changes FROM term_counts_state WHERE id = 1").fetchone()
+    if counted != changes:
+        return False
+    _add_frequencies(project, added)
+    conn.execute(
+        "UPDATE term_counts_state SET upto = (SELECT coalesce(max(rowid), 0) FROM segments),"
+        " n_docs = n_docs + ?, terms = terms + ? WHERE id = 1", (n_docs, terms))
+    return True
+
+
+def _add_frequencies(project: Project, added: Mapping[str, Mapping[str, int]]) -> None:
+    upsert = ("INSERT INTO term_counts (lang, term, df) VALUES (?, ?, ?)"
+              " ON CONFLICT (lang, term) DO UPDATE SET df = df + excluded.df")
+    for batch in _batches(((lang, t, int(n)) for lang, counts in added.items()
+                           for t, n in counts.items() if t), CHUNK):
+        project.conn.executemany(upsert, batch)
 
 
 def _batches(rows: Iterable[tuple[str, str, int]], size: int) -> Iterator[list[tuple[str, str, int]]]:

@@ -66,8 +66,15 @@ def _plain(counter: CorpusCounter) -> tuple[dict[str, dict[str, int]], int, int]
     return ({lang: dict(c) for lang, c in counter.counts.items() if c}, counter.n_docs, counter.terms)
 
 
+def _forget_counts(p: object) -> None:
+    """As a project imported before the import kept the counts: none valid."""
+    with p.write() as conn:  # type: ignore[attr-defined]
+        conn.execute("UPDATE term_counts_state SET counted_changes = NULL")
+
+
 def test_counts_are_kept_and_equal_a_full_count(path: Path) -> None:
     with open_project(path) as p:
+        _forget_counts(p)
         assert not term_counts.counts_state(p).valid  # nothing counted yet
         first = _plain(corpus_counts(p))
         assert first == _counted_afresh(p)
@@ -82,8 +89,14 @@ def test_an_import_adds_only_the_new_segments(path: Path) -> None:
     from annotator.application.transcripts import import_transcripts
 
     with open_project(path) as p:
-        corpus_counts(p)
+        _forget_counts(p)  # counted up to the second segment only: the import leaves them
+        last, rows = next(term_counts.terms_after(p, 0, chunk=2))
+        counter = CorpusCounter()
+        counter.add([r[0] for r in rows], [r[1] for r in rows])
+        term_counts.keep_counts(p, term_counts.counts_state(p), counter.counts, upto=last,
+                                n_docs=counter.n_docs, terms=counter.terms)
         before = term_counts.counts_state(p)
+        assert before.valid and before.pending == 1
         import_transcripts(p, [path.parent / "b.jsonl"])
         assert term_counts.counts_state(p).upto == before.upto  # still valid, up to the old rows
         assert term_counts.counts_state(p).valid
@@ -115,6 +128,7 @@ def test_changed_terms_make_them_count_again(path: Path) -> None:
 
 def test_a_project_that_refuses_writes_is_counted_without_writing(path: Path) -> None:
     with open_project(path) as p:
+        _forget_counts(p)
         p.read_only = "the file is not writable"  # as open_project marks such a file
         assert _plain(corpus_counts(p)) == _counted_afresh(p)
         assert not term_counts.counts_state(p).valid
