@@ -14,7 +14,7 @@ from annotator.storage import coding
 from annotator.storage.codebook_edit import redecide_queue
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
-from annotator.storage.documents import iter_segments
+from annotator.storage.documents import iter_segments, segment_order
 from annotator.storage.memos import all_memos, set_note
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "list_coders",
     "open_project",
     "redecide_queue",
+    "segment_order",
     "tag",
     "write_memo",
 ]

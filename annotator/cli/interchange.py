@@ -98,7 +98,7 @@ def merge_cmd(
     coder: Annotated[list[str] | None, typer.Option("--coder", help="Only this coder's work (repeatable).")] = None,
 ) -> None:
     """Bring coders' annotations, done marks and memos from their copies into TARGET."""
-    from annotator.storage.merge import merge_projects
+    from annotator.application.maintenance import merge_projects
 
     if prefer not in (None, "source", "target"):
         raise UsageError(f"--prefer must be source or target, not {prefer!r}")

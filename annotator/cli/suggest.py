@@ -41,20 +41,18 @@ def suggest_cmd(
     single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
     facet's average score and at least 1/K (K: the facet's number of codes).
     """
+    from annotator.application.coding import check_coder, segment_order
     from annotator.application.suggesting import (
         engine_is_kept,
         keep_codebook_terms,
         recall_codebook_terms,
         suggester_for_project,
     )
-    from annotator.storage.coding import list_coders
-    from annotator.storage.documents import segment_order
 
     if top < 1:
         raise UsageError("--top must be at least 1")
     with open_existing(project) as p:
-        if coder is not None and coder not in list_coders(p):
-            raise UsageError(f"no coder {coder!r} in the project (see 'annotator stats')")
+        check_coder(p, coder)
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
         if not engine_is_kept(p, coder=coder, lead=lead):  # a kept engine needs no tokeniser
             prepare_nlp()
