@@ -190,10 +190,13 @@ class CodingScreen(Screen[None]):
         if self._shown.get(selector) == text:
             return
         self._shown[selector] = text
+        self._static(selector).show_keyed(text, Content(text), layout=layout)  # frames kept per text
+
+    def _static(self, selector: str) -> FramedStatic:
         widget = self._statics.get(selector)
         if widget is None:
             widget = self._statics[selector] = self.query_one(selector, FramedStatic)
-        widget.show_keyed(text, Content(text), layout=layout)  # frames kept per text
+        return widget
 
     def say(self, key: str, **values: Any) -> None:
         self._set("#status", t(self.lang, key, **values), layout=False)
@@ -380,11 +383,17 @@ class CodingScreen(Screen[None]):
         self.call_later(self._prepare_texts, pos, key, make, False)  # the lines
         self.call_later(self._prepare_texts, pos, key, make, True)  # their frame
         self.call_later(self._prepare_suggestions, pos, suggestions, state.codes)
+        self.call_later(self._prepare_line, pos, "#seginfo", self._seginfo(index, seg, state))
 
     def _prepare_texts(self, pos: int, key: Hashable,
                        make: Callable[[], tuple[Text | str, Text | str]], frame: bool) -> None:
         if self.session.pos == pos and self.is_current:
             self.texts.prepare(key, make, frame=frame)
+
+    def _prepare_line(self, pos: int, selector: str, text: str) -> None:
+        """Draw ahead what :meth:`_set` will show."""
+        if self.session.pos == pos and self.is_current:
+            self._static(selector).prepare(text, Content(text))
 
     def _prepare_suggestions(self, pos: int, suggestions: Any | None, codes: frozenset[str]) -> None:
         if self.session.pos == pos and self.is_current:
@@ -412,10 +421,16 @@ class CodingScreen(Screen[None]):
         before = self._shown.get("#progress")
         self._set("#progress", progress,  # its width is auto: lay out only when it changes
                   layout=not isinstance(before, str) or len(before) != len(progress))
-        seg = session.segment()
-        parts = [f"{session.pos + 1} / {len(session.order)}"]
+        self._set("#seginfo", self._seginfo(session.pos, session.segment(), mine), layout=False)
+        if outline and self.outline.display:
+            self.outline.refresh_rows([session.pos])
+
+    def _seginfo(self, index: int, seg: Any, mine: CoderState) -> str:
+        """The header's line for the segment at ``index`` with this coder's state ``mine``."""
+        session = self.session
+        parts = [f"{index + 1} / {len(session.order)}"]
         if session.view is not None:
-            here = session.view.where.get(session.pos)
+            here = session.view.where.get(index)
             if here is not None:
                 parts.append(t(self.lang, "view_pos", pos=here + 1, n=len(session.view.indices)))
         parts.append(t(self.lang, "done_mark") if mine.done else t(self.lang, "open_mark"))
@@ -430,9 +445,7 @@ class CodingScreen(Screen[None]):
         doc = session.documents.get(seg.document)
         if doc is not None and doc.title and doc.title != seg.document:  # not the id twice
             parts.append(doc.title)
-        self._set("#seginfo", " · ".join(parts), layout=False)
-        if outline and self.outline.display:
-            self.outline.refresh_rows([session.pos])
+        return " · ".join(parts)
 
     # done marks ------------------------------------------------------------------------
     def start_done_marks(self) -> None:
