@@ -16,6 +16,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -183,18 +184,22 @@ class CodingScreen(Screen[None]):
             outline.show_current()
 
     # showing ----------------------------------------------------------------------
-    def _set(self, selector: str, content: Any, *, layout: bool = True) -> None:
-        """Update a Static only when what it shows changes (a repaint costs a frame)."""
-        if self._shown.get(selector) == content:
+    def _set(self, selector: str, text: str, *, layout: bool = True) -> None:
+        """Show plain ``text`` (no markup is read) in a Static, only when it changes (a repaint
+        costs a frame)."""
+        if self._shown.get(selector) == text:
             return
-        self._shown[selector] = content
+        self._shown[selector] = text
+        self._static(selector).show_keyed(text, Content(text), layout=layout)  # frames kept per text
+
+    def _static(self, selector: str) -> FramedStatic:
         widget = self._statics.get(selector)
         if widget is None:
             widget = self._statics[selector] = self.query_one(selector, FramedStatic)
-        widget.show_keyed(content, content, layout=layout)  # frames kept per text
+        return widget
 
     def say(self, key: str, **values: Any) -> None:
-        self._set("#status", escape(t(self.lang, key, **values)), layout=False)
+        self._set("#status", t(self.lang, key, **values), layout=False)
 
     def show_segment(self) -> None:
         """Repaint everything about the current segment."""
@@ -350,26 +355,50 @@ class CodingScreen(Screen[None]):
     def _prepare_neighbours(self, only: str | None = None) -> None:
         """Draw the next and the previous segment (``only``: that one of them, whose
         suggestions have just arrived); a neighbour whose suggestions the engine's process is
-        still preparing is drawn when they arrive."""
+        still preparing is drawn when they arrive. Each neighbour's texts and suggestions are
+        drawn in a message of their own, so that a key pressed meanwhile waits for one of them
+        at most (and one that moved on skips what is left)."""
         if only is None:
             self._prepare_queued = False
         session = self.session
         if session.empty or not self.is_current:
             return
         for delta in (1, -1):
-            index = session.peek(delta)
-            if index is None or (only is not None and session.order[index] != only):
-                continue
-            seg = session.segment_at(index)
-            suggestions = self._suggest(seg.id, ahead=True)
-            if suggestions is None and self._fetcher is not None:
-                continue
-            state = session.state_at(index)
-            key, make = self._texts_of(seg, suggestions, state.memo)
-            self.texts.prepare(key, make)
-            codes = state.codes
+            self.call_later(self._prepare_neighbour, session.pos, delta, only)
+
+    def _prepare_neighbour(self, pos: int, delta: int, only: str | None) -> None:
+        """See :meth:`_prepare_neighbours`: the segment ``delta`` away from ``pos``."""
+        session = self.session
+        if session.empty or session.pos != pos or not self.is_current:
+            return
+        index = session.peek(delta)
+        if index is None or (only is not None and session.order[index] != only):
+            return
+        seg = session.segment_at(index)
+        suggestions = self._suggest(seg.id, ahead=True)
+        if suggestions is None and self._fetcher is not None:
+            return
+        state = session.state_at(index)
+        key, make = self._texts_of(seg, suggestions, state.memo)
+        self.call_later(self._prepare_texts, pos, key, make, False)  # the lines
+        self.call_later(self._prepare_texts, pos, key, make, True)  # their frame
+        self.call_later(self._prepare_suggestions, pos, suggestions, state.codes)
+        self.call_later(self._prepare_line, pos, "#seginfo", self._seginfo(index, seg, state))
+
+    def _prepare_texts(self, pos: int, key: Hashable,
+                       make: Callable[[], tuple[Text | str, Text | str]], frame: bool) -> None:
+        if self.session.pos == pos and self.is_current:
+            self.texts.prepare(key, make, frame=frame)
+
+    def _prepare_line(self, pos: int, selector: str, text: str) -> None:
+        """Draw ahead what :meth:`_set` will show."""
+        if self.session.pos == pos and self.is_current:
+            self._static(selector).prepare(text, Content(text))
+
+    def _prepare_suggestions(self, pos: int, suggestions: Any | None, codes: frozenset[str]) -> None:
+        if self.session.pos == pos and self.is_current:
             self.suggestion_panel.prepare_markup(
-                suggestion_markup(session.codebook, self.lang, suggestions, codes))
+                suggestion_markup(self.session.codebook, self.lang, suggestions, codes))
 
     def show_state(self, *, outline: bool = True,
                    states: dict[str, CoderState] | None = None) -> None:
@@ -387,15 +416,21 @@ class CodingScreen(Screen[None]):
         self.suggestion_panel.show(
             suggestion_markup(session.codebook, self.lang, self.suggestions, mine.codes))
         done, total, doc_done, doc_total = session.progress()
-        progress = escape(t(self.lang, "done_overall", done=done, total=total) + " · "
-                          + t(self.lang, "done_doc", done=doc_done, total=doc_total))
+        progress = (t(self.lang, "done_overall", done=done, total=total) + " · "
+                    + t(self.lang, "done_doc", done=doc_done, total=doc_total))
         before = self._shown.get("#progress")
         self._set("#progress", progress,  # its width is auto: lay out only when it changes
                   layout=not isinstance(before, str) or len(before) != len(progress))
-        seg = session.segment()
-        parts = [f"{session.pos + 1} / {len(session.order)}"]
+        self._set("#seginfo", self._seginfo(session.pos, session.segment(), mine), layout=False)
+        if outline and self.outline.display:
+            self.outline.refresh_rows([session.pos])
+
+    def _seginfo(self, index: int, seg: Any, mine: CoderState) -> str:
+        """The header's line for the segment at ``index`` with this coder's state ``mine``."""
+        session = self.session
+        parts = [f"{index + 1} / {len(session.order)}"]
         if session.view is not None:
-            here = session.view.where.get(session.pos)
+            here = session.view.where.get(index)
             if here is not None:
                 parts.append(t(self.lang, "view_pos", pos=here + 1, n=len(session.view.indices)))
         parts.append(t(self.lang, "done_mark") if mine.done else t(self.lang, "open_mark"))
@@ -410,9 +445,7 @@ class CodingScreen(Screen[None]):
         doc = session.documents.get(seg.document)
         if doc is not None and doc.title and doc.title != seg.document:  # not the id twice
             parts.append(doc.title)
-        self._set("#seginfo", escape(" · ".join(parts)), layout=False)
-        if outline and self.outline.display:
-            self.outline.refresh_rows([session.pos])
+        return " · ".join(parts)
 
     # done marks ------------------------------------------------------------------------
     def start_done_marks(self) -> None:

@@ -22,6 +22,7 @@ ON_MARK = "●"
 OFF_MARK = "·"
 LABEL_CELLS = 22
 CODER_CELLS = 7
+KEPT = 256  # markup lines, contents and heights kept per panel
 
 
 def _link(code: Code, body: str) -> str:
@@ -165,30 +166,55 @@ class CodebookPanel(FramedStatic):
         self._final: dict[tuple[int, int], tuple[Strip, Strip]] = {}  # (id, y) → (line, drawn)
         self._final_of: Hashable = None  # the size and colours the drawn lines are for
         self._shown: tuple[str, ...] | None = None
+        # blind mode: (language, codes applied) → markup lines, for this codebook
+        self._lines_of: dict[tuple[str, frozenset[str]], tuple[str, ...]] = {}
+        self._lines_of_codebook: Codebook | None = None
+        self._joined: dict[tuple[str, ...], Content] = {}  # markup lines → their content
+        self._heights: dict[tuple[tuple[str, ...], int], int] = {}  # (lines, width) → height
         self._no_blank = self._blank = Strip.blank(0)
 
     def show(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *, lead: bool) -> None:
-        if lead:
-            size = self.app.size
-            if lead_grid_fits(codebook, len(states), (size.width, size.height)):
-                cells = label_cells(codebook, lang, len(states), size.width)
-                lines = tuple(lead_lines(codebook, lang, states, cells))
-            else:
-                lines = tuple(lead_rows_lines(codebook, lang, states))
-        else:
-            lines = tuple(blind_lines(codebook, lang, next(iter(states.values()))))
+        lines = self._lines(codebook, lang, states, lead=lead)
         if lines == self._shown:
             return
         before = self._height(self._shown)
         after = self._height(lines)
-        content = Content("\n").join([self._parse(line) for line in lines])
+        content = self._joined.get(lines)
+        if content is None:
+            if len(self._joined) > KEPT:
+                self._joined.clear()
+            content = self._joined[lines] = Content("\n").join([self._parse(line) for line in lines])
         self._shown = self._shown_key = lines
         # toggling a code only changes marks of the same width: the height stays, no layout
         self.update(content, layout=before is None or before != after)
 
+    def _lines(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *,
+               lead: bool) -> tuple[str, ...]:
+        """The markup lines to show; in blind mode kept per set of applied codes (they are all
+        a coder's state changes in the panel)."""
+        if lead:
+            size = self.app.size
+            if lead_grid_fits(codebook, len(states), (size.width, size.height)):
+                cells = label_cells(codebook, lang, len(states), size.width)
+                return tuple(lead_lines(codebook, lang, states, cells))
+            return tuple(lead_rows_lines(codebook, lang, states))
+        if codebook is not self._lines_of_codebook:
+            self._lines_of.clear()
+            self._lines_of_codebook = codebook
+        codes = next(iter(states.values())).codes
+        key = (lang, codes)
+        lines = self._lines_of.get(key)
+        if lines is None:
+            if len(self._lines_of) > KEPT:
+                self._lines_of.clear()
+            lines = self._lines_of[key] = tuple(
+                blind_lines(codebook, lang, CoderState(codes=codes)))
+        return lines
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._wrapped.clear()
+        self._heights.clear()
         self._final.clear()
         self._blank = self._no_blank
 
@@ -219,7 +245,14 @@ class CodebookPanel(FramedStatic):
         width = self.scrollable_content_region.width
         if lines is None or width <= 0:
             return None
-        return sum(len(self._wrap(line, n, width)) for n, line in enumerate(lines))
+        key = (lines, width)
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > KEPT:
+                self._heights.clear()
+            height = self._heights[key] = sum(
+                len(self._wrap(line, n, width)) for n, line in enumerate(lines))
+        return height
 
     def _draw(self, visual: Visual) -> list[Strip]:
         shown = self._shown

@@ -4,7 +4,8 @@ only the visible rows, so it stays fast for 100,000 segments."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import ClassVar
+from collections.abc import Hashable
+from typing import Any, ClassVar
 
 import numpy as np
 from rich.cells import cell_len, set_cell_size
@@ -19,6 +20,7 @@ from annotator.storage.snippets import segment_snippets
 from annotator.tui.messages import SegmentPicked
 from annotator.tui.segment_order import SegmentOrder
 from annotator.tui.session import CodingSession, View
+from annotator.tui.widgets.frames import usable
 
 SNIPPET_BLOCK = 200
 DONE_MARK = "✓"
@@ -44,6 +46,9 @@ class Outline(ScrollView, can_focus=False):
         self._lines: dict[tuple[int, int, int], Strip] = {}  # (row, flags, width) → line
         self._styles: dict[str, Style] = {}
         self.virtual_size = Size(0, self.row_count)
+        # the last lines drawn, and what they were drawn for (every refresh draws them again)
+        self._drawn: tuple[Hashable, list[Strip]] | None = None
+        self._dirty_rows: set[int] = set()  # rows refreshed since (widget lines)
 
     @staticmethod
     def _rows_of(order: SegmentOrder, numbers: np.ndarray, firsts: np.ndarray
@@ -86,6 +91,31 @@ class Outline(ScrollView, can_focus=False):
         super().notify_style_update()
         self._styles.clear()
         self._lines.clear()
+        self._drawn = None
+
+    def refresh(self, *regions: Region, **options: Any) -> Any:
+        if regions and not options.get("layout") and not options.get("recompose"):
+            self._dirty_rows.update(y for r in regions for y in range(r.y, r.bottom))
+        else:
+            self._drawn = None
+        return super().refresh(*regions, **options)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines of ``crop``. The screen asks for every line of the outline at every key,
+        which changes one or two rows: the lines drawn last are kept and only the rows
+        refreshed since are drawn again (each as Textual draws it)."""
+        key = (crop, self.scroll_offset, self.region.size, self.background_colors)
+        drawn, dirty = self._drawn, self._dirty_rows
+        self._dirty_rows = set()
+        if drawn is None or drawn[0] != key or not usable(self):
+            lines = super().render_lines(crop)
+        else:
+            lines = list(drawn[1])
+            for y in dirty:
+                if crop.y <= y < crop.bottom:
+                    lines[y - crop.y] = super().render_lines(Region(crop.x, y, crop.width, 1))[0]
+        self._drawn = (key, lines)
+        return lines
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -202,7 +232,10 @@ class Outline(ScrollView, can_focus=False):
                 style = self._style("outline--done")
             else:
                 style = base
-        if cell_len(text) > width:  # a long row ends with "…"
+        head = text[: 2 * width + 8]  # a long snippet: only its start is measured and cut
+        if cell_len(head) > width:  # a long row ends with "…"
+            text = set_cell_size(head, max(width - 1, 0)) + "…"
+        elif len(head) < len(text) and cell_len(text) > width:
             text = set_cell_size(text, max(width - 1, 0)) + "…"
         return Strip([Segment(text, style)]).crop_extend(0, width, base)
 

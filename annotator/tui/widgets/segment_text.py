@@ -66,20 +66,27 @@ class SegmentText(Widget, can_focus=False):
         self._top = 0
         self.refresh()
 
-    def prepare(self, key: Hashable, make: Callable[[], tuple[Text | str, Text | str]]) -> None:
+    def prepare(self, key: Hashable, make: Callable[[], tuple[Text | str, Text | str]],
+                *, frame: bool = True) -> None:
         """Draw, now, the frame that ``show(*make(), key=key)`` will show; ``make`` is called
-        only when that frame is not drawn yet."""
+        only when that frame (or its lines) is not drawn yet. ``frame=False``: only lay out the
+        lines (the frame is then drawn by the next call, or when shown)."""
         if not usable(self):
             return
         width, height = self.size.width, self.size.height
         frame_key = self._frames.key(self, (key, 0, self._wide))
         if self._frames.get(frame_key) is not None:
             return
-        zh, en = make()
-        lines = self._build(width, (zh if isinstance(zh, Text) else Text(zh),
-                                    en if isinstance(en, Text) else Text(en)))
-        self._keep_built(key, lines, width)
-        self._frames.put(frame_key, draw(self, partial(self._line, lines, 0, width, height)))
+        built = self._built.get((key, self._wide))
+        if built is not None and built[1] == width:
+            lines = built[0]
+        else:
+            zh, en = make()
+            lines = self._build(width, (zh if isinstance(zh, Text) else Text(zh),
+                                        en if isinstance(en, Text) else Text(en)))
+            self._keep_built(key, lines, width)
+        if frame:
+            self._frames.put(frame_key, draw(self, partial(self._line, lines, 0, width, height)))
 
     def _keep_built(self, key: Hashable, lines: list[Strip], width: int) -> None:
         built = self._built
