@@ -235,39 +235,32 @@ def redo(project: Project, event_id: int, *, session: str | None = None) -> tupl
 def coder_states(
     project: Project, coders: Iterable[str] | None = None, *, document: str | None = None
 ) -> dict[str, dict[str, CoderState]]:
-    """segment id → coder → state, for every segment a coder has touched (codes, done or memo)."""
-    wanted = set(coders) if coders is not None else None
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    doc_filter = " AND s.document = ?" if document else ""
-    params: list[Any] = [document] if document else []
-
-    def slot(seg: str, coder: str) -> dict[str, Any] | None:
-        if wanted is not None and coder not in wanted:
-            return None
-        return out.setdefault(seg, {}).setdefault(coder, {"codes": set(), "done": False, "memo": ""})
-
-    for seg, coder, code in project.execute(
-        "SELECT a.segment, a.coder, a.code FROM annotations a JOIN segments s ON s.id = a.segment"
-        f" WHERE 1{doc_filter}", params
-    ):
-        if (s := slot(seg, coder)) is not None:
-            s["codes"].add(code)
-    for seg, coder in project.execute(
-        f"SELECT d.segment, d.coder FROM done d JOIN segments s ON s.id = d.segment WHERE 1{doc_filter}",
-        params,
-    ):
-        if (s := slot(seg, coder)) is not None:
-            s["done"] = True
-    for seg, coder, text in project.execute(
-        "SELECT m.segment, m.coder, m.text FROM memos m JOIN segments s ON s.id = m.segment"
-        f" WHERE 1{doc_filter}", params
-    ):
-        if (s := slot(seg, coder)) is not None:
-            s["memo"] = text
-    return {
-        seg: {c: CoderState(frozenset(v["codes"]), v["done"], v["memo"]) for c, v in per.items()}
-        for seg, per in out.items()
-    }
+    """segment id → coder → state, for every segment a coder has touched (codes, done or memo);
+    only ``coders``' work when given, only ``document``'s segments when given."""
+    filters, params = [], []
+    if document is not None:
+        filters.append("s.document = ?")
+        params.append(document)
+    if coders is not None:
+        wanted = list(coders)
+        filters.append(f"t.coder IN ({', '.join('?' for _ in wanted)})")
+        params.extend(wanted)
+    where = f" WHERE {' AND '.join(filters)}" if filters else ""
+    slots: dict[str, dict[str, dict[str, Any]]] = {}
+    for table, column in (("annotations", "t.code"), ("done", "1"), ("memos", "t.text")):
+        for seg, coder, value in project.execute(
+            f"SELECT t.segment, t.coder, {column} FROM {table} t JOIN segments s ON s.id = t.segment{where}",
+            params,
+        ):
+            slot = slots.setdefault(seg, {}).setdefault(coder, {"codes": set(), "done": False, "memo": ""})
+            if table == "annotations":
+                slot["codes"].add(value)
+            elif table == "done":
+                slot["done"] = True
+            else:
+                slot["memo"] = value
+    return {seg: {c: CoderState(frozenset(v["codes"]), v["done"], v["memo"]) for c, v in per.items()}
+            for seg, per in slots.items()}
 
 
 def done_segments(project: Project, coder: str) -> set[str]:

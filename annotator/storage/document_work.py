@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from annotator.model import CoderState, Segment
+from annotator.storage.coding import coder_states
 from annotator.storage.db import Project
 from annotator.storage.documents import SEGMENT_COLUMNS
 
@@ -27,25 +28,7 @@ def _coder_filter(coders: Sequence[str] | None, alias: str) -> tuple[str, list[A
 
 def document_work(project: Project, document: str, coders: Sequence[str] | None = None) -> Work:
     """segment → coder → state for the segments of ``document`` (only ``coders`` when given)."""
-    slots: dict[str, dict[str, dict[str, Any]]] = {}
-
-    def slot(seg: str, coder: str) -> dict[str, Any]:
-        return slots.setdefault(seg, {}).setdefault(coder, {"codes": set(), "done": False, "memo": ""})
-
-    for table, column in (("annotations", "code"), ("done", "1"), ("memos", "text")):
-        where, params = _coder_filter(coders, "t")
-        for seg, coder, value in project.execute(
-            f"SELECT t.segment, t.coder, {'t.' + column if column != '1' else '1'} FROM segments s"
-            f" JOIN {table} t ON t.segment = s.id WHERE s.document = ?{where}", [document, *params]
-        ):
-            if table == "annotations":
-                slot(seg, coder)["codes"].add(value)
-            elif table == "done":
-                slot(seg, coder)["done"] = True
-            else:
-                slot(seg, coder)["memo"] = value
-    return {seg: {c: CoderState(frozenset(v["codes"]), v["done"], v["memo"]) for c, v in per.items()}
-            for seg, per in slots.items()}
+    return coder_states(project, coders, document=document)
 
 
 def document_created(project: Project, document: str, coders: Sequence[str] | None = None) -> Created:
