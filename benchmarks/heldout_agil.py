@@ -139,7 +139,7 @@ def _parts(gold: Sequence[Gold]) -> list[tuple[str, list[int]]]:
     """(name, positions) per source file, then all together when there are several files."""
     names = list(dict.fromkeys(g.source for g in gold))
     parts = [(name, [i for i, g in enumerate(gold) if g.source == name]) for name in names]
-    return parts + [("together", list(range(len(gold))))] if len(parts) > 1 else parts
+    return [*parts, ("together", list(range(len(gold))))] if len(parts) > 1 else parts
 
 
 def _dev_paths(data: Sequence[Path]) -> bool:
