@@ -73,22 +73,19 @@ def cited(
     all_terms: float,
     vocab: int,
     mass: float,
-    shares: FloatArray | None = None,
 ) -> list[list[int]]:
     """Per code (column), the term ids of the segment cited as evidence, strongest first.
 
     ``ids``: the segment's term ids (each once) and ``counts`` their counts in the segment;
     ``code_counts`` [len(ids) x K]: each term's count per code; ``code_terms`` [K]: all terms
     counted per code; ``totals``: each term's count in all examples of the facet; ``mass``:
-    the mean number of terms of a segment (``a_0 = PRIOR_SEGMENTS * mass``); ``shares``: each
-    term's share of the corpus (the model's background), if known: then ``a_w = a_0 * share``,
-    so that a word's expected count does not shrink as the codebook's pseudo-counts grow.
+    the mean number of terms of a segment (``a_0 = PRIOR_SEGMENTS * mass``).
     """
     k = code_counts.shape[1] if code_counts.ndim == 2 else 0
     if not len(ids) or not k:
         return [[] for _ in range(k)]
     a_0 = PRIOR_SEGMENTS * max(mass, 1.0)
-    a_w = (background(totals, all_terms, vocab, a_0) if shares is None else a_0 * shares)[:, None]
+    a_w = background(totals, all_terms, vocab, a_0)[:, None]
     everywhere = np.asarray((code_counts > 0).all(axis=1) if k > 1 else np.zeros(len(ids), dtype=bool))
     y_r = np.maximum(totals[:, None] - code_counts, 0.0)
     n_r = np.maximum(all_terms - code_terms, 0.0)

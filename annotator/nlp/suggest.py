@@ -270,7 +270,7 @@ def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: F
     examples = float(model.examples + model.prior_examples)
     mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
     return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
-                 model.all_terms, model.vocab_size, mass, model.background(known))
+                 model.all_terms, model.vocab_size, mass)
 
 
 def rank_codes(
