@@ -258,7 +258,7 @@ class FacetModel:
     def background(self, ids: IntArray) -> FloatArray:
         """b(w) of ``ids``: the word's share of the corpus (add-ALPHA smoothed document
         frequencies); without corpus counts, its share of the examples and the prior."""
-        share = self.corpus_share
+        share = getattr(self, "corpus_share", None)  # None in a model kept before it existed
         if share is None:
             return (self.totals[ids] + ALPHA) / (self.all_terms + ALPHA * float(self.vocab_size))
         inside = ids < len(share)
