@@ -16,10 +16,15 @@ gold codes in the file are never shown to it. Printed in one run, beside each ot
 Measures: dimension top-1, Cohen's kappa between the top dimension and the gold dimension,
 burden recall@3 (share of the gold burden types among the first three proposed).
 
-    python benchmarks/heldout_agil.py          # the held-out set
-    python benchmarks/heldout_agil.py --dev    # the development set (benchmarks/data/dev_agil.jsonl)
+    python benchmarks/heldout_agil.py                   # the held-out set
+    python benchmarks/heldout_agil.py --dev             # the development set: dev_agil + dev2_agil
+    python benchmarks/heldout_agil.py --data A.jsonl [B.jsonl ...]   # any sets of the same format
 
-The engine's constants are tuned on the development set only; the held-out set is for the
+Several files are scored in one project (their segments one uncoded document, in file order),
+each file on its own and all together. Every figure comes with its standard error over the
+segments (top-1 and recall@3: of a mean; kappa: bootstrap over segments).
+
+The engine's constants are tuned on the development set only; the held-out sets are for the
 final measurement.
 """
 
@@ -29,7 +34,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +45,9 @@ sys.path.insert(0, str(ROOT))
 DATA = ROOT / "benchmarks" / "data" / "heldout_agil.jsonl"
 #: The development set: written separately, the only set the engine's constants were tuned on.
 DEV_DATA = ROOT / "benchmarks" / "data" / "dev_agil.jsonl"
+DEV2_DATA = ROOT / "benchmarks" / "data" / "dev2_agil.jsonl"
+#: The whole development set (both files, scored together and each on its own).
+DEV_SETS = (DEV_DATA, DEV2_DATA)
 DOCUMENT = "heldout"
 
 
@@ -50,11 +58,16 @@ class Gold:
     en: str
     dimension: str
     burden: tuple[str, ...]
+    source: str = ""  # the file's name
 
 
 def read_gold(path: Path = DATA) -> list[Gold]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [Gold(r["id"], r["zh"], r["en"], r["dimension"], tuple(r["burden"])) for r in rows]
+    return [Gold(r["id"], r["zh"], r["en"], r["dimension"], tuple(r["burden"]), path.name) for r in rows]
+
+
+def read_golds(paths: Sequence[Path]) -> list[Gold]:
+    return [g for path in paths for g in read_gold(path)]
 
 
 def build_project(folder: Path, gold: Sequence[Gold]) -> tuple[Path, list[str]]:
@@ -88,29 +101,62 @@ def kappa(pairs: Sequence[tuple[str, str]], categories: Sequence[str]) -> float:
 
 
 Ranker = Callable[[str], tuple[list[str], list[str]]]
+#: Per segment: (top dimension, or "" when none is proposed; gold dimension; share of its gold
+#: burden types among the top three).
+Item = tuple[str, str, float]
+BOOTSTRAP = 1000
+
+
+def rank_items(ids: Sequence[str], gold: Sequence[Gold], rank: Ranker, dims: Sequence[str]) -> list[Item]:
+    out: list[Item] = []
+    for seg, g in zip(ids, gold, strict=True):
+        ranked_dims, ranked_burdens = rank(seg)
+        top = ranked_dims[0] if ranked_dims else ""
+        out.append((top, g.dimension, len(set(ranked_burdens[:3]) & set(g.burden)) / len(g.burden)))
+    return out
+
+
+def summary(items: Sequence[Item], dims: Sequence[str]) -> dict[str, float]:
+    """top-1, kappa and recall@3 of per-segment items, with their standard errors."""
+    n = len(items)
+    hits = np.array([top == want for top, want, _ in items], dtype=np.float64)
+    recall = np.array([r for _, _, r in items], dtype=np.float64)
+    pairs = [(top or dims[0], want) for top, want, _ in items]  # none proposed: the first code
+    rng = np.random.default_rng(0)
+    boot = [kappa([pairs[i] for i in rng.integers(0, n, n)], dims) for _ in range(BOOTSTRAP)]
+    return {"top1": float(hits.mean()), "top1_se": float(hits.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0,
+            "kappa": kappa(pairs, dims), "kappa_se": float(np.nanstd(boot, ddof=1)),
+            "recall3": float(recall.mean()),
+            "recall3_se": float(recall.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0}
 
 
 def score(ids: Sequence[str], gold: Sequence[Gold], rank: Ranker, dims: Sequence[str]) -> dict[str, float]:
     """top-1, kappa and recall@3 of one way of ranking (dimensions, burdens) per segment."""
-    hits, recall, pairs = 0, 0.0, []
-    for seg, g in zip(ids, gold, strict=True):
-        ranked_dims, ranked_burdens = rank(seg)
-        top = ranked_dims[0] if ranked_dims else ""
-        hits += top == g.dimension
-        pairs.append((top or dims[0], g.dimension))
-        recall += len(set(ranked_burdens[:3]) & set(g.burden)) / len(g.burden)
-    n = len(gold)
-    return {"top1": hits / n, "kappa": kappa(pairs, dims), "recall3": recall / n}
+    return summary(rank_items(ids, gold, rank, dims), dims)
 
 
-def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict[str, float]]]:
+def _parts(gold: Sequence[Gold]) -> list[tuple[str, list[int]]]:
+    """(name, positions) per source file, then all together when there are several files."""
+    names = list(dict.fromkeys(g.source for g in gold))
+    parts = [(name, [i for i, g in enumerate(gold) if g.source == name]) for name in names]
+    return [*parts, ("together", list(range(len(gold))))] if len(parts) > 1 else parts
+
+
+def _dev_paths(data: Sequence[Path]) -> bool:
+    return {p.resolve() for p in data} <= {p.resolve() for p in DEV_SETS}
+
+
+def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
+             ) -> tuple[list[str], dict[str, dict[str, float]]]:
+    """The printed report and, per method, the figures over all the segments of ``data``."""
     from annotator.application.demo import PAPER_CODER
     from annotator.application.suggesting import suggester_for_project
     from annotator.nlp.suggest import Suggester
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.db import open_project
 
-    gold = read_gold(data)
+    paths = [data] if isinstance(data, Path) else list(data)
+    gold = read_golds(paths)
     path, ids = build_project(folder, gold)
     with open_project(path) as project:
         codebook = load_codebook(project)
@@ -128,7 +174,7 @@ def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict
     burdens = [c.id for c in codebook.facet("burden").codes]  # type: ignore[union-attr]
     majority_dims = sorted(dims, key=lambda d: -trained[d])
     majority_burdens = sorted(burdens, key=lambda b: -trained[b])
-    results = {"majority": score(ids, gold, lambda _s: (majority_dims, majority_burdens), dims)}
+    items = {"majority": rank_items(ids, gold, lambda _s: (majority_dims, majority_burdens), dims)}
 
     def ranker(s: Suggester) -> Ranker:
         def rank(seg: str) -> tuple[list[str], list[str]]:
@@ -138,40 +184,57 @@ def evaluate(folder: Path, data: Path = DATA) -> tuple[list[str], dict[str, dict
         return rank
 
     for name, suggester in runs.items():
-        results[name] = score(ids, gold, ranker(suggester), dims)
+        items[name] = rank_items(ids, gold, ranker(suggester), dims)
     observed = {name: observations(suggester, ids, gold) for name, suggester in runs.items()}
-    for name, seen in observed.items():
-        results[name].update(calibration_errors(seen))
+    weights = (runs["engine"].relation_weight, runs["codebook"].relation_weight)
     for suggester in runs.values():
         suggester.close()
-    share = Counter(g.dimension for g in gold).most_common(1)[0][1] / len(gold)
-    what = ("development set" if data.resolve() == DEV_DATA.resolve()
-            else "held-out set") + f" {data.name}"
-    lines = [f"{what}: {len(gold)} segments; the engine learns"
+    what = "development set" if _dev_paths(paths) else "held-out set"
+    lines = [f"{what} {' + '.join(p.name for p in paths)}: {len(gold)} segments; the engine learns"
              f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
-             f"  (most frequent gold dimension: {share:.2f} of the set; relation weight fitted on"
-             f" the paper coder's segments: {runs['engine'].relation_weight:.1f}, nothing coded:"
-             f" {runs['codebook'].relation_weight:.1f})",
-             f"  {'':<9} {'dimension top-1':>15} {'kappa':>6} {'burden recall@3':>16}"
-             f" {'ECE dimension':>14} {'ECE burden':>11}"]
-    for name in ("majority", "keywords", "codebook", "unrelated", "engine"):
-        r = results[name]
-        ece = (f" {r['ece_dimension']:>14.3f} {r['ece_burden']:>11.3f}" if "ece_dimension" in r
-               else f" {'-':>14} {'-':>11}")
-        lines.append(f"  {name:<9} {r['top1']:>15.2f} {r['kappa']:>6.2f} {r['recall3']:>16.2f}{ece}")
+             f"  (relation weight fitted on the paper coder's segments: {weights[0]:.1f}, nothing coded:"
+             f" {weights[1]:.1f}; ± standard error over the segments)"]
+    results: dict[str, dict[str, float]] = {}
+    for part, at in _parts(gold):
+        share = Counter(gold[i].dimension for i in at).most_common(1)[0][1] / len(at)
+        lines += [f"  {part}: {len(at)} segments, most frequent gold dimension {share:.2f}",
+                  f"  {'':<9} {'dimension top-1':>15} {'kappa':>11} {'burden recall@3':>16}"
+                  f" {'ECE dimension':>14} {'ECE burden':>11}"]
+        for name in ("majority", "keywords", "codebook", "unrelated", "engine"):
+            r = summary([items[name][i] for i in at], dims)
+            if name in observed:
+                r.update(calibration_errors(_of(observed[name], at)))
+            if part == _parts(gold)[-1][0]:
+                results[name] = r
+            ece = (f" {r['ece_dimension']:>14.3f} {r['ece_burden']:>11.3f}" if "ece_dimension" in r
+                   else f" {'-':>14} {'-':>11}")
+            lines.append(f"  {name:<9} {r['top1']:>8.2f} ± {r['top1_se']:.2f} {r['kappa']:>4.2f} ±"
+                         f" {r['kappa_se']:.2f} {r['recall3']:>9.2f} ± {r['recall3_se']:.2f}{ece}")
     lines.append("  (codebook: keywords and the codebook's wording, nothing learned; unrelated: the engine"
                  " without the codebook's implies relations; ECE: expected calibration error of the"
                  " scores shown, 10 bins)")
-    lines += reliability_lines(observed, data.name)
+    every = range(len(gold))
+    lines += reliability_lines({n: _of(o, every) for n, o in observed.items()},
+                               " + ".join(p.name for p in paths))
     return lines, results
 
 
-def observations(s: object, ids: Sequence[str], gold: Sequence[Gold]) -> dict[str, list[tuple[float, bool]]]:
-    """Per facet, (score shown, code is gold) for every code suggested on the held-out set."""
-    out: dict[str, list[tuple[float, bool]]] = {"dimension": [], "burden": []}
-    for seg, g in zip(ids, gold, strict=True):
+#: Per facet, (segment position, score shown, code is gold) of every code suggested.
+Seen = dict[str, list[tuple[int, float, bool]]]
+
+
+def _of(seen: Seen, at: Iterable[int]) -> dict[str, list[tuple[float, bool]]]:
+    """The (score, is gold) observations of the segments at positions ``at``."""
+    keep = set(at)
+    return {facet: [(p, y) for i, p, y in rows if i in keep] for facet, rows in seen.items()}
+
+
+def observations(s: object, ids: Sequence[str], gold: Sequence[Gold]) -> Seen:
+    """Per facet, (segment position, score shown, code is gold) for every code suggested."""
+    out: Seen = {"dimension": [], "burden": []}
+    for i, (seg, g) in enumerate(zip(ids, gold, strict=True)):
         for c in s.suggest(seg, top=1000).codes:  # type: ignore[attr-defined]
-            out[c.facet].append((c.score, c.code == g.dimension or c.code in g.burden))
+            out[c.facet].append((i, c.score, c.code == g.dimension or c.code in g.burden))
     return out
 
 
@@ -202,9 +265,19 @@ def reliability_lines(observed: dict[str, dict[str, list[tuple[float, bool]]]],
 
 
 def main() -> None:
-    dev = "--dev" in sys.argv[1:]
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--dev", action="store_true", help="the development set (dev_agil + dev2_agil)")
+    which.add_argument("--data", nargs="+", type=Path, help="these sets (JSON lines) instead")
+    args = parser.parse_args()
+    data: Sequence[Path] = DEV_SETS if args.dev else (args.data or [DATA])
+    for path in data:
+        if not path.is_file():
+            raise SystemExit(f"{path}: no such file")
     with tempfile.TemporaryDirectory() as tmp:
-        lines, _ = evaluate(Path(tmp), DEV_DATA if dev else DATA)
+        lines, _ = evaluate(Path(tmp), data)
     print("\n".join(lines))
 
 

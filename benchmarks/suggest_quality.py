@@ -18,7 +18,8 @@ facets as the floor any learner should clear.
     python benchmarks/suggest_quality.py PROJECT.db --coder NAME
     python benchmarks/suggest_quality.py --heldout            # tests/nlp/test_suggest_heldout.py sentences
 
-The default run (the demo) goes on with the development set the engine was tuned on and the
+The default run (the demo) goes on with the development set the engine was tuned on
+(``dev_agil.jsonl`` and ``dev2_agil.jsonl``, each and together) and the
 hand-written held-out set (``benchmarks/heldout_agil.py``: majority and keywords baselines,
 dimension top-1, Cohen's kappa, burden recall@3, expected calibration error, a reliability
 diagram before and after calibration) and the coding-order simulation
@@ -133,12 +134,12 @@ def main() -> None:
             print(line)
         if args.project is None and not args.heldout:
             from benchmarks.active_order import evaluate as order_evaluate
-            from benchmarks.heldout_agil import DEV_DATA
+            from benchmarks.heldout_agil import DEV_SETS
             from benchmarks.heldout_agil import evaluate as heldout_evaluate
 
             for folder in ("dev", "agil", "order"):
                 (Path(tmp) / folder).mkdir()
-            print("\n".join(heldout_evaluate(Path(tmp) / "dev", DEV_DATA)[0]))
+            print("\n".join(heldout_evaluate(Path(tmp) / "dev", DEV_SETS)[0]))
             print("\n".join(heldout_evaluate(Path(tmp) / "agil")[0]))
             print("\n".join(order_evaluate(Path(tmp) / "order")))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotator.nlp.classifier import PRIOR_EXAMPLES, FacetModel
+from annotator.nlp.classifier import ALPHA, PRIOR_EXAMPLES, PRIOR_WEIGHT, FacetModel
 
 
 def _arr(ids: list[int], counts: list[float]) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +58,7 @@ def test_examples_refine_the_codebook_prior_rather_than_override_it() -> None:
     m = FacetModel(["a", "b"], multiple=False, n_features=6)
     m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
     # Dirichlet prior: P(w | c) = (n_cw + mu q_c(w)) / (n_c + mu), q_c = (1 - B) d_c + B b
-    mu = PRIOR_EXAMPLES * 4.0
+    mu = PRIOR_WEIGHT * 4.0
     pos, _neg = m.word_probabilities(np.array([0, 1]))
     background = (m.totals[[0, 1]] + 1.0) / (m.all_terms + 6.0)
     assert pos[0, 0] == pytest.approx((mu * ((1 - BACKGROUND) + BACKGROUND * background[0])) / mu)
@@ -94,3 +94,32 @@ def test_words_of_every_segment_weigh_little_and_pieces_alone_say_nothing() -> N
     assert both is not None and int(np.argmax(both[0])) == 1  # the rare word decides
     assert m.predict(*_arr([3], [1.0])) is None  # a piece of a word is no word
     assert m.predict(*_arr([2, 3], [1.0, 1.0])) is not None
+
+
+def test_the_background_is_the_corpus_share_of_each_word() -> None:
+    m = FacetModel(["a", "b"], multiple=False, n_features=5)
+    m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
+    df = np.array([3.0, 1.0, 50.0, 0.0, 6.0])
+    m.set_document_frequencies(df, 60)
+    total = df.sum() + ALPHA * 5
+    assert np.allclose(m.background(np.arange(5)), (df + ALPHA) / total)
+    assert m.background(np.array([7]))[0] == pytest.approx(ALPHA / total)  # a term counted later
+    # the prior's mean: (1 - B) d_c + B b, whatever the prior's and the examples' counts
+    from annotator.nlp.classifier import BACKGROUND
+
+    pos, _ = m.word_probabilities(np.array([2]))
+    assert pos[0, 0] == pytest.approx(BACKGROUND * (df[2] + ALPHA) / total)
+
+
+def test_one_example_says_less_of_an_everyday_word_than_of_a_rare_one() -> None:
+    m = FacetModel(["a", "b"], multiple=False, n_features=6)
+    m.set_prior({"a": _arr([0], [1.0]), "b": _arr([1], [1.0])}, mass=4.0)
+    m.set_document_frequencies(np.array([5.0, 5.0, 1.0, 0.0, 60.0, 0.0]), 100)
+    m.update(*_arr([2, 4], [1.0, 1.0]), frozenset({"a"}), +1.0)  # one example: a rare and a common word
+    pos, _ = m.word_probabilities(np.array([2, 4]))
+    rare, common = np.log(pos[0, 0] / pos[0, 1]), np.log(pos[1, 0] / pos[1, 1])
+    assert rare > common > 0.0
+    # the codebook's own word for "b" still outweighs one example of "a"
+    got = m.predict(*_arr([1, 4], [1.0, 1.0]))
+    assert got is not None and int(np.argmax(got[0])) == 1
+    assert PRIOR_WEIGHT >= PRIOR_EXAMPLES
