@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from annotator.application.projects import create_project, remove_project_file
+from annotator.application.projects import new_project
 from annotator.application.transcripts import import_transcripts, segment_terms
 from annotator.errors import ImportFormatError, ProjectError, UsageError
 from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
@@ -15,6 +15,7 @@ from annotator.io.taguette_highlights import is_taguette_highlights, plan_highli
 from annotator.model import ImportSummary, Segment
 from annotator.plural import plural
 from annotator.safe_text import terminal_stream
+from annotator.storage.checkpoint import checkpoint_after
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
 from annotator.storage.documents import (
@@ -105,26 +106,22 @@ def import_any(
 ) -> list[str]:
     """Import transcripts, a REFI-QDA project or an annotator JSONL export; lines to show.
 
-    A project file that does not exist yet is created with the bundled codebook; if the import
-    fails, nothing of it is kept (not even the new file).
+    A project file that does not exist yet is created with the bundled codebook, built under a
+    temporary name and named only when the import succeeded: a failed or killed import leaves no
+    file. Into an existing project the import is one transaction, copied into the project file
+    after it with a progress bar when it is big.
     """
-    created = False
-    if not path.exists():
-        # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
-        brings_codebook = len(files) == 1 and (
-            (files[0].suffix.lower() == ".qdpx" and mapping is None) or is_project_export(files[0])
-        )
-        create_project(path, empty=brings_codebook)
-        created = True
-    try:
-        with open_project(path) as project:
-            return _import_into(project, files, translation=translation, lang=lang,
-                                document=document, fmt=fmt, replace=replace, mapping=mapping,
-                                coder=coder, mark_done=mark_done)
-    except BaseException:
-        if created:
-            remove_project_file(path)
-        raise
+    kw: dict[str, Any] = dict(translation=translation, lang=lang, document=document, fmt=fmt,
+                              replace=replace, mapping=mapping, coder=coder, mark_done=mark_done)
+    if path.exists():
+        with open_project(path) as project, checkpoint_after(project):
+            return _import_into(project, files, **kw)
+    # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
+    brings_codebook = len(files) == 1 and (
+        (files[0].suffix.lower() == ".qdpx" and mapping is None) or is_project_export(files[0])
+    )
+    with new_project(path, empty=brings_codebook) as project:
+        return _import_into(project, files, **kw)
 
 
 #: Files bigger than this (bytes, all files of one import) are tokenised in worker processes,
