@@ -131,3 +131,19 @@ def test_a_killed_import_leaves_no_project_and_the_next_one_succeeds(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert os.listdir(folder) == ["new.db"]  # the killed imports' temporaries are gone
     assert _segments(project) == full
+
+
+@pytest.mark.slow  # mounts a small file system
+def test_a_new_project_that_does_not_fit_leaves_nothing(tmp_path: Path) -> None:
+    from tests.reliability.test_disk_full_and_read_only import _mounted
+
+    source = write_transcript(tmp_path / "interview.txt", 3000, seed=2)
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    with _mounted(disk, "-t", "tmpfs", "-o", "size=1m", "tmpfs"):
+        done = annotator("import", str(disk / "new.db"), str(source), timeout=300)
+        left = os.listdir(disk)
+    assert done.returncode == 1, done.stdout
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "disk is full" in done.stderr, done.stderr
+    assert left == []
