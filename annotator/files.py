@@ -7,6 +7,7 @@ the temporary file is removed and an existing file at the path is untouched. Std
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -45,6 +46,40 @@ def fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def sync_file(path: Path) -> None:
+    """Flush a file's data to the disk (whoever wrote it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+#: ``link`` failing with these says the file system has no hard links, not that the link is wrong
+_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
+
+
+def place_new_file(tmp: Path, path: Path) -> None:
+    """Give the finished (synced) file ``tmp`` the name ``path``, with the permissions a new file
+    gets, and sync the folder. Raises ``FileExistsError`` rather than replace a file that
+    appeared at ``path`` meanwhile: a hard link is made, which fails if the name is taken (where
+    the file system has no hard links, the name is checked just before the rename)."""
+    os.chmod(tmp, _file_mode(path))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_LINKS:
+            raise
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.rename(tmp, path)
+    else:
+        os.unlink(tmp)
+    fsync_dir(path.parent if str(path.parent) else Path("."))
 
 
 @contextlib.contextmanager

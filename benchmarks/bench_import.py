@@ -6,8 +6,8 @@ Run: python benchmarks/bench_import.py [--segments N]   (prints one line per fig
   ``benchmarks.generate``), as a whole process: wall time, characters per second and peak memory,
   beside a whole process that imports jieba and runs ``jieba.lcut`` over the same Chinese text one
   segment at a time. Both rates count the same characters (Chinese and English of every turn),
-  so the ratio of the rates is the ratio of the times; and the CPU time of each (ours: of all
-  its processes);
+  so the ratio of the rates is the ratio of the times; the CPU time of each (ours: of all
+  its processes); and how much the import wrote to files beside the project file's size;
 * wall time of ``annotator --help`` beside ``python -c "import typer"`` (medians of fresh
   subprocesses).
 """
@@ -67,16 +67,16 @@ def _line(name: str, ours: float, baseline: float, unit: str, better: str) -> No
           f"  ratio {ratio:5.2f} ({better} is better)")
 
 
-def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """(wall seconds, peak RSS in MB, CPU seconds of it and the children it waited for) of a
-    fresh process running ``cmd``."""
+def _timed_process(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds of it and the children it waited for, MB it
+    wrote to files) of a fresh process running ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status:
         raise SystemExit(f"{cmd}: exit status {status}")
-    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_oublock * 512 / 1e6
 
 
 def import_throughput(folder: Path, segments: int, env: dict[str, str]) -> None:
@@ -92,8 +92,8 @@ def import_throughput(folder: Path, segments: int, env: dict[str, str]) -> None:
                  "from annotator.nlp.tokenize import load; load(('zh',))"):
         subprocess.run([sys.executable, "-c", warm], env=env, check=True, stderr=subprocess.DEVNULL)
     project = folder / "bench.db"
-    jieba_s, jieba_mb, jieba_cpu = _timed_process([sys.executable, "-c", JIEBA_PASS, str(corpus)], env)
-    ours_s, ours_mb, ours_cpu = _timed_process(
+    jieba_s, jieba_mb, jieba_cpu, _ = _timed_process([sys.executable, "-c", JIEBA_PASS, str(corpus)], env)
+    ours_s, ours_mb, ours_cpu, written = _timed_process(
         [sys.executable, "-m", "annotator", "import", str(project), str(corpus)], env)
     size = corpus.stat().st_size
     print(f"corpus: {size / 1e6:.1f} MB CSV, {segments:,} bilingual turns, {chars:,} characters")
@@ -103,6 +103,10 @@ def import_throughput(folder: Path, segments: int, env: dict[str, str]) -> None:
     # on a loaded machine the wall times depend on the load; CPU time does much less (ours is
     # spread over one worker per core, so on an idle machine its wall time is about half)
     _line("import CPU, all processes (s) vs jieba pass (s)", ours_cpu, jieba_cpu, "s ", "lower")
+    # the project file's size is the least an import writes; a write-ahead log copied into it
+    # at the end doubles that
+    print(f"import wrote {written:,.0f} MB to files; the project file holds"
+          f" {project.stat().st_size / 1e6:,.0f} MB")
 
 
 def _median_wall(cmd: list[str], env: dict[str, str]) -> float:

@@ -4,7 +4,8 @@ This layer reads files (``annotator.io``), tokenises (``annotator.nlp``), comput
 (``annotator.agreement``) and hands ``annotator.storage`` finished rows; those four packages do
 not know each other.
 
-* ``projects``: ``create_project``, ``remove_project_file``;
+* ``projects``: ``create_project``, ``new_project`` (built under a temporary name, named when
+  whole), ``remove_project_file``;
 * ``importing``: ``import_any`` (dispatch), ``import_qdpx``, ``restore_jsonl``;
 * ``transcripts``: ``import_transcripts`` (read, tokenise, write; streamed), ``segment_terms``;
 * ``exporting``: ``export_csv``, ``export_jsonl``, ``export_qdpx``, ``export_qdc``,

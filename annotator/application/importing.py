@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from annotator.application.projects import create_project, remove_project_file
+from annotator.application.corpus_counts import ImportCounts
+from annotator.application.projects import new_project
 from annotator.application.transcripts import import_transcripts, segment_terms
 from annotator.errors import ImportFormatError, ProjectError, UsageError
-from annotator.io.jsonl_restore import check_counts, checked_header, is_project_export, iter_rows
+from annotator.io.jsonl_restore import Row, check_counts, checked_header, is_project_export, iter_rows
 from annotator.io.refi_import import ImportTarget, plan_qdpx, read_qdpx
 from annotator.io.restore_checks import codebook_problem_in
 from annotator.io.taguette_highlights import is_taguette_highlights, plan_highlights, read_highlights
-from annotator.model import ImportSummary, Segment
+from annotator.model import ImportSummary, Segment, SegmentTerms
 from annotator.plural import plural
 from annotator.safe_text import terminal_stream
+from annotator.storage.checkpoint import checkpoint_after
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project, open_project
 from annotator.storage.documents import (
@@ -27,6 +30,9 @@ from annotator.storage.documents import (
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.plan_writer import write_import_plan
 from annotator.storage.table_dump import restore_rows, table_columns
+
+#: Restored segments counted at a time.
+COUNT_BATCH = 5000
 
 
 def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None,
@@ -41,7 +47,12 @@ def import_qdpx(project: Project, path: Path, *, mapping: Path | None = None,
     )
     plan = plan_qdpx(refi, target, mapping, mark_done=mark_done)
     plan.terms = segment_terms({s.id: (s.zh, s.en) for s in plan.segments})
-    write_import_plan(project, plan)
+    with project.write():
+        counts = ImportCounts(project)  # the new segments' terms, as a transcript import keeps them
+        write_import_plan(project, plan)
+        terms = [plan.terms.get(s.id, SegmentTerms()) for s in plan.segments]
+        counts.written([t.zh_terms for t in terms], [t.en_terms for t in terms])
+        counts.finish()
     return plan.summary
 
 
@@ -69,7 +80,9 @@ def restore_jsonl(project: Project, path: Path) -> ImportSummary:
             " project file", path=path)
     columns = table_columns(project)
     with project.write():
-        counts = restore_rows(project, iter_rows(path, columns), path)
+        kept = ImportCounts(project)
+        counts = restore_rows(project, _counting(iter_rows(path, columns), kept), path)
+        kept.finish()
         if problem := codebook_problem_in(load_codebook(project, include_archived=True)):
             raise ImportFormatError(f"the export's codebook is refused: {problem}", path=path)
         check_counts(path, header, counts)
@@ -90,6 +103,20 @@ def restore_jsonl(project: Project, path: Path) -> ImportSummary:
     return summary
 
 
+def _counting(rows: Iterator[Row], counts: ImportCounts) -> Iterator[Row]:
+    """``rows`` as they come, each segment's terms counted once the next row is asked for (the
+    segment is stored by then)."""
+    held: list[tuple[str | None, str | None]] = []
+    for row in rows:
+        yield row
+        if row[1] == "segments":
+            held.append((row[2].get("zh_terms"), row[2].get("en_terms")))
+            if len(held) >= COUNT_BATCH:
+                counts.written([h[0] for h in held], [h[1] for h in held])
+                held = []
+    counts.written([h[0] for h in held], [h[1] for h in held])
+
+
 def import_any(
     path: Path,
     files: list[Path],
@@ -105,26 +132,22 @@ def import_any(
 ) -> list[str]:
     """Import transcripts, a REFI-QDA project or an annotator JSONL export; lines to show.
 
-    A project file that does not exist yet is created with the bundled codebook; if the import
-    fails, nothing of it is kept (not even the new file).
+    A project file that does not exist yet is created with the bundled codebook, built under a
+    temporary name and named only when the import succeeded: a failed or killed import leaves no
+    file. Into an existing project the import is one transaction, copied into the project file
+    after it with a progress bar when it is big.
     """
-    created = False
-    if not path.exists():
-        # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
-        brings_codebook = len(files) == 1 and (
-            (files[0].suffix.lower() == ".qdpx" and mapping is None) or is_project_export(files[0])
-        )
-        create_project(path, empty=brings_codebook)
-        created = True
-    try:
-        with open_project(path) as project:
-            return _import_into(project, files, translation=translation, lang=lang,
-                                document=document, fmt=fmt, replace=replace, mapping=mapping,
-                                coder=coder, mark_done=mark_done)
-    except BaseException:
-        if created:
-            remove_project_file(path)
-        raise
+    kw: dict[str, Any] = dict(translation=translation, lang=lang, document=document, fmt=fmt,
+                              replace=replace, mapping=mapping, coder=coder, mark_done=mark_done)
+    if path.exists():
+        with open_project(path) as project, checkpoint_after(project):
+            return _import_into(project, files, **kw)
+    # a .qdpx brings its code tree, unless --map maps it onto the (bundled) codebook
+    brings_codebook = len(files) == 1 and (
+        (files[0].suffix.lower() == ".qdpx" and mapping is None) or is_project_export(files[0])
+    )
+    with new_project(path, empty=brings_codebook) as project:
+        return _import_into(project, files, **kw)
 
 
 #: Files bigger than this (bytes, all files of one import) are tokenised in worker processes,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.application.codebooks import read_codebook_file
@@ -10,7 +12,9 @@ from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.errors import ProjectError
 from annotator.model import Codebook
 from annotator.storage.codebook_store import save_codebook
+from annotator.storage.db import Project
 from annotator.storage.db import open_project as open_project  # the interfaces open projects here
+from annotator.storage.new_file import building
 from annotator.storage.project_meta import set_meta
 
 
@@ -26,18 +30,36 @@ def create_project(path: Path, codebook_path: Path | None = None, *, empty: bool
 
     The codebook is checked before any file is written.
     """
-    codebook = (
-        Codebook(facets=())
-        if empty
-        else read_codebook_file(codebook_path) if codebook_path else load_codebook(bundled_codebook_path())
-    )
+    codebook = _codebook(codebook_path, empty)
     if path.exists():
         raise ProjectError("already exists", path=path)
     try:
         with open_project(path, create=True) as project:
-            save_codebook(project, codebook)
-            set_meta(project, "created_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            _fill(project, codebook)
     except BaseException:
         remove_project_file(path)
         raise
     return codebook
+
+
+@contextlib.contextmanager
+def new_project(path: Path, *, empty: bool = False) -> Iterator[Project]:
+    """A new project with the bundled codebook (none with ``empty``), open for an import: it is
+    built under a hidden temporary name and becomes ``path`` only when the block succeeds; an
+    error, an interrupt or a kill leaves nothing at ``path`` (see
+    :mod:`annotator.storage.new_file`)."""
+    codebook = _codebook(None, empty)
+    with building(path) as project:
+        _fill(project, codebook)
+        yield project
+
+
+def _codebook(codebook_path: Path | None, empty: bool) -> Codebook:
+    if empty:
+        return Codebook(facets=())
+    return read_codebook_file(codebook_path) if codebook_path else load_codebook(bundled_codebook_path())
+
+
+def _fill(project: Project, codebook: Codebook) -> None:
+    save_codebook(project, codebook)
+    set_meta(project, "created_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))

@@ -145,10 +145,26 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     return conn
 
 
+def _set_journal(conn: sqlite3.Connection, loading: bool) -> None:
+    """A project's normal mode (write-ahead log, synced at checkpoints); or, for a file being
+    built that no one has seen yet (``loading``), a rollback journal held in memory and no
+    syncs: a new file's appended pages need no journal, and a crash only loses the unnamed
+    file (see :mod:`annotator.storage.new_file`)."""
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    wanted = "memory" if loading else "wal"
+    if mode != wanted:
+        conn.execute(f"PRAGMA journal_mode = {wanted.upper()}")
+    conn.execute(f"PRAGMA synchronous = {'OFF' if loading else 'NORMAL'}")
+
+
 def open_project(
-    path: str | Path, *, create: bool = False, busy_timeout: float = config.BUSY_TIMEOUT_S
+    path: str | Path, *, create: bool = False, busy_timeout: float = config.BUSY_TIMEOUT_S,
+    loading: bool = False,
 ) -> Project:
     """Open (or with ``create=True`` create) a project file, upgrading an older schema in place.
+
+    ``loading``: a new file being filled before it is renamed into place (no write-ahead log,
+    no syncs until :func:`annotator.storage.new_file.finish_loading`).
 
     Raises ``ProjectError`` with a one-line reason for a missing file, a file that is not a
     project, a corrupt file, a file from a newer annotator, or a lock that does not clear.
@@ -189,10 +205,7 @@ def open_project(
         if read_only and version < migrations.SCHEMA_VERSION:
             raise refuse_write(path, f"{read_only}; made by an older annotator, it needs an upgrade")
         if not read_only:
-            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            _set_journal(conn, loading)
             migrations.apply(conn)
     except ProjectError:
         conn.close()

@@ -138,3 +138,42 @@ def test_counts_left_behind_are_left_to_the_engine(tmp_path: Path) -> None:
         assert _raw_counts(p) == before
         corpus_counts(p)
         assert _kept(p) == _counted_afresh(p)
+
+
+def _exported(folder: Path, name: str, rows: list[tuple[str, str, str]]) -> tuple[Path, Path]:
+    """A project of ``rows`` (one coder's work on it) exported as .qdpx and as JSONL."""
+    from annotator.application.exporting import export_jsonl, export_qdpx
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import tag
+
+    path = folder / f"{name}.db"
+    create_project(path)
+    with open_project(path) as p:
+        import_transcripts(p, [_source(folder, f"{name}.jsonl", rows)])
+        code = load_codebook(p).codes[0].id
+        first = p.execute("SELECT id FROM segments ORDER BY rowid LIMIT 1").fetchone()[0]
+        tag(p, load_codebook(p), "kim", first, [code])
+        export_qdpx(p, folder / f"{name}.qdpx")
+        export_jsonl(p, folder / f"{name}.export.jsonl")
+    return folder / f"{name}.qdpx", folder / f"{name}.export.jsonl"
+
+
+def test_qdpx_and_jsonl_imports_keep_the_counts_a_fresh_count_gives(tmp_path: Path) -> None:
+    from annotator.application.importing import import_any
+
+    qdpx, jsonl = _exported(tmp_path, "second", SECOND)
+    into_new, into_existing, restored = (tmp_path / n for n in ("new.db", "existing.db", "restored.db"))
+    import_any(into_new, [qdpx])
+    create_project(into_existing)
+    with open_project(into_existing) as p:
+        import_transcripts(p, [_source(tmp_path, "a.jsonl", FIRST)])
+    import_any(into_existing, [qdpx])
+    import_any(restored, [jsonl])
+    for path, segments in ((into_new, len(SECOND)), (into_existing, len(FIRST) + len(SECOND)),
+                           (restored, len(SECOND))):
+        with open_project(path) as p:
+            assert _kept(p) == _counted_afresh(p)
+            assert _kept(p)[1] == segments
+            kept = _raw_counts(p)
+            corpus_counts(p)  # the engine's start: nothing left to count, nothing written
+            assert _raw_counts(p) == kept
