@@ -33,13 +33,14 @@ Segment times and archived codes are not part of the export.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from annotator.files import atomic_binary
@@ -67,7 +68,7 @@ def project_namespace(seed: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"annotator:project:{seed}")
 
 
-_VARIANT = {c: format((int(c, 16) & 0x3) | 0x8, "x") for c in "0123456789abcdef"}  # RFC 4122
+_VARIANT = {c: format((int(c, 16) & 0x3) | 0x8, "X") for c in "0123456789ABCDEF"}  # RFC 4122
 
 
 def guid(ns: uuid.UUID, *parts: str) -> str:
@@ -76,13 +77,19 @@ def guid(ns: uuid.UUID, *parts: str) -> str:
 
 
 def guid_maker(ns: uuid.UUID) -> Callable[..., str]:
-    """:func:`guid` for one namespace, computed straight from SHA-1 without building a UUID
+    """:func:`guid` for one namespace."""
+    of_key = key_guids(ns)
+    return lambda *parts: of_key("/".join(parts))
+
+
+def key_guids(ns: uuid.UUID) -> Callable[[str], str]:
+    """``uuid5(ns, key)`` in upper case, computed straight from SHA-1 without building a UUID
     object (an export makes one per selection and coding)."""
     prefix, sha1, variant = ns.bytes, hashlib.sha1, _VARIANT
 
-    def make(*parts: str) -> str:
-        h = sha1(prefix + "/".join(parts).encode("utf-8")).hexdigest()
-        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}".upper()
+    def make(key: str) -> str:
+        h = sha1(prefix + key.encode("utf-8")).hexdigest().upper()
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}"
 
     return make
 
@@ -232,10 +239,25 @@ def build_source(segments: list[Segment], lang: str) -> SourceText:
     return SourceText("".join(parts) + "\n", ranges)
 
 
+_UTC_STAMP = re.compile(r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+                        r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3}|\.\d{6})?(?:Z|\+00:00)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_day(day: str) -> bool:
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
+
+
 def refi_stamp(stamp: str | None) -> str | None:
     """A stored time stamp as an ``xsd:dateTime`` REFI-QDA tools read (to the second, UTC)."""
     if not stamp:
         return None
+    if _UTC_STAMP.fullmatch(stamp) and _real_day(stamp[:10]):  # as annotator stores them
+        return stamp[:19] + "Z"
     try:
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
