@@ -25,6 +25,7 @@ from typing import IO
 from annotator.files import atomic_binary
 from annotator.io import refi_xml as X
 from annotator.io.background_writer import BackgroundWriter
+from annotator.io.deflated_members import DeflatedMembers
 from annotator.io.refi_document import DocumentSelections, Shared, Stamps, paragraphs, source_text
 from annotator.io.refi_export import (
     LANG_NAMES,
@@ -104,8 +105,7 @@ class _QdpxWriter:
                              self.when)
         self.keys = sorted({k for d in content.documents for k in d.attributes})
         self.spools = spools
-        self.sources = spools.enter_context(_spool())
-        self.source_parts: list[tuple[str, int]] = []  # (archive name, bytes) in the sources spool
+        self.sources = spools.enter_context(DeflatedMembers(LEVEL))  # deflated meanwhile
         self.memo_notes = spools.enter_context(_spool())  # <Note> elements of segment memos
         self.marks: dict[tuple[str, str], IO[bytes]] = {}  # (coder, done|open) → its lines
         self.target_notes, self.note_refs = self._target_notes()
@@ -165,8 +165,7 @@ class _QdpxWriter:
             text, starts = source_text(paras)
             sg = guid(self.pns, "source", doc.id, lg)
             data = text.encode("utf-8")
-            self.sources.write(data)
-            self.source_parts.append((f"sources/{sg}.txt", len(data)))
+            self.sources.add(_info(f"sources/{sg}.txt"), data)
             self.stats.sources += 1
             if not opened:
                 out.write("\n  <Sources>")
@@ -254,10 +253,7 @@ class _QdpxWriter:
 
     def write_files(self, zf: zipfile.ZipFile) -> None:
         """The sources, then each coder's done marks, copied from their temporary files."""
-        self.sources.seek(0)
-        for name, size in self.source_parts:
-            with zf.open(_info(name), "w", force_zip64=True) as member:
-                _copy(self.sources, member, size)
+        self.sources.write_into(zf)
         for coder in self.c.coders:
             files = [self.marks[k] for k in ((coder, "done"), (coder, "open")) if k in self.marks]
             if not files:
@@ -266,15 +262,6 @@ class _QdpxWriter:
                 for f in files:
                     f.seek(0)
                     shutil.copyfileobj(f, member, X.CHUNK)
-
-
-def _copy(src: IO[bytes], dst: IO[bytes], size: int) -> None:
-    while size > 0:
-        chunk = src.read(min(size, X.CHUNK))
-        if not chunk:
-            raise OSError("a temporary file of the export ended early")
-        dst.write(chunk)
-        size -= len(chunk)
 
 
 def write_qdpx(out: Path, content: QdpxContent, *, lang: str = "both") -> QdpxStats:
