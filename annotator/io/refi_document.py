@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from annotator.io import refi_xml as X
 from annotator.io.refi_export import refi_stamp
+from annotator.io.refi_guids import name_guid, name_guids
 from annotator.model import DocumentRows, SegmentRow, Span
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -68,55 +69,77 @@ class Stamps(dict[str | None, str]):
 @dataclass
 class Shared:
     """What every document's selections are made with: the languages asked for, the coders in
-    order, the live codes' GUIDs, the users' GUIDs, GUIDs of keys and stored stamps as written."""
+    order, the live codes' GUIDs, the users' GUIDs, the GUID namespace's bytes and stored
+    stamps as written."""
 
     langs: tuple[str, ...]
     coders: list[str]
     code_guid: dict[str, str]
     user_guid: dict[str, str]
-    guid: Callable[[str], str]
+    namespace: bytes
     when: Stamps
+    #: the end of each ``Coding`` element after its date, per code
+    code_ref: dict[str, str] = field(default_factory=dict)
+    #: ``code/lang`` in UTF-8, the end of a coding's GUID key, per language and code
+    coding_keys: dict[str, dict[str, bytes]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.code_ref = {c: f'">\n          <CodeRef targetGUID="{g}" />\n        </Coding>'
+                         for c, g in self.code_guid.items()}
+        self.coding_keys = {lg: {c: f"{c}/{lg}".encode() for c in self.code_guid} for lg in ("zh", "en")}
+
+    def guid(self, key: str) -> str:
+        return name_guid(self.namespace + key.encode("utf-8"))
 
 
 class _Item(NamedTuple):
     """One coder's work on one segment worth a selection: codes (sorted) with the language-free
-    rest of each ``Coding`` element, the memo and when it was written, and the earliest date."""
+    rest of each ``Coding`` element, the memo and when it was written, the end of the selection's
+    start tag (user and earliest date), and the GUID keys of its selections and codings up to
+    the language (``namespace + "selection/<segment>/<coder>/"``, ``…"coding/…/"``)."""
 
     coder: str
     codes: list[tuple[str, str]]
     memo: str
     memo_at: str | None
-    first: str
     times: dict[str, str]
+    head: str
+    selection_key: bytes
+    coding_key: bytes
+
+
+_Step = tuple[_Item, str, str, list[tuple[str, str]], int, int]
+"""A whole-segment selection to write: the work, segment id, name attribute, codes, range."""
 
 
 @dataclass
 class DocumentSelections:
     """The selections of one document, made from its rows. ``marks`` collects each coder's
     ``done``/``open`` lines; ``memo_note(guid, name, text, coder, when)`` is called once per
-    memo written (a ``Note`` elsewhere in the project)."""
+    memo written (a ``Note`` elsewhere in the project). ``langs``: the languages the document
+    has text in."""
 
     shared: Shared
     rows: DocumentRows
     memo_note: Callable[[str, str, str, str, str | None], None]
+    langs: list[str] = field(default_factory=list)
     marks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     selections: int = 0
     codings: int = 0
     done_without_codes: int = 0
-    _work: list[tuple[int, list[_Item]]] = field(default_factory=list)
+    #: (segment's index, the languages of its selections, its name attribute, its items)
+    _work: list[tuple[int, tuple[str, ...], str, list[_Item]]] = field(default_factory=list)
     _noted: set[str] = field(default_factory=set)
-    _code_ref: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         r = self.rows
-        self._code_ref = {c: f'">\n          <CodeRef targetGUID="{g}" />\n        </Coding>'
-                          for c, g in self.shared.code_guid.items()}
+        self.langs = [lg for lg in ("zh", "en") if any(s[_TEXT[lg]] for s in r.segments)]
         worked = {k[1] for k in r.codes}
         worked.update(k[1] for k in r.done)
         worked.update(k[1] for k in r.memos)
         for i, seg in enumerate(r.segments):
-            if seg[0] in worked:
-                self._work.append((i, self._items(seg[0])))
+            if seg[0] in worked and (items := self._items(seg[0])):
+                self._work.append((i, self.selection_langs(seg), X.attr(seg[0]), items))
 
     def _items(self, sid: str) -> list[_Item]:
         """Each coder's work on ``sid`` worth a selection, in coder order; notes the marks."""
@@ -141,61 +164,83 @@ class DocumentSelections:
             elif done_at is None and (codes or memo):
                 self.marks.setdefault((coder, "open"), []).append(f"open {sid}\n")
             if codes or memo:
-                items.append(self._item(coder, codes, times or {}, done_at, memo, memo_at))
+                items.append(self._item(sid, coder, codes, times or {}, done_at, memo, memo_at))
         return items
 
-    def _item(self, coder: str, codes: list[str], times: dict[str, str], done_at: str | None, memo: str,
-              memo_at: str | None) -> _Item:
-        when, code_ref = self.shared.when, self._code_ref
-        user = f' creatingUser="{self.shared.user_guid[coder]}" creationDateTime="'
-        dates = [*times.values(), *(t for t in (done_at, memo_at) if t)]
+    def _item(self, sid: str, coder: str, codes: list[str], times: dict[str, str], done_at: str | None,
+              memo: str, memo_at: str | None) -> _Item:
+        sh = self.shared
+        when, code_ref = sh.when, sh.code_ref
+        user = f' creatingUser="{sh.user_guid[coder]}" creationDateTime="'
+        first = min(times.values()) if times else None  # the earliest of all the work's dates
+        for t in (done_at, memo_at):
+            if t and (first is None or t < first):
+                first = t
         tails = [(c, f"{user}{when[times.get(c)]}{code_ref[c]}") for c in codes]
-        return _Item(coder, tails, memo, memo_at, when[min(dates) if dates else None], times)
+        ns = sh.namespace
+        return _Item(coder, tails, memo, memo_at, times, f'{user}{when[first]}">',
+                     ns + f"selection/{sid}/{coder}/".encode(), ns + f"coding/{sid}/{coder}/".encode())
 
-    def selection_langs(self, seg: SegmentRow, langs: list[str]) -> tuple[str, ...]:
+    def selection_langs(self, seg: SegmentRow) -> tuple[str, ...]:
         """The sources a segment's selections go into: the chosen ones where it has text, else
         the other language's."""
-        chosen = tuple(lg for lg in self.shared.langs if seg[_TEXT[lg]] and lg in langs)
-        return chosen or tuple(lg for lg in langs if seg[_TEXT[lg]])[:1]
+        chosen = tuple(lg for lg in self.shared.langs if seg[_TEXT[lg]] and lg in self.langs)
+        return chosen or tuple(lg for lg in self.langs if seg[_TEXT[lg]])[:1]
 
-    def xml(self, lang: str, langs: list[str], paras: list[str], starts: list[int]) -> str:
-        """The ``PlainTextSelection`` elements of the ``lang`` source (``langs``: the languages
-        the document has text in)."""
+    def xml(self, lang: str, paras: list[str], starts: list[int]) -> str:
+        """The ``PlainTextSelection`` elements of the ``lang`` source: their GUIDs are made all
+        at once (:func:`name_guids`), then the elements, in the same order."""
+        plan, names = self._plan(lang, paras, starts)
+        guids = iter(name_guids(names))
         out: list[str] = []
-        segments = self.rows.segments
-        for i, items in self._work:
-            if items and lang in self.selection_langs(segments[i], langs):
-                start = starts[i]
-                self._segment(out, segments[i], items, lang, start, start + len(paras[i]))
-        return "".join(out)
-
-    def _segment(self, out: list[str], seg: SegmentRow, items: list[_Item], lang: str,
-                 start: int, end: int) -> None:
-        sid, g, user_guid = seg[0], self.shared.guid, self.shared.user_guid
-        name = X.attr(sid)
-        spans = self.rows.spans
-        for item in items:
-            coder, codes, memo = item.coder, item.codes, item.memo
-            if spans and (coder, sid) in spans:
-                codes = self._spanned(out, seg, item, lang, start)
-                if not codes and not memo:
-                    continue
-            out.append(f'\n      <PlainTextSelection guid="{g(f"selection/{sid}/{coder}/{lang}")}" name="{name}"'
-                       f' startPosition="{start}" endPosition="{end}" creatingUser="{user_guid[coder]}"'
-                       f' creationDateTime="{item.first}">')
-            if memo:  # QualCoder and others read a selection's memo from its description
-                out.append(X.text_element("Description", memo, 4))
-            for code, tail in codes:
-                out.append(f'\n        <Coding guid="{g(f"coding/{sid}/{coder}/{code}/{lang}")}"{tail}')
-            if memo:
-                ng = g(f"note/{sid}/{coder}")
-                out.append(f'\n        <NoteRef targetGUID="{ng}" />')
-                if ng not in self._noted:
-                    self._noted.add(ng)
-                    self.memo_note(ng, f"memo {sid} ({coder})", memo, coder, item.memo_at)
+        for step in plan:
+            if isinstance(step, str):  # selections of narrow spans, written already
+                out.append(step)
+                continue
+            item, sid, name, codes, start, end = step
+            out.append(f'\n      <PlainTextSelection guid="{next(guids)}" name="{name}"'
+                       f' startPosition="{start}" endPosition="{end}"{item.head}')
+            if item.memo:
+                self._memo(out, sid, item)
+            out.extend([f'\n        <Coding guid="{next(guids)}"{tail}' for _c, tail in codes])
+            if item.memo:
+                out.append(f'\n        <NoteRef targetGUID="{self.shared.guid(f"note/{sid}/{item.coder}")}" />')
             out.append("\n      </PlainTextSelection>")
             self.selections += 1
             self.codings += len(codes)
+        return "".join(out)
+
+    def _plan(self, lang: str, paras: list[str], starts: list[int]) -> tuple[list[str | _Step], list[bytes]]:
+        """The selections of the ``lang`` source in order, and the GUID names of the whole-segment
+        ones and their codings in the same order."""
+        segments, suffix, lang_key, spans = self.rows.segments, self.shared.coding_keys[lang], lang.encode(), self.rows.spans
+        plan: list[str | _Step] = []
+        names: list[bytes] = []
+        for i, langs, name, items in self._work:
+            if lang not in langs:
+                continue
+            sid, start = segments[i][0], starts[i]
+            for item in items:
+                codes = item.codes
+                if spans and (item.coder, sid) in spans:
+                    narrow: list[str] = []
+                    codes = self._spanned(narrow, segments[i], item, lang, start)
+                    plan.extend(narrow)
+                    if not codes and not item.memo:
+                        continue
+                plan.append((item, sid, name, codes, start, start + len(paras[i])))
+                names.append(item.selection_key + lang_key)
+                names.extend([item.coding_key + suffix[c] for c, _tail in codes])
+        return plan, names
+
+    def _memo(self, out: list[str], sid: str, item: _Item) -> None:
+        """The memo as the selection's description (where QualCoder and others read it), and its
+        note, once."""
+        out.append(X.text_element("Description", item.memo, 4))
+        ng = self.shared.guid(f"note/{sid}/{item.coder}")
+        if ng not in self._noted:
+            self._noted.add(ng)
+            self.memo_note(ng, f"memo {sid} ({item.coder})", item.memo, item.coder, item.memo_at)
 
     def _spanned(self, out: list[str], seg: SegmentRow, item: _Item, lang: str,
                  start: int) -> list[tuple[str, str]]:

@@ -34,7 +34,6 @@ from annotator.io.refi_export import (
     _origin,
     _sub,
     guid,
-    key_guids,
     now_stamp,
     refi_stamp,
 )
@@ -101,8 +100,7 @@ class _QdpxWriter:
         self.code_ids = {c.id for c in content.codebook.codes}
         self.code_guid = {c: guid(self.pns, "code", c) for c in self.code_ids}
         self.user_guid = {c: guid(self.pns, "user", c) for c in content.coders}
-        self.shared = Shared(langs, content.coders, self.code_guid, self.user_guid, key_guids(self.pns),
-                             self.when)
+        self.shared = Shared(langs, content.coders, self.code_guid, self.user_guid, self.pns.bytes, self.when)
         self.keys = sorted({k for d in content.documents for k in d.attributes})
         self.spools = spools
         self.sources = spools.enter_context(DeflatedMembers(LEVEL))  # deflated meanwhile
@@ -156,11 +154,10 @@ class _QdpxWriter:
         return cases
 
     def _document(self, out: X.XmlStream, doc: Document, rows: DocumentRows, opened: bool) -> bool:
-        langs = [lg for lg, col in (("zh", 2), ("en", 3)) if any(s[col] for s in rows.segments)]
         work = DocumentSelections(self.shared, rows, self._memo_note)
         self._note_marks(work)
         title = doc.title if doc.title and doc.title != doc.id else ""
-        for lg in langs:
+        for lg in work.langs:
             paras = paragraphs(rows.segments, lg)
             text, starts = source_text(paras)
             sg = guid(self.pns, "source", doc.id, lg)
@@ -173,7 +170,7 @@ class _QdpxWriter:
             out.write(f'\n    <TextSource guid="{sg}" name="{X.attr(f"{doc.id}.{lg}.txt")}"'
                       f' plainTextPath="internal://{sg}.txt" creationDateTime="{self.stamp}">'
                       + X.text_element("Description", f"{title or doc.id} ({LANG_NAMES[lg]})", 3))
-            out.write(work.xml(lg, langs, paras, starts))
+            out.write(work.xml(lg, paras, starts))
             for ng in self.note_refs.get(("document", doc.id), []):
                 out.write(f'\n      <NoteRef targetGUID="{ng}" />')
             self._variable_values(out, doc)

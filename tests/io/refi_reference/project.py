@@ -31,16 +31,14 @@ from annotator.io.refi_export import (
     _codes_element,
     _origin,
     _sub,
-    guid,
-    guid_maker,
     now_stamp,
-    refi_stamp,
 )
 from annotator.io.refi_marks import DESCRIPTION as MARKS_DESCRIPTION
 from annotator.io.refi_marks import marks_name
 from annotator.model import Codebook, CoderState, Document, Segment, TargetNote, WorkDates
 from tests.io.refi_reference import xml_stream as X
 from tests.io.refi_reference.detail import DocumentWork
+from tests.io.refi_reference.independent import guid, guid_maker, refi_stamp
 from tests.io.refi_reference.sources import build_source, paragraph
 
 LEVEL = 1  # deflate level of every member
