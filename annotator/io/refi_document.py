@@ -1,69 +1,28 @@
-"""One document of a ``project.qde``: its plain-text sources and the coders' selections on them,
-formatted straight from the rows (:class:`annotator.model.DocumentRows`) into strings, byte for
-byte what ``ElementTree`` writes for the same elements indented (see
-:mod:`annotator.io.refi_project` for the layout).
+"""The coders' selections on one document's sources in a ``project.qde``, formatted straight from
+the rows (:class:`annotator.model.DocumentRows`) into strings, byte for byte what ``ElementTree``
+writes for the same elements indented (see :mod:`annotator.io.refi_project` for the layout).
 
 An export of a million segments writes millions of selections and codings, so the common case
 (a coder's codes and memo on a whole segment) is one formatted string per element, with what
 does not depend on the language (the coding's user, date and code) formatted once for both
-sources; segments with narrower spans take the general path (:meth:`DocumentSelections._spanned`).
+sources, and a source's GUIDs made all at once (:func:`annotator.io.refi_guids.name_guids`);
+segments with narrower spans take the general path (:meth:`DocumentSelections._spanned`).
 Positions are code points of the source text (``len`` of Python strings), end exclusive.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import NamedTuple
 
 from annotator.io import refi_xml as X
-from annotator.io.refi_export import refi_stamp
+from annotator.io.refi_export import Stamps
 from annotator.io.refi_guids import name_guid, name_guids
+from annotator.io.refi_sources import paragraphs
 from annotator.model import DocumentRows, SegmentRow, Span
 
-_BLANK_LINES = re.compile(r"\n\s*\n")
 _TEXT = {"zh": 2, "en": 3}  # a SegmentRow's text column per language
-
-
-def paragraph_text(text: str) -> str:
-    """A segment's text with no blank line inside (a paragraph and a segment stay one to one)."""
-    if "\n" in text or "\r" in text:
-        text = _BLANK_LINES.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
-    return text
-
-
-def paragraphs(segments: list[SegmentRow], lang: str) -> list[str]:
-    """Each segment as one paragraph of the ``lang`` source: ``speaker：text`` (``: `` in English)."""
-    texts = [s[2] for s in segments] if lang == "zh" else [s[3] for s in segments]
-    joined = "".join(texts)
-    if "\n" in joined or "\r" in joined:
-        texts = [paragraph_text(t) for t in texts]
-    sep = "：" if lang == "zh" else ": "
-    return [f"{s[1]}{sep}{t}" if s[1] else t for s, t in zip(segments, texts, strict=True)]
-
-
-def source_text(paras: list[str]) -> tuple[str, list[int]]:
-    """The source made of ``paras`` (one blank line between them, a line break at the end) and
-    where each paragraph starts in it."""
-    starts = [0, *accumulate(len(p) + 2 for p in paras)]
-    return "\n\n".join(paras) + "\n", starts
-
-
-class Stamps(dict[str | None, str]):
-    """Stored time stamps as REFI-QDA writes them (``stamps[stored]``), remembered: a project has
-    few distinct seconds per coder session, and reading each is the slow part."""
-
-    def __init__(self, default: str):
-        super().__init__()
-        self.default = default
-
-    def __missing__(self, stamp: str | None) -> str:
-        if len(self) > 100_000:
-            self.clear()
-        got = self[stamp] = refi_stamp(stamp) or self.default
-        return got
 
 
 @dataclass

@@ -204,6 +204,21 @@ def refi_stamp(stamp: str | None) -> str | None:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class Stamps(dict[str | None, str]):
+    """Stored time stamps as REFI-QDA writes them (``stamps[stored]``), remembered: a project has
+    few distinct seconds per coder session, and reading each is the slow part."""
+
+    def __init__(self, default: str):
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, stamp: str | None) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        got = self[stamp] = refi_stamp(stamp) or self.default
+        return got
+
+
 def now_stamp() -> str:
     """UTC time to the second, as REFI-QDA's ``creationDateTime`` wants it."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

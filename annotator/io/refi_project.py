@@ -26,10 +26,11 @@ from annotator.files import atomic_binary
 from annotator.io import refi_xml as X
 from annotator.io.background_writer import BackgroundWriter
 from annotator.io.deflated_members import DeflatedMembers
-from annotator.io.refi_document import DocumentSelections, Shared, Stamps, paragraphs, source_text
+from annotator.io.refi_document import DocumentSelections, Shared
 from annotator.io.refi_export import (
     LANG_NAMES,
     PROJECT_NS,
+    Stamps,
     _codes_element,
     _origin,
     _sub,
@@ -39,6 +40,7 @@ from annotator.io.refi_export import (
 )
 from annotator.io.refi_marks import DESCRIPTION as MARKS_DESCRIPTION
 from annotator.io.refi_marks import marks_name
+from annotator.io.refi_sources import paragraphs, source_text
 from annotator.model import Codebook, Document, DocumentRows, TargetNote
 
 LEVEL = 1  # deflate level of every member
