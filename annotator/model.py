@@ -159,13 +159,20 @@ class TargetNote:
     text: str
 
 
-@dataclass
-class DocumentWork:
-    """The coders' work on one document's segments: ``states`` (segment → coder → state), when
-    each piece was made (``dates``) and the narrower spans (``spans``), by (coder, segment)."""
+SegmentRow = tuple[str, str | None, str, str]
+"""A segment as an export reads it: (id, speaker, zh, en)."""
 
-    states: dict[str, dict[str, CoderState]] = field(default_factory=dict)
-    dates: dict[tuple[str, str], WorkDates] = field(default_factory=dict)
+
+@dataclass
+class DocumentRows:
+    """One document as an interchange export reads it: its segments in reading order, and the
+    coders' work on them by (coder, segment): the codes with when each was applied (in code
+    order), when it was marked done, the memo with when it was written, and the narrower spans."""
+
+    segments: list[SegmentRow] = field(default_factory=list)
+    codes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    done: dict[tuple[str, str], str] = field(default_factory=dict)
+    memos: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,13 @@ from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import coder_states, list_coders
 from annotator.storage.db import Project, now
-from annotator.storage.document_detail import document_detail, document_languages
-from annotator.storage.document_work import document_segments, segments_with_work
+from annotator.storage.document_detail import document_languages, document_rows
+from annotator.storage.document_work import segments_with_work
 from annotator.storage.documents import iter_segments, list_documents
 from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
+from annotator.storage.read_ahead import read_ahead
 from annotator.storage.table_dump import TABLES, count_rows, table_values
 
 
@@ -85,17 +87,19 @@ def export_qdpx(project: Project, out: Path, *, coders: Iterable[str] | None = N
     both)."""
     if lang not in ("zh", "en", "both"):
         raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
-    wanted = chosen_coders(project, coders)
     with project.snapshot():  # one consistent state while coders write
+        wanted = chosen_coders(project, coders)
+        every = set(wanted) == set(list_coders(project))
         notes = [TargetNote(m["kind"], m["target"], m["coder"], m["text"]) for m in all_memos(project)
                  if m["kind"] in ("document", "code") and m["coder"] in wanted]
-        content = QdpxContent(
-            name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
-            documents=list_documents(project), segments_of=lambda doc: document_segments(project, doc),
-            work_of=lambda doc: document_detail(project, doc, wanted),
-            languages_of=lambda doc: document_languages(project, doc), coders=wanted,
-            created=get_meta(project, "created_at"), target_notes=notes)
-        return write_qdpx(out, content, lang=lang)
+        documents = list_documents(project)
+        rows = read_ahead([d.id for d in documents], lambda doc: document_rows(project, doc, wanted, every))
+        with closing(rows):
+            content = QdpxContent(
+                name=project.path.stem, namespace=_namespace(project), codebook=load_codebook(project),
+                documents=documents, rows=rows, languages_of=lambda doc: document_languages(project, doc),
+                coders=wanted, created=get_meta(project, "created_at"), target_notes=notes)
+            return write_qdpx(out, content, lang=lang)
 
 
 def _spacy_pipeline(lang: str) -> Any:

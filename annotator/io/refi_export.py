@@ -33,23 +33,21 @@ Segment times and archived codes are not part of the export.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from annotator.files import atomic_binary
-from annotator.model import Code, Codebook, Facet, Segment
+from annotator.io.refi_guids import guid
+from annotator.model import Code, Codebook, Facet
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "annotator"
 COLOR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
-_BLANK_LINES = re.compile(r"\n\s*\n")
 LANG_NAMES = {"zh": "Chinese", "en": "English"}
 
 
@@ -65,26 +63,6 @@ def _origin() -> str:
 def project_namespace(seed: str) -> uuid.UUID:
     """The namespace of a project's GUIDs, from its creation stamp (else its file name)."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"annotator:project:{seed}")
-
-
-_VARIANT = {c: format((int(c, 16) & 0x3) | 0x8, "x") for c in "0123456789abcdef"}  # RFC 4122
-
-
-def guid(ns: uuid.UUID, *parts: str) -> str:
-    """``uuid5(ns, "/".join(parts))`` in upper case."""
-    return guid_maker(ns)(*parts)
-
-
-def guid_maker(ns: uuid.UUID) -> Callable[..., str]:
-    """:func:`guid` for one namespace, computed straight from SHA-1 without building a UUID
-    object (an export makes one per selection and coding)."""
-    prefix, sha1, variant = ns.bytes, hashlib.sha1, _VARIANT
-
-    def make(*parts: str) -> str:
-        h = sha1(prefix + "/".join(parts).encode("utf-8")).hexdigest()
-        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant[h[16]]}{h[17:20]}-{h[20:32]}".upper()
-
-    return make
 
 
 def facet_name(facet: Facet) -> str:
@@ -198,44 +176,25 @@ def write_qdc(out: Path, codebook: Codebook, pns: uuid.UUID) -> int:
     return len(codebook.codes)
 
 
-def paragraph(segment: Segment, lang: str) -> str:
-    """A segment as one paragraph of a source: ``speaker：text`` with no blank line inside."""
-    text = segment.text(lang)
-    if "\n" in text or "\r" in text:
-        text = _BLANK_LINES.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
-    if segment.speaker:
-        sep = "：" if lang == "zh" else ": "
-        return f"{segment.speaker}{sep}{text}"
-    return text
+_UTC_STAMP = re.compile(r"[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+                        r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3}|\.\d{6})?(?:Z|\+00:00)")
 
 
-@dataclass
-class SourceText:
-    """One source: its text and each segment's [start, end) range in code points."""
-
-    text: str
-    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def build_source(segments: list[Segment], lang: str) -> SourceText:
-    parts: list[str] = []
-    ranges: dict[str, tuple[int, int]] = {}
-    pos = 0
-    for i, seg in enumerate(segments):
-        if i:
-            parts.append("\n\n")
-            pos += 2
-        para = paragraph(seg, lang)
-        ranges[seg.id] = (pos, pos + len(para))
-        parts.append(para)
-        pos += len(para)
-    return SourceText("".join(parts) + "\n", ranges)
+@functools.lru_cache(maxsize=4096)
+def _real_day(day: str) -> bool:
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 def refi_stamp(stamp: str | None) -> str | None:
     """A stored time stamp as an ``xsd:dateTime`` REFI-QDA tools read (to the second, UTC)."""
     if not stamp:
         return None
+    if _UTC_STAMP.fullmatch(stamp) and _real_day(stamp[:10]):  # as annotator stores them
+        return stamp[:19] + "Z"
     try:
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
@@ -243,6 +202,21 @@ def refi_stamp(stamp: str | None) -> str | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Stamps(dict[str | None, str]):
+    """Stored time stamps as REFI-QDA writes them (``stamps[stored]``), remembered: a project has
+    few distinct seconds per coder session, and reading each is the slow part."""
+
+    def __init__(self, default: str):
+        super().__init__()
+        self.default = default
+
+    def __missing__(self, stamp: str | None) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        got = self[stamp] = refi_stamp(stamp) or self.default
+        return got
 
 
 def now_stamp() -> str:

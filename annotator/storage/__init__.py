@@ -18,8 +18,8 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
 * ``db.Project.snapshot()``: one read transaction, for commands that must see one consistent
   state (``check``, ``stats``, ``merge``, exports) while coders write;
 * ``document_work``: segments in reading order with their coders' work, one document in memory
-  (``segments_with_work``), for the CSV export; ``document_detail``: one document's work with
-  its times and spans, and the languages it is written in, for the ``.qdpx`` export;
+  (``segments_with_work``), for the CSV export; ``document_detail``: one document's rows (its
+  segments' text, the work with its times and spans) and its languages, for the ``.qdpx`` export;
 * ``work_counts``: ``stats``'s counts as SQL group-bys;
 * ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for
   ``merge``; ``merge_diff``: the same comparison in SQL over both files at once (a reader of the
