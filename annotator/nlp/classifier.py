@@ -178,40 +178,29 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
-    def bulk_add(self, examples: Sequence[tuple[IntArray, FloatArray, frozenset[str]]]) -> None:
-        """Add many examples at once (the same counts as ``update`` one by one, faster)."""
-        k = len(self.codes)
-        per_code: list[list[int]] = [[] for _ in range(k)]
-        taken: list[int] = []
-        for n, (_ids, _counts, codes) in enumerate(examples):
-            if not self.takes(codes):
-                continue
-            taken.append(n)
-            for j in self.labels(codes):
-                per_code[j].append(n)
-                self.code_examples[j] += 1
-        self.examples += len(taken)
-        if not taken:
-            return
-
-        def stacked(which: list[int]) -> tuple[IntArray, FloatArray]:
-            ids = np.concatenate([examples[n][0] for n in which])
-            counts = np.concatenate([examples[n][1] for n in which])
-            return ids, counts
-
-        ids, counts = stacked(taken)
+    def add_occurrences(self, ids: IntArray, counts: FloatArray, weights: FloatArray) -> None:
+        """Add examples as their term occurrences, many at once: ``counts[i]`` occurrences of
+        term ``ids[i]`` in a segment of which ``weights[i, 0]`` examples train this facet,
+        ``weights[i, 1 + j]`` of them with code j (the same counts as :meth:`update` one example
+        at a time; :meth:`add_examples` adds their number)."""
         if not len(ids):
             return
         self._grow(int(ids.max()) + 1)
         size = len(self.totals)
-        self.totals += np.bincount(ids, weights=counts, minlength=size)
-        self.all_terms += float(counts.sum())
-        for j, which in enumerate(per_code):
-            if which:
-                ids, counts = stacked(which)
-                if len(ids):
-                    self.counts[:, j] += np.bincount(ids, weights=counts, minlength=size)
-                    self.code_terms[j] += float(counts.sum())
+        taken = counts * weights[:, 0]
+        self.totals += np.bincount(ids, weights=taken, minlength=size)
+        self.all_terms += float(taken.sum())
+        for j in range(len(self.codes)):
+            occurrences = counts * weights[:, 1 + j]
+            if occurrences.any():
+                self.counts[:, j] += np.bincount(ids, weights=occurrences, minlength=size)
+                self.code_terms[j] += float(occurrences.sum())
+
+    def add_examples(self, per_code: FloatArray, examples: int) -> None:
+        """Count examples added by :meth:`add_occurrences`: ``per_code`` of each code, ``examples``
+        in all."""
+        self.code_examples += per_code
+        self.examples += examples
 
     def _has_word(self, ids: IntArray) -> bool:
         """Whether ``ids`` hold a whole word (not only pieces of words)."""
