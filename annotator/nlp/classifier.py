@@ -46,7 +46,7 @@ for tuning) and checked by leave-one-out on it, never on the held-out set.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -178,20 +178,21 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
-    def add_occurrences(self, ids: IntArray, counts: FloatArray, weights: FloatArray) -> None:
+    def add_occurrences(self, ids: IntArray, counts: FloatArray,
+                        weights: Callable[[int], FloatArray]) -> None:
         """Add examples as their term occurrences, many at once: ``counts[i]`` occurrences of
-        term ``ids[i]`` in a segment of which ``weights[i, 0]`` examples train this facet,
-        ``weights[i, 1 + j]`` of them with code j (the same counts as :meth:`update` one example
+        term ``ids[i]`` in a segment of which ``weights(0)[i]`` examples train this facet,
+        ``weights(1 + j)[i]`` of them with code j (the same counts as :meth:`update` one example
         at a time; :meth:`add_examples` adds their number)."""
         if not len(ids):
             return
         self._grow(int(ids.max()) + 1)
         size = len(self.totals)
-        taken = counts * weights[:, 0]
+        taken = counts * weights(0)
         self.totals += np.bincount(ids, weights=taken, minlength=size)
         self.all_terms += float(taken.sum())
         for j in range(len(self.codes)):
-            occurrences = counts * weights[:, 1 + j]
+            occurrences = counts * weights(1 + j)
             if occurrences.any():
                 self.counts[:, j] += np.bincount(ids, weights=occurrences, minlength=size)
                 self.code_terms[j] += float(occurrences.sum())

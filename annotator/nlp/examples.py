@@ -10,7 +10,8 @@ to the end), :meth:`get`, :meth:`pop`, assignment and :meth:`last`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +19,8 @@ import numpy.typing as npt
 Key = tuple[str, str]
 IntArray = npt.NDArray[np.int64]
 
-#: Annotation rows read at a time when collecting the examples.
-ROWS_CHUNK = 100_000
+#: Joins the codes of one example in the rows :meth:`Examples.collect_grouped` reads.
+SEP = "\x1f"
 
 
 class Examples:
@@ -43,43 +44,46 @@ class Examples:
     def collect(cls, rows: Iterable[tuple[str, str, str]], known: frozenset[str]) -> Examples:
         """The examples of ``rows`` (coder, segment, code): each (coder, segment) with its codes
         that are in ``known``, in the order of its first row; none without such a code."""
-        whos: dict[str, int] = {}
-        segs: dict[str, int] = {}
-        codes = sorted(known)
-        code_bit = {c: 1 << i for i, c in enumerate(codes)}
-        keys: dict[tuple[int, int], int] = {}
-        it = iter(rows)
-        while True:
-            chunk = [r for _, r in zip(range(ROWS_CHUNK), it, strict=False)]
-            if not chunk:
-                break
-            for who, seg, code in chunk:
-                key = (whos.setdefault(who, len(whos)), segs.setdefault(seg, len(segs)))
-                keys[key] = keys.get(key, 0) | code_bit.get(code, 0)
-        return cls._of(list(whos), list(segs), keys, codes)
+        grouped: dict[Key, list[str]] = {}
+        for who, seg, code in rows:
+            grouped.setdefault((who, seg), []).append(code)
+        return cls.collect_grouped(((w, s, SEP.join(c)) for (w, s), c in grouped.items()), known)
 
     @classmethod
-    def _of(cls, whos: list[str], segs: list[str], keys: dict[tuple[int, int], int],
-            codes: Sequence[str]) -> Examples:
+    def collect_grouped(cls, rows: Iterable[tuple[str, str, str]], known: frozenset[str]) -> Examples:
+        """The examples of ``rows`` (coder, segment, its codes joined by :data:`SEP`), one row
+        per example, in this order (those without a code in ``known`` left out)."""
+        whos: dict[str, int] = {}
+        segs: dict[str, int] = {}
+        sets: dict[frozenset[str], int] = {}
+        set_of_codes: dict[str, int] = {}
+        who, seg, set_of = array("i"), array("i"), array("i")
+        for w, s, codes in rows:
+            found = set_of_codes.get(codes)
+            if found is None:
+                chosen = frozenset(codes.split(SEP)) & known
+                found = set_of_codes[codes] = sets.setdefault(chosen, len(sets)) if chosen else -1
+            if found < 0:
+                continue
+            who.append(whos.setdefault(w, len(whos)))
+            seg.append(segs.setdefault(s, len(segs)))
+            set_of.append(found)
+        return cls._of(list(whos), list(segs), who, seg, set_of, list(sets))
+
+    @classmethod
+    def _of(cls, whos: list[str], segs: list[str], who: array[int], seg: array[int],
+            set_of: array[int], sets: list[frozenset[str]]) -> Examples:
         out = cls()
-        out.whos = whos
-        masks = [m for m in keys.values() if m]
-        kept = [k for k, m in keys.items() if m]
-        distinct = list(dict.fromkeys(masks))
-        out.sets = [frozenset(c for i, c in enumerate(codes) if m >> i & 1) for m in distinct]
-        set_index = {m: i for i, m in enumerate(distinct)}
-        used = sorted({s for _w, s in kept})  # indexes into segs
-        names = np.array([segs[i] for i in used], dtype=np.str_) if used else np.zeros(0, dtype=np.str_)
+        out.whos, out.sets = whos, sets
+        names = np.array(segs, dtype=np.str_) if segs else np.zeros(0, dtype=np.str_)
         order = np.argsort(names, kind="stable")
         out.segments = names[order]
-        rank = np.empty(len(used), dtype=np.int64)
-        rank[order] = np.arange(len(used), dtype=np.int64)
-        position = dict(zip(used, rank.tolist(), strict=True))
-        n = len(kept)
-        out.who = np.fromiter((w for w, _s in kept), dtype=np.int32, count=n)
-        out.seg = np.fromiter((position[s] for _w, s in kept), dtype=np.int32, count=n)
-        out.set_of = np.fromiter(map(set_index.__getitem__, masks), dtype=np.int32, count=n)
-        out.removed = np.zeros(n, dtype=bool)
+        rank = np.empty(len(segs), dtype=np.int32)
+        rank[order] = np.arange(len(segs), dtype=np.int32)
+        out.who = np.frombuffer(who, dtype=np.int32).copy() if len(who) else np.zeros(0, np.int32)
+        out.seg = rank[np.frombuffer(seg, dtype=np.int32)] if len(seg) else np.zeros(0, np.int32)
+        out.set_of = np.frombuffer(set_of, dtype=np.int32).copy() if len(set_of) else np.zeros(0, np.int32)
+        out.removed = np.zeros(len(out.seg), dtype=bool)
         out._index()
         return out
 
