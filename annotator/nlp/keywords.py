@@ -84,18 +84,22 @@ class Vocabulary:
         self.worthy: list[bool] = []
         self._flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
         self.pieces = pieces
-        #: term id -> the ids of its pieces (Chinese words of two or more characters)
+        #: the ids of the pieces of each term (Chinese words of two or more characters) as
+        #: arrays, ``flat[start[i]:start[i + 1]]`` for term i (:meth:`_index`), and those of the
+        #: terms added since the arrays were made
+        self._piece_index: tuple[IntArray, IntArray] = (np.zeros(1, dtype=np.int64),
+                                                        np.zeros(0, dtype=np.int64))
         self._piece_ids: dict[int, tuple[int, ...]] = {}
-        self._piece_index: tuple[IntArray, IntArray] | None = None
         self._piece_flags: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def __getstate__(self) -> dict[str, object]:
-        """Kept compactly: the terms and their languages (the id tables follow from them)."""
+        """Kept compactly: the terms, their languages and the pieces' arrays (the id tables
+        follow from them)."""
         return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
-                "worthy": self.worthy, "pieces": self.pieces}
+                "worthy": self.worthy, "pieces": self.pieces, "piece_index": self._index()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
@@ -108,12 +112,8 @@ class Vocabulary:
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
         self.pieces = bool(state.get("pieces", False))
-        self._piece_ids, self._piece_index, self._piece_flags = {}, None, None
-        if self.pieces:  # every piece is among the terms already: only the word → pieces links
-            zh = self._ids["zh"]
-            for i, (term, lang) in enumerate(zip(self.terms, self.langs, strict=True)):
-                if lang == "zh" and not term.startswith(PIECE) and (pieces := word_pieces(term)):
-                    self._piece_ids[i] = tuple(zh[p] for p in pieces if p in zh)
+        self._piece_ids, self._piece_flags = {}, None
+        self._piece_index = state["piece_index"]  # type: ignore[assignment]
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
@@ -144,19 +144,21 @@ class Vocabulary:
         self.worthy.extend([False] * len(new))
         get = table.__getitem__
         self._piece_ids.update((i, tuple(map(get, pieces))) for i, pieces in owned)
-        self._piece_index = None
 
     def _index(self) -> tuple[IntArray, IntArray]:
-        """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``."""
-        if self._piece_index is None or len(self._piece_index[0]) != len(self.terms) + 1:
-            got = self._piece_ids  # keys ascending: terms get their pieces in id order
+        """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
+        (the pieces of the terms added since the arrays were made are added to them)."""
+        start, flat = self._piece_index
+        if len(start) != len(self.terms) + 1:
+            got = self._piece_ids  # keys ascending, all past the arrays: terms get ids in order
             keys = np.fromiter(got.keys(), dtype=np.int64, count=len(got))
             lens = np.fromiter(map(len, got.values()), dtype=np.int64, count=len(got))
-            lengths = np.zeros(len(self.terms), dtype=np.int64)
-            lengths[keys] = lens
-            start = np.concatenate([[0], np.cumsum(lengths)])
-            flat = np.fromiter(chain.from_iterable(got.values()), dtype=np.int64, count=int(lens.sum()))
-            self._piece_index = start, flat
+            lengths = np.zeros(len(self.terms) + 1 - len(start), dtype=np.int64)
+            lengths[keys - (len(start) - 1)] = lens
+            more = np.fromiter(chain.from_iterable(got.values()), dtype=np.int64, count=int(lens.sum()))
+            self._piece_index = (np.concatenate([start, start[-1] + np.cumsum(lengths)]),
+                                 np.concatenate([flat, more]))
+            self._piece_ids = {}
         return self._piece_index
 
     def piece_flags(self) -> npt.NDArray[np.bool_]:
@@ -169,11 +171,17 @@ class Vocabulary:
 
     def pieces_of(self, term_id: int) -> tuple[int, ...]:
         """The ids of the pieces of word ``term_id`` (none for other terms)."""
-        return self._piece_ids.get(term_id, ())
+        start, flat = self._index()
+        if not 0 <= term_id < len(start) - 1:
+            return ()
+        return tuple(flat[start[term_id] : start[term_id + 1]].tolist())
+
+    def _has_pieces(self) -> bool:
+        return bool(self._piece_ids) or len(self._piece_index[1]) > 0
 
     def _with_pieces(self, rows: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
         """(row, term id) pairs plus a pair for every piece of each term (vectorised)."""
-        if not self._piece_ids or not len(ids):
+        if not self._has_pieces() or not len(ids):
             return rows, ids
         start, flat = self._index()
         n = start[ids + 1] - start[ids]
@@ -249,17 +257,13 @@ class Vocabulary:
                 ids.append(i)
                 cnt.append(n)
         got, counts = np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
-        pieces = self._piece_ids
-        if not pieces:
+        if not self._has_pieces() or not len(got):
             return got, counts
-        extra = [(j, n) for i, n in zip(ids, cnt, strict=True) for j in pieces.get(i, ())]
-        if not extra:
+        owners, every = self._with_pieces(np.arange(len(got), dtype=np.int64), got)
+        if len(every) == len(got):
             return got, counts
-        every = np.concatenate([got, np.fromiter((j for j, _ in extra), dtype=np.int64, count=len(extra))])
-        weights = np.concatenate([counts, np.fromiter((n for _, n in extra), dtype=np.float64,
-                                                      count=len(extra))])
         unique, where = np.unique(every, return_inverse=True)
-        return unique, np.bincount(where, weights=weights).astype(np.float64)
+        return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
 
 
 class DocumentFrequencies:
