@@ -219,6 +219,17 @@ class Vocabulary:
         Sorted by segment, then term id; unknown terms are dropped. Vectorised: one split per
         language and one sort, no per-segment Python work beyond counting its terms.
         """
+        rows, cols = self.occurrences(zh_terms, en_terms)
+        size = max(len(self.terms), 1)
+        keys, counts = np.unique(rows * size + cols, return_counts=True)
+        return keys // size, keys % size, counts.astype(np.float64)
+
+    def occurrences(
+        self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]
+    ) -> tuple[IntArray, IntArray]:
+        """Every occurrence of a known term in the stored term strings of many segments, a
+        word's pieces (:func:`word_pieces`) once per occurrence of the word: (segment index,
+        term id), in no particular order (:meth:`encode_many` counts them)."""
         rows: list[IntArray] = []
         cols: list[IntArray] = []
         n = len(zh_terms)
@@ -235,10 +246,7 @@ class Vocabulary:
                 got_rows, got_ids = self._with_pieces(got_rows, got_ids)
             rows.append(got_rows)
             cols.append(got_ids)
-        size = max(len(self.terms), 1)
-        keys, counts = np.unique(np.concatenate(rows) * size + np.concatenate(cols),
-                                 return_counts=True)
-        return keys // size, keys % size, counts.astype(np.float64)
+        return np.concatenate(rows), np.concatenate(cols)
 
     def encode(
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True

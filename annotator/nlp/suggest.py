@@ -117,7 +117,9 @@ MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
 #: Coded segments whose terms are encoded and counted at a time when the suggester is built.
-BULK_CHUNK = 20_000
+BULK_CHUNK = 5000
+#: Term occurrences (of many chunks) added to the counts at a time.
+SUMMED_OCCURRENCES = 500_000
 #: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
 CALIBRATION_EXAMPLES = 100
 
@@ -340,6 +342,18 @@ def _positions(names: npt.NDArray[np.str_], wanted: Sequence[str]) -> IntArray:
     ids = np.array(wanted, dtype=np.str_)
     at = np.minimum(np.searchsorted(names, ids), len(names) - 1)
     return np.where(names[at] == ids, at, -1).astype(np.int64)
+
+
+def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray]]) -> None:
+    """Add the term occurrences ``held`` ((segment, term id) arrays) to every facet; empties it."""
+    if not held:
+        return
+    segs = np.concatenate([h[0] for h in held])
+    ids = np.concatenate([h[1] for h in held])
+    held.clear()
+    ones = np.ones(len(ids), dtype=np.float64)
+    for part in sums:
+        part.add(segs, ids, ones)
 
 
 class _FacetSums:
@@ -600,17 +614,18 @@ class Suggester:
         each code (the same sums as adding the examples one by one)."""
         seen = np.zeros(len(examples.segments), dtype=bool)
         sums = [_FacetSums(m, examples) for m in self.models.values()]
+        held: list[tuple[IntArray, IntArray]] = []
         for rows in _rechunked(term_chunks, BULK_CHUNK):
             where = _positions(examples.segments, [r[0] for r in rows])
             found = [i for i, at in enumerate(where.tolist()) if at >= 0]
             if not found:
                 continue
             seen[where[found]] = True
-            at, ids, counts = self.vocab.encode_many([rows[i][1] for i in found],
-                                                     [rows[i][2] for i in found])
-            segs = where[found][at]
-            for part in sums:
-                part.add(segs, ids, counts)
+            at, ids = self.vocab.occurrences([rows[i][1] for i in found], [rows[i][2] for i in found])
+            held.append((where[found][at], ids))
+            if sum(len(h[1]) for h in held) >= SUMMED_OCCURRENCES:
+                _add_held(sums, held)
+        _add_held(sums, held)
         examples.keep_only(seen)
         for part in sums:
             part.finish(examples)
