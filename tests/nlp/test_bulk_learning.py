@@ -18,7 +18,7 @@ from annotator.nlp.suggest import Suggester
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
 from annotator.storage.segment_reader import SegmentReader
-from annotator.storage.training import annotation_rows, coded_term_chunks
+from annotator.storage.training import annotation_rows
 from benchmarks.generate import generate
 
 
@@ -72,7 +72,7 @@ def test_learning_all_at_once_equals_learning_one_by_one(
 def test_the_example_store_behaves_as_an_ordered_dictionary() -> None:
     rng = random.Random(5)
     codes = ["a", "b", "c", "d"]
-    rows = [(f"w{rng.randint(0, 3)}", f"s{rng.randint(0, 60):03d}", rng.choice(codes + ["x"]))
+    rows = [(f"w{rng.randint(0, 3)}", f"s{rng.randint(0, 60):03d}", rng.choice([*codes, "x"]))
             for _ in range(400)]
     store = Examples.collect(rows, frozenset(codes))
     model: dict[tuple[str, str], frozenset[str]] = {}
