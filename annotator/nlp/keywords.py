@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ class Vocabulary:
         #: terms added since the arrays were made
         self._piece_index: tuple[IntArray, IntArray] = (np.zeros(1, dtype=np.int64),
                                                         np.zeros(0, dtype=np.int64))
-        self._piece_ids: dict[int, tuple[int, ...]] = {}
+        self._pending: list[tuple[array[int], array[int], array[int]]] = []
         self._piece_flags: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
@@ -112,7 +113,7 @@ class Vocabulary:
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
         self.pieces = bool(state.get("pieces", False))
-        self._piece_ids, self._piece_flags = {}, None
+        self._pending, self._piece_flags = [], None
         self._piece_index = state["piece_index"]  # type: ignore[assignment]
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
@@ -131,34 +132,46 @@ class Vocabulary:
 
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
         """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
-        new ids)."""
+        new ids, in the order they are first met)."""
         table = self._ids["zh"]
-        owned = [(i, pieces) for i in term_ids if (pieces := word_pieces(self.terms[i]))]
-        if not owned:
-            return
-        new = [p for p in dict.fromkeys(chain.from_iterable(p for _, p in owned)) if p not in table]
         first = len(self.terms)
-        table.update(zip(new, range(first, first + len(new)), strict=True))
+        new: list[str] = []
+        owners, lengths, flat = array("q"), array("q"), array("q")
+        for i in term_ids:
+            pieces = word_pieces(self.terms[i])
+            if not pieces:
+                continue
+            for piece in pieces:
+                j = table.get(piece)
+                if j is None:
+                    j = table[piece] = first + len(new)
+                    new.append(piece)
+                flat.append(j)
+            owners.append(i)
+            lengths.append(len(pieces))
+        if not owners:
+            return
         self.terms.extend(new)
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
-        get = table.__getitem__
-        self._piece_ids.update((i, tuple(map(get, pieces))) for i, pieces in owned)
+        self._pending.append((owners, lengths, flat))
 
     def _index(self) -> tuple[IntArray, IntArray]:
         """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
         (the pieces of the terms added since the arrays were made are added to them)."""
         start, flat = self._piece_index
         if len(start) != len(self.terms) + 1:
-            got = self._piece_ids  # keys ascending, all past the arrays: terms get ids in order
-            keys = np.fromiter(got.keys(), dtype=np.int64, count=len(got))
-            lens = np.fromiter(map(len, got.values()), dtype=np.int64, count=len(got))
+            # the pending words come in id order, all past the arrays
+            keys = np.concatenate([np.frombuffer(o, dtype=np.int64) for o, _l, _f in self._pending]
+                                  or [np.zeros(0, dtype=np.int64)])
+            lens = np.concatenate([np.frombuffer(n, dtype=np.int64) for _o, n, _f in self._pending]
+                                  or [np.zeros(0, dtype=np.int64)])
             lengths = np.zeros(len(self.terms) + 1 - len(start), dtype=np.int64)
             lengths[keys - (len(start) - 1)] = lens
-            more = np.fromiter(chain.from_iterable(got.values()), dtype=np.int64, count=int(lens.sum()))
+            more = [np.frombuffer(f, dtype=np.int64) for _o, _n, f in self._pending]
             self._piece_index = (np.concatenate([start, start[-1] + np.cumsum(lengths)]),
-                                 np.concatenate([flat, more]))
-            self._piece_ids = {}
+                                 np.concatenate([flat, *more]))
+            self._pending = []
         return self._piece_index
 
     def piece_flags(self) -> npt.NDArray[np.bool_]:
@@ -177,7 +190,7 @@ class Vocabulary:
         return tuple(flat[start[term_id] : start[term_id + 1]].tolist())
 
     def _has_pieces(self) -> bool:
-        return bool(self._piece_ids) or len(self._piece_index[1]) > 0
+        return bool(self._pending) or len(self._piece_index[1]) > 0
 
     def _with_pieces(self, rows: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
         """(row, term id) pairs plus a pair for every piece of each term (vectorised)."""
@@ -337,7 +350,9 @@ class CorpusCounter:
         """A counter that has already counted: per language, (term, document frequency) rows;
         the segments and the term occurrences they were counted over (counts kept elsewhere)."""
         out = cls()
-        out._df = {lang: Counter(dict(rows)) for lang, rows in df.items()}
+        out._df = {lang: Counter() for lang in df}
+        for lang, rows in df.items():
+            dict.update(out._df[lang], rows)
         out.n_docs, out.terms = n_docs, terms
         return out
 
