@@ -186,16 +186,19 @@ class FacetModel:
         at a time; :meth:`add_examples` adds their number)."""
         if not len(ids):
             return
-        self._grow(int(ids.max()) + 1)
-        size = len(self.totals)
+        terms, where = np.unique(ids, return_inverse=True)  # only the rows these terms touch
+        self._grow(int(terms[-1]) + 1)
+        n = len(terms)
         taken = counts * weights(0)
-        self.totals += np.bincount(ids, weights=taken, minlength=size)
+        self.totals[terms] += np.bincount(where, weights=taken, minlength=n)
         self.all_terms += float(taken.sum())
+        block = np.zeros((n, len(self.codes)), dtype=np.float64)
         for j in range(len(self.codes)):
             occurrences = counts * weights(1 + j)
             if occurrences.any():
-                self.counts[:, j] += np.bincount(ids, weights=occurrences, minlength=size)
+                block[:, j] = np.bincount(where, weights=occurrences, minlength=n)
                 self.code_terms[j] += float(occurrences.sum())
+        self.counts[terms] += block
 
     def add_examples(self, per_code: FloatArray, examples: int) -> None:
         """Count examples added by :meth:`add_occurrences`: ``per_code`` of each code, ``examples``
