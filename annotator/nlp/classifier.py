@@ -178,15 +178,15 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
-    def add_occurrences(self, ids: IntArray, counts: FloatArray,
+    def add_occurrences(self, terms: IntArray, where: IntArray, counts: FloatArray,
                         weights: Callable[[int], FloatArray]) -> None:
         """Add examples as their term occurrences, many at once: ``counts[i]`` occurrences of
-        term ``ids[i]`` in a segment of which ``weights(0)[i]`` examples train this facet,
-        ``weights(1 + j)[i]`` of them with code j (the same counts as :meth:`update` one example
-        at a time; :meth:`add_examples` adds their number)."""
-        if not len(ids):
+        term ``terms[where[i]]`` (``terms``: distinct, ascending) in a segment of which
+        ``weights(0)[i]`` examples train this facet, ``weights(1 + j)[i]`` of them with code j
+        (the same counts as :meth:`update` one example at a time; :meth:`add_examples` adds
+        their number). Only the rows of ``terms`` are touched."""
+        if not len(terms):
             return
-        terms, where = np.unique(ids, return_inverse=True)  # only the rows these terms touch
         self._grow(int(terms[-1]) + 1)
         n = len(terms)
         taken = counts * weights(0)

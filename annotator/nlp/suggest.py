@@ -351,9 +351,13 @@ def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray]])
     segs = np.concatenate([h[0] for h in held])
     ids = np.concatenate([h[1] for h in held])
     held.clear()
+    terms = np.flatnonzero(np.bincount(ids))  # the distinct terms, without sorting
+    index = np.zeros(int(terms[-1]) + 1 if len(terms) else 0, dtype=np.int64)
+    index[terms] = np.arange(len(terms), dtype=np.int64)
+    where = index[ids]
     ones = np.ones(len(ids), dtype=np.float64)
     for part in sums:
-        part.add(segs, ids, ones)
+        part.add(segs, terms, where, ones)
 
 
 class _FacetSums:
@@ -370,9 +374,10 @@ class _FacetSums:
         self.per_segment = np.asfortranarray(examples.per_segment(self.per_set))
         self.model = model
 
-    def add(self, segs: IntArray, ids: IntArray, counts: FloatArray) -> None:
-        """The term occurrences of some coded segments (``segs``: each occurrence's segment)."""
-        self.model.add_occurrences(ids, counts, lambda c: self.per_segment[:, c][segs])
+    def add(self, segs: IntArray, terms: IntArray, where: IntArray, counts: FloatArray) -> None:
+        """Term occurrences of some coded segments: ``counts[i]`` of term ``terms[where[i]]`` in
+        segment ``segs[i]``."""
+        self.model.add_occurrences(terms, where, counts, lambda c: self.per_segment[:, c][segs])
 
     def finish(self, examples: Examples) -> None:
         """The examples' number, per code and in all (those of segments without terms left out)."""
