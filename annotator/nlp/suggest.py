@@ -46,8 +46,10 @@ model knows (from the codebook's text or from coded segments). A segment without
 gets no codes.
 
 Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.build`
-counts document frequencies in one pass over the stored terms and keeps only those counts, the
-learned model and the terms of the coded segments; a segment is read from its
+counts document frequencies in one pass over the stored terms (or takes the counts kept in the
+project) and keeps only those counts, the learned model and the examples as integer arrays
+(:mod:`annotator.nlp.examples`); it learns every example at once, summed per coded segment
+(:meth:`Suggester._learn_all`), the same counts as learning them one by one; a segment is read from its
 :class:`SegmentSource` (the storage layer's read-only reader) when it is first asked about, and
 the last few hundred are kept. So a suggester can be built in a worker thread and then used
 from the UI thread. The engine never opens the project: the caller passes the rows in.
@@ -445,7 +447,7 @@ class Suggester:
     """Suggestions for the segments of one project, for one coder (or all coders).
 
     Only the corpus statistics (vocabulary, document frequencies) and the learned counts are
-    kept in memory, plus the terms of the coded segments; a segment's text, tokens and terms
+    kept in memory, plus the examples; a segment's text, tokens and terms
     are read from the project when it is first asked about and kept for the last
     :data:`CACHED_SEGMENTS` segments.
     """
