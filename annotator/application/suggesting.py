@@ -25,7 +25,7 @@ from annotator.storage.documents import check_document
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.term_counts import counts_state
-from annotator.storage.training import annotation_rows, coded_term_chunks, document_term_rows
+from annotator.storage.training import coded_term_chunks, document_term_rows, example_rows
 
 if TYPE_CHECKING:
     from annotator.nlp.keywords import Keyword
@@ -67,11 +67,21 @@ def suggester_for_project(
     stamp = engine_stamp(codebook, counts_state(project))
     seq = start_logging(project, learner)
     engine = Suggester.build(
-        codebook, coded_term_chunks(project, whose), annotation_rows(project, whose),
-        SegmentReader.of(project), learner=coder or "", calibrate=calibrate, counts=counts,
+        codebook, coded_term_chunks(project, whose), (), SegmentReader.of(project),
+        learner=coder or "", calibrate=calibrate, counts=counts, grouped=example_rows(project, whose),
     )
     keep_engine(project, learner, stamp, seq, engine)
     return engine
+
+
+def needs_tokeniser(project: Project, *, coder: str | None = None, lead: bool = False) -> bool:
+    """Whether :func:`suggester_for_project` will load jieba and spaCy: no engine is kept and
+    the codebook's text is not tokenised yet (call :func:`recall_codebook_terms` first)."""
+    from annotator.nlp.lexicon import codebook_terms_known
+
+    if engine_is_kept(project, coder=coder, lead=lead):
+        return False
+    return not codebook_terms_known(load_codebook(project))
 
 
 def engine_is_kept(project: Project, *, coder: str | None = None, lead: bool = False) -> bool:

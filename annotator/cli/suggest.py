@@ -43,8 +43,8 @@ def suggest_cmd(
     """
     from annotator.application.coding import check_coder, segment_order
     from annotator.application.suggesting import (
-        engine_is_kept,
         keep_codebook_terms,
+        needs_tokeniser,
         recall_codebook_terms,
         suggester_for_project,
     )
@@ -54,9 +54,9 @@ def suggest_cmd(
     with open_existing(project) as p:
         check_coder(p, coder)
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
-        if not engine_is_kept(p, coder=coder, lead=lead):  # a kept engine needs no tokeniser
-            prepare_nlp()
         recall_codebook_terms(p)
+        if needs_tokeniser(p, coder=coder, lead=lead):  # a kept engine or known codebook text: none
+            prepare_nlp()
         suggester = suggester_for_project(p, coder=coder, lead=lead)
         keep_codebook_terms(p)
     for seg in segments or ():

@@ -51,7 +51,7 @@ The constants were chosen on the development set (``benchmarks/data/dev_agil.jso
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -203,40 +203,33 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
-    def bulk_add(self, examples: Sequence[tuple[IntArray, FloatArray, frozenset[str]]]) -> None:
-        """Add many examples at once (the same counts as ``update`` one by one, faster)."""
-        k = len(self.codes)
-        per_code: list[list[int]] = [[] for _ in range(k)]
-        taken: list[int] = []
-        for n, (_ids, _counts, codes) in enumerate(examples):
-            if not self.takes(codes):
-                continue
-            taken.append(n)
-            for j in self.labels(codes):
-                per_code[j].append(n)
-                self.code_examples[j] += 1
-        self.examples += len(taken)
-        if not taken:
+    def add_occurrences(self, terms: IntArray, where: IntArray, counts: FloatArray,
+                        weights: Callable[[int], FloatArray]) -> None:
+        """Add examples as their term occurrences, many at once: ``counts[i]`` occurrences of
+        term ``terms[where[i]]`` (``terms``: distinct, ascending) in a segment of which
+        ``weights(0)[i]`` examples train this facet, ``weights(1 + j)[i]`` of them with code j
+        (the same counts as :meth:`update` one example at a time; :meth:`add_examples` adds
+        their number). Only the rows of ``terms`` are touched."""
+        if not len(terms):
             return
+        self._grow(int(terms[-1]) + 1)
+        n = len(terms)
+        taken = counts * weights(0)
+        self.totals[terms] += np.bincount(where, weights=taken, minlength=n)
+        self.all_terms += float(taken.sum())
+        block = np.zeros((n, len(self.codes)), dtype=np.float64)
+        for j in range(len(self.codes)):
+            occurrences = counts * weights(1 + j)
+            if occurrences.any():
+                block[:, j] = np.bincount(where, weights=occurrences, minlength=n)
+                self.code_terms[j] += float(occurrences.sum())
+        self.counts[terms] += block
 
-        def stacked(which: list[int]) -> tuple[IntArray, FloatArray]:
-            ids = np.concatenate([examples[n][0] for n in which])
-            counts = np.concatenate([examples[n][1] for n in which])
-            return ids, counts
-
-        ids, counts = stacked(taken)
-        if not len(ids):
-            return
-        self._grow(int(ids.max()) + 1)
-        size = len(self.totals)
-        self.totals += np.bincount(ids, weights=counts, minlength=size)
-        self.all_terms += float(counts.sum())
-        for j, which in enumerate(per_code):
-            if which:
-                ids, counts = stacked(which)
-                if len(ids):
-                    self.counts[:, j] += np.bincount(ids, weights=counts, minlength=size)
-                    self.code_terms[j] += float(counts.sum())
+    def add_examples(self, per_code: FloatArray, examples: int) -> None:
+        """Count examples added by :meth:`add_occurrences`: ``per_code`` of each code, ``examples``
+        in all."""
+        self.code_examples += per_code
+        self.examples += examples
 
     def _has_word(self, ids: IntArray) -> bool:
         """Whether ``ids`` hold a whole word (not only pieces of words)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,18 +85,22 @@ class Vocabulary:
         self.worthy: list[bool] = []
         self._flags: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None
         self.pieces = pieces
-        #: term id -> the ids of its pieces (Chinese words of two or more characters)
-        self._piece_ids: dict[int, tuple[int, ...]] = {}
-        self._piece_index: tuple[IntArray, IntArray] | None = None
+        #: the ids of the pieces of each term (Chinese words of two or more characters) as
+        #: arrays, ``flat[start[i]:start[i + 1]]`` for term i (:meth:`_index`), and those of the
+        #: terms added since the arrays were made
+        self._piece_index: tuple[IntArray, IntArray] = (np.zeros(1, dtype=np.int64),
+                                                        np.zeros(0, dtype=np.int64))
+        self._pending: list[tuple[array[int], array[int], array[int]]] = []
         self._piece_flags: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def __getstate__(self) -> dict[str, object]:
-        """Kept compactly: the terms and their languages (the id tables follow from them)."""
+        """Kept compactly: the terms, their languages and the pieces' arrays (the id tables
+        follow from them)."""
         return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
-                "worthy": self.worthy, "pieces": self.pieces}
+                "worthy": self.worthy, "pieces": self.pieces, "piece_index": self._index()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
@@ -108,12 +113,8 @@ class Vocabulary:
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
         self._flags = None
         self.pieces = bool(state.get("pieces", False))
-        self._piece_ids, self._piece_index, self._piece_flags = {}, None, None
-        if self.pieces:  # every piece is among the terms already: only the word → pieces links
-            zh = self._ids["zh"]
-            for i, (term, lang) in enumerate(zip(self.terms, self.langs, strict=True)):
-                if lang == "zh" and not term.startswith(PIECE) and (pieces := word_pieces(term)):
-                    self._piece_ids[i] = tuple(zh[p] for p in pieces if p in zh)
+        self._pending, self._piece_flags = [], None
+        self._piece_index = state["piece_index"]  # type: ignore[assignment]
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
@@ -131,32 +132,46 @@ class Vocabulary:
 
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
         """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
-        new ids)."""
+        new ids, in the order they are first met)."""
         table = self._ids["zh"]
-        owned = [(i, pieces) for i in term_ids if (pieces := word_pieces(self.terms[i]))]
-        if not owned:
-            return
-        new = [p for p in dict.fromkeys(chain.from_iterable(p for _, p in owned)) if p not in table]
         first = len(self.terms)
-        table.update(zip(new, range(first, first + len(new)), strict=True))
+        new: list[str] = []
+        owners, lengths, flat = array("q"), array("q"), array("q")
+        for i in term_ids:
+            pieces = word_pieces(self.terms[i])
+            if not pieces:
+                continue
+            for piece in pieces:
+                j = table.get(piece)
+                if j is None:
+                    j = table[piece] = first + len(new)
+                    new.append(piece)
+                flat.append(j)
+            owners.append(i)
+            lengths.append(len(pieces))
+        if not owners:
+            return
         self.terms.extend(new)
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
-        get = table.__getitem__
-        self._piece_ids.update((i, tuple(map(get, pieces))) for i, pieces in owned)
-        self._piece_index = None
+        self._pending.append((owners, lengths, flat))
 
     def _index(self) -> tuple[IntArray, IntArray]:
-        """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``."""
-        if self._piece_index is None or len(self._piece_index[0]) != len(self.terms) + 1:
-            got = self._piece_ids  # keys ascending: terms get their pieces in id order
-            keys = np.fromiter(got.keys(), dtype=np.int64, count=len(got))
-            lens = np.fromiter(map(len, got.values()), dtype=np.int64, count=len(got))
-            lengths = np.zeros(len(self.terms), dtype=np.int64)
-            lengths[keys] = lens
-            start = np.concatenate([[0], np.cumsum(lengths)])
-            flat = np.fromiter(chain.from_iterable(got.values()), dtype=np.int64, count=int(lens.sum()))
-            self._piece_index = start, flat
+        """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
+        (the pieces of the terms added since the arrays were made are added to them)."""
+        start, flat = self._piece_index
+        if len(start) != len(self.terms) + 1:
+            # the pending words come in id order, all past the arrays
+            keys = np.concatenate([np.frombuffer(o, dtype=np.int64) for o, _l, _f in self._pending]
+                                  or [np.zeros(0, dtype=np.int64)])
+            lens = np.concatenate([np.frombuffer(n, dtype=np.int64) for _o, n, _f in self._pending]
+                                  or [np.zeros(0, dtype=np.int64)])
+            lengths = np.zeros(len(self.terms) + 1 - len(start), dtype=np.int64)
+            lengths[keys - (len(start) - 1)] = lens
+            more = [np.frombuffer(f, dtype=np.int64) for _o, _n, f in self._pending]
+            self._piece_index = (np.concatenate([start, start[-1] + np.cumsum(lengths)]),
+                                 np.concatenate([flat, *more]))
+            self._pending = []
         return self._piece_index
 
     def piece_flags(self) -> npt.NDArray[np.bool_]:
@@ -169,11 +184,17 @@ class Vocabulary:
 
     def pieces_of(self, term_id: int) -> tuple[int, ...]:
         """The ids of the pieces of word ``term_id`` (none for other terms)."""
-        return self._piece_ids.get(term_id, ())
+        start, flat = self._index()
+        if not 0 <= term_id < len(start) - 1:
+            return ()
+        return tuple(flat[start[term_id] : start[term_id + 1]].tolist())
+
+    def _has_pieces(self) -> bool:
+        return bool(self._pending) or len(self._piece_index[1]) > 0
 
     def _with_pieces(self, rows: IntArray, ids: IntArray) -> tuple[IntArray, IntArray]:
         """(row, term id) pairs plus a pair for every piece of each term (vectorised)."""
-        if not self._piece_ids or not len(ids):
+        if not self._has_pieces() or not len(ids):
             return rows, ids
         start, flat = self._index()
         n = start[ids + 1] - start[ids]
@@ -211,6 +232,17 @@ class Vocabulary:
         Sorted by segment, then term id; unknown terms are dropped. Vectorised: one split per
         language and one sort, no per-segment Python work beyond counting its terms.
         """
+        rows, cols = self.occurrences(zh_terms, en_terms)
+        size = max(len(self.terms), 1)
+        keys, counts = np.unique(rows * size + cols, return_counts=True)
+        return keys // size, keys % size, counts.astype(np.float64)
+
+    def occurrences(
+        self, zh_terms: Sequence[str | None], en_terms: Sequence[str | None]
+    ) -> tuple[IntArray, IntArray]:
+        """Every occurrence of a known term in the stored term strings of many segments, a
+        word's pieces (:func:`word_pieces`) once per occurrence of the word: (segment index,
+        term id), in no particular order (:meth:`encode_many` counts them)."""
         rows: list[IntArray] = []
         cols: list[IntArray] = []
         n = len(zh_terms)
@@ -227,10 +259,7 @@ class Vocabulary:
                 got_rows, got_ids = self._with_pieces(got_rows, got_ids)
             rows.append(got_rows)
             cols.append(got_ids)
-        size = max(len(self.terms), 1)
-        keys, counts = np.unique(np.concatenate(rows) * size + np.concatenate(cols),
-                                 return_counts=True)
-        return keys // size, keys % size, counts.astype(np.float64)
+        return np.concatenate(rows), np.concatenate(cols)
 
     def encode(
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True
@@ -249,17 +278,13 @@ class Vocabulary:
                 ids.append(i)
                 cnt.append(n)
         got, counts = np.array(ids, dtype=np.int64), np.array(cnt, dtype=np.float64)
-        pieces = self._piece_ids
-        if not pieces:
+        if not self._has_pieces() or not len(got):
             return got, counts
-        extra = [(j, n) for i, n in zip(ids, cnt, strict=True) for j in pieces.get(i, ())]
-        if not extra:
+        owners, every = self._with_pieces(np.arange(len(got), dtype=np.int64), got)
+        if len(every) == len(got):
             return got, counts
-        every = np.concatenate([got, np.fromiter((j for j, _ in extra), dtype=np.int64, count=len(extra))])
-        weights = np.concatenate([counts, np.fromiter((n for _, n in extra), dtype=np.float64,
-                                                      count=len(extra))])
         unique, where = np.unique(every, return_inverse=True)
-        return unique, np.bincount(where, weights=weights).astype(np.float64)
+        return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
 
 
 class DocumentFrequencies:
@@ -325,7 +350,9 @@ class CorpusCounter:
         """A counter that has already counted: per language, (term, document frequency) rows;
         the segments and the term occurrences they were counted over (counts kept elsewhere)."""
         out = cls()
-        out._df = {lang: Counter(dict(rows)) for lang, rows in df.items()}
+        out._df = {lang: Counter() for lang in df}
+        for lang, rows in df.items():
+            dict.update(out._df[lang], rows)
         out.n_docs, out.terms = n_docs, terms
         return out
 

@@ -108,6 +108,16 @@ def remember_codebook_terms(text: str | None) -> None:
             _absorb(json.loads(text))
 
 
+def codebook_terms_known(codebook: Codebook) -> bool:
+    """Whether all of ``codebook``'s text is tokenised already (in this process, the data folder
+    or taken from the project): then building an engine loads neither jieba nor spaCy."""
+    phrases = {k.strip() for c in codebook.codes for k in c.keywords_en if k.strip()}
+    texts = {(_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    with _lemma_lock:
+        _load_disk_cache()
+        return phrases <= _lemma_cache.keys() and texts <= _description_cache.keys()
+
+
 def codebook_terms_text(codebook: Codebook) -> str:
     """The tokenised text of ``codebook`` known to this process (English keyword lemmas, code
     descriptions' terms), as JSON to keep beside the codebook."""

@@ -46,8 +46,10 @@ model knows (from the codebook's text or from coded segments). A segment without
 gets no codes.
 
 Memory and time do not grow with the corpus beyond its vocabulary: :meth:`Suggester.build`
-counts document frequencies in one pass over the stored terms and keeps only those counts, the
-learned model and the terms of the coded segments; a segment is read from its
+counts document frequencies in one pass over the stored terms (or takes the counts kept in the
+project) and keeps only those counts, the learned model and the examples as integer arrays
+(:mod:`annotator.nlp.examples`); it learns every example at once, summed per coded segment
+(:meth:`Suggester._learn_all`), the same counts as learning them one by one; a segment is read from its
 :class:`SegmentSource` (the storage layer's read-only reader) when it is first asked about, and
 the last few hundred are kept. So a suggester can be built in a worker thread and then used
 from the UI thread. The engine never opens the project: the caller passes the rows in.
@@ -70,6 +72,7 @@ from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
 from annotator.nlp.evidence import cited
+from annotator.nlp.examples import Examples
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -88,7 +91,6 @@ from annotator.nlp.relations import (
     implied_by,
     relate_scores,
 )
-from annotator.nlp.suggest_state import pack_examples, pack_spans, unpack_examples, unpack_spans
 
 __all__ = [
     "RELATIVE",
@@ -116,8 +118,10 @@ MAX_EVIDENCE = 6
 MODEL_EVIDENCE = 3
 #: Segments whose terms and codebook matches are kept after they were asked about.
 CACHED_SEGMENTS = 512
-#: Coded segments encoded, and examples added, at a time when the suggester is built.
-BULK_CHUNK = 20_000
+#: Coded segments whose terms are encoded and counted at a time when the suggester is built.
+BULK_CHUNK = 5000
+#: Term occurrences (of many chunks) added to the counts at a time.
+SUMMED_OCCURRENCES = 500_000
 #: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
 CALIBRATION_EXAMPLES = 100
 
@@ -304,18 +308,83 @@ def rank_codes(
 
 
 def _count_corpus(
-    term_chunks: Iterable[Sequence[TermsRow]], coded: set[str], counted: CorpusCounter | None = None
-) -> tuple[CorpusCounter, dict[str, tuple[str | None, str | None]]]:
-    """Document frequencies of every segment's terms, and the terms of the ``coded`` ones
-    (with ``counted``, the frequencies counted before: the chunks only give the coded terms)."""
-    counter = CorpusCounter() if counted is None else counted
-    kept: dict[str, tuple[str | None, str | None]] = {}
+    term_chunks: Iterable[Sequence[TermsRow]], coded: Examples
+) -> tuple[CorpusCounter, list[list[TermsRow]]]:
+    """Document frequencies of every segment's terms, and the terms rows of the segments of
+    the ``coded`` examples (kept until the vocabulary is known)."""
+    counter = CorpusCounter()
+    kept: list[list[TermsRow]] = []
     for rows in term_chunks:
-        if counted is None:
-            counter.add([r[1] for r in rows], [r[2] for r in rows])
-        if coded:
-            kept.update((r[0], (r[1], r[2])) for r in rows if r[0] in coded)
+        counter.add([r[1] for r in rows], [r[2] for r in rows])
+        if len(coded.segments):
+            ids = np.array([r[0] for r in rows], dtype=np.str_)
+            at = np.minimum(np.searchsorted(coded.segments, ids), len(coded.segments) - 1)
+            hit = np.flatnonzero(coded.segments[at] == ids).tolist()
+            if hit:
+                kept.append([rows[i] for i in hit])
     return counter, kept
+
+
+def _rechunked(chunks: Iterable[Sequence[TermsRow]], size: int) -> Iterable[list[TermsRow]]:
+    """The rows of ``chunks`` again, ``size`` at a time."""
+    held: list[TermsRow] = []
+    for rows in chunks:
+        held.extend(rows)
+        while len(held) >= size:
+            yield held[:size]
+            held = held[size:]
+    if held:
+        yield held
+
+
+def _positions(names: npt.NDArray[np.str_], wanted: Sequence[str]) -> IntArray:
+    """Where each of ``wanted`` is in the sorted ``names`` (-1: not there)."""
+    if not len(names) or not wanted:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    ids = np.array(wanted, dtype=np.str_)
+    at = np.minimum(np.searchsorted(names, ids), len(names) - 1)
+    return np.where(names[at] == ids, at, -1).astype(np.int64)
+
+
+def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray]]) -> None:
+    """Add the term occurrences ``held`` ((segment, term id) arrays) to every facet; empties it."""
+    if not held:
+        return
+    segs = np.concatenate([h[0] for h in held])
+    ids = np.concatenate([h[1] for h in held])
+    held.clear()
+    terms = np.flatnonzero(np.bincount(ids))  # the distinct terms, without sorting
+    index = np.zeros(int(terms[-1]) + 1 if len(terms) else 0, dtype=np.int64)
+    index[terms] = np.arange(len(terms), dtype=np.int64)
+    where = index[ids]
+    ones = np.ones(len(ids), dtype=np.float64)
+    for part in sums:
+        part.add(segs, terms, where, ones)
+
+
+class _FacetSums:
+    """What one facet's model learns from the examples read at a build, per coded segment:
+    how many of the segment's examples the facet takes, and how many hold each of its codes."""
+
+    def __init__(self, model: FacetModel, examples: Examples) -> None:
+        k = len(model.codes)
+        self.per_set = np.zeros((len(examples.sets), 1 + k), dtype=np.float64)
+        for i, codes in enumerate(examples.sets):
+            if model.takes(codes):
+                self.per_set[i, 0] = 1.0
+                self.per_set[i, [1 + j for j in model.labels(codes)]] = 1.0
+        self.per_segment = np.asfortranarray(examples.per_segment(self.per_set))
+        self.model = model
+
+    def add(self, segs: IntArray, terms: IntArray, where: IntArray, counts: FloatArray) -> None:
+        """Term occurrences of some coded segments: ``counts[i]`` of term ``terms[where[i]]`` in
+        segment ``segs[i]``."""
+        self.model.add_occurrences(terms, where, counts, lambda c: self.per_segment[:, c][segs])
+
+    def finish(self, examples: Examples) -> None:
+        """The examples' number, per code and in all (those of segments without terms left out)."""
+        n = examples.set_counts().astype(np.float64)
+        self.model.add_examples(n @ self.per_set[:, 1:], int(n @ self.per_set[:, 0]))
 
 
 def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntArray, FloatArray]]:
@@ -378,7 +447,7 @@ class Suggester:
     """Suggestions for the segments of one project, for one coder (or all coders).
 
     Only the corpus statistics (vocabulary, document frequencies) and the learned counts are
-    kept in memory, plus the terms of the coded segments; a segment's text, tokens and terms
+    kept in memory, plus the examples; a segment's text, tokens and terms
     are read from the project when it is first asked about and kept for the last
     :data:`CACHED_SEGMENTS` segments.
     """
@@ -400,16 +469,14 @@ class Suggester:
         self.dfs = dfs
         self._source = source
         self._cache: OrderedDict[str, _Segment] = OrderedDict()
-        #: term ids and counts of every segment that is (or was) an example: those coded at the
-        #: start in two flat arrays (spans by segment), those coded later one array each
-        self._flat: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]] = (
-            np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-        self._spans: dict[str, tuple[int, int]] = {}
+        #: term ids and counts of the segments learned after the build, as they were learned
+        #: (those learned at the build are read again: their terms cannot change under the
+        #: engine, a change of any segment's terms means building again)
         self._encoded: dict[str, npt.NDArray[np.int32]] = {}
         self.learner = learner
         self.learned = learned
         self._lock = threading.Lock()
-        self._examples: dict[tuple[str, str], frozenset[str]] = {}
+        self._examples = Examples()
         self.models: dict[str, FacetModel] = {
             f.id: FacetModel([c.id for c in f.codes], multiple=f.multiple, n_features=len(vocab))
             for f in codebook.facets
@@ -428,15 +495,11 @@ class Suggester:
         """What is kept of a built suggester: everything but its segment source, its lock and
         the segments read lately (see :meth:`attach`)."""
         state = dict(self.__dict__)
-        state.update(_source=None, _lock=None, _cache=None,
-                     _examples=pack_examples(self._examples, [c.id for c in self.codebook.codes]),
-                     _spans=pack_spans(self._spans))
+        state.update(_source=None, _lock=None, _cache=None)
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._examples = unpack_examples(state["_examples"])  # type: ignore[arg-type]
-        self._spans = unpack_spans(state["_spans"])  # type: ignore[arg-type]
         self._lock = threading.Lock()
         self._cache = OrderedDict()
 
@@ -457,6 +520,7 @@ class Suggester:
         learned: bool = True,
         calibrate: bool = True,
         counts: CorpusCounter | None = None,
+        grouped: Iterable[tuple[str, str, str]] | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -469,20 +533,27 @@ class Suggester:
         second for 100,000 segments) plus, once per process, jieba and spaCy to tokenise the
         codebook's text; meant for a worker thread. ``counts``: the corpus counted before (kept
         in the project); then ``term_chunks`` need only hold the terms of the segments coded.
+        ``grouped``: instead of ``annotations``, one row per example: (coder, segment, its codes
+        joined by :data:`annotator.nlp.examples.SEP`), in the order ``annotations`` would first
+        give them (fewer rows to read).
         """
         lexicon = Lexicon.build(codebook)
-        examples: dict[tuple[str, str], set[str]] = {}
-        if learned:
-            for who, seg, code in annotations:
-                examples.setdefault((who, seg), set()).add(code)
-        counter, kept = _count_corpus(term_chunks, {seg for _who, seg in examples}, counts)
-        vocab, dfs = counter.finish()
+        known = frozenset(c.id for c in codebook.codes)
+        if not learned:
+            examples = Examples()
+        elif grouped is not None:
+            examples = Examples.collect_grouped(grouped, known)
+        else:
+            examples = Examples.collect(annotations, known)
+        if counts is None:
+            counts, kept = _count_corpus(term_chunks, examples)
+            term_chunks = kept
+        vocab, dfs = counts.finish()
         prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
         suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)
         if learned:
-            suggester._set_prior(prior, counter)
-            suggester._keep_terms(kept)
-            suggester._bulk_examples(examples)
+            suggester._set_prior(prior, counts)
+            suggester._learn_all(examples, term_chunks)
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         if learned and calibrate and source is not None:
             suggester.calibrate()
@@ -504,7 +575,7 @@ class Suggester:
         and :mod:`annotator.nlp.calibration`."""
         self.calibration = None
         scored: list[tuple[list[CodeSuggestion], frozenset[str], float | None]] = []
-        for who, seg in list(self._examples)[-limit:]:
+        for who, seg in self._examples.last(limit):
             codes = self._examples[(who, seg)]
             self.learn_as(who, seg, frozenset())
             try:
@@ -544,38 +615,31 @@ class Suggester:
             self._source.close()
 
     # ---------------------------------------------------------------- learning
-    def _keep_terms(self, stored: dict[str, tuple[str | None, str | None]]) -> None:
-        """Encode the stored terms of the coded segments at once and keep them, flat."""
-        segs = list(stored)
-        ids_parts: list[npt.NDArray[np.int32]] = [np.zeros(0, dtype=np.int32)]
-        count_parts: list[npt.NDArray[np.int32]] = [np.zeros(0, dtype=np.int32)]
-        bounds = [0]
-        for lo in range(0, len(segs), BULK_CHUNK):  # a chunk at a time: memory stays bounded
-            part = segs[lo : lo + BULK_CHUNK]
-            rows, ids, counts = self.vocab.encode_many([stored[s][0] for s in part],
-                                                       [stored[s][1] for s in part])
-            base = bounds[-1]
-            bounds.extend((base + np.searchsorted(rows, np.arange(1, len(part) + 1))).tolist())
-            ids_parts.append(ids.astype(np.int32))
-            count_parts.append(counts.astype(np.int32))
-        self._flat = np.concatenate(ids_parts), np.concatenate(count_parts)
-        self._spans = {seg: (bounds[i], bounds[i + 1]) for i, seg in enumerate(segs)}
-
-    def _bulk_examples(self, examples: dict[tuple[str, str], set[str]]) -> None:
-        batch: list[tuple[IntArray, FloatArray, frozenset[str]]] = []
-        flat_ids, flat_counts = self._flat
-        for (who, seg_id), codes in examples.items():
-            known = frozenset(codes) & self._known_codes
-            span = self._spans.get(seg_id)
-            if span is None or not known:
+    def _learn_all(self, examples: Examples, term_chunks: Iterable[Sequence[TermsRow]]) -> None:
+        """Learn every example at once: the coded segments' terms are encoded a chunk at a time
+        and added to each facet's counts, weighed by how many examples of the segment hold
+        each code (the same sums as adding the examples one by one)."""
+        seen = np.zeros(len(examples.segments), dtype=bool)
+        sums = [_FacetSums(m, examples) for m in self.models.values()]
+        held: list[tuple[IntArray, IntArray]] = []
+        for rows in _rechunked(term_chunks, BULK_CHUNK):
+            where = _positions(examples.segments, [r[0] for r in rows])
+            found = [i for i, at in enumerate(where.tolist()) if at >= 0]
+            if not found:
                 continue
-            self._examples[(who, seg_id)] = known
-            self.relations.add(known)
-            a, b = span
-            batch.append((flat_ids[a:b], flat_counts[a:b], known))  # type: ignore[arg-type]
-        for lo in range(0, len(batch), BULK_CHUNK):  # sums: the same counts, bounded memory
-            for model in self.models.values():
-                model.bulk_add(batch[lo : lo + BULK_CHUNK])
+            seen[where[found]] = True
+            at, ids = self.vocab.occurrences([rows[i][1] for i in found], [rows[i][2] for i in found])
+            held.append((where[found][at], ids))
+            if sum(len(h[1]) for h in held) >= SUMMED_OCCURRENCES:
+                _add_held(sums, held)
+        _add_held(sums, held)
+        examples.keep_only(seen)
+        for part in sums:
+            part.finish(examples)
+        for codes, n in zip(examples.sets, examples.set_counts().tolist(), strict=True):
+            if n:
+                self.relations.add(codes, float(n))
+        self._examples = examples
 
     def _segment(self, segment_id: str) -> _Segment | None:
         """A stored segment, read on first use and kept while recently used (lock held)."""
@@ -604,11 +668,6 @@ class Suggester:
 
     def _terms_of(self, segment_id: str) -> tuple[IntArray, FloatArray] | None:
         """The term ids and counts the model learns from (an example's as it was learned)."""
-        span = self._spans.get(segment_id)
-        if span is not None:
-            ids, counts = self._flat
-            return (ids[span[0] : span[1]].astype(np.int64),
-                    counts[span[0] : span[1]].astype(np.float64))
         packed = self._encoded.get(segment_id)
         if packed is not None:
             return _unpack(packed)
@@ -635,7 +694,7 @@ class Suggester:
         self.relations.add(codes, +1.0)
         if codes:
             self._examples[key] = codes
-            if segment_id not in self._encoded and segment_id not in self._spans:
+            if segment_id not in self._encoded:
                 self._encoded[segment_id] = _pack(ids, counts)
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
@@ -647,7 +706,7 @@ class Suggester:
                 self._set_example(self.learner, segment_id, frozenset(codes))
 
     def _known(self, segment_id: str) -> bool:
-        return segment_id in self._cache or segment_id in self._spans or segment_id in self._encoded
+        return segment_id in self._cache or segment_id in self._encoded
 
     @property
     def _rho(self) -> float | None:

@@ -24,6 +24,16 @@ def annotation_rows(project: Project, coder: str | None = None) -> Iterator[tupl
             "SELECT coder, segment, code FROM annotations WHERE coder = ?", (coder,))
 
 
+def example_rows(project: Project, coder: str | None = None) -> Iterator[tuple[str, str, str]]:
+    """(coder, segment, its codes joined by U+001F) per coded (coder, segment), or ``coder``'s
+    only, by coder then segment (the order :func:`annotation_rows` first gives them): one row
+    per example the engine learns from."""
+    where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
+    yield from project.execute(
+        "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
+        f"{where} GROUP BY coder, segment ORDER BY coder, segment", params)
+
+
 def segment_term_chunks(project: Project, chunk: int = CHUNK) -> Iterator[list[TermsRow]]:
     """(segment id, zh terms, en terms) of every segment, ``chunk`` rows at a time (the terms
     as stored: space-separated, or None)."""

@@ -1,0 +1,195 @@
+"""The engine's examples, (coder, segment) → the codes applied, kept as integer arrays.
+
+A million-segment project coded by five coders has a million examples; as a dictionary of
+tuples and sets they take hundreds of megabytes and seconds to build or load. Here the
+examples read at the build are a few arrays (coder, segment, code set: one small integer each,
+in the order first read), found again by binary search; the few changed later are a dictionary
+of their own. It behaves as the dictionary it replaces: insertion order (a changed example moves
+to the end), :meth:`get`, :meth:`pop`, assignment and :meth:`last`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+Key = tuple[str, str]
+IntArray = npt.NDArray[np.int64]
+
+#: Joins the codes of one example in the rows :meth:`Examples.collect_grouped` reads.
+SEP = "\x1f"
+
+
+class Examples:
+    """(coder, segment) → the codes applied (a non-empty frozenset), in insertion order."""
+
+    def __init__(self) -> None:
+        self.whos: list[str] = []
+        #: the segments of the examples read at the build, sorted (searched by bisection)
+        self.segments = np.zeros(0, dtype=np.str_)
+        self.sets: list[frozenset[str]] = []
+        self.who = np.zeros(0, dtype=np.int32)
+        self.seg = np.zeros(0, dtype=np.int32)
+        self.set_of = np.zeros(0, dtype=np.int32)
+        self.removed = np.zeros(0, dtype=bool)
+        self._order = np.zeros(0, dtype=np.int64)  # examples by (segment, coder)
+        self._removed_count = 0
+        self.changed: dict[Key, frozenset[str]] = {}
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def collect(cls, rows: Iterable[tuple[str, str, str]], known: frozenset[str]) -> Examples:
+        """The examples of ``rows`` (coder, segment, code): each (coder, segment) with its codes
+        that are in ``known``, in the order of its first row; none without such a code."""
+        grouped: dict[Key, list[str]] = {}
+        for who, seg, code in rows:
+            grouped.setdefault((who, seg), []).append(code)
+        return cls.collect_grouped(((w, s, SEP.join(c)) for (w, s), c in grouped.items()), known)
+
+    @classmethod
+    def collect_grouped(cls, rows: Iterable[tuple[str, str, str]], known: frozenset[str]) -> Examples:
+        """The examples of ``rows`` (coder, segment, its codes joined by :data:`SEP`), one row
+        per example, in this order (those without a code in ``known`` left out)."""
+        whos: dict[str, int] = {}
+        segs: dict[str, int] = {}
+        sets: dict[frozenset[str], int] = {}
+        set_of_codes: dict[str, int] = {}
+        who, seg, set_of = array("i"), array("i"), array("i")
+        for w, s, codes in rows:
+            found = set_of_codes.get(codes)
+            if found is None:
+                chosen = frozenset(codes.split(SEP)) & known
+                found = set_of_codes[codes] = sets.setdefault(chosen, len(sets)) if chosen else -1
+            if found < 0:
+                continue
+            who.append(whos.setdefault(w, len(whos)))
+            seg.append(segs.setdefault(s, len(segs)))
+            set_of.append(found)
+        return cls._of(list(whos), list(segs), who, seg, set_of, list(sets))
+
+    @classmethod
+    def _of(cls, whos: list[str], segs: list[str], who: array[int], seg: array[int],
+            set_of: array[int], sets: list[frozenset[str]]) -> Examples:
+        out = cls()
+        out.whos, out.sets = whos, sets
+        names = np.array(segs, dtype=np.str_) if segs else np.zeros(0, dtype=np.str_)
+        order = np.argsort(names, kind="stable")
+        out.segments = names[order]
+        rank = np.empty(len(segs), dtype=np.int32)
+        rank[order] = np.arange(len(segs), dtype=np.int32)
+        out.who = np.frombuffer(who, dtype=np.int32).copy() if len(who) else np.zeros(0, np.int32)
+        out.seg = rank[np.frombuffer(seg, dtype=np.int32)] if len(seg) else np.zeros(0, np.int32)
+        out.set_of = np.frombuffer(set_of, dtype=np.int32).copy() if len(set_of) else np.zeros(0, np.int32)
+        out.removed = np.zeros(len(out.seg), dtype=bool)
+        out._index()
+        return out
+
+    def keep_only(self, segments: npt.NDArray[np.bool_]) -> None:
+        """Drop the examples of the segments not marked in ``segments`` (per sorted segment)."""
+        keep = segments[self.seg]
+        if bool(keep.all()):
+            return
+        self.who, self.seg, self.set_of = self.who[keep], self.seg[keep], self.set_of[keep]
+        self.removed = self.removed[keep]
+        self._removed_count = int(self.removed.sum())
+        self._index()
+
+    def _index(self) -> None:
+        width = max(len(self.whos), 1)
+        self._keys = self.seg.astype(np.int64) * width + self.who
+        self._order = np.argsort(self._keys, kind="stable")
+        self._sorted_keys = self._keys[self._order]
+
+    # ------------------------------------------------------------------- reading
+    def _find(self, key: Key) -> int | None:
+        """The position of ``key`` among the examples read at the build (None: not there)."""
+        who, seg = key
+        try:
+            w = self.whos.index(who)
+        except ValueError:
+            return None
+        s = int(np.searchsorted(self.segments, seg))
+        if s >= len(self.segments) or self.segments[s] != seg:
+            return None
+        k = s * max(len(self.whos), 1) + w
+        at = int(np.searchsorted(self._sorted_keys, k))
+        if at >= len(self._sorted_keys) or int(self._sorted_keys[at]) != k:
+            return None
+        i = int(self._order[at])
+        return None if self.removed[i] else i
+
+    def get(self, key: Key, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        if key in self.changed:
+            return self.changed[key]
+        i = self._find(key)
+        return default if i is None else self.sets[int(self.set_of[i])]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and (key in self.changed or self._find(key) is not None)
+
+    def __getitem__(self, key: Key) -> frozenset[str]:
+        got = self.get(key, frozenset())
+        if not got:
+            raise KeyError(key)
+        return got
+
+    def __len__(self) -> int:
+        return len(self.seg) - self._removed_count + len(self.changed)
+
+    def pop(self, key: Key, default: frozenset[str] = frozenset()) -> frozenset[str]:
+        if key in self.changed:
+            return self.changed.pop(key)
+        i = self._find(key)
+        if i is None:
+            return default
+        self.removed[i] = True
+        self._removed_count += 1
+        return self.sets[int(self.set_of[i])]
+
+    def __setitem__(self, key: Key, codes: frozenset[str]) -> None:
+        """Set ``key`` (moved to the end of the order, as in a dictionary after a pop)."""
+        i = self._find(key)
+        if i is not None:
+            self.removed[i] = True
+            self._removed_count += 1
+        self.changed.pop(key, None)
+        self.changed[key] = codes
+
+    def last(self, n: int) -> list[Key]:
+        """The last ``n`` keys in insertion order."""
+        if n <= 0:
+            return []
+        tail = list(self.changed)[-n:]
+        need = n - len(tail)
+        if need <= 0:
+            return tail
+        live = np.flatnonzero(~self.removed)[-need:]
+        base = [(self.whos[int(self.who[i])], str(self.segments[int(self.seg[i])])) for i in live]
+        return base + tail
+
+    def __iter__(self) -> Iterator[Key]:
+        for i in np.flatnonzero(~self.removed).tolist():
+            yield self.whos[int(self.who[i])], str(self.segments[int(self.seg[i])])
+        yield from list(self.changed)
+
+    def items(self) -> Iterator[tuple[Key, frozenset[str]]]:
+        for key in self:
+            yield key, self[key]
+
+    # ------------------------------------------------------------------ learning
+    def per_segment(self, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Summed per segment (sorted order) of ``weights[set]`` over the examples read at the
+        build: [segments x columns] for ``weights`` [sets x columns]."""
+        live = ~self.removed
+        seg, sets = self.seg[live], self.set_of[live]
+        out = np.zeros((len(self.segments), weights.shape[1]), dtype=np.float64)
+        for j in range(weights.shape[1]):
+            out[:, j] = np.bincount(seg, weights=weights[sets, j], minlength=len(self.segments))
+        return out
+
+    def set_counts(self) -> npt.NDArray[np.int64]:
+        """How many examples read at the build (and still there) hold each code set."""
+        return np.bincount(self.set_of[~self.removed], minlength=len(self.sets)).astype(np.int64)

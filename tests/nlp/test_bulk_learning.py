@@ -1,0 +1,98 @@
+"""The engine learns every example of a project at once (sums per coded segment, a chunk at a
+time): the counts and the suggestions are those of learning the examples one by one, and the
+compact example store behaves as the dictionary it stands for."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import annotator.nlp.suggest as suggest_module
+from annotator.application.corpus_counts import corpus_counts
+from annotator.application.suggesting import suggester_for_project
+from annotator.nlp.examples import Examples
+from annotator.nlp.suggest import Suggester
+from annotator.storage.codebook_store import load_codebook
+from annotator.storage.db import open_project
+from annotator.storage.segment_reader import SegmentReader
+from annotator.storage.training import annotation_rows
+from benchmarks.generate import generate
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bulk") / "p.db"
+    generate(path, 600, coders=3, coded=0.5, per_doc=100)
+    return path
+
+
+def _one_by_one(project: object) -> Suggester:
+    """Every example learned on its own (FacetModel.update), in the order the rows give them."""
+    codebook = load_codebook(project)  # type: ignore[arg-type]
+    engine = Suggester.build(codebook, iter(()), (), SegmentReader.of(project),  # type: ignore[arg-type]
+                             calibrate=False, counts=corpus_counts(project))  # type: ignore[arg-type]
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for who, seg, code in annotation_rows(project):  # type: ignore[arg-type]
+        grouped.setdefault((who, seg), set()).add(code)
+    for (who, seg), codes in grouped.items():
+        engine.learn_as(who, seg, frozenset(codes))
+    return engine
+
+
+@pytest.mark.parametrize("chunk", [7, 5000], ids=["small-chunks", "one-chunk"])
+def test_learning_all_at_once_equals_learning_one_by_one(
+        generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(suggest_module, "BULK_CHUNK", chunk)
+    monkeypatch.setattr(suggest_module, "SUMMED_OCCURRENCES", chunk * 30)
+    with open_project(generated) as p:
+        bulk = suggester_for_project(p, lead=True, calibrate=False)
+        single = _one_by_one(p)
+        ids = [r[0] for r in p.execute("SELECT id FROM segments ORDER BY rowid")]
+    assert bulk.examples == single.examples > 200
+    assert list(bulk._examples) == list(single._examples)
+    assert (bulk.relations.agree, bulk.relations.total) == (single.relations.agree, single.relations.total)
+    for facet, model in bulk.models.items():
+        other = single.models[facet]
+        n = len(bulk.vocab)
+        np.testing.assert_allclose(model.counts[:n], other.counts[:n], rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(model.totals[:n], other.totals[:n], rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(model.code_terms, other.code_terms, rtol=1e-12)
+        assert model.code_examples.tolist() == other.code_examples.tolist()
+        assert model.examples == other.examples
+    for seg in ids[::3]:
+        assert bulk.suggest(seg, top=20) == single.suggest(seg, top=20)
+    bulk.close()
+    single.close()
+
+
+def test_the_example_store_behaves_as_an_ordered_dictionary() -> None:
+    rng = random.Random(5)
+    codes = ["a", "b", "c", "d"]
+    rows = [(f"w{rng.randint(0, 3)}", f"s{rng.randint(0, 60):03d}", rng.choice([*codes, "x"]))
+            for _ in range(400)]
+    store = Examples.collect(rows, frozenset(codes))
+    model: dict[tuple[str, str], frozenset[str]] = {}
+    for who, seg, code in rows:
+        if code in codes:
+            model[(who, seg)] = model.get((who, seg), frozenset()) | {code}
+    order = list(dict.fromkeys((w, s) for w, s, _c in rows))
+    model = {k: model[k] for k in order if k in model}
+    assert list(store) == list(model) and len(store) == len(model)
+    keys = [*model, ("w9", "s999"), ("w0", "s999")]
+    for _ in range(300):
+        key = rng.choice(keys)
+        if rng.random() < 0.4:
+            assert store.pop(key, frozenset()) == model.pop(key, frozenset())
+        else:
+            new = frozenset(rng.sample(codes, rng.randint(1, 3)))
+            model.pop(key, None)
+            store[key] = model[key] = new
+        assert store.get(key) == model.get(key, frozenset())
+        assert (key in store) is (key in model)
+    assert list(store) == list(model) and len(store) == len(model)
+    assert store.last(5) == list(model)[-5:]
+    assert store.last(len(model) + 3) == list(model)
