@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from annotator.errors import AnnotatorError
+from annotator.tui import collector
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
@@ -119,6 +120,7 @@ class AnnotatorApp(App[None]):
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+        collector.release()
         lost = self.session.close()
         self.failure = self.failure or lost
 

@@ -19,13 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from annotator.errors import AnnotatorError
 from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
+from annotator.tui import collector
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
@@ -42,6 +42,7 @@ from annotator.tui.suggestions import (
 )
 from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.outline import Outline
 from annotator.tui.widgets.segment_text import SegmentText
 from annotator.tui.widgets.suggestion_panel import SuggestionPanel, enter_target, suggestion_markup
@@ -155,15 +156,17 @@ class CodingScreen(Screen[None]):
                 yield self.codebook_panel
                 yield self.suggestion_panel
         yield FramedStatic(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(collector.settle)  # what the first paint made lives on
         self.call_after_refresh(self.start_backup)
         self.call_after_refresh(self.start_done_marks)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
             return
         self.show_segment()
+        self._prepare_later()  # the neighbours drawn ahead from the first key on
         self.call_after_refresh(self.start_suggester)
         if self.session.lead:
             self.set_interval(LEAD_REFRESH_S, self.show_state)
@@ -545,6 +548,7 @@ class CodingScreen(Screen[None]):
         if not self.session.empty:
             self.show_segment()
             self._prepare_later()
+        self.call_after_refresh(collector.settle)  # the suggester's objects live on too
 
     def _stop_fetcher(self) -> None:
         if self._fetcher is not None:
