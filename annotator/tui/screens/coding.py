@@ -539,11 +539,7 @@ class CodingScreen(Screen[None]):
         self._matched.clear()
         self._generation += 1
         self._suggest_project = project
-        if isinstance(suggester, RemoteSuggester):
-            if not self.session.empty:  # the segment on screen at once (the engine is idle)
-                seg_id = self.session.current
-                self._keep(self._suggested, seg_id, suggester.suggest(seg_id))
-                self._keep(self._matched, seg_id, tuple(suggester.matches(seg_id)))
+        if isinstance(suggester, RemoteSuggester):  # asked first for the segment on screen
             self._fetcher = SuggestionFetcher(suggester, self._arrived)
         if not self.session.empty:
             self.show_segment()
