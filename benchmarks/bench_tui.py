@@ -100,8 +100,9 @@ def floor_app(texts: list[tuple[str, str]]) -> Any:
             super().__init__()
             self.index = 0
             self.times: list[float] = []
-            #: the benchmark's: called with (action, seconds from its start to the repaint)
-            self.on_repaint: Callable[[str, float], None] | None = None
+            self.cpu: list[float] = []  # the screen's thread's CPU time of each
+            #: the benchmark's: called with (action, seconds from its start to the repaint, CPU)
+            self.on_repaint: Callable[[str, float, float], None] | None = None
 
         def compose(self) -> ComposeResult:
             yield Static(texts[0][0], id="zh")
@@ -109,17 +110,19 @@ def floor_app(texts: list[tuple[str, str]]) -> Any:
 
         def action_next(self) -> None:
             started = time.perf_counter()
+            cpu = time.thread_time()
             self.index = (self.index + 1) % len(texts)
             zh, en = texts[self.index]
             self.query_one("#zh", Static).update(zh)
             self.query_one("#en", Static).update(en)
-            self.call_after_refresh(self._repainted, started)
+            self.call_after_refresh(self._repainted, started, cpu)
 
-        def _repainted(self, started: float) -> None:
+        def _repainted(self, started: float, cpu: float) -> None:
             dt = time.perf_counter() - started
             self.times.append(dt)
+            self.cpu.append(time.thread_time() - cpu)
             if self.on_repaint is not None:
-                self.on_repaint("next", dt)
+                self.on_repaint("next", dt, self.cpu[-1])
 
     return Floor()
 
@@ -139,16 +142,18 @@ class Collections:
     """Full garbage collections (generation 2) and how long each took, while recording."""
 
     def __init__(self) -> None:
-        self.full: list[float] = []
-        self._started = 0.0
+        self.full: list[float] = []  # wall time of each
+        self.cpu: list[float] = []  # the collecting thread's CPU time of each
+        self._started = (0.0, 0.0)
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if info.get("generation") != 2:
             return
         if phase == "start":
-            self._started = time.perf_counter()
+            self._started = (time.perf_counter(), time.thread_time())
         else:
-            self.full.append(time.perf_counter() - self._started)
+            self.full.append(time.perf_counter() - self._started[0])
+            self.cpu.append(time.thread_time() - self._started[1])
 
     def __enter__(self) -> Collections:
         gc.callbacks.append(self)
@@ -159,18 +164,19 @@ class Collections:
 
 
 async def spaced_keys(app: Any, key: str, spacing: float,
-                      until: Callable[[float], bool]) -> list[tuple[float, float, float]]:
+                      until: Callable[[float], bool]) -> list[tuple[float, float, float, float]]:
     """Press ``key`` every ``spacing`` s from now until ``until(elapsed)``, from a thread of its
     own as a terminal's input thread does (so a key is pressed on time even while the screen
     is busy, and waits in the queue as a real one would); (when pressed, from its action's
-    start, from its press) for each key, through the app's ``on_repaint`` hook."""
+    start, from its press, the screen thread's CPU time from its action's start) for each key,
+    through the app's ``on_repaint`` hook."""
     pressed: deque[float] = deque()
-    times: list[tuple[float, float, float]] = []
+    times: list[tuple[float, float, float, float]] = []
     t0 = time.perf_counter()
 
-    def repainted(name: str, dt: float) -> None:
+    def repainted(name: str, dt: float, cpu: float = 0.0) -> None:  # 0: not measured
         at = pressed.popleft()
-        times.append((at - t0, dt, time.perf_counter() - at))
+        times.append((at - t0, dt, time.perf_counter() - at, cpu))
 
     def keyboard() -> None:
         driver = app._driver
@@ -226,9 +232,11 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
         with Collections() as collections:
             out["first_keys"] = await spaced_keys(app, "j", spacing, until)
         out["first_gc"] = collections.full
+        out["first_gc_cpu"] = collections.cpu
         out["suggester_ready"] = ready.get("suggester", float("nan"))
         out["backup_done"] = ready.get("backup", float("nan"))
-        app.on_repaint = lambda name, dt: timings.setdefault(name, []).append(dt)
+        app.on_repaint = lambda name, dt, cpu=0.0: (timings.setdefault(name, []).append(dt),
+                                                timings.setdefault(name + "_cpu", []).append(cpu))
         with Collections() as collections:
             for _ in range(presses):
                 await pilot.press("j")
@@ -238,8 +246,11 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
                 await pilot.press("k")
             await pilot.pause()
         out["steady_gc"] = collections.full
+        out["steady_gc_cpu"] = collections.cpu
     out["next"] = timings.get("next", []) + timings.get("prev", [])
     out["toggle"] = timings.get("toggle_code", [])
+    out["next_cpu"] = timings.get("next_cpu", []) + timings.get("prev_cpu", [])
+    out["toggle_cpu"] = timings.get("toggle_code_cpu", [])
     return out
 
 
@@ -261,23 +272,25 @@ async def measure_floor(presses: int, size: tuple[int, int], first: float = 5.0,
     async with app.run_test(size=size, message_hook=hook) as pilot:
         out["first_paint"] = first_paint[0] if first_paint else float("nan")
         out["first_keys"] = await spaced_keys(app, "j", spacing, lambda elapsed: elapsed >= first)
-        app.times = []
+        app.times, app.cpu = [], []
         await pilot.pause()
         for _ in range(presses + presses // 2):
             await pilot.press("j")
         await pilot.pause()
         out["next"] = list(app.times)
+        out["next_cpu"] = list(app.cpu)
     return out
 
 
 WINDOWS = ((0.0, 0.5), (0.5, 2.0), (2.0, 5.0), (5.0, float("inf")))
 
 
-def window_rows(keys: list[tuple[float, float, float]], floor: dict[str, Any]) -> list[str]:
+def window_rows(keys: list[tuple[float, float, float, float]], floor: dict[str, Any]) -> list[str]:
     """Per window of time since the first paint: the keys' median, p90 and slowest, from the
     action and from the press, against the floor's spaced keys (all of them)."""
     floor_action = [k[1] for k in floor["first_keys"]]
     floor_press = [k[2] for k in floor["first_keys"]]
+    floor_cpu = [k[3] for k in floor["first_keys"]]
     rows = []
     for start, end in (*WINDOWS, (0.0, float("inf"))):
         inside = [k for k in keys if start <= k[0] < end]
@@ -287,7 +300,8 @@ def window_rows(keys: list[tuple[float, float, float]], floor: dict[str, Any]) -
         if (start, end) == (0.0, float("inf")):
             label = "all"
         parts = [f"  {label:<10} n={len(inside):<4}"]
-        for name, column, base in (("action", 1, floor_action), ("press", 2, floor_press)):
+        for name, column, base in (("action", 1, floor_action), ("press", 2, floor_press),
+                                   ("cpu", 3, floor_cpu)):
             values = [k[column] for k in inside]
             parts.append(
                 f"{name}: p50 {statistics.median(values) * 1000:5.1f} ({statistics.median(values) / statistics.median(base):.2f}×)"
@@ -329,22 +343,28 @@ def main() -> None:
     print(f"floor: bare app, two Statics, next   {ms(floor['next'])}")
     print(f"floor: bare app, spaced keys from its first paint: action {ms([k[1] for k in floor['first_keys']])}"
           f"; press {ms([k[2] for k in floor['first_keys']])}")
+    print(f"floor: bare app, its thread's CPU time   {ms(floor['next_cpu'])}")
     for name in ("next", "toggle"):
         values = result[name]
         ratio = statistics.median(values) / floor_median if values else float("nan")
         print(f"coding screen: {name:<14} (key → repaint)   {ms(values)}   {ratio:.2f}× floor"
               f" (p90 {p90(values) / p90(floor['next']):.2f}×; aim ≤ 1.5×)")
+        cpu = result[name + "_cpu"]
+        print(f"coding screen: {name:<14} (its thread's CPU)   {ms(cpu)}"
+              f"   {statistics.median(cpu) / statistics.median(floor['next_cpu']):.2f}× floor's CPU"
+              f" (p90 {p90(cpu) / p90(floor['next_cpu']):.2f}×)")
     print(f"coding screen: first seconds, next every {args.spacing:g} s from the first paint"
           " (ratios to the bare app's spaced keys):")
     for row in window_rows(result["first_keys"], floor):
         print(row)
     slowest = sorted(result["first_keys"], key=lambda k: -k[2])[:5]
-    print("  slowest (when, from action, from press): " + ", ".join(
-        f"{w:.2f} s {a * 1000:.0f}/{p * 1000:.0f} ms" for w, a, p in slowest))
-    print(f"full garbage collections: first seconds {len(result['first_gc'])}"
-          f" ({', '.join(f'{d * 1000:.0f}' for d in result['first_gc'])} ms);"
-          f" steady {len(result['steady_gc'])}"
-          f" ({', '.join(f'{d * 1000:.0f}' for d in result['steady_gc'])} ms)")
+    print("  slowest (when, from action, from press, CPU): " + ", ".join(
+        f"{w:.2f} s {a * 1000:.0f}/{p * 1000:.0f}/{c * 1000:.0f} ms" for w, a, p, c in slowest))
+    print("full garbage collections (wall/CPU ms): first seconds "
+          + ", ".join(f"{w * 1000:.0f}/{c * 1000:.0f}"
+                      for w, c in zip(result["first_gc"], result["first_gc_cpu"], strict=True))
+          + "; steady " + ", ".join(f"{w * 1000:.0f}/{c * 1000:.0f}" for w, c in
+                                    zip(result["steady_gc"], result["steady_gc_cpu"], strict=True)))
     print(f"make_app (open, order, done marks):  {result['make_app'] * 1000:.0f} ms")
     print(f"first paint (from make_app):         {result['first_paint'] * 1000:.0f} ms"
           f"   bare app {floor['first_paint'] * 1000:.0f} ms"
