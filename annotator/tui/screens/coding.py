@@ -26,6 +26,7 @@ from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui import collector
+from annotator.tui.background import give_way
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
@@ -460,6 +461,7 @@ class CodingScreen(Screen[None]):
     def _load_done_marks(self) -> None:
         from annotator.storage.db import open_project
 
+        give_way()
         with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
             with open_project(self.path) as project:
                 self.session.load_done_marks(project)
@@ -481,6 +483,7 @@ class CodingScreen(Screen[None]):
     def _backup(self) -> None:
         from annotator.storage.backup import rotate_backup
 
+        give_way()
         try:
             done = BackupDone(rotate_backup(self.path))
         except Exception as exc:  # a failed backup is a notice, never a crash
