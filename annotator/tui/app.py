@@ -70,7 +70,8 @@ class AnnotatorApp(App[None]):
         self.set_interval(collector.IDLE_S / 2, self._tidy_when_idle)
 
     def _tidy_when_idle(self) -> None:
-        if perf_counter() - self.last_action >= collector.IDLE_S:
+        """A full garbage collection when no key has come for a while and none is waiting."""
+        if perf_counter() - self.last_action >= collector.IDLE_S and self._message_queue.empty():
             collector.tidy()
 
     @classmethod

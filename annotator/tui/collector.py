@@ -17,6 +17,8 @@ tests, then frees each one's cycles as usual).
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Seconds without a key after which the screen tidies (a full pass of a few tens of ms).
 IDLE_S = 0.4
@@ -45,6 +47,20 @@ def tidy() -> bool:
         return False
     gc.collect()
     return True
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No automatic pass while a background thread reads many rows (a million segments' done
+    marks are 200,000 tuples, freed by reference counting): a pass meanwhile would walk them all,
+    holding the interpreter lock while a key waits."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def release() -> None:

@@ -463,7 +463,7 @@ class CodingScreen(Screen[None]):
 
         give_way()
         with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
-            with open_project(self.path) as project:
+            with open_project(self.path) as project, collector.paused():
                 self.session.load_done_marks(project)
 
     # automatic backup -----------------------------------------------------------------
