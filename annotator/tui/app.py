@@ -71,7 +71,7 @@ class AnnotatorApp(App[None]):
 
     def _tidy_when_idle(self) -> None:
         """A full garbage collection when no key has come for a while and none is waiting."""
-        if perf_counter() - self.last_action >= collector.IDLE_S and self._message_queue.empty():
+        if perf_counter() - self.last_action >= collector.IDLE_S and self.message_queue_size == 0:
             collector.tidy()
 
     @classmethod
