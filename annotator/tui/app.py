@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, thread_time
 from typing import Any
 
 from textual.actions import ActionParseResult
@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from annotator.errors import AnnotatorError
+from annotator.tui import collector
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
@@ -49,19 +50,29 @@ class AnnotatorApp(App[None]):
         self.lang = lang
         self.path = path
         self.suggester_kind = suggester
-        #: benchmarks only: called with (action, seconds from its start to the repaint after it)
-        self.on_repaint: Callable[[str, float], None] | None = None
+        #: benchmarks only: called with (action, seconds from its start to the repaint after it,
+        #: seconds of this thread's CPU time in between)
+        self.on_repaint: Callable[[str, float, float], None] | None = None
         self.failure: AnnotatorError | None = None  # what stopped the screen, said on exit
+        self.last_action = perf_counter()  # when the last key's (or command's) action started
         self._switch_interval = sys.getswitchinterval()
         mode = f" ({t(lang, 'lead')})" if session.lead else ""
         self.title = f"annotator — {path.name} — {session.coder}{mode}"
 
     def on_mount(self) -> None:
-        """Let the screen's thread take the interpreter lock from a background thread (the
+        """Tidy the garbage when the coder pauses (see :mod:`annotator.tui.collector`).
+
+        Let the screen's thread take the interpreter lock from a background thread (the
         backup, the done marks, the suggestions' fetcher) within a millisecond, rather than
         Python's 5 ms: a key pressed while they work is not held up for a slice of theirs."""
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL_S))
+        self.set_interval(collector.IDLE_S / 2, self._tidy_when_idle)
+
+    def _tidy_when_idle(self) -> None:
+        """A full garbage collection when no key has come for a while and none is waiting."""
+        if perf_counter() - self.last_action >= collector.IDLE_S and self.message_queue_size == 0:
+            collector.tidy()
 
     @classmethod
     def open(cls, session: CodingSession, *, lang: str, path: Path,
@@ -78,13 +89,15 @@ class AnnotatorApp(App[None]):
         """Run an action; with :attr:`on_repaint` set, also time it from its start to the
         repaint after it (the screen leaves its work for after the repaint to a later message,
         so that work is not counted)."""
+        self.last_action = perf_counter()
         hook = self.on_repaint
         if hook is None:
             return await super().run_action(action, default_namespace, namespaces)
-        started = perf_counter()
+        started, cpu = perf_counter(), thread_time()
         handled = await super().run_action(action, default_namespace, namespaces)
         name = (action if isinstance(action, str) else action[1]).partition("(")[0]
-        self.screen.call_after_refresh(lambda: hook(name, perf_counter() - started))
+        self.screen.call_after_refresh(
+            lambda: hook(name, perf_counter() - started, thread_time() - cpu))
         return handled
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -119,6 +132,7 @@ class AnnotatorApp(App[None]):
 
     def on_unmount(self) -> None:
         sys.setswitchinterval(self._switch_interval)
+        collector.release()
         lost = self.session.close()
         self.failure = self.failure or lost
 

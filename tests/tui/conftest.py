@@ -109,10 +109,12 @@ def text_of(app: Any, selector: str) -> str:
 
 
 async def wait_for_engine(app: Any, pilot: Any) -> Any:
-    """The coding screen, once its suggestion engine (built in a process of its own) is ready."""
+    """The coding screen, once its suggestion engine (built in a process of its own) is ready
+    and the segment on screen shows its suggestions."""
     s = screen(app)
     for _ in range(600):
-        if s.suggester is not None:
+        if s.suggester is not None and (s.session.empty or s._fetcher is None or (
+                s.suggestions is not None and s.suggestions.segment == s.session.current)):
             break
         await pilot.pause(0.05)
     return s

@@ -206,9 +206,10 @@ def test_suggestion_engine_is_built_after_first_paint_and_learns(demo_db: Path) 
 
     async def steps(app: Any, pilot: Any) -> None:
         from annotator.tui.suggest_process import RemoteSuggester
+        from tests.tui.conftest import wait_for_engine
 
-        while screen(app).suggester is None:  # built in another process; keys work meanwhile
-            await pilot.pause(0.1)
+        # built in another process (keys work meanwhile); the segment's suggestions then arrive
+        await wait_for_engine(app, pilot)
         assert isinstance(screen(app).suggester, RemoteSuggester)  # built in its own process
         sugg = screen(app).suggestions
         assert sugg is not None and sugg.segment == A1 and sugg.codes

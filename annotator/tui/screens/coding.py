@@ -19,13 +19,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from annotator.errors import AnnotatorError
 from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
+from annotator.tui import collector
+from annotator.tui.background import give_way
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
@@ -42,6 +43,7 @@ from annotator.tui.suggestions import (
 )
 from annotator.tui.widgets.codebook_panel import CodebookPanel
 from annotator.tui.widgets.frames import FramedStatic
+from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets.outline import Outline
 from annotator.tui.widgets.segment_text import SegmentText
 from annotator.tui.widgets.suggestion_panel import SuggestionPanel, enter_target, suggestion_markup
@@ -155,15 +157,17 @@ class CodingScreen(Screen[None]):
                 yield self.codebook_panel
                 yield self.suggestion_panel
         yield FramedStatic(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(collector.settle)  # what the first paint made lives on
         self.call_after_refresh(self.start_backup)
         self.call_after_refresh(self.start_done_marks)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
             return
         self.show_segment()
+        self._prepare_later()  # the neighbours drawn ahead from the first key on
         self.call_after_refresh(self.start_suggester)
         if self.session.lead:
             self.set_interval(LEAD_REFRESH_S, self.show_state)
@@ -457,8 +461,9 @@ class CodingScreen(Screen[None]):
     def _load_done_marks(self) -> None:
         from annotator.storage.db import open_project
 
+        give_way()
         with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
-            with open_project(self.path) as project:
+            with open_project(self.path) as project, collector.paused():
                 self.session.load_done_marks(project)
 
     # automatic backup -----------------------------------------------------------------
@@ -478,6 +483,7 @@ class CodingScreen(Screen[None]):
     def _backup(self) -> None:
         from annotator.storage.backup import rotate_backup
 
+        give_way()
         try:
             done = BackupDone(rotate_backup(self.path))
         except Exception as exc:  # a failed backup is a notice, never a crash
@@ -536,15 +542,12 @@ class CodingScreen(Screen[None]):
         self._matched.clear()
         self._generation += 1
         self._suggest_project = project
-        if isinstance(suggester, RemoteSuggester):
-            if not self.session.empty:  # the segment on screen at once (the engine is idle)
-                seg_id = self.session.current
-                self._keep(self._suggested, seg_id, suggester.suggest(seg_id))
-                self._keep(self._matched, seg_id, tuple(suggester.matches(seg_id)))
+        if isinstance(suggester, RemoteSuggester):  # asked first for the segment on screen
             self._fetcher = SuggestionFetcher(suggester, self._arrived)
         if not self.session.empty:
             self.show_segment()
             self._prepare_later()
+        self.call_after_refresh(collector.settle)  # the suggester's objects live on too
 
     def _stop_fetcher(self) -> None:
         if self._fetcher is not None:

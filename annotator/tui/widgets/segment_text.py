@@ -50,6 +50,7 @@ class SegmentText(Widget, can_focus=False):
         self._blank = Strip.blank(0)
         self._key: Hashable | None = None
         self._frames = Frames()
+        self._painted: list[Strip] | None = None  # the whole frame last drawn on screen
         # (key, wide) → (lines, width) of texts drawn ahead of time or shown lately
         self._built: OrderedDict[tuple[Hashable, bool], tuple[list[Strip], int]] = OrderedDict()
 
@@ -64,7 +65,32 @@ class SegmentText(Widget, can_focus=False):
         built = self._built.get((key, self._wide)) if key is not None else None
         self._lines, self._lines_width = built if built is not None else (None, -1)
         self._top = 0
-        self.refresh()
+        self._refresh_changed_rows()
+
+    def _refresh_changed_rows(self) -> None:
+        """Repaint what differs from the frame on screen: with both frames drawn, only the
+        rows that changed (the rules, the titles and the blank rows under a short text stay),
+        so Textual composes a few lines rather than the widget's whole height."""
+        painted, self._painted = self._painted, None
+        frame = None
+        if painted is not None and self._key is not None and usable(self):
+            frame = self._frames.get(self._frames.key(self, (self._key, self._top, self._wide)))
+        if frame is None or painted is None or len(frame) != len(painted):
+            self.refresh()
+            return
+        width = self.size.width
+        changed = [y for y, (old, new) in enumerate(zip(painted, frame, strict=True))
+                   if old is not new and old != new]
+        regions: list[Region] = []
+        for y in changed:  # runs of changed rows, one region each
+            if regions and regions[-1].bottom == y:
+                last = regions.pop()
+                regions.append(Region(0, last.y, width, last.height + 1))
+            else:
+                regions.append(Region(0, y, width, 1))
+        self._painted = frame
+        if regions:
+            self.refresh(*regions)
 
     def prepare(self, key: Hashable, make: Callable[[], tuple[Text | str, Text | str]],
                 *, frame: bool = True) -> None:
@@ -164,6 +190,7 @@ class SegmentText(Widget, can_focus=False):
             text_lines = self._ensure_lines(width)
             lines = self._frames.put(
                 frame_key, draw(self, partial(self._line, text_lines, self._top, width, height)))
+        self._painted = lines
         return crop_frame(self, lines, crop)
 
     def render_line(self, y: int) -> Strip:
