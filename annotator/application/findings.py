@@ -7,7 +7,7 @@ renderers in ``annotator.io``. Always one coder's work: counts are never summed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.errors import UsageError
@@ -60,28 +60,33 @@ def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> 
     return all(str(attributes.get(k, "")) in values for k, values in where.items())
 
 
-def load_quotes(project: Project, codebook: Codebook, coder: str,
-                where: dict[str, set[str]] | None = None, *, text: bool = True) -> list[Quote]:
-    """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by
-    ``where``; ``text=False``: without their Chinese and English, for counting)."""
-    from annotator.storage.quotes import coded_segments
+def iter_quotes(project: Project, codebook: Codebook, coder: str,
+                where: dict[str, set[str]] | None = None, *, text: bool = True) -> Iterator[Quote]:
+    """Every segment ``coder`` coded, in reading order, as quotes read as the caller iterates
+    (documents filtered by ``where``; ``text=False``: without their Chinese and English, for
+    counting)."""
+    from annotator.storage.quotes import iter_coded_segments
 
     attributes = document_attributes(project)
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     facet_of = {c.id: c.facet for c in codebook.codes}
-    quotes = []
-    for row in coded_segments(project, coder, text=text):
+    for row in iter_coded_segments(project, coder, text=text):
         attrs = attributes.get(row["document"], {})
         if where and not attributes_match(attrs, where):
             continue
         by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
         for code in sorted(row["codes"], key=lambda c: (order.get(c, len(order)), c)):
             by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-        quotes.append(Quote(
+        yield Quote(
             segment=row["segment"], document=row["document"], position=row["position"],
             zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
-            codes=by_facet, attributes=attrs, memo=row["memo"]))
-    return quotes
+            codes=by_facet, attributes=attrs, memo=row["memo"])
+
+
+def load_quotes(project: Project, codebook: Codebook, coder: str,
+                where: dict[str, set[str]] | None = None, *, text: bool = True) -> list[Quote]:
+    """:func:`iter_quotes`, read at once."""
+    return list(iter_quotes(project, codebook, coder, where, text=text))
 
 
 def code_title(codebook: Codebook, code_id: str) -> str:
@@ -168,49 +173,82 @@ NO_VALUE = "(none)"
 
 
 def build_matrix(
-    quotes: Sequence[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
+    quotes: Iterable[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
     count: str = "segments", documents: dict[str, dict[str, Any]] | None = None,
+    keep_cells: bool = True,
 ) -> Matrix:
     """Rows: the codes of facet ``rows``; columns: the codes of a facet, every document
     (``document``) or every value of a document attribute (``attr:NAME``). A cell counts the
     coder's segments (or, with ``count='documents'``, the documents holding such segments)
     that carry the row code and fall in the column. ``documents`` (id → attributes) lists the
     documents that may form columns, coded or not.
+
+    ``quotes`` are read once, as they come: only the counts are kept (and, with
+    ``keep_cells``, each cell's quotes, which the HTML matrix links to).
     """
     if count not in ("segments", "documents"):
         raise UsageError(f"--count must be segments or documents, not {count!r}")
     row_ids = facet_codes(codebook, rows)
     documents = documents or {}
-    if cols == "document":
-        col_ids = list(documents) or sorted({q.document for q in quotes})
-    elif cols.startswith("attr:"):
+    facet_cols: list[str] | None = None
+    if cols.startswith("attr:"):
         name = cols[5:].strip()
         if not name:
             raise UsageError("--cols attr:NAME needs an attribute name")
         cols = f"attr:{name}"
-        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
-        values |= {k for q in quotes for k in _column_keys(q, cols, set())}
-        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
-    else:
-        col_ids = facet_codes(codebook, cols)
-    cells: dict[tuple[int, int], list[Quote]] = {}
-    row_at = {c: i for i, c in enumerate(row_ids)}
-    col_at = {c: j for j, c in enumerate(col_ids)}
+    elif cols != "document":
+        facet_cols = facet_codes(codebook, cols)
+    tally = _Tally(set(row_ids), cols, set(facet_cols or ()), count, keep_cells)
     for q in quotes:
-        for key in _column_keys(q, cols, set(col_ids)):
-            for code in q.code_ids & set(row_ids):
-                if key in col_at:
-                    cells.setdefault((row_at[code], col_at[key]), []).append(q)
-    counts = [[_size(cells.get((i, j), []), count) for j in range(len(col_ids))]
-              for i in range(len(row_ids))]
+        tally.add(q)
+    if facet_cols is not None:
+        col_ids = facet_cols
+    elif cols == "document":
+        col_ids = list(documents) or sorted(tally.documents)
+    else:
+        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
+        values |= tally.keys
+        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
+    counts = [[tally.size(r, c) for c in col_ids] for r in row_ids]
+    cells = {(i, j): found for i, r in enumerate(row_ids) for j, c in enumerate(col_ids)
+             if (found := tally.cells.get((r, c)))}
     return Matrix(rows=row_ids, cols=col_ids, counts=counts, coder=coder, count=count,
                   row_titles=[code_title(codebook, r) for r in row_ids],
                   col_titles=[code_title(codebook, c) if codebook.code(c) else c for c in col_ids],
                   row_facet=rows, col_spec=cols, cells=cells)
 
 
-def _size(quotes: Sequence[Quote], count: str) -> int:
-    return len({q.document for q in quotes}) if count == "documents" else len(quotes)
+class _Tally:
+    """A matrix's cells counted as quotes come: (row code, column key) → segments, or the set
+    of their documents; the quotes themselves only when kept."""
+
+    def __init__(self, row_ids: set[str], cols: str, col_codes: set[str], count: str,
+                 keep_cells: bool) -> None:
+        self.row_ids, self.cols, self.col_codes = row_ids, cols, col_codes
+        self.by_documents, self.keep_cells = count == "documents", keep_cells
+        self.segments: dict[tuple[str, str], int] = {}
+        self.cell_documents: dict[tuple[str, str], set[str]] = {}
+        self.cells: dict[tuple[str, str], list[Quote]] = {}
+        self.documents: set[str] = set()  # of every quote
+        self.keys: set[str] = set()  # the column keys of every quote
+
+    def add(self, q: Quote) -> None:
+        self.documents.add(q.document)
+        keys = _column_keys(q, self.cols, self.col_codes)
+        self.keys |= keys
+        for key in keys:
+            for code in q.code_ids & self.row_ids:
+                cell = (code, key)
+                self.segments[cell] = self.segments.get(cell, 0) + 1
+                if self.by_documents:
+                    self.cell_documents.setdefault(cell, set()).add(q.document)
+                if self.keep_cells:
+                    self.cells.setdefault(cell, []).append(q)
+
+    def size(self, row: str, col: str) -> int:
+        if self.by_documents:
+            return len(self.cell_documents.get((row, col), ()))
+        return self.segments.get((row, col), 0)
 
 
 def percentages(counts: Sequence[Sequence[int]], of: str) -> list[list[float]]:
@@ -247,8 +285,9 @@ def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
         if coder is not None:
             raise
         return ["", f"{single[0].id} × {multi[0].id}: not shown: {exc}"]
-    quotes = load_quotes(project, load_codebook(project, include_archived=True), who)
-    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who)
+    quotes = iter_quotes(project, load_codebook(project, include_archived=True), who, text=False)
+    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who,
+                          keep_cells=False)
     return ["", *render_table(matrix).rstrip("\n").splitlines()]
 
 
@@ -258,7 +297,7 @@ def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
     out: dict[str, list[Quote]] = {}
     if n <= 0:
         return out
-    for q in load_quotes(project, codebook, coder):
+    for q in iter_quotes(project, codebook, coder):
         for code in q.code_ids:
             bucket = out.setdefault(code, [])
             if len(bucket) < n:
@@ -284,8 +323,9 @@ def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
     keep = segments_where(project, where) if where else None
     if all_of:
         required = set(check_codes(load_codebook(project, include_archived=True), all_of))
-        from annotator.storage.quotes import coded_segments
+        from annotator.storage.quotes import iter_coded_segments
 
-        coded = {r["segment"] for r in coded_segments(project, coder) if required <= set(r["codes"])}
+        coded = {r["segment"] for r in iter_coded_segments(project, coder, text=False)
+                 if required <= set(r["codes"])}
         keep = coded if keep is None else keep & coded
     return [seg for seg, _doc in segment_order(project) if keep is None or seg in keep]

@@ -121,7 +121,7 @@ def matrix_cmd(
         build_matrix,
         choose_coder,
         document_attributes,
-        load_quotes,
+        iter_quotes,
         parse_where,
         percentages,
     )
@@ -132,11 +132,12 @@ def matrix_cmd(
     with open_existing(project) as p:
         who = choose_coder(p, coder)
         codebook = load_codebook(p, include_archived=True)
-        quotes = load_quotes(p, codebook, who, filters, text=fmt == "html")  # html links cells to quotes
+        html = fmt == "html"  # html links cells to their quotes: only it keeps them
+        quotes = iter_quotes(p, codebook, who, filters, text=html)
         docs = {d: a for d, a in document_attributes(p).items()
                 if not filters or all(str(a.get(k, "")) in v for k, v in filters.items())}
         matrix = build_matrix(quotes, load_codebook(p), rows=rows.strip(), cols=cols.strip(),
-                              coder=who, count=count, documents=docs)
+                              coder=who, count=count, documents=docs, keep_cells=html)
     pct = percentages(matrix.counts, percent) if percent is not None else None
     if fmt == "json":
         text = render.render_json(matrix, pct, percent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from annotator.storage.db import Project
@@ -12,31 +14,33 @@ def coders_with_codes(project: Project) -> list[str]:
     return [r[0] for r in project.execute("SELECT DISTINCT coder FROM annotations ORDER BY coder")]
 
 
+#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo.
+CODED_ROWS = (
+    'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", {text}'
+    " coalesce(m.text, ''),"
+    " (SELECT json_group_array(a.code) FROM annotations a WHERE a.coder = ? AND a.segment = s.id)"
+    " FROM segments s JOIN documents d ON d.id = s.document"
+    " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
+    " WHERE s.id IN (SELECT segment FROM annotations WHERE coder = ?)"
+    " ORDER BY d.position, s.position"
+)
+KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
+
+
+def iter_coded_segments(project: Project, coder: str, *, text: bool = True) -> Iterator[dict[str, Any]]:
+    """Every segment ``coder`` applied a code to, in reading order, read as the caller iterates:
+    segment, document, position, speaker, start, end, zh, en, codes (the code ids, sorted) and
+    memo (the coder's, or ""). ``text=False``: zh and en are left empty (counts need no text)."""
+    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',")
+    for *row, codes in project.execute(sql, (coder, coder, coder)):
+        item = dict(zip(KEYS, row, strict=True))
+        item["codes"] = sorted(json.loads(codes))
+        yield item
+
+
 def coded_segments(project: Project, coder: str, *, text: bool = True) -> list[dict[str, Any]]:
-    """Every segment ``coder`` applied a code to, in reading order: segment, document, position,
-    speaker, start, end, zh, en, codes (the code ids, sorted) and memo (the coder's, or "").
-    ``text=False``: zh and en are left empty (counts need no text; it is most of the memory)."""
-    codes: dict[str, list[str]] = {}
-    for seg, code in project.execute(
-        "SELECT segment, code FROM annotations WHERE coder = ? ORDER BY segment, code", (coder,)
-    ):
-        codes.setdefault(seg, []).append(code)
-    rows = project.execute(
-        'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end",'
-        + (" s.zh, s.en," if text else " '', '',") +
-        " coalesce(m.text, '') FROM segments s JOIN documents d ON d.id = s.document"
-        " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
-        " WHERE s.id IN (SELECT segment FROM annotations WHERE coder = ?)"
-        " ORDER BY d.position, s.position",
-        (coder, coder),
-    )
-    keys = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
-    out = []
-    for row in rows:
-        item = dict(zip(keys, row, strict=True))
-        item["codes"] = codes.get(item["segment"], [])
-        out.append(item)
-    return out
+    """:func:`iter_coded_segments`, read at once."""
+    return list(iter_coded_segments(project, coder, text=text))
 
 
 def document_ids(project: Project) -> list[str]:
