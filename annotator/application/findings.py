@@ -12,7 +12,7 @@ from typing import Any
 
 from annotator.errors import UsageError
 from annotator.io.matrix_render import Matrix
-from annotator.io.quotes_render import Quote, QuoteGroup
+from annotator.io.quotes_render import Quote
 from annotator.model import Codebook
 from annotator.storage.attributes import document_attributes
 from annotator.storage.attributes import set_attributes as set_attributes  # for the interfaces
@@ -61,16 +61,17 @@ def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> 
 
 
 def iter_quotes(project: Project, codebook: Codebook, coder: str,
-                where: dict[str, set[str]] | None = None, *, text: bool = True) -> Iterator[Quote]:
-    """Every segment ``coder`` coded, in reading order, as quotes read as the caller iterates
-    (documents filtered by ``where``; ``text=False``: without their Chinese and English, for
-    counting)."""
+                where: dict[str, set[str]] | None = None, *, text: bool = True,
+                having: Iterable[str] = ()) -> Iterator[Quote]:
+    """Every segment ``coder`` coded (``having``: with every one of these codes), in reading
+    order, as quotes read as the caller iterates (documents filtered by ``where``;
+    ``text=False``: without their Chinese and English, for counting)."""
     from annotator.storage.quotes import iter_coded_segments
 
     attributes = document_attributes(project)
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     facet_of = {c.id: c.facet for c in codebook.codes}
-    for row in iter_coded_segments(project, coder, text=text):
+    for row in iter_coded_segments(project, coder, text=text, having=having):
         attrs = attributes.get(row["document"], {})
         if where and not attributes_match(attrs, where):
             continue
@@ -81,12 +82,6 @@ def iter_quotes(project: Project, codebook: Codebook, coder: str,
             segment=row["segment"], document=row["document"], position=row["position"],
             zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
             codes=by_facet, attributes=attrs, memo=row["memo"])
-
-
-def load_quotes(project: Project, codebook: Codebook, coder: str,
-                where: dict[str, set[str]] | None = None, *, text: bool = True) -> list[Quote]:
-    """:func:`iter_quotes`, read at once."""
-    return list(iter_quotes(project, codebook, coder, where, text=text))
 
 
 def code_title(codebook: Codebook, code_id: str) -> str:
@@ -117,46 +112,6 @@ def facet_codes(codebook: Codebook, facet_id: str) -> list[str]:
 def split_list(values: Iterable[str]) -> list[str]:
     """Codes given as repeated options and/or comma-separated lists."""
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
-
-
-def quote_groups(
-    quotes: Sequence[Quote], codebook: Codebook, *, codes: Sequence[str] = (),
-    all_of: Sequence[str] = (), facet: str | None = None, by: Sequence[str] = (),
-) -> list[QuoteGroup]:
-    """The quotes asked for, grouped by code (in codebook order) or by facet × facet cell.
-
-    ``codes`` and ``facet`` choose codes (a quote needs one of them), ``all_of`` keeps only the
-    quotes that carry every code it names; empty groups are left out.
-    """
-    chosen = check_codes(codebook, codes) + (facet_codes(codebook, facet) if facet else [])
-    required = set(check_codes(codebook, all_of))
-    pool = [q for q in quotes if required <= q.code_ids]
-    if by:
-        if chosen:
-            pool = [q for q in pool if q.code_ids & set(chosen)]
-        return _cell_groups(pool, codebook, by)
-    ordered = chosen or sorted(required, key=[c.id for c in codebook.codes].index) \
-        or [c.id for c in codebook.codes]
-    groups = []
-    for code_id in dict.fromkeys(ordered):
-        hits = [q for q in pool if code_id in q.code_ids]
-        if hits:
-            groups.append(QuoteGroup(code_title(codebook, code_id), f"code-{code_id}", hits))
-    return groups
-
-
-def _cell_groups(pool: Sequence[Quote], codebook: Codebook, by: Sequence[str]) -> list[QuoteGroup]:
-    if len(by) != 2:
-        raise UsageError(f"--by takes two facets, FACET,FACET (not {','.join(by)!r})")
-    rows, cols = facet_codes(codebook, by[0]), facet_codes(codebook, by[1])
-    groups = []
-    for r in rows:
-        for c in cols:
-            hits = [q for q in pool if r in q.code_ids and c in q.code_ids]
-            if hits:
-                title = f"{code_title(codebook, r)} × {code_title(codebook, c)}"
-                groups.append(QuoteGroup(title, f"cell-{r}-{c}", hits))
-    return groups
 
 
 def _column_keys(quote: Quote, cols: str, col_codes: set[str]) -> set[str]:
