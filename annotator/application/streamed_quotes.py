@@ -4,7 +4,7 @@ Groups by code follow the codes asked for (``--code``, then ``--facet``), else t
 ``--all-of``, else every code, in codebook order; groups by cell follow the two facets' codes.
 A quote needs every code of ``--all-of``; empty groups are left out.
 
-The groups are counted in one pass over the coder's coded segments without their text; each
+The groups are counted in one pass over the codes of the coder's segments; each
 group's quotes are then read from the project when a renderer reaches it (only the segments
 carrying the group's codes), so however large the project, one quote at a time is held. Read
 them inside one read transaction (``Project.snapshot``), so that the counts and the quotes agree.
@@ -15,11 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from annotator.application.findings import check_codes, code_title, facet_codes, iter_quotes
+from annotator.application.findings import (
+    attributes_match,
+    check_codes,
+    code_title,
+    facet_codes,
+    iter_quotes,
+)
 from annotator.errors import UsageError
 from annotator.io.quotes_render import Quote, QuoteGroup
 from annotator.model import Codebook
+from annotator.storage.attributes import document_attributes
 from annotator.storage.db import Project
+from annotator.storage.quotes import code_sets
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,10 @@ def stream_quote_groups(
     titled = _rules(shown, codes=codes, all_of=all_of, facet=facet, by=by)
     sizes = [0] * len(titled)
     total = 0
-    for q in iter_quotes(project, codebook, coder, where, text=False):
-        ids = q.code_ids
+    attributes = document_attributes(project) if where else {}
+    for document, ids in code_sets(project, coder):
+        if where and not attributes_match(attributes.get(document, {}), where):
+            continue
         held = [n for n, (_t, _a, rule) in enumerate(titled) if rule.holds(ids)]
         for n in held:
             sizes[n] += 1

@@ -19,11 +19,14 @@ CODED_ROWS = (
     'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", {text}'
     " coalesce(m.text, ''),"
     " (SELECT json_group_array(a.code) FROM annotations a WHERE a.coder = ? AND a.segment = s.id)"
-    " FROM segments s JOIN documents d ON d.id = s.document"
+    " FROM {source} JOIN documents d ON d.id = s.document"
     " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
-    " WHERE s.id IN (SELECT segment FROM annotations WHERE coder = ?){having}"
+    " WHERE {where}"
     " ORDER BY d.position, s.position"
 )
+#: Every coded segment of the coder; or (``HAVING_FIRST``) those with one code, read from it.
+EVERY = ("segments s", "s.id IN (SELECT segment FROM annotations WHERE coder = ?)")
+HAVING_FIRST = ("annotations h JOIN segments s ON s.id = h.segment", "h.coder = ? AND h.code = ?")
 HAVING = " AND s.id IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
 KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
 
@@ -35,12 +38,23 @@ def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
     end, zh, en, codes (the code ids, sorted) and memo (the coder's, or ""). ``text=False``: zh
     and en are left empty (counts need no text)."""
     wanted = sorted(set(having))
-    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", having=HAVING * len(wanted))
-    params = [coder, coder, coder, *(x for code in wanted for x in (coder, code))]
+    source, where = HAVING_FIRST if wanted else EVERY
+    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", source=source,
+                            where=where + HAVING * max(len(wanted) - 1, 0))
+    params = [coder, coder, coder, *wanted[:1], *(x for code in wanted[1:] for x in (coder, code))]
     for *row, codes in project.execute(sql, params):
         item = dict(zip(KEYS, row, strict=True))
         item["codes"] = sorted(json.loads(codes))
         yield item
+
+
+def code_sets(project: Project, coder: str) -> Iterator[tuple[str, set[str]]]:
+    """(document, the codes ``coder`` applied) of every segment ``coder`` coded, in no order."""
+    for document, codes in project.execute(
+        "SELECT s.document, json_group_array(a.code) FROM annotations a"
+        " JOIN segments s ON s.id = a.segment WHERE a.coder = ? GROUP BY a.segment", (coder,)
+    ):
+        yield document, set(json.loads(codes))
 
 
 def document_ids(project: Project) -> list[str]:
