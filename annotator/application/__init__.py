@@ -23,4 +23,7 @@ What the coding screen calls (it reaches storage through nothing else):
 * ``keyword_matches``: ``codebook_matcher``, ``segment_matches``;
 * ``recovery``: the recovery file of a session whose project file was lost;
 * ``backups``: ``rotate_backup``; ``suggesting``: the engine, ``least_sure``.
+
+Findings: ``findings`` (matrices, counted as one coder's rows stream), ``streamed_quotes``
+(quotes grouped, each group read as it is written).
 """
