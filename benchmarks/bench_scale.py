@@ -26,7 +26,10 @@ project is copied first (unless ``--in-place``): the given file is never written
 * check: ``PRAGMA integrity_check`` (the first thing check does);
 * merge of two identical copies: copying the project file; and reading what a merge must read of
   both files (every segment's place and text, every coder's work, the source's event-log keys);
-* suggest SEGMENT: reading the segments' terms and the annotations the model learns from.
+* suggest SEGMENT: reading the segments' terms and the annotations the model learns from;
+* matrix (facet × facet, code × document counting documents): one coder's coded segments with
+  their codes, without text (what the counts are made of);
+* quotes --format json / md: the same rows with their text (every quote the output holds).
 """
 
 from __future__ import annotations
@@ -146,6 +149,8 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
     units = subprocess.run(sql(db, "SELECT count(*) FROM (SELECT segment FROM done GROUP BY segment"
                                    " HAVING count(*) >= 2)"), capture_output=True, text=True,
                            check=True).stdout.strip()
+    coder = subprocess.run(sql(db, "SELECT min(coder) FROM annotations"), capture_output=True,
+                           text=True, check=True).stdout.strip()
     marks = ("SELECT d.segment, d.coder, a.code FROM done d"
              " LEFT JOIN annotations a ON a.coder = d.coder AND a.segment = d.segment")
     resample = f"{shlex.quote(sys.executable)} -m benchmarks.resample_floor {units} --bootstrap 1000"
@@ -188,6 +193,20 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
                 annotator("merge", str(db), str(twin)), ["cp", str(db), str(work / "copy.db")], None),
             "merge vs reading both files": (
                 annotator("merge", str(db), str(twin)), sql(db, MERGE_ROWS.format(twin=twin)), None)}),
+        "matrix dimension x burden": (
+            annotator("matrix", str(db), "--rows", "dimension", "--cols", "burden", "--coder", coder,
+                      "-f", "csv", "-o", str(work / "matrix.csv")),
+            sql(db, coded_rows(coder, text=False)), None),
+        "matrix dimension x document": (
+            annotator("matrix", str(db), "--rows", "dimension", "--cols", "document", "--count",
+                      "documents", "--coder", coder, "-f", "csv", "-o", str(work / "matrix.csv")),
+            sql(db, coded_rows(coder, text=False)), None),
+        "quotes --format json": (
+            annotator("quotes", str(db), "--coder", coder, "-f", "json", "-o", str(work / "quotes.jsonl")),
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "quotes --format md": (
+            annotator("quotes", str(db), "--coder", coder, "-f", "md", "-o", str(work / "quotes.md")),
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
@@ -197,6 +216,19 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
 
 def _median_of(argv: list[str], stdout: Path | None, repeats: int) -> Run:
     return median(lambda: run(argv, stdout), repeats)
+
+
+def coded_rows(coder: str, *, text: bool) -> str:
+    """One coder's coded segments in reading order with their codes and memo (``text``: with
+    their Chinese and English)."""
+    who = "'" + coder.replace("'", "''") + "'"
+    return (f"SELECT segment, code FROM annotations WHERE coder = {who} ORDER BY segment, code;"
+            " SELECT s.id, s.document, s.position, s.speaker, s.start, s.\"end\","
+            + (" s.zh, s.en," if text else "") +
+            " m.text FROM segments s JOIN documents d ON d.id = s.document"
+            f" LEFT JOIN memos m ON m.segment = s.id AND m.coder = {who}"
+            f" WHERE s.id IN (SELECT segment FROM annotations WHERE coder = {who})"
+            " ORDER BY d.position, s.position;")
 
 
 def _line(name: str, ours: Run, floor: Run) -> None:

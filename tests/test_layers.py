@@ -50,6 +50,19 @@ def test_domain_never_imports_the_ui() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_the_coding_screen_reaches_the_project_only_through_the_application() -> None:
+    """No module of annotator/tui/ imports storage or io, not even lazily; what it takes from
+    annotator.nlp is the values it shows, each import listed in the contract."""
+    for contract in ("tui-through-application", "tui-nlp-values"):
+        done = lint_imports("--contract", contract)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_command_line_reaches_the_project_only_through_the_application() -> None:
+    done = lint_imports("--contract", "cli-through-application")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_every_import_follows_the_layers() -> None:
     done = lint_imports()
     assert done.returncode == 0, done.stdout + done.stderr

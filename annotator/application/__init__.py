@@ -12,4 +12,19 @@ not know each other.
   ``export_spacy``, ``chosen_coders``;
 * ``agreement``: ``load_input`` (what ``agree`` and ``disagreements`` compute from);
 * ``stats``: ``project_stats``; ``demo``: ``build_demo``.
+
+What the coding screen calls (it reaches storage through nothing else):
+
+* ``project_file``: ``open_project``, ``Project``, ``ProjectFileLost``, ``check_file``;
+* ``changes``: a coder's states and changes (toggle, ``apply_code``, ``mark_none``, memo,
+  undo, redo, last position);
+* ``reading_order``: the reading order a window at a time, done marks by place;
+* ``segments``: one segment, its terms and spans, snippets, documents, search;
+* ``filters``: segments with a code, assigned, ``disagreeing_segments``;
+* ``keyword_matches``: ``codebook_matcher``, ``segment_matches``;
+* ``recovery``: the recovery file of a session whose project file was lost;
+* ``backups``: ``rotate_backup``; ``suggesting``: the engine, ``least_sure``.
+
+Findings: ``findings`` (matrices, counted as one coder's rows stream), ``streamed_quotes``
+(quotes grouped, each group read as it is written).
 """

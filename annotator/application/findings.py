@@ -7,12 +7,12 @@ renderers in ``annotator.io``. Always one coder's work: counts are never summed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.errors import UsageError
 from annotator.io.matrix_render import Matrix
-from annotator.io.quotes_render import Quote, QuoteGroup
+from annotator.io.quotes_render import Quote
 from annotator.model import Codebook
 from annotator.storage.attributes import document_attributes
 from annotator.storage.attributes import set_attributes as set_attributes  # for the interfaces
@@ -60,28 +60,28 @@ def attributes_match(attributes: dict[str, Any], where: dict[str, set[str]]) -> 
     return all(str(attributes.get(k, "")) in values for k, values in where.items())
 
 
-def load_quotes(project: Project, codebook: Codebook, coder: str,
-                where: dict[str, set[str]] | None = None, *, text: bool = True) -> list[Quote]:
-    """Every segment ``coder`` coded, in reading order, as quotes (documents filtered by
-    ``where``; ``text=False``: without their Chinese and English, for counting)."""
-    from annotator.storage.quotes import coded_segments
+def iter_quotes(project: Project, codebook: Codebook, coder: str,
+                where: dict[str, set[str]] | None = None, *, text: bool = True,
+                having: Iterable[str] = ()) -> Iterator[Quote]:
+    """Every segment ``coder`` coded (``having``: with every one of these codes), in reading
+    order, as quotes read as the caller iterates (documents filtered by ``where``;
+    ``text=False``: without their Chinese and English, for counting)."""
+    from annotator.storage.quotes import iter_coded_segments
 
     attributes = document_attributes(project)
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     facet_of = {c.id: c.facet for c in codebook.codes}
-    quotes = []
-    for row in coded_segments(project, coder, text=text):
+    for row in iter_coded_segments(project, coder, text=text, having=having):
         attrs = attributes.get(row["document"], {})
         if where and not attributes_match(attrs, where):
             continue
         by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
         for code in sorted(row["codes"], key=lambda c: (order.get(c, len(order)), c)):
             by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-        quotes.append(Quote(
+        yield Quote(
             segment=row["segment"], document=row["document"], position=row["position"],
             zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
-            codes=by_facet, attributes=attrs, memo=row["memo"]))
-    return quotes
+            codes=by_facet, attributes=attrs, memo=row["memo"])
 
 
 def code_title(codebook: Codebook, code_id: str) -> str:
@@ -114,46 +114,6 @@ def split_list(values: Iterable[str]) -> list[str]:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
-def quote_groups(
-    quotes: Sequence[Quote], codebook: Codebook, *, codes: Sequence[str] = (),
-    all_of: Sequence[str] = (), facet: str | None = None, by: Sequence[str] = (),
-) -> list[QuoteGroup]:
-    """The quotes asked for, grouped by code (in codebook order) or by facet × facet cell.
-
-    ``codes`` and ``facet`` choose codes (a quote needs one of them), ``all_of`` keeps only the
-    quotes that carry every code it names; empty groups are left out.
-    """
-    chosen = check_codes(codebook, codes) + (facet_codes(codebook, facet) if facet else [])
-    required = set(check_codes(codebook, all_of))
-    pool = [q for q in quotes if required <= q.code_ids]
-    if by:
-        if chosen:
-            pool = [q for q in pool if q.code_ids & set(chosen)]
-        return _cell_groups(pool, codebook, by)
-    ordered = chosen or sorted(required, key=[c.id for c in codebook.codes].index) \
-        or [c.id for c in codebook.codes]
-    groups = []
-    for code_id in dict.fromkeys(ordered):
-        hits = [q for q in pool if code_id in q.code_ids]
-        if hits:
-            groups.append(QuoteGroup(code_title(codebook, code_id), f"code-{code_id}", hits))
-    return groups
-
-
-def _cell_groups(pool: Sequence[Quote], codebook: Codebook, by: Sequence[str]) -> list[QuoteGroup]:
-    if len(by) != 2:
-        raise UsageError(f"--by takes two facets, FACET,FACET (not {','.join(by)!r})")
-    rows, cols = facet_codes(codebook, by[0]), facet_codes(codebook, by[1])
-    groups = []
-    for r in rows:
-        for c in cols:
-            hits = [q for q in pool if r in q.code_ids and c in q.code_ids]
-            if hits:
-                title = f"{code_title(codebook, r)} × {code_title(codebook, c)}"
-                groups.append(QuoteGroup(title, f"cell-{r}-{c}", hits))
-    return groups
-
-
 def _column_keys(quote: Quote, cols: str, col_codes: set[str]) -> set[str]:
     if cols == "document":
         return {quote.document}
@@ -168,49 +128,82 @@ NO_VALUE = "(none)"
 
 
 def build_matrix(
-    quotes: Sequence[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
+    quotes: Iterable[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
     count: str = "segments", documents: dict[str, dict[str, Any]] | None = None,
+    keep_cells: bool = True,
 ) -> Matrix:
     """Rows: the codes of facet ``rows``; columns: the codes of a facet, every document
     (``document``) or every value of a document attribute (``attr:NAME``). A cell counts the
     coder's segments (or, with ``count='documents'``, the documents holding such segments)
     that carry the row code and fall in the column. ``documents`` (id → attributes) lists the
     documents that may form columns, coded or not.
+
+    ``quotes`` are read once, as they come: only the counts are kept (and, with
+    ``keep_cells``, each cell's quotes, which the HTML matrix links to).
     """
     if count not in ("segments", "documents"):
         raise UsageError(f"--count must be segments or documents, not {count!r}")
     row_ids = facet_codes(codebook, rows)
     documents = documents or {}
-    if cols == "document":
-        col_ids = list(documents) or sorted({q.document for q in quotes})
-    elif cols.startswith("attr:"):
+    facet_cols: list[str] | None = None
+    if cols.startswith("attr:"):
         name = cols[5:].strip()
         if not name:
             raise UsageError("--cols attr:NAME needs an attribute name")
         cols = f"attr:{name}"
-        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
-        values |= {k for q in quotes for k in _column_keys(q, cols, set())}
-        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
-    else:
-        col_ids = facet_codes(codebook, cols)
-    cells: dict[tuple[int, int], list[Quote]] = {}
-    row_at = {c: i for i, c in enumerate(row_ids)}
-    col_at = {c: j for j, c in enumerate(col_ids)}
+    elif cols != "document":
+        facet_cols = facet_codes(codebook, cols)
+    tally = _Tally(set(row_ids), cols, set(facet_cols or ()), count, keep_cells)
     for q in quotes:
-        for key in _column_keys(q, cols, set(col_ids)):
-            for code in q.code_ids & set(row_ids):
-                if key in col_at:
-                    cells.setdefault((row_at[code], col_at[key]), []).append(q)
-    counts = [[_size(cells.get((i, j), []), count) for j in range(len(col_ids))]
-              for i in range(len(row_ids))]
+        tally.add(q)
+    if facet_cols is not None:
+        col_ids = facet_cols
+    elif cols == "document":
+        col_ids = list(documents) or sorted(tally.documents)
+    else:
+        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
+        values |= tally.keys
+        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
+    counts = [[tally.size(r, c) for c in col_ids] for r in row_ids]
+    cells = {(i, j): found for i, r in enumerate(row_ids) for j, c in enumerate(col_ids)
+             if (found := tally.cells.get((r, c)))}
     return Matrix(rows=row_ids, cols=col_ids, counts=counts, coder=coder, count=count,
                   row_titles=[code_title(codebook, r) for r in row_ids],
                   col_titles=[code_title(codebook, c) if codebook.code(c) else c for c in col_ids],
                   row_facet=rows, col_spec=cols, cells=cells)
 
 
-def _size(quotes: Sequence[Quote], count: str) -> int:
-    return len({q.document for q in quotes}) if count == "documents" else len(quotes)
+class _Tally:
+    """A matrix's cells counted as quotes come: (row code, column key) → segments, or the set
+    of their documents; the quotes themselves only when kept."""
+
+    def __init__(self, row_ids: set[str], cols: str, col_codes: set[str], count: str,
+                 keep_cells: bool) -> None:
+        self.row_ids, self.cols, self.col_codes = row_ids, cols, col_codes
+        self.by_documents, self.keep_cells = count == "documents", keep_cells
+        self.segments: dict[tuple[str, str], int] = {}
+        self.cell_documents: dict[tuple[str, str], set[str]] = {}
+        self.cells: dict[tuple[str, str], list[Quote]] = {}
+        self.documents: set[str] = set()  # of every quote
+        self.keys: set[str] = set()  # the column keys of every quote
+
+    def add(self, q: Quote) -> None:
+        self.documents.add(q.document)
+        keys = _column_keys(q, self.cols, self.col_codes)
+        self.keys |= keys
+        for key in keys:
+            for code in q.code_ids & self.row_ids:
+                cell = (code, key)
+                self.segments[cell] = self.segments.get(cell, 0) + 1
+                if self.by_documents:
+                    self.cell_documents.setdefault(cell, set()).add(q.document)
+                if self.keep_cells:
+                    self.cells.setdefault(cell, []).append(q)
+
+    def size(self, row: str, col: str) -> int:
+        if self.by_documents:
+            return len(self.cell_documents.get((row, col), ()))
+        return self.segments.get((row, col), 0)
 
 
 def percentages(counts: Sequence[Sequence[int]], of: str) -> list[list[float]]:
@@ -247,8 +240,9 @@ def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
         if coder is not None:
             raise
         return ["", f"{single[0].id} × {multi[0].id}: not shown: {exc}"]
-    quotes = load_quotes(project, load_codebook(project, include_archived=True), who)
-    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who)
+    quotes = iter_quotes(project, load_codebook(project, include_archived=True), who, text=False)
+    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who,
+                          keep_cells=False)
     return ["", *render_table(matrix).rstrip("\n").splitlines()]
 
 
@@ -258,7 +252,7 @@ def codebook_examples(project: Project, codebook: Codebook, coder: str, n: int
     out: dict[str, list[Quote]] = {}
     if n <= 0:
         return out
-    for q in load_quotes(project, codebook, coder):
+    for q in iter_quotes(project, codebook, coder):
         for code in q.code_ids:
             bucket = out.setdefault(code, [])
             if len(bucket) < n:
@@ -284,8 +278,9 @@ def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
     keep = segments_where(project, where) if where else None
     if all_of:
         required = set(check_codes(load_codebook(project, include_archived=True), all_of))
-        from annotator.storage.quotes import coded_segments
+        from annotator.storage.quotes import iter_coded_segments
 
-        coded = {r["segment"] for r in coded_segments(project, coder) if required <= set(r["codes"])}
+        coded = {r["segment"] for r in iter_coded_segments(project, coder, text=False)
+                 if required <= set(r["codes"])}
         keep = coded if keep is None else keep & coded
     return [seg for seg, _doc in segment_order(project) if keep is None or seg in keep]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from annotator.application.corpus_counts import corpus_counts
 from annotator.application.engine_cache import (
@@ -92,6 +92,13 @@ def engine_is_kept(project: Project, *, coder: str | None = None, lead: bool = F
         return False
     return kept_engine_exists(project, learner_key(whose, True),
                               engine_stamp(load_codebook(project), state))
+
+
+def is_suggestion_engine(suggester: object) -> TypeGuard[Suggester]:
+    """Whether ``suggester`` is the suggestion engine (rather than keyword matches only)."""
+    from annotator.nlp.suggest import Suggester
+
+    return isinstance(suggester, Suggester)
 
 
 #: Not-done segments the "least sure next" choice looks at (each costs one suggestion, about a

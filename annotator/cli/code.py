@@ -104,8 +104,8 @@ def adjudicate_cmd(
     ui: UiOpt = None,
 ) -> None:
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
+    from annotator.application.filters import disagreeing_segments
     from annotator.application.projects import open_project
-    from annotator.tui.session import disagreeing_segments
 
     if not coder.strip():
         raise UsageError("--coder NAME is required")

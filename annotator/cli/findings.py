@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -24,15 +25,23 @@ OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to th
 
 def write_text(text: str, out: Path | None) -> None:
     """``text`` to the file (atomically) or to standard output."""
+    write_pieces([text], out)
+
+
+def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
+    """``pieces`` one after another to the file (atomically: all or nothing) or to standard
+    output, as they come."""
     import sys
 
     from annotator.files import atomic_output
 
     if out is None or str(out) == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
     with atomic_output(out) as f:
-        f.write(text)
+        for piece in pieces:
+            f.write(piece)
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -59,44 +68,36 @@ def quotes_cmd(
 ) -> None:
     """Coded segments, Chinese and English side by side, grouped by code or by facet × facet cell."""
     from annotator.application.codebooks import load_codebook
-    from annotator.application.findings import (
-        choose_coder,
-        load_quotes,
-        parse_where,
-        quote_groups,
-        split_list,
-    )
+    from annotator.application.findings import choose_coder, parse_where, split_list
+    from annotator.application.streamed_quotes import stream_quote_groups
     from annotator.io import quotes_render as render
 
     fmt = check_format(fmt, QUOTE_FORMATS)
     if fmt == "docx" and (out is None or str(out) == "-"):
         raise UsageError("a docx file cannot go to the screen; name a file with -o")
     filters = parse_where(where or [])
-    with open_existing(project) as p:
+    with open_existing(project) as p, p.snapshot():  # the groups' counts agree with their quotes
         who = choose_coder(p, coder)
-        codebook = load_codebook(p, include_archived=True)
-        quotes = load_quotes(p, codebook, who, filters)
-        groups = quote_groups(quotes, load_codebook(p), codes=split_list(code or []),
-                              all_of=split_list(all_of or []), facet=facet,
-                              by=split_list([by]) if by else ())
-    title = f"Quotes — coder {who}"
-    if fmt == "json":
-        chosen = {q.segment for q in render.unique_quotes(groups)}
-        write_text(render.render_json_lines(q for q in quotes if q.segment in chosen), out)
-    elif fmt == "md":
-        write_text(render.render_markdown(groups, title=title), out)
-    elif fmt == "html":
-        write_text(render.render_html(groups, title=title), out)
-    elif fmt == "docx":
-        assert out is not None
-        render.write_docx(groups, out, title=title)
-    else:
-        width = shutil.get_terminal_size((100, 24)).columns
-        write_text(render.render_table(groups, width=width), out)
+        found = stream_quote_groups(
+            p, load_codebook(p, include_archived=True), coder=who, where=filters,
+            shown=load_codebook(p), codes=split_list(code or []), all_of=split_list(all_of or []),
+            facet=facet, by=split_list([by]) if by else ())
+        groups, title = found.groups, f"Quotes — coder {who}"
+        if fmt == "json":
+            write_pieces(render.iter_json_lines(found.each_once()), out)
+        elif fmt == "md":
+            write_pieces(render.iter_markdown(groups, title=title), out)
+        elif fmt == "html":
+            write_pieces(render.iter_html(groups, title=title), out)
+        elif fmt == "docx":
+            assert out is not None
+            render.write_docx(groups, out, title=title)
+        else:
+            width = shutil.get_terminal_size((100, 24)).columns
+            write_pieces(render.iter_table(groups, width=width), out)
     if out is not None and str(out) != "-":
-        n = len(render.unique_quotes(groups))
-        typer.echo(f"wrote {out}: {plural(n, 'segment')} in {plural(len(groups), 'group')}"
-                   f" (coder {who})")
+        typer.echo(f"wrote {out}: {plural(found.quotes, 'segment')} in"
+                   f" {plural(len(groups), 'group')} (coder {who})")
 
 
 MATRIX_FORMATS = ("table", "md", "csv", "html", "json")
@@ -121,7 +122,7 @@ def matrix_cmd(
         build_matrix,
         choose_coder,
         document_attributes,
-        load_quotes,
+        iter_quotes,
         parse_where,
         percentages,
     )
@@ -132,11 +133,12 @@ def matrix_cmd(
     with open_existing(project) as p:
         who = choose_coder(p, coder)
         codebook = load_codebook(p, include_archived=True)
-        quotes = load_quotes(p, codebook, who, filters, text=fmt == "html")  # html links cells to quotes
+        html = fmt == "html"  # html links cells to their quotes: only it keeps them
+        quotes = iter_quotes(p, codebook, who, filters, text=html)
         docs = {d: a for d, a in document_attributes(p).items()
                 if not filters or all(str(a.get(k, "")) in v for k, v in filters.items())}
         matrix = build_matrix(quotes, load_codebook(p), rows=rows.strip(), cols=cols.strip(),
-                              coder=who, count=count, documents=docs)
+                              coder=who, count=count, documents=docs, keep_cells=html)
     pct = percentages(matrix.counts, percent) if percent is not None else None
     if fmt == "json":
         text = render.render_json(matrix, pct, percent)

@@ -2,14 +2,17 @@
 
 Each quote is one coded segment with its Chinese and English text side by side, its document,
 speaker, position or time, the document's attributes and the coder's memo. The renderers take
-the quotes from the caller and never open a project.
+the quotes from the caller and never open a project. Each text format is also a stream of
+pieces (``iter_*``), read group by group as the caller writes them, so a large project's quotes
+need never be held at once; a group's quotes may be any sized collection that can be read more
+than once.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,7 +50,7 @@ class QuoteGroup:
 
     title: str
     anchor: str
-    quotes: list[Quote]
+    quotes: Collection[Quote]
 
 
 def clock(seconds: float) -> str:
@@ -72,28 +75,26 @@ def _codes_line(quote: Quote) -> str:
     return "; ".join(f"{facet}: {', '.join(ids)}" for facet, ids in quote.codes.items() if ids)
 
 
-def render_json_lines(quotes: Iterable[Quote]) -> str:
-    """One JSON object per segment (each segment once, in reading order)."""
+def iter_json_lines(quotes: Iterable[Quote]) -> Iterator[str]:
+    """One JSON object per segment (each segment once, in reading order), line by line."""
     seen: set[str] = set()
-    lines = []
     for q in quotes:
         if q.segment not in seen:
             seen.add(q.segment)
-            lines.append(json.dumps(q.to_json(), ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+            yield json.dumps(q.to_json(), ensure_ascii=False) + "\n"
 
 
-def unique_quotes(groups: Sequence[QuoteGroup]) -> list[Quote]:
-    """Every quote of the groups once, in reading order of first appearance."""
-    out: dict[str, Quote] = {}
-    for g in groups:
-        for q in g.quotes:
-            out.setdefault(q.segment, q)
-    return list(out.values())
+def render_json_lines(quotes: Iterable[Quote]) -> str:
+    return "".join(iter_json_lines(quotes))
 
 
 def render_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> str:
-    """Plain text for a terminal: the Chinese and English columns side by side, wrapped."""
+    return "".join(iter_table(groups, width=width))
+
+
+def iter_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> Iterator[str]:
+    """Plain text for a terminal: the Chinese and English columns side by side, wrapped; a
+    piece per quote."""
     from io import StringIO
 
     from rich.console import Console
@@ -114,8 +115,17 @@ def render_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> str:
             console.print(table)
             if q.memo:
                 console.print(Text("  memo: " + clean_text(q.memo)))
+            yield _taken(buffer)
         console.print()
-    return buffer.getvalue()
+    yield _taken(buffer)
+
+
+def _taken(buffer: Any) -> str:
+    """What ``buffer`` (a StringIO) holds, leaving it empty."""
+    text: str = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def _md(text: str) -> str:
@@ -124,15 +134,19 @@ def _md(text: str) -> str:
 
 
 def render_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
-    lines = [f"# {_md(title)}", ""]
+    return "".join(iter_markdown(groups, title=title))
+
+
+def iter_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> Iterator[str]:
+    """The Markdown page, a piece per quote (pieces joined with nothing between them)."""
+    yield f"# {_md(title)}\n"
     for group in groups:
-        lines += [f"## {_md(group.title)} ({len(group.quotes)})", "", "| 中文 | English |", "| --- | --- |"]
+        yield f"\n## {_md(group.title)} ({len(group.quotes)})\n\n| 中文 | English |\n| --- | --- |"
         for q in group.quotes:
-            lines.append(f"| {_md(q.zh)} | {_md(q.en)} |")
             memo = f"<br>memo: {_md(q.memo)}" if q.memo else ""
-            lines.append(f"| *{_md(where(q))}* | *{_md(_codes_line(q))}*{memo} |")
-        lines.append("")
-    return "\n".join(lines)
+            yield (f"\n| {_md(q.zh)} | {_md(q.en)} |"
+                   f"\n| *{_md(where(q))}* | *{_md(_codes_line(q))}*{memo} |")
+        yield "\n"
 
 
 _CSS = """body{font-family:system-ui,'Noto Sans CJK SC','PingFang SC',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -147,28 +161,45 @@ def _h(text: str) -> str:
 
 def html_quote_tables(groups: Sequence[QuoteGroup]) -> str:
     """The quote tables alone (an HTML fragment), each group under an anchor."""
-    parts = []
+    return "\n".join(_html_parts(groups))
+
+
+def _html_parts(groups: Sequence[QuoteGroup]) -> Iterator[str]:
+    """The quote tables' lines: a group's heading and table head, then each quote's rows."""
     for group in groups:
-        parts.append(f'<h2 id="{html.escape(group.anchor)}">{_h(group.title)}'
-                     f" ({len(group.quotes)})</h2>")
-        parts.append("<table><tr><th>中文</th><th>English</th></tr>")
+        yield (f'<h2 id="{html.escape(group.anchor)}">{_h(group.title)}'
+               f" ({len(group.quotes)})</h2>\n<table><tr><th>中文</th><th>English</th></tr>")
         for q in group.quotes:
-            parts.append(f'<tr><td lang="zh">{_h(q.zh)}</td><td lang="en">{_h(q.en)}</td></tr>')
-            parts.append(f'<tr><td class="where">{_h(where(q))}</td>'
-                         f'<td class="where">{_h(_codes_line(q))}</td></tr>')
-            if q.memo:
-                parts.append(f'<tr><td class="memo" colspan="2">memo: {_h(q.memo)}</td></tr>')
-        parts.append("</table>")
-    return "\n".join(parts)
+            memo = (f'\n<tr><td class="memo" colspan="2">memo: {_h(q.memo)}</td></tr>'
+                    if q.memo else "")
+            yield (f'<tr><td lang="zh">{_h(q.zh)}</td><td lang="en">{_h(q.en)}</td></tr>'
+                   f'\n<tr><td class="where">{_h(where(q))}</td>'
+                   f'<td class="where">{_h(_codes_line(q))}</td></tr>{memo}')
+        yield "</table>"
+
+
+def _page_head(title: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_h(title)}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{_h(title)}</h1>\n")
+
+
+PAGE_TAIL = "\n</body></html>\n"
 
 
 def html_page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_h(title)}</title>'
-            f"<style>{_CSS}</style></head><body><h1>{_h(title)}</h1>\n{body}\n</body></html>\n")
+    return _page_head(title) + body + PAGE_TAIL
 
 
 def render_html(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
-    return html_page(title, html_quote_tables(groups))
+    return "".join(iter_html(groups, title=title))
+
+
+def iter_html(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> Iterator[str]:
+    """The HTML page, a piece per quote."""
+    yield _page_head(title)
+    for n, part in enumerate(_html_parts(groups)):
+        yield part if n == 0 else "\n" + part
+    yield PAGE_TAIL
 
 
 def _docx_text(text: str) -> str:

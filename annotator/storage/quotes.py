@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator.storage.db import Project
@@ -12,31 +14,47 @@ def coders_with_codes(project: Project) -> list[str]:
     return [r[0] for r in project.execute("SELECT DISTINCT coder FROM annotations ORDER BY coder")]
 
 
-def coded_segments(project: Project, coder: str, *, text: bool = True) -> list[dict[str, Any]]:
-    """Every segment ``coder`` applied a code to, in reading order: segment, document, position,
-    speaker, start, end, zh, en, codes (the code ids, sorted) and memo (the coder's, or "").
-    ``text=False``: zh and en are left empty (counts need no text; it is most of the memory)."""
-    codes: dict[str, list[str]] = {}
-    for seg, code in project.execute(
-        "SELECT segment, code FROM annotations WHERE coder = ? ORDER BY segment, code", (coder,)
+#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo.
+CODED_ROWS = (
+    'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", {text}'
+    " coalesce(m.text, ''),"
+    " (SELECT json_group_array(a.code) FROM annotations a WHERE a.coder = ? AND a.segment = s.id)"
+    " FROM {source} JOIN documents d ON d.id = s.document"
+    " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
+    " WHERE {where}"
+    " ORDER BY d.position, s.position"
+)
+#: Every coded segment of the coder; or (``HAVING_FIRST``) those with one code, read from it.
+EVERY = ("segments s", "s.id IN (SELECT segment FROM annotations WHERE coder = ?)")
+HAVING_FIRST = ("annotations h JOIN segments s ON s.id = h.segment", "h.coder = ? AND h.code = ?")
+HAVING = " AND s.id IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
+KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
+
+
+def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
+                        having: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """Every segment ``coder`` applied a code to (``having``: every one of these codes), in
+    reading order, read as the caller iterates: segment, document, position, speaker, start,
+    end, zh, en, codes (the code ids, sorted) and memo (the coder's, or ""). ``text=False``: zh
+    and en are left empty (counts need no text)."""
+    wanted = sorted(set(having))
+    source, where = HAVING_FIRST if wanted else EVERY
+    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", source=source,
+                            where=where + HAVING * max(len(wanted) - 1, 0))
+    params = [coder, coder, coder, *wanted[:1], *(x for code in wanted[1:] for x in (coder, code))]
+    for *row, codes in project.execute(sql, params):
+        item = dict(zip(KEYS, row, strict=True))
+        item["codes"] = sorted(json.loads(codes))
+        yield item
+
+
+def code_sets(project: Project, coder: str) -> Iterator[tuple[str, set[str]]]:
+    """(document, the codes ``coder`` applied) of every segment ``coder`` coded, in no order."""
+    for document, codes in project.execute(
+        "SELECT s.document, json_group_array(a.code) FROM annotations a"
+        " JOIN segments s ON s.id = a.segment WHERE a.coder = ? GROUP BY a.segment", (coder,)
     ):
-        codes.setdefault(seg, []).append(code)
-    rows = project.execute(
-        'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end",'
-        + (" s.zh, s.en," if text else " '', '',") +
-        " coalesce(m.text, '') FROM segments s JOIN documents d ON d.id = s.document"
-        " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
-        " WHERE s.id IN (SELECT segment FROM annotations WHERE coder = ?)"
-        " ORDER BY d.position, s.position",
-        (coder, coder),
-    )
-    keys = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
-    out = []
-    for row in rows:
-        item = dict(zip(keys, row, strict=True))
-        item["codes"] = codes.get(item["segment"], [])
-        out.append(item)
-    return out
+        yield document, set(json.loads(codes))
 
 
 def document_ids(project: Project) -> list[str]:

@@ -150,8 +150,8 @@ def make_app(
 ) -> AnnotatorApp:
     """Open ``path`` and build the coding app; raises ``ProjectError`` (one clear line) for a
     missing, locked, newer or foreign file before anything is drawn."""
+    from annotator.application.project_file import open_project
     from annotator.config import ui_language
-    from annotator.storage.db import open_project
 
     path = Path(path)
     lang = ui if ui in ("zh", "en") else ui_language()

@@ -14,8 +14,9 @@ import threading
 import numpy as np
 import numpy.typing as npt
 
-from annotator.storage import coding, reading_order
-from annotator.storage.db import Project
+from annotator.application import reading_order
+from annotator.application.changes import get_state
+from annotator.application.project_file import Project
 from annotator.tui.segment_order import ListedOrder, ProjectOrder, SegmentOrder
 
 
@@ -49,7 +50,7 @@ class DoneMarks:
                 ids = {r[0] for r in rows}
             else:
                 assert isinstance(order, ListedOrder)
-                ids = {s for s in coding.done_segments(source, self.coder) if order.place(s) is not None}
+                ids = {s for s in reading_order.done_segments(source, self.coder) if order.place(s) is not None}
                 places = order.places(ids)
             mask = np.zeros(len(order), dtype=bool)
             mask[places] = True
@@ -96,7 +97,7 @@ class DoneMarks:
     def is_done(self, index: int) -> bool:
         if self._mask is not None:
             return bool(self._mask[index])
-        return coding.get_state(self.project, self.coder, self.order[index]).done
+        return get_state(self.project, self.coder, self.order[index]).done
 
     def note(self, index: int, segment: str, done: bool) -> None:
         """``segment`` (at ``index``) is now done, or not."""

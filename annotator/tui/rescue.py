@@ -13,10 +13,9 @@ import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annotator.storage import coding
-from annotator.storage.db import Project
-from annotator.storage.file_guard import ProjectFileLost
-from annotator.storage.recovery import Change, write_recovery
+from annotator.application.changes import event_states
+from annotator.application.project_file import Project, ProjectFileLost
+from annotator.application.recovery import Change, write_recovery
 
 
 class Rescue:
@@ -30,7 +29,7 @@ class Rescue:
 
     def logged(self, event: int, *, after: bool) -> Change:
         """The change an undo (``after=False``) or redo of ``event`` makes."""
-        coder, segment, before, new = coding.event_states(self.project, event)
+        coder, segment, before, new = event_states(self.project, event)
         return coder, segment, new if after else before
 
     @contextlib.contextmanager

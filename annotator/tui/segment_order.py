@@ -15,8 +15,8 @@ from typing import overload
 import numpy as np
 import numpy.typing as npt
 
-from annotator.storage import reading_order
-from annotator.storage.db import Project
+from annotator.application import reading_order
+from annotator.application.project_file import Project
 
 #: Ids read at a time around the one asked for.
 WINDOW = 256

@@ -1,7 +1,7 @@
 """One coder's coding session: position, views, changes and undo — no Textual here.
 
 The coding screen drives a :class:`CodingSession`; every change goes through
-``annotator.storage.coding`` and is committed before the method returns, so whatever the
+``annotator.application.changes`` and is committed before the method returns, so whatever the
 screen shows afterwards is on disk.
 """
 
@@ -14,22 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.application import changes
+from annotator.application.changes import load_codebook
+from annotator.application.filters import disagreeing, segments_assigned, segments_with_code
+from annotator.application.filters import disagreeing_segments as disagreeing_in_order
+from annotator.application.project_file import Project, ProjectFileLost, check_file
+from annotator.application.reading_order import places_of
+from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
 from annotator.errors import UsageError
 from annotator.model import Codebook, CoderState, Document, Segment
-from annotator.storage import coding
-from annotator.storage.codebook_store import load_codebook
-from annotator.storage.db import Project
-from annotator.storage.documents import (
-    get_segment,
-    list_documents,
-    search_segments,
-    segment_order,
-)
-from annotator.storage.file_guard import ProjectFileLost
-from annotator.storage.reading_order import places_of
-from annotator.storage.spans import segment_spans
-from annotator.storage.study import segments_assigned
-from annotator.storage.training import segments_with_code
 from annotator.tui.done_marks import DoneMarks
 from annotator.tui.rescue import Rescue
 from annotator.tui.segment_order import IndexOf, ListedOrder, ProjectOrder, SegmentOrder
@@ -42,16 +35,9 @@ def disagreeing_segments(project: Project, *, exclude: str | None = None,
     """Segments done by at least two coders (other than ``exclude``) whose code sets differ,
     in reading order (``order``: that order, when the caller has it; then only the segments
     coders touched are looked at)."""
-    states = coding.coder_states(project)
-    out: set[str] = set()
-    for seg, per in states.items():
-        sets = {st.codes for c, st in per.items() if st.done and c != exclude}
-        done_by = [c for c, st in per.items() if st.done and c != exclude]
-        if len(done_by) >= 2 and len(sets) > 1:
-            out.add(seg)
-    if order is not None:
-        return [order[i] for i in order.places(out)]
-    return [s for s, _ in segment_order(project) if s in out]
+    if order is None:
+        return disagreeing_in_order(project, exclude=exclude)
+    return [order[i] for i in order.places(disagreeing(project, exclude=exclude))]
 
 
 @dataclass
@@ -98,7 +84,7 @@ class CodingSession:
         #: a code key moves on once every single-choice facet has a code
         self.auto_advance = auto_advance
         self.session_id = uuid.uuid4().hex
-        coding.ensure_coder(project, coder)
+        changes.ensure_coder(project, coder)
         self.codebook: Codebook = load_codebook(project)
         # the reading order, read a window at a time (a million segments open at once)
         self.order: SegmentOrder = (ProjectOrder(project) if only is None
@@ -111,7 +97,7 @@ class CodingSession:
         self.view: View | None = None
         self.undo_stack: list[int] = []
         self.redo_stack: list[int] = []
-        last = coding.last_segment(project, coder)
+        last = changes.last_segment(project, coder)
         self.pos = (self.index_of.get(last) or 0) if last else 0
         self._segments: dict[str, Segment] = {}  # the last few segments read, oldest first
         self._saved_position: str | None = last
@@ -170,22 +156,22 @@ class CodingSession:
         return seg
 
     def state(self) -> CoderState:
-        return coding.get_state(self.project, self.coder, self.current)
+        return changes.get_state(self.project, self.coder, self.current)
 
     def state_at(self, index: int) -> CoderState:
         """This coder's state on the segment at ``index``."""
-        return coding.get_state(self.project, self.coder, self.order[index])
+        return changes.get_state(self.project, self.coder, self.order[index])
 
     def coders(self) -> list[str]:
         """Coders shown side by side in lead mode: this coder first."""
-        others = [c for c in coding.list_coders(self.project) if c != self.coder]
+        others = [c for c in changes.list_coders(self.project) if c != self.coder]
         return [self.coder, *others]
 
     def all_states(self) -> dict[str, CoderState]:
         """Every coder's state on the current segment (lead mode only; blind otherwise)."""
         if not self.lead:
             return {self.coder: self.state()}
-        return {c: coding.get_state(self.project, c, self.current) for c in self.coders()}
+        return {c: changes.get_state(self.project, c, self.current) for c in self.coders()}
 
     def progress(self) -> tuple[int, int, int, int]:
         """(done overall, segments overall, done in this document, segments in this document)."""
@@ -284,7 +270,7 @@ class CodingSession:
         seg = self.saved_position_due()
         if seg is not None:
             with self.rescue.guard():
-                coding.set_last_segment(self.project, self.coder, seg)
+                changes.set_last_segment(self.project, self.coder, seg)
             self._saved_position = seg
 
     # views ---------------------------------------------------------------------
@@ -359,9 +345,9 @@ class CodingSession:
 
     def toggle(self, code_id: str) -> Change:
         seg = self.current
-        with self.rescue.guard(lambda: (self.coder, seg, coding.with_code(
+        with self.rescue.guard(lambda: (self.coder, seg, changes.with_code(
                 self.codebook, self.state(), code_id, code_id not in self.state().codes))):
-            state, event = coding.toggle_code(
+            state, event = changes.toggle_code(
                 self.project, self.codebook, self.coder, seg, code_id, session=self.session_id
             )
         return self._record(seg, state, event)
@@ -369,12 +355,10 @@ class CodingSession:
     def apply(self, code_id: str) -> Change:
         """Switch ``code_id`` on (never off) and mark done: applying a suggestion."""
         seg = self.current
-        with self.rescue.guard(lambda: (self.coder, seg, coding.with_code(
-                self.codebook, self.state(), code_id, True))), self.project.write():
-            before = coding.get_state(self.project, self.coder, seg)
-            new = coding.with_code(self.codebook, before, code_id, True)
-            event = coding.set_state(self.project, self.coder, seg, new, action="suggest",
-                                     session=self.session_id, detail={"code": code_id})
+        with self.rescue.guard(lambda: (self.coder, seg, changes.with_code(
+                self.codebook, self.state(), code_id, True))):
+            new, event = changes.apply_code(self.project, self.codebook, self.coder, seg, code_id,
+                                            session=self.session_id)
         return self._record(seg, new, event)
 
     def answered(self, codes: frozenset[str]) -> bool:
@@ -395,11 +379,9 @@ class CodingSession:
     def mark_none(self) -> Change:
         seg = self.current
         with self.rescue.guard(lambda: (self.coder, seg, CoderState(
-                frozenset(), True, self.state().memo))), self.project.write():
-            before = coding.get_state(self.project, self.coder, seg)
-            new = CoderState(frozenset(), True, before.memo)
-            event = coding.set_state(self.project, self.coder, seg, new, action="none",
-                                     session=self.session_id)
+                frozenset(), True, self.state().memo))):
+            before, new, event = changes.mark_none(self.project, self.coder, seg,
+                                                   session=self.session_id)
         change = self._record(seg, new, event)
         change.before = before
         return change
@@ -408,16 +390,16 @@ class CodingSession:
         seg = self.current
         with self.rescue.guard(lambda: (self.coder, seg, CoderState(
                 self.state().codes, self.state().done, text.strip()))):
-            event = coding.set_memo(self.project, self.coder, seg, text, session=self.session_id)
-        return self._record(seg, coding.get_state(self.project, self.coder, seg), event)
+            event = changes.set_memo(self.project, self.coder, seg, text, session=self.session_id)
+        return self._record(seg, changes.get_state(self.project, self.coder, seg), event)
 
     def undo(self) -> Change | None:
         if not self.undo_stack:
             return None
         event = self.undo_stack[-1]
-        _coder, seg, _before, after = coding.event_states(self.project, event)
+        _coder, seg, _before, after = changes.event_states(self.project, event)
         with self.rescue.guard(lambda: self.rescue.logged(event, after=False)):
-            seg, state = coding.undo(self.project, event, session=self.session_id)
+            seg, state = changes.undo(self.project, event, session=self.session_id)
         self.undo_stack.pop()
         self.redo_stack.append(event)
         self._note_done(seg, state.done)
@@ -428,9 +410,9 @@ class CodingSession:
         if not self.redo_stack:
             return None
         event = self.redo_stack[-1]
-        _coder, seg, before, _after = coding.event_states(self.project, event)
+        _coder, seg, before, _after = changes.event_states(self.project, event)
         with self.rescue.guard(lambda: self.rescue.logged(event, after=True)):
-            seg, state = coding.redo(self.project, event, session=self.session_id)
+            seg, state = changes.redo(self.project, event, session=self.session_id)
         self.redo_stack.pop()
         self.undo_stack.append(event)
         self._note_done(seg, state.done)
@@ -441,8 +423,7 @@ class CodingSession:
         """Close the project; if its file was lost, the error naming the recovery file."""
         try:
             with self.rescue.guard():
-                if self.project.guard is not None:
-                    self.project.guard.check()
+                check_file(self.project)
             return None
         except ProjectFileLost as exc:
             return exc

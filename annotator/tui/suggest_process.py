@@ -43,10 +43,9 @@ def _pipe_ends() -> tuple[Connection, Connection]:
 
 def _least_sure(engine: Any, segments: list[str]) -> str | None:
     """The least sure of ``segments`` by the learned engine; None for keyword matches only."""
-    from annotator.application.suggesting import least_sure
-    from annotator.nlp.suggest import Suggester
+    from annotator.application.suggesting import is_suggestion_engine, least_sure
 
-    return least_sure(engine, segments) if isinstance(engine, Suggester) else None
+    return least_sure(engine, segments) if is_suggestion_engine(engine) else None
 
 
 def serve(path: str, coder: str, lead: bool, kind: str) -> None:
@@ -55,7 +54,7 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
     requests, answers = _pipe_ends()
     with contextlib.suppress(OSError):  # background work: the screen's process comes first
         os.nice(NICE)
-    from annotator.storage.db import open_project
+    from annotator.application.project_file import open_project
     from annotator.tui.suggestions import build_suggester
 
     try:

@@ -11,12 +11,11 @@ import importlib.util
 import logging
 from typing import Protocol
 
+from annotator.application.keyword_matches import codebook_matcher, segment_matches
+from annotator.application.project_file import Project
 from annotator.model import Code
 from annotator.nlp.lexicon import Lexicon, Match
 from annotator.nlp.suggest import CodeSuggestion, Suggestions
-from annotator.storage.codebook_store import load_codebook
-from annotator.storage.db import Project
-from annotator.storage.documents import get_segment, segment_terms
 
 #: Segments whose keyword matches the keyword suggester keeps.
 KEPT = 64
@@ -37,18 +36,15 @@ class KeywordSuggester:
 
     def __init__(self, project: Project, lexicon: Lexicon | None = None) -> None:
         self.project = project
-        self.codebook = load_codebook(project) if lexicon is None else lexicon.codebook
-        self.lexicon = Lexicon.build(self.codebook) if lexicon is None else lexicon
+        self.lexicon = codebook_matcher(project) if lexicon is None else lexicon
+        self.codebook = self.lexicon.codebook
         self._matched: dict[str, tuple[Match, ...]] = {}
 
     def matches(self, segment_id: str) -> tuple[Match, ...]:
         """The codebook keywords in a stored segment (the last :data:`KEPT` are kept)."""
         found = self._matched.get(segment_id)
         if found is None:
-            seg = get_segment(self.project, segment_id)
-            tokens = segment_terms(self.project, segment_id)
-            found = tuple(self.lexicon.match(seg.zh, tokens["zh_tokens"], tokens["en_tokens"]))
-            self._matched[segment_id] = found
+            found = self._matched[segment_id] = segment_matches(self.project, self.lexicon, segment_id)
             while len(self._matched) > KEPT:
                 del self._matched[next(iter(self._matched))]
         return found

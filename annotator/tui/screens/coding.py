@@ -459,7 +459,7 @@ class CodingScreen(Screen[None]):
                          daemon=True).start()
 
     def _load_done_marks(self) -> None:
-        from annotator.storage.db import open_project
+        from annotator.application.project_file import open_project
 
         give_way()
         with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
@@ -481,7 +481,7 @@ class CodingScreen(Screen[None]):
         self.backup_thread.start()
 
     def _backup(self) -> None:
-        from annotator.storage.backup import rotate_backup
+        from annotator.application.backups import rotate_backup
 
         give_way()
         try:
@@ -502,7 +502,7 @@ class CodingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="suggester", exit_on_error=False)
     def _build_suggester(self) -> None:
-        from annotator.storage.db import open_project
+        from annotator.application.project_file import open_project
 
         if self.suggester_kind != "keywords" and engine_available():
             self._start_engine_process()
@@ -599,8 +599,11 @@ class CodingScreen(Screen[None]):
     def action_next_unsure(self) -> None:
         """The not-done segment the suggestions are least sure of, among the first
         :data:`LEAST_SURE_WINDOW` of the view: coding it teaches the engine most."""
-        from annotator.application.suggesting import LEAST_SURE_WINDOW, least_sure
-        from annotator.nlp.suggest import Suggester
+        from annotator.application.suggesting import (
+            LEAST_SURE_WINDOW,
+            is_suggestion_engine,
+            least_sure,
+        )
         from annotator.tui.suggest_process import RemoteSuggester
 
         suggester = self.suggester
@@ -609,7 +612,7 @@ class CodingScreen(Screen[None]):
         ids = [session.order[i] for i in candidates]
         if isinstance(suggester, RemoteSuggester) and ids:
             chosen = suggester.least_sure(ids)
-        elif isinstance(suggester, Suggester):
+        elif is_suggestion_engine(suggester):
             chosen = least_sure(suggester, ids)
         else:
             chosen = ""
@@ -653,7 +656,7 @@ class CodingScreen(Screen[None]):
     def _search(self, query: str) -> None:
         """Search through a connection of its own, off the event loop; a newer search cancels
         this one, whose answer is then dropped."""
-        from annotator.storage.db import open_project
+        from annotator.application.project_file import open_project
 
         worker = get_current_worker()
         with self._search_lock:

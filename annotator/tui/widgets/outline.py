@@ -16,7 +16,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.storage.snippets import segment_snippets
+from annotator.application.segments import segment_snippets
 from annotator.tui.messages import SegmentPicked
 from annotator.tui.segment_order import SegmentOrder
 from annotator.tui.session import CodingSession, View

@@ -1,0 +1,24 @@
+"""What the coding screen reads of segments: one segment, its terms, the parts of it a coder's
+annotations were made on, short previews for the outline, the documents, and text search."""
+
+from __future__ import annotations
+
+from annotator.storage.documents import (
+    get_segment,
+    list_documents,
+    search_segments,
+    segment_order,
+    segment_terms,
+)
+from annotator.storage.snippets import segment_snippets
+from annotator.storage.spans import segment_spans
+
+__all__ = [
+    "get_segment",
+    "list_documents",
+    "search_segments",
+    "segment_order",
+    "segment_snippets",
+    "segment_spans",
+    "segment_terms",
+]
