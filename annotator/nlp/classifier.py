@@ -56,6 +56,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from annotator.nlp.evidence import common_terms
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -111,6 +113,9 @@ class FacetModel:
         #: background is counted from the examples and the prior; see :meth:`background`)
         self.corpus_share: FloatArray | None = None
         self.unseen_share = 0.0
+        #: per term id, whether the word is too common in the corpus to be cited as evidence
+        #: (:func:`annotator.nlp.evidence.common_terms`; None: not known)
+        self.common: npt.NDArray[np.bool_] | None = None
 
     def set_document_frequencies(self, df: FloatArray, n_docs: int,
                                  pieces: npt.NDArray[np.bool_] | None = None) -> None:
@@ -122,6 +127,7 @@ class FacetModel:
         counts give the background ``b(w)`` (see the module notes): each term's share of the
         corpus's term occurrences, ``(df + ALPHA) / (sum(df) + ALPHA * V)``."""
         self.pieces = None if pieces is None else np.asarray(pieces, dtype=bool)
+        self.common = common_terms(df, n_docs)
         if n_docs <= 0:
             self.term_weights = None
             self.corpus_share = None

@@ -21,7 +21,11 @@ A word is cited for a code when
 * it was counted at least :data:`MIN_COUNT` times for the code (one stray occurrence in one
   example is no pattern), and
 * it is not found in the examples of every code of the facet (a word of every code explains
-  none of them).
+  none of them), and
+* it is not found in more than :data:`COMMON_SHARE` of the project's segments (once the project
+  has :data:`COMMON_MIN_SEGMENTS`): such a word describes the corpus (社区, "community" in a
+  corpus about community work), not a code, even where the codebook's text about one code
+  happens to use it more than the others' (:func:`common_terms`).
 
 Function words never reach this point: the stored terms have no stop words, and the caller
 passes only terms that may be shown (:func:`annotator.nlp.keywords.keyword_worthy`).
@@ -45,6 +49,26 @@ SHOWN_WORDS = 4
 Z_MIN = 1.96
 MIN_COUNT = 2.0
 PRIOR_SEGMENTS = 10.0
+#: A word found in more than this share of the project's segments is never cited ...
+COMMON_SHARE = 1.0 / 3.0
+#: ... once the project has this many segments (before that, shares say little).
+COMMON_MIN_SEGMENTS = 10
+
+
+def common_terms(df: FloatArray, n_docs: int) -> npt.NDArray[np.bool_] | None:
+    """Per term id, whether the word is too common in the corpus to be cited (None: too few
+    segments to say)."""
+    if n_docs < COMMON_MIN_SEGMENTS:
+        return None
+    return np.asarray(df, dtype=np.float64) > COMMON_SHARE * n_docs
+
+
+def uncommon(ids: IntArray, common: npt.NDArray[np.bool_] | None) -> IntArray:
+    """``ids`` without the terms :func:`common_terms` marks (ids it does not know are kept)."""
+    if common is None or not len(ids):
+        return ids
+    inside = ids < len(common)
+    return ids[~(inside & common[np.where(inside, ids, 0)])]
 
 
 def log_odds_z(

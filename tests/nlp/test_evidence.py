@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from annotator.nlp.evidence import MIN_COUNT, cited, log_odds_z, shown_evidence
+from annotator.nlp.evidence import (
+    COMMON_MIN_SEGMENTS,
+    MIN_COUNT,
+    cited,
+    common_terms,
+    log_odds_z,
+    shown_evidence,
+    uncommon,
+)
 
 
 def test_log_odds_z_by_hand() -> None:
@@ -55,3 +65,25 @@ def test_shown_evidence_is_what_the_panel_shows() -> None:
              [("a", ("w1", "w2", "w3", "w4", "w5")), ("b", ("w1",)), ("c", ("x",)), ("d", ("y",))]]
     shown = shown_evidence(SimpleNamespace(codes=codes))
     assert shown == (("w1", "a"), ("w2", "a"), ("w3", "a"), ("w4", "a"), ("w1", "b"), ("x", "c"))
+
+
+def test_a_word_of_a_third_of_the_corpus_is_never_cited() -> None:
+    df = np.array([5.0, 3.0, 0.0])  # of 12 segments: 42 %, 25 %, none
+    common = common_terms(df, 12)
+    assert common is not None and common.tolist() == [True, False, False]
+    assert uncommon(np.array([0, 1, 2, 7]), common).tolist() == [1, 2, 7]  # 7: unknown, kept
+    assert common_terms(df, COMMON_MIN_SEGMENTS - 1) is None  # too few segments to say
+
+
+def test_the_demo_never_cites_the_corpus_own_setting(demo_project: Path) -> None:
+    # 社区 / "community" are in over a third of the demo's segments and in the codebook's text
+    # about several codes: they describe the corpus, not a code.
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    out = CliRunner().invoke(app, ["suggest", str(demo_project), "--coder", "paper", "--json"])
+    assert out.exit_code == 0, out.output
+    cited_words = {w for line in out.stdout.splitlines() for c in json.loads(line)["codes"]
+                   for w in c["evidence"]}
+    assert cited_words and not cited_words & {"社区", "community"}
