@@ -22,10 +22,11 @@ A word is cited for a code when
   example is no pattern), and
 * it is not found in the examples of every code of the facet (a word of every code explains
   none of them), and
-* it is not found in more than :data:`COMMON_SHARE` of the project's segments (once the project
-  has :data:`COMMON_MIN_SEGMENTS`): such a word describes the corpus (社区, "community" in a
-  corpus about community work), not a code, even where the codebook's text about one code
-  happens to use it more than the others' (:func:`common_terms`).
+* it is not both found under more than one code and in more than :data:`COMMON_SHARE` of the
+  project's segments (once the project has :data:`COMMON_MIN_SEGMENTS`): such a word describes
+  the corpus (社区, "community" in a corpus about community work), not a code, even where the
+  codebook's text about one code happens to use it more than the others' (:func:`common_terms`).
+  A common word that only one code's examples hold (a coder's recurring topic) stays evidence.
 
 Function words never reach this point: the stored terms have no stop words, and the caller
 passes only terms that may be shown (:func:`annotator.nlp.keywords.keyword_worthy`).
@@ -63,14 +64,6 @@ def common_terms(df: FloatArray, n_docs: int) -> npt.NDArray[np.bool_] | None:
     return np.asarray(df, dtype=np.float64) > COMMON_SHARE * n_docs
 
 
-def uncommon(ids: IntArray, common: npt.NDArray[np.bool_] | None) -> IntArray:
-    """``ids`` without the terms :func:`common_terms` marks (ids it does not know are kept)."""
-    if common is None or not len(ids):
-        return ids
-    inside = ids < len(common)
-    return ids[~(inside & common[np.where(inside, ids, 0)])]
-
-
 def log_odds_z(
     y_c: FloatArray, n_c: float | FloatArray, y_r: FloatArray, n_r: float | FloatArray,
     a_w: FloatArray, a_0: float,
@@ -97,20 +90,26 @@ def cited(
     all_terms: float,
     vocab: int,
     mass: float,
+    common: npt.NDArray[np.bool_] | None = None,
 ) -> list[list[int]]:
     """Per code (column), the term ids of the segment cited as evidence, strongest first.
 
     ``ids``: the segment's term ids (each once) and ``counts`` their counts in the segment;
     ``code_counts`` [len(ids) x K]: each term's count per code; ``code_terms`` [K]: all terms
     counted per code; ``totals``: each term's count in all examples of the facet; ``mass``:
-    the mean number of terms of a segment (``a_0 = PRIOR_SEGMENTS * mass``).
+    the mean number of terms of a segment (``a_0 = PRIOR_SEGMENTS * mass``); ``common``: per
+    term id, whether the word is in too many of the corpus's segments (:func:`common_terms`).
     """
     k = code_counts.shape[1] if code_counts.ndim == 2 else 0
     if not len(ids) or not k:
         return [[] for _ in range(k)]
     a_0 = PRIOR_SEGMENTS * max(mass, 1.0)
     a_w = background(totals, all_terms, vocab, a_0)[:, None]
-    everywhere = np.asarray((code_counts > 0).all(axis=1) if k > 1 else np.zeros(len(ids), dtype=bool))
+    present = code_counts > 0
+    everywhere = np.asarray(present.all(axis=1) if k > 1 else np.zeros(len(ids), dtype=bool))
+    if common is not None:
+        inside = ids < len(common)
+        everywhere |= inside & common[np.where(inside, ids, 0)] & (present.sum(axis=1) > 1)
     y_r = np.maximum(totals[:, None] - code_counts, 0.0)
     n_r = np.maximum(all_terms - code_terms, 0.0)
     z = log_odds_z(code_counts, code_terms, y_r, n_r, a_w, a_0)

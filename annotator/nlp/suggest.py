@@ -71,7 +71,7 @@ from annotator.model import Codebook, Facet
 from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
-from annotator.nlp.evidence import cited, uncommon
+from annotator.nlp.evidence import cited
 from annotator.nlp.examples import Examples
 from annotator.nlp.keywords import (
     CorpusCounter,
@@ -269,13 +269,13 @@ def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: F
     _zh, worthy = vocab.flags()
     if len(worthy) > int(known.max(initial=0)):
         known = known[worthy[known]]
-    known = uncommon(known, getattr(model, "common", None))  # None in a model kept before
     sorter = np.argsort(ids, kind="stable")
     seg_counts = counts[sorter[np.searchsorted(ids, known, sorter=sorter)]]
     examples = float(model.examples + model.prior_examples)
     mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
     return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
-                 model.all_terms, model.vocab_size, mass)
+                 model.all_terms, model.vocab_size, mass,
+                 getattr(model, "common", None))  # None in a model kept before it existed
 
 
 def rank_codes(

@@ -16,7 +16,6 @@ from annotator.nlp.evidence import (
     common_terms,
     log_odds_z,
     shown_evidence,
-    uncommon,
 )
 
 
@@ -67,12 +66,18 @@ def test_shown_evidence_is_what_the_panel_shows() -> None:
     assert shown == (("w1", "a"), ("w2", "a"), ("w3", "a"), ("w4", "a"), ("w1", "b"), ("x", "c"))
 
 
-def test_a_word_of_a_third_of_the_corpus_is_never_cited() -> None:
+def test_a_word_of_a_third_of_the_corpus_found_under_two_codes_is_never_cited() -> None:
     df = np.array([5.0, 3.0, 0.0])  # of 12 segments: 42 %, 25 %, none
     common = common_terms(df, 12)
     assert common is not None and common.tolist() == [True, False, False]
-    assert uncommon(np.array([0, 1, 2, 7]), common).tolist() == [1, 2, 7]  # 7: unknown, kept
     assert common_terms(df, COMMON_MIN_SEGMENTS - 1) is None  # too few segments to say
+    # term 0: far more under code 0 but also under code 1; term 1 the same but rarer in the
+    # corpus; term 2 common but only code 0 holds it (a coder's recurring topic)
+    counts = np.array([[30.0, 2.0, 0.0], [30.0, 2.0, 0.0], [30.0, 0.0, 0.0]])
+    ids, totals = np.array([0, 1, 2]), counts.sum(axis=1)
+    args = (np.ones(3), counts, np.array([100.0, 100.0, 100.0]), totals, 300.0, 50, 10.0)
+    assert sorted(cited(ids, *args)[0]) == [0, 1, 2]
+    assert sorted(cited(ids, *args, np.array([True, False, True]))[0]) == [1, 2]
 
 
 def test_the_demo_never_cites_the_corpus_own_setting(demo_project: Path) -> None:
