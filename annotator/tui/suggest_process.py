@@ -77,8 +77,24 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
                           else getattr(engine, method)(*args, **kwargs)))
         except Exception as exc:
             answers.send(("error", str(exc)))
-    project.close()
+    if not _lost(project):  # a deleted log: no checkpoint (below) the screen's stop could cut short
+        project.close()
     os._exit(0)  # at once: the screen is closing
+
+
+def _lost(project: Any) -> bool:
+    """Whether the project file or its write-ahead log was deleted or replaced under us. Closing
+    the last connection copies the log into the file; if the log's name is gone, the deleted log
+    is all that holds the recent changes, and a copy cut short (the screen stops this process
+    after :data:`STOP_S`) would leave the file half updated. The screen keeps its session's
+    changes for ``annotator recover``; what this process wrote is committed."""
+    from annotator.application.project_file import ProjectFileLost, check_file
+
+    try:
+        check_file(project)
+    except ProjectFileLost:
+        return True
+    return False
 
 
 class RemoteSuggester:
