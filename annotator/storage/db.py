@@ -14,6 +14,7 @@ from typing import Any
 from annotator import config
 from annotator.errors import ProjectError
 from annotator.storage import migrations, search_index
+from annotator.storage.deleted_log import refuse_if_log_deleted
 from annotator.storage.file_guard import FileGuard
 from annotator.storage.open_errors import open_failure
 from annotator.storage.read_only import connect_read_only, read_only_reason, refuse_write
@@ -177,6 +178,8 @@ def open_project(
         raise ProjectError("is a folder, not a project file", path=path)
     if not exists and not path.parent.is_dir():  # a typo in the path: never create folders
         raise ProjectError(f"no such folder {str(path.parent)!r}; create it first", path=path)
+    if exists:
+        refuse_if_log_deleted(path)  # a connection now would damage the file for good
     read_only = read_only_reason(path) if exists else None
     try:
         conn = connect_read_only(path, busy_timeout) if read_only else _connect(path, busy_timeout)

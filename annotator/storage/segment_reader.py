@@ -16,6 +16,7 @@ from typing import Any
 from annotator.errors import ProjectError
 from annotator.storage import search_index
 from annotator.storage.db import Project
+from annotator.storage.deleted_log import refuse_if_log_deleted
 
 SegmentRow = tuple[str | None, str | None, str | None, str | None, str | None]
 
@@ -27,6 +28,7 @@ class SegmentReader:
 
     def __init__(self, path: Path, busy_timeout: float = 5.0) -> None:
         self.path = path
+        refuse_if_log_deleted(path)
         try:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
                 f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,

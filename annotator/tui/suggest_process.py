@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,10 @@ class RemoteSuggester:
     and every answer are spent blocked on a pipe, which leaves the interpreter to the screen.
     """
 
-    def __init__(self, path: Path, *, coder: str, lead: bool, kind: str = "auto") -> None:
+    def __init__(self, path: Path, *, coder: str, lead: bool, kind: str = "auto",
+                 started: Callable[[RemoteSuggester], None] | None = None) -> None:
+        """``started`` is told of the engine once its process runs, before it is built: a screen
+        that closes meanwhile must stop it (:meth:`close`) rather than leave it using the file."""
         self._process = subprocess.Popen(
             [sys.executable, "-m", "annotator.tui.suggest_process", str(path), coder,
              "lead" if lead else "coder", kind],
@@ -116,6 +120,8 @@ class RemoteSuggester:
         self._process.stdin.close()
         self._process.stdout.close()
         self._lock = threading.Lock()
+        if started is not None:
+            started(self)
         try:
             status, value = self._recv.recv()
         except (EOFError, OSError):
@@ -150,7 +156,8 @@ class RemoteSuggester:
         self._call("learn", segment_id, codes)
 
     def close(self) -> None:
-        """Stop the engine's process."""
+        """Stop the engine's process (while it is still being built too: it is then stopped
+        after :data:`STOP_S`, which ends the wait for it)."""
         with self._lock:
             with contextlib.suppress(OSError, ValueError):
                 self._send.send(None)

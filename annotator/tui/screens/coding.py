@@ -95,6 +95,7 @@ class CodingScreen(Screen[None]):
         self.suggester: SuggesterLike | None = None
         self.suggestions: Any | None = None
         self._suggest_project: Any | None = None
+        self._engine_starting: RemoteSuggester | None = None
         self._search_project: Any | None = None
         self._search_lock = threading.Lock()
         self._outline_forced: bool | None = None
@@ -525,7 +526,7 @@ class CodingScreen(Screen[None]):
         """The engine, built and run in a process of its own (see :mod:`..suggest_process`)."""
         try:
             engine = RemoteSuggester(self.path, coder=self.session.coder, lead=self.session.lead,
-                                     kind=self.suggester_kind)
+                                     kind=self.suggester_kind, started=self._engine_started)
         except Exception as exc:  # the engine failing must not stop the coding
             with contextlib.suppress(RuntimeError):
                 self.app.call_from_thread(self._suggester_failed, str(exc))
@@ -534,6 +535,10 @@ class CodingScreen(Screen[None]):
             self.app.call_from_thread(self._suggester_ready, engine, engine)
         except RuntimeError:  # the app has gone
             engine.close()
+
+    def _engine_started(self, engine: RemoteSuggester) -> None:
+        """The engine's process runs (it is still being built): closing the screen stops it."""
+        self._engine_starting = engine
 
     def _suggester_ready(self, suggester: SuggesterLike, project: Any) -> None:
         self._stop_fetcher()
@@ -573,6 +578,8 @@ class CodingScreen(Screen[None]):
             self.session.save_position()
         if self._suggest_project is not None:
             self._suggest_project.close()
+        if self._engine_starting is not None:  # no process left using the file after the screen
+            self._engine_starting.close()
         with self._search_lock:
             if self._search_project is not None:
                 self._search_project.close()
