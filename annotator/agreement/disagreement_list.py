@@ -22,20 +22,20 @@ Codes = dict[str, tuple[str, ...]]
 
 
 class KindCodes(Mapping[int, Codes]):
-    """Each kind's codes per coder, held as numbers: ``values[i, c]`` is the number (in ``names``)
+    """Each kind's codes per coder, held as numbers: ``matrix[i, c]`` is the number (in ``names``)
     of coder ``c``'s set of codes in kind ``kinds[i]`` (-1: the coder did not finish it). A kind's
     dictionary is made only when asked for; the JSON lines are written from the numbers."""
 
     def __init__(self, coders: Sequence[str], names: Sequence[tuple[str, ...]], kinds: list[int],
-                 values: npt.NDArray[np.int64]) -> None:
-        self.coders, self.names, self.kinds, self.values = tuple(coders), list(names), kinds, values
+                 matrix: npt.NDArray[np.int64]) -> None:
+        self.coders, self.names, self.kinds, self.matrix = tuple(coders), list(names), kinds, matrix
         self._at: dict[int, int] | None = None
 
     def __getitem__(self, kind: int) -> Codes:
         if self._at is None:
             self._at = {k: i for i, k in enumerate(self.kinds)}
         names = self.names
-        row = self.values[self._at[kind]].tolist()
+        row = self.matrix[self._at[kind]].tolist()
         return {c: names[v] for c, v in zip(self.coders, row, strict=True) if v >= 0}
 
     def __iter__(self) -> Iterator[int]:
@@ -53,7 +53,7 @@ class KindCodes(Mapping[int, Codes]):
         joined = np.full(len(self.kinds), "", dtype=object)
         for c, coder in enumerate(self.coders):
             entries = np.array([", " + quote(coder) + ": " + t for t in sets] + [""], dtype=object)
-            joined += entries[self.values[:, c]]  # -1: the empty entry (the coder did not finish it)
+            joined += entries[self.matrix[:, c]]  # -1: the empty entry (the coder did not finish it)
         return {k: "{" + t[2:] + "}" for k, t in zip(self.kinds, joined.tolist(), strict=True)}
 
 
