@@ -13,9 +13,48 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any, overload
 
+import numpy as np
+import numpy.typing as npt
+
 from annotator.agreement.report_model import Disagreement
 
 Codes = dict[str, tuple[str, ...]]
+
+
+class KindCodes(Mapping[int, Codes]):
+    """Each kind's codes per coder, held as numbers: ``matrix[i, c]`` is the number (in ``names``)
+    of coder ``c``'s set of codes in kind ``kinds[i]`` (-1: the coder did not finish it). A kind's
+    dictionary is made only when asked for; the JSON lines are written from the numbers."""
+
+    def __init__(self, coders: Sequence[str], names: Sequence[tuple[str, ...]], kinds: list[int],
+                 matrix: npt.NDArray[np.int64]) -> None:
+        self.coders, self.names, self.kinds, self.matrix = tuple(coders), list(names), kinds, matrix
+        self._at: dict[int, int] | None = None
+
+    def __getitem__(self, kind: int) -> Codes:
+        if self._at is None:
+            self._at = {k: i for i, k in enumerate(self.kinds)}
+        names = self.names
+        row = self.matrix[self._at[kind]].tolist()
+        return {c: names[v] for c, v in zip(self.coders, row, strict=True) if v >= 0}
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.kinds)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def json_texts(self, quote: Any) -> dict[int, str]:
+        """kind → its codes as JSON (as :func:`_codes_json` writes them): each coder's entry is
+        written once per set of codes and the entries are joined a column at a time."""
+        if not self.kinds:
+            return {}
+        sets = [json.dumps(list(n), ensure_ascii=False) for n in self.names]
+        joined = np.full(len(self.kinds), "", dtype=object)
+        for c, coder in enumerate(self.coders):
+            entries = np.array([", " + quote(coder) + ": " + t for t in sets] + [""], dtype=object)
+            joined += entries[self.matrix[:, c]]  # -1: the empty entry (the coder did not finish it)
+        return {k: "{" + t[2:] + "}" for k, t in zip(self.kinds, joined.tolist(), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -83,8 +122,11 @@ def _codes_json(codes: Codes, entries: dict[tuple[str, tuple[str, ...]], str], q
 
 def _lines(part: FacetDisagreements, texts: Mapping[str, tuple[str, str]] | None, quote: Any) -> Iterator[str]:
     middle = f', "facet": {quote(part.facet)}, "codes": '
-    entries: dict[tuple[str, tuple[str, ...]], str] = {}
-    codes = {kind: middle + _codes_json(c, entries, quote) for kind, c in part.codes.items()}
+    if isinstance(part.codes, KindCodes):
+        codes = {kind: middle + text for kind, text in part.codes.json_texts(quote).items()}
+    else:
+        entries: dict[tuple[str, tuple[str, ...]], str] = {}
+        codes = {kind: middle + _codes_json(c, entries, quote) for kind, c in part.codes.items()}
     if texts is None:
         for segment, kind in zip(part.segments, part.kinds, strict=True):
             yield '{"segment": ' + quote(segment) + codes[kind] + "}"

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement._matrix import MISSING, Coded, FloatArray, IntArray
-from annotator.agreement.disagreement_list import DisagreementList, FacetDisagreements
+from annotator.agreement.disagreement_list import DisagreementList, FacetDisagreements, KindCodes
 from annotator.agreement.done_codes import BoolArray, DoneCodes
 from annotator.agreement.estimates import Estimate, Level, Rows, UnitWeights, estimate_all
 from annotator.agreement.facet_matrices import (
@@ -323,9 +323,8 @@ def facet_disagreements(facet: Facet, alike: Patterns, units: Sequence[str]) -> 
     differs = differing(index, table.done)
     values = np.full(table.done.shape, -1, dtype=np.int64)
     values[table.done] = index
-    per_kind: dict[int, dict[str, tuple[str, ...]]] = {}
-    for p in np.flatnonzero(differs).tolist():
-        per_kind[p] = {c: names[v] for c, v in zip(table.coders, values[:, p].tolist(), strict=True) if v >= 0}
+    kinds = np.flatnonzero(differs)
+    per_kind = KindCodes(table.coders, names, kinds.tolist(), np.ascontiguousarray(values[:, kinds].T))
     hits = np.flatnonzero(differs[alike.of_unit]) if len(alike.of_unit) else np.zeros(0, dtype=np.int64)
     return FacetDisagreements(facet.id, [units[u] for u in hits.tolist()], alike.of_unit[hits].tolist(), per_kind)
 

@@ -6,16 +6,17 @@ import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.application.codebooks import read_codebook_file
-from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.errors import ProjectError
-from annotator.model import Codebook
-from annotator.storage.codebook_store import save_codebook
 from annotator.storage.db import Project
 from annotator.storage.db import open_project as open_project  # the interfaces open projects here
-from annotator.storage.new_file import building
-from annotator.storage.project_meta import set_meta
+
+if TYPE_CHECKING:
+    from annotator.model import Codebook
+
+# The codebook modules (YAML, the file readers) are imported where a project is created: every
+# command opens its project through this module, and most never read a codebook file.
 
 
 def remove_project_file(path: Path) -> None:
@@ -48,6 +49,8 @@ def new_project(path: Path, *, empty: bool = False) -> Iterator[Project]:
     built under a hidden temporary name and becomes ``path`` only when the block succeeds; an
     error, an interrupt or a kill leaves nothing at ``path`` (see
     :mod:`annotator.storage.new_file`)."""
+    from annotator.storage.new_file import building
+
     codebook = _codebook(None, empty)
     with building(path) as project:
         _fill(project, codebook)
@@ -55,11 +58,18 @@ def new_project(path: Path, *, empty: bool = False) -> Iterator[Project]:
 
 
 def _codebook(codebook_path: Path | None, empty: bool) -> Codebook:
+    from annotator.application.codebooks import read_codebook_file
+    from annotator.codebook import bundled_codebook_path, load_codebook
+    from annotator.model import Codebook
+
     if empty:
         return Codebook(facets=())
     return read_codebook_file(codebook_path) if codebook_path else load_codebook(bundled_codebook_path())
 
 
 def _fill(project: Project, codebook: Codebook) -> None:
+    from annotator.storage.codebook_store import save_codebook
+    from annotator.storage.project_meta import set_meta
+
     save_codebook(project, codebook)
     set_meta(project, "created_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))

@@ -6,7 +6,10 @@ jieba or Textual at module level, so ``annotator --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Iterator
 
 from annotator.cli import _threads  # noqa: F401  (before anything imports numpy)
 # importing a command module registers its commands on the app, in the order --help lists them
@@ -36,6 +39,27 @@ def _command_named(args: list[str]) -> str:
     return " ".join(words)
 
 
+@contextlib.contextmanager
+def _only_named_command(args: list[str]) -> Iterator[None]:
+    """Build only the command the arguments name: typer makes every command's options (reading
+    each function's signature) before it runs one, a few hundredths of a second for nothing.
+    Without a known command name (options first, a typo, shell completion) every command stays.
+    The app has all its commands again afterwards."""
+    from typer.main import get_command_name
+
+    kept = app.registered_commands, app.registered_groups
+    if args and not args[0].startswith("-") and not any(k.endswith("_COMPLETE") for k in os.environ):
+        commands = [c for c in app.registered_commands
+                    if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == args[0]]
+        groups = [g for g in app.registered_groups if g.name == args[0]]
+        if len(commands) + len(groups) == 1:
+            app.registered_commands, app.registered_groups = commands, groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = kept
+
+
 def main() -> None:
     """The console script: every user error is one line on stderr and exit code 1."""
     import typer
@@ -45,7 +69,8 @@ def main() -> None:
     install_safe_streams()  # no control character from data reaches the terminal
     progress.install()  # e.g. building the search index of a project made by an older version
     try:
-        code = app(standalone_mode=False)
+        with _only_named_command(sys.argv[1:]):
+            code = app(standalone_mode=False)
     except AnnotatorError as exc:  # commands report their own; this is the last net
         err(f"error: {exc}")
         sys.exit(1)

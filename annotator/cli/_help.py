@@ -10,7 +10,9 @@ from typing import Any
 
 import typer
 from typer import _click as click  # the click that typer bundles and calls these methods with
-from typer.core import TyperArgument, TyperCommand, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from annotator.cli._plain_values import use_plain_values
 
 #: The value an option takes, by option name (the type decides for the others).
 OPTION_VALUES = {
@@ -36,6 +38,13 @@ def _argument_name(param: TyperArgument) -> str:
     return f"{name}..." if param.nargs != 1 else name
 
 
+def _plain_help(option: Any) -> Any:
+    """The --help option (made when the command line is read) without pydantic either."""
+    if option is not None:
+        use_plain_values([option])
+    return option
+
+
 class HelpCommand(TyperCommand):
     """A command whose help and usage line name values instead of Python types."""
 
@@ -44,6 +53,10 @@ class HelpCommand(TyperCommand):
         for param in self.params:
             if isinstance(param, TyperOption) and param.metavar is None and not param.is_flag:
                 param.metavar = _value_name(param)
+        use_plain_values(self.params)
+
+    def get_help_option(self, ctx: click.Context) -> Any:
+        return _plain_help(super().get_help_option(ctx))
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -69,8 +82,23 @@ class HelpCommand(TyperCommand):
                     formatter.write_dl(rows)
 
 
+class PlainGroup(TyperGroup):
+    """A group of commands whose own options skip typer's pydantic adapters too."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        use_plain_values(self.params)  # typer adds its completion options after __init__
+        return super().parse_args(ctx, args)
+
+    def get_help_option(self, ctx: click.Context) -> Any:
+        return _plain_help(super().get_help_option(ctx))
+
+
 class App(typer.Typer):
-    """A Typer app whose commands use :class:`HelpCommand`."""
+    """A Typer app whose commands use :class:`HelpCommand` (and groups :class:`PlainGroup`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", PlainGroup)
+        super().__init__(*args, **kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("cls", HelpCommand)

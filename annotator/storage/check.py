@@ -173,15 +173,29 @@ def _describe(state: CoderState) -> str:
     return "; ".join(parts)
 
 
+def _after(text: str | None, parsed: dict[str | None, CoderState | None]) -> CoderState | None:
+    """The state an event's JSON holds (None: unreadable); each distinct text is read once (a
+    project's events hold few distinct states)."""
+    if text in parsed:
+        return parsed[text]
+    try:
+        state: CoderState | None = CoderState.from_json(json.loads(text or "null") or {})
+    except (ValueError, TypeError, AttributeError):
+        state = None
+    if len(parsed) < 100_000:
+        parsed[text] = state
+    return state
+
+
 def _event_problem(key: Key, event: tuple[Any, ...] | None, now_state: CoderState,
-                   archived: dict[Key, list[tuple[str, str]]]) -> Problem | None:
+                   archived: dict[Key, list[tuple[str, str]]],
+                   parsed: dict[str | None, CoderState | None]) -> Problem | None:
     coder, seg = key
     if event is None:
         return Problem("event-log", f"{coder} on {seg}: work ({_describe(now_state)}) with no event")
     _c, _s, eid, at, after_text = event
-    try:
-        after = CoderState.from_json(json.loads(after_text or "null") or {})
-    except (ValueError, TypeError, AttributeError):
+    after = _after(after_text, parsed)
+    if after is None:
         return Problem("event-log", f"event {eid} ({coder} on {seg}) has an unreadable state")
     gone = {code for code, when in archived.get(key, []) if when >= at}
     expected = CoderState(after.codes - gone, after.done, after.memo)
@@ -207,9 +221,10 @@ def _event_log(conn: sqlite3.Connection, report: CheckReport) -> None:
         archived[(coder, seg)].append((code, at))
     events = iter(conn.execute(_LAST_EVENTS))
     current = iter(conn.cursor().execute(_CURRENT))
+    parsed: dict[str | None, CoderState | None] = {}
     for key, event, cur in _joined(events, current):
         now_state = row_state(cur[2], cur[3], cur[4]) if cur else CoderState()
-        problem = _event_problem(key, event, now_state, archived)
+        problem = _event_problem(key, event, now_state, archived, parsed)
         if problem is not None:
             report.problems.append(problem)
 

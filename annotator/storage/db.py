@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator import config
 from annotator.errors import ProjectError
+from annotator.stale_temps import remove_dead_builds
 from annotator.storage import migrations, search_index
 from annotator.storage.deleted_log import refuse_if_log_deleted
 from annotator.storage.file_guard import FileGuard
@@ -180,6 +181,8 @@ def open_project(
         raise ProjectError(f"no such folder {str(path.parent)!r}; create it first", path=path)
     if exists:
         refuse_if_log_deleted(path)  # a connection now would damage the file for good
+        # what imports killed beside it left half-built (their process is gone)
+        remove_dead_builds(path.parent if str(path.parent) else Path("."))
     read_only = read_only_reason(path) if exists else None
     try:
         conn = connect_read_only(path, busy_timeout) if read_only else _connect(path, busy_timeout)

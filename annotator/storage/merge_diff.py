@@ -82,6 +82,25 @@ _WORK = (("annotations", "coder, segment, code"), ("done", "coder, segment"),
          ("memos", "coder, segment, text"))
 
 
+def _rows_missing(conn: sqlite3.Connection, table: str, columns: str, coders: Sequence[str],
+                  left: str, right: str, where: str = "") -> set[Key]:
+    """The keys of ``table``'s rows (by ``coders``) that ``left`` has and ``right`` has not."""
+    only = _in(coders)
+    order = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
+    return set(conn.execute(
+        f"SELECT coder, segment FROM (SELECT {columns} FROM {left}.{table} WHERE coder IN"
+        f" {only} EXCEPT SELECT {columns} FROM {right}.{table} WHERE coder IN {only}"
+        f" ORDER BY {order}) x{where}", list(coders) * 2))
+
+
+def _same_size(conn: sqlite3.Connection, table: str, coders: Sequence[str]) -> bool:
+    """Whether the source and the target hold as many rows of ``table`` by ``coders``."""
+    only = _in(coders)
+    return bool(conn.execute(
+        f"SELECT (SELECT count(*) FROM {SRC}.{table} WHERE coder IN {only})"
+        f" = (SELECT count(*) FROM main.{table} WHERE coder IN {only})", list(coders) * 2).fetchone()[0])
+
+
 def find_changed(conn: sqlite3.Connection, coders: Sequence[str], also: Iterable[Key]
                  ) -> tuple[int, list[Key]]:
     """On a reader: (how many keys the source has: its work and the keys its event log knows;
@@ -92,17 +111,15 @@ def find_changed(conn: sqlite3.Connection, coders: Sequence[str], also: Iterable
     target began); the caller compares their states."""
     if not coders:
         return 0, []
-    only = _in(coders)
     keys: set[Key] = set()
     for table, columns in _WORK:
-        order = ", ".join(str(i + 1) for i in range(columns.count(",") + 1))
-        for left, right in ((SRC, "main"), ("main", SRC)):
-            mine = "" if left == SRC else f" WHERE {_a_source_key(SRC)}"
-            keys.update(conn.execute(
-                f"SELECT coder, segment FROM (SELECT {columns} FROM {left}.{table} WHERE coder IN"
-                f" {only} EXCEPT SELECT {columns} FROM {right}.{table} WHERE coder IN {only}"
-                f" ORDER BY {order}) x{mine}", list(coders) * 2))
+        theirs = _rows_missing(conn, table, columns, coders, SRC, "main")
+        keys.update(theirs)
+        if not theirs and _same_size(conn, table, coders):
+            continue  # the target has every row of the source's, and no more: none of its own
+        keys.update(_rows_missing(conn, table, columns, coders, "main", SRC, f" WHERE {_a_source_key(SRC)}"))
     check = f"SELECT {_a_source_key(SRC)} FROM (SELECT ? AS coder, ? AS segment) x"
+    only = _in(coders)
     keys.update(k for k in also if k[0] in coders and conn.execute(check, k).fetchone()[0])
     count = conn.execute(
         "SELECT count(*) FROM (" + " UNION ".join(

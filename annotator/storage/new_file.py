@@ -4,8 +4,8 @@ An import that creates its project writes everything into ``.<name>.annotator-<p
 beside it. No one knows that file yet, so it is filled without the write-ahead log and without
 syncs (the rollback journal held in memory: the pages a new file appends need none, and a failed
 import's rollback still works); a kill loses only that file, which the next import of the same
-name removes (:mod:`annotator.stale_temps`) and which no command takes for a project (its name
-does not end in the project's). When the filling succeeded the file is switched to a project's
+name, or any command opening a project in that folder, removes (:mod:`annotator.stale_temps`)
+and which no command takes for a project (its name does not end in the project's). When the filling succeeded the file is switched to a project's
 normal mode (write-ahead log), closed, synced, given the name (never over a file that appeared
 at that name meanwhile) and the folder synced.
 """

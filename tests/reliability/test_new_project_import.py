@@ -147,3 +147,30 @@ def test_a_new_project_that_does_not_fit_leaves_nothing(tmp_path: Path) -> None:
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert "disk is full" in done.stderr, done.stderr
     assert left == []
+
+
+@pytest.mark.slow  # a real import killed with SIGKILL
+def test_a_command_opening_a_project_removes_what_a_killed_import_left(tmp_path: Path) -> None:
+    source = write_transcript(tmp_path / "interview.txt", 2500, seed=5)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    study = folder / "study.db"
+    assert annotator("init", str(study)).returncode == 0
+    proc = _import(folder / "new.db", source)
+    while proc.poll() is None and not _temporaries(folder):  # the import has begun writing
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, "the import ended before the kill; the test proves nothing"
+    assert _temporaries(folder)  # what the killed import left
+    dead = _dead_pid()
+    kept = {  # not a dead import's project: another shape of name, a live process, an export
+        f".new.db.annotator-{dead}-abcd1234.tmp.bak": b"SQLite format 3\0",
+        f".other.db.annotator-{os.getpid()}-abcd1234.tmp": b"SQLite format 3\0",
+        f".out.csv.annotator-{dead}-abcd1234.tmp": b"segment,coder\n",
+    }
+    for name, content in kept.items():
+        (folder / name).write_bytes(content)
+    done = annotator("stats", str(study))
+    assert done.returncode == 0, done.stderr
+    assert sorted(n for n in os.listdir(folder) if n.startswith(".")) == sorted(kept)
