@@ -176,12 +176,21 @@ def lemmatise_phrases(phrases: Sequence[str]) -> dict[str, tuple[str, ...]]:
         return {p: _lemma_cache[p] for p in phrases}
 
 
+#: How many times the when-to-use note counts in a code's text (the learned model's prior):
+#: it describes the situations a segment is coded for, in words nearer a segment's own than
+#: the definition's concepts. Chosen on the development sets, on the first and confirmed on the
+#: second (burden recall@3 +0.029 and +0.015, dimension top-1 +0.000 and +0.010; see
+#: benchmarks/results/accuracy.md).
+WHEN_TO_USE_WEIGHT = 2
+
+
 def _description(code: Code, lang: str) -> str:
-    """Label, definition, when-to-use and keywords of ``code`` in one language, one per line.
+    """Label, definition, when-to-use (:data:`WHEN_TO_USE_WEIGHT` times) and keywords of
+    ``code`` in one language, one per line.
 
     ``when_not_to_use`` is left out: it speaks of the other codes.
     """
-    texts = (code.label, code.definition, code.when_to_use)
+    texts = (code.label, code.definition, *[code.when_to_use] * WHEN_TO_USE_WEIGHT)
     keywords = code.keywords_zh if lang == "zh" else code.keywords_en
     parts = [getattr(t, lang).strip() for t in texts] + [k.strip() for k in keywords]
     return "\n".join(p for p in parts if p)
