@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from pathlib import Path
 
 
@@ -62,6 +63,18 @@ _SQLITE = b"SQLite format 3\0"
 _swept: set[str] = set()
 
 
+#: A build whose file changed more recently than this is left alone, whatever its process id
+#: says: in a folder shared between machines the id may be another machine's running import.
+QUIET_S = 600.0
+
+
+def _recent(path: str) -> bool:
+    try:
+        return os.stat(path).st_mtime > time.time() - QUIET_S
+    except OSError:
+        return False  # side files whose file is already gone
+
+
 def _holds_a_project(path: str) -> bool:
     """Whether ``path`` is empty or a SQLite file (what a project being built is; an export's
     temporary of the same name shape is neither)."""
@@ -95,7 +108,7 @@ def remove_dead_builds(folder: Path) -> list[Path]:
         if m is None or _alive(int(m.group(1))):
             continue
         main = os.path.join(key, name[: len(name) - len(m.group(2) or "")])
-        if not _holds_a_project(main):
+        if not _holds_a_project(main) or _recent(main):
             continue
         with contextlib.suppress(OSError):
             os.unlink(os.path.join(key, name))

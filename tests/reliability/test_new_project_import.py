@@ -163,6 +163,12 @@ def test_a_command_opening_a_project_removes_what_a_killed_import_left(tmp_path:
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL, "the import ended before the kill; the test proves nothing"
     assert _temporaries(folder)  # what the killed import left
+    done = annotator("stats", str(study))
+    assert done.returncode == 0, done.stderr
+    assert _temporaries(folder)  # changed a moment ago: perhaps another machine's import
+    hour_ago = time.time() - 3600
+    for name in _temporaries(folder):
+        os.utime(folder / name, (hour_ago, hour_ago))
     dead = _dead_pid()
     kept = {  # not a dead import's project: another shape of name, a live process, an export
         f".new.db.annotator-{dead}-abcd1234.tmp.bak": b"SQLite format 3\0",
