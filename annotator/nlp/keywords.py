@@ -20,6 +20,8 @@ from operator import methodcaller
 import numpy as np
 import numpy.typing as npt
 
+from annotator.nlp import pieces
+from annotator.nlp.pieces import has_pieces, many_word_pieces
 from annotator.nlp.suggest_state import pack_strings, unpack_strings
 
 IntArray = npt.NDArray[np.int64]
@@ -40,8 +42,10 @@ def _is_cjk(ch: str) -> bool:
 
 
 #: Marks a character piece of a Chinese word (:func:`word_pieces`); no stored term begins so.
-PIECE = "\u00b7"
+PIECE = pieces.PIECE
 _CJK_WORD = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+#: Words given their pieces at once (:meth:`Vocabulary._add_many_pieces`) from this many on.
+MANY_WORDS = 1000
 
 
 def word_pieces(term: str) -> tuple[str, ...]:
@@ -67,7 +71,8 @@ def keyword_worthy(term: str, lang: str) -> bool:
     words that jieba or the lemmatiser left alone; they still count as evidence for the learned
     model, but they are not shown as keywords. Character pieces (:func:`word_pieces`) never are.
     """
-    return len(term) >= 2 and not term.startswith(PIECE) and any(ch.isalpha() for ch in term)
+    return len(term) >= 2 and not term.startswith(PIECE) and (
+        term.isalpha() or any(ch.isalpha() for ch in term))
 
 
 class Vocabulary:
@@ -133,11 +138,14 @@ class Vocabulary:
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
         """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
         new ids, in the order they are first met)."""
+        ids = [i for i in term_ids if has_pieces(self.terms[i])]
+        if len(ids) >= MANY_WORDS and self._add_many_pieces(ids):
+            return
         table = self._ids["zh"]
         first = len(self.terms)
         new: list[str] = []
         owners, lengths, flat = array("q"), array("q"), array("q")
-        for i in term_ids:
+        for i in ids:
             pieces = word_pieces(self.terms[i])
             if not pieces:
                 continue
@@ -155,6 +163,31 @@ class Vocabulary:
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
         self._pending.append((owners, lengths, flat))
+
+    def _add_many_pieces(self, ids: list[int]) -> bool:
+        """:meth:`_add_pieces` of many words (``ids``: words that have pieces) with numpy
+        (:func:`annotator.nlp.pieces.many_word_pieces`); False (nothing done) for a word too long."""
+        cut = many_word_pieces([self.terms[i] for i in ids])
+        if cut is None:
+            return False
+        lengths, flat, names = cut
+        table = self._ids["zh"]
+        new: list[str] = []
+        piece_ids = array("q")
+        for name in names:
+            j = table.get(name)
+            if j is None:
+                j = table[name] = len(self.terms) + len(new)
+                new.append(name)
+            piece_ids.append(j)
+        self.terms.extend(new)
+        self.langs.extend(["zh"] * len(new))
+        self.worthy.extend([False] * len(new))
+        as_ids = np.frombuffer(piece_ids, dtype=np.int64)[flat] if len(flat) else np.zeros(0, np.int64)
+        self._pending.append((array("q", np.asarray(ids, dtype=np.int64).tobytes()),
+                              array("q", lengths.astype(np.int64).tobytes()),
+                              array("q", as_ids.astype(np.int64).tobytes())))
+        return True
 
     def _index(self) -> tuple[IntArray, IntArray]:
         """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
