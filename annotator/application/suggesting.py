@@ -148,7 +148,7 @@ def engine_is_kept(project: Project, *, coder: str | None = None, lead: bool = F
     if not state.valid or state.pending:
         return False
     return kept_engine_exists(project, learner_key(whose, True),
-                              engine_stamp(load_codebook(project), state))
+                              engine_stamp(load_codebook(project), state), whose)
 
 
 def is_suggestion_engine(suggester: object) -> TypeGuard[Suggester]:
