@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.nlp import pieces
-from annotator.nlp.pieces import has_pieces, many_word_pieces
+from annotator.nlp.pieces import many_word_pieces
 from annotator.nlp.suggest_state import pack_strings, unpack_strings
 
 IntArray = npt.NDArray[np.int64]
@@ -138,8 +138,9 @@ class Vocabulary:
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
         """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
         new ids, in the order they are first met)."""
-        ids = [i for i in term_ids if has_pieces(self.terms[i])]
-        if len(ids) >= MANY_WORDS and self._add_many_pieces(ids):
+        ids = list(term_ids)
+        if len(ids) >= MANY_WORDS:
+            self._add_many_pieces(ids)
             return
         table = self._ids["zh"]
         first = len(self.terms)
@@ -164,30 +165,26 @@ class Vocabulary:
         self.worthy.extend([False] * len(new))
         self._pending.append((owners, lengths, flat))
 
-    def _add_many_pieces(self, ids: list[int]) -> bool:
-        """:meth:`_add_pieces` of many words (``ids``: words that have pieces) with numpy
-        (:func:`annotator.nlp.pieces.many_word_pieces`); False (nothing done) for a word too long."""
-        cut = many_word_pieces([self.terms[i] for i in ids])
-        if cut is None:
-            return False
-        lengths, flat, names = cut
+    def _add_many_pieces(self, ids: list[int]) -> None:
+        """:meth:`_add_pieces` of many words, with numpy (:func:`annotator.nlp.pieces.many_word_pieces`)."""
+        at, lengths, flat, names = many_word_pieces([self.terms[i] for i in ids])
+        if not len(at):
+            return
         table = self._ids["zh"]
-        new: list[str] = []
-        piece_ids = array("q")
-        for name in names:
-            j = table.get(name)
-            if j is None:
-                j = table[name] = len(self.terms) + len(new)
-                new.append(name)
-            piece_ids.append(j)
+        first = len(self.terms)
+        if any(name in table for name in names):  # pieces known already keep their ids
+            new = [name for name in names if name not in table]
+            table.update(zip(new, range(first, first + len(new)), strict=True))
+        else:
+            new = names
+            table.update(zip(names, range(first, first + len(names)), strict=True))
+        piece_ids = np.fromiter(map(table.__getitem__, names), dtype=np.int64, count=len(names))
         self.terms.extend(new)
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
-        as_ids = np.frombuffer(piece_ids, dtype=np.int64)[flat] if len(flat) else np.zeros(0, np.int64)
-        self._pending.append((array("q", np.asarray(ids, dtype=np.int64).tobytes()),
-                              array("q", lengths.astype(np.int64).tobytes()),
-                              array("q", as_ids.astype(np.int64).tobytes())))
-        return True
+        owners = np.asarray(ids, dtype=np.int64)[at]
+        self._pending.append((array("q", owners.tobytes()), array("q", lengths.tobytes()),
+                              array("q", piece_ids[flat].tobytes())))
 
     def _index(self) -> tuple[IntArray, IntArray]:
         """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
