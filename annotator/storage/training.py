@@ -81,10 +81,22 @@ def example_count(project: Project, coder: str | None = None) -> int:
 def recent_example_rows(project: Project, coder: str | None, limit: int) -> list[tuple[str, str, str]]:
     """:func:`example_rows` of the ``limit`` examples coded last (by when their last code was
     written), in the same order (by coder, then segment)."""
-    where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
-    rows = project.execute(
-        "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
-        f"{where} GROUP BY coder, segment ORDER BY max(rowid) DESC LIMIT ?", (*params, limit))
+    if coder is None:
+        latest = project.execute(
+            "SELECT DISTINCT coder, segment FROM (SELECT coder, segment FROM annotations"
+            " ORDER BY rowid DESC) LIMIT ?", (limit,)).fetchall()
+        rows = project.execute(
+            "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
+            " WHERE (coder, segment) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+            " GROUP BY coder, segment", (json.dumps([list(r) for r in latest]),))
+    else:
+        latest = project.execute(
+            "SELECT DISTINCT segment FROM (SELECT segment FROM annotations WHERE coder = ?"
+            " ORDER BY rowid DESC) LIMIT ?", (coder, limit)).fetchall()
+        rows = project.execute(
+            "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
+            " WHERE coder = ? AND segment IN (SELECT value FROM json_each(?)) GROUP BY coder, segment",
+            (coder, json.dumps([r[0] for r in latest])))
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 

@@ -68,3 +68,17 @@ def test_a_coder_with_few_coded_segments_gets_the_whole_engine_at_once(demo_proj
         first = first_suggester(p, coder=PAPER_CODER, limit=10**6)
         assert first.rest is None and first.engine.learned_from is None
         first.engine.close()
+
+
+def test_the_latest_examples_are_those_coded_last_for_a_coder_and_for_everyone(demo_project: Path) -> None:
+    from annotator.storage.training import recent_example_rows
+
+    with open_project(demo_project) as p:
+        codebook = load_codebook(p)
+        ids = [s for s, _d in segment_order(p)]
+        for segment in (ids[3], ids[0]):  # coded last: ids[0], then ids[3]
+            tag(p, codebook, PAPER_CODER, segment, [codebook.codes[1].id])
+        mine = recent_example_rows(p, PAPER_CODER, 2)
+        assert [(r[0], r[1]) for r in mine] == sorted([(PAPER_CODER, ids[0]), (PAPER_CODER, ids[3])])
+        assert codebook.codes[1].id in mine[0][2].split("\x1f")
+        assert [(r[0], r[1]) for r in recent_example_rows(p, None, 2)] == [(r[0], r[1]) for r in mine]
