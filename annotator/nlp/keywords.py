@@ -172,13 +172,14 @@ class Vocabulary:
             return
         table = self._ids["zh"]
         first = len(self.terms)
-        if any(name in table for name in names):  # pieces known already keep their ids
+        if not table.keys().isdisjoint(names):  # pieces known already keep their ids
             new = [name for name in names if name not in table]
             table.update(zip(new, range(first, first + len(new)), strict=True))
+            piece_ids = np.fromiter(map(table.__getitem__, names), dtype=np.int64, count=len(names))
         else:
             new = names
             table.update(zip(names, range(first, first + len(names)), strict=True))
-        piece_ids = np.fromiter(map(table.__getitem__, names), dtype=np.int64, count=len(names))
+            piece_ids = np.arange(first, first + len(names), dtype=np.int64)
         self.terms.extend(new)
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
@@ -250,7 +251,7 @@ class Vocabulary:
     def flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Per term id: whether it is Chinese, and whether it may be shown as a keyword."""
         if self._flags is None or len(self._flags[0]) != len(self.terms):
-            zh = np.fromiter((lang == "zh" for lang in self.langs), dtype=bool, count=len(self.langs))
+            zh = np.array(self.langs, dtype=np.str_) == "zh" if self.langs else np.zeros(0, dtype=bool)
             self._flags = zh, np.array(self.worthy, dtype=bool)
         return self._flags
 
@@ -411,7 +412,7 @@ class CorpusCounter:
             terms = sorted(df_lang)
             first = len(vocab)  # a new vocabulary: the terms get the next ids, in this order
             vocab.extend(lang, terms)
-            parts.append((first, np.fromiter((df_lang[t] for t in terms), dtype=np.float64,
+            parts.append((first, np.fromiter(map(df_lang.__getitem__, terms), dtype=np.float64,
                                              count=len(terms))))
         df = np.zeros(len(vocab), dtype=np.float64)
         for first, counts in parts:
