@@ -106,10 +106,10 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
         answers.send(("error", str(exc)))
         return
     engines = _Engines(engine)
+    answers.send(("ready", engine.lexicon))
     if rest is not None:
         engines.building = True
         threading.Thread(target=engines.build_rest, args=(path, rest), daemon=True).start()
-    answers.send(("ready", engine.lexicon))
     while True:
         try:
             request = requests.recv()
