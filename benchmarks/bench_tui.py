@@ -224,16 +224,23 @@ async def measure(path: Path, presses: int, suggester: str, size: tuple[int, int
         def until(elapsed: float) -> bool:
             if screen.suggester is not None:
                 ready.setdefault("suggester", time.perf_counter() - t0)
+            shown = screen.suggestions
+            if shown is not None:
+                ready.setdefault("shown", time.perf_counter() - t0)
+                if getattr(shown, "learned_from", None) is None:  # from every coded segment
+                    ready.setdefault("whole", time.perf_counter() - t0)
             backup = screen.backup_thread
             if backup is not None and not backup.is_alive():
                 ready.setdefault("backup", time.perf_counter() - t0)
-            return elapsed >= 300 or (elapsed >= first and len(ready) == 2)
+            return elapsed >= 300 or (elapsed >= first and len(ready) == 4)
 
         with Collections() as collections:
             out["first_keys"] = await spaced_keys(app, "j", spacing, until)
         out["first_gc"] = collections.full
         out["first_gc_cpu"] = collections.cpu
         out["suggester_ready"] = ready.get("suggester", float("nan"))
+        out["suggestions_shown"] = ready.get("shown", float("nan"))
+        out["suggestions_whole"] = ready.get("whole", float("nan"))
         out["backup_done"] = ready.get("backup", float("nan"))
         app.on_repaint = lambda name, dt, cpu=0.0: (timings.setdefault(name, []).append(dt),
                                                 timings.setdefault(name + "_cpu", []).append(cpu))
@@ -370,6 +377,8 @@ def main() -> None:
           f"   bare app {floor['first_paint'] * 1000:.0f} ms"
           f"   {result['first_paint'] / floor['first_paint']:.2f}× floor (aim ≤ 2×)")
     print(f"suggester ready after first paint:   {result['suggester_ready']:.2f} s ({args.suggester})")
+    print(f"first suggestions shown after it:    {result['suggestions_shown']:.2f} s;"
+          f" learned from every coded segment: {result['suggestions_whole']:.2f} s")
     print(f"automatic backup written after it:   {result['backup_done']:.2f} s")
     print(f"resident memory (ru_maxrss): {rss / 1024:.0f} MB (before the apps: {rss_before / 1024:.0f} MB)"
           f"; the suggestion engine's process: {children / 1024:.0f} MB")

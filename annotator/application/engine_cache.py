@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 
 #: Engine files kept in the data folder at most (the oldest go first).
 KEPT_FILES = 8
+#: Examples changed since a kept engine was built that loading it relearns at most, one by one
+#: (about as long as a first engine takes to learn from the latest coded segments); more (coded
+#: data arriving in bulk, e.g. a merge) and the engine is built again.
+RELEARN_AT_MOST = 10_000
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -91,21 +95,27 @@ def start_logging(project: Project, learner: str) -> int:
     return snapshots.log_position(project)
 
 
-def kept_engine_exists(project: Project, learner: str, stamp: str) -> bool:
-    """Whether an engine is kept for ``learner`` under ``stamp`` (it would be loaded)."""
+def kept_engine_exists(project: Project, learner: str, stamp: str, coder: str | None = None) -> bool:
+    """Whether an engine is kept for ``learner`` (learning from ``coder``, or everyone) under
+    ``stamp`` and few enough examples changed since (it would be loaded)."""
     record = snapshots.snapshot_record(project, learner)
     path = _file(record.token) if record is not None and record.stamp == stamp else None
-    return path is not None and path.is_file()
+    return (path is not None and path.is_file() and record is not None
+            and snapshots.changed_count(project, record.seq, coder) <= RELEARN_AT_MOST)
 
 
 def load_engine(project: Project, learner: str, stamp: str, coder: str | None,
                 source: Callable[[], SegmentSource]) -> Suggester | None:
-    """The engine kept for ``learner`` under ``stamp``, brought up to date; None if none."""
+    """The engine kept for ``learner`` under ``stamp``, brought up to date; None if none (or
+    more than :data:`RELEARN_AT_MOST` examples changed since)."""
     record = snapshots.snapshot_record(project, learner)
     if record is None or record.stamp != stamp:
         return None
     path = _file(record.token)
     if path is None or not path.is_file():
+        return None
+    changed = snapshots.changed_since(project, record.seq, coder)
+    if len(changed) > RELEARN_AT_MOST:
         return None
     try:
         with path.open("rb") as f:
@@ -113,7 +123,6 @@ def load_engine(project: Project, learner: str, stamp: str, coder: str | None,
     except Exception:  # an unreadable file: built again
         return None
     engine.attach(source())
-    changed = snapshots.changed_since(project, record.seq, coder)
     for who, segment in changed:
         engine.learn_as(who, segment, snapshots.codes_of(project, who, segment))
     if changed and engine.calibration is not None:

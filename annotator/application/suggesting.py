@@ -6,7 +6,8 @@ Used by the command line and the coding screen alike; the engine itself never op
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeGuard
 
 from annotator.application.corpus_counts import corpus_counts
@@ -25,11 +26,18 @@ from annotator.storage.documents import check_document
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.term_counts import counts_state
-from annotator.storage.training import coded_term_chunks, document_term_rows, example_rows
+from annotator.storage.training import (
+    coded_term_chunks,
+    document_term_rows,
+    example_count,
+    example_rows,
+    recent_example_rows,
+    term_chunks_of,
+)
 
 if TYPE_CHECKING:
     from annotator.nlp.keywords import Keyword
-    from annotator.nlp.suggest import Suggester
+    from annotator.nlp.suggest import Corpus, Suggester
 
 
 def suggester_for_project(
@@ -39,6 +47,7 @@ def suggester_for_project(
     lead: bool = False,
     learned: bool = True,
     calibrate: bool = True,
+    corpus: Corpus | None = None,
 ) -> Suggester:
     """The engine for ``project``: learning from ``coder``'s annotations, or from every
     coder's (``lead=True`` or ``coder=None``); ``learned=False``: codebook keywords only;
@@ -46,7 +55,9 @@ def suggester_for_project(
 
     The corpus counts come from the project (:mod:`annotator.application.corpus_counts`:
     counted once, then kept); the suggester reads segments later through its own read-only
-    connection, so ``project`` may be closed afterwards.
+    connection, so ``project`` may be closed afterwards. ``corpus``: the project's corpus made
+    already (:class:`annotator.nlp.suggest.Corpus`; its counts must be the project's as they
+    stand).
     """
     from annotator.nlp.suggest import Suggester
 
@@ -63,15 +74,61 @@ def suggester_for_project(
         if kept is not None:
             kept.learner = coder or ""
             return kept
-    counts = corpus_counts(project)
+    counts = corpus_counts(project) if corpus is None else None
     stamp = engine_stamp(codebook, counts_state(project))
     seq = start_logging(project, learner)
     engine = Suggester.build(
         codebook, coded_term_chunks(project, whose), (), SegmentReader.of(project),
         learner=coder or "", calibrate=calibrate, counts=counts, grouped=example_rows(project, whose),
+        corpus=corpus,
     )
     keep_engine(project, learner, stamp, seq, engine)
     return engine
+
+
+#: Examples the first engine of a coding session learns from at most, when no engine is kept:
+#: the latest ones, while the engine learning from all of them is built (:func:`first_suggester`).
+FIRST_EXAMPLES = 20_000
+
+
+@dataclass(frozen=True)
+class FirstEngine:
+    """An engine to answer with at once, and what builds the engine learning from every
+    example when the first one learned from the latest :data:`FIRST_EXAMPLES` only."""
+
+    engine: Suggester
+    #: builds the full engine through another connection to the project (None: ``engine`` is it)
+    rest: Callable[[Project], Suggester] | None = None
+
+
+def first_suggester(project: Project, *, coder: str, lead: bool = False,
+                    limit: int = FIRST_EXAMPLES) -> FirstEngine:
+    """The engine of :func:`suggester_for_project`, or, when none is kept and the learner has
+    more than ``limit`` examples, one learning from the latest ``limit`` of them
+    (:attr:`~annotator.nlp.suggest.Suggester.learned_from` says so, and every suggestion too) and
+    what builds the full engine: the same engine :func:`suggester_for_project` builds, which
+    shares this one's corpus (vocabulary and counts) when the project's corpus is unchanged."""
+    from annotator.nlp.suggest import Corpus, Suggester
+
+    whose = None if lead else coder
+    if engine_is_kept(project, coder=coder, lead=lead):
+        return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
+    total = example_count(project, whose)
+    if total <= limit:
+        return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
+    codebook = load_codebook(project)
+    corpus = Corpus.of(codebook, corpus_counts(project))
+    state = counts_state(project)
+    rows = recent_example_rows(project, whose, limit)
+    engine = Suggester.build(codebook, term_chunks_of(project, [r[1] for r in rows]), (),
+                             SegmentReader.of(project), learner=coder, grouped=rows, corpus=corpus)
+    engine.learned_from = (len(rows), total)
+
+    def rest(other: Project) -> Suggester:
+        same = counts_state(other) == state
+        return suggester_for_project(other, coder=coder, lead=lead, corpus=corpus if same else None)
+
+    return FirstEngine(engine, rest)
 
 
 def needs_tokeniser(project: Project, *, coder: str | None = None, lead: bool = False) -> bool:
@@ -91,7 +148,7 @@ def engine_is_kept(project: Project, *, coder: str | None = None, lead: bool = F
     if not state.valid or state.pending:
         return False
     return kept_engine_exists(project, learner_key(whose, True),
-                              engine_stamp(load_codebook(project), state))
+                              engine_stamp(load_codebook(project), state), whose)
 
 
 def is_suggestion_engine(suggester: object) -> TypeGuard[Suggester]:

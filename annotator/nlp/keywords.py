@@ -20,6 +20,8 @@ from operator import methodcaller
 import numpy as np
 import numpy.typing as npt
 
+from annotator.nlp import pieces
+from annotator.nlp.pieces import many_word_pieces
 from annotator.nlp.suggest_state import pack_strings, unpack_strings
 
 IntArray = npt.NDArray[np.int64]
@@ -40,8 +42,10 @@ def _is_cjk(ch: str) -> bool:
 
 
 #: Marks a character piece of a Chinese word (:func:`word_pieces`); no stored term begins so.
-PIECE = "\u00b7"
+PIECE = pieces.PIECE
 _CJK_WORD = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
+#: Words given their pieces at once (:meth:`Vocabulary._add_many_pieces`) from this many on.
+MANY_WORDS = 1000
 
 
 def word_pieces(term: str) -> tuple[str, ...]:
@@ -67,7 +71,8 @@ def keyword_worthy(term: str, lang: str) -> bool:
     words that jieba or the lemmatiser left alone; they still count as evidence for the learned
     model, but they are not shown as keywords. Character pieces (:func:`word_pieces`) never are.
     """
-    return len(term) >= 2 and not term.startswith(PIECE) and any(ch.isalpha() for ch in term)
+    return len(term) >= 2 and not term.startswith(PIECE) and (
+        term.isalpha() or any(ch.isalpha() for ch in term))
 
 
 class Vocabulary:
@@ -133,11 +138,15 @@ class Vocabulary:
     def _add_pieces(self, term_ids: Iterable[int]) -> None:
         """Give the Chinese words ``term_ids`` (new ids, ascending) their pieces (new pieces get
         new ids, in the order they are first met)."""
+        ids = list(term_ids)
+        if len(ids) >= MANY_WORDS:
+            self._add_many_pieces(ids)
+            return
         table = self._ids["zh"]
         first = len(self.terms)
         new: list[str] = []
         owners, lengths, flat = array("q"), array("q"), array("q")
-        for i in term_ids:
+        for i in ids:
             pieces = word_pieces(self.terms[i])
             if not pieces:
                 continue
@@ -155,6 +164,28 @@ class Vocabulary:
         self.langs.extend(["zh"] * len(new))
         self.worthy.extend([False] * len(new))
         self._pending.append((owners, lengths, flat))
+
+    def _add_many_pieces(self, ids: list[int]) -> None:
+        """:meth:`_add_pieces` of many words, with numpy (:func:`annotator.nlp.pieces.many_word_pieces`)."""
+        at, lengths, flat, names = many_word_pieces([self.terms[i] for i in ids])
+        if not len(at):
+            return
+        table = self._ids["zh"]
+        first = len(self.terms)
+        if not table.keys().isdisjoint(names):  # pieces known already keep their ids
+            new = [name for name in names if name not in table]
+            table.update(zip(new, range(first, first + len(new)), strict=True))
+            piece_ids = np.fromiter(map(table.__getitem__, names), dtype=np.int64, count=len(names))
+        else:
+            new = names
+            table.update(zip(names, range(first, first + len(names)), strict=True))
+            piece_ids = np.arange(first, first + len(names), dtype=np.int64)
+        self.terms.extend(new)
+        self.langs.extend(["zh"] * len(new))
+        self.worthy.extend([False] * len(new))
+        owners = np.asarray(ids, dtype=np.int64)[at]
+        self._pending.append((array("q", owners.tobytes()), array("q", lengths.tobytes()),
+                              array("q", piece_ids[flat].tobytes())))
 
     def _index(self) -> tuple[IntArray, IntArray]:
         """The pieces as arrays: ``flat[start[i]:start[i + 1]]`` are the pieces of term ``i``
@@ -220,7 +251,7 @@ class Vocabulary:
     def flags(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Per term id: whether it is Chinese, and whether it may be shown as a keyword."""
         if self._flags is None or len(self._flags[0]) != len(self.terms):
-            zh = np.fromiter((lang == "zh" for lang in self.langs), dtype=bool, count=len(self.langs))
+            zh = np.array(self.langs, dtype=np.str_) == "zh" if self.langs else np.zeros(0, dtype=bool)
             self._flags = zh, np.array(self.worthy, dtype=bool)
         return self._flags
 
@@ -381,7 +412,7 @@ class CorpusCounter:
             terms = sorted(df_lang)
             first = len(vocab)  # a new vocabulary: the terms get the next ids, in this order
             vocab.extend(lang, terms)
-            parts.append((first, np.fromiter((df_lang[t] for t in terms), dtype=np.float64,
+            parts.append((first, np.fromiter(map(df_lang.__getitem__, terms), dtype=np.float64,
                                              count=len(terms))))
         df = np.zeros(len(vocab), dtype=np.float64)
         for first, counts in parts:

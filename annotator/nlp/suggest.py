@@ -147,6 +147,9 @@ class Suggestions:
     segment: str
     keywords: tuple[Keyword, ...]
     codes: tuple[CodeSuggestion, ...]  # passing codes first, then by score
+    #: (n, m): learned from the latest n of the m examples only, while the engine learning from
+    #: all of them is being built (None: from all of them)
+    learned_from: tuple[int, int] | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -388,6 +391,29 @@ class _FacetSums:
         self.model.add_examples(n @ self.per_set[:, 1:], int(n @ self.per_set[:, 0]))
 
 
+@dataclass(frozen=True)
+class Corpus:
+    """What every engine of one corpus starts from (:meth:`Suggester.build` makes it from the
+    corpus counts): the vocabulary, the document frequencies, the codebook prior's terms and what
+    the counts covered. Two engines may share one (neither changes it)."""
+
+    vocab: Vocabulary
+    dfs: DocumentFrequencies
+    prior: dict[str, tuple[IntArray, FloatArray]]
+    n_docs: int
+    terms: int
+
+    @classmethod
+    def of(cls, codebook: Codebook, counts: CorpusCounter, *, learned: bool = True) -> Corpus:
+        """From ``counts`` (which it empties)."""
+        n_docs, terms = counts.n_docs, counts.terms
+        vocab, dfs = counts.finish()
+        prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
+        vocab.flags()  # the keyword masks, built here rather than on the first suggestion
+        vocab.piece_flags()
+        return cls(vocab, dfs, prior, n_docs, terms)
+
+
 def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntArray, FloatArray]]:
     """Per code: the encoded keyword-worthy terms of the codebook's text about it."""
     prior: dict[str, tuple[IntArray, FloatArray]] = {}
@@ -484,6 +510,8 @@ class Suggester:
         }
         self._known_codes = frozenset(c.id for c in codebook.codes)
         self.relations = RelationCounts.of(codebook)
+        #: (n, m): learned from the latest n of the learner's m examples only (None: all of them)
+        self.learned_from: tuple[int, int] | None = None
         #: whether the codebook's ``implies`` relations inform the scores (off only to measure them)
         self.use_relations = True
         self.calibration: Calibration | None = None
@@ -522,6 +550,7 @@ class Suggester:
         calibrate: bool = True,
         counts: CorpusCounter | None = None,
         grouped: Iterable[tuple[str, str, str]] | None = None,
+        corpus: Corpus | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -536,7 +565,8 @@ class Suggester:
         in the project); then ``term_chunks`` need only hold the terms of the segments coded.
         ``grouped``: instead of ``annotations``, one row per example: (coder, segment, its codes
         joined by :data:`annotator.nlp.examples.SEP`), in the order ``annotations`` would first
-        give them (fewer rows to read).
+        give them (fewer rows to read). ``corpus``: instead of ``counts``, the corpus made of
+        them already (:class:`Corpus`, perhaps another engine's).
         """
         lexicon = Lexicon.build(codebook)
         known = frozenset(c.id for c in codebook.codes)
@@ -546,25 +576,23 @@ class Suggester:
             examples = Examples.collect_grouped(grouped, known)
         else:
             examples = Examples.collect(annotations, known)
-        if counts is None:
-            counts, kept = _count_corpus(term_chunks, examples)
-            term_chunks = kept
-        vocab, dfs = counts.finish()
-        prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
-        suggester = cls(codebook, lexicon, vocab, dfs, source, learner=learner, learned=learned)
+        if corpus is None:
+            if counts is None:
+                counts, kept = _count_corpus(term_chunks, examples)
+                term_chunks = kept
+            corpus = Corpus.of(codebook, counts, learned=learned)
+        suggester = cls(codebook, lexicon, corpus.vocab, corpus.dfs, source, learner=learner,
+                        learned=learned)
         if learned:
-            suggester._set_prior(prior, counts)
+            suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms)
             suggester._learn_all(examples, term_chunks)
-        vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         if learned and calibrate and source is not None:
             suggester.calibrate()
         return suggester
 
-    def _set_prior(
-        self, prior: dict[str, tuple[IntArray, FloatArray]], counter: CorpusCounter
-    ) -> None:
-        """Start every facet's model from the codebook's own text about each code."""
-        n, terms = counter.n_docs, counter.terms
+    def _set_prior(self, prior: dict[str, tuple[IntArray, FloatArray]], n: int, terms: int) -> None:
+        """Start every facet's model from the codebook's own text about each code (``n``
+        segments counted, holding ``terms`` term occurrences)."""
         mass = terms / n if n and terms else EVIDENCE_TERMS
         for model in self.models.values():
             model.set_prior(prior, mass)
@@ -753,7 +781,8 @@ class Suggester:
             codes = rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts, self.vocab,
                                self.models if self.learned else None, given=given, rho=self._rho,
                                calibration=self.calibration, relation_weight=self.relation_weight)
-        return Suggestions(segment_id, keywords, codes[: max(top, 0)])
+        return Suggestions(segment_id, keywords, codes[: max(top, 0)],
+                           getattr(self, "learned_from", None))  # None in an engine kept before it
 
     def suggest_tokens(
         self,

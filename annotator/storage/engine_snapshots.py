@@ -91,6 +91,16 @@ def changed_since(project: Project, seq: int, coder: str | None) -> list[tuple[s
     return [(r[0], r[1]) for r in project.execute(sql, params)]
 
 
+def changed_count(project: Project, seq: int, coder: str | None) -> int:
+    """How many (coder, segment) :func:`changed_since` gives."""
+    sql = "SELECT count(*) FROM (SELECT DISTINCT coder, segment FROM learning_log WHERE seq > ?"
+    params: tuple[object, ...] = (seq,)
+    if coder is not None:
+        sql += " AND coder = ?"
+        params = (seq, coder)
+    return int(project.execute(sql + ")", params).fetchone()[0])
+
+
 def codes_of(project: Project, coder: str, segment: str) -> frozenset[str]:
     """``coder``'s codes on ``segment`` (what the engine learns from it)."""
     return frozenset(r[0] for r in project.execute(

@@ -5,6 +5,7 @@ Plain rows, streamed; the engine (:mod:`annotator.nlp`) never opens the project 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from annotator.storage.db import Project
@@ -67,3 +68,42 @@ def segments_with_code(project: Project, code: str, coder: str | None = None) ->
         rows = project.execute(
             "SELECT segment FROM annotations WHERE code = ? AND coder = ?", (code, coder))
     return [r[0] for r in rows]
+
+
+def example_count(project: Project, coder: str | None = None) -> int:
+    """How many examples (coded (coder, segment) pairs) :func:`example_rows` gives."""
+    where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
+    return int(project.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM annotations{where} GROUP BY coder, segment)",
+        params).fetchone()[0])
+
+
+def recent_example_rows(project: Project, coder: str | None, limit: int) -> list[tuple[str, str, str]]:
+    """:func:`example_rows` of the ``limit`` examples coded last (by when their last code was
+    written), in the same order (by coder, then segment)."""
+    if coder is None:
+        latest = project.execute(
+            "SELECT DISTINCT coder, segment FROM (SELECT coder, segment FROM annotations"
+            " ORDER BY rowid DESC) LIMIT ?", (limit,)).fetchall()
+        rows = project.execute(
+            "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
+            " WHERE (coder, segment) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))"
+            " GROUP BY coder, segment", (json.dumps([list(r) for r in latest]),))
+    else:
+        latest = project.execute(
+            "SELECT DISTINCT segment FROM (SELECT segment FROM annotations WHERE coder = ?"
+            " ORDER BY rowid DESC) LIMIT ?", (coder, limit)).fetchall()
+        rows = project.execute(
+            "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
+            " WHERE coder = ? AND segment IN (SELECT value FROM json_each(?)) GROUP BY coder, segment",
+            (coder, json.dumps([r[0] for r in latest])))
+    return sorted(rows, key=lambda r: (r[0], r[1]))
+
+
+def term_chunks_of(project: Project, segments: list[str], chunk: int = CHUNK) -> Iterator[list[TermsRow]]:
+    """(segment id, zh terms, en terms) of ``segments`` (those that exist), ``chunk`` at a time."""
+    for start in range(0, len(segments), chunk):
+        part = json.dumps(segments[start : start + chunk])
+        yield [(r[0], r[1], r[2]) for r in project.execute(
+            "SELECT id, zh_terms, en_terms FROM segments WHERE id IN (SELECT value FROM json_each(?))",
+            (part,))]

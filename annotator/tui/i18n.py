@@ -16,6 +16,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "suggestions": ("建议：", "Suggested:"),
     "suggestions_loading": ("建议：加载中…", "Suggested: loading…"),
     "suggestions_none": ("建议：无", "Suggested: none"),
+    "suggestions_sample": ("（依据最近 {n} 个已编码片段（共 {m} 个）；正在学习全部）",
+                           "(from the latest {n} of {m} coded segments; learning from all)"),
     "enter_applies": ("回车应用", "enter applies"),
     "codebook_empty": ("编码本为空", "the codebook has no codes"),
     "single": ("单选", "one"),

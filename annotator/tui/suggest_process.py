@@ -49,22 +49,68 @@ def _least_sure(engine: Any, segments: list[str]) -> str | None:
     return least_sure(engine, segments) if is_suggestion_engine(engine) else None
 
 
+class _Engines:
+    """The engine answering, and the one learning from every example while it is built (when
+    the first learned from the latest examples only): what the coder taught the first is taught
+    again to the full engine before it takes over (learning is setting a segment's codes, so
+    teaching twice is teaching once)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.lock = threading.Lock()
+        self.taught: list[tuple[str, frozenset[str]]] = []
+        self.building = False
+
+    def call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        with self.lock:
+            if method == "least_sure":
+                return _least_sure(self.engine, *args)
+            if method == "learn" and self.building:
+                self.taught.append((args[0], frozenset(args[1])))
+            return getattr(self.engine, method)(*args, **kwargs)
+
+    def build_rest(self, path: str, rest: Any) -> None:
+        """In a thread: build the full engine, teach it what the first was taught, answer with it
+        (a failure leaves the first answering)."""
+        from annotator.application.project_file import open_project
+
+        try:
+            with contextlib.closing(open_project(Path(path))) as project:
+                full = rest(project)
+        except Exception:
+            with self.lock:
+                self.building = False
+            return
+        with self.lock:
+            for segment, codes in self.taught:
+                with contextlib.suppress(Exception):  # taught to the first: the same segments
+                    full.learn(segment, codes)
+            old, self.engine = self.engine, full
+            self.building, self.taught = False, []
+        old.close()
+
+
 def serve(path: str, coder: str, lead: bool, kind: str) -> None:
     """The engine's process: build, say ready (with the keyword matcher), answer until told to
-    stop or the screen's end of the pipe closes."""
+    stop or the screen's end of the pipe closes. An engine learning from the latest examples
+    only answers while the full one is built in a thread (see :class:`_Engines`)."""
     requests, answers = _pipe_ends()
     with contextlib.suppress(OSError):  # background work: the screen's process comes first
         os.nice(NICE)
     from annotator.application.project_file import open_project
-    from annotator.tui.suggestions import build_suggester
+    from annotator.tui.suggestions import build_first_suggester
 
     try:
         project = open_project(Path(path))
-        engine = build_suggester(project, coder=coder, lead=lead, kind=kind)
+        engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind)
     except Exception as exc:
         answers.send(("error", str(exc)))
         return
+    engines = _Engines(engine)
     answers.send(("ready", engine.lexicon))
+    if rest is not None:
+        engines.building = True
+        threading.Thread(target=engines.build_rest, args=(path, rest), daemon=True).start()
     while True:
         try:
             request = requests.recv()
@@ -74,8 +120,7 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
             break
         method, args, kwargs = request
         try:
-            answers.send(("ok", _least_sure(engine, *args) if method == "least_sure"
-                          else getattr(engine, method)(*args, **kwargs)))
+            answers.send(("ok", engines.call(method, args, kwargs)))
         except Exception as exc:
             answers.send(("error", str(exc)))
     if not _lost(project):  # a deleted log: no checkpoint (below) the screen's stop could cut short

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from annotator.application.keyword_matches import codebook_matcher, segment_matches
@@ -90,16 +91,33 @@ def engine_available() -> bool:
 def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "auto") -> SuggesterLike:
     """The suggester for the coding screen (may take a second: call it in a worker thread
     with its own project connection). ``kind``: auto, engine or keywords."""
+    return build_first_suggester(project, coder=coder, lead=lead, kind=kind, whole=True)[0]
+
+
+Rest = Callable[[Project], SuggesterLike]
+
+
+def build_first_suggester(project: Project, *, coder: str, lead: bool, kind: str = "auto",
+                          whole: bool = False) -> tuple[SuggesterLike, Rest | None]:
+    """:func:`build_suggester`, but when no engine is kept and the coder has coded many segments,
+    first an engine learning from the latest of them, and what builds the one learning from all
+    (:func:`annotator.application.suggesting.first_suggester`; ``whole``: at once, never so)."""
     from annotator.application.suggesting import (
+        first_suggester,
         keep_codebook_terms,
         recall_codebook_terms,
         suggester_for_project,
     )
 
     recall_codebook_terms(project)
+    rest: Rest | None = None
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
-        engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
+        if whole:
+            engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
+        else:
+            first = first_suggester(project, coder=coder, lead=lead)
+            engine, rest = first.engine, first.rest
         with contextlib.suppress(ModuleNotFoundError):
             import jieba
 
@@ -107,4 +125,4 @@ def build_suggester(project: Project, *, coder: str, lead: bool, kind: str = "au
     else:
         engine = KeywordSuggester(project)
     keep_codebook_terms(project)
-    return engine
+    return engine, rest

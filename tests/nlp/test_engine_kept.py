@@ -114,3 +114,24 @@ def test_the_log_is_kept_only_from_the_oldest_engine_on(demo_project: Path) -> N
         suggester_for_project(p, coder=PAPER_CODER).close()  # relearned, not kept again
         suggester_for_project(p, coder=None).close()  # another learner: built and kept
         assert engine_snapshots.log_start(p) > 0
+
+
+def test_a_kept_engine_with_many_examples_changed_since_is_built_again(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.application.suggesting import engine_is_kept
+
+    with open_project(demo_project) as p:
+        ids = [s for s, _d in segment_order(p)]
+        suggester_for_project(p, coder=PAPER_CODER).close()
+        codebook = load_codebook(p)
+        codes = [c.id for c in codebook.codes]
+        tag(p, codebook, PAPER_CODER, ids[0], [codes[-1]])
+        tag(p, codebook, PAPER_CODER, ids[1], [codes[0]])
+        monkeypatch.setattr(engine_cache, "RELEARN_AT_MOST", 2)
+        assert engine_is_kept(p, coder=PAPER_CODER)
+        loaded = _loaded(p, PAPER_CODER, True)
+        assert loaded is not None  # two changed: relearned
+        loaded.close()
+        monkeypatch.setattr(engine_cache, "RELEARN_AT_MOST", 1)
+        assert _loaded(p, PAPER_CODER, True) is None  # more: built again
+        assert not engine_is_kept(p, coder=PAPER_CODER)

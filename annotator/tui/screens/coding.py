@@ -108,6 +108,8 @@ class CodingScreen(Screen[None]):
         #: asks the engine's process in a thread of its own (None: the suggester answers here)
         self._fetcher: SuggestionFetcher | None = None
         self._generation = 0  # what the suggester has learned: answers from before are stale
+        #: answers kept came from an engine learning from the latest coded segments only
+        self._from_sample = False
         self._texts_made: dict[Hashable, tuple[Text | str, Text | str]] = {}
         self._prepare_queued = False
         self._memo_shown = ""
@@ -278,11 +280,30 @@ class CodingScreen(Screen[None]):
             if segment == current:
                 self._fetcher.want(segment, self._generation)
             return
+        self._full_engine_arrived(message.suggestions, segment, current)
         self._keep(self._suggested, segment, message.suggestions)
         if segment == current:
             self.show_segment()
         else:  # drawn after the next repaint, so that it never delays a key's
             self._prepare_later(segment)
+
+    def _full_engine_arrived(self, suggestions: Any, segment: str, current: str) -> None:
+        """When the engine learning from every coded segment answers for the first time after
+        one that learned from the latest only: the answers kept are asked again (the one on
+        screen stays shown, with its note, until its new answer comes)."""
+        if getattr(suggestions, "learned_from", None) is not None:
+            self._from_sample = True
+            return
+        if not self._from_sample or self._fetcher is None:
+            return
+        self._from_sample = False
+        shown = self._suggested.get(current)
+        self._suggested.clear()
+        self._generation += 1
+        if segment != current and shown is not None:
+            self._suggested[current] = shown
+            self._fetcher.want(current, self._generation)
+        self._prepare_later()
 
     def _learn(self, segment: str, codes: frozenset[str]) -> None:
         if self._fetcher is not None:

@@ -77,10 +77,23 @@ def _suggestion_markup(codebook: Codebook, lang: str, suggestions: Any | None,
             space = "" if lang == "zh" else " "  # a full-width bracket brings its own space
             item = item + Content.from_markup(f"{space}[dim]$words[/]", words=t(lang, "evidence", words=words))
         items.append(item)
+    note = _sample_note(lang, suggestions)
     if not items:
-        return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_none"))
+        return Content.from_markup("[dim]$text[/]", text=t(lang, "suggestions_none")) + note
     head = Content.from_markup("[b]$text[/] ", text=t(lang, "suggestions"))
-    return head + Content("  ").join(items)
+    return head + Content("  ").join(items) + note
+
+
+def _sample_note(lang: str, suggestions: Any) -> Content:
+    """Says that the suggestions learned from the latest coded segments only, if they did (the
+    engine learning from all of them is still being built)."""
+    sample = getattr(suggestions, "learned_from", None)
+    if not sample:
+        return Content("")
+    n, m = sample
+    space = "" if lang == "zh" else " "
+    return Content.from_markup(f"{space}[dim]$text[/]",
+                               text=t(lang, "suggestions_sample", n=f"{n:,}", m=f"{m:,}"))
 
 
 class SuggestionPanel(FramedStatic):
