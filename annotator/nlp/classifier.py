@@ -52,6 +52,7 @@ The constants were chosen on the development set (``benchmarks/data/dev_agil.jso
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +79,29 @@ PRIOR_WEIGHT = 80.0
 CLASS_PRIOR = 5.0
 #: Share of the background (the corpus's words) in the prior's mean word distribution of a code.
 BACKGROUND = 0.5
+
+
+@dataclass(frozen=True)
+class CorpusWeights:
+    """What a model takes from the corpus's document frequencies (see
+    :meth:`FacetModel.set_document_frequencies`): vocabulary-sized arrays that every facet's
+    model of an engine, and engines sharing a corpus, can hold once."""
+
+    term_weights: FloatArray | None
+    corpus_share: FloatArray | None
+    unseen_share: float
+    common: npt.NDArray[np.bool_] | None
+
+    @classmethod
+    def of(cls, df: FloatArray, n_docs: int, vocab_size: int) -> CorpusWeights:
+        common = common_terms(df, n_docs)
+        if n_docs <= 0:
+            return cls(None, None, 0.0, common)
+        freq = np.asarray(df, dtype=np.float64)[:vocab_size]
+        denominator = float(freq.sum()) + ALPHA * float(max(vocab_size, len(freq)))
+        top = np.log(1.0 + n_docs) + 1.0
+        weights = (np.log((1.0 + n_docs) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0) / top
+        return cls(weights, (freq + ALPHA) / denominator, ALPHA / denominator, common)
 
 
 class FacetModel:
@@ -118,26 +142,23 @@ class FacetModel:
         self.common: npt.NDArray[np.bool_] | None = None
 
     def set_document_frequencies(self, df: FloatArray, n_docs: int,
-                                 pieces: npt.NDArray[np.bool_] | None = None) -> None:
+                                 pieces: npt.NDArray[np.bool_] | None = None,
+                                 shared: CorpusWeights | None = None) -> None:
         """Weigh each word's evidence by its information in the corpus: its smoothed inverse
         document frequency ``log((1 + N) / (1 + df)) + 1`` (as for keywords) over that of a word
         no segment has, ``log(1 + N) + 1``; a word of every segment still counts a little. ``pieces``
         marks the term ids that are parts of words (:func:`annotator.nlp.keywords.word_pieces`):
         they add evidence, but a text with no known whole word gets no prediction. The same
         counts give the background ``b(w)`` (see the module notes): each term's share of the
-        corpus's term occurrences, ``(df + ALPHA) / (sum(df) + ALPHA * V)``."""
+        corpus's term occurrences, ``(df + ALPHA) / (sum(df) + ALPHA * V)``. ``shared``: the
+        same computed already for another model of the same counts and vocabulary size
+        (:meth:`CorpusWeights.of`), so that every facet and engine holds one copy."""
         self.pieces = None if pieces is None else np.asarray(pieces, dtype=bool)
-        self.common = common_terms(df, n_docs)
-        if n_docs <= 0:
-            self.term_weights = None
-            self.corpus_share = None
-            return
-        freq = np.asarray(df, dtype=np.float64)[: self.vocab_size]
-        denominator = float(freq.sum()) + ALPHA * float(max(self.vocab_size, len(freq)))
-        self.corpus_share = (freq + ALPHA) / denominator
-        self.unseen_share = ALPHA / denominator
-        top = np.log(1.0 + n_docs) + 1.0
-        self.term_weights = (np.log((1.0 + n_docs) / (1.0 + np.asarray(df, dtype=np.float64))) + 1.0) / top
+        weights = shared if shared is not None else CorpusWeights.of(df, n_docs, self.vocab_size)
+        self.common = weights.common
+        self.term_weights = weights.term_weights
+        self.corpus_share = weights.corpus_share
+        self.unseen_share = weights.unseen_share
 
     def _grow(self, n: int) -> None:
         self.vocab_size = max(self.vocab_size, n)

@@ -60,7 +60,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -70,7 +70,7 @@ from annotator.errors import UsageError
 from annotator.model import Codebook, Facet
 from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
-from annotator.nlp.classifier import EVIDENCE_TERMS, FacetModel
+from annotator.nlp.classifier import EVIDENCE_TERMS, CorpusWeights, FacetModel
 from annotator.nlp.evidence import cited
 from annotator.nlp.examples import Examples
 from annotator.nlp.keywords import (
@@ -121,7 +121,7 @@ CACHED_SEGMENTS = 512
 #: Coded segments whose terms are encoded and counted at a time when the suggester is built.
 BULK_CHUNK = 5000
 #: Term occurrences (of many chunks) added to the counts at a time.
-SUMMED_OCCURRENCES = 500_000
+SUMMED_OCCURRENCES = 150_000
 #: Coded segments (the most recent) the calibration is fitted on, leave-one-out.
 CALIBRATION_EXAMPLES = 100
 
@@ -402,6 +402,9 @@ class Corpus:
     prior: dict[str, tuple[IntArray, FloatArray]]
     n_docs: int
     terms: int
+    #: the document frequencies' weights per (vocabulary size, df length), made by the first
+    #: engine that needs them and held once by every engine of this corpus
+    weights: dict[tuple[int, int], CorpusWeights] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, codebook: Codebook, counts: CorpusCounter, *, learned: bool = True) -> Corpus:
@@ -584,19 +587,25 @@ class Suggester:
         suggester = cls(codebook, lexicon, corpus.vocab, corpus.dfs, source, learner=learner,
                         learned=learned)
         if learned:
-            suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms)
+            suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms, corpus.weights)
             suggester._learn_all(examples, term_chunks)
         if learned and calibrate and source is not None:
             suggester.calibrate()
         return suggester
 
-    def _set_prior(self, prior: dict[str, tuple[IntArray, FloatArray]], n: int, terms: int) -> None:
+    def _set_prior(self, prior: dict[str, tuple[IntArray, FloatArray]], n: int, terms: int,
+                   shared: dict[tuple[int, int], CorpusWeights]) -> None:
         """Start every facet's model from the codebook's own text about each code (``n``
-        segments counted, holding ``terms`` term occurrences)."""
+        segments counted, holding ``terms`` term occurrences); the document frequencies'
+        weights are made once and ``shared`` (by every facet, and every engine of the corpus)."""
         mass = terms / n if n and terms else EVIDENCE_TERMS
+        df, n_docs = self.dfs.df, self.dfs.n_docs
         for model in self.models.values():
             model.set_prior(prior, mass)
-            model.set_document_frequencies(self.dfs.df, self.dfs.n_docs, self.vocab.piece_flags())
+            key = (model.vocab_size, len(df))
+            if key not in shared:
+                shared[key] = CorpusWeights.of(df, n_docs, model.vocab_size)
+            model.set_document_frequencies(df, n_docs, self.vocab.piece_flags(), shared[key])
 
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
         """Fit the relation weight and the calibration on the learner's coded segments, each
