@@ -1,5 +1,6 @@
-"""``annotator quotes`` reads each group's quotes as it writes them; what it writes is what the
-quotes held at once, grouped in memory, render to (the grouping written out plainly here)."""
+"""``annotator quotes`` reads the quotes once, in one stream, whatever groups they fall in; what
+it writes is, byte for byte, what the quotes held at once, grouped in memory, rendered to by the
+renderers as they were before (frozen in ``frozen_findings_render``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 from annotator.application.codebooks import load_codebook
 from annotator.application.findings import code_title, facet_codes, iter_quotes
 from annotator.application.projects import open_project
-from annotator.io import quotes_render as render
 from annotator.io.quotes_render import Quote, QuoteGroup
+from tests.cli import frozen_findings_render as render
 from tests.cli.findings_fixtures import build, run
 
 CASES = {
