@@ -14,9 +14,9 @@ import html
 import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from annotator.io.group_spool import filed
 from annotator.io.read_common import clean_text
 
 
@@ -78,10 +78,38 @@ def _codes_line(quote: Quote) -> str:
 def iter_json_lines(quotes: Iterable[Quote]) -> Iterator[str]:
     """One JSON object per segment (each segment once, in reading order), line by line."""
     seen: set[str] = set()
+    line = JsonLines()
     for q in quotes:
         if q.segment not in seen:
             seen.add(q.segment)
-            yield json.dumps(q.to_json(), ensure_ascii=False) + "\n"
+            yield line(q)
+
+
+class JsonLines:
+    """A quote's JSON line, as ``json.dumps(quote.to_json(), ensure_ascii=False)`` writes it,
+    made field by field: the codes and attributes, shared by many quotes, encoded once each."""
+
+    def __init__(self) -> None:
+        self._encoded: dict[int, tuple[object, str]] = {}  # id → (the object, kept alive; JSON)
+
+    def _once(self, value: Any) -> str:
+        found = self._encoded.get(id(value))
+        if found is None or found[0] is not value:
+            found = self._encoded[id(value)] = (value, json.dumps(value, ensure_ascii=False))
+        return found[1]
+
+    def __call__(self, q: Quote) -> str:
+        text = (q.segment, q.document, q.zh, q.en, q.memo)
+        if not all(type(x) is str for x in text) or not (q.speaker is None or type(q.speaker) is str):
+            return json.dumps(q.to_json(), ensure_ascii=False) + "\n"
+        s = _json_string
+        return (f'{{"segment": {s(q.segment)}, "document": {s(q.document)}, "speaker": '
+                f'{"null" if q.speaker is None else s(q.speaker)}, "zh": {s(q.zh)}, "en": {s(q.en)},'
+                f' "codes": {self._once(q.codes)}, "attributes": {self._once(q.attributes)},'
+                f' "memo": {s(q.memo)}}}\n')
+
+
+_json_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
 
 
 def render_json_lines(quotes: Iterable[Quote]) -> str:
@@ -95,29 +123,61 @@ def render_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> str:
 def iter_table(groups: Sequence[QuoteGroup], *, width: int = 100) -> Iterator[str]:
     """Plain text for a terminal: the Chinese and English columns side by side, wrapped; a
     piece per quote."""
-    from io import StringIO
-
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    buffer = StringIO()
-    console = Console(file=buffer, width=max(width, 40), color_system=None, highlight=False,
-                      emoji=False, markup=False, legacy_windows=False)
+    layout = TableLayout(width)
     for group in groups:
-        console.print(Text(f"{clean_text(group.title)}  ({len(group.quotes)})"))
+        yield layout.head(group.title, len(group.quotes))
         for q in group.quotes:
-            table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), expand=True)
-            table.add_column("zh", ratio=1, overflow="fold")
-            table.add_column("en", ratio=1, overflow="fold")
-            table.add_row(Text(clean_text(q.zh)), Text(clean_text(q.en)))
-            console.print(Text("  " + clean_text(where(q))))
-            console.print(table)
-            if q.memo:
-                console.print(Text("  memo: " + clean_text(q.memo)))
-            yield _taken(buffer)
-        console.print()
-    yield _taken(buffer)
+            yield layout.quote(q)
+        yield "\n"
+
+
+def iter_table_filed(heads: Heads, members: Members, *, width: int = 100) -> Iterator[str]:
+    """The text of :func:`iter_table`, each quote rendered once however many groups it is in
+    (empty groups left out)."""
+    layout = TableLayout(width)
+    spool = filed(members, len(heads), layout.quote)
+    try:
+        for n, (name, _anchor) in enumerate(heads):
+            if spool.sizes[n]:
+                yield layout.head(name, spool.sizes[n])
+                yield from spool.read(n)
+                yield "\n"
+    finally:
+        spool.close()
+
+
+class TableLayout:
+    """The terminal text of a group's heading and of a quote, ``width`` columns wide."""
+
+    def __init__(self, width: int) -> None:
+        from io import StringIO
+
+        from rich.console import Console
+
+        self._buffer = StringIO()
+        self._console = Console(file=self._buffer, width=max(width, 40), color_system=None,
+                                highlight=False, emoji=False, markup=False, legacy_windows=False)
+
+    def head(self, title: str, size: int) -> str:
+        from rich.text import Text
+
+        self._console.print(Text(f"{clean_text(title)}  ({size})"))
+        return _taken(self._buffer)
+
+    def quote(self, q: Quote) -> str:
+        from rich.table import Table
+        from rich.text import Text
+
+        console = self._console
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), expand=True)
+        table.add_column("zh", ratio=1, overflow="fold")
+        table.add_column("en", ratio=1, overflow="fold")
+        table.add_row(Text(clean_text(q.zh)), Text(clean_text(q.en)))
+        console.print(Text("  " + clean_text(where(q))))
+        console.print(table)
+        if q.memo:
+            console.print(Text("  memo: " + clean_text(q.memo)))
+        return _taken(self._buffer)
 
 
 def _taken(buffer: Any) -> str:
@@ -139,14 +199,47 @@ def render_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> s
 
 def iter_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> Iterator[str]:
     """The Markdown page, a piece per quote (pieces joined with nothing between them)."""
-    yield f"# {_md(title)}\n"
+    yield markdown_title(title)
     for group in groups:
-        yield f"\n## {_md(group.title)} ({len(group.quotes)})\n\n| 中文 | English |\n| --- | --- |"
+        yield markdown_group_head(group.title, len(group.quotes))
         for q in group.quotes:
-            memo = f"<br>memo: {_md(q.memo)}" if q.memo else ""
-            yield (f"\n| {_md(q.zh)} | {_md(q.en)} |"
-                   f"\n| *{_md(where(q))}* | *{_md(_codes_line(q))}*{memo} |")
+            yield markdown_quote(q)
         yield "\n"
+
+
+def markdown_title(title: str) -> str:
+    return f"# {_md(title)}\n"
+
+
+def markdown_group_head(title: str, size: int) -> str:
+    return f"\n## {_md(title)} ({size})\n\n| 中文 | English |\n| --- | --- |"
+
+
+def markdown_quote(q: Quote) -> str:
+    memo = f"<br>memo: {_md(q.memo)}" if q.memo else ""
+    return (f"\n| {_md(q.zh)} | {_md(q.en)} |"
+            f"\n| *{_md(where(q))}* | *{_md(_codes_line(q))}*{memo} |")
+
+
+Heads = Sequence[tuple[str, str]]
+"""The groups of a page: (title, anchor) of each, in the order shown."""
+Members = Iterable[tuple[Quote, Sequence[int]]]
+"""Quotes in reading order, each with the groups (numbers in ``Heads``) it belongs to."""
+
+
+def iter_markdown_filed(heads: Heads, members: Members, *, title: str = "Quotes") -> Iterator[str]:
+    """The Markdown page of :func:`iter_markdown`, each quote rendered once however many
+    groups it is in (empty groups left out)."""
+    yield markdown_title(title)
+    spool = filed(members, len(heads), markdown_quote)
+    try:
+        for n, (name, _anchor) in enumerate(heads):
+            if spool.sizes[n]:
+                yield markdown_group_head(name, spool.sizes[n])
+                yield from spool.read(n)
+                yield "\n"
+    finally:
+        spool.close()
 
 
 _CSS = """body{font-family:system-ui,'Noto Sans CJK SC','PingFang SC',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
@@ -167,18 +260,42 @@ def html_quote_tables(groups: Sequence[QuoteGroup]) -> str:
 def _html_parts(groups: Sequence[QuoteGroup]) -> Iterator[str]:
     """The quote tables' lines: a group's heading and table head, then each quote's rows."""
     for group in groups:
-        yield (f'<h2 id="{html.escape(group.anchor)}">{_h(group.title)}'
-               f" ({len(group.quotes)})</h2>\n<table><tr><th>中文</th><th>English</th></tr>")
+        yield html_group_head(group.title, group.anchor, len(group.quotes))
         for q in group.quotes:
-            memo = (f'\n<tr><td class="memo" colspan="2">memo: {_h(q.memo)}</td></tr>'
-                    if q.memo else "")
-            yield (f'<tr><td lang="zh">{_h(q.zh)}</td><td lang="en">{_h(q.en)}</td></tr>'
-                   f'\n<tr><td class="where">{_h(where(q))}</td>'
-                   f'<td class="where">{_h(_codes_line(q))}</td></tr>{memo}')
+            yield html_quote(q)
         yield "</table>"
 
 
-def _page_head(title: str) -> str:
+def html_group_head(title: str, anchor: str, size: int) -> str:
+    return (f'<h2 id="{html.escape(anchor)}">{_h(title)}'
+            f" ({size})</h2>\n<table><tr><th>中文</th><th>English</th></tr>")
+
+
+def html_quote(q: Quote) -> str:
+    memo = (f'\n<tr><td class="memo" colspan="2">memo: {_h(q.memo)}</td></tr>'
+            if q.memo else "")
+    return (f'<tr><td lang="zh">{_h(q.zh)}</td><td lang="en">{_h(q.en)}</td></tr>'
+            f'\n<tr><td class="where">{_h(where(q))}</td>'
+            f'<td class="where">{_h(_codes_line(q))}</td></tr>{memo}')
+
+
+def iter_html_tables_filed(heads: Heads, members: Members) -> Iterator[str]:
+    """What :func:`html_quote_tables` makes of the non-empty groups, each quote rendered once
+    however many groups it is in, in pieces."""
+    spool = filed(members, len(heads), lambda q: "\n" + html_quote(q))
+    try:
+        first = True
+        for n, (name, anchor) in enumerate(heads):
+            if spool.sizes[n]:
+                yield ("" if first else "\n") + html_group_head(name, anchor, spool.sizes[n])
+                yield from spool.read(n)
+                yield "\n</table>"
+                first = False
+    finally:
+        spool.close()
+
+
+def html_page_head(title: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_h(title)}</title>'
             f"<style>{_CSS}</style></head><body><h1>{_h(title)}</h1>\n")
 
@@ -187,7 +304,7 @@ PAGE_TAIL = "\n</body></html>\n"
 
 
 def html_page(title: str, body: str) -> str:
-    return _page_head(title) + body + PAGE_TAIL
+    return html_page_head(title) + body + PAGE_TAIL
 
 
 def render_html(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
@@ -196,41 +313,15 @@ def render_html(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
 
 def iter_html(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> Iterator[str]:
     """The HTML page, a piece per quote."""
-    yield _page_head(title)
+    yield html_page_head(title)
     for n, part in enumerate(_html_parts(groups)):
         yield part if n == 0 else "\n" + part
     yield PAGE_TAIL
 
 
-def _docx_text(text: str) -> str:
-    # XML 1.0 forbids most control characters; python-docx would raise on them
-    return "".join(ch for ch in clean_text(text) if ch in "\t\n" or ord(ch) >= 0x20)
-
-
-def write_docx(groups: Sequence[QuoteGroup], out: Path, *, title: str = "Quotes") -> None:
-    """A Word document: a heading per group, a two-column table (中文 | English) per group."""
-    from docx import Document
-    from docx.shared import Pt
-
-    from annotator.files import atomic_binary
-
-    doc = Document()
-    doc.add_heading(_docx_text(title), level=1)
-    for group in groups:
-        doc.add_heading(_docx_text(f"{group.title} ({len(group.quotes)})"), level=2)
-        table = doc.add_table(rows=1, cols=2)
-        table.style = "Table Grid"
-        for cell, name in zip(table.rows[0].cells, ("中文", "English"), strict=True):
-            cell.paragraphs[0].add_run(name).bold = True
-        for q in group.quotes:
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = _docx_text(q.zh), _docx_text(q.en)
-            meta = table.add_row().cells
-            merged = meta[0].merge(meta[1])
-            line = where(q) + (f" — {_codes_line(q)}" if q.codes else "")
-            run = merged.paragraphs[0].add_run(_docx_text(line))
-            run.italic, run.font.size = True, Pt(8)
-            if q.memo:
-                merged.add_paragraph().add_run(_docx_text("memo: " + q.memo)).font.size = Pt(8)
-    with atomic_binary(out) as f:
-        doc.save(f)
+def iter_html_filed(heads: Heads, members: Members, *, title: str = "Quotes") -> Iterator[str]:
+    """The HTML page of :func:`iter_html`, each quote rendered once however many groups it is
+    in (empty groups left out)."""
+    yield html_page_head(title)
+    yield from iter_html_tables_filed(heads, members)
+    yield PAGE_TAIL

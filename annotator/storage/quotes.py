@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.storage.db import Project
@@ -31,21 +31,50 @@ HAVING = " AND s.id IN (SELECT segment FROM annotations WHERE coder = ? AND code
 KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
 
 
-def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
-                        having: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+def iter_coded_rows(project: Project, coder: str, *, text: bool = True,
+                    having: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
     """Every segment ``coder`` applied a code to (``having``: every one of these codes), in
-    reading order, read as the caller iterates: segment, document, position, speaker, start,
-    end, zh, en, codes (the code ids, sorted) and memo (the coder's, or ""). ``text=False``: zh
-    and en are left empty (counts need no text)."""
+    reading order, read as the caller iterates, as tuples: segment, document, position,
+    speaker, start, end, zh, en, memo (the coder's, or ""), then the codes as a JSON array (in
+    no order). ``text=False``: zh and en are left empty (counts need no text)."""
     wanted = sorted(set(having))
     source, where = HAVING_FIRST if wanted else EVERY
     sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", source=source,
                             where=where + HAVING * max(len(wanted) - 1, 0))
     params = [coder, coder, coder, *wanted[:1], *(x for code in wanted[1:] for x in (coder, code))]
-    for *row, codes in project.execute(sql, params):
+    return iter(project.execute(sql, params))
+
+
+def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
+                        having: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """The rows of :func:`iter_coded_rows` as dictionaries: segment, document, position,
+    speaker, start, end, zh, en, memo and codes (the code ids, sorted)."""
+    for *row, codes in iter_coded_rows(project, coder, text=text, having=having):
         item = dict(zip(KEYS, row, strict=True))
         item["codes"] = sorted(json.loads(codes))
         yield item
+
+
+def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
+                col_codes: Sequence[str] | None = None) -> list[tuple[str, str, str | None, int]]:
+    """(document, row code, column code, segments): how many segments of each document
+    ``coder`` applied both codes to, one of ``row_codes`` and one of ``col_codes`` (the same
+    code too); without ``col_codes``, (document, row code, None, segments). Counted by the
+    database, one row per non-empty combination, in no order."""
+    rows = ", ".join("?" * len(row_codes))
+    if col_codes is None:
+        return project.execute(
+            "SELECT s.document, a.code, NULL, count(*) FROM annotations a"
+            " JOIN segments s ON s.id = a.segment"
+            f" WHERE a.coder = ? AND a.code IN ({rows}) GROUP BY s.document, a.code",
+            (coder, *row_codes)).fetchall()
+    cols = ", ".join("?" * len(col_codes))
+    return project.execute(
+        "SELECT s.document, r.code, c.code, count(*) FROM annotations r"
+        " JOIN annotations c ON c.coder = r.coder AND c.segment = r.segment"
+        " JOIN segments s ON s.id = r.segment"
+        f" WHERE r.coder = ? AND r.code IN ({rows}) AND +c.code IN ({cols})"  # + : c read by segment
+        " GROUP BY s.document, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
 
 
 def code_sets(project: Project, coder: str) -> Iterator[tuple[str, set[str]]]:

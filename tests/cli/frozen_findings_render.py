@@ -8,15 +8,22 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.application.findings import code_title, facet_codes
 from annotator.errors import UsageError
-from annotator.io.matrix_render import Matrix
+from annotator.io.matrix_render import Matrix as _Matrix
 from annotator.io.quotes_render import Quote, QuoteGroup
 from annotator.io.read_common import clean_text
 from annotator.model import Codebook
+
+@dataclass(frozen=True)
+class Matrix(_Matrix):
+    #: (row index, column index) → the quotes the cell counts
+    cells: dict[tuple[int, int], list[Quote]] = field(default_factory=dict, compare=False)
+
 
 def clock(seconds: float) -> str:
     """``seconds`` as m:ss or h:mm:ss."""

@@ -1,0 +1,28 @@
+"""The Word document of quotes, written as a stream, holds the XML python-docx writes for the
+same quotes, whatever their text: tabs, line breaks, white space at either end, markup."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from annotator.io.docx_quotes import write_docx
+from annotator.io.quotes_render import Quote, QuoteGroup
+from tests.cli.frozen_findings_render import write_docx as python_docx_writes
+
+ODD = Quote("s1", "d1", 3, "中文 a\tb\nc\r\nd\x07", " lead & <x> ", speaker="sp",
+            codes={"f": ["a", "b"], "g": []}, attributes={"r": "x", "title": "t"}, memo=" m\t1 ")
+PLAIN = Quote("s2", "d1", 4, "", "\u3000e", start=75.5)
+NO_CODES = Quote("s3", "d2", 1, "z", "e\n")
+
+
+def test_stream_and_python_docx_write_the_same_parts(tmp_path: Path) -> None:
+    groups = [QuoteGroup("T1 × a <&>", "x", [ODD, PLAIN]), QuoteGroup("G2", "y", [PLAIN, NO_CODES])]
+    ours, theirs = tmp_path / "ours.docx", tmp_path / "theirs.docx"
+    members = [(ODD, [0]), (PLAIN, [0, 1]), (NO_CODES, [1])]
+    write_docx([("T1 × a <&>", "x"), ("G2", "y"), ("empty", "z")], members, ours, title=" Q\t& ")
+    python_docx_writes(groups, theirs, title=" Q\t& ")
+    with zipfile.ZipFile(ours) as a, zipfile.ZipFile(theirs) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), name
