@@ -16,6 +16,7 @@ from annotator.io.quotes_render import Quote
 from annotator.model import Codebook
 from annotator.storage.attributes import document_attributes
 from annotator.storage.attributes import set_attributes as set_attributes  # for the interfaces
+from annotator.storage.codebook_store import load_codebook as load_codebook  # for the interfaces
 from annotator.storage.db import Project
 
 CONSENSUS = "consensus"
@@ -97,9 +98,8 @@ def iter_quotes_with_codes(project: Project, codebook: Codebook, coder: str,
             for code in sorted(ids, key=lambda c: (order.get(c, len(order)), c)):
                 by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
             found = known[codes] = (by_facet, frozenset(ids))
-        yield Quote(segment=segment, document=document, position=position, zh=zh, en=en,
-                    speaker=speaker, start=start, end=end, codes=found[0],
-                    attributes=attributes.get(document, {}), memo=memo), found[1]
+        yield Quote(segment, document, position, zh, en, speaker, start, end, found[0],
+                    attributes.get(document, {}), memo), found[1]
 
 
 def code_title(codebook: Codebook, code_id: str) -> str:
@@ -154,7 +154,6 @@ def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
     segments and saying whose; a note instead when it is not clear whose work to count."""
     from annotator.application.matrices import count_matrix
     from annotator.io.matrix_render import render_table
-    from annotator.storage.codebook_store import load_codebook
 
     codebook = load_codebook(project)
     single = [f for f in codebook.facets if not f.multiple]
@@ -197,7 +196,6 @@ def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
                       all_of: Sequence[str]) -> list[str]:
     """Segments in reading order whose document matches ``where`` and on which ``coder`` applied
     every code of ``all_of`` (no code condition when it is empty)."""
-    from annotator.storage.codebook_store import load_codebook
     from annotator.storage.documents import segment_order
 
     keep = segments_where(project, where) if where else None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -15,6 +15,8 @@ from annotator.plural import plural
 
 if TYPE_CHECKING:
     from annotator.io.matrix_render import Matrix
+
+T = TypeVar("T")
 
 QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
 
@@ -33,18 +35,46 @@ def write_text(text: str, out: Path | None) -> None:
 
 def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
     """``pieces`` one after another to the file (atomically: all or nothing) or to standard
-    output, as they come."""
+    output, as they come (a few hundred at a time)."""
     import sys
 
     from annotator.files import atomic_output
 
     if out is None or str(out) == "-":
-        for piece in pieces:
-            sys.stdout.write(piece)
+        for batch in _batches(pieces):
+            sys.stdout.write("".join(batch))
         return
     with atomic_output(out) as f:
-        for piece in pieces:
-            f.write(piece)
+        for batch in _batches(pieces):
+            f.write("".join(batch))
+
+
+def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
+    """:func:`write_pieces` for pieces already encoded (UTF-8)."""
+    import sys
+
+    from annotator.files import atomic_binary
+
+    if out is None or str(out) == "-":
+        sys.stdout.flush()
+        for batch in _batches(pieces):
+            sys.stdout.buffer.write(b"".join(batch))
+        sys.stdout.buffer.flush()
+        return
+    with atomic_binary(out) as f:
+        for batch in _batches(pieces):
+            f.write(b"".join(batch))
+
+
+def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == 256:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -70,8 +100,7 @@ def quotes_cmd(
     out: OutOpt = None,
 ) -> None:
     """Coded segments, Chinese and English side by side, grouped by code or by facet × facet cell."""
-    from annotator.application.codebooks import load_codebook
-    from annotator.application.findings import choose_coder, parse_where, split_list
+    from annotator.application.findings import choose_coder, load_codebook, parse_where, split_list
     from annotator.application.streamed_quotes import stream_quote_groups
     from annotator.io import quotes_render as render
 
@@ -89,9 +118,9 @@ def quotes_cmd(
         if fmt == "json":
             write_pieces(render.iter_json_lines(found.each_once()), out)
         elif fmt == "md":
-            write_pieces(render.iter_markdown_filed(heads, found.members(), title=title), out)
+            write_encoded(render.iter_markdown_filed(heads, found.members(), title=title), out)
         elif fmt == "html":
-            write_pieces(render.iter_html_filed(heads, found.members(), title=title), out)
+            write_encoded(render.iter_html_filed(heads, found.members(), title=title), out)
         elif fmt == "docx":
             assert out is not None
             from annotator.io.docx_quotes import write_docx
@@ -99,7 +128,7 @@ def quotes_cmd(
             write_docx(heads, found.members(), out, title=title)
         else:
             width = shutil.get_terminal_size((100, 24)).columns
-            write_pieces(render.iter_table_filed(heads, found.members(), width=width), out)
+            write_encoded(render.iter_table_filed(heads, found.members(), width=width), out)
     if out is not None and str(out) != "-":
         typer.echo(f"wrote {out}: {plural(found.quotes, 'segment')} in"
                    f" {plural(found.groups, 'group')} (coder {who})")
@@ -122,8 +151,7 @@ def matrix_cmd(
     out: OutOpt = None,
 ) -> None:
     """One coder's codes crossed: facet × facet, code × document, code × attribute, co-occurrence."""
-    from annotator.application.codebooks import load_codebook
-    from annotator.application.findings import choose_coder, parse_where, percentages
+    from annotator.application.findings import choose_coder, load_codebook, parse_where, percentages
     from annotator.application.matrices import cell_quotes, count_matrix
     from annotator.io import matrix_render as render
 
@@ -136,7 +164,7 @@ def matrix_cmd(
         pct = percentages(matrix.counts, percent) if percent is not None else None
         if fmt == "html":  # each non-empty cell links to its quotes, listed below the table
             quotes = cell_quotes(p, load_codebook(p, include_archived=True), matrix, filters)
-            write_pieces(render.iter_html(matrix, pct, quotes), out)
+            write_encoded(render.iter_html(matrix, pct, quotes), out)
         else:
             write_text(_matrix_text(matrix, pct, percent, fmt), out)
     if out is not None and str(out) != "-":

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from annotator.io.clean_text import clean_text
 from annotator.io.group_spool import filed
 from annotator.io.quotes_render import Heads, Members, Quote, _codes_line, where
-from annotator.io.read_common import clean_text
 
 BODY = "word/document.xml"
 _CELL = '<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4320"/></w:tcPr><w:p>{}</w:p></w:tc>'
@@ -83,16 +83,16 @@ def _template(title: str) -> tuple[list[tuple[str, bytes]], str, str]:
     return parts, body[:cut], body[cut:]
 
 
-def _body(heads: Heads, members: Members, head: str, tail: str) -> Iterator[str]:
+def _body(heads: Heads, members: Members, head: str, tail: str) -> Iterator[bytes]:
     spool = filed(members, len(heads), docx_quote)
     try:
-        yield head
+        yield head.encode()
         for n, (name, _anchor) in enumerate(heads):
             if spool.sizes[n]:
-                yield _heading(f"{name} ({spool.sizes[n]})", 2) + _TABLE
+                yield (_heading(f"{name} ({spool.sizes[n]})", 2) + _TABLE).encode()
                 yield from spool.read(n)
-                yield "</w:tbl>"
-        yield tail
+                yield b"</w:tbl>"
+        yield tail.encode()
     finally:
         spool.close()
 
@@ -113,4 +113,4 @@ def write_docx(heads: Heads, members: Members, out: Path, *, title: str = "Quote
             info.compress_type = zipfile.ZIP_DEFLATED
             with z.open(info, "w", force_zip64=True) as body:
                 for piece in _body(heads, members, head, tail):
-                    body.write(piece.encode("utf-8"))
+                    body.write(piece)

@@ -1,9 +1,9 @@
 """Pieces of text filed under numbered groups, to be written group after group.
 
-A piece (a rendered quote) is made once and filed under every group it belongs to; each group
-keeps its pieces in memory up to a share of a fixed budget, then in a temporary file. So a page
-whose groups repeat quotes is rendered in one pass over the quotes, and memory does not grow
-with the page.
+A piece (a rendered quote) is made and encoded (UTF-8) once and filed under every group it
+belongs to; each group keeps its pieces in memory up to a share of a fixed budget, then in a
+temporary file. So a page whose groups repeat quotes is rendered in one pass over the quotes,
+and memory does not grow with the page.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import IO, TypeVar
 
 T = TypeVar("T")
 
-BUDGET = 8 << 20
-"""Characters held in memory by all the groups together, at most (beyond it, files)."""
+BUDGET = 64 << 20
+"""Bytes held in memory by all the groups together, at most (beyond it, files)."""
 CHUNK = 1 << 20
 
 
@@ -24,34 +24,35 @@ class GroupSpool:
 
     def __init__(self, n: int) -> None:
         self.sizes = [0] * n
-        self._held: list[list[str]] = [[] for _ in range(n)]
-        self._chars = [0] * n
-        self._files: list[IO[str] | None] = [None] * n
+        self._held: list[list[bytes]] = [[] for _ in range(n)]
+        self._bytes = [0] * n
+        self._files: list[IO[bytes] | None] = [None] * n
         self._limit = max(BUDGET // max(n, 1), 1 << 14)
 
     def add(self, groups: Iterable[int], piece: str) -> None:
         """File ``piece`` under each of ``groups``."""
+        data = piece.encode("utf-8")
         for g in groups:
             self.sizes[g] += 1
             file = self._files[g]
             if file is not None:
-                file.write(piece)
+                file.write(data)
                 continue
-            self._held[g].append(piece)
-            self._chars[g] += len(piece)
-            if self._chars[g] > self._limit:
+            self._held[g].append(data)
+            self._bytes[g] += len(data)
+            if self._bytes[g] > self._limit:
                 self._spill(g)
 
     def _spill(self, g: int) -> None:
-        file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
-        file.write("".join(self._held[g]))
+        file = tempfile.TemporaryFile("w+b")
+        file.write(b"".join(self._held[g]))
         self._files[g], self._held[g] = file, []
 
-    def read(self, g: int) -> Iterator[str]:
-        """Group ``g``'s pieces, joined, in the order they were filed (in chunks)."""
+    def read(self, g: int) -> Iterator[bytes]:
+        """Group ``g``'s pieces, encoded, in the order they were filed (in chunks)."""
         file = self._files[g]
         if file is None:
-            yield from self._held[g]
+            yield b"".join(self._held[g])
             return
         file.seek(0)
         while chunk := file.read(CHUNK):

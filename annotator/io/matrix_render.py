@@ -7,20 +7,20 @@ The HTML version links every non-empty cell to the quotes it counts, listed belo
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.io.clean_text import clean_text
 from annotator.io.quotes_render import (
     PAGE_TAIL,
     Members,
+    escape_html,
     html_page_head,
     iter_html_tables_filed,
 )
-from annotator.io.read_common import clean_text
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,12 @@ def render_markdown(m: Matrix, percent: list[list[float]] | None = None) -> str:
 
 
 def iter_html(m: Matrix, percent: list[list[float]] | None = None,
-              quotes: Members = ()) -> Iterator[str]:
-    """The matrix, each non-empty cell a link to its quotes further down the page; ``quotes``:
+              quotes: Members = ()) -> Iterator[bytes]:
+    """The page (encoded): the matrix, each non-empty cell a link to its quotes further down;
+    ``quotes``:
     the cells' quotes in reading order, each with the non-empty cells it falls in, numbered row
     by row (each rendered once, however many cells it is in)."""
-    e = html.escape
+    e = escape_html
     parts = [f"<p>{e(clean_text(m.caption))}</p>", "<table><tr><th></th>"]
     parts += [f'<th title="{e(t)}">{e(clean_text(c))}</th>' for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
     parts.append("</tr>")
@@ -120,10 +121,10 @@ def iter_html(m: Matrix, percent: list[list[float]] | None = None,
             parts.append(f'<td class="n">{text}</td>')
         parts.append("</tr>")
     parts.append("</table>")
-    yield html_page_head(f"Matrix {m.row_facet} × {m.col_spec}") + "\n".join(parts) + "\n"
+    yield (html_page_head(f"Matrix {m.row_facet} × {m.col_spec}") + "\n".join(parts) + "\n").encode()
     yield from iter_html_tables_filed(heads, quotes)
-    yield PAGE_TAIL
+    yield PAGE_TAIL.encode()
 
 
 def render_html(m: Matrix, percent: list[list[float]] | None = None, quotes: Members = ()) -> str:
-    return "".join(iter_html(m, percent, quotes))
+    return b"".join(iter_html(m, percent, quotes)).decode("utf-8")

@@ -77,15 +77,6 @@ def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
         " GROUP BY s.document, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
 
 
-def code_sets(project: Project, coder: str) -> Iterator[tuple[str, set[str]]]:
-    """(document, the codes ``coder`` applied) of every segment ``coder`` coded, in no order."""
-    for document, codes in project.execute(
-        "SELECT s.document, json_group_array(a.code) FROM annotations a"
-        " JOIN segments s ON s.id = a.segment WHERE a.coder = ? GROUP BY a.segment", (coder,)
-    ):
-        yield document, set(json.loads(codes))
-
-
 def document_ids(project: Project) -> list[str]:
     """Document ids in project order."""
     return [r[0] for r in project.execute("SELECT id FROM documents ORDER BY position")]

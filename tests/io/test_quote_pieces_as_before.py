@@ -1,5 +1,6 @@
-"""The Word document of quotes, written as a stream, holds the XML python-docx writes for the
-same quotes, whatever their text: tabs, line breaks, white space at either end, markup."""
+"""Quotes rendered piece by piece hold what the renderers wrote before: the Word document, written
+as a stream, the XML python-docx writes for the same quotes, whatever their text (tabs, line
+breaks, white space at either end, markup); Markdown cells escaped the same way."""
 
 from __future__ import annotations
 
@@ -26,3 +27,12 @@ def test_stream_and_python_docx_write_the_same_parts(tmp_path: Path) -> None:
         assert a.namelist() == b.namelist()
         for name in a.namelist():
             assert a.read(name) == b.read(name), name
+
+
+def test_markdown_cells_escape_as_before_whatever_the_line_breaks() -> None:
+    from annotator.io.quotes_render import _md
+    from tests.cli.frozen_findings_render import _md as before
+
+    for text in ("", "a", "a\n", "a\n\n", "\nb", "a\r\nb|c<d\\e", "x\u2028y\u2029z", "p\x0bq\x0cr\x1cs",
+                 "\x85t\u3000", "<<|>>\n<"):
+        assert _md(text) == before(text), repr(text)
