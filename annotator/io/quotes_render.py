@@ -150,37 +150,69 @@ def iter_table_filed(heads: Heads, members: Members, *, width: int = 100) -> Ite
 
 
 class TableLayout:
-    """The terminal text of a group's heading and of a quote, ``width`` columns wide."""
+    """The terminal text of a group's heading and of a quote, ``width`` columns wide: what Rich
+    prints for a heading, the quote's place, a borderless two-column table (Chinese | English,
+    each half the width, wrapped, folding what does not fit) and its memo. Rich lays the table
+    out once, for its column widths; each quote's texts are wrapped by Rich's own wrapping and
+    set side by side here (Rich's table layout per quote costs a hundred times more)."""
 
     def __init__(self, width: int) -> None:
         from io import StringIO
 
         from rich.console import Console
+        from rich.table import Table
 
         self._buffer = StringIO()
         self._console = Console(file=self._buffer, width=max(width, 40), color_system=None,
                                 highlight=False, emoji=False, markup=False, legacy_windows=False)
+        table = _quote_table()
+        self._widths = table._calculate_column_widths(self._console, self._console.options)
+        assert isinstance(table, Table) and len(self._widths) == 2
 
     def head(self, title: str, size: int) -> str:
-        from rich.text import Text
-
-        self._console.print(Text(f"{clean_text(title)}  ({size})"))
-        return _taken(self._buffer)
+        return self._line(f"{clean_text(title)}  ({size})")
 
     def quote(self, q: Quote) -> str:
-        from rich.table import Table
+        columns = [self._cell(clean_text(text), width) for text, width in
+                   zip((q.zh, q.en), self._widths, strict=True)]
+        height = max(len(lines) for lines in columns)
+        rows = ["".join(lines[n] if n < len(lines) else " " * width
+                        for lines, width in zip(columns, self._widths, strict=True))
+                for n in range(height)]
+        memo = self._line("  memo: " + clean_text(q.memo)) if q.memo else ""
+        return self._line("  " + clean_text(where(q))) + "\n".join(rows) + "\n" + memo
+
+    def _cell(self, text: str, width: int) -> list[str]:
+        """``text`` wrapped to a cell ``width`` wide (with two spaces of padding either side)."""
+        from rich.cells import cell_len
         from rich.text import Text
 
-        console = self._console
-        table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), expand=True)
-        table.add_column("zh", ratio=1, overflow="fold")
-        table.add_column("en", ratio=1, overflow="fold")
-        table.add_row(Text(clean_text(q.zh)), Text(clean_text(q.en)))
-        console.print(Text("  " + clean_text(where(q))))
-        console.print(table)
-        if q.memo:
-            console.print(Text("  memo: " + clean_text(q.memo)))
+        inner = width - 4
+        if text.isprintable() and (used := cell_len(text)) <= inner:  # fits as it is
+            return ["  " + text + " " * (inner - used) + "  "]
+        lines = Text(text).wrap(self._console, inner, justify="left", overflow="fold", tab_size=8)
+        return ["  " + (plain := line.plain) + " " * (inner - cell_len(plain)) + "  "
+                for line in lines]
+
+    def _line(self, text: str) -> str:
+        """``text`` as Rich prints it (wrapped at the console's width)."""
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        if text.isprintable() and cell_len(text) <= self._console.width:  # fits as it is
+            return text + "\n"
+
+        self._console.print(Text(text))
         return _taken(self._buffer)
+
+
+def _quote_table() -> Any:
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 2), expand=True)
+    table.add_column("zh", ratio=1, overflow="fold")
+    table.add_column("en", ratio=1, overflow="fold")
+    return table
 
 
 def _taken(buffer: Any) -> str:

@@ -36,3 +36,26 @@ def test_markdown_cells_escape_as_before_whatever_the_line_breaks() -> None:
     for text in ("", "a", "a\n", "a\n\n", "\nb", "a\r\nb|c<d\\e", "x\u2028y\u2029z", "p\x0bq\x0cr\x1cs",
                  "\x85t\u3000", "<<|>>\n<"):
         assert _md(text) == before(text), repr(text)
+
+
+LONG_ZH = "我们社区的网格员每天都要上报很多表格，" * 7
+LONG_EN = ("Every day the grid workers in our community report a great many forms, "
+           "and supercalifragilisticexpialidocious-words-without-a-break-" * 3)
+ODD_TEXTS = [
+    "", " ", "a", "  lead and trail  ", "tab\there\tand there", "line\nbreaks\n\nand blank\n",
+    LONG_ZH, LONG_EN, "混合 mixed 中文 and English " * 9, "x" * 300, "　全角空格　" * 20,
+    "é́ combining " * 15, "wide ＡＢＣ１２３ forms " * 12, "\u2028sep\u2029", "ends with space " * 8,
+]
+
+
+def test_terminal_table_is_what_rich_printed_whatever_the_text_and_width() -> None:
+    from annotator.io.quotes_render import iter_table
+    from tests.cli.frozen_findings_render import iter_table as rich_printed
+
+    quotes = [Quote(f"s{n}", "d1", n, zh, en, speaker="主持人 moderator" if n % 2 else None,
+                    start=61.0 if n % 3 == 0 else None, codes={"f": ["a"]},
+                    attributes={"role": "grid worker " * (n % 4)}, memo=ODD_TEXTS[-n])
+              for n, (zh, en) in enumerate(zip(ODD_TEXTS, reversed(ODD_TEXTS), strict=True))]
+    groups = [QuoteGroup("a long heading " * 10, "x", quotes), QuoteGroup("短", "y", quotes[:3])]
+    for width in (40, 57, 80, 100, 101, 160):
+        assert "".join(iter_table(groups, width=width)) == "".join(rich_printed(groups, width=width))
