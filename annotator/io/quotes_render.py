@@ -10,7 +10,9 @@ than once.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,15 +187,18 @@ class TableLayout:
     def _cell(self, text: str, width: int) -> list[str]:
         """``text`` wrapped to a cell ``width`` wide (with two spaces of padding either side)."""
         from rich.cells import cell_len
-        from rich.text import Text
 
         inner = width - 4
-        if text.isprintable() and (used := cell_len(text)) <= inner:  # fits as it is
-            return ["  " + text + " " * (inner - used) + "  "]
-        lines = Text(text).wrap(self._console, inner, justify="left", overflow="fold", tab_size=8)
-        return ["  " + (plain := line.plain) + " " * (inner - cell_len(plain)) + "  "
-                for line in lines]
+        if not text.isprintable():  # tabs, line breaks: Rich's Text does the lot
+            from rich.text import Text
 
+            lines = Text(text).wrap(self._console, inner, justify="left", overflow="fold",
+                                    tab_size=8)
+            return ["  " + (plain := line.plain) + " " * (inner - cell_len(plain)) + "  "
+                    for line in lines]
+        if (used := cell_len(text)) <= inner:  # fits as it is
+            return ["  " + text + " " * (inner - used) + "  "]
+        return ["  " + line + "  " for line in _wrapped(text, inner)]
     def _line(self, text: str) -> str:
         """``text`` as Rich prints it (wrapped at the console's width)."""
         from rich.cells import cell_len
@@ -204,6 +209,27 @@ class TableLayout:
 
         self._console.print(Text(text))
         return _taken(self._buffer)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """A line of printable ``text`` as ``rich.text.Text.wrap`` folds and pads it to ``width``
+    cells (left-justified, folding words longer than a line), step for step with Rich's own
+    functions, without making a ``Text`` per line."""
+    from rich._wrap import divide_line
+    from rich.cells import cell_len, set_cell_size
+
+    offsets = [0, *divide_line(text, width, fold=True), len(text)]
+    out = []
+    for start, end in itertools.pairwise(offsets):
+        line = text[start:end]
+        if len(line) > width and (space := _TRAILING_SPACE.search(line)):  # Text.rstrip_end
+            line = line[:len(line) - min(len(space.group(0)), len(line) - width)]
+        used = cell_len(line)  # Text.truncate(width, overflow="fold", pad=True)
+        out.append(set_cell_size(line, width) if used > width else line + " " * (width - used))
+    return out
+
+
+_TRAILING_SPACE = re.compile(r"\s+$")
 
 
 def _quote_table() -> Any:
