@@ -218,7 +218,8 @@ def _wrapped(text: str, width: int) -> list[str]:
     from rich._wrap import divide_line
     from rich.cells import cell_len, set_cell_size
 
-    offsets = [0, *divide_line(text, width, fold=True), len(text)]
+    breaks = _divide_ascii(text, width) if text.isascii() else divide_line(text, width, fold=True)
+    offsets = [0, *breaks, len(text)]
     out = []
     for start, end in itertools.pairwise(offsets):
         line = text[start:end]
@@ -230,6 +231,32 @@ def _wrapped(text: str, width: int) -> list[str]:
 
 
 _TRAILING_SPACE = re.compile(r"\s+$")
+_WORD = re.compile(r"\s*\S+\s*")  # rich._wrap's words: a word and the white space either side
+
+
+def _divide_ascii(text: str, width: int) -> list[int]:
+    """``rich._wrap.divide_line(text, width, fold=True)`` for printable ASCII ``text``, where a
+    character is a cell (the same steps, lengths for cell lengths, slices for ``chop_cells``)."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            folded = [word[n:n + width] for n in range(0, len(word), width)]
+            for n, line in enumerate(folded):
+                if start:
+                    breaks.append(start)
+                if n == len(folded) - 1:
+                    offset = len(line)
+                else:
+                    start += len(line)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
 
 
 def _quote_table() -> Any:

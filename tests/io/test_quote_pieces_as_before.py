@@ -59,3 +59,19 @@ def test_terminal_table_is_what_rich_printed_whatever_the_text_and_width() -> No
     groups = [QuoteGroup("a long heading " * 10, "x", quotes), QuoteGroup("短", "y", quotes[:3])]
     for width in (40, 57, 80, 100, 101, 160):
         assert "".join(iter_table(groups, width=width)) == "".join(rich_printed(groups, width=width))
+
+
+def test_ascii_lines_divide_where_rich_divides_them() -> None:
+    import random
+
+    from rich._wrap import divide_line
+
+    from annotator.io.quotes_render import _divide_ascii
+
+    rnd = random.Random(15)
+    for _ in range(3000):
+        text = "".join(rnd.choice("ab cd  efg-.,X" + "x" * rnd.randint(0, 6))
+                       for _ in range(rnd.randint(0, 160)))
+        text = " " * rnd.randint(0, 3) + text + " " * rnd.randint(0, 3)
+        width = rnd.randint(1, 50)
+        assert _divide_ascii(text, width) == divide_line(text, width, fold=True), (text, width)
