@@ -1,8 +1,8 @@
-"""From coded data to findings: whose work, which quotes, which cells.
+"""From coded data to findings: whose work, which quotes.
 
 Fetches one coder's coded segments and the documents' attributes from storage and turns them
-into quotes (grouped by code or by the cells of a facet × facet table) and matrices, for the
-renderers in ``annotator.io``. Always one coder's work: counts are never summed over coders.
+into quotes, for the renderers in ``annotator.io`` (grouped in ``streamed_quotes``; matrices in
+``matrices``). Always one coder's work: counts are never summed over coders.
 """
 
 from __future__ import annotations

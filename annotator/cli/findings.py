@@ -16,7 +16,7 @@ from annotator.plural import plural
 if TYPE_CHECKING:
     from annotator.io.matrix_render import Matrix
 
-T = TypeVar("T")
+T = TypeVar("T", str, bytes)
 
 QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
 
@@ -35,7 +35,7 @@ def write_text(text: str, out: Path | None) -> None:
 
 def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
     """``pieces`` one after another to the file (atomically: all or nothing) or to standard
-    output, as they come (a few hundred at a time)."""
+    output, as they come (gathered a few hundred kilobytes at a time)."""
     import sys
 
     from annotator.files import atomic_output
@@ -67,12 +67,15 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
 
 
 def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
+    """``pieces`` gathered into lists of about 256 kB (a large piece alone)."""
     batch: list[T] = []
+    size = 0
     for piece in pieces:
         batch.append(piece)
-        if len(batch) == 256:
+        size += len(piece)
+        if size >= 1 << 18:
             yield batch
-            batch = []
+            batch, size = [], 0
     if batch:
         yield batch
 
