@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,12 +72,38 @@ def where(quote: Quote) -> str:
     parts = [quote.document, quote.segment, place]
     if quote.speaker:
         parts.insert(2, quote.speaker)
-    attrs = ", ".join(f"{k}: {v}" for k, v in quote.attributes.items() if k != "title")
+    attrs = _attributes_text(quote.attributes)
     return " · ".join(parts) + (f" ({attrs})" if attrs else "")
 
 
 def _codes_line(quote: Quote) -> str:
-    return "; ".join(f"{facet}: {', '.join(ids)}" for facet, ids in quote.codes.items() if ids)
+    return _codes_text(quote.codes)
+
+
+class _PerObject:
+    """``make(obj)``, made once per object while it is in use: quotes share their ``codes``
+    (all quotes with the same codes) and ``attributes`` (a document's quotes), and never change
+    them. The objects are kept (so their ids are not reused), a few thousand at most."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        self._make = make
+        self._made: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, obj: Any) -> str:
+        found = self._made.get(id(obj))
+        if found is None or found[0] is not obj:
+            if len(self._made) >= 4096:
+                self._made.clear()
+            found = self._made[id(obj)] = (obj, self._make(obj))
+        return found[1]
+
+
+_attributes_text = _PerObject(
+    lambda attributes: ", ".join(f"{k}: {v}" for k, v in attributes.items() if k != "title"))
+_codes_text = _PerObject(
+    lambda codes: "; ".join(f"{facet}: {', '.join(ids)}" for facet, ids in codes.items() if ids))
+_codes_markdown = _PerObject(lambda codes: _md(_codes_text(codes)))
+_codes_html = _PerObject(lambda codes: _h(_codes_text(codes)))
 
 
 def iter_json_lines(quotes: Iterable[Quote]) -> Iterator[str]:
@@ -95,19 +121,13 @@ class JsonLines:
     made field by field: the codes and attributes, shared by many quotes, encoded once each."""
 
     def __init__(self) -> None:
-        self._encoded: dict[int, tuple[object, str]] = {}  # id → (the object, kept alive; JSON)
-
-    def _once(self, value: Any) -> str:
-        found = self._encoded.get(id(value))
-        if found is None or found[0] is not value:
-            found = self._encoded[id(value)] = (value, json.dumps(value, ensure_ascii=False))
-        return found[1]
+        self._once = _PerObject(lambda value: json.dumps(value, ensure_ascii=False))
 
     def __call__(self, q: Quote) -> str:
-        text = (q.segment, q.document, q.zh, q.en, q.memo)
-        if not all(type(x) is str for x in text) or not (q.speaker is None or type(q.speaker) is str):
-            return json.dumps(q.to_json(), ensure_ascii=False) + "\n"
         s = _json_string
+        if not (type(q.segment) is type(q.document) is type(q.zh) is type(q.en) is type(q.memo)
+                is str and (q.speaker is None or type(q.speaker) is str)):
+            return json.dumps(q.to_json(), ensure_ascii=False) + "\n"
         return (f'{{"segment": {s(q.segment)}, "document": {s(q.document)}, "speaker": '
                 f'{"null" if q.speaker is None else s(q.speaker)}, "zh": {s(q.zh)}, "en": {s(q.en)},'
                 f' "codes": {self._once(q.codes)}, "attributes": {self._once(q.attributes)},'
@@ -308,7 +328,7 @@ def markdown_group_head(title: str, size: int) -> str:
 def markdown_quote(q: Quote) -> str:
     memo = f"<br>memo: {_md(q.memo)}" if q.memo else ""
     return (f"\n| {_md(q.zh)} | {_md(q.en)} |"
-            f"\n| *{_md(where(q))}* | *{_md(_codes_line(q))}*{memo} |")
+            f"\n| *{_md(where(q))}* | *{_codes_markdown(q.codes)}*{memo} |")
 
 
 Heads = Sequence[tuple[str, str]]
@@ -372,7 +392,7 @@ def html_quote(q: Quote) -> str:
             if q.memo else "")
     return (f'<tr><td lang="zh">{_h(q.zh)}</td><td lang="en">{_h(q.en)}</td></tr>'
             f'\n<tr><td class="where">{_h(where(q))}</td>'
-            f'<td class="where">{_h(_codes_line(q))}</td></tr>{memo}')
+            f'<td class="where">{_codes_html(q.codes)}</td></tr>{memo}')
 
 
 def iter_html_tables_filed(heads: Heads, members: Members) -> Iterator[bytes]:
