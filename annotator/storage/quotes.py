@@ -65,14 +65,14 @@ def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
     if col_codes is None:
         return project.execute(
             "SELECT s.document, a.code, NULL, count(*) FROM annotations a"
-            " JOIN segments s ON s.id = a.segment"
+            " CROSS JOIN segments s ON s.id = a.segment"  # CROSS: in this order
             f" WHERE a.coder = ? AND a.code IN ({rows}) GROUP BY s.document, a.code",
             (coder, *row_codes)).fetchall()
     cols = ", ".join("?" * len(col_codes))
     return project.execute(
-        "SELECT s.document, r.code, c.code, count(*) FROM annotations r"
-        " JOIN annotations c ON c.coder = r.coder AND c.segment = r.segment"
-        " JOIN segments s ON s.id = r.segment"
+        "SELECT s.document, r.code, c.code, count(*) FROM annotations r"  # CROSS: in this order
+        " CROSS JOIN annotations c ON c.coder = r.coder AND c.segment = r.segment"
+        " CROSS JOIN segments s ON s.id = r.segment"
         f" WHERE r.coder = ? AND r.code IN ({rows}) AND +c.code IN ({cols})"  # + : c read by segment
         " GROUP BY s.document, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
 
