@@ -28,8 +28,9 @@ NO_VALUE = "(none)"
 def count_matrix(project: Project, codebook: Codebook, *, rows: str, cols: str, coder: str,
                  count: str = "segments", where: dict[str, set[str]] | None = None) -> Matrix:
     """The matrix of ``coder``'s codes, rows × cols (``codebook``: the codes shown), over the
-    documents whose attributes match ``where``; the database counts each document's segments
-    per pair of codes, the documents are added up here."""
+    documents whose attributes match ``where``; the database counts the segments per pair of
+    codes (per document when documents are counted or filtered, or are the columns), the
+    documents are added up here."""
     if count not in ("segments", "documents"):
         raise UsageError(f"--count must be segments or documents, not {count!r}")
     row_ids = facet_codes(codebook, rows)
@@ -46,7 +47,12 @@ def count_matrix(project: Project, codebook: Codebook, *, rows: str, cols: str, 
     key = _column_key(cols, documents)
     segments: dict[tuple[str, str], int] = {}
     holding: dict[tuple[str, str], set[str]] = {}
-    for document, row, col, n in cell_counts(project, coder, row_ids, facet_cols):
+    by_document = bool(where) or count == "documents" or facet_cols is None
+    for document, row, col, n in cell_counts(project, coder, row_ids, facet_cols,
+                                             by_document=by_document):
+        if document is None:  # every document's segments
+            segments[(row, str(col))] = n
+            continue
         if document not in documents:
             continue
         cell = (row, col if col is not None else key(document))

@@ -56,11 +56,13 @@ def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
 
 
 def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
-                col_codes: Sequence[str] | None = None) -> list[tuple[str, str, str | None, int]]:
+                col_codes: Sequence[str] | None = None, *, by_document: bool = True,
+                ) -> list[tuple[str | None, str, str | None, int]]:
     """(document, row code, column code, segments): how many segments of each document
     ``coder`` applied both codes to, one of ``row_codes`` and one of ``col_codes`` (the same
     code too); without ``col_codes``, (document, row code, None, segments). Counted by the
-    database, one row per non-empty combination, in no order."""
+    database, one row per non-empty combination, in no order. ``by_document=False`` (with
+    ``col_codes``): over every document, the document None (no segment read)."""
     rows = ", ".join("?" * len(row_codes))
     if col_codes is None:
         return project.execute(
@@ -69,12 +71,13 @@ def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
             f" WHERE a.coder = ? AND a.code IN ({rows}) GROUP BY s.document, a.code",
             (coder, *row_codes)).fetchall()
     cols = ", ".join("?" * len(col_codes))
+    document = "s.document" if by_document else "NULL"
     return project.execute(
-        "SELECT s.document, r.code, c.code, count(*) FROM annotations r"  # CROSS: in this order
+        f"SELECT {document}, r.code, c.code, count(*) FROM annotations r"  # CROSS: in this order
         " CROSS JOIN annotations c ON c.coder = r.coder AND c.segment = r.segment"
-        " CROSS JOIN segments s ON s.id = r.segment"
-        f" WHERE r.coder = ? AND r.code IN ({rows}) AND +c.code IN ({cols})"  # + : c read by segment
-        " GROUP BY s.document, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
+        + (" CROSS JOIN segments s ON s.id = r.segment" if by_document else "")
+        + f" WHERE r.coder = ? AND r.code IN ({rows}) AND +c.code IN ({cols})"  # + : c by segment
+        f" GROUP BY {document}, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
 
 
 def document_ids(project: Project) -> list[str]:
