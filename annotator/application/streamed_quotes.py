@@ -13,7 +13,7 @@ many groups a quote is in, each quote is read and rendered once and memory stays
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from annotator.application.findings import (
     check_codes,
@@ -54,13 +54,12 @@ class GroupedQuotes:
     required: frozenset[str]
     quotes: int = 0
     groups: int = 0
-    _seen: list[bool] = field(default_factory=list)
 
     def members(self) -> Iterator[tuple[Quote, list[int]]]:
         """The coder's quotes that fall in a group, in reading order, each with the groups (their
         numbers in ``heads``) it belongs to."""
         held_by: dict[frozenset[str], list[int]] = {}
-        seen = self._seen = [False] * len(self.rules)
+        seen = [False] * len(self.rules)
         for quote, ids in iter_quotes_with_codes(self.project, self.codebook, self.coder,
                                                  self.where, having=self.required):
             held = held_by.get(ids)

@@ -1,11 +1,13 @@
-"""Quotes rendered for reading and for a paper: terminal table, Markdown, HTML, Word, JSON lines.
+"""Quotes rendered for reading and for a paper: terminal table, Markdown, HTML, JSON lines (Word:
+``docx_quotes``).
 
 Each quote is one coded segment with its Chinese and English text side by side, its document,
 speaker, position or time, the document's attributes and the coder's memo. The renderers take
-the quotes from the caller and never open a project. Each text format is also a stream of
-pieces (``iter_*``), read group by group as the caller writes them, so a large project's quotes
-need never be held at once; a group's quotes may be any sized collection that can be read more
-than once.
+the quotes from the caller and never open a project. Each format is a stream of pieces: from
+groups of quotes held by the caller (``iter_*``), or (``iter_*_filed``) from the quotes in
+reading order, each with the groups it belongs to, rendered once and filed under its groups
+(``group_spool``), so a large project's quotes need never be held at once nor read once per
+group.
 """
 
 from __future__ import annotations
