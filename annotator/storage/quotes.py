@@ -14,20 +14,19 @@ def coders_with_codes(project: Project) -> list[str]:
     return [r[0] for r in project.execute("SELECT DISTINCT coder FROM annotations ORDER BY coder")]
 
 
-#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo.
+#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo:
+#: the coder's codes gathered per segment first, then each segment read once.
 CODED_ROWS = (
     'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", {text}'
-    " coalesce(m.text, ''),"
-    " (SELECT json_group_array(a.code) FROM annotations a WHERE a.coder = ? AND a.segment = s.id)"
-    " FROM {source} JOIN documents d ON d.id = s.document"
+    " coalesce(m.text, ''), k.codes"
+    " FROM (SELECT segment, json_group_array(code) AS codes FROM annotations"
+    " WHERE coder = ?{having} GROUP BY segment) k"
+    " CROSS JOIN segments s ON s.id = k.segment JOIN documents d ON d.id = s.document"
     " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
-    " WHERE {where}"
     " ORDER BY d.position, s.position"
 )
-#: Every coded segment of the coder; or (``HAVING_FIRST``) those with one code, read from it.
-EVERY = ("segments s", "s.id IN (SELECT segment FROM annotations WHERE coder = ?)")
-HAVING_FIRST = ("annotations h JOIN segments s ON s.id = h.segment", "h.coder = ? AND h.code = ?")
-HAVING = " AND s.id IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
+#: Only segments with this code too.
+HAVING = " AND segment IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
 KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
 
 
@@ -38,10 +37,8 @@ def iter_coded_rows(project: Project, coder: str, *, text: bool = True,
     speaker, start, end, zh, en, memo (the coder's, or ""), then the codes as a JSON array (in
     no order). ``text=False``: zh and en are left empty (counts need no text)."""
     wanted = sorted(set(having))
-    source, where = HAVING_FIRST if wanted else EVERY
-    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", source=source,
-                            where=where + HAVING * max(len(wanted) - 1, 0))
-    params = [coder, coder, coder, *wanted[:1], *(x for code in wanted[1:] for x in (coder, code))]
+    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", having=HAVING * len(wanted))
+    params = [coder, *(x for code in wanted for x in (coder, code)), coder]
     return iter(project.execute(sql, params))
 
 
