@@ -70,12 +70,11 @@ def clock(seconds: float) -> str:
 
 def where(quote: Quote) -> str:
     """Where the quote stands: document, segment, speaker, time or paragraph, attributes."""
-    place = f"{clock(quote.start)}" if quote.start is not None else f"¶{quote.position}"
-    parts = [quote.document, quote.segment, place]
-    if quote.speaker:
-        parts.insert(2, quote.speaker)
+    place = clock(quote.start) if quote.start is not None else f"¶{quote.position}"
+    speaker = f" · {quote.speaker}" if quote.speaker else ""
     attrs = _attributes_text(quote.attributes)
-    return " · ".join(parts) + (f" ({attrs})" if attrs else "")
+    line = f"{quote.document} · {quote.segment}{speaker} · {place}"
+    return f"{line} ({attrs})" if attrs else line
 
 
 def _codes_line(quote: Quote) -> str:
@@ -299,10 +298,16 @@ def _taken(buffer: Any) -> str:
 
 
 def _md(text: str) -> str:
+    if _MD_PLAIN.search(text) is None:  # nothing to clean, escape or break: most texts
+        return text
     text = clean_text(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
     if "\n" in text or "\u2028" in text or "\u2029" in text:  # what splitlines splits at, cleaned
         return "<br>".join(text.splitlines())
     return text
+
+
+_MD_PLAIN = re.compile("[\x00-\x1f\x7f-\xa0\ufeff\\\\|<\u2028\u2029]")
+"""What ``_md`` changes: what ``clean_text`` does, what it escapes, line breaks."""
 
 
 def render_markdown(groups: Sequence[QuoteGroup], *, title: str = "Quotes") -> str:
@@ -367,7 +372,13 @@ def escape_html(text: str) -> str:
 
 
 def _h(text: str) -> str:
+    if _HTML_PLAIN.search(text) is None:  # nothing to clean, escape or break: most texts
+        return text
     return escape_html(clean_text(text)).replace("\n", "<br>")
+
+
+_HTML_PLAIN = re.compile("[\x00-\x1f\x7f-\xa0\ufeff&<>\"']")
+"""What ``_h`` changes: what ``clean_text`` does, what it escapes, line breaks."""
 
 
 def html_quote_tables(groups: Sequence[QuoteGroup]) -> str:

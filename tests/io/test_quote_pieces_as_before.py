@@ -75,3 +75,18 @@ def test_ascii_lines_divide_where_rich_divides_them() -> None:
         text = " " * rnd.randint(0, 3) + text + " " * rnd.randint(0, 3)
         width = rnd.randint(1, 50)
         assert _divide_ascii(text, width) == divide_line(text, width, fold=True), (text, width)
+
+
+def test_markdown_and_html_cells_escape_as_before_on_random_text() -> None:
+    import random
+
+    from annotator.io.quotes_render import _h, _md
+    from tests.cli.frozen_findings_render import _h as html_before
+    from tests.cli.frozen_findings_render import _md as markdown_before
+
+    alphabet = "ab 中文|<>&\"'\\\n\r\t\x0b\x0c\x1c\x7f\x85\xa0\ufeff\u2028\u2029\u3000"
+    rnd = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        assert _md(text) == markdown_before(text), repr(text)
+        assert _h(text) == html_before(text), repr(text)
