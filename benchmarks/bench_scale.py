@@ -29,7 +29,9 @@ project is copied first (unless ``--in-place``): the given file is never written
 * suggest SEGMENT: reading the segments' terms and the annotations the model learns from;
 * matrix (facet × facet, code × document counting documents): one coder's coded segments with
   their codes, without text (what the counts are made of);
-* quotes --format json / md: the same rows with their text (every quote the output holds).
+* quotes --format json / md / html / docx / the terminal table, and matrix --format html (its
+  cells' quotes listed below the table): the same rows with their text (every quote the output
+  holds).
 """
 
 from __future__ import annotations
@@ -206,6 +208,20 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
             sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
         "quotes --format md": (
             annotator("quotes", str(db), "--coder", coder, "-f", "md", "-o", str(work / "quotes.md")),
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "quotes --format html": (
+            annotator("quotes", str(db), "--coder", coder, "-f", "html", "-o", str(work / "quotes.html")),
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "quotes --format docx": (
+            annotator("quotes", str(db), "--coder", coder, "-f", "docx", "-o", str(work / "quotes.docx")),
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "quotes (terminal table, 100 columns)": (
+            ["env", "COLUMNS=100", *annotator("quotes", str(db), "--coder", coder,
+                                              "-o", str(work / "quotes.txt"))],
+            sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "matrix dimension x burden --format html": (
+            annotator("matrix", str(db), "--rows", "dimension", "--cols", "burden", "--coder", coder,
+                      "-f", "html", "-o", str(work / "matrix.html")),
             sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),

@@ -25,6 +25,7 @@ What the coding screen calls (it reaches storage through nothing else):
 * ``recovery``: the recovery file of a session whose project file was lost;
 * ``backups``: ``rotate_backup``; ``suggesting``: the engine, ``least_sure``.
 
-Findings: ``findings`` (matrices, counted as one coder's rows stream), ``streamed_quotes``
-(quotes grouped, each group read as it is written).
+Findings: ``findings`` (one coder's quotes, codes, filters), ``matrices`` (counted by the
+database; an HTML page's cell quotes read once), ``streamed_quotes`` (quotes grouped, read once
+in one stream, each with the groups it belongs to).
 """

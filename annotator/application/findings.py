@@ -1,21 +1,22 @@
-"""From coded data to findings: whose work, which quotes, which cells.
+"""From coded data to findings: whose work, which quotes.
 
 Fetches one coder's coded segments and the documents' attributes from storage and turns them
-into quotes (grouped by code or by the cells of a facet × facet table) and matrices, for the
-renderers in ``annotator.io``. Always one coder's work: counts are never summed over coders.
+into quotes, for the renderers in ``annotator.io`` (grouped in ``streamed_quotes``; matrices in
+``matrices``). Always one coder's work: counts are never summed over coders.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.errors import UsageError
-from annotator.io.matrix_render import Matrix
 from annotator.io.quotes_render import Quote
 from annotator.model import Codebook
 from annotator.storage.attributes import document_attributes
 from annotator.storage.attributes import set_attributes as set_attributes  # for the interfaces
+from annotator.storage.codebook_store import load_codebook as load_codebook  # for the interfaces
 from annotator.storage.db import Project
 
 CONSENSUS = "consensus"
@@ -66,22 +67,39 @@ def iter_quotes(project: Project, codebook: Codebook, coder: str,
     """Every segment ``coder`` coded (``having``: with every one of these codes), in reading
     order, as quotes read as the caller iterates (documents filtered by ``where``;
     ``text=False``: without their Chinese and English, for counting)."""
-    from annotator.storage.quotes import iter_coded_segments
+    for quote, _codes in iter_quotes_with_codes(project, codebook, coder, where, text=text,
+                                                having=having):
+        yield quote
+
+
+def iter_quotes_with_codes(project: Project, codebook: Codebook, coder: str,
+                           where: dict[str, set[str]] | None = None, *, text: bool = True,
+                           having: Iterable[str] = ()) -> Iterator[tuple[Quote, frozenset[str]]]:
+    """:func:`iter_quotes`, each quote with the set of its codes (quotes with the same codes
+    share that set and their ``codes``, which are not to be changed)."""
+    from annotator.storage.quotes import iter_coded_rows
 
     attributes = document_attributes(project)
+    kept = {d: not where or attributes_match(a, where) for d, a in attributes.items()}
     order = {c.id: i for i, c in enumerate(codebook.codes)}
     facet_of = {c.id: c.facet for c in codebook.codes}
-    for row in iter_coded_segments(project, coder, text=text, having=having):
-        attrs = attributes.get(row["document"], {})
-        if where and not attributes_match(attrs, where):
+    facets = [f.id for f in codebook.facets]
+    known: dict[str, tuple[dict[str, list[str]], frozenset[str]]] = {}
+    for segment, document, position, speaker, start, end, zh, en, memo, codes in iter_coded_rows(
+            project, coder, text=text, having=having):
+        if not kept.get(document, not where):
             continue
-        by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
-        for code in sorted(row["codes"], key=lambda c: (order.get(c, len(order)), c)):
-            by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-        yield Quote(
-            segment=row["segment"], document=row["document"], position=row["position"],
-            zh=row["zh"], en=row["en"], speaker=row["speaker"], start=row["start"], end=row["end"],
-            codes=by_facet, attributes=attrs, memo=row["memo"])
+        found = known.get(codes)
+        if found is None:
+            if len(known) > 10_000:
+                known.clear()
+            ids = json.loads(codes)
+            by_facet: dict[str, list[str]] = {f: [] for f in facets}
+            for code in sorted(ids, key=lambda c: (order.get(c, len(order)), c)):
+                by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
+            found = known[codes] = (by_facet, frozenset(ids))
+        yield Quote(segment, document, position, zh, en, speaker, start, end, found[0],
+                    attributes.get(document, {}), memo), found[1]
 
 
 def code_title(codebook: Codebook, code_id: str) -> str:
@@ -114,98 +132,6 @@ def split_list(values: Iterable[str]) -> list[str]:
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
 
 
-def _column_keys(quote: Quote, cols: str, col_codes: set[str]) -> set[str]:
-    if cols == "document":
-        return {quote.document}
-    if cols.startswith("attr:"):
-        value = quote.attributes.get(cols[5:])
-        return {NO_VALUE if value in (None, "") else str(value)}
-    return quote.code_ids & col_codes
-
-
-NO_VALUE = "(none)"
-"""The column of documents that lack the attribute a matrix is split by."""
-
-
-def build_matrix(
-    quotes: Iterable[Quote], codebook: Codebook, *, rows: str, cols: str, coder: str,
-    count: str = "segments", documents: dict[str, dict[str, Any]] | None = None,
-    keep_cells: bool = True,
-) -> Matrix:
-    """Rows: the codes of facet ``rows``; columns: the codes of a facet, every document
-    (``document``) or every value of a document attribute (``attr:NAME``). A cell counts the
-    coder's segments (or, with ``count='documents'``, the documents holding such segments)
-    that carry the row code and fall in the column. ``documents`` (id → attributes) lists the
-    documents that may form columns, coded or not.
-
-    ``quotes`` are read once, as they come: only the counts are kept (and, with
-    ``keep_cells``, each cell's quotes, which the HTML matrix links to).
-    """
-    if count not in ("segments", "documents"):
-        raise UsageError(f"--count must be segments or documents, not {count!r}")
-    row_ids = facet_codes(codebook, rows)
-    documents = documents or {}
-    facet_cols: list[str] | None = None
-    if cols.startswith("attr:"):
-        name = cols[5:].strip()
-        if not name:
-            raise UsageError("--cols attr:NAME needs an attribute name")
-        cols = f"attr:{name}"
-    elif cols != "document":
-        facet_cols = facet_codes(codebook, cols)
-    tally = _Tally(set(row_ids), cols, set(facet_cols or ()), count, keep_cells)
-    for q in quotes:
-        tally.add(q)
-    if facet_cols is not None:
-        col_ids = facet_cols
-    elif cols == "document":
-        col_ids = list(documents) or sorted(tally.documents)
-    else:
-        values = {NO_VALUE if a.get(name) in (None, "") else str(a.get(name)) for a in documents.values()}
-        values |= tally.keys
-        col_ids = sorted(values - {NO_VALUE}) + ([NO_VALUE] if NO_VALUE in values else [])
-    counts = [[tally.size(r, c) for c in col_ids] for r in row_ids]
-    cells = {(i, j): found for i, r in enumerate(row_ids) for j, c in enumerate(col_ids)
-             if (found := tally.cells.get((r, c)))}
-    return Matrix(rows=row_ids, cols=col_ids, counts=counts, coder=coder, count=count,
-                  row_titles=[code_title(codebook, r) for r in row_ids],
-                  col_titles=[code_title(codebook, c) if codebook.code(c) else c for c in col_ids],
-                  row_facet=rows, col_spec=cols, cells=cells)
-
-
-class _Tally:
-    """A matrix's cells counted as quotes come: (row code, column key) → segments, or the set
-    of their documents; the quotes themselves only when kept."""
-
-    def __init__(self, row_ids: set[str], cols: str, col_codes: set[str], count: str,
-                 keep_cells: bool) -> None:
-        self.row_ids, self.cols, self.col_codes = row_ids, cols, col_codes
-        self.by_documents, self.keep_cells = count == "documents", keep_cells
-        self.segments: dict[tuple[str, str], int] = {}
-        self.cell_documents: dict[tuple[str, str], set[str]] = {}
-        self.cells: dict[tuple[str, str], list[Quote]] = {}
-        self.documents: set[str] = set()  # of every quote
-        self.keys: set[str] = set()  # the column keys of every quote
-
-    def add(self, q: Quote) -> None:
-        self.documents.add(q.document)
-        keys = _column_keys(q, self.cols, self.col_codes)
-        self.keys |= keys
-        for key in keys:
-            for code in q.code_ids & self.row_ids:
-                cell = (code, key)
-                self.segments[cell] = self.segments.get(cell, 0) + 1
-                if self.by_documents:
-                    self.cell_documents.setdefault(cell, set()).add(q.document)
-                if self.keep_cells:
-                    self.cells.setdefault(cell, []).append(q)
-
-    def size(self, row: str, col: str) -> int:
-        if self.by_documents:
-            return len(self.cell_documents.get((row, col), ()))
-        return self.segments.get((row, col), 0)
-
-
 def percentages(counts: Sequence[Sequence[int]], of: str) -> list[list[float]]:
     """Each cell as a percentage of its row's total, its column's total or the grand total
     (rounded to one decimal; 0 where the total is 0)."""
@@ -226,8 +152,8 @@ def percentages(counts: Sequence[Sequence[int]], of: str) -> list[list[float]]:
 def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
     """The first single-choice facet × the first multi-choice facet, counted over one coder's
     segments and saying whose; a note instead when it is not clear whose work to count."""
+    from annotator.application.matrices import count_matrix
     from annotator.io.matrix_render import render_table
-    from annotator.storage.codebook_store import load_codebook
 
     codebook = load_codebook(project)
     single = [f for f in codebook.facets if not f.multiple]
@@ -240,9 +166,7 @@ def stats_table_lines(project: Project, coder: str | None = None) -> list[str]:
         if coder is not None:
             raise
         return ["", f"{single[0].id} × {multi[0].id}: not shown: {exc}"]
-    quotes = iter_quotes(project, load_codebook(project, include_archived=True), who, text=False)
-    matrix = build_matrix(quotes, codebook, rows=single[0].id, cols=multi[0].id, coder=who,
-                          keep_cells=False)
+    matrix = count_matrix(project, codebook, rows=single[0].id, cols=multi[0].id, coder=who)
     return ["", *render_table(matrix).rstrip("\n").splitlines()]
 
 
@@ -272,7 +196,6 @@ def segments_matching(project: Project, coder: str, where: dict[str, set[str]],
                       all_of: Sequence[str]) -> list[str]:
     """Segments in reading order whose document matches ``where`` and on which ``coder`` applied
     every code of ``all_of`` (no code condition when it is empty)."""
-    from annotator.storage.codebook_store import load_codebook
     from annotator.storage.documents import segment_order
 
     keep = segments_where(project, where) if where else None

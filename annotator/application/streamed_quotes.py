@@ -1,33 +1,30 @@
-"""One coder's quotes, grouped by code or by facet × facet cell, read group by group.
+"""One coder's quotes, grouped by code or by facet × facet cell, read once, in one stream.
 
 Groups by code follow the codes asked for (``--code``, then ``--facet``), else those of
 ``--all-of``, else every code, in codebook order; groups by cell follow the two facets' codes.
 A quote needs every code of ``--all-of``; empty groups are left out.
 
-The groups are counted in one pass over the codes of the coder's segments; each
-group's quotes are then read from the project when a renderer reaches it (only the segments
-carrying the group's codes), so however large the project, one quote at a time is held. Read
-them inside one read transaction (``Project.snapshot``), so that the counts and the quotes agree.
+The coder's quotes are read once, in reading order, each with the groups it belongs to (known
+from its set of codes, worked out once per set); the renderers file each rendered quote under
+its groups and write the groups one after another, so however large the project, and however
+many groups a quote is in, each quote is read and rendered once and memory stays bounded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from annotator.application.findings import (
-    attributes_match,
     check_codes,
     code_title,
     facet_codes,
-    iter_quotes,
+    iter_quotes_with_codes,
 )
 from annotator.errors import UsageError
-from annotator.io.quotes_render import Quote, QuoteGroup
+from annotator.io.quotes_render import Quote
 from annotator.model import Codebook
-from annotator.storage.attributes import document_attributes
 from annotator.storage.db import Project
-from annotator.storage.quotes import code_sets
 
 
 @dataclass(frozen=True)
@@ -38,71 +35,64 @@ class Rule:
     codes: frozenset[str]
     any_of: frozenset[str] = frozenset()
 
-    def holds(self, ids: set[str]) -> bool:
+    def holds(self, ids: frozenset[str] | set[str]) -> bool:
         """Whether a quote with the codes ``ids`` belongs here."""
         return self.codes <= ids and (not self.any_of or bool(ids & self.any_of))
 
 
-class StreamedQuotes(Collection[Quote]):
-    """A group's quotes: their number, known; the quotes, read from the project each time."""
-
-    def __init__(self, size: int, read: Callable[[], Iterator[Quote]]) -> None:
-        self._size = size
-        self._read = read
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __iter__(self) -> Iterator[Quote]:
-        return self._read()
-
-    def __contains__(self, item: object) -> bool:
-        return any(q == item for q in self)
-
-
 @dataclass
-class StreamedGroups:
-    """The groups, how many distinct quotes they hold, and those quotes in reading order."""
+class GroupedQuotes:
+    """The groups that may hold quotes, (title, anchor) in the order shown, and the quotes; once
+    :meth:`members` has been read, how many distinct quotes and non-empty groups it held."""
 
-    groups: list[QuoteGroup]
-    quotes: int
-    each_once: Callable[[], Iterator[Quote]]
+    heads: list[tuple[str, str]]
+    rules: list[Rule]
+    project: Project
+    codebook: Codebook
+    coder: str
+    where: dict[str, set[str]] | None
+    required: frozenset[str]
+    quotes: int = 0
+    groups: int = 0
+
+    def members(self) -> Iterator[tuple[Quote, list[int]]]:
+        """The coder's quotes that fall in a group, in reading order, each with the groups (their
+        numbers in ``heads``) it belongs to."""
+        held_by: dict[frozenset[str], list[int]] = {}
+        seen = [False] * len(self.rules)
+        for quote, ids in iter_quotes_with_codes(self.project, self.codebook, self.coder,
+                                                 self.where, having=self.required):
+            held = held_by.get(ids)
+            if held is None:
+                held = held_by[ids] = [n for n, rule in enumerate(self.rules) if rule.holds(ids)]
+                for n in held:
+                    if not seen[n]:
+                        seen[n] = True
+                        self.groups += 1
+            if held:
+                self.quotes += 1
+                yield quote, held
+
+    def each_once(self) -> Iterator[Quote]:
+        """The quotes of :meth:`members` alone."""
+        return (quote for quote, _held in self.members())
 
 
 def stream_quote_groups(
     project: Project, codebook: Codebook, *, coder: str, where: dict[str, set[str]] | None = None,
     shown: Codebook | None = None, codes: Sequence[str] = (), all_of: Sequence[str] = (),
     facet: str | None = None, by: Sequence[str] = (),
-) -> StreamedGroups:
+) -> GroupedQuotes:
     """``coder``'s quotes grouped by code (``codes``, ``facet``, ``all_of`` choose which) or,
     with ``by`` (two facets), by cell (``codebook``: every code, archived too, to read the
     quotes; ``shown``: the codebook whose codes name and order the groups, ``codebook`` when
-    None)."""
+    None). Read them inside one read transaction (``Project.snapshot``)."""
     shown = shown or codebook
     titled = _rules(shown, codes=codes, all_of=all_of, facet=facet, by=by)
-    sizes = [0] * len(titled)
-    total = 0
-    attributes = document_attributes(project) if where else {}
-    for document, ids in code_sets(project, coder):
-        if where and not attributes_match(attributes.get(document, {}), where):
-            continue
-        held = [n for n, (_t, _a, rule) in enumerate(titled) if rule.holds(ids)]
-        for n in held:
-            sizes[n] += 1
-        total += bool(held)
-
-    def read(rule: Rule) -> Callable[[], Iterator[Quote]]:
-        return lambda: (q for q in iter_quotes(project, codebook, coder, where, having=rule.codes)
-                        if rule.holds(q.code_ids))
-
-    kept = [(title, anchor, rule, size) for (title, anchor, rule), size in zip(titled, sizes, strict=True)
-            if size]
-    groups = [QuoteGroup(title, anchor, StreamedQuotes(size, read(rule)))
-              for title, anchor, rule, size in kept]
-    rules = [rule for _t, _a, rule, _s in kept]
-    return StreamedGroups(groups, total, lambda: (
-        q for q in iter_quotes(project, codebook, coder, where)
-        if (ids := q.code_ids) and any(r.holds(ids) for r in rules)))
+    return GroupedQuotes(heads=[(title, anchor) for title, anchor, _r in titled],
+                         rules=[rule for _t, _a, rule in titled], project=project,
+                         codebook=codebook, coder=coder, where=where,
+                         required=frozenset(check_codes(shown, all_of)))
 
 
 def _rules(codebook: Codebook, *, codes: Sequence[str], all_of: Sequence[str], facet: str | None,

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from annotator.cli._common import ProjectArg, app, open_existing, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
+
+if TYPE_CHECKING:
+    from annotator.io.matrix_render import Matrix
+
+T = TypeVar("T", str, bytes)
 
 QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
 
@@ -30,18 +35,49 @@ def write_text(text: str, out: Path | None) -> None:
 
 def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
     """``pieces`` one after another to the file (atomically: all or nothing) or to standard
-    output, as they come."""
+    output, as they come (gathered a few hundred kilobytes at a time)."""
     import sys
 
     from annotator.files import atomic_output
 
     if out is None or str(out) == "-":
-        for piece in pieces:
-            sys.stdout.write(piece)
+        for batch in _batches(pieces):
+            sys.stdout.write("".join(batch))
         return
     with atomic_output(out) as f:
-        for piece in pieces:
-            f.write(piece)
+        for batch in _batches(pieces):
+            f.write("".join(batch))
+
+
+def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
+    """:func:`write_pieces` for pieces already encoded (UTF-8)."""
+    import sys
+
+    from annotator.files import atomic_binary
+
+    if out is None or str(out) == "-":
+        sys.stdout.flush()
+        for batch in _batches(pieces):
+            sys.stdout.buffer.write(b"".join(batch))
+        sys.stdout.buffer.flush()
+        return
+    with atomic_binary(out) as f:
+        for batch in _batches(pieces):
+            f.write(b"".join(batch))
+
+
+def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
+    """``pieces`` gathered into lists of about 256 kB (a large piece alone)."""
+    batch: list[T] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 18:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -67,8 +103,7 @@ def quotes_cmd(
     out: OutOpt = None,
 ) -> None:
     """Coded segments, Chinese and English side by side, grouped by code or by facet × facet cell."""
-    from annotator.application.codebooks import load_codebook
-    from annotator.application.findings import choose_coder, parse_where, split_list
+    from annotator.application.findings import choose_coder, load_codebook, parse_where, split_list
     from annotator.application.streamed_quotes import stream_quote_groups
     from annotator.io import quotes_render as render
 
@@ -82,22 +117,24 @@ def quotes_cmd(
             p, load_codebook(p, include_archived=True), coder=who, where=filters,
             shown=load_codebook(p), codes=split_list(code or []), all_of=split_list(all_of or []),
             facet=facet, by=split_list([by]) if by else ())
-        groups, title = found.groups, f"Quotes — coder {who}"
+        heads, title = found.heads, f"Quotes — coder {who}"
         if fmt == "json":
             write_pieces(render.iter_json_lines(found.each_once()), out)
         elif fmt == "md":
-            write_pieces(render.iter_markdown(groups, title=title), out)
+            write_encoded(render.iter_markdown_filed(heads, found.members(), title=title), out)
         elif fmt == "html":
-            write_pieces(render.iter_html(groups, title=title), out)
+            write_encoded(render.iter_html_filed(heads, found.members(), title=title), out)
         elif fmt == "docx":
             assert out is not None
-            render.write_docx(groups, out, title=title)
+            from annotator.io.docx_quotes import write_docx
+
+            write_docx(heads, found.members(), out, title=title)
         else:
             width = shutil.get_terminal_size((100, 24)).columns
-            write_pieces(render.iter_table(groups, width=width), out)
+            write_encoded(render.iter_table_filed(heads, found.members(), width=width), out)
     if out is not None and str(out) != "-":
         typer.echo(f"wrote {out}: {plural(found.quotes, 'segment')} in"
-                   f" {plural(len(groups), 'group')} (coder {who})")
+                   f" {plural(found.groups, 'group')} (coder {who})")
 
 
 MATRIX_FORMATS = ("table", "md", "csv", "html", "json")
@@ -117,39 +154,33 @@ def matrix_cmd(
     out: OutOpt = None,
 ) -> None:
     """One coder's codes crossed: facet × facet, code × document, code × attribute, co-occurrence."""
-    from annotator.application.codebooks import load_codebook
-    from annotator.application.findings import (
-        build_matrix,
-        choose_coder,
-        document_attributes,
-        iter_quotes,
-        parse_where,
-        percentages,
-    )
+    from annotator.application.findings import choose_coder, load_codebook, parse_where, percentages
+    from annotator.application.matrices import cell_quotes, count_matrix
     from annotator.io import matrix_render as render
 
     fmt = check_format(fmt, MATRIX_FORMATS)
     filters = parse_where(where or [])
-    with open_existing(project) as p:
+    with open_existing(project) as p, p.snapshot():  # the counts agree with the quotes listed
         who = choose_coder(p, coder)
-        codebook = load_codebook(p, include_archived=True)
-        html = fmt == "html"  # html links cells to their quotes: only it keeps them
-        quotes = iter_quotes(p, codebook, who, filters, text=html)
-        docs = {d: a for d, a in document_attributes(p).items()
-                if not filters or all(str(a.get(k, "")) in v for k, v in filters.items())}
-        matrix = build_matrix(quotes, load_codebook(p), rows=rows.strip(), cols=cols.strip(),
-                              coder=who, count=count, documents=docs, keep_cells=html)
-    pct = percentages(matrix.counts, percent) if percent is not None else None
-    if fmt == "json":
-        text = render.render_json(matrix, pct, percent)
-    elif fmt == "csv":
-        text = render.render_csv(matrix, pct)
-    elif fmt == "md":
-        text = render.render_markdown(matrix, pct)
-    elif fmt == "html":
-        text = render.render_html(matrix, pct)
-    else:
-        text = render.render_table(matrix, pct)
-    write_text(text, out)
+        matrix = count_matrix(p, load_codebook(p), rows=rows.strip(), cols=cols.strip(),
+                              coder=who, count=count, where=filters)
+        pct = percentages(matrix.counts, percent) if percent is not None else None
+        if fmt == "html":  # each non-empty cell links to its quotes, listed below the table
+            quotes = cell_quotes(p, load_codebook(p, include_archived=True), matrix, filters)
+            write_encoded(render.iter_html(matrix, pct, quotes), out)
+        else:
+            write_text(_matrix_text(matrix, pct, percent, fmt), out)
     if out is not None and str(out) != "-":
         typer.echo(f"wrote {out}: {len(matrix.rows)} × {len(matrix.cols)} (coder {who})")
+
+
+def _matrix_text(matrix: Matrix, pct: list[list[float]] | None, of: str | None, fmt: str) -> str:
+    from annotator.io import matrix_render as render
+
+    if fmt == "json":
+        return render.render_json(matrix, pct, of)
+    if fmt == "csv":
+        return render.render_csv(matrix, pct)
+    if fmt == "md":
+        return render.render_markdown(matrix, pct)
+    return render.render_table(matrix, pct)

@@ -1,19 +1,26 @@
 """Matrices of one coder's codes rendered as a terminal table, Markdown, CSV, HTML or JSON.
 
-The HTML version links every non-empty cell to the quotes it counts, listed below the table.
+The HTML version links every non-empty cell to the quotes it counts, listed below the table
+(given in reading order, each with the cells it falls in, and rendered once).
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.io.quotes_render import Quote, QuoteGroup, html_page, html_quote_tables
-from annotator.io.read_common import clean_text
+from annotator.io.clean_text import clean_text
+from annotator.io.quotes_render import (
+    PAGE_TAIL,
+    Members,
+    escape_html,
+    html_page_head,
+    iter_html_tables_filed,
+)
 
 
 @dataclass(frozen=True)
@@ -27,8 +34,6 @@ class Matrix:
     col_titles: list[str] = field(default_factory=list)
     row_facet: str = ""
     col_spec: str = ""
-    #: (row index, column index) → the quotes the cell counts
-    cells: dict[tuple[int, int], list[Quote]] = field(default_factory=dict, compare=False)
 
     @property
     def caption(self) -> str:
@@ -92,13 +97,17 @@ def render_markdown(m: Matrix, percent: list[list[float]] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_html(m: Matrix, percent: list[list[float]] | None = None) -> str:
-    """The matrix, each non-empty cell a link to its quotes further down the page."""
-    e = html.escape
+def iter_html(m: Matrix, percent: list[list[float]] | None = None,
+              quotes: Members = ()) -> Iterator[bytes]:
+    """The page (encoded): the matrix, each non-empty cell a link to its quotes further down;
+    ``quotes``:
+    the cells' quotes in reading order, each with the non-empty cells it falls in, numbered row
+    by row (each rendered once, however many cells it is in)."""
+    e = escape_html
     parts = [f"<p>{e(clean_text(m.caption))}</p>", "<table><tr><th></th>"]
     parts += [f'<th title="{e(t)}">{e(clean_text(c))}</th>' for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
     parts.append("</tr>")
-    groups = []
+    heads = []
     for i, r in enumerate(m.rows):
         title = (m.row_titles or m.rows)[i]
         parts.append(f'<tr><th title="{e(title)}">{e(clean_text(r))}</th>')
@@ -107,10 +116,15 @@ def render_html(m: Matrix, percent: list[list[float]] | None = None) -> str:
             if m.counts[i][j]:
                 anchor = f"cell-{i}-{j}"
                 col_title = (m.col_titles or m.cols)[j]
-                groups.append(QuoteGroup(f"{title} × {col_title}", anchor, m.cells.get((i, j), [])))
+                heads.append((f"{title} × {col_title}", anchor))
                 text = f'<a href="#{anchor}">{e(text)}</a>'
             parts.append(f'<td class="n">{text}</td>')
         parts.append("</tr>")
     parts.append("</table>")
-    parts.append(html_quote_tables(groups))
-    return html_page(f"Matrix {m.row_facet} × {m.col_spec}", "\n".join(parts))
+    yield (html_page_head(f"Matrix {m.row_facet} × {m.col_spec}") + "\n".join(parts) + "\n").encode()
+    yield from iter_html_tables_filed(heads, quotes)
+    yield PAGE_TAIL.encode()
+
+
+def render_html(m: Matrix, percent: list[list[float]] | None = None, quotes: Members = ()) -> str:
+    return b"".join(iter_html(m, percent, quotes)).decode("utf-8")

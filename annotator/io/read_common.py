@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import ImportFormatError
+from annotator.io.clean_text import clean_text as clean_text  # where it was
 
 MAX_TURN_CHARS = 1_000_000
 """A turn longer than this is almost certainly a missing paragraph break: an error."""
@@ -35,23 +36,7 @@ class RawTurn:
         return not (self.text or self.zh or self.en)
 
 
-# --- cleaning ------------------------------------------------------------------------------
-
-_CONTROL_TABLE: dict[int, str | None] = {
-    c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c not in (0x09, 0x0A)
-}
-_CONTROL_TABLE.update({0x0B: " ", 0x0C: " ", 0x0D: "\n", 0xA0: " ", 0xFEFF: None})
-
-
-_NEEDS_CLEANING = re.compile("[\x00-\x08\x0b-\x1f\x7f-\xa0\ufeff]")
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters other than tab and newline (vertical tab, form feed → space;
-    carriage return → newline; no-break space → space; stray BOMs dropped)."""
-    if _NEEDS_CLEANING.search(text) is None:  # fast path: most lines are clean
-        return text
-    return text.translate(_CONTROL_TABLE)
+# --- cleaning (clean_text: annotator.io.clean_text) -----------------------------------------
 
 
 def _is_cjk(char: str) -> bool:

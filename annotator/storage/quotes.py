@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from annotator.storage.db import Project
@@ -14,47 +14,67 @@ def coders_with_codes(project: Project) -> list[str]:
     return [r[0] for r in project.execute("SELECT DISTINCT coder FROM annotations ORDER BY coder")]
 
 
-#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo.
+#: One coder's coded segments in reading order, each with its codes (a JSON array) and memo:
+#: the coder's codes gathered per segment first, then each segment read once.
 CODED_ROWS = (
     'SELECT s.id, s.document, s.position, s.speaker, s.start, s."end", {text}'
-    " coalesce(m.text, ''),"
-    " (SELECT json_group_array(a.code) FROM annotations a WHERE a.coder = ? AND a.segment = s.id)"
-    " FROM {source} JOIN documents d ON d.id = s.document"
+    " coalesce(m.text, ''), k.codes"
+    " FROM (SELECT segment, json_group_array(code) AS codes FROM annotations"
+    " WHERE coder = ?{having} GROUP BY segment) k"
+    " CROSS JOIN segments s ON s.id = k.segment JOIN documents d ON d.id = s.document"
     " LEFT JOIN memos m ON m.segment = s.id AND m.coder = ?"
-    " WHERE {where}"
     " ORDER BY d.position, s.position"
 )
-#: Every coded segment of the coder; or (``HAVING_FIRST``) those with one code, read from it.
-EVERY = ("segments s", "s.id IN (SELECT segment FROM annotations WHERE coder = ?)")
-HAVING_FIRST = ("annotations h JOIN segments s ON s.id = h.segment", "h.coder = ? AND h.code = ?")
-HAVING = " AND s.id IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
+#: Only segments with this code too.
+HAVING = " AND segment IN (SELECT segment FROM annotations WHERE coder = ? AND code = ?)"
 KEYS = ("segment", "document", "position", "speaker", "start", "end", "zh", "en", "memo")
+
+
+def iter_coded_rows(project: Project, coder: str, *, text: bool = True,
+                    having: Iterable[str] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every segment ``coder`` applied a code to (``having``: every one of these codes), in
+    reading order, read as the caller iterates, as tuples: segment, document, position,
+    speaker, start, end, zh, en, memo (the coder's, or ""), then the codes as a JSON array (in
+    no order). ``text=False``: zh and en are left empty (counts need no text)."""
+    wanted = sorted(set(having))
+    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", having=HAVING * len(wanted))
+    params = [coder, *(x for code in wanted for x in (coder, code)), coder]
+    return iter(project.execute(sql, params))
 
 
 def iter_coded_segments(project: Project, coder: str, *, text: bool = True,
                         having: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
-    """Every segment ``coder`` applied a code to (``having``: every one of these codes), in
-    reading order, read as the caller iterates: segment, document, position, speaker, start,
-    end, zh, en, codes (the code ids, sorted) and memo (the coder's, or ""). ``text=False``: zh
-    and en are left empty (counts need no text)."""
-    wanted = sorted(set(having))
-    source, where = HAVING_FIRST if wanted else EVERY
-    sql = CODED_ROWS.format(text="s.zh, s.en," if text else "'', '',", source=source,
-                            where=where + HAVING * max(len(wanted) - 1, 0))
-    params = [coder, coder, coder, *wanted[:1], *(x for code in wanted[1:] for x in (coder, code))]
-    for *row, codes in project.execute(sql, params):
+    """The rows of :func:`iter_coded_rows` as dictionaries: segment, document, position,
+    speaker, start, end, zh, en, memo and codes (the code ids, sorted)."""
+    for *row, codes in iter_coded_rows(project, coder, text=text, having=having):
         item = dict(zip(KEYS, row, strict=True))
         item["codes"] = sorted(json.loads(codes))
         yield item
 
 
-def code_sets(project: Project, coder: str) -> Iterator[tuple[str, set[str]]]:
-    """(document, the codes ``coder`` applied) of every segment ``coder`` coded, in no order."""
-    for document, codes in project.execute(
-        "SELECT s.document, json_group_array(a.code) FROM annotations a"
-        " JOIN segments s ON s.id = a.segment WHERE a.coder = ? GROUP BY a.segment", (coder,)
-    ):
-        yield document, set(json.loads(codes))
+def cell_counts(project: Project, coder: str, row_codes: Sequence[str],
+                col_codes: Sequence[str] | None = None, *, by_document: bool = True,
+                ) -> list[tuple[str | None, str, str | None, int]]:
+    """(document, row code, column code, segments): how many segments of each document
+    ``coder`` applied both codes to, one of ``row_codes`` and one of ``col_codes`` (the same
+    code too); without ``col_codes``, (document, row code, None, segments). Counted by the
+    database, one row per non-empty combination, in no order. ``by_document=False`` (with
+    ``col_codes``): over every document, the document None (no segment read)."""
+    rows = ", ".join("?" * len(row_codes))
+    if col_codes is None:
+        return project.execute(
+            "SELECT s.document, a.code, NULL, count(*) FROM annotations a"
+            " CROSS JOIN segments s ON s.id = a.segment"  # CROSS: in this order
+            f" WHERE a.coder = ? AND a.code IN ({rows}) GROUP BY s.document, a.code",
+            (coder, *row_codes)).fetchall()
+    cols = ", ".join("?" * len(col_codes))
+    document = "s.document" if by_document else "NULL"
+    return project.execute(
+        f"SELECT {document}, r.code, c.code, count(*) FROM annotations r"  # CROSS: in this order
+        " CROSS JOIN annotations c ON c.coder = r.coder AND c.segment = r.segment"
+        + (" CROSS JOIN segments s ON s.id = r.segment" if by_document else "")
+        + f" WHERE r.coder = ? AND r.code IN ({rows}) AND +c.code IN ({cols})"  # + : c by segment
+        f" GROUP BY {document}, r.code, c.code", (coder, *row_codes, *col_codes)).fetchall()
 
 
 def document_ids(project: Project) -> list[str]:

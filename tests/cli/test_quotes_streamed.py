@@ -1,5 +1,6 @@
-"""``annotator quotes`` reads each group's quotes as it writes them; what it writes is what the
-quotes held at once, grouped in memory, render to (the grouping written out plainly here)."""
+"""``annotator quotes`` reads the quotes once, in one stream, whatever groups they fall in; what
+it writes is, byte for byte, what the quotes held at once, grouped in memory, rendered to by the
+renderers as they were before (frozen in ``frozen_findings_render``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import pytest
 from annotator.application.codebooks import load_codebook
 from annotator.application.findings import code_title, facet_codes, iter_quotes
 from annotator.application.projects import open_project
-from annotator.io import quotes_render as render
 from annotator.io.quotes_render import Quote, QuoteGroup
+from tests.cli import frozen_findings_render as render
 from tests.cli.findings_fixtures import build, run
 
 CASES = {
@@ -92,3 +93,28 @@ def test_quotes_written_as_read_are_the_quotes_grouped_in_memory(
     unique = {q.segment for g in groups for q in g.quotes}
     assert f"{len(unique)} segment" in said and f"{len(groups)} group" in said
     assert groups  # the cases are not vacuous
+
+
+def docx_parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_word_document_written_as_a_stream_holds_what_python_docx_wrote(
+        db: Path, tmp_path: Path, name: str) -> None:
+    import docx
+
+    case = CASES[name]
+    _quotes, groups = held_at_once(db, "li", case)
+    out, before = tmp_path / "quotes.docx", tmp_path / "before.docx"
+    code, said = run("quotes", db, "--coder", "li", "-f", "docx", "-o", out, *options(case))
+    assert code == 0, said
+    render.write_docx(groups, before, title="Quotes — coder li")
+    assert docx_parts(out) == docx_parts(before)  # every part, byte for byte, in the same order
+    assert list(docx_parts(out)) == list(docx_parts(before))
+    document = docx.Document(str(out))
+    assert len(document.tables) == len(groups)
+    assert [len(t.rows) for t in document.tables] == [1 + 2 * len(g.quotes) for g in groups]
