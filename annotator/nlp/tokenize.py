@@ -70,7 +70,7 @@ def load(langs: Sequence[str] = ("zh", "en")) -> None:
             _cutter()
             _zh_attrs()
         if "en" in langs:
-            _en()
+            _english()
 
 
 def add_terms(terms: Iterable[str]) -> None:
@@ -158,30 +158,39 @@ def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tok
     return Tokens(tuple(toks), tuple(terms))
 
 
+def _english() -> Any:
+    """English words chunk by chunk (see :mod:`.english_chunks`)."""
+    if "en_chunks" not in _state:
+        from annotator.nlp.english_chunks import ChunkWords
+
+        nlp, table = _en()
+        stop_words = nlp.Defaults.stop_words
+
+        def entry(orth: int) -> tuple[str | None, str | None]:
+            return _en_entry(nlp.vocab[orth], table, stop_words)
+
+        _state["en_chunks"] = ChunkWords(nlp.tokenizer, entry)
+    return _state["en_chunks"]
+
+
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
     """Tokens and content terms of each text, in ``lang`` ("zh" or "en").
 
-    Chinese: jieba's words (see :func:`_tokenize_zh`). English: spaCy's tokenizer, worked on the
-    documents' word ids (no spaCy Token objects) with a per-word cache: the same word is looked
-    up once per process, which keeps import close to jieba's own speed.
+    Chinese: jieba's words (see :func:`_tokenize_zh`). English: spaCy's tokenizer's words,
+    tokenised once per distinct whitespace-separated chunk and looked up once per distinct word
+    per process, which keeps import close to jieba's own speed.
     """
-    from spacy.attrs import ORTH
-
     with _lock:
         if lang == "zh":
             return _tokenize_zh(texts)
         if lang != "en":
             raise ValueError(f"unknown language {lang!r}")
-        nlp, table = _en()
-        cache = _state.setdefault("en_cache", {})
-        stop_words = nlp.Defaults.stop_words
-        if len(cache) > 200_000:
-            cache.clear()
-        def entry(h: int) -> Any:
-            return _en_entry(nlp.vocab[h], table, stop_words)
-
-        return [_cached_tokens(doc.to_array(ORTH).tolist() if len(doc) else (), cache, entry)
-                for doc in nlp.tokenizer.pipe(texts, batch_size=256)]
+        words = _english().words
+        out = []
+        for text in texts:
+            toks, terms = words(text)
+            out.append(Tokens(tuple(toks), tuple(terms)))
+        return out
 
 
 def _joined(words: Iterable[str]) -> str:
