@@ -41,10 +41,9 @@ class ChunkWords:
         self._entries: dict[int, Entry] = {}
         self._chunks: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
-    def words(self, text: str) -> tuple[list[str], list[str]]:
+    def words(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if self._joins.search(text):
-            tokens, terms = self._of(self._tokenizer(text))
-            return list(tokens), list(terms)
+            return self._of(self._tokenizer(text))
         chunks = self._chunks
         tokens: list[str] = []
         terms: list[str] = []
@@ -56,7 +55,7 @@ class ChunkWords:
                 got = chunks[chunk] = self._chunk(chunk)
             tokens += got[0]
             terms += got[1]
-        return tokens, terms
+        return tuple(tokens), tuple(terms)
 
     def _chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return self._of(self._tokenizer(chunk))

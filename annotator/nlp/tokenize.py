@@ -186,11 +186,7 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
         if lang != "en":
             raise ValueError(f"unknown language {lang!r}")
         words = _english().words
-        out = []
-        for text in texts:
-            toks, terms = words(text)
-            out.append(Tokens(tuple(toks), tuple(terms)))
-        return out
+        return [Tokens(*words(text)) for text in texts]
 
 
 def _joined(words: Iterable[str]) -> str:
