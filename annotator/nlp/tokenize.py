@@ -193,14 +193,24 @@ def _joined(words: Iterable[str]) -> str:
     return " ".join(w.replace(" ", "") for w in words)
 
 
+def language_terms(texts: Sequence[str], lang: str) -> list[tuple[str, str]]:
+    """(tokens, terms), space-separated as stored, of each text in ``lang``; ("", "") for an
+    empty one (nothing is loaded when every text is empty)."""
+    out = [("", "")] * len(texts)
+    having = [k for k, text in enumerate(texts) if text]
+    if having:
+        for k, t in zip(having, tokenize([texts[k] for k in having], lang), strict=True):
+            out[k] = (_joined(t.tokens), _joined(t.terms))
+    return out
+
+
+def joined_terms(zh: Sequence[tuple[str, str]], en: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
+    """Segments' terms from their Chinese and their English (tokens, terms)."""
+    return [SegmentTerms(zh_tokens=z[0], zh_terms=z[1], en_tokens=e[0], en_terms=e[1])
+            for z, e in zip(zh, en, strict=True)]
+
+
 def segment_terms(texts: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
     """Tokens and terms (space-separated, as stored) of each (zh, en) pair of texts."""
-    out: list[dict[str, str]] = [{} for _ in texts]
-    for i, lang in enumerate(("zh", "en")):
-        having = [k for k, pair in enumerate(texts) if pair[i]]
-        if not having:
-            continue
-        for k, t in zip(having, tokenize([texts[k][i] for k in having], lang), strict=True):
-            out[k][f"{lang}_tokens"] = _joined(t.tokens)
-            out[k][f"{lang}_terms"] = _joined(t.terms)
-    return [SegmentTerms(**fields) for fields in out]
+    return joined_terms(language_terms([pair[0] for pair in texts], "zh"),
+                        language_terms([pair[1] for pair in texts], "en"))
