@@ -36,8 +36,8 @@ def _work(texts: Sequence[str]) -> Cut:
 
 
 def _context() -> Any:
-    # fork: a worker starts in milliseconds with the parent's models (loaded before the fork,
-    # while no other thread holds a lock of theirs); elsewhere spawn
+    # fork: a worker starts in milliseconds; it loads jieba itself (the importing process,
+    # which tokenises only the English, need not hold the Chinese dictionary); elsewhere spawn
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -59,10 +59,7 @@ class TokenizePool:
         self._pending: deque[tuple[Any, AsyncResult[Cut]]] = deque()
 
     def _start_pool(self) -> Any:
-        context = _context()
-        if context.get_start_method() == "fork":
-            _start(self._keywords)  # once, here: the workers inherit the loaded models
-        return context.Pool(self.processes, initializer=_start, initargs=(self._keywords,))
+        return _context().Pool(self.processes, initializer=_start, initargs=(self._keywords,))
 
     def submit(self, tag: Any, texts: Sequence[str]) -> None:
         """Queue a batch of Chinese texts (empty ones are answered ("", ""))."""
