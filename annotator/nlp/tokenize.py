@@ -108,6 +108,21 @@ def _en_entry(lex: Any, table: Any, stop_words: Any) -> tuple[str | None, str | 
     return lemma, lemma if content else None
 
 
+class _WordFlags:
+    """The flags of a lexeme of ``word``, read from its text by the functions spaCy sets them
+    with (its vocabulary's lexical attribute getters), without adding it to the vocabulary."""
+
+    def __init__(self, word: str, attrs: Any) -> None:
+        from spacy.attrs import IS_DIGIT, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
+
+        self.lower_ = word.lower()
+        self.is_space = attrs[IS_SPACE](word)
+        self.is_stop = attrs[IS_STOP](word)
+        self.is_punct = attrs[IS_PUNCT](word)
+        self.like_num = attrs[LIKE_NUM](word)
+        self.is_digit = attrs[IS_DIGIT](word)
+
+
 def _zh_attrs() -> Any:
     """spaCy's Chinese lexical attribute functions (stop words, punctuation, numbers), which
     decide a lexeme's flags; called on strings, without building a Doc."""
@@ -169,7 +184,12 @@ def _english() -> Any:
         def entry(orth: int) -> tuple[str | None, str | None]:
             return _en_entry(nlp.vocab[orth], table, stop_words)
 
-        _state["en_chunks"] = ChunkWords(nlp.tokenizer, entry)
+        attrs = nlp.vocab.lex_attr_getters
+
+        def word_entry(word: str) -> tuple[str | None, str | None]:
+            return _en_entry(_WordFlags(word, attrs), table, stop_words)
+
+        _state["en_chunks"] = ChunkWords(nlp.tokenizer, entry, word_entry)
     return _state["en_chunks"]
 
 
@@ -189,8 +209,11 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
         return [Tokens(*words(text)) for text in texts]
 
 
-def _joined(words: Iterable[str]) -> str:
-    return " ".join(w.replace(" ", "") for w in words)
+def _joined(words: Sequence[str]) -> str:
+    joined = " ".join(words)
+    if joined.count(" ") == max(len(words) - 1, 0):
+        return joined
+    return " ".join(w.replace(" ", "") for w in words)  # a word held a space
 
 
 def language_terms(texts: Sequence[str], lang: str) -> list[tuple[str, str]]:
@@ -198,7 +221,12 @@ def language_terms(texts: Sequence[str], lang: str) -> list[tuple[str, str]]:
     empty one (nothing is loaded when every text is empty)."""
     out = [("", "")] * len(texts)
     having = [k for k, text in enumerate(texts) if text]
-    if having:
+    if having and lang == "en":
+        with _lock:
+            joined = _english().joined
+            for k in having:
+                out[k] = joined(texts[k])
+    elif having:
         for k, t in zip(having, tokenize([texts[k] for k in having], lang), strict=True):
             out[k] = (_joined(t.tokens), _joined(t.terms))
     return out

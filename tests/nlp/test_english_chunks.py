@@ -8,10 +8,11 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 import spacy
 from spacy.lookups import load_lookups
 
-from annotator.nlp.tokenize import _en_entry, tokenize
+from annotator.nlp.tokenize import _en_entry, language_terms, tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,8 +36,10 @@ def _through_the_tokenizer(texts: list[str]) -> list[tuple[tuple[str, ...], tupl
 
 def _assert_same(texts: list[str]) -> None:
     got = [(t.tokens, t.terms) for t in tokenize(texts, "en")]
-    for text, mine, whole in zip(texts, got, _through_the_tokenizer(texts), strict=True):
+    stored = language_terms(texts, "en")
+    for text, mine, joined, whole in zip(texts, got, stored, _through_the_tokenizer(texts), strict=True):
         assert mine == whole, text
+        assert joined == (" ".join(whole[0]), " ".join(whole[1])), text
 
 
 def _bundled_texts() -> Iterator[str]:
@@ -88,3 +91,29 @@ def test_random_hostile_strings_are_tokenised_as_the_whole_text_is() -> None:
         parts = [rng.choice(_PIECES) + rng.choice(_SPACES) for _ in range(rng.randrange(0, 25))]
         texts.append("".join(parts))
     _assert_same(texts)
+
+
+def _letter_words(every: int) -> list[str]:
+    import gzip
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        words = sorted(w for w in json.load(f) if w.isascii() and w.isalpha())[::every]
+    return [form for w in words for form in (w, w.capitalize(), w.upper())]
+
+
+def _assert_letters_are_one_word(words: list[str]) -> None:
+    tokenizer = spacy.blank("en").tokenizer
+    split = [w for w in words if w not in tokenizer.rules and [t.text for t in tokenizer(w)] != [w]]
+    assert split == []
+
+
+def test_a_chunk_of_letters_alone_is_one_word_unless_a_special_case() -> None:
+    _assert_letters_are_one_word(_letter_words(every=50))
+
+
+@pytest.mark.slow
+def test_every_word_of_letters_in_spacy_s_english_list_is_one_word() -> None:
+    _assert_letters_are_one_word(_letter_words(every=1))
