@@ -157,6 +157,27 @@ def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
             for text in texts]
 
 
+def _zh_joined(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """:func:`_tokenize_zh`'s tokens and terms of each text, each joined by spaces as stored."""
+    cut = _cutter().cut
+    attrs = _zh_attrs()
+    cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_joined", {})
+    if len(cache) > 200_000:
+        cache.clear()
+
+    def make(word: str) -> tuple[str | None, str | None]:
+        token, term = cache[word] = tuple(  # type: ignore[assignment]
+            None if part is None else part.replace(" ", "") for part in _zh_word(word, attrs))
+        return token, term
+
+    out = []
+    for text in texts:
+        got = [cache.get(word) or make(word) for word in cut(text)]
+        out.append((" ".join([g[0] for g in got if g[0] is not None]),
+                    " ".join([g[1] for g in got if g[1] is not None])))
+    return out
+
+
 def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tokens:
     """The token and the term of each key (a word or a word id), each made once per process
     and kept in ``cache``; None parts (punctuation, stop words) are left out."""
@@ -209,26 +230,23 @@ def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
         return [Tokens(*words(text)) for text in texts]
 
 
-def _joined(words: Sequence[str]) -> str:
-    joined = " ".join(words)
-    if joined.count(" ") == max(len(words) - 1, 0):
-        return joined
-    return " ".join(w.replace(" ", "") for w in words)  # a word held a space
-
-
 def language_terms(texts: Sequence[str], lang: str) -> list[tuple[str, str]]:
-    """(tokens, terms), space-separated as stored, of each text in ``lang``; ("", "") for an
-    empty one (nothing is loaded when every text is empty)."""
+    """(tokens, terms), space-separated as stored (a space inside a word dropped), of each text
+    in ``lang``; ("", "") for an empty one (nothing is loaded when every text is empty)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}")
     out = [("", "")] * len(texts)
     having = [k for k, text in enumerate(texts) if text]
-    if having and lang == "en":
-        with _lock:
+    if not having:
+        return out
+    with _lock:
+        if lang == "zh":
+            for k, terms in zip(having, _zh_joined([texts[k] for k in having]), strict=True):
+                out[k] = terms
+        else:
             joined = _english().joined
             for k in having:
                 out[k] = joined(texts[k])
-    elif having:
-        for k, t in zip(having, tokenize([texts[k] for k in having], lang), strict=True):
-            out[k] = (_joined(t.tokens), _joined(t.terms))
     return out
 
 
