@@ -155,6 +155,22 @@ def import_any(
 PARALLEL_BYTES = 2_000_000
 
 
+def _parallel(files: list[Path]) -> bool:
+    """Whether these files are transcripts big enough to be tokenised in worker processes."""
+    if len(files) == 1 and (is_taguette_highlights(files[0]) or (
+            files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]))):
+        return False
+    if any(f.suffix.lower() == ".qdpx" for f in files):
+        return False
+    return sum(f.stat().st_size for f in files if f.exists()) > PARALLEL_BYTES
+
+
+def languages_tokenised_here(files: list[Path], translation: Path | None = None) -> tuple[str, ...]:
+    """The languages the importing process itself tokenises: only the English when worker
+    processes cut the Chinese of big transcripts (they load jieba themselves)."""
+    return ("en",) if translation is None and _parallel(files) else ("zh", "en")
+
+
 def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     qdpx = [f for f in files if f.suffix.lower() == ".qdpx"]
     mapping = kw.pop("mapping", None)
@@ -172,9 +188,8 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
         return import_qdpx(project, qdpx[0], mapping=mapping, mark_done=mark_done).lines()
     if len(files) == 1 and files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]):
         return restore_jsonl(project, files[0]).lines()
-    total = sum(f.stat().st_size for f in files if f.exists())
-    big = total > PARALLEL_BYTES
-    progress = _ProgressBar(total) if big else None
+    big = _parallel(files)
+    progress = _ProgressBar(sum(f.stat().st_size for f in files if f.exists())) if big else None
     try:
         summary = import_transcripts(project, files, progress=progress, parallel=big, **kw)
     finally:

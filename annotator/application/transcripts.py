@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace as dc_replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from annotator.application.corpus_counts import ImportCounts
 from annotator.errors import ImportFormatError, UsageError
 from annotator.io.transcripts import Turn, read_turns
 from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
-from annotator.nlp.tokenize import add_terms, tokenize
+from annotator.nlp.tokenize import add_terms, joined_terms, language_terms, tokenize
 from annotator.nlp.tokenize import segment_terms as terms_of
 from annotator.nlp.tokenize_pool import TokenizePool
 from annotator.storage.codebook_store import load_codebook
@@ -91,28 +92,32 @@ class _Documents:
 
 class _Tokenizer:
     """Tokenises batches of segments and hands them to the writer in the order they came:
-    here, or (``parallel``) in worker processes while this one reads and writes."""
+    here, or (``parallel``) the Chinese in worker processes while this one reads, tokenises the
+    English and writes."""
 
     def __init__(self, writer: TranscriptWriter, counts: ImportCounts, keywords: list[str],
                  parallel: bool) -> None:
         self.writer = writer
         self.counts = counts
         self.pool = TokenizePool(keywords) if parallel else None
+        self.english: deque[list[tuple[str, str]]] = deque()  # of the batches in flight, in order
         if self.pool is None:
             add_terms(keywords)
 
     def submit(self, segments: list[Segment]) -> None:
-        texts = [(s.zh, s.en) for s in segments]
         if self.pool is None:
-            self._write(segments, terms_of(texts))
+            self._write(segments, terms_of([(s.zh, s.en) for s in segments]))
             return
-        for done, terms in self.pool.submit(segments, texts):
-            self._write(done, terms)
+        self.pool.submit(segments, [s.zh for s in segments])
+        english = language_terms([s.en for s in segments], "en")  # while the workers cut
+        self.english.append(english)
+        for done, chinese in self.pool.ready():
+            self._write(done, joined_terms(chinese, self.english.popleft()))
 
     def finish(self) -> None:
         if self.pool is not None:
-            for segments, terms in self.pool.drain():
-                self._write(segments, terms)
+            for segments, chinese in self.pool.drain():
+                self._write(segments, joined_terms(chinese, self.english.popleft()))
 
     def _write(self, segments: list[Segment], terms: list[SegmentTerms]) -> None:
         self.writer.write(segments, {s.id: t for s, t in zip(segments, terms, strict=True)})

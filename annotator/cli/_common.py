@@ -68,9 +68,10 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def prepare_nlp() -> None:
-    """Load jieba and spaCy now, saying so on stderr when it is a terminal: the first use
-    takes seconds, which would otherwise pass in silence. The line goes when they are ready."""
+def prepare_nlp(langs: tuple[str, ...] = ("zh", "en")) -> None:
+    """Load jieba and spaCy (``langs``) now, saying so on stderr when it is a terminal: the
+    first use takes seconds, which would otherwise pass in silence. The line goes when they
+    are ready."""
     from rich.console import Console
 
     from annotator.nlp.tokenize import load
@@ -78,10 +79,12 @@ def prepare_nlp() -> None:
 
     console = Console(file=terminal_stream())  # a spinner of our own text: drawn, not escaped
     if not console.is_terminal:
-        load()
+        load(langs)
         return
-    with console.status("preparing the Chinese and English word segmenters (jieba, spaCy) …"):
-        load()
+    what = " and ".join({"zh": "Chinese", "en": "English"}[lang] for lang in langs)
+    tools = ", ".join({"zh": "jieba", "en": "spaCy"}[lang] for lang in langs)
+    with console.status(f"preparing the {what} word segmenters ({tools}) …"):
+        load(langs)
 
 
 def print_json_line(obj: Any) -> None:

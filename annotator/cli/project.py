@@ -56,14 +56,15 @@ def import_cmd(
 ) -> None:
     """Import transcripts (txt, md, csv, tsv, jsonl, docx, srt, vtt), a REFI-QDA project, a JSONL
     export or a Taguette highlights CSV."""
-    from annotator.application.importing import import_any
+    from annotator.application.importing import import_any, languages_tokenised_here
 
     files = files or []
     new = not project.exists()
     if new and not create:
         raise ProjectError("no such project file", path=project)
     if (files or translation) and all(f.is_file() for f in [*files, *filter(None, [translation])]):
-        prepare_nlp()  # a missing file is reported at once, without loading anything
+        # a missing file is reported at once, without loading anything
+        prepare_nlp(languages_tokenised_here(files, translation))
     lines = import_any(project, files, translation=translation, lang=lang, document=document,
                        fmt=fmt, replace=replace, mapping=mapping, coder=coder, mark_done=mark_done)
     if new:  # a typo in the project path must not pass unnoticed

@@ -43,6 +43,15 @@ def _jieba() -> Any:
     return _state["jieba"]
 
 
+def _cutter() -> Any:
+    """jieba's default cut, word for word, at less processor time (see :mod:`.jieba_cut`)."""
+    if "cutter" not in _state:
+        from annotator.nlp.jieba_cut import WordCutter
+
+        _state["cutter"] = WordCutter(_jieba().dt)
+    return _state["cutter"]
+
+
 def _en() -> tuple[Any, dict[str, str]]:
     if "en" not in _state:
         import spacy
@@ -58,10 +67,10 @@ def load(langs: Sequence[str] = ("zh", "en")) -> None:
     """Load the pipelines now (e.g. in a worker thread), so later calls are fast."""
     with _lock:
         if "zh" in langs:
-            _jieba()
+            _cutter()
             _zh_attrs()
         if "en" in langs:
-            _en()
+            _english()
 
 
 def add_terms(terms: Iterable[str]) -> None:
@@ -99,6 +108,21 @@ def _en_entry(lex: Any, table: Any, stop_words: Any) -> tuple[str | None, str | 
     return lemma, lemma if content else None
 
 
+class _WordFlags:
+    """The flags of a lexeme of ``word``, read from its text by the functions spaCy sets them
+    with (its vocabulary's lexical attribute getters), without adding it to the vocabulary."""
+
+    def __init__(self, word: str, attrs: Any) -> None:
+        from spacy.attrs import IS_DIGIT, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
+
+        self.lower_ = word.lower()
+        self.is_space = attrs[IS_SPACE](word)
+        self.is_stop = attrs[IS_STOP](word)
+        self.is_punct = attrs[IS_PUNCT](word)
+        self.like_num = attrs[LIKE_NUM](word)
+        self.is_digit = attrs[IS_DIGIT](word)
+
+
 def _zh_attrs() -> Any:
     """spaCy's Chinese lexical attribute functions (stop words, punctuation, numbers), which
     decide a lexeme's flags; called on strings, without building a Doc."""
@@ -124,13 +148,34 @@ def _zh_word(word: str, attrs: Any) -> tuple[str | None, str | None]:
 def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
     """jieba's words, as spaCy's Chinese tokenizer with the jieba segmenter gives them, flagged
     once per distinct word (a spaCy Doc per text costs as much again as jieba itself)."""
-    jieba = _jieba()
+    cut = _cutter().cut
     attrs = _zh_attrs()
     cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_words", {})
     if len(cache) > 200_000:
         cache.clear()
-    return [_cached_tokens(jieba.cut(text, cut_all=False), cache, lambda w: _zh_word(w, attrs))
+    return [_cached_tokens(cut(text), cache, lambda w: _zh_word(w, attrs))
             for text in texts]
+
+
+def _zh_joined(texts: Sequence[str]) -> list[tuple[str, str]]:
+    """:func:`_tokenize_zh`'s tokens and terms of each text, each joined by spaces as stored."""
+    cut = _cutter().cut
+    attrs = _zh_attrs()
+    cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_joined", {})
+    if len(cache) > 200_000:
+        cache.clear()
+
+    def make(word: str) -> tuple[str | None, str | None]:
+        token, term = cache[word] = tuple(  # type: ignore[assignment]
+            None if part is None else part.replace(" ", "") for part in _zh_word(word, attrs))
+        return token, term
+
+    out = []
+    for text in texts:
+        got = [cache.get(word) or make(word) for word in cut(text)]
+        out.append((" ".join([g[0] for g in got if g[0] is not None]),
+                    " ".join([g[1] for g in got if g[1] is not None])))
+    return out
 
 
 def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tokens:
@@ -149,44 +194,69 @@ def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tok
     return Tokens(tuple(toks), tuple(terms))
 
 
+def _english() -> Any:
+    """English words chunk by chunk (see :mod:`.english_chunks`)."""
+    if "en_chunks" not in _state:
+        from annotator.nlp.english_chunks import ChunkWords
+
+        nlp, table = _en()
+        stop_words = nlp.Defaults.stop_words
+
+        def entry(orth: int) -> tuple[str | None, str | None]:
+            return _en_entry(nlp.vocab[orth], table, stop_words)
+
+        attrs = nlp.vocab.lex_attr_getters
+
+        def word_entry(word: str) -> tuple[str | None, str | None]:
+            return _en_entry(_WordFlags(word, attrs), table, stop_words)
+
+        _state["en_chunks"] = ChunkWords(nlp.tokenizer, entry, word_entry)
+    return _state["en_chunks"]
+
+
 def tokenize(texts: Sequence[str], lang: str) -> list[Tokens]:
     """Tokens and content terms of each text, in ``lang`` ("zh" or "en").
 
-    Chinese: jieba's words (see :func:`_tokenize_zh`). English: spaCy's tokenizer, worked on the
-    documents' word ids (no spaCy Token objects) with a per-word cache: the same word is looked
-    up once per process, which keeps import close to jieba's own speed.
+    Chinese: jieba's words (see :func:`_tokenize_zh`). English: spaCy's tokenizer's words,
+    tokenised once per distinct whitespace-separated chunk and looked up once per distinct word
+    per process, which keeps import close to jieba's own speed.
     """
-    from spacy.attrs import ORTH
-
     with _lock:
         if lang == "zh":
             return _tokenize_zh(texts)
         if lang != "en":
             raise ValueError(f"unknown language {lang!r}")
-        nlp, table = _en()
-        cache = _state.setdefault("en_cache", {})
-        stop_words = nlp.Defaults.stop_words
-        if len(cache) > 200_000:
-            cache.clear()
-        def entry(h: int) -> Any:
-            return _en_entry(nlp.vocab[h], table, stop_words)
-
-        return [_cached_tokens(doc.to_array(ORTH).tolist() if len(doc) else (), cache, entry)
-                for doc in nlp.tokenizer.pipe(texts, batch_size=256)]
+        words = _english().words
+        return [Tokens(*words(text)) for text in texts]
 
 
-def _joined(words: Iterable[str]) -> str:
-    return " ".join(w.replace(" ", "") for w in words)
+def language_terms(texts: Sequence[str], lang: str) -> list[tuple[str, str]]:
+    """(tokens, terms), space-separated as stored (a space inside a word dropped), of each text
+    in ``lang``; ("", "") for an empty one (nothing is loaded when every text is empty)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"unknown language {lang!r}")
+    out = [("", "")] * len(texts)
+    having = [k for k, text in enumerate(texts) if text]
+    if not having:
+        return out
+    with _lock:
+        if lang == "zh":
+            for k, terms in zip(having, _zh_joined([texts[k] for k in having]), strict=True):
+                out[k] = terms
+        else:
+            joined = _english().joined
+            for k in having:
+                out[k] = joined(texts[k])
+    return out
+
+
+def joined_terms(zh: Sequence[tuple[str, str]], en: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
+    """Segments' terms from their Chinese and their English (tokens, terms)."""
+    return [SegmentTerms(zh_tokens=z[0], zh_terms=z[1], en_tokens=e[0], en_terms=e[1])
+            for z, e in zip(zh, en, strict=True)]
 
 
 def segment_terms(texts: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
     """Tokens and terms (space-separated, as stored) of each (zh, en) pair of texts."""
-    out: list[dict[str, str]] = [{} for _ in texts]
-    for i, lang in enumerate(("zh", "en")):
-        having = [k for k, pair in enumerate(texts) if pair[i]]
-        if not having:
-            continue
-        for k, t in zip(having, tokenize([texts[k][i] for k in having], lang), strict=True):
-            out[k][f"{lang}_tokens"] = _joined(t.tokens)
-            out[k][f"{lang}_terms"] = _joined(t.terms)
-    return [SegmentTerms(**fields) for fields in out]
+    return joined_terms(language_terms([pair[0] for pair in texts], "zh"),
+                        language_terms([pair[1] for pair in texts], "en"))

@@ -1,9 +1,12 @@
-"""Tokenising big imports in worker processes, one per core, answers handed back in order.
+"""Cutting the Chinese of big imports in worker processes, answers handed back in order.
 
-The caller submits batches of (zh, en) texts with a tag of its own and gets back, in the order
-it submitted them, (tag, terms) pairs; at most ``ahead`` batches are in flight, so memory stays
-bounded however big the input. Each worker loads jieba once (from its dictionary cache in the
-data folder) and keeps the codebook's Chinese keywords whole, as the in-process path does.
+The caller submits batches of Chinese texts with a tag of its own and gets back, in the order
+it submitted them, (tag, [(tokens, terms), ...]) pairs; at most ``ahead`` batches are in flight,
+so memory stays bounded however big the input. Only the Chinese goes to the workers (jieba's
+cut is most of an import's work); the caller tokenises the English itself meanwhile, so one
+worker fewer than the cores keeps every core busy without a process too many. Each worker
+loads jieba once (from its dictionary cache in the data folder) and keeps the codebook's
+Chinese keywords whole, as the in-process path does.
 """
 
 from __future__ import annotations
@@ -15,60 +18,67 @@ from collections.abc import Iterator, Sequence
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
-from annotator.model import SegmentTerms
+#: What a worker gives back per text: its (tokens, terms), space-separated as stored.
+Cut = list[tuple[str, str]]
 
 
 def _start(keywords: list[str]) -> None:
     from annotator.nlp.tokenize import add_terms, load
 
     add_terms(keywords)
-    load()
+    load(("zh",))
 
 
-def _work(texts: Sequence[tuple[str, str]]) -> list[SegmentTerms]:
-    from annotator.nlp.tokenize import segment_terms
+def _work(texts: Sequence[str]) -> Cut:
+    from annotator.nlp.tokenize import language_terms
 
-    return segment_terms(texts)
+    return language_terms(texts, "zh")
 
 
 def _context() -> Any:
-    # fork: a worker starts in milliseconds with the parent's models (loaded before the fork,
-    # while no other thread holds a lock of theirs); elsewhere spawn
+    # fork: a worker starts in milliseconds; it loads jieba itself (the importing process,
+    # which tokenises only the English, need not hold the Chinese dictionary); elsewhere spawn
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def worker_count() -> int:
+    """One worker per core but the one the importing process itself keeps busy; at least one."""
+    return max((os.cpu_count() or 1) - 1, 1)
+
+
 class TokenizePool:
-    """Worker processes tokenising batches; use as a context manager."""
+    """Worker processes cutting the Chinese of batches; use as a context manager."""
 
     def __init__(self, keywords: list[str], *, processes: int | None = None,
                  ahead: int | None = None) -> None:
-        self.processes = processes or max(os.cpu_count() or 1, 1)
+        self.processes = processes or worker_count()
         self.ahead = ahead or 2 * self.processes + 1
         self._keywords = keywords
         self._pool: Any = None  # started with the first batch: a file refused early costs nothing
-        self._pending: deque[tuple[Any, AsyncResult[list[SegmentTerms]]]] = deque()
+        self._pending: deque[tuple[Any, AsyncResult[Cut]]] = deque()
 
     def _start_pool(self) -> Any:
-        context = _context()
-        if context.get_start_method() == "fork":
-            _start(self._keywords)  # once, here: the workers inherit the loaded models
-        return context.Pool(self.processes, initializer=_start, initargs=(self._keywords,))
+        return _context().Pool(self.processes, initializer=_start, initargs=(self._keywords,))
 
-    def submit(self, tag: Any, texts: Sequence[tuple[str, str]]) -> Iterator[tuple[Any, list[SegmentTerms]]]:
-        """Queue a batch; yield the oldest answers while too many are in flight."""
+    def submit(self, tag: Any, texts: Sequence[str]) -> None:
+        """Queue a batch of Chinese texts (empty ones are answered ("", ""))."""
         if self._pool is None:
             self._pool = self._start_pool()
         self._pending.append((tag, self._pool.apply_async(_work, (list(texts),))))
-        while len(self._pending) > self.ahead:
+
+    def ready(self) -> Iterator[tuple[Any, Cut]]:
+        """The oldest answers already done, in order; waits for them while too many batches
+        are in flight."""
+        while self._pending and (len(self._pending) > self.ahead or self._pending[0][1].ready()):
             yield self._next()
 
-    def drain(self) -> Iterator[tuple[Any, list[SegmentTerms]]]:
+    def drain(self) -> Iterator[tuple[Any, Cut]]:
         """Every answer still owed, in order."""
         while self._pending:
             yield self._next()
 
-    def _next(self) -> tuple[Any, list[SegmentTerms]]:
+    def _next(self) -> tuple[Any, Cut]:
         tag, result = self._pending.popleft()
         return tag, result.get()
 

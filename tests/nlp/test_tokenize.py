@@ -42,3 +42,14 @@ def test_segment_terms_join_tokens_with_spaces_per_language() -> None:
     assert len(both.zh_tokens.split()) >= 2  # words, not one string
     assert both.en_tokens == "grid worker visit"
     assert english_only.zh_tokens == "" and english_only.en_terms == "form"
+
+
+def test_stored_terms_are_the_tokens_joined_for_every_bundled_text() -> None:
+    from annotator.nlp.tokenize import language_terms
+    from tests.nlp.test_jieba_cut import _bundled_texts
+
+    texts = [t for t in _bundled_texts() if t] + TEXTS
+    for lang in ("zh", "en"):
+        stored = language_terms(texts, lang)
+        for text, joined, tokens in zip(texts, stored, tokenize(texts, lang), strict=True):
+            assert joined == (" ".join(tokens.tokens), " ".join(tokens.terms)), text
