@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from annotator.application.findings import attributes_match, code_title, facet_codes, iter_quotes
+from annotator.application.findings import (
+    attributes_match,
+    code_title,
+    facet_codes,
+    iter_quotes_with_codes,
+)
 from annotator.errors import UsageError
 from annotator.io.matrix_render import Matrix
 from annotator.io.quotes_render import Quote
@@ -100,12 +105,18 @@ def cell_quotes(project: Project, codebook: Codebook, m: Matrix,
     rows = set(m.rows)
     documents = {d: a for d, a in document_attributes(project).items()
                  if not where or attributes_match(a, where)}
-    by_codes = m.col_spec not in ("document",) and not m.col_spec.startswith("attr:")
+    by_codes = m.col_spec != "document" and not m.col_spec.startswith("attr:")
     key = None if by_codes else _column_key(m.col_spec, documents)
     cols = set(m.cols)
-    for q in iter_quotes(project, codebook, m.coder, where):
-        ids = q.code_ids
-        keys = ids & cols if key is None else {key(q.document)}
-        held = sorted(n for r in ids & rows for k in keys if (n := numbered.get((r, k))) is not None)
+    known: dict[tuple[frozenset[str], str], list[int]] = {}  # (codes, column key) → cells
+    for q, ids in iter_quotes_with_codes(project, codebook, m.coder, where):
+        column = "" if key is None else key(q.document)
+        held = known.get((ids, column))
+        if held is None:
+            if len(known) >= 10_000:
+                known.clear()
+            keys = ids & cols if key is None else {column}
+            held = known[(ids, column)] = sorted(
+                n for r in ids & rows for k in keys if (n := numbered.get((r, k))) is not None)
         if held:
             yield q, held

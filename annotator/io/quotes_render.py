@@ -190,6 +190,7 @@ class TableLayout:
                                 highlight=False, emoji=False, markup=False, legacy_windows=False)
         table = _quote_table()
         self._widths = table._calculate_column_widths(self._console, self._console.options)
+        self._width = self._console.width
         assert isinstance(table, Table) and len(self._widths) == 2
 
     def head(self, title: str, size: int) -> str:
@@ -217,67 +218,109 @@ class TableLayout:
                                     tab_size=8)
             return ["  " + (plain := line.plain) + " " * (inner - cell_len(plain)) + "  "
                     for line in lines]
-        if (used := cell_len(text)) <= inner:  # fits as it is
+        cells = _cells(text)
+        used = cell_len(text) if cells is None else cells[-1]
+        if used <= inner:  # fits as it is
             return ["  " + text + " " * (inner - used) + "  "]
-        return ["  " + line + "  " for line in _wrapped(text, inner)]
+        return ["  " + line + "  " for line in _wrapped(text, inner, cells)]
+
     def _line(self, text: str) -> str:
         """``text`` as Rich prints it (wrapped at the console's width)."""
         from rich.cells import cell_len
         from rich.text import Text
 
-        if text.isprintable() and cell_len(text) <= self._console.width:  # fits as it is
-            return text + "\n"
-
+        if text.isprintable():
+            cells = _cells(text)
+            if (cell_len(text) if cells is None else cells[-1]) <= self._width:  # fits as it is
+                return text + "\n"
         self._console.print(Text(text))
         return _taken(self._buffer)
 
 
-def _wrapped(text: str, width: int) -> list[str]:
+def _cells(text: str) -> Sequence[int] | None:
+    """The cell length of each beginning of ``text`` (``[i]``: of ``text[:i]``) where every
+    character takes a cell or two (no joiner, no zero-width mark: each character is then a
+    grapheme); None otherwise."""
+    if text.isascii():
+        return range(len(text) + 1)
+    widths = list(map(_CELL_WIDTHS.__getitem__, text))
+    return None if 0 in widths else list(itertools.accumulate(widths, initial=0))
+
+
+def _wrapped(text: str, width: int, cells: Sequence[int] | None) -> list[str]:
     """A line of printable ``text`` as ``rich.text.Text.wrap`` folds and pads it to ``width``
     cells (left-justified, folding words longer than a line), step for step with Rich's own
-    functions, without making a ``Text`` per line."""
+    functions, without making a ``Text`` per line; ``cells``: :func:`_cells` of the text, when
+    each character is a grapheme (the cells are then counted from each character's width)."""
     from rich._wrap import divide_line
     from rich.cells import cell_len, set_cell_size
 
-    breaks = _divide_ascii(text, width) if text.isascii() else divide_line(text, width, fold=True)
+    breaks = divide_line(text, width, fold=True) if cells is None else _divide(text, width, cells)
     offsets = [0, *breaks, len(text)]
     out = []
     for start, end in itertools.pairwise(offsets):
-        line = text[start:end]
-        if len(line) > width and (space := _TRAILING_SPACE.search(line)):  # Text.rstrip_end
-            line = line[:len(line) - min(len(space.group(0)), len(line) - width)]
-        used = cell_len(line)  # Text.truncate(width, overflow="fold", pad=True)
+        stop = end
+        if end - start > width and (space := _TRAILING_SPACE.search(text, start, end)):  # rstrip_end
+            stop = end - min(space.end() - space.start(), end - start - width)
+        line = text[start:stop]
+        used = cell_len(line) if cells is None else cells[stop] - cells[start]  # Text.truncate
         out.append(set_cell_size(line, width) if used > width else line + " " * (width - used))
     return out
 
 
+class _CellWidths(dict[str, int]):
+    """A character's width in cells, as Rich measures it (kept once asked)."""
+
+    def __missing__(self, char: str) -> int:
+        from rich.cells import get_character_cell_size
+
+        width = self[char] = get_character_cell_size(char)
+        return width
+
+
+_CELL_WIDTHS = _CellWidths()
 _TRAILING_SPACE = re.compile(r"\s+$")
 _WORD = re.compile(r"\s*\S+\s*")  # rich._wrap's words: a word and the white space either side
 
 
-def _divide_ascii(text: str, width: int) -> list[int]:
-    """``rich._wrap.divide_line(text, width, fold=True)`` for printable ASCII ``text``, where a
-    character is a cell (the same steps, lengths for cell lengths, slices for ``chop_cells``)."""
+def _divide(text: str, width: int, cells: Sequence[int]) -> list[int]:
+    """``rich._wrap.divide_line(text, width, fold=True)`` where ``cells[i]`` is the cell length
+    of ``text[:i]`` and each character is a grapheme (the same steps; ``chop_cells`` by cells)."""
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
-        start, word = match.start(), match.group(0)
-        length = len(word.rstrip())
+        start, end = match.span()
+        length = cells[start + len(match.group(0).rstrip())] - cells[start]
         if width - offset >= length:
-            offset += len(word)
+            offset += cells[end] - cells[start]
         elif length > width:
-            folded = [word[n:n + width] for n in range(0, len(word), width)]
-            for n, line in enumerate(folded):
+            folded = _chopped(start, end, width, cells)
+            for n, (first, last) in enumerate(folded):
                 if start:
                     breaks.append(start)
                 if n == len(folded) - 1:
-                    offset = len(line)
+                    offset = cells[last] - cells[first]
                 else:
-                    start += len(line)
+                    start += last - first
         elif offset and start:
             breaks.append(start)
-            offset = len(word)
+            offset = cells[end] - cells[start]
     return breaks
+
+
+def _chopped(start: int, end: int, width: int, cells: Sequence[int]) -> list[tuple[int, int]]:
+    """``rich.cells.chop_cells(text[start:end], width)`` as (first, last) indices of ``text``."""
+    lines = []
+    size, first = 0, start
+    for index in range(start, end):
+        char = cells[index + 1] - cells[index]
+        if size + char > width:
+            lines.append((first, index))
+            first, size = index, 0
+        size += char
+    if size:
+        lines.append((first, end))
+    return lines
 
 
 def _quote_table() -> Any:

@@ -61,32 +61,24 @@ def test_terminal_table_is_what_rich_printed_whatever_the_text_and_width() -> No
         assert "".join(iter_table(groups, width=width)) == "".join(rich_printed(groups, width=width))
 
 
-def test_ascii_lines_divide_where_rich_divides_them() -> None:
+def test_lines_fold_where_rich_folds_them() -> None:
     import random
 
-    from rich._wrap import divide_line
+    from rich.console import Console
+    from rich.text import Text
 
-    from annotator.io.quotes_render import _divide_ascii
+    from annotator.io.quotes_render import _cells, _wrapped
 
+    console = Console(width=100)
     rnd = random.Random(15)
+    alphabets = ["ab cd  efg-.,X", "中文，网格员 ", "ab 中文 ＡＢ　。x", "é\u0301 a\u200db 中"]
     for _ in range(3000):
-        text = "".join(rnd.choice("ab cd  efg-.,X" + "x" * rnd.randint(0, 6))
+        alphabet = rnd.choice(alphabets)
+        text = "".join(rnd.choice(alphabet + "x" * rnd.randint(0, 6))
                        for _ in range(rnd.randint(0, 160)))
         text = " " * rnd.randint(0, 3) + text + " " * rnd.randint(0, 3)
-        width = rnd.randint(1, 50)
-        assert _divide_ascii(text, width) == divide_line(text, width, fold=True), (text, width)
-
-
-def test_markdown_and_html_cells_escape_as_before_on_random_text() -> None:
-    import random
-
-    from annotator.io.quotes_render import _h, _md
-    from tests.cli.frozen_findings_render import _h as html_before
-    from tests.cli.frozen_findings_render import _md as markdown_before
-
-    alphabet = "ab 中文|<>&\"'\\\n\r\t\x0b\x0c\x1c\x7f\x85\xa0\ufeff\u2028\u2029\u3000"
-    rnd = random.Random(7)
-    for _ in range(5000):
-        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
-        assert _md(text) == markdown_before(text), repr(text)
-        assert _h(text) == html_before(text), repr(text)
+        if not text.isprintable():
+            continue
+        width = rnd.randint(2, 50)
+        lines = Text(text).wrap(console, width, justify="left", overflow="fold", tab_size=8)
+        assert _wrapped(text, width, _cells(text)) == [line.plain for line in lines], (text, width)
