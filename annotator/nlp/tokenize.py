@@ -91,9 +91,12 @@ _EN_LEMMA_FIXES = {"bit": "bit", "masses": "mass", "tired": "tired", "as": "as",
                    "was": "be", "ones": "one", "media": "media", "news": "news"}
 
 
+_ZH_NUMBER_CHARS = "".join(sorted(_ZH_NUMERALS)) + "0123456789"
+
+
 def _is_quantity_zh(text: str) -> bool:
     """三个, 两次, 第一, 一些: numerals with at most one measure word carry no topic."""
-    rest = text.lstrip("".join(_ZH_NUMERALS) + "0123456789")
+    rest = text.lstrip(_ZH_NUMBER_CHARS)
     return len(rest) < len(text) and (not rest or (len(rest) == 1 and rest in _ZH_MEASURES))
 
 
@@ -134,14 +137,15 @@ def _zh_attrs() -> Any:
 
 
 def _zh_word(word: str, attrs: Any) -> tuple[str | None, str | None]:
-    """(token, content term) of a word jieba cut, flagged as spaCy's Chinese lexeme would be."""
+    """(token, content term) of a word jieba cut, flagged as spaCy's Chinese lexeme would be
+    (the checks, pure functions of the word, cheapest first)."""
     from spacy.attrs import IS_DIGIT, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
 
     if not word.strip() or attrs[IS_SPACE](word):
         return None, None
-    content = not (attrs[IS_STOP](word) or attrs[IS_PUNCT](word) or attrs[LIKE_NUM](word)
-                   or attrs[IS_DIGIT](word) or not any(ch.isalnum() for ch in word)
-                   or _is_quantity_zh(word))
+    content = not (not any(ch.isalnum() for ch in word) or attrs[IS_STOP](word)
+                   or attrs[IS_DIGIT](word) or _is_quantity_zh(word) or attrs[IS_PUNCT](word)
+                   or attrs[LIKE_NUM](word))
     return word, word.lower() if content else None
 
 
