@@ -187,6 +187,13 @@ class _Hmm:
 
     def cut(self, text: str, out: list[str]) -> None:
         forced = self._finalseg.Force_Split_Words
+        if self._re_han.fullmatch(text):  # Han characters alone (most often): one block
+            for word in self._words(text):
+                if word not in forced:
+                    out.append(word)
+                else:
+                    out += word
+            return
         for block in self._re_han.split(text):
             if self._re_han.match(block):
                 for word in self._words(block):
