@@ -131,8 +131,10 @@ class _Tokenizer:
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.__exit__(*exc)
-            usual_collector()
+            try:
+                self.pool.__exit__(*exc)
+            finally:
+                usual_collector()
 
 
 def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str,
