@@ -13,9 +13,9 @@ from annotator.application.corpus_counts import ImportCounts
 from annotator.errors import ImportFormatError, UsageError
 from annotator.io.transcripts import Turn, read_turns
 from annotator.model import ImportSummary, Segment, SegmentTerms, segment_id
-from annotator.nlp.tokenize import add_terms, joined_terms, language_terms, tokenize
+from annotator.nlp.tokenize import add_terms, joined_terms, language_terms, load, tokenize
 from annotator.nlp.tokenize import segment_terms as terms_of
-from annotator.nlp.tokenize_pool import TokenizePool
+from annotator.nlp.tokenize_pool import TokenizePool, quiet_collector, usual_collector
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import segment_texts
@@ -124,11 +124,17 @@ class _Tokenizer:
         self.counts.written([t.zh_terms for t in terms], [t.en_terms for t in terms])
 
     def __enter__(self) -> _Tokenizer:
+        if self.pool is not None:
+            load(("en",))
+            quiet_collector()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.__exit__(*exc)
+            try:
+                self.pool.__exit__(*exc)
+            finally:
+                usual_collector()
 
 
 def _write_file(docs: _Documents, path: Path, turns: Iterable[Turn], default_doc: str,

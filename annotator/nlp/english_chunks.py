@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 #: Distinct chunks remembered at most; the memo is emptied when full.
@@ -53,7 +54,8 @@ class ChunkWords:
         self._orth = ORTH
         self._entries: dict[int, Entry] = {}
         self._chunks: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._joined: dict[str, Joined] = {}
+        self._joined = _Memo(self._joined_chunk)  # chunk → its words joined, made on first use
+        self._empty = False
 
     def _whole(self, text: str) -> bool:
         """Whether ``text`` must be tokenised whole: two of its chunks may meet as the tokens
@@ -82,17 +84,18 @@ class ChunkWords:
         if self._whole(text):
             tokens, terms = self._of(self._tokenizer(text))
             return _join(tokens) or "", _join(terms) or ""
-        memo = self._joined
-        get = memo.get
-        got = [get(chunk) or self._joined_chunk(chunk) for chunk in text.split()]
-        return (" ".join([g[0] for g in got if g[0] is not None]),
-                " ".join([g[1] for g in got if g[1] is not None]))
+        got = list(map(self._joined.__getitem__, text.split()))
+        if self._empty:  # a chunk's words joined to "" (never seen): keep it as a word
+            return (" ".join([g[0] for g in got if g[0] is not None]),
+                    " ".join([g[1] for g in got if g[1] is not None]))
+        return " ".join(filter(None, map(_FIRST, got))), " ".join(filter(None, map(_SECOND, got)))
 
     def _joined_chunk(self, chunk: str) -> Joined:
         if len(self._joined) >= CHUNKS:
             self._joined.clear()
         tokens, terms = self._chunk(chunk)
         got = self._joined[chunk] = (_join(tokens), _join(terms))
+        self._empty = self._empty or "" in got
         return got
 
     def _chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -118,6 +121,19 @@ class ChunkWords:
             if got[1] is not None:
                 terms.append(got[1])
         return tuple(tokens), tuple(terms)
+
+
+class _Memo(dict[str, Joined]):
+    def __init__(self, make: Callable[[str], Joined]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> Joined:
+        return self._make(key)
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _join(words: tuple[str, ...]) -> str | None:

@@ -61,8 +61,8 @@ class WordCutter:
         # each dictionary entry's log probability, as jieba's calc computes it; PREFIX for the
         # entries (of frequency 0) that only begin longer words
         self._logp = {w: (log(f) - logtotal if f else PREFIX) for w, f in dt.FREQ.items()}
-        self._memo: dict[str, list[str]] = {}
-        self._hmm_memo: dict[str, list[str]] = {}
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._hmm_memo: dict[str, tuple[str, ...]] = {}
 
     def _current(self) -> None:
         dt = self._dt
@@ -82,11 +82,14 @@ class WordCutter:
             if i & 1:  # a run jieba cuts (split() puts the captured runs at odd places)
                 words = memo.get(block)
                 if words is None:
-                    words = self._cut_run(block)
-                    if len(block) <= MEMO_CHARS:
-                        if len(memo) >= MEMO_RUNS:
-                            memo.clear()
-                        memo[block] = words
+                    cut = self._cut_run(block)
+                    if len(block) > MEMO_CHARS:
+                        out += cut
+                        continue
+                    if len(memo) >= MEMO_RUNS:
+                        memo.clear()
+                    # tuples of strings: the garbage collector stops looking at them
+                    words = memo[block] = tuple(cut)
                 out += words
             elif _RE_SKIP.search(block) is None:
                 out += block  # each character a word
@@ -153,11 +156,11 @@ class WordCutter:
         elif not self._freq.get(buf):
             words = self._hmm_memo.get(buf)
             if words is None:
-                words = []
-                self._hmm.cut(buf, words)
+                cut: list[str] = []
+                self._hmm.cut(buf, cut)
                 if len(self._hmm_memo) >= HMM_RUNS:
                     self._hmm_memo.clear()
-                self._hmm_memo[buf] = words
+                words = self._hmm_memo[buf] = tuple(cut)
             out += words
         else:
             out += buf
@@ -184,6 +187,13 @@ class _Hmm:
 
     def cut(self, text: str, out: list[str]) -> None:
         forced = self._finalseg.Force_Split_Words
+        if self._re_han.fullmatch(text):  # Han characters alone (most often): one block
+            for word in self._words(text):
+                if word not in forced:
+                    out.append(word)
+                else:
+                    out += word
+            return
         for block in self._re_han.split(text):
             if self._re_han.match(block):
                 for word in self._words(block):

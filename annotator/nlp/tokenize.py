@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from annotator.model import SegmentTerms
@@ -91,9 +92,12 @@ _EN_LEMMA_FIXES = {"bit": "bit", "masses": "mass", "tired": "tired", "as": "as",
                    "was": "be", "ones": "one", "media": "media", "news": "news"}
 
 
+_ZH_NUMBER_CHARS = "".join(sorted(_ZH_NUMERALS)) + "0123456789"
+
+
 def _is_quantity_zh(text: str) -> bool:
     """三个, 两次, 第一, 一些: numerals with at most one measure word carry no topic."""
-    rest = text.lstrip("".join(_ZH_NUMERALS) + "0123456789")
+    rest = text.lstrip(_ZH_NUMBER_CHARS)
     return len(rest) < len(text) and (not rest or (len(rest) == 1 and rest in _ZH_MEASURES))
 
 
@@ -134,14 +138,15 @@ def _zh_attrs() -> Any:
 
 
 def _zh_word(word: str, attrs: Any) -> tuple[str | None, str | None]:
-    """(token, content term) of a word jieba cut, flagged as spaCy's Chinese lexeme would be."""
+    """(token, content term) of a word jieba cut, flagged as spaCy's Chinese lexeme would be
+    (the checks, pure functions of the word, cheapest first)."""
     from spacy.attrs import IS_DIGIT, IS_PUNCT, IS_SPACE, IS_STOP, LIKE_NUM
 
     if not word.strip() or attrs[IS_SPACE](word):
         return None, None
-    content = not (attrs[IS_STOP](word) or attrs[IS_PUNCT](word) or attrs[LIKE_NUM](word)
-                   or attrs[IS_DIGIT](word) or not any(ch.isalnum() for ch in word)
-                   or _is_quantity_zh(word))
+    content = not (not any(ch.isalnum() for ch in word) or attrs[IS_STOP](word)
+                   or attrs[IS_DIGIT](word) or _is_quantity_zh(word) or attrs[IS_PUNCT](word)
+                   or attrs[LIKE_NUM](word))
     return word, word.lower() if content else None
 
 
@@ -157,25 +162,38 @@ def _tokenize_zh(texts: Sequence[str]) -> list[Tokens]:
             for text in texts]
 
 
+class _ZhWords(dict[str, tuple[str | None, str | None]]):
+    """word → (token, term) as stored (None: left out), each made on first use."""
+
+    def __init__(self, attrs: Any) -> None:
+        super().__init__()
+        self.attrs = attrs
+
+    def __missing__(self, word: str) -> tuple[str | None, str | None]:
+        token, term = _zh_word(word, attrs=self.attrs)
+        # a kept word never holds a space (whitespace is no token); as stored, none would
+        got = self[word] = (None if token is None else token.replace(" ", ""),
+                            None if term is None else term.replace(" ", ""))
+        return got
+
+
 def _zh_joined(texts: Sequence[str]) -> list[tuple[str, str]]:
-    """:func:`_tokenize_zh`'s tokens and terms of each text, each joined by spaces as stored."""
+    """:func:`_tokenize_zh`'s tokens and terms of each text, each joined by spaces as stored
+    (a kept token or term is never empty, so ``filter(None, ...)`` leaves out just the Nones)."""
     cut = _cutter().cut
-    attrs = _zh_attrs()
-    cache: dict[str, tuple[str | None, str | None]] = _state.setdefault("zh_joined", {})
-    if len(cache) > 200_000:
-        cache.clear()
-
-    def make(word: str) -> tuple[str | None, str | None]:
-        token, term = cache[word] = tuple(  # type: ignore[assignment]
-            None if part is None else part.replace(" ", "") for part in _zh_word(word, attrs))
-        return token, term
-
+    words = _state.get("zh_joined")
+    if words is None or len(words) > 200_000:
+        words = _state["zh_joined"] = _ZhWords(_zh_attrs())
+    look = words.__getitem__
     out = []
     for text in texts:
-        got = [cache.get(word) or make(word) for word in cut(text)]
-        out.append((" ".join([g[0] for g in got if g[0] is not None]),
-                    " ".join([g[1] for g in got if g[1] is not None])))
+        got = list(map(look, cut(text)))
+        out.append((" ".join(filter(None, map(_FIRST, got))), " ".join(filter(None, map(_SECOND, got)))))
     return out
+
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
 def _cached_tokens(keys: Iterable[Any], cache: dict[Any, Any], make: Any) -> Tokens:
