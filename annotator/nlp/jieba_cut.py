@@ -12,8 +12,9 @@ back-pointers instead of copying paths, and short runs seen before are not cut a
 bounded memo). The arithmetic and the tie-breaking are jieba's, so the words are the same;
 tests compare it with ``jieba.lcut`` on the corpora and on random hostile strings.
 
-The cutter follows the dictionary: when its total, its identity or the words forced apart
-change, what it derived from them is dropped.
+The cutter follows the dictionary: when its total, its identity, the words forced apart or
+their frequencies change (every change ``add_word``, ``del_word`` and ``load_userdict`` make),
+what it derived from them is dropped.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _RE_SKIP = re.compile("(\r\n|\\s)", re.U)
 MEMO_CHARS = 24
 #: Runs remembered at most; the memo is emptied when full.
 MEMO_RUNS = 100_000
-#: Runs of single characters the HMM cut, remembered at most.
+#: Runs of single characters the HMM cut (of at most MEMO_CHARS), remembered at most.
 HMM_RUNS = 50_000
 #: The value of a dictionary entry that only begins longer words.
 PREFIX = 1.0
@@ -48,7 +49,7 @@ class WordCutter:
         self._hmm = _Hmm(finalseg)
         self._freq: dict[str, int] = {}
         self._total = -1
-        self._forced = -1
+        self._forced: dict[str, int | None] = {}
         self._sync()
 
     def _sync(self) -> None:
@@ -56,7 +57,9 @@ class WordCutter:
         dt.check_initialized()
         self._freq = dt.FREQ
         self._total = dt.total
-        self._forced = len(self._finalseg.Force_Split_Words)
+        # the words forced apart, with their frequencies: del_word of a word deleted before
+        # and added again changes neither the total nor that set, only the word's frequency
+        self._forced = {w: dt.FREQ.get(w) for w in self._finalseg.Force_Split_Words}
         logtotal = self._logtotal = log(dt.total)
         # each dictionary entry's log probability, as jieba's calc computes it; PREFIX for the
         # entries (of frequency 0) that only begin longer words
@@ -66,8 +69,10 @@ class WordCutter:
 
     def _current(self) -> None:
         dt = self._dt
+        forced = self._forced
         if (dt.total != self._total or dt.FREQ is not self._freq
-                or len(self._finalseg.Force_Split_Words) != self._forced):
+                or len(self._finalseg.Force_Split_Words) != len(forced)
+                or (forced and any(dt.FREQ.get(w) != f for w, f in forced.items()))):
             self._sync()
 
     def cut(self, text: str) -> list[str]:
@@ -114,7 +119,7 @@ class WordCutter:
             i = k + 1
             p = logp.get(run[k])
             while p is not None:
-                if p < 0.0:  # a word (log probabilities of words are below 0)
+                if p != PREFIX:  # a word (log probabilities are at most 0: log(f / total))
                     p += prob[i]
                     # max over (probability, end) pairs: a tie goes to the longer word
                     if p >= best:
@@ -158,6 +163,9 @@ class WordCutter:
             if words is None:
                 cut: list[str] = []
                 self._hmm.cut(buf, cut)
+                if len(buf) > MEMO_CHARS:  # long ones are seldom seen again: the memo stays small
+                    out += cut
+                    return
                 if len(self._hmm_memo) >= HMM_RUNS:
                     self._hmm_memo.clear()
                 words = self._hmm_memo[buf] = tuple(cut)
