@@ -7,6 +7,10 @@ cut is most of an import's work); the caller tokenises the English itself meanwh
 worker fewer than the cores keeps every core busy without a process too many. Each worker
 loads jieba once (from its dictionary cache in the data folder) and keeps the codebook's
 Chinese keywords whole, as the in-process path does.
+
+A worker that dies (killed, out of memory), cannot load jieba or raises makes the pool raise
+one :class:`WorkerFailed` at once; leaving the pool on an error stops the workers. The workers
+ignore Ctrl-C: the importing process handles it (and stops them).
 """
 
 from __future__ import annotations
@@ -14,21 +18,40 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
+from annotator.errors import AnnotatorError
+
 #: What a worker gives back per text: its (tokens, terms), space-separated as stored.
 Cut = list[tuple[str, str]]
 
 
-def _start(keywords: list[str]) -> None:
-    from annotator.nlp.tokenize import add_terms, load
+class WorkerFailed(AnnotatorError):
+    """A worker process cutting the Chinese died or failed: the import stops as a whole."""
 
-    add_terms(keywords)
-    load(("zh",))
+
+#: Why this worker could not load jieba (said by each batch it is given); empty when it could.
+_failed: list[str] = []
+
+
+def _start(keywords: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the importing process
+    try:
+        from annotator.nlp.tokenize import add_terms, load
+
+        add_terms(keywords)
+        load(("zh",))
+    except Exception as exc:  # said in the importing process, not as a worker's traceback
+        _failed.append(_reason(exc))
     quiet_collector()
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def quiet_collector() -> None:
@@ -54,6 +77,8 @@ USUAL_THRESHOLD = gc.get_threshold()
 def _work(texts: Sequence[str]) -> Cut:
     from annotator.nlp.tokenize import language_terms
 
+    if _failed:
+        raise WorkerFailed(f"a worker process could not load jieba ({_failed[0]}); nothing was imported")
     return language_terms(texts, "zh")
 
 
@@ -78,6 +103,7 @@ class TokenizePool:
         self.ahead = ahead or 2 * self.processes + 1
         self._keywords = keywords
         self._pool: Any = None  # started with the first batch: a file refused early costs nothing
+        self._pids: set[int | None] = set()
         self._pending: deque[tuple[Any, AsyncResult[Cut]]] = deque()
 
     def _start_pool(self) -> Any:
@@ -87,6 +113,7 @@ class TokenizePool:
         """Queue a batch of Chinese texts (empty ones are answered ("", ""))."""
         if self._pool is None:
             self._pool = self._start_pool()
+            self._pids = {p.pid for p in self._workers()}
         self._pending.append((tag, self._pool.apply_async(_work, (list(texts),))))
 
     def ready(self) -> Iterator[tuple[Any, Cut]]:
@@ -102,7 +129,28 @@ class TokenizePool:
 
     def _next(self) -> tuple[Any, Cut]:
         tag, result = self._pending.popleft()
-        return tag, result.get()
+        while not result.ready():
+            result.wait(0.1)
+            if not result.ready() and self._lost_worker():
+                raise WorkerFailed("a worker process cutting the Chinese stopped (killed, or out of"
+                                   " memory); nothing was imported")
+        try:
+            return tag, result.get()
+        except WorkerFailed:
+            raise
+        except Exception as exc:
+            raise WorkerFailed(f"a worker process cutting the Chinese failed ({_reason(exc)});"
+                               " nothing was imported") from exc
+
+    def _workers(self) -> list[Any]:
+        # multiprocessing.Pool's own list: it replaces a worker that died, and the batch that
+        # worker held is never answered, so a death must be seen here
+        return list(self._pool._pool)
+
+    def _lost_worker(self) -> bool:
+        """Whether a worker died (they never stop on their own while the pool is open)."""
+        workers = self._workers()
+        return {p.pid for p in workers} != self._pids or any(p.exitcode is not None for p in workers)
 
     def __enter__(self) -> TokenizePool:
         return self

@@ -1,0 +1,125 @@
+"""A worker that dies, fails to start or raises makes the pool raise one user-facing error, at
+once (never a wait for an answer that cannot come); the workers are gone afterwards, and they
+leave Ctrl-C to the importing process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+import annotator.nlp.tokenize_pool as tokenize_pool
+from annotator.errors import AnnotatorError
+from annotator.nlp.tokenize_pool import Cut, TokenizePool
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs signal.alarm")
+
+
+@pytest.fixture(autouse=True)
+def _at_most_a_minute() -> Iterator[None]:
+    """A hang fails the test instead of stopping the run."""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError("the pool hung")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _dies(texts: Sequence[str]) -> list[tuple[str, str]]:
+    os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("not reached")
+
+
+def _raises(texts: Sequence[str]) -> list[tuple[str, str]]:
+    raise ValueError("something inside went wrong")
+
+
+def _cut_all(pool: TokenizePool, batches: int) -> list[tuple[object, Cut]]:
+    got: list[tuple[object, Cut]] = []
+    with pool:
+        for i in range(batches):
+            pool.submit(i, ["社区网格员", ""])
+            got += pool.ready()
+        return got + list(pool.drain())
+
+
+def _no_workers_left() -> None:
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow  # starts worker processes
+def test_answers_come_back_in_order() -> None:
+    got = _cut_all(TokenizePool([], processes=2), 7)
+    assert [tag for tag, _ in got] == list(range(7))
+    assert got[0][1] == [("社区 网格 员", "社区 网格 员"), ("", "")]
+    _no_workers_left()
+
+
+def test_a_worker_killed_mid_batch_is_one_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokenize_pool, "_work", _dies)
+    with pytest.raises(AnnotatorError) as err:
+        _cut_all(TokenizePool([], processes=2), 3)
+    assert "stopped" in str(err.value) and "\n" not in str(err.value)
+    _no_workers_left()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_a_worker_that_raises_is_one_error_naming_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokenize_pool, "_work", _raises)
+    with pytest.raises(AnnotatorError) as err:
+        _cut_all(TokenizePool([], processes=2), 3)
+    assert "something inside went wrong" in str(err.value) and "\n" not in str(err.value)
+    _no_workers_left()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_a_worker_that_cannot_load_jieba_is_one_error_not_a_hang(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    import annotator.nlp.tokenize as tokenize
+
+    def no_dictionary(*_: object) -> None:
+        raise OSError("no dictionary here")
+
+    monkeypatch.setattr(tokenize, "load", no_dictionary)
+    with pytest.raises(AnnotatorError) as err:
+        _cut_all(TokenizePool([], processes=2), 3)
+    assert "no dictionary here" in str(err.value)
+    assert "Traceback" not in capfd.readouterr().err  # the workers printed nothing
+    _no_workers_left()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_workers_leave_ctrl_c_to_the_importing_process() -> None:
+    with TokenizePool([], processes=1) as pool:
+        pool.submit(0, ["社区"])
+        list(pool.drain())
+        worker = multiprocessing.active_children()[0]
+        os.kill(worker.pid or 0, signal.SIGINT)  # as a terminal sends it to the whole group
+        time.sleep(0.3)
+        assert worker.is_alive()
+        pool.submit(1, ["网格员"])
+        assert [tag for tag, _ in pool.drain()] == [1]
+    _no_workers_left()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_leaving_on_an_error_stops_the_workers_at_once() -> None:
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), TokenizePool([], processes=2) as pool:
+        pool.submit(0, ["社区网格员" * 20_000] * 50)
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 10
+    _no_workers_left()
