@@ -149,3 +149,14 @@ def test_the_memos_hold_no_long_runs(cutter: WordCutter) -> None:
     held = sum(len(k) for k in cutter._memo) + sum(len(k) for k in cutter._hmm_memo)
     assert held <= (jieba_cut.MEMO_RUNS + jieba_cut.HMM_RUNS) * jieba_cut.MEMO_CHARS
     assert max(map(len, cutter._hmm_memo), default=0) <= jieba_cut.MEMO_CHARS
+
+
+def test_codebook_keywords_added_between_imports_are_cut_as_jieba_cuts_them() -> None:
+    from annotator.nlp.tokenize import _cutter, add_terms, language_terms
+
+    text = "我们的留痕考核网格化管理让居民诉求很难办"
+    before = language_terms([text], "zh")[0][0]
+    add_terms(["留痕考核网格化"])  # as an import does with its codebook's Chinese keywords
+    assert _cutter().cut(text) == jieba.lcut(text)
+    after = language_terms([text], "zh")[0][0]
+    assert "留痕考核网格化" in after.split() and "留痕考核网格化" not in before.split()
