@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_import_leaves_no_new_project(tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_a_worker_that_raises_leaves_an_existing_project_as_it_was(
+def test_a_worker_that_raises_leaves_an_existing_project_as_it_was_and_it_imports_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "study.db"
     assert CliRunner().invoke(app, ["import", str(db), str(_csv(tmp_path / "small.csv", 30))]).exit_code == 0
@@ -107,6 +107,12 @@ def test_a_worker_that_raises_leaves_an_existing_project_as_it_was(
     line = _one_line(result.stderr)
     assert "failed" in line and "MemoryError: no memory left" in line and "nothing was imported" in line
     assert _segment_count(db) == 30
+    _assert_left_clean()
+    monkeypatch.undo()  # the same process imports again, with workers that work
+    monkeypatch.setattr(importing, "PARALLEL_BYTES", 10)
+    result = CliRunner().invoke(app, ["import", str(db), str(big), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert _segment_count(db) == 5000  # D000 replaced
     _assert_left_clean()
 
 

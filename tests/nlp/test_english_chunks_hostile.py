@@ -86,3 +86,10 @@ def test_random_characters_of_the_special_cases_are_tokenised_as_the_whole_text_
     texts = ["".join(rng.choice(chars) if rng.random() < 0.7 else rng.choice(_SPACES)
                      for _ in range(rng.randrange(1, 30))) for _ in range(4000)]
     _assert_same(texts)
+
+
+def test_random_texts_of_every_kind_of_character_are_tokenised_as_the_whole_text_is() -> None:
+    from tests.nlp.test_jieba_cut_hostile import _random_text
+
+    rng = random.Random(77)  # (no lone surrogates: the readers refuse them, spaCy cannot hash them)
+    _assert_same([_random_text(rng) for _ in range(3000)])
