@@ -55,11 +55,13 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
 
     from annotator.files import atomic_binary
 
-    if out is None or str(out) == "-":
-        sys.stdout.flush()
+    if out is None or str(out) == "-":  # as text: the screen shows only printable characters
+        import codecs
+
+        decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
         for batch in _batches(pieces):
-            sys.stdout.buffer.write(b"".join(batch))
-        sys.stdout.buffer.flush()
+            sys.stdout.write(decode(b"".join(batch)))
+        sys.stdout.write(decode(b"", final=True))
         return
     with atomic_binary(out) as f:
         for batch in _batches(pieces):

@@ -105,12 +105,13 @@ def iter_html(m: Matrix, percent: list[list[float]] | None = None,
     by row (each rendered once, however many cells it is in)."""
     e = escape_html
     parts = [f"<p>{e(clean_text(m.caption))}</p>", "<table><tr><th></th>"]
-    parts += [f'<th title="{e(t)}">{e(clean_text(c))}</th>' for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
+    parts += [f'<th title="{e(clean_text(t))}">{e(clean_text(c))}</th>'
+              for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
     parts.append("</tr>")
     heads = []
     for i, r in enumerate(m.rows):
         title = (m.row_titles or m.rows)[i]
-        parts.append(f'<tr><th title="{e(title)}">{e(clean_text(r))}</th>')
+        parts.append(f'<tr><th title="{e(clean_text(title))}">{e(clean_text(r))}</th>')
         for j in range(len(m.cols)):
             text = _cell(m, i, j, percent)
             if m.counts[i][j]:
