@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -40,13 +41,14 @@ def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
 
     from annotator.files import atomic_output
 
-    if out is None or str(out) == "-":
-        for batch in _batches(pieces):
-            sys.stdout.write("".join(batch))
-        return
-    with atomic_output(out) as f:
-        for batch in _batches(pieces):
-            f.write("".join(batch))
+    with naming(out):
+        if out is None or str(out) == "-":
+            for batch in _batches(pieces):
+                sys.stdout.write("".join(batch))
+            return
+        with atomic_output(out) as f:
+            for batch in _batches(pieces):
+                f.write("".join(batch))
 
 
 def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
@@ -55,17 +57,36 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
 
     from annotator.files import atomic_binary
 
-    if out is None or str(out) == "-":  # as text: the screen shows only printable characters
-        import codecs
+    with naming(out):
+        if out is None or str(out) == "-":  # as text: the screen shows only printable characters
+            import codecs
 
-        decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
-        for batch in _batches(pieces):
-            sys.stdout.write(decode(b"".join(batch)))
-        sys.stdout.write(decode(b"", final=True))
-        return
-    with atomic_binary(out) as f:
-        for batch in _batches(pieces):
-            f.write(b"".join(batch))
+            decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
+            for batch in _batches(pieces):
+                sys.stdout.write(decode(b"".join(batch)))
+            sys.stdout.write(decode(b"", final=True))
+            return
+        with atomic_binary(out) as f:
+            for batch in _batches(pieces):
+                f.write(b"".join(batch))
+
+
+@contextlib.contextmanager
+def naming(out: Path | None) -> Iterator[None]:
+    """An error of the system while writing ``out`` names ``out``: not nothing (a full disk),
+    nor the temporary file written beside it (a folder removed meanwhile)."""
+    from annotator.stale_temps import temp_prefix
+
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        name = "standard output" if out is None or str(out) == "-" else str(out)
+        if exc.filename is not None and (name == "standard output" or not Path(
+                exc.filename).name.startswith(temp_prefix(Path(name)))):
+            raise
+        raise OSError(exc.errno, exc.strerror, name) from exc
 
 
 def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
@@ -130,7 +151,8 @@ def quotes_cmd(
             assert out is not None
             from annotator.io.docx_quotes import write_docx
 
-            write_docx(heads, found.members(), out, title=title)
+            with naming(out):
+                write_docx(heads, found.members(), out, title=title)
         else:
             width = shutil.get_terminal_size((100, 24)).columns
             write_encoded(render.iter_table_filed(heads, found.members(), width=width), out)
