@@ -103,6 +103,20 @@ def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
         yield batch
 
 
+def refuse_project(out: Path | None, project: Path) -> None:
+    """A usage error when ``out`` is the project file (or a file SQLite keeps beside it):
+    writing there would replace the project."""
+    import os
+
+    if out is None or str(out) == "-" or not out.exists():
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(out, f"{project}{suffix}"):
+                what = "the project file" if not suffix else f"a file SQLite keeps for the project {project}"
+                raise UsageError(f"-o {out} is {what}; name another output file")
+
+
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     fmt = fmt.lower().lstrip(".")
     if fmt == "markdown":
@@ -133,6 +147,7 @@ def quotes_cmd(
     fmt = check_format(fmt, QUOTE_FORMATS)
     if fmt == "docx" and (out is None or str(out) == "-"):
         raise UsageError("a docx file cannot go to the screen; name a file with -o")
+    refuse_project(out, project)
     filters = parse_where(where or [])
     with open_existing(project) as p, p.snapshot():  # the groups' counts agree with their quotes
         who = choose_coder(p, coder)
@@ -183,6 +198,7 @@ def matrix_cmd(
     from annotator.io import matrix_render as render
 
     fmt = check_format(fmt, MATRIX_FORMATS)
+    refuse_project(out, project)
     filters = parse_where(where or [])
     with open_existing(project) as p, p.snapshot():  # the counts agree with the quotes listed
         who = choose_coder(p, coder)

@@ -34,7 +34,7 @@ def command(kind: str, fmt: str, db: Path, out: Path | str) -> list[str | Path]:
 @pytest.fixture()
 def project(project: Path) -> Path:
     """The test project, li's quote long enough to go to a temporary file of the spool."""
-    with sqlite3.connect(project) as conn:
+    with contextlib.closing(sqlite3.connect(project)) as conn, conn:
         register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET en = ? WHERE id = 'int01-002'", ("long line " * 4000,))
     return project
@@ -190,3 +190,18 @@ def test_the_project_removed_while_writing_still_gives_the_whole_output(
     if fmt != "docx":  # a Word file holds the time it was made
         assert target.read_bytes() == whole.read_bytes()
     assert list(temp_dir.iterdir()) == []
+
+
+@pytest.mark.parametrize(("kind", "fmt"), CASES)
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_the_project_file_is_never_overwritten_by_the_output(
+        project: Path, kind: str, fmt: str, suffix: str) -> None:
+    target = Path(f"{project}{suffix}")
+    if not target.exists():
+        target.write_bytes(b"")
+    before = target.read_bytes()
+    code, out = run(*command(kind, fmt, project, target.parent / ".." / target.parent.name / target.name))
+    lines = out.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and "project" in lines[0] and "Traceback" not in out, out
+    assert target.read_bytes() == before
+    assert run("stats", project)[0] == 0

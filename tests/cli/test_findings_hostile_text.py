@@ -7,6 +7,7 @@ readers open."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,7 +34,7 @@ OBEYED = ["\x1b", "\x07", "\x00", "\x9b", "\x85", "\u202e", "\u202c"]
 def hostile(project: Path) -> Path:
     """The test project with hostile text wherever data is shown (li coded int01-002)."""
     assert run("memo", project, "int01-002", "--coder", "li", "m")[0] == 0
-    with sqlite3.connect(project) as conn:
+    with contextlib.closing(sqlite3.connect(project)) as conn, conn:
         register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET zh = ?, en = ?, speaker = ? WHERE id = 'int01-002'",
                      ("中" + HOSTILE, "en" + HOSTILE + " long" * 3000, "spk" + HOSTILE))

@@ -5,6 +5,7 @@ columns, documents counted) are whole pages too."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import zipfile
@@ -24,7 +25,7 @@ QUOTES = [[], ["--by", "dimension,burden"], ["--facet", "burden"], ["--all-of", 
 def db(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The findings project, its texts long enough for every group to go to disk."""
     db = build(demo_master, tmp_path_factory.mktemp("on-disk"))
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         register(conn)  # the search index's triggers use annotator's function
         conn.execute("UPDATE segments SET en = en || ' ' || printf('%.*c', 17000, 'w') || ' 完'")
     return db
@@ -61,7 +62,7 @@ def test_quotes_on_disk_are_written_byte_for_byte_as_in_memory(
 
 def test_a_coder_with_no_quotes_gets_pages_with_no_groups(demo_master: Path, tmp_path: Path) -> None:
     db = build(demo_master, tmp_path)
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("INSERT INTO coders (name, created_at) VALUES ('nobody', '2024-01-01')")
     for fmt in FORMATS:
         out = tmp_path / f"none.{fmt}"
@@ -87,7 +88,7 @@ def test_a_code_nobody_applied_makes_no_group(db: Path) -> None:
 def test_matrices_with_no_columns_or_no_counts_are_whole(demo_master: Path, tmp_path: Path) -> None:
     """(A facet of no codes is no facet: a matrix always has rows.)"""
     db = build(demo_master, tmp_path)
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("INSERT INTO coders (name, created_at) VALUES ('nobody', '2024-01-01')")
     nothing = ["--where", "role=nobody has it"]
     for cols, coder, extra in (("document", "li", nothing), ("attr:role", "li", nothing),
