@@ -205,3 +205,29 @@ def test_the_project_file_is_never_overwritten_by_the_output(
     assert code == 1 and len(lines) == 1 and "project" in lines[0] and "Traceback" not in out, out
     assert target.read_bytes() == before
     assert run("stats", project)[0] == 0
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [("quotes", "md"), ("quotes", "docx"), ("matrix", "csv")])
+def test_a_project_locked_by_another_program_is_one_line_and_leaves_nothing(
+        project: Path, tmp_path: Path, temp_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        kind: str, fmt: str) -> None:
+    import annotator.storage.db as db
+
+    monkeypatch.setattr(db.open_project, "__kwdefaults__",  # not wait the usual 10 s
+                        {**(db.open_project.__kwdefaults__ or {}), "busy_timeout": 0.2})
+    target = tmp_path / f"findings.{fmt}"
+    lock = sqlite3.connect(project, isolation_level=None)
+    try:
+        lock.execute("PRAGMA locking_mode = EXCLUSIVE")
+        lock.execute("BEGIN EXCLUSIVE")
+        lock.execute("INSERT INTO project (key, value) VALUES ('held', '1')")
+        before = open_files()
+        code, out = run(*command(kind, fmt, project, target))
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    lines = out.strip().splitlines()
+    assert code == 1 and len(lines) == 1 and "Traceback" not in out, out
+    assert "locked" in lines[0] and str(project) in lines[0]
+    assert not target.exists() and list(temp_dir.iterdir()) == []
+    assert open_files() - before == set()
