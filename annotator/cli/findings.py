@@ -63,7 +63,9 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
 
             decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
             for batch in _batches(pieces):
-                sys.stdout.write(decode(b"".join(batch)))
+                data = memoryview(b"".join(batch))
+                for start in range(0, len(data), 1 << 18):  # a large piece a slice at a time
+                    sys.stdout.write(decode(data[start:start + (1 << 18)]))
             sys.stdout.write(decode(b"", final=True))
             return
         with atomic_binary(out) as f:

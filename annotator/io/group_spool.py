@@ -42,8 +42,8 @@ class GroupSpool:
             self.sizes[g] += 1
             self._held[g].append(data)
             self._bytes[g] += len(data)
-            if self._bytes[g] > self._limit:
-                self._spill(g)
+            if self._bytes[g] > (self._limit if not self._blocks[g] else min(self._limit, CHUNK)):
+                self._spill(g)  # once on disk, a group holds a chunk at most in memory
 
     def _spill(self, g: int) -> None:
         """Group ``g``'s pieces held in memory, as a block at the end of the file."""
