@@ -134,3 +134,13 @@ def test_libreoffice_opens_the_word_file_with_the_hostile_text(hostile: Path, tm
                     str(out)], check=True, capture_output=True, timeout=180)
     text = (tmp_path / "txt" / "q.txt").read_text(encoding="utf-8-sig")
     assert "<script>alert(1)</script>" in text and "宽字符" in text and "memo: memo" in text
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "csv", "html", "json"])
+def test_an_attribute_name_that_is_not_text_is_one_line(project: Path, tmp_path: Path, fmt: str) -> None:
+    """Bytes of the command line that are not UTF-8 come in as lone surrogates."""
+    out = tmp_path / f"m.{fmt}"
+    code, text = run("matrix", project, "--coder", "li", "--rows", "dimension", "--cols",
+                     "attr:r\udcff", "-f", fmt, "-o", out)
+    assert code == 1 and len(text.strip().splitlines()) == 1 and "Traceback" not in text, text
+    assert "\\udcff" in text and not out.exists()
