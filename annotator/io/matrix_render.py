@@ -70,9 +70,15 @@ def _width(text: str) -> int:
     return cell_len(text)
 
 
+def _one_line(text: str) -> str:
+    """``text`` cleaned for a cell of the terminal table: line breaks and tabs as spaces."""
+    text = clean_text(text)
+    return text.replace("\n", " ").replace("\t", " ") if "\n" in text or "\t" in text else text
+
+
 def render_table(m: Matrix, percent: list[list[float]] | None = None) -> str:
-    cols = [clean_text(c) for c in m.cols]
-    body = [[clean_text(r), *[_cell(m, i, j, percent) for j in range(len(cols))]]
+    cols = [_one_line(c) for c in m.cols]
+    body = [[_one_line(r), *[_cell(m, i, j, percent) for j in range(len(cols))]]
             for i, r in enumerate(m.rows)]
     head = ["", *cols]
     widths = [max(_width(x[k]) for x in [head, *body]) for k in range(len(head))]

@@ -144,3 +144,15 @@ def test_an_attribute_name_that_is_not_text_is_one_line(project: Path, tmp_path:
                      "attr:r\udcff", "-f", fmt, "-o", out)
     assert code == 1 and len(text.strip().splitlines()) == 1 and "Traceback" not in text, text
     assert "\\udcff" in text and not out.exists()
+
+
+def test_line_breaks_and_tabs_in_attribute_values_keep_the_matrix_table_aligned(project: Path) -> None:
+    from rich.cells import cell_len
+
+    with contextlib.closing(sqlite3.connect(project)) as conn, conn:
+        conn.execute("UPDATE documents SET attributes = ?", (json.dumps({"role": "a\r\nb\tc 宽"}),))
+    code, text = run("matrix", project, "--coder", "li", "--rows", "dimension", "--cols", "attr:role")
+    assert code == 0, text
+    lines = text.splitlines()[1:]  # the caption, then a line per row under the header
+    assert len(lines) == 5 and "\t" not in text
+    assert len({cell_len(line.rstrip()) for line in lines if line.rstrip().endswith(("0", "1", "宽"))}) == 1
