@@ -44,6 +44,10 @@ def count_matrix(project: Project, codebook: Codebook, *, rows: str, cols: str, 
         name = cols[5:].strip()
         if not name:
             raise UsageError("--cols attr:NAME needs an attribute name")
+        if not _is_text(name):
+            from annotator.safe_text import printable
+
+            raise UsageError(f"--cols attr:{printable(name)}: the name is not text (not UTF-8)")
         cols = f"attr:{name}"
     elif cols != "document":
         facet_cols = facet_codes(codebook, cols)
@@ -76,6 +80,16 @@ def count_matrix(project: Project, codebook: Codebook, *, rows: str, cols: str, 
                   row_titles=[code_title(codebook, r) for r in row_ids],
                   col_titles=[code_title(codebook, c) if codebook.code(c) else c for c in col_ids],
                   row_facet=rows, col_spec=cols)
+
+
+def _is_text(name: str) -> bool:
+    """Whether ``name`` can be written (no lone surrogate: bytes of the command line that were
+    not UTF-8)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _column_key(cols: str, documents: dict[str, dict[str, Any]]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -40,13 +41,14 @@ def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
 
     from annotator.files import atomic_output
 
-    if out is None or str(out) == "-":
-        for batch in _batches(pieces):
-            sys.stdout.write("".join(batch))
-        return
-    with atomic_output(out) as f:
-        for batch in _batches(pieces):
-            f.write("".join(batch))
+    with naming(out):
+        if out is None or str(out) == "-":
+            for batch in _batches(pieces):
+                sys.stdout.write("".join(batch))
+            return
+        with atomic_output(out) as f:
+            for batch in _batches(pieces):
+                f.write("".join(batch))
 
 
 def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
@@ -55,15 +57,38 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
 
     from annotator.files import atomic_binary
 
-    if out is None or str(out) == "-":
-        sys.stdout.flush()
-        for batch in _batches(pieces):
-            sys.stdout.buffer.write(b"".join(batch))
-        sys.stdout.buffer.flush()
-        return
-    with atomic_binary(out) as f:
-        for batch in _batches(pieces):
-            f.write(b"".join(batch))
+    with naming(out):
+        if out is None or str(out) == "-":  # as text: the screen shows only printable characters
+            import codecs
+
+            decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
+            for batch in _batches(pieces):
+                data = memoryview(b"".join(batch))
+                for start in range(0, len(data), 1 << 18):  # a large piece a slice at a time
+                    sys.stdout.write(decode(data[start:start + (1 << 18)]))
+            sys.stdout.write(decode(b"", final=True))
+            return
+        with atomic_binary(out) as f:
+            for batch in _batches(pieces):
+                f.write(b"".join(batch))
+
+
+@contextlib.contextmanager
+def naming(out: Path | None) -> Iterator[None]:
+    """An error of the system while writing ``out`` names ``out``: not nothing (a full disk),
+    nor the temporary file written beside it (a folder removed meanwhile)."""
+    from annotator.stale_temps import temp_prefix
+
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        name = "standard output" if out is None or str(out) == "-" else str(out)
+        if exc.filename is not None and (name == "standard output" or not Path(
+                exc.filename).name.startswith(temp_prefix(Path(name)))):
+            raise
+        raise OSError(exc.errno, exc.strerror, name) from exc
 
 
 def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
@@ -78,6 +103,20 @@ def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def refuse_project(out: Path | None, project: Path) -> None:
+    """A usage error when ``out`` is the project file (or a file SQLite keeps beside it):
+    writing there would replace the project."""
+    import os
+
+    if out is None or str(out) == "-" or not out.exists():
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(out, f"{project}{suffix}"):
+                what = "the project file" if not suffix else f"a file SQLite keeps for the project {project}"
+                raise UsageError(f"-o {out} is {what}; name another output file")
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
@@ -110,6 +149,7 @@ def quotes_cmd(
     fmt = check_format(fmt, QUOTE_FORMATS)
     if fmt == "docx" and (out is None or str(out) == "-"):
         raise UsageError("a docx file cannot go to the screen; name a file with -o")
+    refuse_project(out, project)
     filters = parse_where(where or [])
     with open_existing(project) as p, p.snapshot():  # the groups' counts agree with their quotes
         who = choose_coder(p, coder)
@@ -128,7 +168,8 @@ def quotes_cmd(
             assert out is not None
             from annotator.io.docx_quotes import write_docx
 
-            write_docx(heads, found.members(), out, title=title)
+            with naming(out):
+                write_docx(heads, found.members(), out, title=title)
         else:
             width = shutil.get_terminal_size((100, 24)).columns
             write_encoded(render.iter_table_filed(heads, found.members(), width=width), out)
@@ -159,6 +200,7 @@ def matrix_cmd(
     from annotator.io import matrix_render as render
 
     fmt = check_format(fmt, MATRIX_FORMATS)
+    refuse_project(out, project)
     filters = parse_where(where or [])
     with open_existing(project) as p, p.snapshot():  # the counts agree with the quotes listed
         who = choose_coder(p, coder)

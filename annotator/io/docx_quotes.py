@@ -10,6 +10,7 @@ memory does not grow with the document.
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -33,8 +34,11 @@ _SMALL_ITALIC = "<w:rPr><w:i/><w:sz w:val=\"16\"/></w:rPr>"
 
 
 def docx_text(text: str) -> str:
-    # XML 1.0 forbids most control characters
-    return "".join(ch for ch in clean_text(text) if ch in "\t\n" or ord(ch) >= 0x20)
+    # XML 1.0 forbids most control characters, lone surrogates, U+FFFE and U+FFFF
+    return _NOT_XML.sub("", "".join(ch for ch in clean_text(text) if ch in "\t\n" or ord(ch) >= 0x20))
+
+
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _run(text: str, properties: str = "") -> str:

@@ -70,9 +70,15 @@ def _width(text: str) -> int:
     return cell_len(text)
 
 
+def _one_line(text: str) -> str:
+    """``text`` cleaned for a cell of the terminal table: line breaks and tabs as spaces."""
+    text = clean_text(text)
+    return text.replace("\n", " ").replace("\t", " ") if "\n" in text or "\t" in text else text
+
+
 def render_table(m: Matrix, percent: list[list[float]] | None = None) -> str:
-    cols = [clean_text(c) for c in m.cols]
-    body = [[clean_text(r), *[_cell(m, i, j, percent) for j in range(len(cols))]]
+    cols = [_one_line(c) for c in m.cols]
+    body = [[_one_line(r), *[_cell(m, i, j, percent) for j in range(len(cols))]]
             for i, r in enumerate(m.rows)]
     head = ["", *cols]
     widths = [max(_width(x[k]) for x in [head, *body]) for k in range(len(head))]
@@ -105,12 +111,13 @@ def iter_html(m: Matrix, percent: list[list[float]] | None = None,
     by row (each rendered once, however many cells it is in)."""
     e = escape_html
     parts = [f"<p>{e(clean_text(m.caption))}</p>", "<table><tr><th></th>"]
-    parts += [f'<th title="{e(t)}">{e(clean_text(c))}</th>' for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
+    parts += [f'<th title="{e(clean_text(t))}">{e(clean_text(c))}</th>'
+              for c, t in zip(m.cols, m.col_titles or m.cols, strict=True)]
     parts.append("</tr>")
     heads = []
     for i, r in enumerate(m.rows):
         title = (m.row_titles or m.rows)[i]
-        parts.append(f'<tr><th title="{e(title)}">{e(clean_text(r))}</th>')
+        parts.append(f'<tr><th title="{e(clean_text(title))}">{e(clean_text(r))}</th>')
         for j in range(len(m.cols)):
             text = _cell(m, i, j, percent)
             if m.counts[i][j]:
