@@ -5,7 +5,13 @@ Python at 100,000 segments, a minute at a million. In the screen's process that 
 the interpreter lock while keys arrive; here it runs in another process, which then answers
 ``suggest``, ``matches`` and ``learn`` over a pipe (a fraction of a millisecond each). The
 screen keeps only the keyword matcher (:attr:`RemoteSuggester.lexicon`), to place highlights.
-No Textual here.
+
+On a first start of a large project the process answers from an engine learning from the latest
+coded segments while the full engine is built beside it; the full engine is then kept in the
+data folder, and the process renews itself (the same process image replaced, the same pipe)
+by loading the kept engine: the memory the two builds held is given back, and the engine
+answers from then on with what a later start would hold (a second or a few of loading, during
+which questions wait on the pipe). No Textual here.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ STOP_S = 2.0
 #: How much lower the engine's process runs than the screen's (``nice``): on a busy machine
 #: the keys are served first.
 NICE = 5
+#: Seconds between looks, while no question comes, at whether the process can renew itself.
+RENEW_LOOK_S = 0.5
 
 
 def _pipe_ends() -> tuple[Connection, Connection]:
@@ -60,6 +68,8 @@ class _Engines:
         self.lock = threading.Lock()
         self.taught: list[tuple[str, frozenset[str]]] = []
         self.building = False
+        #: the full engine is built and kept: a renewed process would load it
+        self.kept = False
 
     def call(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         with self.lock:
@@ -69,14 +79,17 @@ class _Engines:
                 self.taught.append((args[0], frozenset(args[1])))
             return getattr(self.engine, method)(*args, **kwargs)
 
-    def build_rest(self, path: str, rest: Any) -> None:
+    def build_rest(self, path: str, rest: Any, whose: tuple[str, bool] | None = None) -> None:
         """In a thread: build the full engine, teach it what the first was taught, answer with it
-        (a failure leaves the first answering)."""
+        (a failure leaves the first answering). ``whose`` (coder, lead): say in :attr:`kept`
+        whether the engine was kept for them."""
         from annotator.application.project_file import open_project
+        from annotator.application.suggesting import engine_is_kept
 
         try:
             with contextlib.closing(open_project(Path(path))) as project:
                 full = rest(project)
+                kept = whose is not None and engine_is_kept(project, coder=whose[0], lead=whose[1])
         except Exception:
             with self.lock:
                 self.building = False
@@ -86,33 +99,47 @@ class _Engines:
                 with contextlib.suppress(Exception):  # taught to the first: the same segments
                     full.learn(segment, codes)
             old, self.engine = self.engine, full
-            self.building, self.taught = False, []
+            self.building, self.taught, self.kept = False, [], kept
         old.close()
 
 
-def serve(path: str, coder: str, lead: bool, kind: str) -> None:
+def serve(path: str, coder: str, lead: bool, kind: str, limit: int | None,
+          renewed: bool = False) -> None:
     """The engine's process: build, say ready (with the keyword matcher), answer until told to
-    stop or the screen's end of the pipe closes. An engine learning from the latest examples
-    only answers while the full one is built in a thread (see :class:`_Engines`)."""
+    stop or the screen's end of the pipe closes. An engine learning from the latest ``limit``
+    examples (None: the default number) only answers while the full one is built in a thread
+    (see :class:`_Engines`); once the full one is kept, the process renews itself
+    (:func:`_renew`). A ``renewed`` process has said ready already: it loads the engine and
+    answers the questions waiting on the pipe."""
     requests, answers = _pipe_ends()
-    with contextlib.suppress(OSError):  # background work: the screen's process comes first
-        os.nice(NICE)
+    if not renewed:
+        with contextlib.suppress(OSError):  # background work: the screen's process comes first
+            os.nice(NICE)
     from annotator.application.project_file import open_project
     from annotator.tui.suggestions import build_first_suggester
 
     try:
         project = open_project(Path(path))
-        engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind)
+        engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind, limit=limit)
     except Exception as exc:
-        answers.send(("error", str(exc)))
+        if not renewed:  # a renewed process's screen reads the stop as the engine stopping
+            answers.send(("error", str(exc)))
         return
     engines = _Engines(engine)
-    answers.send(("ready", engine.lexicon))
+    if not renewed:
+        answers.send(("ready", engine.lexicon))
     if rest is not None:
         engines.building = True
-        threading.Thread(target=engines.build_rest, args=(path, rest), daemon=True).start()
+        whose = None if renewed or os.name != "posix" else (coder, lead)
+        threading.Thread(target=engines.build_rest, args=(path, rest, whose), daemon=True).start()
     while True:
+        if engines.kept:
+            engines.kept = False  # once (a file lost meanwhile: the engine goes on)
+            _renew(project, requests, answers, [path, coder, "lead" if lead else "coder",
+                                                kind, str(limit or 0)])
         try:
+            if not requests.poll(RENEW_LOOK_S):
+                continue
             request = requests.recv()
         except (EOFError, OSError):  # the screen has gone
             break
@@ -126,6 +153,19 @@ def serve(path: str, coder: str, lead: bool, kind: str) -> None:
     if not _lost(project):  # a deleted log: no checkpoint (below) the screen's stop could cut short
         project.close()
     os._exit(0)  # at once: the screen is closing
+
+
+def _renew(project: Any, requests: Connection, answers: Connection, args: list[str]) -> None:
+    """Replace this process by a fresh one on the same pipe, which loads the kept engine: the
+    memory of the first engine and of the build is given back to the system. Called between
+    questions (none is half answered); questions asked meanwhile wait on the pipe. Not when the
+    project file was lost meanwhile (the fresh process could not open it)."""
+    if _lost(project):
+        return
+    project.close()
+    os.dup2(requests.fileno(), 0)  # the pipe's ends where the fresh process looks for them
+    os.dup2(answers.fileno(), 1)
+    os.execv(sys.executable, [sys.executable, "-m", "annotator.tui.suggest_process", *args, "renewed"])
 
 
 def _lost(project: Any) -> bool:
@@ -151,12 +191,15 @@ class RemoteSuggester:
     """
 
     def __init__(self, path: Path, *, coder: str, lead: bool, kind: str = "auto",
-                 started: Callable[[RemoteSuggester], None] | None = None) -> None:
+                 started: Callable[[RemoteSuggester], None] | None = None,
+                 first_examples: int | None = None) -> None:
         """``started`` is told of the engine once its process runs, before it is built: a screen
-        that closes meanwhile must stop it (:meth:`close`) rather than leave it using the file."""
+        that closes meanwhile must stop it (:meth:`close`) rather than leave it using the file.
+        ``first_examples``: the ``limit`` of :func:`annotator.application.suggesting.first_suggester`
+        (None: its own)."""
         self._process = subprocess.Popen(
             [sys.executable, "-m", "annotator.tui.suggest_process", str(path), coder,
-             "lead" if lead else "coder", kind],
+             "lead" if lead else "coder", kind, str(first_examples or 0)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             close_fds=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
         assert self._process.stdin is not None and self._process.stdout is not None
@@ -216,4 +259,5 @@ class RemoteSuggester:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2], sys.argv[3] == "lead", sys.argv[4])
+    serve(sys.argv[1], sys.argv[2], sys.argv[3] == "lead", sys.argv[4], int(sys.argv[5]) or None,
+          renewed=sys.argv[6:] == ["renewed"])

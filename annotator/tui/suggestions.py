@@ -98,10 +98,12 @@ Rest = Callable[[Project], SuggesterLike]
 
 
 def build_first_suggester(project: Project, *, coder: str, lead: bool, kind: str = "auto",
-                          whole: bool = False) -> tuple[SuggesterLike, Rest | None]:
+                          whole: bool = False, limit: int | None = None
+                          ) -> tuple[SuggesterLike, Rest | None]:
     """:func:`build_suggester`, but when no engine is kept and the coder has coded many segments,
     first an engine learning from the latest of them, and what builds the one learning from all
-    (:func:`annotator.application.suggesting.first_suggester`; ``whole``: at once, never so)."""
+    (:func:`annotator.application.suggesting.first_suggester`, from the latest ``limit`` when
+    given; ``whole``: at once, never so)."""
     from annotator.application.suggesting import (
         first_suggester,
         keep_codebook_terms,
@@ -116,7 +118,8 @@ def build_first_suggester(project: Project, *, coder: str, lead: bool, kind: str
         if whole:
             engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
         else:
-            first = first_suggester(project, coder=coder, lead=lead)
+            first = (first_suggester(project, coder=coder, lead=lead) if limit is None
+                     else first_suggester(project, coder=coder, lead=lead, limit=limit))
             engine, rest = first.engine, first.rest
         with contextlib.suppress(ModuleNotFoundError):
             import jieba
