@@ -81,8 +81,10 @@ class _Engines:
 
     def build_rest(self, path: str, rest: Any, whose: tuple[str, bool] | None = None) -> None:
         """In a thread: build the full engine, teach it what the first was taught, answer with it
-        (a failure leaves the first answering). ``whose`` (coder, lead): say in :attr:`kept`
-        whether the engine was kept for them."""
+        (a failure leaves the first answering). ``whose`` (coder, lead): when the engine was kept
+        for them, say so in :attr:`kept` instead, and let the first answer until the process
+        renews itself: the full engine is never asked here, so the tables it makes on its first
+        question are made only in the renewed process."""
         from annotator.application.project_file import open_project
         from annotator.application.suggesting import engine_is_kept
 
@@ -94,12 +96,17 @@ class _Engines:
             with self.lock:
                 self.building = False
             return
+        if kept:
+            full.close()
+            with self.lock:
+                self.building, self.taught, self.kept = False, [], True
+            return
         with self.lock:
             for segment, codes in self.taught:
                 with contextlib.suppress(Exception):  # taught to the first: the same segments
                     full.learn(segment, codes)
             old, self.engine = self.engine, full
-            self.building, self.taught, self.kept = False, [], kept
+            self.building, self.taught = False, []
         old.close()
 
 
@@ -115,11 +122,14 @@ def serve(path: str, coder: str, lead: bool, kind: str, limit: int | None,
     if not renewed:
         with contextlib.suppress(OSError):  # background work: the screen's process comes first
             os.nice(NICE)
+    from annotator.application.codebook_terms import tokenise_codebook_apart
     from annotator.application.project_file import open_project
     from annotator.tui.suggestions import build_first_suggester
 
     try:
         project = open_project(Path(path))
+        if kind != "keywords":
+            tokenise_codebook_apart(project, Path(path), coder=coder, lead=lead)
         engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind, limit=limit)
     except Exception as exc:
         if not renewed:  # a renewed process's screen reads the stop as the engine stopping
