@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.storage.codebook_store import load_codebook
@@ -37,22 +38,39 @@ def tokenise_codebook(project: Project) -> None:
     keep_codebook_terms(project)
 
 
-def tokenise_codebook_apart(project: Project, path: Path, *, coder: str | None, lead: bool) -> None:
+def tokenise_codebook_apart(project: Project, path: Path, *, coder: str | None,
+                            lead: bool) -> Callable[[], None]:
     """When the engine for ``coder`` (or the lead) would have to tokenise ``project``'s codebook
-    (at ``path``), do it in another process and take its terms: this process loads neither
-    tokeniser. A failure there only leaves the tokenising to this process, as before."""
+    (at ``path``), start doing it in another process; returns what waits for it and takes its
+    terms (call it before the engine needs them; meanwhile this process may read the corpus).
+    This process then loads neither tokeniser; a failure there only leaves the tokenising to
+    this process, as before."""
     from annotator.application.suggesting import needs_tokeniser, recall_codebook_terms
 
     recall_codebook_terms(project)
     if not needs_tokeniser(project, coder=coder, lead=lead):
-        return
+        return _nothing
     try:
-        subprocess.run([sys.executable, "-m", __name__, str(path)], stdin=subprocess.DEVNULL,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=TIMEOUT_S,
-                       check=False, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    except (OSError, subprocess.SubprocessError):
-        return
-    recall_codebook_terms(project)
+        child = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(path)], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    except OSError:
+        return _nothing
+
+    def taken() -> None:
+        try:
+            child.wait(TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        recall_codebook_terms(project)
+
+    return taken
+
+
+def _nothing() -> None:
+    """Nothing to wait for."""
 
 
 def _main(path: str) -> int:

@@ -128,9 +128,9 @@ def serve(path: str, coder: str, lead: bool, kind: str, limit: int | None,
 
     try:
         project = open_project(Path(path))
-        if kind != "keywords":
-            tokenise_codebook_apart(project, Path(path), coder=coder, lead=lead)
-        engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind, limit=limit)
+        terms_ready = tokenise_codebook_apart(project, Path(path), coder=coder, lead=lead)
+        engine, rest = build_first_suggester(project, coder=coder, lead=lead, kind=kind, limit=limit,
+                                             terms_ready=terms_ready)
     except Exception as exc:
         if not renewed:  # a renewed process's screen reads the stop as the engine stopping
             answers.send(("error", str(exc)))

@@ -20,7 +20,8 @@ from annotator.nlp.lexicon import codebook_terms_known
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
 with open_project(Path(sys.argv[1])) as p:
-    tokenise_codebook_apart(p, Path(sys.argv[1]), coder="paper", lead=False)
+    taken = tokenise_codebook_apart(p, Path(sys.argv[1]), coder="paper", lead=False)
+    taken()
     known = codebook_terms_known(load_codebook(p))
 import jieba
 print(json.dumps({"known": known, "spacy": "spacy" in sys.modules,
