@@ -37,6 +37,8 @@ STOP_S = 2.0
 NICE = 5
 #: Seconds between looks, while no question comes, at whether the process can renew itself.
 RENEW_LOOK_S = 0.5
+#: Seconds the screen waits for the least sure segment before going to the next one not done.
+LEAST_SURE_WAIT_S = 0.5
 
 
 def _pipe_ends() -> tuple[Connection, Connection]:
@@ -193,6 +195,10 @@ def _lost(project: Any) -> bool:
     return False
 
 
+class _GaveUp(Exception):
+    """No answer within the time the screen waits (the answer is dropped when it comes)."""
+
+
 class RemoteSuggester:
     """A :class:`annotator.tui.suggestions.SuggesterLike` whose engine runs in another process.
 
@@ -218,6 +224,8 @@ class RemoteSuggester:
         self._process.stdin.close()
         self._process.stdout.close()
         self._lock = threading.Lock()
+        #: answers still to come to questions given up on (:meth:`least_sure`), read first
+        self._unread = 0
         if started is not None:
             started(self)
         try:
@@ -231,11 +239,25 @@ class RemoteSuggester:
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
-            try:
-                self._send.send((method, args, kwargs))
-                status, value = self._recv.recv()
-            except (EOFError, OSError):
-                raise AnnotatorError("the suggestion engine has stopped") from None
+            return self._ask(method, args, kwargs, None)
+
+    def _ask(self, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+             wait: float | None) -> Any:
+        """Ask (lock held); with ``wait``, give up after that many seconds without an answer
+        (:class:`_GaveUp`; the answer is read and dropped before the next one)."""
+        try:
+            while self._unread:
+                if wait is not None and not self._recv.poll(wait):
+                    raise _GaveUp
+                self._recv.recv()
+                self._unread -= 1
+            self._send.send((method, args, kwargs))
+            if wait is not None and not self._recv.poll(wait):
+                self._unread += 1
+                raise _GaveUp
+            status, value = self._recv.recv()
+        except (EOFError, OSError):
+            raise AnnotatorError("the suggestion engine has stopped") from None
         if status != "ok":
             raise AnnotatorError(value)
         return value
@@ -246,9 +268,18 @@ class RemoteSuggester:
     def matches(self, segment_id: str) -> tuple[Match, ...]:
         return self._call("matches", segment_id)
 
-    def least_sure(self, segments: list[str]) -> str | None:
-        """Of ``segments``, the one the engine is least sure of (None: keyword matches only)."""
-        return self._call("least_sure", segments)
+    def least_sure(self, segments: list[str], *, wait: float = LEAST_SURE_WAIT_S) -> str | None:
+        """Of ``segments``, the one the engine is least sure of (None: keyword matches only; ""
+        when the engine is busy, e.g. loading, for more than ``wait`` seconds: the screen asks
+        this while the coder waits)."""
+        if not self._lock.acquire(timeout=wait):
+            return ""
+        try:
+            return self._ask("least_sure", (segments,), {}, wait)
+        except _GaveUp:
+            return ""
+        finally:
+            self._lock.release()
 
     def learn(self, segment_id: str, codes: frozenset[str]) -> None:
         self._call("learn", segment_id, codes)
