@@ -9,7 +9,7 @@ from annotator.storage.reading_order import (
     count_done,
     document_positions,
     document_spans,
-    done_places,
+    done_positions,
     ids_between,
     places_of,
 )
@@ -18,7 +18,7 @@ __all__ = [
     "count_done",
     "document_positions",
     "document_spans",
-    "done_places",
+    "done_positions",
     "done_segments",
     "ids_between",
     "places_of",

@@ -102,22 +102,24 @@ class FirstEngine:
 
 
 def first_suggester(project: Project, *, coder: str, lead: bool = False,
-                    limit: int = FIRST_EXAMPLES) -> FirstEngine:
+                    limit: int = FIRST_EXAMPLES,
+                    terms_ready: Callable[[], None] = lambda: None) -> FirstEngine:
     """The engine of :func:`suggester_for_project`, or, when none is kept and the learner has
     more than ``limit`` examples, one learning from the latest ``limit`` of them
     (:attr:`~annotator.nlp.suggest.Suggester.learned_from` says so, and every suggestion too) and
     what builds the full engine: the same engine :func:`suggester_for_project` builds, which
-    shares this one's corpus (vocabulary and counts) when the project's corpus is unchanged."""
+    shares this one's corpus (vocabulary and counts) when the project's corpus is unchanged.
+    ``terms_ready``: called before the codebook's text is needed (see
+    :func:`annotator.application.codebook_terms.tokenise_codebook_apart`)."""
     from annotator.nlp.suggest import Corpus, Suggester
 
     whose = None if lead else coder
-    if engine_is_kept(project, coder=coder, lead=lead):
-        return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
     total = example_count(project, whose)
-    if total <= limit:
+    if total <= limit or engine_is_kept(project, coder=coder, lead=lead):
+        terms_ready()
         return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
     codebook = load_codebook(project)
-    corpus = Corpus.of(codebook, corpus_counts(project))
+    corpus = Corpus.of(codebook, corpus_counts(project), ready=terms_ready)
     state = counts_state(project)
     rows = recent_example_rows(project, whose, limit)
     engine = Suggester.build(codebook, term_chunks_of(project, [r[1] for r in rows]), (),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -31,6 +31,7 @@ codebook_app = App(help="Check and show codebooks; change a project's codebook."
 app.add_typer(codebook_app, name="codebook")
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T", str, bytes)
 
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (.db).", show_default=False)]
 
@@ -113,3 +114,18 @@ def _root(
 ) -> None:
     """Code bilingual (Chinese/English) interview transcripts with a codebook and measure
     inter-coder agreement."""
+
+
+def batches(pieces: Iterable[T]) -> Iterator[list[T]]:
+    """``pieces`` gathered into lists of about 256 kB (a large piece alone): one write each
+    rather than one per piece."""
+    batch: list[T] = []
+    size = 0
+    for piece in pieces:
+        batch.append(piece)
+        size += len(piece)
+        if size >= 1 << 18:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -125,10 +125,13 @@ def agree_cmd(
         main = reports[0][1]
         print(f"wrote {output} ({plural(len(main.units), unit)}, {plural(len(main.coders), 'coder')})")
     else:
+        from annotator.cli._common import batches
+
         last = ""
-        for piece in pieces:
-            typer.echo(piece, nl=False)
-            last = piece or last
+        for batch in batches(pieces):
+            text = "".join(batch)
+            typer.echo(text, nl=False)
+            last = text or last
         if not last.endswith("\n"):
             typer.echo("")
 

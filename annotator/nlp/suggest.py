@@ -59,7 +59,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -407,10 +407,14 @@ class Corpus:
     weights: dict[tuple[int, int], CorpusWeights] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, codebook: Codebook, counts: CorpusCounter, *, learned: bool = True) -> Corpus:
-        """From ``counts`` (which it empties)."""
+    def of(cls, codebook: Codebook, counts: CorpusCounter, *, learned: bool = True,
+           ready: Callable[[], None] | None = None) -> Corpus:
+        """From ``counts`` (which it empties). ``ready`` is called before the codebook's text is
+        first needed (e.g. to wait for it to be tokenised elsewhere)."""
         n_docs, terms = counts.n_docs, counts.terms
         vocab, dfs = counts.finish()
+        if ready is not None:
+            ready()
         prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         vocab.piece_flags()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from annotator.errors import AnnotatorError
 from annotator.storage.db import Project
@@ -98,11 +98,12 @@ def places_of(project: Project, ids: Iterable[str]) -> list[tuple[str, str, int]
         (json.dumps(list(ids), ensure_ascii=False),))]
 
 
-def done_places(project: Project, coder: str) -> list[tuple[str, str, int]]:
-    """(id, document, position) of the segments ``coder`` has done."""
-    return [(r[0], r[1], r[2]) for r in project.execute(
-        "SELECT s.id, s.document, s.position FROM done JOIN segments s ON s.id = done.segment"
-        " WHERE done.coder = ?", (coder,))]
+def done_positions(project: Project, coder: str) -> Iterator[tuple[str, int]]:
+    """(document, position) of the segments ``coder`` has done, as they are read (a million
+    marks are not held as rows)."""
+    yield from project.execute(
+        "SELECT s.document, s.position FROM done JOIN segments s ON s.id = done.segment"
+        " WHERE done.coder = ?", (coder,))
 
 
 def count_done(project: Project, coder: str, document: str | None = None) -> int:

@@ -29,7 +29,7 @@ class DoneMarks:
         self.order = order
         self._lock = threading.Lock()
         self._mask: npt.NDArray[np.bool_] | None = None
-        self._ids: set[str] = set()
+        self._done = 0  # marks in the mask (once loaded)
         self._per_doc: npt.NDArray[np.int64] | None = None
         self._count: int | None = None
         self._doc_counts: dict[str, int] = {}
@@ -45,16 +45,14 @@ class DoneMarks:
             order = self.order
             source = project or self.project
             if isinstance(order, ProjectOrder):
-                rows = reading_order.done_places(source, self.coder)
-                places = order.places_of_rows(rows)
-                ids = {r[0] for r in rows}
+                places: npt.NDArray[np.int64] | list[int] = order.places_of_positions(
+                    reading_order.done_positions(source, self.coder))
             else:
                 assert isinstance(order, ListedOrder)
-                ids = {s for s in reading_order.done_segments(source, self.coder) if order.place(s) is not None}
-                places = order.places(ids)
+                places = order.places(reading_order.done_segments(source, self.coder))
             mask = np.zeros(len(order), dtype=bool)
             mask[places] = True
-            self._ids = ids
+            self._done = int(np.count_nonzero(mask))
             starts = order.starts[:-1]
             self._per_doc = (np.add.reduceat(mask.astype(np.int64), starts) if len(mask)
                              else np.zeros(0, dtype=np.int64))
@@ -71,15 +69,9 @@ class DoneMarks:
         assert self._mask is not None
         return self._mask
 
-    @property
-    def ids(self) -> set[str]:
-        """The segments done (loads the marks if they are not yet)."""
-        self.load()
-        return self._ids
-
     def count(self) -> int:
         if self._mask is not None:
-            return len(self._ids)
+            return self._done
         if self._count is None:
             self._count = reading_order.count_done(self.project, self.coder)
         return self._count
@@ -108,7 +100,4 @@ class DoneMarks:
         n = self.order.doc_number(index)
         if self._per_doc is not None:
             self._per_doc[n] += 1 if done else -1
-        if done:
-            self._ids.add(segment)
-        else:
-            self._ids.discard(segment)
+        self._done += 1 if done else -1

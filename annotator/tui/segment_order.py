@@ -8,6 +8,7 @@ adjudication queues). Both are sequences of segment ids. No Textual here.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
@@ -204,6 +205,11 @@ class ProjectOrder(SegmentOrder):
         """The places of (id, document, position) rows, ascending."""
         out = {p for _s, doc, pos in rows if (p := self._place_of(doc, pos)) is not None}
         return sorted(out)
+
+    def places_of_positions(self, rows: Iterable[tuple[str, int]]) -> npt.NDArray[np.int64]:
+        """The places of (document, position) rows, as an array (in no order)."""
+        out = array("q", (p for doc, pos in rows if (p := self._place_of(doc, pos)) is not None))
+        return np.frombuffer(out, dtype=np.int64) if out else np.zeros(0, dtype=np.int64)
 
 
 class IndexOf:

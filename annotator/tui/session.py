@@ -114,11 +114,6 @@ class CodingSession:
         return len(self.order) == 0
 
     @property
-    def done(self) -> set[str]:
-        """The segments this coder has done (in this session's order)."""
-        return self.marks.ids
-
-    @property
     def done_mask(self) -> np.ndarray:
         """Done or not, by reading-order place."""
         return self.marks.mask

@@ -98,10 +98,13 @@ Rest = Callable[[Project], SuggesterLike]
 
 
 def build_first_suggester(project: Project, *, coder: str, lead: bool, kind: str = "auto",
-                          whole: bool = False) -> tuple[SuggesterLike, Rest | None]:
+                          whole: bool = False, limit: int | None = None,
+                          terms_ready: Callable[[], None] = lambda: None
+                          ) -> tuple[SuggesterLike, Rest | None]:
     """:func:`build_suggester`, but when no engine is kept and the coder has coded many segments,
     first an engine learning from the latest of them, and what builds the one learning from all
-    (:func:`annotator.application.suggesting.first_suggester`; ``whole``: at once, never so)."""
+    (:func:`annotator.application.suggesting.first_suggester`, from the latest ``limit`` when
+    given; ``whole``: at once, never so). ``terms_ready``: see ``first_suggester``."""
     from annotator.application.suggesting import (
         first_suggester,
         keep_codebook_terms,
@@ -114,15 +117,20 @@ def build_first_suggester(project: Project, *, coder: str, lead: bool, kind: str
     if kind in ("auto", "engine") and engine_available():
         logging.getLogger("jieba").setLevel(logging.CRITICAL)
         if whole:
+            terms_ready()
             engine: SuggesterLike = suggester_for_project(project, coder=coder, lead=lead)
         else:
-            first = first_suggester(project, coder=coder, lead=lead)
+            first = (first_suggester(project, coder=coder, lead=lead, terms_ready=terms_ready)
+                     if limit is None else
+                     first_suggester(project, coder=coder, lead=lead, limit=limit,
+                                     terms_ready=terms_ready))
             engine, rest = first.engine, first.rest
         with contextlib.suppress(ModuleNotFoundError):
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
     else:
+        terms_ready()
         engine = KeywordSuggester(project)
     keep_codebook_terms(project)
     return engine, rest

@@ -65,8 +65,8 @@ def timed(fn, *args):  # type: ignore[no-untyped-def]
 
 def reference_next_undone(s: CodingSession, candidates: list[int]) -> int | None:
     """A plain scan: the first open candidate after the position, wrapping."""
-    after = [i for i in candidates if i > s.pos and s.order[i] not in s.done]
-    before = [i for i in candidates if i < s.pos and s.order[i] not in s.done]
+    after = [i for i in candidates if i > s.pos and not s.done_mask[i]]
+    before = [i for i in candidates if i < s.pos and not s.done_mask[i]]
     return (after or before or [None])[0]
 
 
@@ -80,7 +80,7 @@ def test_u_matches_a_plain_scan_everywhere_and_wraps(session: CodingSession) -> 
         assert s.pos == expected
     s.jump(N - 5)  # the last ten are done: wraps to the first open one
     timed(s.next_undone)
-    assert s.pos == min(i for i in range(N) if s.order[i] not in s.done)
+    assert s.pos == min(i for i in range(N) if not s.done_mask[i])
 
 
 def test_g_goes_by_number_and_by_id(session: CodingSession) -> None:
@@ -96,10 +96,10 @@ def test_search_and_filter_views_and_u_inside_them(session: CodingSession) -> No
     s.clear_view()
     s.jump(10)
     n_open = timed(s.set_filter, "not_done", "not done")
-    assert n_open == N - len(s.done)
+    assert n_open == N - int(s.done_mask.sum())
     assert s.view is not None
-    assert s.view.indices == [i for i in range(N) if s.order[i] not in s.done]
-    assert s.order[s.pos] not in s.done and s.pos >= 10
+    assert s.view.indices == [i for i in range(N) if not s.done_mask[i]]
+    assert not s.done_mask[s.pos] and s.pos >= 10
     here = s.pos
     assert timed(s.move, 1) and s.pos == s.view.indices[s.view.where[here] + 1]
     # u inside the view, after marking the current segment done
@@ -115,13 +115,13 @@ def test_undo_and_redo_at_the_end_of_a_big_project(session: CodingSession) -> No
     s = session
     code = load_codebook(s.project).codes[0].id
     s.goto(str(N - 20))
-    was_done = s.current in s.done
+    was_done = bool(s.done_mask[s.pos])
     change = timed(s.toggle, code)
     assert code in change.state.codes and s.done_mask[s.pos]
     s.jump(0)
     undone = timed(s.undo)
     assert undone is not None and s.pos == N - 21
     assert bool(s.done_mask[N - 21]) is was_done
-    assert (s.current in s.done) is was_done
+    assert bool(s.done_mask[s.pos]) is was_done
     timed(s.redo)
-    assert s.done_mask[N - 21] and s.current in s.done
+    assert s.done_mask[N - 21] and s.done_mask[s.pos]
