@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from annotator.cli._help import App
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, UsageError
 from annotator.storage.errors import DatabaseError, database_error_line
 
 app = App(
@@ -129,3 +129,18 @@ def batches(pieces: Iterable[T]) -> Iterator[list[T]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def refuse_project(out: Path | str | None, project: Path) -> None:
+    """A usage error when ``out`` is the project file (or a file SQLite keeps beside it):
+    writing there would replace the project."""
+    import contextlib
+    import os
+
+    if out is None or str(out) == "-" or not Path(out).exists():
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(out, f"{project}{suffix}"):
+                what = "the project file" if not suffix else f"a file SQLite keeps for the project {project}"
+                raise UsageError(f"-o {out} is {what}; name another output file")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, user_errors
+from annotator.cli._common import ProjectArg, app, batches, refuse_project, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -106,6 +106,7 @@ def agree_cmd(
         raise UsageError(f"--unit must be one of {', '.join(UNITS)}")
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
+    refuse_project(output, project)
     data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
                       retest=retest, where=where, with_documents=unit == "document" or by is not None)
     if len(data.coders) < 2:
@@ -125,8 +126,6 @@ def agree_cmd(
         main = reports[0][1]
         print(f"wrote {output} ({plural(len(main.units), unit)}, {plural(len(main.coders), 'coder')})")
     else:
-        from annotator.cli._common import batches
-
         last = ""
         for batch in batches(pieces):
             text = "".join(batch)

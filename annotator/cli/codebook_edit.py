@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, codebook_app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, codebook_app, open_existing, refuse_project, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -34,6 +34,7 @@ def codebook_export_cmd(
     from annotator.io import codebook_render as render
 
     fmt = check_format(fmt, APPENDIX_FORMATS + EXCHANGE_FORMATS)
+    refuse_project(out, project)
     if fmt in EXCHANGE_FORMATS:
         _export_for_other_tools(project, fmt, out)
         return

@@ -6,18 +6,17 @@ import contextlib
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, batches, open_existing, refuse_project, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
 
 if TYPE_CHECKING:
     from annotator.io.matrix_render import Matrix
 
-T = TypeVar("T", str, bytes)
 
 QUOTE_FORMATS = ("table", "md", "html", "docx", "json")
 
@@ -43,11 +42,11 @@ def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
 
     with naming(out):
         if out is None or str(out) == "-":
-            for batch in _batches(pieces):
+            for batch in batches(pieces):
                 sys.stdout.write("".join(batch))
             return
         with atomic_output(out) as f:
-            for batch in _batches(pieces):
+            for batch in batches(pieces):
                 f.write("".join(batch))
 
 
@@ -62,14 +61,14 @@ def write_encoded(pieces: Iterable[bytes], out: Path | None) -> None:
             import codecs
 
             decode = codecs.getincrementaldecoder("utf-8")().decode  # a chunk may end mid-character
-            for batch in _batches(pieces):
+            for batch in batches(pieces):
                 data = memoryview(b"".join(batch))
                 for start in range(0, len(data), 1 << 18):  # a large piece a slice at a time
                     sys.stdout.write(decode(data[start:start + (1 << 18)]))
             sys.stdout.write(decode(b"", final=True))
             return
         with atomic_binary(out) as f:
-            for batch in _batches(pieces):
+            for batch in batches(pieces):
                 f.write(b"".join(batch))
 
 
@@ -89,34 +88,6 @@ def naming(out: Path | None) -> Iterator[None]:
                 exc.filename).name.startswith(temp_prefix(Path(name)))):
             raise
         raise OSError(exc.errno, exc.strerror, name) from exc
-
-
-def _batches(pieces: Iterable[T]) -> Iterator[list[T]]:
-    """``pieces`` gathered into lists of about 256 kB (a large piece alone)."""
-    batch: list[T] = []
-    size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= 1 << 18:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def refuse_project(out: Path | None, project: Path) -> None:
-    """A usage error when ``out`` is the project file (or a file SQLite keeps beside it):
-    writing there would replace the project."""
-    import os
-
-    if out is None or str(out) == "-" or not out.exists():
-        return
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            if os.path.samefile(out, f"{project}{suffix}"):
-                what = "the project file" if not suffix else f"a file SQLite keeps for the project {project}"
-                raise UsageError(f"-o {out} is {what}; name another output file")
 
 
 def check_format(fmt: str, allowed: tuple[str, ...]) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, user_errors
+from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, refuse_project, user_errors
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -38,6 +38,8 @@ def export_cmd(
         raise UsageError("--facet chooses the codes of a spacy export; it applies to nothing else")
     if is_stdout(out) and fmt in ("qdpx", "spacy", "xlsx"):
         raise UsageError(f"a {fmt} export is binary and cannot go to standard output; name a file with -o")
+
+    refuse_project(out, project)
 
     def tell(line: str) -> None:  # what was written: on stderr when the data is on stdout
         typer.echo(line, err=is_stdout(out))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, err, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, err, open_existing, refuse_project, user_errors
 from annotator.plural import plural
 
 
@@ -29,6 +29,7 @@ def backup_cmd(
     """Copy the project consistently, even while coders are working (SQLite online backup)."""
     from annotator.application.maintenance import copy_project, default_backup_path, set_backups_kept
 
+    refuse_project(output, project)
     with open_existing(project) as p:
         if keep is not None:
             set_backups_kept(p, keep)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, open_existing, user_errors
+from annotator.cli._common import ProjectArg, app, open_existing, refuse_project, user_errors
 from annotator.errors import UsageError
 
 MEMO_FORMATS = ("table", "md", "json")
@@ -69,6 +69,7 @@ def memos_cmd(
     from annotator.io import memos_render as render
 
     fmt = check_format(fmt, MEMO_FORMATS)
+    refuse_project(out, project)
     with open_existing(project) as p:
         check_coder(p, coder)
         memos = all_memos(p, coder)

@@ -126,7 +126,7 @@ def during_writing(monkeypatch: pytest.MonkeyPatch, act: Callable[[], None]) -> 
     import annotator.cli.findings as findings
     import annotator.io.docx_quotes as docx_quotes
 
-    batches, body = findings._batches, docx_quotes._body
+    batches, body = findings.batches, docx_quotes._body
 
     def late_batches(pieces: Any) -> Iterator[Any]:
         for n, batch in enumerate(batches(pieces)):
@@ -140,7 +140,7 @@ def during_writing(monkeypatch: pytest.MonkeyPatch, act: Callable[[], None]) -> 
                 act()
             yield piece
 
-    monkeypatch.setattr(findings, "_batches", late_batches)
+    monkeypatch.setattr(findings, "batches", late_batches)
     monkeypatch.setattr(docx_quotes, "_body", late_body)
 
 
