@@ -11,8 +11,8 @@ def database_error_line(exc: StorageError) -> str:
     """What a SQLite error means for the project file, in one line."""
     text = str(exc)
     if "disk is full" in text or "database or disk is full" in text:
-        return ("the disk is full: the change was not saved and the project is unchanged;"
-                " free some space and try again")
+        return ("the disk is full (the project's, or the temporary folder's, where SQLite"
+                " sorts): nothing was changed in the project; free some space and try again")
     if "readonly" in text or "read-only" in text:
         return "the project file is read-only: nothing was changed"
     if "disk I/O error" in text:

@@ -22,6 +22,7 @@ import annotator.application.importing as importing
 import annotator.application.transcripts as transcripts
 import annotator.nlp.tokenize_pool as tokenize_pool
 from annotator.cli import app
+from tests.hang_guard import failing_after, killed
 from tests.reliability.reliability_helpers import env
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs signals")
@@ -39,21 +40,8 @@ def _csv(path: Path, rows: int) -> Path:
 
 @pytest.fixture(autouse=True)
 def _at_most_two_minutes() -> Iterator[None]:
-    def stop(*_: object) -> None:
-        raise TimeoutError("the import hung")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(120)
-    try:
+    with failing_after(120, "the import hung"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _dies(texts: Sequence[str]) -> list[tuple[str, str]]:
-    os.kill(os.getpid(), signal.SIGKILL)
-    raise AssertionError("not reached")
 
 
 def _out_of_memory(texts: Sequence[str]) -> list[tuple[str, str]]:
@@ -84,7 +72,7 @@ def _one_line(stderr: str) -> str:
 def test_a_worker_killed_mid_import_leaves_no_new_project(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importing, "PARALLEL_BYTES", 10)
-    monkeypatch.setattr(tokenize_pool, "_work", _dies)
+    monkeypatch.setattr(tokenize_pool, "_work", killed)
     db = tmp_path / "new.db"
     result = CliRunner().invoke(app, ["import", str(db), str(_csv(tmp_path / "big.csv", 5000))])
     assert result.exit_code == 1, result.output

@@ -15,6 +15,7 @@ import pytest
 import annotator.nlp.tokenize_pool as tokenize_pool
 from annotator.errors import AnnotatorError
 from annotator.nlp.tokenize_pool import Cut, TokenizePool
+from tests.hang_guard import failing_after, killed
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs signal.alarm")
 
@@ -22,22 +23,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs si
 @pytest.fixture(autouse=True)
 def _at_most_a_minute() -> Iterator[None]:
     """A hang fails the test instead of stopping the run."""
-
-    def stop(*_: object) -> None:
-        raise TimeoutError("the pool hung")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(60)
-    try:
+    with failing_after(60, "the pool hung"):
         yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _dies(texts: Sequence[str]) -> list[tuple[str, str]]:
-    os.kill(os.getpid(), signal.SIGKILL)
-    raise AssertionError("not reached")
 
 
 def _raises(texts: Sequence[str]) -> list[tuple[str, str]]:
@@ -72,7 +59,7 @@ def test_answers_come_back_in_order() -> None:
 
 
 def test_a_worker_killed_mid_batch_is_one_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokenize_pool, "_work", _dies)
+    monkeypatch.setattr(tokenize_pool, "_work", killed)
     with pytest.raises(AnnotatorError) as err:
         _cut_all(TokenizePool([], processes=2), 3)
     assert "stopped" in str(err.value) and "\n" not in str(err.value)
