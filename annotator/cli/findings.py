@@ -164,6 +164,7 @@ def matrix_cmd(
     where: WhereOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table | md | csv | html | json")] = "table",
     out: OutOpt = None,
+    excel: Annotated[bool, typer.Option("--excel", help="csv for a spreadsheet: a UTF-8 BOM so Excel shows Chinese, and labels that start like a formula get a leading '.")] = False,
 ) -> None:
     """One coder's codes crossed: facet × facet, code × document, code × attribute, co-occurrence."""
     from annotator.application.findings import choose_coder, load_codebook, parse_where, percentages
@@ -171,6 +172,8 @@ def matrix_cmd(
     from annotator.io import matrix_render as render
 
     fmt = check_format(fmt, MATRIX_FORMATS)
+    if excel and fmt != "csv":
+        raise UsageError("--excel makes a csv file safe for a spreadsheet; use it with -f csv")
     refuse_project(out, project)
     filters = parse_where(where or [])
     with open_existing(project) as p, p.snapshot():  # the counts agree with the quotes listed
@@ -182,18 +185,19 @@ def matrix_cmd(
             quotes = cell_quotes(p, load_codebook(p, include_archived=True), matrix, filters)
             write_encoded(render.iter_html(matrix, pct, quotes), out)
         else:
-            write_text(_matrix_text(matrix, pct, percent, fmt), out)
+            write_text(_matrix_text(matrix, pct, percent, fmt, excel), out)
     if out is not None and str(out) != "-":
         typer.echo(f"wrote {out}: {len(matrix.rows)} × {len(matrix.cols)} (coder {who})")
 
 
-def _matrix_text(matrix: Matrix, pct: list[list[float]] | None, of: str | None, fmt: str) -> str:
+def _matrix_text(matrix: Matrix, pct: list[list[float]] | None, of: str | None, fmt: str,
+                 excel: bool = False) -> str:
     from annotator.io import matrix_render as render
 
     if fmt == "json":
         return render.render_json(matrix, pct, of)
     if fmt == "csv":
-        return render.render_csv(matrix, pct)
+        return render.render_csv(matrix, pct, excel=excel)
     if fmt == "md":
         return render.render_markdown(matrix, pct)
     return render.render_table(matrix, pct)

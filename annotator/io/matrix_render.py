@@ -53,14 +53,21 @@ def render_json(m: Matrix, percent: list[list[float]] | None = None, of: str | N
     return json.dumps(obj, ensure_ascii=False) + "\n"
 
 
-def render_csv(m: Matrix, percent: list[list[float]] | None = None) -> str:
-    """Counts only (or percentages with ``percent``), row code ids down the first column."""
-    buffer = io.StringIO()
+def render_csv(m: Matrix, percent: list[list[float]] | None = None, *, excel: bool = False) -> str:
+    """Counts only (or percentages with ``percent``), row code ids down the first column.
+    ``excel``: for a spreadsheet, a UTF-8 byte order mark first and labels that start like a
+    formula (a document name or attribute value such as ``=HYPERLINK(…)``) given a leading ``'``
+    (as ``export csv --excel``)."""
+    from annotator.io.cell_safety import neutralise
+
+    buffer = io.StringIO("\ufeff" if excel else "")
+    buffer.seek(0, io.SEEK_END)
     w = csv.writer(buffer, lineterminator="\n")
-    w.writerow([m.row_facet or "code", *m.cols])
+    header = [m.row_facet or "code", *m.cols]
+    w.writerow([neutralise(c) for c in header] if excel else header)
     for i, row in enumerate(m.rows):
         values = percent[i] if percent is not None else m.counts[i]
-        w.writerow([row, *values])
+        w.writerow([neutralise(row) if excel else row, *values])
     return buffer.getvalue()
 
 

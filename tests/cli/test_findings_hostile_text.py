@@ -8,6 +8,7 @@ readers open."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import re
@@ -156,3 +157,22 @@ def test_line_breaks_and_tabs_in_attribute_values_keep_the_matrix_table_aligned(
     lines = text.splitlines()[1:]  # the caption, then a line per row under the header
     assert len(lines) == 5 and "\t" not in text
     assert len({cell_len(line.rstrip()) for line in lines if line.rstrip().endswith(("0", "1", "宽"))}) == 1
+
+
+def test_matrix_csv_for_a_spreadsheet_quotes_labels_that_start_like_a_formula(
+        project: Path, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://example.invalid","角色")'
+    with contextlib.closing(sqlite3.connect(project)) as conn, conn:
+        conn.execute("UPDATE documents SET attributes = ?", (json.dumps({"role": formula}),))
+    args = ["matrix", project, "--coder", "li", "--rows", "dimension", "--cols", "attr:role", "-f", "csv"]
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert run(*args, "-o", plain)[0] == 0
+    assert run(*args, "--excel", "-o", excel)[0] == 0
+    assert formula in next(csv.reader(plain.open(encoding="utf-8")))  # R and pandas: as written
+    raw = excel.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel then reads the file as UTF-8
+    header = next(csv.reader(excel.open(encoding="utf-8-sig")))
+    assert "'" + formula in header and formula not in header
+    assert list(csv.reader(excel.open(encoding="utf-8-sig")))[1:] == list(csv.reader(plain.open(encoding="utf-8")))[1:]
+    code, text = run("matrix", project, "--coder", "li", "--rows", "dimension", "--cols", "burden", "--excel")
+    assert code == 1 and len(text.strip().splitlines()) == 1 and "-f csv" in text
