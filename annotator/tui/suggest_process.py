@@ -171,8 +171,9 @@ def _renew(project: Any, requests: Connection, answers: Connection, args: list[s
     """Replace this process by a fresh one on the same pipe, which loads the kept engine: the
     memory of the first engine and of the build is given back to the system. Called between
     questions (none is half answered); questions asked meanwhile wait on the pipe. Not when the
-    project file was lost meanwhile (the fresh process could not open it)."""
-    if _lost(project):
+    project file was lost meanwhile (the fresh process could not open it) or the interpreter
+    cannot be run again (then the first engine goes on answering)."""
+    if _lost(project) or not (sys.executable and os.access(sys.executable, os.X_OK)):
         return
     project.close()
     os.dup2(requests.fileno(), 0)  # the pipe's ends where the fresh process looks for them
