@@ -114,8 +114,11 @@ def first_suggester(project: Project, *, coder: str, lead: bool = False,
     from annotator.nlp.suggest import Corpus, Suggester
 
     whose = None if lead else coder
+    if engine_is_kept(project, coder=coder, lead=lead):  # checked first: counting takes 0.1 s at 1M
+        terms_ready()
+        return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
     total = example_count(project, whose)
-    if total <= limit or engine_is_kept(project, coder=coder, lead=lead):
+    if total <= limit:
         terms_ready()
         return FirstEngine(suggester_for_project(project, coder=coder, lead=lead))
     codebook = load_codebook(project)
