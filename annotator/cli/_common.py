@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -134,7 +135,6 @@ def batches(pieces: Iterable[T]) -> Iterator[list[T]]:
 def refuse_project(out: Path | str | None, project: Path) -> None:
     """A usage error when ``out`` is the project file (or a file SQLite keeps beside it):
     writing there would replace the project."""
-    import contextlib
     import os
 
     if out is None or str(out) == "-" or not Path(out).exists():

@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
@@ -58,20 +58,16 @@ def test_answers_come_back_in_order() -> None:
     _no_workers_left()
 
 
-def test_a_worker_killed_mid_batch_is_one_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokenize_pool, "_work", killed)
+@pytest.mark.parametrize(("work", "said"), [
+    (killed, "stopped"),  # killed mid-batch: not a hang
+    pytest.param(_raises, "something inside went wrong", marks=pytest.mark.slow),  # the reason named
+])
+def test_a_worker_that_dies_or_raises_is_one_error(
+        monkeypatch: pytest.MonkeyPatch, work: Callable[[Sequence[str]], Cut], said: str) -> None:
+    monkeypatch.setattr(tokenize_pool, "_work", work)
     with pytest.raises(AnnotatorError) as err:
         _cut_all(TokenizePool([], processes=2), 3)
-    assert "stopped" in str(err.value) and "\n" not in str(err.value)
-    _no_workers_left()
-
-
-@pytest.mark.slow  # starts worker processes
-def test_a_worker_that_raises_is_one_error_naming_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tokenize_pool, "_work", _raises)
-    with pytest.raises(AnnotatorError) as err:
-        _cut_all(TokenizePool([], processes=2), 3)
-    assert "something inside went wrong" in str(err.value) and "\n" not in str(err.value)
+    assert said in str(err.value) and "\n" not in str(err.value)
     _no_workers_left()
 
 
