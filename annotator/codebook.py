@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.codebook_examples import code_problems, shape_problems
 from annotator.errors import CodebookError
 from annotator.model import RESERVED_KEYS, Bilingual, Code, Codebook, Facet
 from annotator.safe_text import bad_char, codebook_problem
@@ -244,6 +245,7 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
     facet_ids: dict[str, int] = {}
     keys: dict[str, tuple[str, int]] = {}
     implies_lines: dict[str, int] = {}
+    examples: dict[str, tuple[Any, int]] = {}
     for raw in raw_facets:
         fline = _line(raw)
         if not isinstance(raw, dict):
@@ -285,6 +287,10 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
             code_ids[cid] = cline
             if "implies" in rc:
                 implies_lines[cid] = _key_line(rc, "implies", cline)
+            if "examples" in rc:
+                examples[cid] = (rc["examples"], _key_line(rc, "examples", cline))
+                problems.extend(Problem(at, message, cid) for at, message
+                                in shape_problems(rc["examples"], examples[cid][1]))
             label = _text2(rc.get("label"), cline, "label", problems, cid)
             if not (label.zh or label.en):
                 problems.append(Problem(cline, "missing label (give label: {zh: ..., en: ...})", cid))
@@ -343,6 +349,8 @@ def parse_codebook(text: str) -> tuple[Codebook | None, list[Problem]]:
 
         problems.extend(Problem(implies_lines.get(cid, code_ids[cid]), message, cid)
                         for cid, message in check_relations(facets))
+        problems.extend(Problem(at, message, cid) for cid, (value, line) in examples.items()
+                        for at, message in code_problems(cid, value, line, facets))
     if problems:
         return None, problems
     codebook = Codebook(facets=tuple(facets))

@@ -37,8 +37,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from annotator.model import Code, Codebook
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,14 +74,40 @@ def read_golds(paths: Sequence[Path]) -> list[Gold]:
     return [g for path in paths for g in read_gold(path)]
 
 
-def build_project(folder: Path, gold: Sequence[Gold]) -> tuple[Path, list[str]]:
-    """The demo project with the held-out segments as one uncoded document; their ids."""
+def _examples_kept(codebook: Codebook, keep: Callable[[object], bool]) -> Codebook:
+    """``codebook`` with only the coded examples (``examples:``) that ``keep`` accepts."""
+    from dataclasses import replace
+
+    def code(c: Code) -> Code:
+        if "examples" not in c.extra:
+            return c
+        return replace(c, extra={**c.extra, "examples": [e for e in c.extra["examples"] if keep(e)]})
+
+    return replace(codebook, facets=tuple(replace(f, codes=tuple(code(c) for c in f.codes))
+                                          for f in codebook.facets))
+
+
+def _example_zh(example: object) -> str:
+    return str(example.get("zh", "")) if isinstance(example, dict) else str(example)
+
+
+def build_project(folder: Path, gold: Sequence[Gold], codebook: Path | None = None) -> tuple[Path, list[str]]:
+    """The demo project with the held-out segments as one uncoded document; their ids. Its
+    codebook (``codebook``, or the bundled one) keeps no coded example whose Chinese text is
+    one of the scored segments': each set is scored without its own segments among the
+    examples (leave-set-out)."""
     from annotator.application.demo import build_demo
     from annotator.application.transcripts import import_transcripts
+    from annotator.codebook import load_codebook as read_codebook
+    from annotator.storage.codebook_store import load_codebook, save_codebook
     from annotator.storage.db import open_project
 
     path = folder / "heldout_agil.db"
     build_demo(path)
+    scored = {g.zh for g in gold}
+    with open_project(path) as project:
+        given = read_codebook(codebook) if codebook else load_codebook(project)
+        save_codebook(project, _examples_kept(given, lambda e: _example_zh(e) not in scored))
     source = folder / f"{DOCUMENT}.jsonl"
     with source.open("w", encoding="utf-8") as f:
         for g in gold:
@@ -146,7 +176,21 @@ def _dev_paths(data: Sequence[Path]) -> bool:
     return {p.resolve() for p in data} <= {p.resolve() for p in DEV_SETS}
 
 
-def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
+def _without_examples(path: Path) -> Path:
+    """A copy of the project at ``path`` whose codebook has no coded examples."""
+    import shutil
+
+    from annotator.storage.codebook_store import load_codebook, save_codebook
+    from annotator.storage.db import open_project
+
+    copy = path.with_name("without_examples.db")
+    shutil.copyfile(path, copy)
+    with open_project(copy) as project:
+        save_codebook(project, _examples_kept(load_codebook(project), lambda _e: False))
+    return copy
+
+
+def evaluate(folder: Path, data: Path | Sequence[Path] = DATA, codebook: Path | None = None
              ) -> tuple[list[str], dict[str, dict[str, float]]]:
     """The printed report and, per method, the figures over all the segments of ``data``."""
     from annotator.application.demo import PAPER_CODER
@@ -157,7 +201,10 @@ def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
 
     paths = [data] if isinstance(data, Path) else list(data)
     gold = read_golds(paths)
-    path, ids = build_project(folder, gold)
+    path, ids = build_project(folder, gold, codebook)
+    plain = _without_examples(path)
+    with open_project(plain) as project:
+        without = suggester_for_project(project, coder=PAPER_CODER)
     with open_project(path) as project:
         codebook = load_codebook(project)
         trained = Counter(code for (code,) in project.execute(
@@ -168,7 +215,9 @@ def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
             "unrelated": suggester_for_project(project, coder=PAPER_CODER),
             "engine": suggester_for_project(project, coder=PAPER_CODER),
             "raw": suggester_for_project(project, coder=PAPER_CODER, calibrate=False),
+            "no examples": without,
         }
+        shown = sum(1 for c in codebook.codes for _ in c.extra.get("examples", ()))
     runs["unrelated"].use_relations = False
     dims = [c.id for c in codebook.facet("dimension").codes]  # type: ignore[union-attr]
     burdens = [c.id for c in codebook.facet("burden").codes]  # type: ignore[union-attr]
@@ -191,16 +240,17 @@ def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
         suggester.close()
     what = "development set" if _dev_paths(paths) else "held-out set"
     lines = [f"{what} {' + '.join(p.name for p in paths)}: {len(gold)} segments; the engine learns"
-             f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook",
-             f"  (relation weight fitted on the paper coder's segments: {weights[0]:.1f}, nothing coded:"
+             f" from coder {PAPER_CODER!r} ({sum(trained[d] for d in dims)} demo segments) and the codebook"
+             f" ({shown} coded examples, none of them a scored segment)",
+             f"  (relation weight fitted on the codebook's examples and the paper coder's segments: {weights[0]:.1f}, nothing coded:"
              f" {weights[1]:.1f}; ± standard error over the segments)"]
     results: dict[str, dict[str, float]] = {}
     for part, at in _parts(gold):
         share = Counter(gold[i].dimension for i in at).most_common(1)[0][1] / len(at)
         lines += [f"  {part}: {len(at)} segments, most frequent gold dimension {share:.2f}",
-                  f"  {'':<9} {'dimension top-1':>15} {'kappa':>11} {'burden recall@3':>16}"
+                  f"  {'':<11} {'dimension top-1':>13} {'kappa':>11} {'burden recall@3':>16}"
                   f" {'ECE dimension':>14} {'ECE burden':>11}"]
-        for name in ("majority", "keywords", "codebook", "unrelated", "engine"):
+        for name in ("majority", "keywords", "codebook", "no examples", "unrelated", "engine"):
             r = summary([items[name][i] for i in at], dims)
             if name in observed:
                 r.update(calibration_errors(_of(observed[name], at)))
@@ -208,11 +258,12 @@ def evaluate(folder: Path, data: Path | Sequence[Path] = DATA
                 results[name] = r
             ece = (f" {r['ece_dimension']:>14.3f} {r['ece_burden']:>11.3f}" if "ece_dimension" in r
                    else f" {'-':>14} {'-':>11}")
-            lines.append(f"  {name:<9} {r['top1']:>8.2f} ± {r['top1_se']:.2f} {r['kappa']:>4.2f} ±"
+            lines.append(f"  {name:<11} {r['top1']:>6.2f} ± {r['top1_se']:.2f} {r['kappa']:>4.2f} ±"
                          f" {r['kappa_se']:.2f} {r['recall3']:>9.2f} ± {r['recall3_se']:.2f}{ece}")
-    lines.append("  (codebook: keywords and the codebook's wording, nothing learned; unrelated: the engine"
-                 " without the codebook's implies relations; ECE: expected calibration error of the"
-                 " scores shown, 10 bins)")
+    lines.append("  (codebook: keywords, the codebook's wording and its coded examples, nothing coded;"
+                 " no examples: the engine with the codebook's wording but none of its coded examples;"
+                 " unrelated: the engine without the codebook's implies relations; ECE: expected"
+                 " calibration error of the scores shown, 10 bins)")
     every = range(len(gold))
     lines += reliability_lines({n: _of(o, every) for n, o in observed.items()},
                                " + ".join(p.name for p in paths))
@@ -271,13 +322,14 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--dev", action="store_true", help="the development set (dev_agil + dev2_agil)")
     which.add_argument("--data", nargs="+", type=Path, help="these sets (JSON lines) instead")
+    parser.add_argument("--codebook", type=Path, help="this codebook instead of the bundled one")
     args = parser.parse_args()
     data: Sequence[Path] = DEV_SETS if args.dev else (args.data or [DATA])
     for path in data:
         if not path.is_file():
             raise SystemExit(f"{path}: no such file")
     with tempfile.TemporaryDirectory() as tmp:
-        lines, _ = evaluate(Path(tmp), data)
+        lines, _ = evaluate(Path(tmp), data, args.codebook)
     print("\n".join(lines))
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.codebook_examples import CodedExample, coded_examples
 from annotator.errors import AnnotatorError
 from annotator.files import atomic_output
 from annotator.model import Code, Codebook
@@ -112,7 +113,7 @@ def codebook_terms_known(codebook: Codebook) -> bool:
     """Whether all of ``codebook``'s text is tokenised already (in this process, the data folder
     or taken from the project): then building an engine loads neither jieba nor spaCy."""
     phrases = {k.strip() for c in codebook.codes for k in c.keywords_en if k.strip()}
-    texts = {(_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    texts = _codebook_texts(codebook)
     with _lemma_lock:
         _load_disk_cache()
         return phrases <= _lemma_cache.keys() and texts <= _description_cache.keys()
@@ -122,7 +123,7 @@ def codebook_terms_text(codebook: Codebook) -> str:
     """The tokenised text of ``codebook`` known to this process (English keyword lemmas, code
     descriptions' terms), as JSON to keep beside the codebook."""
     phrases = {k.strip() for c in codebook.codes for k in c.keywords_en if k.strip()}
-    texts = {(_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    texts = _codebook_texts(codebook)
     with _lemma_lock:
         data = {
             "fingerprint": _disk.get("fingerprint") or _fingerprint(),
@@ -196,18 +197,25 @@ def _description(code: Code, lang: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per code id: the content terms (Chinese, English) of the codebook's text about it.
+def _codebook_texts(codebook: Codebook) -> set[tuple[str, str]]:
+    """Every (Chinese, English) text of ``codebook`` the engine tokenises: each code's
+    description (:func:`_description`) and each coded example."""
+    texts = {(_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    return texts | {(e.text.zh, e.text.en) for e in coded_examples(codebook)}
+
+
+def _tokenised(codebook: Codebook) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The content terms (Chinese, English) of every text of :func:`_codebook_texts`.
 
     Tokenised with :func:`annotator.nlp.tokenize.tokenize`, the codebook's Chinese keywords kept
     whole as at import, so the terms are the ones stored for segments. Cached per process and
     in the data folder (:data:`CACHE_FILE`, valid while the tokeniser and the NLP packages stay
     the same).
     """
-    wanted = {c.id: (_description(c, "zh"), _description(c, "en")) for c in codebook.codes}
+    wanted = _codebook_texts(codebook)
     with _lemma_lock:
         _load_disk_cache()
-        missing = sorted({t for t in wanted.values() if t not in _description_cache})
+        missing = sorted(t for t in wanted if t not in _description_cache)
         if missing:
             from annotator.nlp.tokenize import add_terms, tokenize
 
@@ -216,8 +224,22 @@ def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...
             en = tokenize([m[1] for m in missing], "en")
             for key, z, e in zip(missing, zh, en, strict=True):
                 _description_cache[key] = (z.terms, e.terms)
-            _save_disk_cache(descriptions=list(wanted.values()))
-        return {code: _description_cache[texts] for code, texts in wanted.items()}
+            _save_disk_cache(descriptions=sorted(wanted))
+        return {texts: _description_cache[texts] for texts in wanted}
+
+
+def code_description_terms(codebook: Codebook) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Per code id: the content terms (Chinese, English) of the codebook's text about it
+    (tokenised as :func:`_tokenised` says)."""
+    terms = _tokenised(codebook)
+    return {c.id: terms[(_description(c, "zh"), _description(c, "en"))] for c in codebook.codes}
+
+
+def coded_example_terms(codebook: Codebook) -> list[tuple[CodedExample, tuple[str, ...], tuple[str, ...]]]:
+    """The codebook's coded examples (:mod:`annotator.codebook_examples`), each with the
+    content terms (Chinese, English) of its text."""
+    terms = _tokenised(codebook)
+    return [(e, *terms[(e.text.zh, e.text.en)]) for e in coded_examples(codebook)]
 
 
 def _has_cjk(text: str) -> bool:

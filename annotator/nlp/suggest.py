@@ -83,7 +83,13 @@ from annotator.nlp.keywords import (
     keyword_worthy,
     tfidf_keywords,
 )
-from annotator.nlp.lexicon import Lexicon, Match, code_description_terms, code_strengths
+from annotator.nlp.lexicon import (
+    Lexicon,
+    Match,
+    code_description_terms,
+    code_strengths,
+    coded_example_terms,
+)
 from annotator.nlp.relations import (
     DEFAULT_RELATION_WEIGHT,
     RelationCounts,
@@ -402,6 +408,8 @@ class Corpus:
     prior: dict[str, tuple[IntArray, FloatArray]]
     n_docs: int
     terms: int
+    #: the codebook's coded examples (:func:`_coded_terms`)
+    coded: tuple[CodedTerms, ...] = ()
     #: the document frequencies' weights per (vocabulary size, df length), made by the first
     #: engine that needs them and held once by every engine of this corpus
     weights: dict[tuple[int, int], CorpusWeights] = field(default_factory=dict, compare=False, repr=False)
@@ -416,9 +424,10 @@ class Corpus:
         if ready is not None:
             ready()
         prior = _prior_terms(codebook, vocab) if learned else {}  # may grow the vocabulary
+        coded = _coded_terms(codebook, vocab) if learned else ()
         vocab.flags()  # the keyword masks, built here rather than on the first suggestion
         vocab.piece_flags()
-        return cls(vocab, dfs, prior, n_docs, terms)
+        return cls(vocab, dfs, prior, n_docs, terms, coded)
 
 
 def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntArray, FloatArray]]:
@@ -429,6 +438,26 @@ def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntAr
             t for t in en_terms if keyword_worthy(t, "en")]
         prior[code] = vocab.encode(*worthy)
     return prior
+
+
+@dataclass
+class CodedTerms:
+    """One of the codebook's coded examples as the engine learns it: its term ids and counts,
+    its codes, and the text and terms its keywords are matched in (:meth:`Suggester._learn_coded`)."""
+
+    ids: IntArray
+    counts: FloatArray
+    codes: frozenset[str]
+    zh: str
+    zh_terms: tuple[str, ...]
+    en_terms: tuple[str, ...]
+    matches: tuple[Match, ...] | None = None
+
+
+def _coded_terms(codebook: Codebook, vocab: Vocabulary) -> tuple[CodedTerms, ...]:
+    """The codebook's coded examples, encoded (their words join the vocabulary)."""
+    return tuple(CodedTerms(*vocab.encode(zh, en), example.codes, example.text.zh, zh, en)
+                 for example, zh, en in coded_example_terms(codebook))
 
 
 # ------------------------------------ relations and calibration (nlp.relations, nlp.calibration)
@@ -522,6 +551,8 @@ class Suggester:
         #: whether the codebook's ``implies`` relations inform the scores (off only to measure them)
         self.use_relations = True
         self.calibration: Calibration | None = None
+        #: the codebook's coded examples, learned as coded segments
+        self._coded: list[CodedTerms] = []
         #: how much the codes implying a single-choice facet weigh beside its own model (fitted
         #: with the calibration; see :mod:`annotator.nlp.relations`)
         self.relation_weight = DEFAULT_RELATION_WEIGHT
@@ -592,6 +623,7 @@ class Suggester:
                         learned=learned)
         if learned:
             suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms, corpus.weights)
+            suggester._learn_coded(corpus.coded)
             suggester._learn_all(examples, term_chunks)
         if learned and calibrate and source is not None:
             suggester.calibrate()
@@ -611,12 +643,40 @@ class Suggester:
                 shared[key] = CorpusWeights.of(df, n_docs, model.vocab_size)
             model.set_document_frequencies(df, n_docs, self.vocab.piece_flags(), shared[key])
 
+    def _learn_coded(self, coded: Sequence[CodedTerms]) -> None:
+        """Learn the codebook's coded examples as coded segments (they are not the learner's,
+        so :attr:`examples` leaves them out; :meth:`calibrate` scores them with the learner's)."""
+        for example in coded:
+            example.codes &= self._known_codes
+            example.matches = tuple(self.lexicon.match(example.zh, example.zh_terms, example.en_terms))
+            self._count_coded(example, +1.0)
+        self._coded = list(coded)
+
+    def _count_coded(self, example: CodedTerms, sign: float) -> None:
+        for model in self.models.values():
+            model.update(example.ids, example.counts, example.codes, sign)
+        self.relations.add(example.codes, sign)
+
+    @property
+    def coded_examples(self) -> int:
+        """How many of the codebook's coded examples the engine learned from."""
+        return len(getattr(self, "_coded", ()))
+
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
-        """Fit the relation weight and the calibration on the learner's coded segments, each
-        scored once leave-one-out (the last ``limit`` of them); see :mod:`annotator.nlp.relations`
-        and :mod:`annotator.nlp.calibration`."""
+        """Fit the relation weight and the calibration on the codebook's coded examples and the
+        learner's coded segments (the last ``limit`` of them), each scored once leave-one-out;
+        see :mod:`annotator.nlp.relations` and :mod:`annotator.nlp.calibration`."""
         self.calibration = None
         scored: list[tuple[list[CodeSuggestion], frozenset[str], float | None]] = []
+        for example in self._coded:
+            with self._lock:
+                self._count_coded(example, -1.0)
+                try:
+                    ranked = rank_codes(self.codebook, example.matches or (), example.ids,
+                                        example.counts, self.vocab, self.models)
+                    scored.append((list(ranked), example.codes, self._rho))
+                finally:
+                    self._count_coded(example, +1.0)
         for who, seg in self._examples.last(limit):
             codes = self._examples[(who, seg)]
             self.learn_as(who, seg, frozenset())

@@ -30,7 +30,23 @@ ROWS = [
 ]
 
 
-def _project(tmp_path: Path, rows: list[tuple[str, str]] = ROWS, name: str = "p.db") -> tuple[Path, list[str]]:
+def _without_examples(tmp_path: Path) -> Path:
+    """The bundled codebook without its coded examples: what a coder's own examples teach."""
+    import yaml
+
+    from annotator.codebook import bundled_codebook_path
+
+    data = yaml.safe_load(bundled_codebook_path().read_text(encoding="utf-8"))
+    for facet in data["facets"]:
+        for code in facet["codes"]:
+            code.pop("examples", None)
+    path = tmp_path / "no-examples.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _project(tmp_path: Path, rows: list[tuple[str, str]] = ROWS, name: str = "p.db",
+             codebook: Path | None = None) -> tuple[Path, list[str]]:
     from annotator.application.projects import create_project
     from annotator.application.transcripts import import_transcripts
 
@@ -39,7 +55,7 @@ def _project(tmp_path: Path, rows: list[tuple[str, str]] = ROWS, name: str = "p.
         for zh, en in rows:
             f.write(json.dumps({"document": "T", "zh": zh, "en": en}, ensure_ascii=False) + "\n")
     path = tmp_path / name
-    create_project(path)
+    create_project(path, codebook)
     with open_project(path) as project:
         import_transcripts(project, [source])
         ids = [r[0] for r in project.execute("SELECT id FROM segments ORDER BY position")]
@@ -109,7 +125,7 @@ def test_learning_changes_the_ranking(tmp_path: Path) -> None:
     # words found nowhere in the codebook (not in its keywords, nor in its definitions)
     rows = [(f"楼下的狗又叫了一晚上，第{i}次了。", f"The dog downstairs barked all night again, night {i}.")
             for i in range(6)]
-    path, ids = _project(tmp_path, ROWS + rows)
+    path, ids = _project(tmp_path, ROWS + rows, codebook=_without_examples(tmp_path))
     rubbish = ids[len(ROWS):]
     s = _suggester(path, coder="ann")
     assert s.suggest(rubbish[0]).codes == ()
@@ -136,7 +152,7 @@ def test_learning_changes_the_ranking(tmp_path: Path) -> None:
 def test_lead_learns_from_every_coder_a_coder_from_their_own(tmp_path: Path) -> None:
     rows = [(f"居民又来问垃圾清运的事情，第{i}次了。", f"Residents asked again about rubbish collection, time {i}.")
             for i in range(5)]
-    path, ids = _project(tmp_path, rows)
+    path, ids = _project(tmp_path, rows, codebook=_without_examples(tmp_path))
     for seg in ids[1:3]:
         _tag(path, "ann", seg, ["latency"])
     for seg in ids[3:5]:
