@@ -11,7 +11,9 @@ hand codes), 43 in all. Two orders:
 
 After every few segments, the engine (learning only from the segments coded so far) is scored
 on the 50 held-out segments of ``benchmarks/data/heldout_agil.jsonl``: dimension top-1 and
-burden recall@3. The held-out segments are never coded in the simulation.
+burden recall@3. The held-out segments are never coded in the simulation. The codebook is the
+bundled one without its coded examples, as a codebook of your own that lists none: with them the
+engine starts near what 43 more segments can teach (dimension top-1 0.92 on these 50).
 
     python benchmarks/active_order.py
 """
@@ -109,12 +111,13 @@ def least_sure(s: object, left: list[str]) -> str:
 
 def evaluate(folder: Path) -> list[str]:
     gold = read_gold()
-    path, ids = build_project(folder, gold)
+    path, ids = build_project(folder, gold, examples=False)
     pool = _pool(path)
     runs = {"reading": simulate(path, pool, ids, gold, reading),
             "least sure": simulate(path, pool, ids, gold, least_sure)}
     lines = [f"coding order: {len(pool)} pool segments coded one by one; the engine scored on the"
-             f" {len(gold)} held-out segments ({DOCUMENT}) after n coded",
+             f" {len(gold)} held-out segments ({DOCUMENT}) after n coded (the codebook without its coded"
+             " examples)",
              "  " + f"{'n coded':<8}" + "".join(f"{name + ': top-1 / recall@3':>30}" for name in runs)]
     for i, n in enumerate(CHECKPOINTS):
         cells = "".join(f"{runs[name][i][1]:>22.2f} / {runs[name][i][2]:.2f}" for name in runs)

@@ -91,11 +91,12 @@ def _example_zh(example: object) -> str:
     return str(example.get("zh", "")) if isinstance(example, dict) else str(example)
 
 
-def build_project(folder: Path, gold: Sequence[Gold], codebook: Path | None = None) -> tuple[Path, list[str]]:
+def build_project(folder: Path, gold: Sequence[Gold], codebook: Path | None = None, *,
+                  examples: bool = True) -> tuple[Path, list[str]]:
     """The demo project with the held-out segments as one uncoded document; their ids. Its
     codebook (``codebook``, or the bundled one) keeps no coded example whose Chinese text is
     one of the scored segments': each set is scored without its own segments among the
-    examples (leave-set-out)."""
+    examples (leave-set-out). ``examples=False``: it keeps none."""
     from annotator.application.demo import build_demo
     from annotator.application.transcripts import import_transcripts
     from annotator.codebook import load_codebook as read_codebook
@@ -107,7 +108,7 @@ def build_project(folder: Path, gold: Sequence[Gold], codebook: Path | None = No
     scored = {g.zh for g in gold}
     with open_project(path) as project:
         given = read_codebook(codebook) if codebook else load_codebook(project)
-        save_codebook(project, _examples_kept(given, lambda e: _example_zh(e) not in scored))
+        save_codebook(project, _examples_kept(given, lambda e: examples and _example_zh(e) not in scored))
     source = folder / f"{DOCUMENT}.jsonl"
     with source.open("w", encoding="utf-8") as f:
         for g in gold:

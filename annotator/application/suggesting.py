@@ -195,11 +195,14 @@ def recall_codebook_terms(project: Project) -> None:
 
 
 def keep_codebook_terms(project: Project) -> None:
-    """Keep the tokenised text of ``project``'s codebook in it, when it changed (a failed
-    write, e.g. a read-only file, only means tokenising again next time)."""
-    from annotator.nlp.lexicon import codebook_terms_text
+    """Keep the tokenised text of ``project``'s codebook in it, when it changed and all of it
+    is known (a failed write, e.g. a read-only file, only means tokenising again next time)."""
+    from annotator.nlp.lexicon import codebook_terms_known, codebook_terms_text
 
-    text = codebook_terms_text(load_codebook(project))
+    codebook = load_codebook(project)
+    if not codebook_terms_known(codebook):  # e.g. a kept engine was loaded: nothing tokenised
+        return
+    text = codebook_terms_text(codebook)
     if text != get_meta(project, CODEBOOK_TERMS):
         with contextlib.suppress(AnnotatorError):
             set_meta(project, CODEBOOK_TERMS, text)
