@@ -61,6 +61,9 @@ from annotator.nlp.evidence import common_terms
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+#: The examples' term counts: whole numbers, kept exactly in half the memory of float64 (at a
+#: million segments a facet's counts are vocabulary x codes: 34 MB instead of 68 MB per engine).
+COUNT = np.int32
 
 #: Add-ALPHA smoothing of the background distribution over the vocabulary.
 ALPHA = 1.0
@@ -112,8 +115,9 @@ class FacetModel:
         self.multiple = multiple
         self.index = {c: i for i, c in enumerate(self.codes)}
         k = len(self.codes)
-        self.counts = np.zeros((max(n_features, 1), k), dtype=np.float64)  # term x code
-        self.totals = np.zeros(max(n_features, 1), dtype=np.float64)  # term counts, all examples
+        #: the examples' occurrences of each term, per code and in all (the codebook prior apart)
+        self.counts = np.zeros((max(n_features, 1), k), dtype=COUNT)  # term x code
+        self.totals = np.zeros(max(n_features, 1), dtype=COUNT)  # term counts, all examples
         self.code_terms = np.zeros(k, dtype=np.float64)  # term occurrences per code
         self.all_terms = 0.0
         self.code_examples = np.zeros(k, dtype=np.float64)
@@ -165,9 +169,9 @@ class FacetModel:
         if n <= len(self.totals):
             return
         size = max(n, 2 * len(self.totals))
-        counts = np.zeros((size, len(self.codes)), dtype=np.float64)
+        counts = np.zeros((size, len(self.codes)), dtype=COUNT)
         counts[: len(self.totals)] = self.counts
-        totals = np.zeros(size, dtype=np.float64)
+        totals = np.zeros(size, dtype=COUNT)
         totals[: len(self.totals)] = self.totals
         self.counts, self.totals = counts, totals
 
@@ -194,8 +198,6 @@ class FacetModel:
         sums = prior.sum(axis=0)
         scale = np.divide(PRIOR_EXAMPLES * mass, sums, out=np.zeros_like(sums), where=sums > 0)
         prior *= scale
-        self.counts[rows] += prior
-        self.totals[rows] += prior.sum(axis=1)
         self.code_terms += prior.sum(axis=0)
         self.all_terms += float(prior.sum())
         self.prior_examples = PRIOR_EXAMPLES * float((sums > 0).sum())
@@ -223,11 +225,12 @@ class FacetModel:
         labels = self.labels(codes)
         if len(ids):
             self._grow(int(ids.max()) + 1)
-            self.totals[ids] += sign * counts
+            whole = _whole(sign * counts)
+            self.totals[ids] += whole
             total = float(counts.sum())
             self.all_terms += sign * total
             for j in labels:
-                self.counts[ids, j] += sign * counts
+                self.counts[ids, j] += whole
                 self.code_terms[j] += sign * total
         for j in labels:
             self.code_examples[j] += sign
@@ -245,13 +248,13 @@ class FacetModel:
         self._grow(int(terms[-1]) + 1)
         n = len(terms)
         taken = counts * weights(0)
-        self.totals[terms] += np.bincount(where, weights=taken, minlength=n)
+        self.totals[terms] += _whole(np.bincount(where, weights=taken, minlength=n))
         self.all_terms += float(taken.sum())
-        block = np.zeros((n, len(self.codes)), dtype=np.float64)
+        block = np.zeros((n, len(self.codes)), dtype=COUNT)
         for j in range(len(self.codes)):
             occurrences = counts * weights(1 + j)
             if occurrences.any():
-                block[:, j] = np.bincount(where, weights=occurrences, minlength=n)
+                block[:, j] = _whole(np.bincount(where, weights=occurrences, minlength=n))
                 self.code_terms[j] += float(occurrences.sum())
         self.counts[terms] += block
 
@@ -269,6 +272,12 @@ class FacetModel:
         inside = ids < len(marks)
         return bool((~inside).any() or not marks[ids[inside]].all())
 
+    def with_prior(self, ids: IntArray) -> tuple[FloatArray, FloatArray]:
+        """The counts per code [len(ids) x K] and in all [len(ids)] of ``ids``: the examples'
+        and the codebook prior's pseudo-counts together."""
+        prior = self._prior_rows(ids)
+        return self.counts[ids] + prior, self.totals[ids] + prior.sum(axis=1)
+
     def _prior_rows(self, ids: IntArray) -> FloatArray:
         """The codebook prior's pseudo-counts of ``ids`` per code [len(ids) x K]."""
         out = np.zeros((len(ids), len(self.codes)), dtype=np.float64)
@@ -283,7 +292,8 @@ class FacetModel:
         frequencies); without corpus counts, its share of the examples and the prior."""
         share = getattr(self, "corpus_share", None)  # None in a model kept before it existed
         if share is None:
-            return (self.totals[ids] + ALPHA) / (self.all_terms + ALPHA * float(self.vocab_size))
+            totals = self.with_prior(ids)[1]
+            return (totals + ALPHA) / (self.all_terms + ALPHA * float(self.vocab_size))
         inside = ids < len(share)
         return np.where(inside, share[np.where(inside, ids, 0)], self.unseen_share)
 
@@ -293,7 +303,7 @@ class FacetModel:
         (see the module notes)."""
         k = len(self.codes)
         prior = self._prior_rows(ids)
-        examples = self.counts[ids] - prior
+        examples = self.counts[ids].astype(np.float64)
         example_terms = np.maximum(self.code_terms - self.prior_terms, 0.0)
         background = self.background(ids)
         described = self.prior_terms > 0
@@ -304,7 +314,7 @@ class FacetModel:
         pos = (examples + mu * base) / (example_terms + mu)
         if not self.multiple:
             return pos, pos
-        rest_examples = (self.totals[ids] - prior.sum(axis=1))[:, None] - examples
+        rest_examples = self.totals[ids][:, None] - examples
         rest_terms = max(self.all_terms - float(self.prior_terms.sum()), 0.0) - example_terms
         others = max(int(described.sum()) - 1, 1)
         rest_own = (own.sum(axis=1, keepdims=True) - own) / others if k > 1 else own
@@ -322,7 +332,7 @@ class FacetModel:
             return None
         inside = ids < len(self.totals)
         ids, counts = ids[inside], counts[inside]
-        known = self.totals[ids] > 0
+        known = self.with_prior(ids)[1] > 0
         ids, counts = ids[known], counts[known]
         if not len(ids) or not self._has_word(ids):
             return None
@@ -349,3 +359,8 @@ class FacetModel:
             probs /= probs.sum()
             contrib = loglik - loglik.mean(axis=1, keepdims=True)
         return probs, contrib, ids
+
+
+def _whole(values: npt.NDArray[np.number]) -> npt.NDArray[np.int32]:
+    """Term counts (whole numbers held as floats) as :data:`COUNT`."""
+    return np.rint(values).astype(COUNT)

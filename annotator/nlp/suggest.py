@@ -282,7 +282,8 @@ def _model_evidence(model: FacetModel, known: IntArray, ids: IntArray, counts: F
     seg_counts = counts[sorter[np.searchsorted(ids, known, sorter=sorter)]]
     examples = float(model.examples + model.prior_examples)
     mass = model.all_terms / examples if examples > 0 else EVIDENCE_TERMS
-    return cited(known, seg_counts, model.counts[known], model.code_terms, model.totals[known],
+    code_counts, totals = model.with_prior(known)
+    return cited(known, seg_counts, code_counts, model.code_terms, totals,
                  model.all_terms, model.vocab_size, mass,
                  getattr(model, "common", None))  # None in a model kept before it existed
 

@@ -18,10 +18,13 @@ def test_prior_has_one_mass_per_code_and_drops_shared_words() -> None:
     prior = {"a": _arr([0, 1, 9], [1.0, 3.0, 1.0]), "b": _arr([2, 9], [1.0, 1.0]),
              "c": _arr([3, 9], [2.0, 5.0])}
     m.set_prior(prior, mass=8.0)
+    everything = np.arange(10)
+    counts, totals = m.with_prior(everything)
     # term 9 is in every code's text: it cannot tell them apart
-    assert m.counts[9].sum() == 0.0 and m.totals[9] == 0.0
+    assert counts[9].sum() == 0.0 and totals[9] == 0.0
     # each code weighs PRIOR_EXAMPLES average segments, however long its text
-    assert np.allclose(m.counts.sum(axis=0), PRIOR_EXAMPLES * 8.0)
+    assert np.allclose(counts.sum(axis=0), PRIOR_EXAMPLES * 8.0)
+    assert not m.counts.any() and not m.totals.any()  # the examples' counts are apart
     assert np.allclose(m.code_terms, PRIOR_EXAMPLES * 8.0)
     assert m.examples == 0 and m.prior_examples == 3 * PRIOR_EXAMPLES
     assert not m.code_examples.any()  # class priors stay the coder's
@@ -41,7 +44,7 @@ def test_examples_come_and_go_on_top_of_the_prior() -> None:
     assert p is not None and p[0][0] > p[0][1]
     m.update(ids, counts, frozenset({"a"}), -1.0)
     after = (m.counts[: len(before[0])], m.totals[: len(before[1])], m.code_terms, m.all_terms)
-    assert np.allclose(after[0], before[0]) and np.allclose(after[1], before[1])
+    assert np.array_equal(after[0], before[0]) and np.array_equal(after[1], before[1])  # exactly
     assert np.allclose(after[2], before[2]) and after[3] == before[3]
     assert m.examples == 0
 
@@ -60,7 +63,7 @@ def test_examples_refine_the_codebook_prior_rather_than_override_it() -> None:
     # Dirichlet prior: P(w | c) = (n_cw + mu q_c(w)) / (n_c + mu), q_c = (1 - B) d_c + B b
     mu = PRIOR_WEIGHT * 4.0
     pos, _neg = m.word_probabilities(np.array([0, 1]))
-    background = (m.totals[[0, 1]] + 1.0) / (m.all_terms + 6.0)
+    background = (m.with_prior(np.array([0, 1]))[1] + 1.0) / (m.all_terms + 6.0)
     assert pos[0, 0] == pytest.approx((mu * ((1 - BACKGROUND) + BACKGROUND * background[0])) / mu)
     assert pos[1, 0] == pytest.approx(BACKGROUND * background[1])
     # one example of "a" with word 1 (the codebook's word for "b") does not turn word 1 into "a"'s
