@@ -195,14 +195,13 @@ def recall_codebook_terms(project: Project) -> None:
 
 
 def keep_codebook_terms(project: Project) -> None:
-    """Keep the tokenised text of ``project``'s codebook in it, when it changed and all of it
-    is known (a failed write, e.g. a read-only file, only means tokenising again next time)."""
-    from annotator.nlp.lexicon import codebook_terms_known, codebook_terms_text
+    """Keep the tokenised text of ``project``'s codebook in it, when this process knows more of
+    it than is kept (a failed write, e.g. a read-only file, only means tokenising again next
+    time)."""
+    from annotator.nlp.lexicon import codebook_terms_text
 
-    codebook = load_codebook(project)
-    if not codebook_terms_known(codebook):  # e.g. a kept engine was loaded: nothing tokenised
-        return
-    text = codebook_terms_text(codebook)
+    recall_codebook_terms(project)  # what is kept stays kept (e.g. after loading a kept engine)
+    text = codebook_terms_text(load_codebook(project))
     if text != get_meta(project, CODEBOOK_TERMS):
         with contextlib.suppress(AnnotatorError):
             set_meta(project, CODEBOOK_TERMS, text)

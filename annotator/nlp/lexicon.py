@@ -101,12 +101,11 @@ def _absorb(data: Any) -> None:
 def remember_codebook_terms(text: str | None) -> None:
     """Take tokenised codebook text kept elsewhere (e.g. in the project file, as
     :func:`codebook_terms_text` gave it); text from another tokeniser version is ignored."""
-    if not text:
-        return
     with _lemma_lock:
         _load_disk_cache()
-        with contextlib.suppress(ValueError, TypeError):
-            _absorb(json.loads(text))
+        if text:
+            with contextlib.suppress(ValueError, TypeError):
+                _absorb(json.loads(text))
 
 
 def codebook_terms_known(codebook: Codebook) -> bool:
