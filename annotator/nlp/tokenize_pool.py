@@ -15,10 +15,12 @@ ignore Ctrl-C: the importing process handles it (and stops them).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from multiprocessing.pool import AsyncResult
@@ -26,6 +28,8 @@ from typing import Any
 
 from annotator.errors import AnnotatorError
 
+#: Seconds the pool's own shutdown is given after an error before its workers are killed.
+STOP_S = 5.0
 #: What a worker gives back per text: its (tokens, terms), space-separated as stored.
 Cut = list[tuple[str, str]]
 
@@ -161,6 +165,24 @@ class TokenizePool:
             return
         if exc[0] is None:
             self._pool.close()
+            self._pool.join()
         else:
-            self._pool.terminate()
-        self._pool.join()
+            self._stop()
+
+    def _stop(self) -> None:
+        """Stop the workers at once. ``Pool.terminate`` can wait for ever for the pool's own
+        task thread (seen once in a few hundred runs, on a busy machine, after a worker
+        raised): it is given :data:`STOP_S` seconds in a thread of its own, then the workers
+        are killed, so an error never turns into a hang."""
+        workers = self._workers()
+        stopper = threading.Thread(target=self._pool.terminate, daemon=True)
+        stopper.start()
+        stopper.join(STOP_S)
+        if stopper.is_alive():
+            from multiprocessing.pool import TERMINATE
+
+            self._pool._worker_handler._state = TERMINATE  # no worker replaced from now on
+            for worker in workers + self._workers():
+                with contextlib.suppress(Exception):
+                    worker.kill()
+                    worker.join(STOP_S)

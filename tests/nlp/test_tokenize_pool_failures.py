@@ -109,3 +109,31 @@ def test_leaving_on_an_error_stops_the_workers_at_once() -> None:
         raise KeyboardInterrupt
     assert time.monotonic() - started < 10
     _no_workers_left()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_a_pool_whose_own_shutdown_hangs_is_stopped_all_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pool.terminate once waited for ever for its task thread after a worker raised."""
+    import multiprocessing.pool
+
+    terminate = multiprocessing.pool.Pool.terminate
+
+    def slow_terminate(self: multiprocessing.pool.Pool) -> None:
+        time.sleep(3.0)  # long past STOP_S, then the real thing (the interpreter's exit needs it)
+        terminate(self)
+
+    monkeypatch.setattr(tokenize_pool, "_work", _raises)
+    monkeypatch.setattr(tokenize_pool, "STOP_S", 0.3)
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", slow_terminate)
+    stop = TokenizePool._stop
+    stopping: list[float] = []
+
+    def timed_stop(self: TokenizePool) -> None:
+        stopping.append(time.monotonic())
+        stop(self)
+
+    monkeypatch.setattr(TokenizePool, "_stop", timed_stop)
+    with pytest.raises(AnnotatorError):
+        _cut_all(TokenizePool([], processes=2), 3)
+    assert time.monotonic() - stopping[0] < 2.0  # not the 3 s the pool's own shutdown takes
+    _no_workers_left()
