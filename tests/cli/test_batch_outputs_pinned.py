@@ -28,6 +28,10 @@ AGREE = [
      "22c35a292f3d64ac3588eeedf1bd3cfc49a3562e5a502e8033af730bea0f4ef0"),
     (("--format", "json", "--bootstrap", "200", "--seed", "3"),
      "d57d9aac5af6ee9925c7822f8b01eb9b537c00d0d5ecabd1ea77901ac495ddde"),
+    (("--format", "json", "--bootstrap", "0", "--coders", "coder3,coder1"),
+     "07ee54ccf2a1c0d22b6312578a06dd8f9a6009d0946d33f7b9ef81ae336559b4"),
+    (("--format", "json", "--bootstrap", "0", "--document", "D000002"),
+     "f34ce63f509054860852ef53a45a03f7eaa8bad01a5986bd8a09e9e4876e9b4a"),
 ]
 #: What merge wrote at a64c4e0: its report, then the digest of the target's work and event log.
 MERGE_REPORT = ("SOURCE: 4 coder-segment states merged, 479 already there, 1 kept as in the target\n"
@@ -91,7 +95,7 @@ def merge_outputs(db: Path, folder: Path) -> tuple[str, str]:
     return text.replace(str(source), "SOURCE").replace(str(target), "TARGET"), work_digest(target)
 
 
-@pytest.mark.parametrize(("args", "expected"), AGREE, ids=["bootstrap 0", "bootstrap 200"])
+@pytest.mark.parametrize(("args", "expected"), AGREE, ids=["bootstrap 0", "bootstrap 200", "two coders", "one document"])
 def test_agree_json_is_the_same_file_as_before(generated: Path, tmp_path: Path, args: tuple[str, ...],
                                                expected: str) -> None:
     assert agree_digest(generated, args, tmp_path / "agree.json") == expected
