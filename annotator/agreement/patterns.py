@@ -46,7 +46,7 @@ def distinct_rows(rows: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
         rows = np.packbits(rows, axis=1)
     raw = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
     index, first = _by_hash(raw)
-    if not np.array_equal(raw, raw[first[index]]):  # two rows shared a hash: compare them whole
+    if not np.array_equal(raw, np.take(raw, first[index], axis=0)):  # two rows shared a hash: compare them whole
         index, first = _by_bytes(raw)
     return index, first
 
