@@ -8,6 +8,7 @@ the start-up and SQL work of issue 15 (to see a difference, run the same command
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -126,3 +127,24 @@ def test_agree_and_merge_import_only_what_they_use(generated: Path, tmp_path: Pa
              f"print('LOADED:' + ' '.join(m for m in {unused!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "LOADED:", out.stdout
+
+
+def test_agree_names_units_whose_id_holds_the_separator_it_joins_ids_with(generated: Path,
+                                                                         tmp_path: Path) -> None:
+    """Segment ids are read joined by char(31); an id holding that character is read again one
+    by one, and the report is the same but for that id."""
+    renamed = shutil.copy(generated, tmp_path / "renamed.db")
+    with sqlite3.connect(renamed) as conn:
+        old = conn.execute("SELECT segment FROM done ORDER BY segment LIMIT 1").fetchone()[0]
+        new = old.replace("-", "\x1f")
+        for table in ("annotations", "done", "memos", "events", "segments"):
+            column = "id" if table == "segments" else "segment"
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (new, old))
+    code, text = run("agree", generated, "--format", "json", "--bootstrap", "0", "-o", tmp_path / "a.json")
+    assert code == 0, text
+    code, text = run("agree", renamed, "--format", "json", "--bootstrap", "0", "-o", tmp_path / "b.json")
+    assert code == 0, text
+    before = (tmp_path / "a.json").read_text(encoding="utf-8")
+    assert f'"{old}"' in before
+    escaped = json.dumps(new)  # "D000001\u001f002"
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == before.replace(f'"{old}"', escaped)
