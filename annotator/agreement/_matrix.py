@@ -66,7 +66,8 @@ class Coded:
         return counts.reshape(n, q)
 
     def take_units(self, idx: IntArray) -> Coded:
-        return Coded(self.codes[:, idx], self.categories)
+        # np.take: the same copy as codes[:, idx], several times faster (as wherever units are taken)
+        return Coded(np.take(self.codes, idx, axis=1), self.categories)
 
 
 def _is_missing(value: object) -> bool:

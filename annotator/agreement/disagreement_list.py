@@ -120,17 +120,18 @@ def _codes_json(codes: Codes, entries: dict[tuple[str, tuple[str, ...]], str], q
     return "{" + ", ".join(out) + "}"
 
 
-def _lines(part: FacetDisagreements, texts: Mapping[str, tuple[str, str]] | None, quote: Any) -> Iterator[str]:
+def _lines(part: FacetDisagreements, texts: Mapping[str, tuple[str, str]] | None, quote: Any) -> list[str]:
     middle = f', "facet": {quote(part.facet)}, "codes": '
     if isinstance(part.codes, KindCodes):
         codes = {kind: middle + text for kind, text in part.codes.json_texts(quote).items()}
     else:
         entries: dict[tuple[str, tuple[str, ...]], str] = {}
         codes = {kind: middle + _codes_json(c, entries, quote) for kind, c in part.codes.items()}
-    if texts is None:
-        for segment, kind in zip(part.segments, part.kinds, strict=True):
-            yield '{"segment": ' + quote(segment) + codes[kind] + "}"
-        return
+    if texts is None:  # a list made at once: a generator's step per line cost as much as the line
+        return ['{"segment": ' + quote(segment) + codes[kind] + "}"
+                for segment, kind in zip(part.segments, part.kinds, strict=True)]
+    lines = []
     for segment, kind in zip(part.segments, part.kinds, strict=True):
         zh, en = texts.get(segment, ("", ""))
-        yield f'{{"segment": {quote(segment)}{codes[kind]}, "zh": {quote(zh)}, "en": {quote(en)}}}'
+        lines.append(f'{{"segment": {quote(segment)}{codes[kind]}, "zh": {quote(zh)}, "en": {quote(en)}}}')
+    return lines

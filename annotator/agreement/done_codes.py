@@ -116,7 +116,7 @@ class DoneCodes:
         """Only the units ``idx`` (indices or a mask), in that order."""
         picked = np.flatnonzero(idx) if idx.dtype == bool else idx
         return DoneCodes(tuple(self.units[i] for i in picked.tolist()), self.coders, self.codes,
-                         self.done[:, picked], self.present[:, picked])
+                         np.take(self.done, picked, axis=1), np.take(self.present, picked, axis=1))
 
     def keep_units(self, wanted: Iterable[str]) -> DoneCodes:
         chosen = set(wanted)

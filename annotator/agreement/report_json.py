@@ -201,7 +201,16 @@ def _one_per_line(values: list[Any], level: int, *, written: bool = False) -> It
         return
     pad = "  " * (level + 1)
     yield "[\n"
-    for i, v in enumerate(values):
-        line = v if written else json.dumps(v, ensure_ascii=False)
-        yield f",\n{pad}{line}" if i else f"{pad}{line}"
+    if written:  # lines already written: joined a few thousand at a time
+        sep = ",\n" + pad
+        for start in range(0, len(values), _JOINED):
+            yield (sep if start else pad) + sep.join(values[start:start + _JOINED])
+    else:
+        for i, v in enumerate(values):
+            line = json.dumps(v, ensure_ascii=False)
+            yield f",\n{pad}{line}" if i else f"{pad}{line}"
     yield "\n" + "  " * level + "]"
+
+
+#: Lines of a list written as one piece (a few hundred kilobytes of text).
+_JOINED = 4096

@@ -55,22 +55,28 @@ def _with_texts(data: AgreementInput, reports: list[tuple[str, AgreementReport]]
 
 def _render(reports: list[tuple[str, AgreementReport]], fmt: str, lang: str, by: str | None,
             corpus: int, with_text: bool = False) -> Iterable[str]:
-    """The report's text, in pieces to be written as they come."""
-    from annotator.agreement.methods_text import methods_en, methods_markdown, methods_zh
-    from annotator.agreement.render import render_html, render_markdown, render_table
-    from annotator.agreement.report_json import iter_dumps, to_json
-
+    """The report's text, in pieces to be written as they come (each format imports only its own
+    writer: JSON is what scripts ask for, at every start)."""
     main = reports[0][1]
     if fmt == "json":
+        from annotator.agreement.report_json import iter_dumps, to_json
+
         data = to_json(main, with_text=with_text, rendered=True)
         if by:
             data["by"] = {"key": by, "groups": {n: to_json(r, with_text=with_text, rendered=True)
                                                 for n, r in reports[1:]}}
         return itertools.chain(iter_dumps(data), ["\n"])
     if fmt == "html":
+        from annotator.agreement.methods_text import methods_en, methods_zh
+        from annotator.agreement.render_html import render_html
+
         methods = [(methods_en(main, corpus), "en"), (methods_zh(main, corpus), "zh")]
         return [render_html(main, lang, methods=methods, groups=[(f"{by} = {n}", r) for n, r in reports[1:]])]
+    from annotator.agreement.render_text import render_markdown, render_table
+
     if fmt == "md":
+        from annotator.agreement.methods_text import methods_markdown
+
         text = render_markdown(main, lang, methods=methods_markdown(main, corpus))
         return [text, *(f"\n# {by} = {n}\n\n" + render_markdown(r, lang) for n, r in reports[1:])]
     text = render_table(main, lang)

@@ -3,13 +3,15 @@
 Segments, coders and codes travel as row ids (integers), so no Python object is made per
 annotation or done mark: rows are fetched in batches straight into numpy arrays. The scans are
 the same as :func:`annotator.storage.coding.coder_states` (annotations, then done marks, joined
-with the segments), so segments keep the order in which those scans first meet them.
+with the segments), so segments keep the order in which those scans first meet them; over the
+whole project each coder's rows are read on their own (a range of the (coder, segment) key, in
+the order of the coders' names: the order of one scan of every row).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -65,24 +67,49 @@ def annotation_rows(
     of the scan :func:`coding.coder_states` makes, and the codes indexed (every code of the
     codebook, archived ones too). A coder not in ``coders`` has index ``len(coders)``, a code
     not in the codebook index ``len(codes)``."""
-    where, params = _doc_filter(document)
-    coder_sql, coder_params = _index_case("a.coder", coders)
     codes, code_sql, code_params, rowids = _code_ranks(project)
     span_code = len(codes) + 1 if rowids is None else int(rowids.max()) + 1
-    span_coder = span_code * (len(coders) + 1)
-    packed = _packed(
-        project, f"s.rowid * {span_coder} + ({coder_sql}) * {span_code} + ({code_sql})",
-        f"FROM annotations a JOIN segments s ON s.id = a.segment WHERE 1{where}",
-        [*coder_params, *code_params, *params],
-    )
-    out = np.empty((len(packed), 3), dtype=np.int64)
-    out[:, 0], rest = np.divmod(packed, span_coder)
-    out[:, 1], out[:, 2] = np.divmod(rest, span_code)
+    if document is None:  # each coder's rows from the key's index, as the scan of every row meets them
+        out = _per_coder(coders, 3, lambda name: np.divmod(_packed(
+            project, f"s.rowid * {span_code} + ({code_sql})",
+            "FROM annotations a JOIN segments s ON s.id = a.segment WHERE a.coder = ?", [*code_params, name]),
+            span_code))
+    else:
+        where, params = _doc_filter(document)
+        coder_sql, coder_params = _index_case("a.coder", coders)
+        span_coder = span_code * (len(coders) + 1)
+        packed = _packed(
+            project, f"s.rowid * {span_coder} + ({coder_sql}) * {span_code} + ({code_sql})",
+            f"FROM annotations a JOIN segments s ON s.id = a.segment WHERE 1{where}",
+            [*coder_params, *code_params, *params],
+        )
+        out = np.empty((len(packed), 3), dtype=np.int64)
+        out[:, 0], rest = np.divmod(packed, span_coder)
+        out[:, 1], out[:, 2] = np.divmod(rest, span_code)
     if rowids is not None:  # code rowid -> its rank (an unknown code: len(codes))
         rank = np.searchsorted(rowids, out[:, 2])
         known = (rank < len(rowids)) & (rowids[np.minimum(rank, len(rowids) - 1)] == out[:, 2])
         out[:, 2] = np.where(known, rank, len(codes))
     return out, codes
+
+
+def _per_coder(coders: Sequence[str], width: int,
+               read: Callable[[str], Sequence[IntArray]]) -> IntArray:
+    """Rows of ``width`` columns: (segment rowid, coder index, the rest) for each coder of
+    ``coders`` in the order of their names, which is that of the (coder, segment) primary keys
+    a scan of every row walks. ``read(name)`` gives the columns other than the coder's. A coder
+    named twice counts as the first; other coders' rows, which the agreement leaves out, are not
+    read. One query per coder, each a range of the key's index: no CASE over the coders per row."""
+    first = {name: i for i, name in reversed(list(enumerate(coders)))}
+    parts = []
+    for name in sorted(first):
+        segment, *rest = read(name)
+        part = np.empty((len(segment), width), dtype=np.int64)
+        part[:, 0], part[:, 1] = segment, first[name]
+        for j, column in enumerate(rest, start=2):
+            part[:, j] = column
+        parts.append(part)
+    return np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
 
 
 class Joined:
@@ -112,6 +139,8 @@ def done_rows(project: Project, coders: Sequence[str], document: str | None = No
               ) -> tuple[IntArray, Joined | Listed]:
     """(segment rowid, coder index) per done mark, in the order of :func:`coding.coder_states`
     (a coder not in ``coders`` has index ``len(coders)``), and the segment id of each."""
+    if document is None:
+        return _done_per_coder(project, coders)
     where, params = _doc_filter(document)
     coder_sql, coder_params = _index_case("d.coder", coders)
     span = len(coders) + 1
@@ -127,6 +156,30 @@ def done_rows(project: Project, coders: Sequence[str], document: str | None = No
             f"SELECT d.segment FROM done d JOIN segments s ON s.id = d.segment WHERE 1{where}", params))
     out = np.empty((len(packed), 2), dtype=np.int64)
     out[:, 0], out[:, 1] = np.divmod(packed, span)
+    return out, ids
+
+
+def _done_per_coder(project: Project, coders: Sequence[str]) -> tuple[IntArray, Joined | Listed]:
+    """:func:`done_rows` of the whole project, one coder at a time (see :func:`_per_coder`)."""
+    texts: list[str] = []
+    expected = 0
+
+    def read(name: str) -> list[IntArray]:
+        nonlocal expected
+        packed, joined, count = project.execute(
+            "SELECT group_concat(s.rowid), group_concat(d.segment, char(31)), count(*)"
+            " FROM done d JOIN segments s ON s.id = d.segment WHERE d.coder = ?", (name,)).fetchone()
+        if count:
+            texts.append(joined)
+            expected += count
+        return [np.fromstring(packed, dtype=np.int64, sep=",") if packed else np.zeros(0, dtype=np.int64)]
+
+    out = _per_coder(coders, 2, read)
+    ids: Joined | Listed = Joined(_SEP.join(texts))
+    if len(ids) != expected or len(out) != expected:  # an id holding the separator: one by one
+        first = {name: i for i, name in reversed(list(enumerate(coders)))}
+        ids = Listed(r[0] for name in sorted(first) for r in project.execute(
+            "SELECT d.segment FROM done d JOIN segments s ON s.id = d.segment WHERE d.coder = ?", (name,)))
     return out, ids
 
 

@@ -12,6 +12,7 @@ and kept by triggers, which call the SQL function :func:`register` adds to every
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -23,10 +24,14 @@ TABLE = "segment_search"
 #: Answers beyond this many are not listed (in reading order of the first ones found).
 LIMIT = 1000
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-#: A run of ideographs (the characters :data:`_CJK` matches), each then spaced apart.
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+")
-_WORD = re.compile(r"\w", re.UNICODE)
+_IDEOGRAPHS = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """``cjk``: one ideograph; ``cjk run``: a run of them (each then spaced apart); ``word``: a
+    word character. Compiled when first used: every command opens a project, few index text."""
+    return re.compile({"cjk": _IDEOGRAPHS, "cjk run": _IDEOGRAPHS + "+", "word": r"\w"}[name])
 
 
 def _spaced(run: re.Match[str]) -> str:
@@ -39,7 +44,7 @@ def search_body(zh: str | None, en: str | None, speaker: str | None = None) -> s
     (Only the tokens matter: the index's ``delete`` of a row gives the same tokens whatever
     spacing an earlier version of this function put between them.)
     """
-    return _CJK_RUN.sub(_spaced, " ".join(t for t in (zh, en, speaker) if t))
+    return _pattern("cjk run").sub(_spaced, " ".join(t for t in (zh, en, speaker) if t))
 
 
 def register(conn: sqlite3.Connection) -> None:
@@ -77,11 +82,11 @@ def fts_query(query: str) -> str | None:
     """The FTS5 query for ``query``: one phrase of its tokens, the last a prefix when it is part
     of an English word; None when the query holds no token at all (only punctuation)."""
     body = search_body(query, None).strip()
-    if not _WORD.search(body):
+    if not _pattern("word").search(body):
         return None
     phrase = '"' + body.replace('"', '""') + '"'
     last = query.strip()[-1]
-    return phrase + " *" if _WORD.match(last) and not _CJK.match(last) else phrase
+    return phrase + " *" if _pattern("word").match(last) and not _pattern("cjk").match(last) else phrase
 
 
 INSERT_TRIGGER = f"""
