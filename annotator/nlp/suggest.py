@@ -441,7 +441,7 @@ def _prior_terms(codebook: Codebook, vocab: Vocabulary) -> dict[str, tuple[IntAr
     return prior
 
 
-@dataclass
+@dataclass(frozen=True)
 class CodedTerms:
     """One of the codebook's coded examples as the engine learns it: its term ids and counts,
     its codes, and the text and terms its keywords are matched in (:meth:`Suggester._learn_coded`)."""
@@ -647,11 +647,10 @@ class Suggester:
     def _learn_coded(self, coded: Sequence[CodedTerms]) -> None:
         """Learn the codebook's coded examples as coded segments (they are not the learner's,
         so :attr:`examples` leaves them out; :meth:`calibrate` scores them with the learner's)."""
-        for example in coded:
-            example.codes &= self._known_codes
-            example.matches = tuple(self.lexicon.match(example.zh, example.zh_terms, example.en_terms))
+        self._coded = [replace(example, codes=example.codes & self._known_codes, matches=tuple(
+            self.lexicon.match(example.zh, example.zh_terms, example.en_terms))) for example in coded]
+        for example in self._coded:  # copies: engines sharing a corpus share its examples
             self._count_coded(example, +1.0)
-        self._coded = list(coded)
 
     def _count_coded(self, example: CodedTerms, sign: float) -> None:
         for model in self.models.values():
