@@ -660,7 +660,7 @@ class Suggester:
     @property
     def coded_examples(self) -> int:
         """How many of the codebook's coded examples the engine learned from."""
-        return len(getattr(self, "_coded", ()))
+        return len(self._coded)
 
     def calibrate(self, limit: int = CALIBRATION_EXAMPLES) -> None:
         """Fit the relation weight and the calibration on the codebook's coded examples and the
