@@ -8,7 +8,7 @@ already are replaced.
     python benchmarks/codebook_examples.py OUT.yaml SET.jsonl [SET.jsonl ...] [--codebook IN.yaml]
 
 The bundled ``codebook.yaml`` was written so from the development sets and held-out sets 1
-and 2 (``benchmarks/data/README.md``).
+to 4 (``benchmarks/data/README.md``).
 """
 
 from __future__ import annotations
