@@ -15,17 +15,14 @@ Checks, each reported as ``Problem(kind, message)``:
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from annotator.model import CoderState
 from annotator.plural import plural
+from annotator.storage.check_events import event_log_problems, state_events
 from annotator.storage.db import Project
-from annotator.storage.work_stream import row_state, states_sql
 
 MAX_SHOWN = 20  # details shown per kind of problem; the count is always complete
 
@@ -76,15 +73,33 @@ def _integrity(conn: sqlite3.Connection, report: CheckReport) -> bool:
     return True
 
 
-def _foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> set[str]:
+    """Report every row whose foreign key points nowhere; the tables holding such rows."""
+    tables = set()
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        tables.add(table)
         report.problems.append(
             Problem("foreign-key", f"{table} row {rowid} points at a missing {parent} row")
         )
+    return tables
 
 
-def _orphans(conn: sqlite3.Connection, report: CheckReport) -> None:
+def _points_at(conn: sqlite3.Connection, table: str, column: str, parent: str) -> bool:
+    """Does ``table``'s ``column`` carry a foreign key to ``parent``'s id?"""
+    return any(row[2] == parent and row[3] == column and row[4] in ("id", None)
+               for row in conn.execute(f"PRAGMA foreign_key_list({table})"))
+
+
+def _orphans(conn: sqlite3.Connection, report: CheckReport, dangling: set[str] | None) -> None:
+    """Rows on missing segments or codes. ``dangling``: the tables ``PRAGMA foreign_key_check``
+    found rows pointing nowhere in (None: not known); a table whose segment (or code) is such a
+    key and that has no such row has no orphan either, and is not read again."""
+    def unsure(table: str, column: str, parent: str) -> bool:
+        return dangling is None or table in dangling or not _points_at(conn, table, column, parent)
+
     for table in ("annotations", "done", "memos"):
+        if not unsure(table, "segment", "segments"):
+            continue
         for coder, seg in conn.execute(
             f"SELECT t.coder, t.segment FROM {table} t"
             " WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.id = t.segment)"
@@ -93,15 +108,22 @@ def _orphans(conn: sqlite3.Connection, report: CheckReport) -> None:
             report.problems.append(
                 Problem("orphan", f"{table}: {coder} on missing segment {seg}")
             )
-    for coder, seg, code in conn.execute(
-        "SELECT a.coder, a.segment, a.code FROM annotations a"
-        " WHERE NOT EXISTS (SELECT 1 FROM codes c WHERE c.id = a.code)"
-        " ORDER BY a.segment, a.coder, a.code"
-    ):
-        report.problems.append(
-            Problem("orphan", f"annotations: {coder} on {seg} has unknown code {code}")
-        )
+    if unsure("annotations", "code", "codes"):
+        for coder, seg, code in conn.execute(
+            "SELECT a.coder, a.segment, a.code FROM annotations a"
+            " WHERE NOT EXISTS (SELECT 1 FROM codes c WHERE c.id = a.code)"
+            " ORDER BY a.segment, a.coder, a.code"
+        ):
+            report.problems.append(
+                Problem("orphan", f"annotations: {coder} on {seg} has unknown code {code}")
+            )
     _orphan_notes_and_queue(conn, report)
+    _archived(conn, report)
+
+
+def _archived(conn: sqlite3.Connection, report: CheckReport) -> None:
+    if conn.execute("SELECT 1 FROM codes WHERE archived = 1 LIMIT 1").fetchone() is None:
+        return
     for code, n in conn.execute(
         "SELECT a.code, count(*) FROM annotations a JOIN codes c ON c.id = a.code"
         " WHERE c.archived = 1 GROUP BY a.code ORDER BY a.code"
@@ -133,103 +155,25 @@ def _orphan_notes_and_queue(conn: sqlite3.Connection, report: CheckReport) -> No
         report.problems.append(Problem("orphan", f"redecide: {coder} on {seg} has unknown code {code}"))
 
 
-#: the last state event of every (coder, segment) whose segment still exists, in key order
-_LAST_EVENTS = (
-    "SELECT e.coder, e.segment, e.id, e.at, e.after FROM events e JOIN ("
-    " SELECT coder, segment, max(id) AS id FROM events"
-    " WHERE coder IS NOT NULL AND segment IS NOT NULL AND after IS NOT NULL"
-    " GROUP BY coder, segment) l ON e.id = l.id"
-    " WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = e.segment)"
-    " ORDER BY e.coder, e.segment"
-)
-#: the current work of every (coder, segment) whose segment still exists, in key order
-_CURRENT = states_sql(" WHERE EXISTS (SELECT 1 FROM segments s WHERE s.id = k.segment)")
-
-Key = tuple[str, str]
-
-
-def _joined(left: Iterator[tuple[Any, ...]], right: Iterator[tuple[Any, ...]]
-            ) -> Iterator[tuple[Key, tuple[Any, ...] | None, tuple[Any, ...] | None]]:
-    """Merge two streams of rows sorted by their first two columns: (key, left row, right row)."""
-    a, b = next(left, None), next(right, None)
-    while a is not None or b is not None:
-        ka = (a[0], a[1]) if a is not None else None
-        kb = (b[0], b[1]) if b is not None else None
-        if kb is None or (ka is not None and ka < kb):
-            yield ka, a, None  # type: ignore[misc]
-            a = next(left, None)
-        elif ka is None or kb < ka:
-            yield kb, None, b
-            b = next(right, None)
-        else:
-            yield ka, a, b
-            a, b = next(left, None), next(right, None)
-
-
-def _describe(state: CoderState) -> str:
-    parts = [", ".join(sorted(state.codes)) or "no code", "done" if state.done else "open"]
-    if state.memo:
-        parts.append("memo")
-    return "; ".join(parts)
-
-
-def _after(text: str | None, parsed: dict[str | None, CoderState | None]) -> CoderState | None:
-    """The state an event's JSON holds (None: unreadable); each distinct text is read once (a
-    project's events hold few distinct states)."""
-    if text in parsed:
-        return parsed[text]
-    try:
-        state: CoderState | None = CoderState.from_json(json.loads(text or "null") or {})
-    except (ValueError, TypeError, AttributeError):
-        state = None
-    if len(parsed) < 100_000:
-        parsed[text] = state
-    return state
-
-
-def _event_problem(key: Key, event: tuple[Any, ...] | None, now_state: CoderState,
-                   archived: dict[Key, list[tuple[str, str]]],
-                   parsed: dict[str | None, CoderState | None]) -> Problem | None:
-    coder, seg = key
-    if event is None:
-        return Problem("event-log", f"{coder} on {seg}: work ({_describe(now_state)}) with no event")
-    _c, _s, eid, at, after_text = event
-    after = _after(after_text, parsed)
-    if after is None:
-        return Problem("event-log", f"event {eid} ({coder} on {seg}) has an unreadable state")
-    gone = {code for code, when in archived.get(key, []) if when >= at}
-    expected = CoderState(after.codes - gone, after.done, after.memo)
-    if expected != now_state:
-        return Problem(
-            "event-log",
-            f"{coder} on {seg}: last event {eid} says {_describe(expected)},"
-            f" the project holds {_describe(now_state)}",
-        )
-    return None
-
-
 def _event_log(conn: sqlite3.Connection, report: CheckReport) -> None:
-    """Every (coder, segment): its last state event against its current work, both streamed in
-    key order (memory does not grow with the project)."""
-    report.checked["events"] = int(conn.execute(
-        "SELECT count(*) FROM events"
-        " WHERE coder IS NOT NULL AND segment IS NOT NULL AND after IS NOT NULL").fetchone()[0])
-    archived: dict[Key, list[tuple[str, str]]] = defaultdict(list)
-    for coder, seg, code, at in conn.execute(
-        "SELECT coder, segment, code, archived_at FROM archived_annotations"
-    ):
-        archived[(coder, seg)].append((code, at))
-    events = iter(conn.execute(_LAST_EVENTS))
-    current = iter(conn.cursor().execute(_CURRENT))
-    parsed: dict[str | None, CoderState | None] = {}
-    for key, event, cur in _joined(events, current):
-        now_state = row_state(cur[2], cur[3], cur[4]) if cur else CoderState()
-        problem = _event_problem(key, event, now_state, archived, parsed)
-        if problem is not None:
-            report.problems.append(problem)
+    """Every (coder, segment): its last state event against its current work."""
+    report.checked["events"] = state_events(conn)
+    report.problems.extend(Problem("event-log", m) for m in event_log_problems(conn))
 
 
 def _single_choice(conn: sqlite3.Connection, report: CheckReport) -> None:
+    """Several codes of one single-choice facet on one coder's segment: one walk over the
+    annotations in key order looks for any; they are listed only when there are."""
+    facets = [r[0] for r in conn.execute("SELECT id FROM facets WHERE multiple = 0 ORDER BY id")]
+    if not facets:
+        return
+    per_facet = " OR ".join("sum(code IN (SELECT id FROM codes WHERE facet = ?)) > 1" for _ in facets)
+    if conn.execute(
+        "SELECT 1 FROM annotations WHERE +code IN (SELECT c.id FROM codes c JOIN facets f"
+        f" ON f.id = c.facet WHERE f.multiple = 0) GROUP BY coder, segment HAVING {per_facet} LIMIT 1",
+        facets,
+    ).fetchone() is None:
+        return
     for facet, seg, coder, codes in conn.execute(
         "SELECT c.facet, a.segment, a.coder, group_concat(a.code, ', ')"
         " FROM annotations a JOIN codes c ON c.id = a.code JOIN facets f ON f.id = c.facet"
@@ -267,12 +211,21 @@ def _check(project: Project) -> CheckReport:
         return report
     if not whole:
         return report  # the rest would read damaged pages
-    steps = (_foreign_keys, _orphans, _event_log, _single_choice)
-    for step in steps:
+    dangling: set[str] | None = None
+    try:
+        dangling = _foreign_keys(conn, report)
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(Problem("integrity", f"foreign_keys: {exc}"))
+    steps: tuple[tuple[str, Callable[[], None]], ...] = (
+        ("orphans", lambda: _orphans(conn, report, dangling)),
+        ("event_log", lambda: _event_log(conn, report)),
+        ("single_choice", lambda: _single_choice(conn, report)),
+    )
+    for name, step in steps:
         try:
-            step(conn, report)
+            step()
         except sqlite3.DatabaseError as exc:
-            report.problems.append(Problem("integrity", f"{step.__name__[1:]}: {exc}"))
+            report.problems.append(Problem("integrity", f"{name}: {exc}"))
     for table, label in (("segments", "segments"), ("annotations", "annotations"), ("done", "done"),
                          ("memos", "memos"), ("notes", "document and code memos"),
                          ("redecide", "queued to decide again")):

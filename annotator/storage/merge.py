@@ -11,9 +11,9 @@ source uses must exist (unarchived) in the target's codebook. For each coder and
   (a coder who kept working after an earlier merge); otherwise it is a conflict. Conflicts refuse
   the whole merge, listed, unless ``prefer`` says which side wins.
 
-Writes go through ``set_state(..., action="merge")`` so the event log stays complete (the spans
-of the annotations taken come along), and all
-sources merge in one transaction: a refusal keeps nothing.
+Writes are those of ``set_state(..., action="merge")``, made for all the states taken at once
+(:mod:`annotator.storage.coding_batch`), so the event log stays complete (the spans of the
+annotations taken come along), and all sources merge in one transaction: a refusal keeps nothing.
 """
 
 from __future__ import annotations
@@ -182,9 +182,7 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
     only their event history. A source that can only be opened read-only is instead walked in
     (coder, segment) order beside the target.
     """
-    from annotator.storage.coding import set_state
     from annotator.storage.memos import merge_notes
-    from annotator.storage.spans import add_spans, segment_spans
 
     wanted = set(coders) if coders else None
     report = MergeReport(prefer=prefer)
@@ -210,18 +208,11 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
                                   if wanted is None or r[0] in wanted]
                     changed = (_changed(target, src, src_coders, name, report) if src.read_only
                                else _changed_in_sql(target, path, src_coders, name, report, taken))
-                    decisions = [(key, incoming, _take(target, src, key, current, incoming, name, report))
+                    decisions = [(key, current, incoming,
+                                  _take(target, src, key, current, incoming, name, report))
                                  for key, current, incoming in changed]
-                for (coder, seg), incoming, take in decisions:
-                    if take:
-                        set_state(target, coder, seg, incoming, action="merge", session=session,
-                                  detail={"source": name})
-                        add_spans(target, segment_spans(src, coder, seg))
-                        taken.add((coder, seg))
-                        report.written[name] += 1
-                        report.coders.add(coder)
-                    else:
-                        report.kept_target[name] = report.kept_target.get(name, 0) + 1
+                    _write(target, src, decisions, name, report, session)
+                taken.update(key for key, _c, _i, take in decisions if take)
                 report.notes[name] = merge_notes(target, src, wanted, prefer)  # document and code memos
             if report.conflicts and prefer is None:
                 shown = "; ".join(c.line() for c in report.conflicts[:5])
@@ -233,6 +224,24 @@ def merge_projects(target: Project, sources: Iterable[Path], *, prefer: Prefer =
         for _name, src in opened:
             src.close()
     return report
+
+
+def _write(target: Project, src: Project, decisions: list[tuple[Key, CoderState, CoderState, bool]],
+           name: str, report: MergeReport, session: str | None) -> None:
+    """Write the states taken from the source, with their events and their annotations' spans;
+    count them and those kept as in the target."""
+    from annotator.storage.coding_batch import set_states
+    from annotator.storage.spans import add_spans, segment_spans
+
+    taken = [(coder, seg, current, incoming) for (coder, seg), current, incoming, take in decisions if take]
+    set_states(target, taken, action="merge", session=session, detail={"source": name})
+    if src.execute("SELECT 1 FROM annotation_spans LIMIT 1").fetchone() is not None:
+        for coder, seg, _current, _incoming in taken:
+            add_spans(target, segment_spans(src, coder, seg))
+    report.written[name] += len(taken)
+    report.coders.update(coder for coder, *_rest in taken)
+    if len(taken) < len(decisions):
+        report.kept_target[name] = report.kept_target.get(name, 0) + len(decisions) - len(taken)
 
 
 def _take(target: Project, src: Project, key: Key, current: CoderState, incoming: CoderState,
