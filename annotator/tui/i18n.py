@@ -71,6 +71,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help_title": ("按键", "Keys"),
     "help_codes": ("编码键（切换编码并标记完成）", "Code keys (toggle the code and mark done)"),
     "help_close": ("↑ ↓ PgUp PgDn 滚动 · 按 Esc 或 ? 关闭", "↑ ↓ PgUp PgDn scroll · esc or ? closes"),
+    "cb_title": ("编码本：定义与示例", "The codebook: definitions and examples"),
+    "cb_definition": ("定义", "definition"),
+    "cb_when": ("何时使用", "when to use"),
+    "cb_when_not": ("何时不用", "when not to use"),
+    "cb_keywords": ("关键词", "keywords"),
+    "cb_implies": ("隐含", "implies"),
+    "cb_examples": ("编码示例（共 {n} 条，列出前几条）", "coded examples ({n}; the first shown)"),
     "help_palette": ("Ctrl+P 打开命令面板：所有操作都在其中", "ctrl+p opens the command palette: every action is there"),
     # actions
     "f_next_undone": ("下一个未完成", "next open"),
@@ -110,6 +117,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "a_text_down": ("文本向下滚动一页", "scroll the texts down a page"),
     "a_text_up": ("文本向上滚动一页", "scroll the texts up a page"),
     "a_refresh": ("重新读取编码员的编码", "re-read coders' codes"),
+    "a_codebook": ("查看编码本：定义与示例", "show the codebook: definitions and examples"),
     "a_toggle": ("切换编码：{code}", "toggle code: {code}"),
     # what a change did (undo, redo, x)
     "msg_undo_what": ("已撤销（{segment}）：{what}", "undone ({segment}): {what}"),

@@ -27,6 +27,7 @@ from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui import collector
 from annotator.tui.background import give_way
+from annotator.tui.code_details import codebook_text
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
@@ -885,6 +886,10 @@ class CodingScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpDialog(self.help_text()))
 
+    def action_codebook(self) -> None:
+        """The codebook's definitions, notes and coded examples, in a scrolling dialog."""
+        self.app.push_screen(HelpDialog(codebook_text(self.session.codebook, self.lang)))
+
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(name, help, callback) of every action, for the command palette."""
         keys = {k.action: k.display for k in self.ui_keys}
@@ -894,6 +899,7 @@ class CodingScreen(Screen[None]):
                 continue
             out.append((t(self.lang, k.text), keys.get(k.action, ""),
                         partial(self.run_action, k.action)))
+        out.append((t(self.lang, "a_codebook"), "", self.action_codebook))
         for code in self.session.codebook.codes:
             name = t(self.lang, "a_toggle", code=code.label.get(self.lang) or code.id)
             out.append((name, code.key or "", partial(self.run_action, f"toggle_code({code.id!r})")))
