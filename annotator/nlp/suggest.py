@@ -239,8 +239,10 @@ def _facet_codes(
     ids: IntArray,
     counts: FloatArray,
     vocab: Vocabulary,
+    cite: bool = True,
 ) -> list[CodeSuggestion]:
-    """The facet's codes with evidence, scored by the blend of codebook and learned model."""
+    """The facet's codes with evidence, scored by the blend of codebook and learned model
+    (``cite=False``: the codebook keywords found only, not the model's words)."""
     codes = [c.id for c in facet.codes]
     k = len(codes)
     if not k:
@@ -257,7 +259,8 @@ def _facet_codes(
         n = float(model.examples + model.prior_examples)
         weight = n / (n + EXAMPLES_PER_CODE * k)
         p = (1.0 - weight) * p_lex + weight * predicted[0]
-        ranked = _model_evidence(model, predicted[2], ids, counts, vocab)
+        ranked = (_model_evidence(model, predicted[2], ids, counts, vocab) if cite
+                  else [[] for _ in codes])
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
     scores = p.tolist()
@@ -300,18 +303,20 @@ def rank_codes(
     rho: float | None = None,
     calibration: Calibration | None = None,
     relation_weight: float = DEFAULT_RELATION_WEIGHT,
+    cite: bool = True,
 ) -> tuple[CodeSuggestion, ...]:
     """All facets' suggestions for one text, passing codes first, then by score.
 
     With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
     across facets and updated by the codes the coder has ``given`` the segment
     (:mod:`annotator.nlp.relations`, pooled with ``relation_weight``); with ``calibration`` the scores are then calibrated
-    (:mod:`annotator.nlp.calibration`)."""
+    (:mod:`annotator.nlp.calibration`). ``cite=False``: the learned model's evidence words are
+    not looked for (the scores are the same; the calibration needs no more)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         model = models.get(facet.id) if models else None
-        out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
+        out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab, cite))
     if rho is not None or calibration is not None:
         out = _adjusted(codebook, out, given, rho, calibration, relation_weight)
     out.sort(key=lambda c: (not c.passes, -c.score))
@@ -673,7 +678,7 @@ class Suggester:
                 self._count_coded(example, -1.0)
                 try:
                     ranked = rank_codes(self.codebook, example.matches or (), example.ids,
-                                        example.counts, self.vocab, self.models)
+                                        example.counts, self.vocab, self.models, cite=False)
                     scored.append((list(ranked), example.codes, self._rho))
                 finally:
                     self._count_coded(example, +1.0)
@@ -703,7 +708,7 @@ class Suggester:
             if seg is None:
                 return []
             return list(rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts,
-                                   self.vocab, self.models if self.learned else None))
+                                   self.vocab, self.models if self.learned else None, cite=False))
 
     def learn_as(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
         """``learn`` for the example of coder ``who`` (lead mode learns from every coder)."""
