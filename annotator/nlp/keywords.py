@@ -109,12 +109,16 @@ class Vocabulary:
     def __getstate__(self) -> dict[str, object]:
         """Kept compactly: the terms, their languages (names and one small number per term), the
         keyword marks and the pieces' arrays as arrays (the id tables follow from them)."""
-        names = sorted(set(self.langs))
-        number = {lang: i for i, lang in enumerate(names)}
-        codes = np.fromiter(map(number.__getitem__, self.langs), dtype=np.uint8, count=len(self.langs))
+        names = sorted(self._ids)  # every term's language has its table
+        flags = self._flags
+        if flags is not None and len(flags[0]) == len(self.terms) and names == ["en", "zh"]:
+            codes, worthy = flags[0].astype(np.uint8), flags[1]  # made of the lists already
+        else:
+            number = {lang: i for i, lang in enumerate(names)}
+            codes = np.fromiter(map(number.__getitem__, self.langs), dtype=np.uint8, count=len(self.langs))
+            worthy = np.array(self.worthy, dtype=np.bool_)
         return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": (names, codes),
-                "worthy": np.array(self.worthy, dtype=bool), "pieces": self.pieces,
-                "piece_index": self._index()}
+                "worthy": worthy, "pieces": self.pieces, "piece_index": self._index()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]

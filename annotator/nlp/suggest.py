@@ -472,10 +472,7 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
               weight: float = DEFAULT_RELATION_WEIGHT) -> list[CodeSuggestion]:
     """Scores after the codebook's ``implies`` relations and the calibration; passes
     recomputed per facet."""
-    scores: dict[str, dict[str, float]] = {}
-    for c in found:
-        scores.setdefault(c.facet, {})[c.code] = c.score
-    related = relate_scores(codebook, scores, given, rho, weight) if rho is not None else scores
+    related = _related(codebook, found, given, rho, weight)
     inherited = _inherited(codebook, found)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
@@ -492,6 +489,31 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
             passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
             out.append(replace(c, score=round(float(p[j]), 4), passes=passes,
                                evidence=_with_inherited(c.evidence, inherited.get((c.facet, c.code)))))
+    return out
+
+
+def _related(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
+             rho: float | None, weight: float) -> dict[str, dict[str, float]]:
+    """Per facet, the scores of ``found`` by code after the codebook's relations (with
+    ``rho``; as they are without)."""
+    scores: dict[str, dict[str, float]] = {}
+    for c in found:
+        scores.setdefault(c.facet, {})[c.code] = c.score
+    return relate_scores(codebook, scores, given, rho, weight) if rho is not None else scores
+
+
+def _related_scores(codebook: Codebook, found: list[CodeSuggestion], rho: float | None,
+                    weight: float) -> dict[str, dict[str, float]]:
+    """Per facet with codes in ``found``, their scores as :func:`_adjusted` gives them without
+    a calibration and codes given (rounded alike, in the same order), without making the
+    suggestions again: what the calibration is fitted on."""
+    related = _related(codebook, found, frozenset(), rho, weight)
+    out: dict[str, dict[str, float]] = {}
+    for facet in codebook.facets:
+        mine = [c.code for c in found if c.facet == facet.id]
+        if mine:
+            new = related[facet.id]
+            out[facet.id] = {code: round(float(new[code]), 4) for code in mine}
     return out
 
 
@@ -694,9 +716,9 @@ class Suggester:
              codes, rho) for found, codes, rho in scored if rho is not None])
         observations = []
         for found, codes, rho in scored:
-            related = _adjusted(self.codebook, found, frozenset(), rho, None, self.relation_weight)
+            related = _related_scores(self.codebook, found, rho, self.relation_weight)
             for facet in self.codebook.facets:
-                scores = {c.code: c.score for c in related if c.facet == facet.id}
+                scores = related.get(facet.id, {})
                 if scores and (facet.multiple or codes & set(scores)):
                     observations.append((facet.id, facet.multiple, scores, codes))
         self.calibration = fit_calibration(observations)

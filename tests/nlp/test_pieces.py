@@ -77,5 +77,7 @@ def test_a_vocabulary_kept_and_loaded_again_is_the_same() -> None:
         == vocab.encode(["居住证明", "网格员"], ["grid"], add=False)[0].tolist()
     assert loaded.id("zh", "新词") == vocab.id("zh", "新词")  # both grow alike
     assert [loaded.pieces_of(i) for i in range(len(loaded))] == [vocab.pieces_of(i) for i in range(len(vocab))]
+    vocab.id("en", "odd\x00term")  # the mark that joins the kept terms
+    assert pickle.loads(pickle.dumps(vocab)).terms == vocab.terms
     empty = pickle.loads(pickle.dumps(Vocabulary()))
     assert (empty.terms, empty.langs, [f.tolist() for f in empty.flags()]) == ([], [], [[], []])
