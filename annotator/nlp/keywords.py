@@ -46,8 +46,8 @@ PIECE = pieces.PIECE
 _CJK_WORD = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
 #: Words given their pieces at once (:meth:`Vocabulary._add_many_pieces`) from this many on.
 MANY_WORDS = 1000
-#: Spare room (values) kept after the pieces' arrays, for the terms added later (at least; a
-#: sixteenth of the arrays when larger): see :func:`_appended`.
+#: Spare room (values) kept after the pieces' arrays, for the terms added later: see
+#: :func:`_appended` (32 KB an array; the codebook's coded examples add a few thousand values).
 ROOM = 4096
 
 
@@ -218,8 +218,8 @@ class Vocabulary:
             lengths[keys - (len(start) - 1)] = lens
             more = [np.frombuffer(f, dtype=np.int64) for _o, _n, f in self._pending]
             room = self._piece_room
-            starts, start_room = _appended(start, start[-1] + np.cumsum(lengths), room[0])
-            flats, flat_room = _appended(flat, np.concatenate(more) if more else flat[:0], room[1])
+            starts, start_room = _appended(start, [start[-1] + np.cumsum(lengths)], room[0])
+            flats, flat_room = _appended(flat, more, room[1])
             self._piece_index, self._piece_room = (starts, flats), (start_room, flat_room)
             self._pending = []
         return self._piece_index
@@ -337,16 +337,20 @@ class Vocabulary:
         return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
 
 
-def _appended(kept: IntArray, more: IntArray, room: IntArray | None) -> tuple[IntArray, IntArray]:
-    """``kept`` with ``more`` after it, and the array it is the start of: ``kept`` must be the
-    start of ``room`` (when given); the values are written after it when ``room`` has space
-    left, else into a larger array with :data:`ROOM` spare. Terms added one at a time (a
-    codebook's coded examples) then cost the new values, not a copy of every term's."""
-    n, m = len(kept), len(more)
+def _appended(kept: IntArray, more: Sequence[IntArray], room: IntArray | None
+              ) -> tuple[IntArray, IntArray]:
+    """``kept`` with the arrays ``more`` after it, and the array it is the start of: ``kept``
+    must be the start of ``room`` (when given); the values are written after it when ``room``
+    has space left, else into a larger array with :data:`ROOM` spare. Terms added one at a time
+    (a codebook's coded examples) then cost the new values, not a copy of every term's."""
+    n, m = len(kept), sum(len(part) for part in more)
     if room is None or len(room) < n + m:
-        room = np.empty(n + m + max(ROOM, (n + m) >> 4), dtype=np.int64)
+        room = np.empty(n + m + ROOM, dtype=np.int64)
         room[:n] = kept
-    room[n : n + m] = more
+    at = n
+    for part in more:
+        room[at : at + len(part)] = part
+        at += len(part)
     return room[: n + m], room
 
 
