@@ -297,12 +297,13 @@ class FacetModel:
         inside = ids < len(share)
         return np.where(inside, share[np.where(inside, ids, 0)], self.unseen_share)
 
-    def word_probabilities(self, ids: IntArray) -> tuple[FloatArray, FloatArray]:
+    def word_probabilities(self, ids: IntArray, prior: FloatArray | None = None
+                           ) -> tuple[FloatArray, FloatArray]:
         """P(word | code) and P(word | not code) of ``ids`` [len(ids) x K]: the examples' counts
         under a Dirichlet prior whose mean is the codebook's text smoothed by the background
-        (see the module notes)."""
+        (see the module notes). ``prior``: their :meth:`_prior_rows`, when known already."""
         k = len(self.codes)
-        prior = self._prior_rows(ids)
+        prior = self._prior_rows(ids) if prior is None else prior
         examples = self.counts[ids].astype(np.float64)
         example_terms = np.maximum(self.code_terms - self.prior_terms, 0.0)
         background = self.background(ids)
@@ -332,8 +333,9 @@ class FacetModel:
             return None
         inside = ids < len(self.totals)
         ids, counts = ids[inside], counts[inside]
-        known = self.with_prior(ids)[1] > 0
-        ids, counts = ids[known], counts[known]
+        prior = self._prior_rows(ids)
+        known = self.totals[ids] + prior.sum(axis=1) > 0  # with_prior(ids)[1] > 0
+        ids, counts, prior = ids[known], counts[known], prior[known]
         if not len(ids) or not self._has_word(ids):
             return None
         k = len(self.codes)
@@ -342,7 +344,7 @@ class FacetModel:
         if self.term_weights is not None:
             w = self.term_weights
             counts = counts * np.where(ids < len(w), w[np.minimum(ids, len(w) - 1)], 1.0)
-        pos, neg = self.word_probabilities(ids)
+        pos, neg = self.word_probabilities(ids, prior)
         a = CLASS_PRIOR
         if self.multiple:
             contrib = counts[:, None] * (np.log(pos) - np.log(neg)) * scale

@@ -46,6 +46,9 @@ PIECE = pieces.PIECE
 _CJK_WORD = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
 #: Words given their pieces at once (:meth:`Vocabulary._add_many_pieces`) from this many on.
 MANY_WORDS = 1000
+#: Spare room (values) kept after the pieces' arrays, for the terms added later: see
+#: :func:`_appended` (32 KB an array; the codebook's coded examples add a few thousand values).
+ROOM = 4096
 
 
 def word_pieces(term: str) -> tuple[str, ...]:
@@ -96,30 +99,44 @@ class Vocabulary:
         self._piece_index: tuple[IntArray, IntArray] = (np.zeros(1, dtype=np.int64),
                                                         np.zeros(0, dtype=np.int64))
         self._pending: list[tuple[array[int], array[int], array[int]]] = []
+        #: the arrays the piece index's arrays are the start of (spare room after them)
+        self._piece_room: tuple[IntArray | None, IntArray | None] = (None, None)
         self._piece_flags: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def __getstate__(self) -> dict[str, object]:
-        """Kept compactly: the terms, their languages and the pieces' arrays (the id tables
-        follow from them)."""
-        return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": self.langs,
-                "worthy": self.worthy, "pieces": self.pieces, "piece_index": self._index()}
+        """Kept compactly: the terms, their languages (names and one small number per term), the
+        keyword marks and the pieces' arrays as arrays (the id tables follow from them)."""
+        names = sorted(self._ids)  # every term's language has its table
+        flags = self._flags
+        if flags is not None and len(flags[0]) == len(self.terms) and names == ["en", "zh"]:
+            codes, worthy = flags[0].astype(np.uint8), flags[1]  # made of the lists already
+        else:
+            number = {lang: i for i, lang in enumerate(names)}
+            codes = np.fromiter(map(number.__getitem__, self.langs), dtype=np.uint8, count=len(self.langs))
+            worthy = np.array(self.worthy, dtype=np.bool_)
+        return {"terms": pack_strings(self.terms), "n": len(self.terms), "langs": (names, codes),
+                "worthy": worthy, "pieces": self.pieces, "piece_index": self._index()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.terms = unpack_strings(state["terms"], state["n"])  # type: ignore[arg-type]
-        self.langs = state["langs"]  # type: ignore[assignment]
-        self.worthy = state["worthy"]  # type: ignore[assignment]
-        langs = np.array(self.langs)
+        langs: tuple[list[str], npt.NDArray[np.uint8]] = state["langs"]  # type: ignore[assignment]
+        names, codes = langs
+        self.langs = list(map(names.__getitem__, codes.tolist()))
+        worthy = np.asarray(state["worthy"], dtype=np.bool_)
+        self.worthy = worthy.tolist()
         self._ids = {}
-        for lang in {"zh", "en", *set(self.langs)}:
-            ids = np.flatnonzero(langs == lang).tolist()
+        for lang in {"zh", "en", *names}:
+            ids = np.flatnonzero(codes == names.index(lang)).tolist() if lang in names else []
             self._ids[lang] = dict(zip(map(self.terms.__getitem__, ids), ids, strict=True))
-        self._flags = None
+        zh = codes == names.index("zh") if "zh" in names else np.zeros(len(codes), dtype=np.bool_)
+        self._flags = zh, worthy  # what flags() makes of the lists
         self.pieces = bool(state.get("pieces", False))
         self._pending, self._piece_flags = [], None
         self._piece_index = state["piece_index"]  # type: ignore[assignment]
+        self._piece_room = (None, None)
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
@@ -200,8 +217,10 @@ class Vocabulary:
             lengths = np.zeros(len(self.terms) + 1 - len(start), dtype=np.int64)
             lengths[keys - (len(start) - 1)] = lens
             more = [np.frombuffer(f, dtype=np.int64) for _o, _n, f in self._pending]
-            self._piece_index = (np.concatenate([start, start[-1] + np.cumsum(lengths)]),
-                                 np.concatenate([flat, *more]))
+            room = self._piece_room
+            starts, start_room = _appended(start, [start[-1] + np.cumsum(lengths)], room[0])
+            flats, flat_room = _appended(flat, more, room[1])
+            self._piece_index, self._piece_room = (starts, flats), (start_room, flat_room)
             self._pending = []
         return self._piece_index
 
@@ -316,6 +335,23 @@ class Vocabulary:
             return got, counts
         unique, where = np.unique(every, return_inverse=True)
         return unique, np.bincount(where, weights=counts[owners]).astype(np.float64)
+
+
+def _appended(kept: IntArray, more: Sequence[IntArray], room: IntArray | None
+              ) -> tuple[IntArray, IntArray]:
+    """``kept`` with the arrays ``more`` after it, and the array it is the start of: ``kept``
+    must be the start of ``room`` (when given); the values are written after it when ``room``
+    has space left, else into a larger array with :data:`ROOM` spare. Terms added one at a time
+    (a codebook's coded examples) then cost the new values, not a copy of every term's."""
+    n, m = len(kept), sum(len(part) for part in more)
+    if room is None or len(room) < n + m:
+        room = np.empty(n + m + ROOM, dtype=np.int64)
+        room[:n] = kept
+    at = n
+    for part in more:
+        room[at : at + len(part)] = part
+        at += len(part)
+    return room[: n + m], room
 
 
 class DocumentFrequencies:

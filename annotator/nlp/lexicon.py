@@ -273,10 +273,10 @@ class Lexicon:
         self.zh = zh
         self.en = en
         self._code_rank = {c.id: i for i, c in enumerate(codebook.codes)}
-        self._surface = {
-            phrase: _surface_pattern(phrase, lemmas)
-            for phrase, lemmas in en_lemmas.items() if lemmas
-        }
+        #: the English keywords' lemmas, made into patterns when first located (:meth:`_pattern`:
+        #: an engine built or loaded for suggestions alone compiles none)
+        self._lemmas = {phrase: lemmas for phrase, lemmas in en_lemmas.items() if lemmas}
+        self._surface: dict[str, re.Pattern[str]] = {}
         self._en_first: dict[str, list[tuple[str, ...]]] = {}
         for lemmas in en:
             self._en_first.setdefault(lemmas[0], []).append(lemmas)
@@ -339,12 +339,20 @@ class Lexicon:
             if lang == "zh":
                 out.extend((a, b, m.code) for a, b in find_all(low, m.keyword))
                 continue
-            pattern = self._surface.get(m.keyword)
+            pattern = self._pattern(m.keyword)
             if pattern is None:
                 out.extend((a, b, m.code) for a, b in find_all(low, m.keyword.lower()))
             else:
                 out.extend((hit.start(), hit.end(), m.code) for hit in pattern.finditer(text))
         return out
+
+    def _pattern(self, phrase: str) -> re.Pattern[str] | None:
+        """The surface pattern of English keyword ``phrase`` (None: it has no lemmas)."""
+        pattern = self._surface.get(phrase)
+        lemmas = self._lemmas.get(phrase)
+        if pattern is None and lemmas:
+            pattern = self._surface[phrase] = _surface_pattern(phrase, lemmas)
+        return pattern
 
     def locate_cited(self, text: str, lang: str, matches: Iterable[Match],
                      cited: Sequence[tuple[str, str]]) -> list[tuple[int, int, str]]:

@@ -239,8 +239,10 @@ def _facet_codes(
     ids: IntArray,
     counts: FloatArray,
     vocab: Vocabulary,
+    cite: bool = True,
 ) -> list[CodeSuggestion]:
-    """The facet's codes with evidence, scored by the blend of codebook and learned model."""
+    """The facet's codes with evidence, scored by the blend of codebook and learned model
+    (``cite=False``: the codebook keywords found only, not the model's words)."""
     codes = [c.id for c in facet.codes]
     k = len(codes)
     if not k:
@@ -257,7 +259,8 @@ def _facet_codes(
         n = float(model.examples + model.prior_examples)
         weight = n / (n + EXAMPLES_PER_CODE * k)
         p = (1.0 - weight) * p_lex + weight * predicted[0]
-        ranked = _model_evidence(model, predicted[2], ids, counts, vocab)
+        ranked = (_model_evidence(model, predicted[2], ids, counts, vocab) if cite
+                  else [[] for _ in codes])
     best = int(np.argmax(p))
     bar = min(THRESHOLD, max(RELATIVE * float(p.mean()), 1.0 / k))
     scores = p.tolist()
@@ -300,18 +303,20 @@ def rank_codes(
     rho: float | None = None,
     calibration: Calibration | None = None,
     relation_weight: float = DEFAULT_RELATION_WEIGHT,
+    cite: bool = True,
 ) -> tuple[CodeSuggestion, ...]:
     """All facets' suggestions for one text, passing codes first, then by score.
 
     With ``rho`` (the strength of the codebook's ``implies`` relations), scores are related
     across facets and updated by the codes the coder has ``given`` the segment
     (:mod:`annotator.nlp.relations`, pooled with ``relation_weight``); with ``calibration`` the scores are then calibrated
-    (:mod:`annotator.nlp.calibration`)."""
+    (:mod:`annotator.nlp.calibration`). ``cite=False``: the learned model's evidence words are
+    not looked for (the scores are the same; the calibration needs no more)."""
     strengths = code_strengths(matches)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
         model = models.get(facet.id) if models else None
-        out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab))
+        out.extend(_facet_codes(facet, strengths, model, ids, counts, vocab, cite))
     if rho is not None or calibration is not None:
         out = _adjusted(codebook, out, given, rho, calibration, relation_weight)
     out.sort(key=lambda c: (not c.passes, -c.score))
@@ -467,10 +472,7 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
               weight: float = DEFAULT_RELATION_WEIGHT) -> list[CodeSuggestion]:
     """Scores after the codebook's ``implies`` relations and the calibration; passes
     recomputed per facet."""
-    scores: dict[str, dict[str, float]] = {}
-    for c in found:
-        scores.setdefault(c.facet, {})[c.code] = c.score
-    related = relate_scores(codebook, scores, given, rho, weight) if rho is not None else scores
+    related = _related(codebook, found, given, rho, weight)
     inherited = _inherited(codebook, found)
     out: list[CodeSuggestion] = []
     for facet in codebook.facets:
@@ -487,6 +489,31 @@ def _adjusted(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[
             passes = bool(p[j] >= bar and p[j] > 0) if facet.multiple else j == best
             out.append(replace(c, score=round(float(p[j]), 4), passes=passes,
                                evidence=_with_inherited(c.evidence, inherited.get((c.facet, c.code)))))
+    return out
+
+
+def _related(codebook: Codebook, found: list[CodeSuggestion], given: frozenset[str],
+             rho: float | None, weight: float) -> dict[str, dict[str, float]]:
+    """Per facet, the scores of ``found`` by code after the codebook's relations (with
+    ``rho``; as they are without)."""
+    scores: dict[str, dict[str, float]] = {}
+    for c in found:
+        scores.setdefault(c.facet, {})[c.code] = c.score
+    return relate_scores(codebook, scores, given, rho, weight) if rho is not None else scores
+
+
+def _related_scores(codebook: Codebook, found: list[CodeSuggestion], rho: float | None,
+                    weight: float) -> dict[str, dict[str, float]]:
+    """Per facet with codes in ``found``, their scores as :func:`_adjusted` gives them without
+    a calibration and codes given (rounded alike, in the same order), without making the
+    suggestions again: what the calibration is fitted on."""
+    related = _related(codebook, found, frozenset(), rho, weight)
+    out: dict[str, dict[str, float]] = {}
+    for facet in codebook.facets:
+        mine = [c.code for c in found if c.facet == facet.id]
+        if mine:
+            new = related[facet.id]
+            out[facet.id] = {code: round(float(new[code]), 4) for code in mine}
     return out
 
 
@@ -673,7 +700,7 @@ class Suggester:
                 self._count_coded(example, -1.0)
                 try:
                     ranked = rank_codes(self.codebook, example.matches or (), example.ids,
-                                        example.counts, self.vocab, self.models)
+                                        example.counts, self.vocab, self.models, cite=False)
                     scored.append((list(ranked), example.codes, self._rho))
                 finally:
                     self._count_coded(example, +1.0)
@@ -689,9 +716,9 @@ class Suggester:
              codes, rho) for found, codes, rho in scored if rho is not None])
         observations = []
         for found, codes, rho in scored:
-            related = _adjusted(self.codebook, found, frozenset(), rho, None, self.relation_weight)
+            related = _related_scores(self.codebook, found, rho, self.relation_weight)
             for facet in self.codebook.facets:
-                scores = {c.code: c.score for c in related if c.facet == facet.id}
+                scores = related.get(facet.id, {})
                 if scores and (facet.multiple or codes & set(scores)):
                     observations.append((facet.id, facet.multiple, scores, codes))
         self.calibration = fit_calibration(observations)
@@ -703,7 +730,7 @@ class Suggester:
             if seg is None:
                 return []
             return list(rank_codes(self.codebook, self._matches(seg), seg.ids, seg.counts,
-                                   self.vocab, self.models if self.learned else None))
+                                   self.vocab, self.models if self.learned else None, cite=False))
 
     def learn_as(self, who: str, segment_id: str, codes: frozenset[str]) -> None:
         """``learn`` for the example of coder ``who`` (lead mode learns from every coder)."""

@@ -14,9 +14,10 @@ SEP = "\x00"
 
 def pack_strings(items: Sequence[str]) -> str | list[str]:
     """``items`` as one string (a list when one holds :data:`SEP`)."""
-    if any(SEP in s for s in items):
+    joined = SEP.join(items)
+    if joined.count(SEP) != max(len(items) - 1, 0):  # one of them holds it
         return list(items)
-    return SEP.join(items)
+    return joined
 
 
 def unpack_strings(packed: str | list[str], n: int) -> list[str]:

@@ -266,3 +266,43 @@ def test_commands_do_not_import_nlp_libraries_at_import() -> None:
             "print([m for m in ('spacy', 'jieba', 'textual') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_scores_without_the_models_evidence_words_are_the_same(demo_project: Path) -> None:
+    from annotator.nlp.suggest import rank_codes
+
+    with open_project(demo_project) as p:
+        engine = suggester_for_project(p, calibrate=False)
+        seen = 0
+        for seg in engine.segment_ids:
+            stored = engine._segment(seg)
+            assert stored is not None
+            args = (engine.codebook, engine._matches(stored), stored.ids, stored.counts, engine.vocab,
+                    engine.models)
+            cited, bare = rank_codes(*args), rank_codes(*args, cite=False)
+            assert [(c.code, c.score, c.passes) for c in bare] == [(c.code, c.score, c.passes) for c in cited]
+            keywords = {m.keyword for m in engine._matches(stored)}
+            assert all(set(c.evidence) <= keywords for c in bare)
+            seen += any(set(c.evidence) - keywords for c in cited)
+        engine.close()
+    assert seen  # the model's words were cited somewhere, and left out there
+
+
+def test_a_kept_lexicon_makes_its_keyword_patterns_when_it_first_locates() -> None:
+    import pickle
+
+    from annotator.codebook import bundled_codebook_path, load_codebook
+    from annotator.nlp.lexicon import Lexicon, Match
+
+    lexicon = Lexicon(load_codebook(bundled_codebook_path()),
+                      {"external environment": ("external", "environment")})
+    loaded = pickle.loads(pickle.dumps(lexicon))
+    assert loaded._surface == {}  # nothing compiled by building or loading it
+    match = Match("adaptation", "external environment", "en", 1.0)
+    text = "The External environments changed; the external environment too."
+    second = text.index("external environment")
+    assert loaded.locate(text, "en", [match]) == [
+        (4, 4 + len("External environments"), "adaptation"),
+        (second, second + len("external environment"), "adaptation")]
+    assert list(loaded._surface) == ["external environment"]
+    assert loaded.locate(text, "en", [Match("adaptation", "sinking", "en", 1.0)]) == []  # no lemmas: as written
