@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.db import open_project
+from annotator.storage.reading_order import document_spans
 
 BATCH = 20_000
 SPEAKERS = ("采访者", "受访者")
@@ -187,6 +188,7 @@ def generate(path: Path, segments: int, *, coders: int = 5, coded: float = 0.2,
         with project.write() as conn:
             write_segments(conn, segments, per_doc, rng, zh, en)
             states = write_coding(conn, segments, per_doc, names, coded, facets, rng)
+        document_spans(project)  # as an import keeps them
         project.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"segments": segments, "coder_states": states, "seconds": time.perf_counter() - t0,
             "bytes": path.stat().st_size}

@@ -20,6 +20,7 @@ from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
 from annotator.storage.documents import segment_texts
 from annotator.storage.importing import Progress, TranscriptWriter, log_import, set_translation
+from annotator.storage.reading_order import document_spans
 
 BATCH = 2000
 LANG_SUFFIX = re.compile(r"[._-](zh|en|cn|chinese|english|zh-cn|zh_cn)$", re.IGNORECASE)
@@ -198,6 +199,7 @@ def import_transcripts(
         summary.headers.update(docs.headers)
         log_import(project, {"files": [str(f) for f in files], "documents": summary.documents,
                              "segments": summary.segments})
+    document_spans(project)  # kept now, so the coding screen's first start need not count them
     return summary
 
 
