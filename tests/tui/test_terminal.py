@@ -33,7 +33,12 @@ def tmux(*args: str) -> str:
 def start(name: str, db: Path, home: Path) -> None:
     command = (f"cd {ROOT} && ANNOTATOR_HOME={home} exec {sys.executable} -m annotator code {db}"
                " --coder t --ui en")
-    tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command)
+    for _ in range(50):  # a tmux server whose last session just ended may refuse it: try again
+        tmux("new-session", "-d", "-s", name, "-x", "100", "-y", "30", command)
+        if subprocess.run([TMUX, "has-session", "-t", name], capture_output=True, check=False).returncode == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"tmux could not start session {name}")
 
 
 def wait_for(name: str, ok: Callable[[str], bool], timeout: float = 20.0) -> str:
