@@ -6,13 +6,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.text import Text
 
 from annotator.codebook import load_codebook as read_codebook
 from annotator.model import Bilingual
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
-from annotator.tui.code_details import SHOWN_EXAMPLES, codebook_text
+from annotator.tui import code_details
+from annotator.tui.code_details import codebook_text
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.screens.dialogs import HelpDialog
 
@@ -55,8 +57,17 @@ def test_every_field_shows_as_written_and_control_characters_do_not_reach_the_sc
     assert "keywords: 台账, ledger" in text
     assert "coded examples (3; the first shown)" in text
     assert "一件事要拍三张照片。" in text and "One task, three photos." in text
-    assert "台账一本接一本。" in text and "Forms again." not in text  # SHOWN_EXAMPLES = 2
-    assert SHOWN_EXAMPLES == 2
+    assert "台账一本接一本。" in text and "Forms again." not in text  # only the first SHOWN_EXAMPLES
+
+
+def test_the_number_of_examples_shown_follows_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    monkeypatch.setattr(code_details, "SHOWN_EXAMPLES", 3)
+    assert "Forms again." in plain(codebook_text(read_codebook(path), "en"))
+    monkeypatch.setattr(code_details, "SHOWN_EXAMPLES", 1)
+    text = plain(codebook_text(read_codebook(path), "en"))
+    assert "一件事要拍三张照片。" in text and "台账一本接一本。" not in text
 
 
 def test_a_control_character_in_a_stored_text_is_written_out_not_sent_to_the_terminal(tmp_path: Path) -> None:
