@@ -74,3 +74,43 @@ def test_a_failed_backup_is_a_one_line_notice(demo_db: Path, tmp_path: Path,
         assert screen.session.state().codes == {"adaptation"}
 
     run(make_app(demo_db, coder="t", ui="en", suggester="keywords"), steps)
+
+
+def test_with_the_engine_the_backup_waits_for_its_built_engine(demo_db: Path) -> None:
+    """On two cores the copy and the engine's build at once keep the screen waiting for a
+    core: the backup starts when the built engine first answers."""
+    seen: dict[str, Any] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        screen = app.screen
+        seen["at_first_paint"] = screen.backup_thread
+        deadline = time.monotonic() + 60
+        while screen.backup_thread is None and screen.suggestions is None \
+                and time.monotonic() < deadline:
+            await pilot.pause(0.02)
+        await pilot.pause()  # the answer that started the backup is shown after a repaint
+        seen["answered"] = screen.suggestions is not None
+        screen = await backup_finished(app, pilot)
+        seen["path"] = screen.backup_path
+
+    run(make_app(demo_db, coder="t", ui="en", suggester="auto"), steps)
+    assert seen["at_first_paint"] is None and seen["answered"]
+    assert isinstance(seen["path"], Path) and seen["path"].is_file()
+
+
+def test_the_backup_waits_for_the_engine_a_bounded_time(demo_db: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.tui.screens import coding
+
+    monkeypatch.setattr(coding, "BACKUP_WAIT_S", 0.3)
+    monkeypatch.setattr(CodingScreen, "start_suggester", lambda self: None)  # no engine answers
+    seen: dict[str, Any] = {}
+
+    async def steps(app: Any, pilot: Any) -> None:
+        seen["at_first_paint"] = app.screen.backup_thread
+        screen = await backup_finished(app, pilot)
+        seen["path"] = screen.backup_path
+
+    run(make_app(demo_db, coder="t", ui="en", suggester="auto"), steps)
+    assert seen["at_first_paint"] is None
+    assert isinstance(seen["path"], Path) and seen["path"].is_file()

@@ -137,3 +137,41 @@ def test_kept_and_prepared_frames_are_what_textual_draws(demo_db: Path) -> None:
     for size in ((80, 24), (160, 48)):
         run(app_for(demo_db), steps, size)
     run(app_for(demo_db, lead=True), steps, (120, 40))
+
+
+def test_the_next_segments_codebook_panel_is_drawn_before_its_key(demo_db: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The codes of the next segment (never shown yet) are parsed and wrapped in the pause
+    before its key, so the key that shows them wraps no codebook line."""
+    from textual.visual import Visual
+
+    from annotator.model import CoderState
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import set_state
+    from annotator.storage.db import open_project
+    from annotator.tui.widgets.codebook_panel import CodebookPanel
+
+    wrapped: list[Any] = []
+    to_strips = Visual.to_strips
+
+    def counted(widget: Any, *args: Any, **kw: Any) -> Any:
+        if isinstance(widget, CodebookPanel):
+            wrapped.append(widget)
+        return to_strips(widget, *args, **kw)
+
+    monkeypatch.setattr(Visual, "to_strips", staticmethod(counted))
+
+    async def steps(app: Any, pilot: Any) -> None:
+        session = app.screen.session
+        seg = session.order[session.pos + 2]  # not a neighbour yet: never read
+        with open_project(demo_db) as p:  # another program codes it meanwhile
+            codes = frozenset(c.id for c in load_codebook(p).codes[:3])
+            set_state(p, "t", seg, CoderState(codes))
+        await pilot.press("j")
+        await pilot.pause(0.2)  # the pause between keys: its neighbours are drawn
+        wrapped.clear()
+        await pilot.press("j")
+        assert session.current == seg and session.state().codes == codes
+        assert wrapped == []
+
+    run(app_for(demo_db), steps, (120, 40))

@@ -54,6 +54,8 @@ OUTLINE_MIN = 100  # columns from which the outline shows unless toggled
 OUTLINE_CELLS, OUTLINE_MAX = 32, 60  # the outline's width: at least, at most
 FOOTER_ROOM = 60  # the footer always hides the palette key below this many columns
 LEAD_REFRESH_S = 2.0
+#: seconds the automatic backup waits at most for the suggestion engine's first answer
+BACKUP_WAIT_S = 60.0
 KEPT = 16  # suggestions and highlighted texts kept for the segments around the current one
 #: actions on the current segment: they do not apply to a project without segments
 NEEDS_SEGMENT = frozenset({
@@ -165,7 +167,11 @@ class CodingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(collector.settle)  # what the first paint made lives on
-        self.call_after_refresh(self.start_backup)
+        # the backup waits for the built engine's first answer (at most BACKUP_WAIT_S): on two
+        # cores the copy and the engine's build at once keep the screen's thread waiting
+        self.set_timer(BACKUP_WAIT_S, self.start_backup)
+        if self.session.empty or self.suggester_kind == "keywords" or not engine_available():
+            self.call_after_refresh(self.start_backup)
         self.call_after_refresh(self.start_done_marks)
         if self.session.empty:
             self.texts.show(t(self.lang, "no_segments"), "")
@@ -283,10 +289,19 @@ class CodingScreen(Screen[None]):
             return
         self._full_engine_arrived(message.suggestions, segment, current)
         self._keep(self._suggested, segment, message.suggestions)
-        if segment == current:
-            self.show_segment()
+        if segment == current:  # after a key's pending repaint, never before it
+            self.call_after_refresh(self._show_arrived, segment, self._generation)
         else:  # drawn after the next repaint, so that it never delays a key's
             self._prepare_later(segment)
+        if getattr(message.suggestions, "learned_from", None) is None:
+            self.start_backup()  # the engine is built: the copy no longer competes with it
+
+    def _show_arrived(self, segment: str, generation: int) -> None:
+        """Show the answer just kept for ``segment`` if it is still on screen and current."""
+        session = self.session
+        if (self.is_current and not session.empty and session.current == segment
+                and generation == self._generation and segment in self._suggested):
+            self.show_segment()
 
     def _full_engine_arrived(self, suggestions: Any, segment: str, current: str) -> None:
         """When the engine learning from every coded segment answers for the first time after
@@ -382,7 +397,8 @@ class CodingScreen(Screen[None]):
     def _prepare_neighbours(self, only: str | None = None) -> None:
         """Draw the next and the previous segment (``only``: that one of them, whose
         suggestions have just arrived); a neighbour whose suggestions the engine's process is
-        still preparing is drawn when they arrive. Each neighbour's texts and suggestions are
+        still preparing is drawn without them (as a key moving to it shows it first), then
+        again when they arrive. Each neighbour's texts and suggestions are
         drawn in a message of their own, so that a key pressed meanwhile waits for one of them
         at most (and one that moved on skips what is left)."""
         if only is None:
@@ -402,14 +418,14 @@ class CodingScreen(Screen[None]):
         if index is None or (only is not None and session.order[index] != only):
             return
         seg = session.segment_at(index)
-        suggestions = self._suggest(seg.id, ahead=True)
-        if suggestions is None and self._fetcher is not None:
-            return
+        suggestions = self._suggest(seg.id, ahead=True)  # None: drawn as a key would show it
         state = session.state_at(index)
         key, make = self._texts_of(seg, suggestions, state.memo)
         self.call_later(self._prepare_texts, pos, key, make, False)  # the lines
         self.call_later(self._prepare_texts, pos, key, make, True)  # their frame
         self.call_later(self._prepare_suggestions, pos, suggestions, state.codes)
+        if not session.lead:  # the lead's grid shows every coder's work, read when shown
+            self.call_later(self._prepare_codebook, pos, state)
         self.call_later(self._prepare_line, pos, "#seginfo", self._seginfo(index, seg, state))
 
     def _prepare_texts(self, pos: int, key: Hashable,
@@ -421,6 +437,10 @@ class CodingScreen(Screen[None]):
         """Draw ahead what :meth:`_set` will show."""
         if self.session.pos == pos and self.is_current:
             self._static(selector).prepare(text, Content(text))
+
+    def _prepare_codebook(self, pos: int, state: CoderState) -> None:
+        if self.session.pos == pos and self.is_current:
+            self.codebook_panel.prepare_state(self.session.codebook, self.lang, state)
 
     def _prepare_suggestions(self, pos: int, suggestions: Any | None, codes: frozenset[str]) -> None:
         if self.session.pos == pos and self.is_current:
@@ -491,7 +511,8 @@ class CodingScreen(Screen[None]):
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
-        """Copy the project to the rotating backups, after the first paint, in a thread.
+        """Copy the project to the rotating backups, in a thread: after the first paint, or
+        when the engine's process is used, once the engine is built (see :meth:`on_mount`).
 
         A daemon thread rather than a Textual worker: workers run on the event loop's executor,
         which the app waits for when it exits, and quitting must never wait for a backup (one
@@ -583,6 +604,7 @@ class CodingScreen(Screen[None]):
 
     def _suggester_failed(self, error: str) -> None:
         self._stop_fetcher()
+        self.start_backup()
         self.say("msg_error", error=error)
         if self._suggest_project is not None:  # e.g. the engine's process, stopped
             with contextlib.suppress(Exception):

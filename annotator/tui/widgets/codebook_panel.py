@@ -179,14 +179,26 @@ class CodebookPanel(FramedStatic):
             return
         before = self._height(self._shown)
         after = self._height(lines)
+        content = self._content(lines)
+        self._shown = self._shown_key = lines
+        # toggling a code only changes marks of the same width: the height stays, no layout
+        self.update(content, layout=before is None or before != after)
+
+    def prepare_state(self, codebook: Codebook, lang: str, state: CoderState) -> None:
+        """Parse and wrap ahead what :meth:`show` draws for a coder's ``state`` (blind mode: a
+        segment about to be shown), so that the key that shows it does not."""
+        lines = self._lines(codebook, lang, {"": state}, lead=False)
+        if lines != self._shown:
+            self._height(lines)
+            self._content(lines)
+
+    def _content(self, lines: tuple[str, ...]) -> Content:
         content = self._joined.get(lines)
         if content is None:
             if len(self._joined) > KEPT:
                 self._joined.clear()
             content = self._joined[lines] = Content("\n").join([self._parse(line) for line in lines])
-        self._shown = self._shown_key = lines
-        # toggling a code only changes marks of the same width: the height stays, no layout
-        self.update(content, layout=before is None or before != after)
+        return content
 
     def _lines(self, codebook: Codebook, lang: str, states: dict[str, CoderState], *,
                lead: bool) -> tuple[str, ...]:
