@@ -132,13 +132,20 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def _as_a_terminal_job() -> None:
+    """Ctrl-C as a terminal's job has it: a shell without job control starts a job run with
+    ``&`` (a test suite run in the background) with SIGINT ignored, which its children inherit
+    and Python then keeps (it installs its Ctrl-C handler only where SIGINT is not ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_big_import(tmp_path: Path) -> tuple[subprocess.Popen[str], list[int], Path]:
     source = _csv(tmp_path / "big.csv", 60_000)
     assert source.stat().st_size > importing.PARALLEL_BYTES
     db = tmp_path / "new.db"
     proc = subprocess.Popen([sys.executable, "-m", "annotator", "import", str(db), str(source)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_a_terminal_job)
     deadline = time.monotonic() + 60
     while not _children(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
