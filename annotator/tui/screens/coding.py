@@ -425,7 +425,7 @@ class CodingScreen(Screen[None]):
         self.call_later(self._prepare_texts, pos, key, make, True)  # their frame
         self.call_later(self._prepare_suggestions, pos, suggestions, state.codes)
         if not session.lead:  # the lead's grid shows every coder's work, read when shown
-            self.call_later(self._prepare_codebook, pos, state)
+            self.call_later(self._prepare_codebook, pos, state.codes)
         self.call_later(self._prepare_line, pos, "#seginfo", self._seginfo(index, seg, state))
 
     def _prepare_texts(self, pos: int, key: Hashable,
@@ -438,9 +438,9 @@ class CodingScreen(Screen[None]):
         if self.session.pos == pos and self.is_current:
             self._static(selector).prepare(text, Content(text))
 
-    def _prepare_codebook(self, pos: int, state: CoderState) -> None:
+    def _prepare_codebook(self, pos: int, codes: frozenset[str]) -> None:
         if self.session.pos == pos and self.is_current:
-            self.codebook_panel.prepare_state(self.session.codebook, self.lang, state)
+            self.codebook_panel.prepare_codes(self.session.codebook, self.lang, codes)
 
     def _prepare_suggestions(self, pos: int, suggestions: Any | None, codes: frozenset[str]) -> None:
         if self.session.pos == pos and self.is_current:

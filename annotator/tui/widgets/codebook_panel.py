@@ -184,10 +184,10 @@ class CodebookPanel(FramedStatic):
         # toggling a code only changes marks of the same width: the height stays, no layout
         self.update(content, layout=before is None or before != after)
 
-    def prepare_state(self, codebook: Codebook, lang: str, state: CoderState) -> None:
-        """Parse and wrap ahead what :meth:`show` draws for a coder's ``state`` (blind mode: a
-        segment about to be shown), so that the key that shows it does not."""
-        lines = self._lines(codebook, lang, {"": state}, lead=False)
+    def prepare_codes(self, codebook: Codebook, lang: str, codes: frozenset[str]) -> None:
+        """Parse and wrap ahead what :meth:`show` draws in blind mode for a coder who applied
+        ``codes`` (a segment about to be shown), so that the key that shows it does not."""
+        lines = self._blind_lines(codebook, lang, codes)
         if lines != self._shown:
             self._height(lines)
             self._content(lines)
@@ -210,10 +210,12 @@ class CodebookPanel(FramedStatic):
                 cells = label_cells(codebook, lang, len(states), size.width)
                 return tuple(lead_lines(codebook, lang, states, cells))
             return tuple(lead_rows_lines(codebook, lang, states))
+        return self._blind_lines(codebook, lang, next(iter(states.values())).codes)
+
+    def _blind_lines(self, codebook: Codebook, lang: str, codes: frozenset[str]) -> tuple[str, ...]:
         if codebook is not self._lines_of_codebook:
             self._lines_of.clear()
             self._lines_of_codebook = codebook
-        codes = next(iter(states.values())).codes
         key = (lang, codes)
         lines = self._lines_of.get(key)
         if lines is None:
