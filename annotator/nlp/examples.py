@@ -180,16 +180,48 @@ class Examples:
             yield key, self[key]
 
     # ------------------------------------------------------------------ learning
-    def per_segment(self, weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Summed per segment (sorted order) of ``weights[set]`` over the examples read at the
-        build: [segments x columns] for ``weights`` [sets x columns]."""
+    def segment_kinds(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The segments (sorted order) grouped by which code sets their examples read at the
+        build hold: (kinds, kind of each segment), a kind being a row of set numbers, ascending,
+        padded with -1. A million coded segments come in a few thousand kinds at most, so what
+        is learned per segment is held per kind (:meth:`per_kind`)."""
         live = ~self.removed
         seg, sets = self.seg[live], self.set_of[live]
-        out = np.zeros((len(self.segments), weights.shape[1]), dtype=np.float64)
-        for j in range(weights.shape[1]):
-            out[:, j] = np.bincount(seg, weights=weights[sets, j], minlength=len(self.segments))
+        n = len(self.segments)
+        if not len(seg):
+            return np.full((1, 1), -1, dtype=np.int32), np.zeros(n, dtype=np.int32)
+        order = np.lexsort((sets, seg))
+        seg, sets = seg[order], sets[order]
+        counts = np.bincount(seg, minlength=n)
+        first = np.cumsum(counts) - counts
+        grid = np.full((n, int(counts.max())), -1, dtype=np.int32)
+        grid[seg, np.arange(len(seg)) - first[seg]] = sets
+        return _distinct_rows(grid, len(self.sets))
+
+    @staticmethod
+    def per_kind(kinds: npt.NDArray[np.int32], weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """``weights[set]`` summed over each kind's sets (:meth:`segment_kinds`): [kinds x
+        columns] for ``weights`` [sets x columns]."""
+        out = np.zeros((len(kinds), weights.shape[1]), dtype=np.float64)
+        for column in kinds.T:
+            held = column >= 0
+            out[held] += weights[column[held]]
         return out
 
     def set_counts(self) -> npt.NDArray[np.int64]:
         """How many examples read at the build (and still there) hold each code set."""
         return np.bincount(self.set_of[~self.removed], minlength=len(self.sets)).astype(np.int64)
+
+
+def _distinct_rows(grid: npt.NDArray[np.int32], values: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """The distinct rows of ``grid`` (numbers from -1 to ``values`` - 1), sorted, and the row of
+    each: one number per row where the rows fit in 63 bits (a sort of integers), else a sort of
+    whole rows."""
+    base = values + 1
+    if base ** grid.shape[1] < 2**62:
+        weights = base ** np.arange(grid.shape[1] - 1, -1, -1, dtype=np.int64)
+        numbers, kind_of = np.unique((grid.astype(np.int64) + 1) @ weights, return_inverse=True)
+        kinds = (numbers[:, None] // weights % base - 1).astype(np.int32)
+    else:
+        kinds, kind_of = np.unique(grid, axis=0, return_inverse=True)
+    return kinds, kind_of.reshape(-1).astype(np.int32)

@@ -379,23 +379,27 @@ def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray]])
 
 
 class _FacetSums:
-    """What one facet's model learns from the examples read at a build, per coded segment:
-    how many of the segment's examples the facet takes, and how many hold each of its codes."""
+    """What one facet's model learns from the examples read at a build, per kind of coded
+    segment (:meth:`Examples.segment_kinds`): how many of the segment's examples the facet
+    takes, and how many hold each of its codes."""
 
-    def __init__(self, model: FacetModel, examples: Examples) -> None:
+    def __init__(self, model: FacetModel, examples: Examples,
+                 kinds: tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]) -> None:
         k = len(model.codes)
         self.per_set = np.zeros((len(examples.sets), 1 + k), dtype=np.float64)
         for i, codes in enumerate(examples.sets):
             if model.takes(codes):
                 self.per_set[i, 0] = 1.0
                 self.per_set[i, [1 + j for j in model.labels(codes)]] = 1.0
-        self.per_segment = np.asfortranarray(examples.per_segment(self.per_set))
+        self.per_kind = np.asfortranarray(Examples.per_kind(kinds[0], self.per_set))
+        self.kind_of = kinds[1]
         self.model = model
 
     def add(self, segs: IntArray, terms: IntArray, where: IntArray, counts: FloatArray) -> None:
         """Term occurrences of some coded segments: ``counts[i]`` of term ``terms[where[i]]`` in
         segment ``segs[i]``."""
-        self.model.add_occurrences(terms, where, counts, lambda c: self.per_segment[:, c][segs])
+        kind = self.kind_of[segs]
+        self.model.add_occurrences(terms, where, counts, lambda c: self.per_kind[:, c][kind])
 
     def finish(self, examples: Examples) -> None:
         """The examples' number, per code and in all (those of segments without terms left out)."""
@@ -749,7 +753,8 @@ class Suggester:
         and added to each facet's counts, weighed by how many examples of the segment hold
         each code (the same sums as adding the examples one by one)."""
         seen = np.zeros(len(examples.segments), dtype=bool)
-        sums = [_FacetSums(m, examples) for m in self.models.values()]
+        kinds = examples.segment_kinds()
+        sums = [_FacetSums(m, examples, kinds) for m in self.models.values()]
         held: list[tuple[IntArray, IntArray]] = []
         for rows in _rechunked(term_chunks, BULK_CHUNK):
             where = _positions(examples.segments, [r[0] for r in rows])

@@ -13,7 +13,7 @@ import pytest
 import annotator.nlp.suggest as suggest_module
 from annotator.application.corpus_counts import corpus_counts
 from annotator.application.suggesting import suggester_for_project
-from annotator.nlp.examples import Examples
+from annotator.nlp.examples import Examples, _distinct_rows
 from annotator.nlp.suggest import Suggester
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import open_project
@@ -96,3 +96,35 @@ def test_the_example_store_behaves_as_an_ordered_dictionary() -> None:
     assert list(store) == list(model) and len(store) == len(model)
     assert store.last(5) == list(model)[-5:]
     assert store.last(len(model) + 3) == list(model)
+
+
+
+def _random_examples(rng: np.random.Generator) -> Examples:
+    examples = Examples()
+    examples.segments = np.array([f"S{i:03d}" for i in range(300)])
+    examples.seg = rng.integers(0, 300, 900).astype(np.int32)
+    examples.set_of = rng.integers(0, 7, 900).astype(np.int32)
+    examples.removed = rng.random(900) < 0.1
+    examples.sets = [frozenset({str(i)}) for i in range(7)]
+    return examples
+
+
+def test_what_is_learned_per_kind_of_segment_is_the_sum_over_its_examples() -> None:
+    rng = np.random.default_rng(3)
+    examples = _random_examples(rng)
+    kinds, kind_of = examples.segment_kinds()
+    weights = rng.random((7, 3))
+    live = ~examples.removed
+    expected = np.zeros((300, 3))
+    np.add.at(expected, examples.seg[live], weights[examples.set_of[live]])
+    assert np.allclose(Examples.per_kind(kinds, weights)[kind_of], expected)
+    assert len(np.unique(kinds, axis=0)) == len(kinds) < 300  # each kind once; segments share them
+
+
+def test_kinds_too_wide_for_one_number_are_found_by_whole_rows() -> None:
+    grid = np.random.default_rng(4).integers(-1, 7, (500, 4)).astype(np.int32)
+    grid[::3] = grid[1::3][: len(grid[::3])]  # rows that repeat
+    narrow = _distinct_rows(grid, 7)  # (7 + 1) ** 4 fits in one number
+    wide = _distinct_rows(grid, 2**40)  # does not
+    assert np.array_equal(narrow[0], wide[0]) and np.array_equal(narrow[1], wide[1])
+    assert np.array_equal(narrow[0][narrow[1]], grid)
