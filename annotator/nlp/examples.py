@@ -99,9 +99,11 @@ class Examples:
 
     def _index(self) -> None:
         width = max(len(self.whos), 1)
-        self._keys = self.seg.astype(np.int64) * width + self.who
-        self._order = np.argsort(self._keys, kind="stable")
-        self._sorted_keys = self._keys[self._order]
+        wide = len(self.segments) * width >= 2**31  # else the keys fit in 32 bits
+        keys: npt.NDArray[np.signedinteger] = (self.seg.astype(np.int64) if wide else self.seg) * width + self.who
+        order = np.argsort(keys, kind="stable")
+        self._order = order.astype(np.int32) if len(order) < 2**31 else order
+        self._sorted_keys = keys[order]
 
     # ------------------------------------------------------------------- reading
     def _find(self, key: Key) -> int | None:
