@@ -41,5 +41,9 @@ class ProjectError(AnnotatorError):
     """A project file is missing, locked, corrupt, not a project or from a newer version."""
 
 
+class ProjectBusy(ProjectError):
+    """Another program is writing the project, and the write asked not to wait for it."""
+
+
 class UsageError(AnnotatorError):
     """A command names something that does not exist or breaks a rule (unknown code, ...)."""

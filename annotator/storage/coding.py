@@ -272,8 +272,9 @@ def last_segment(project: Project, coder: str) -> str | None:
     return row[0] if row else None
 
 
-def set_last_segment(project: Project, coder: str, segment: str) -> None:
-    with project.write() as conn:
+def set_last_segment(project: Project, coder: str, segment: str, *, wait: bool = True) -> None:
+    """Remember ``segment`` as where ``coder`` left off (``wait``: see :meth:`Project.write`)."""
+    with project.write(wait=wait) as conn:
         conn.execute(
             "INSERT INTO coders (name, created_at, last_segment) VALUES (?,?,?)"
             " ON CONFLICT(name) DO UPDATE SET last_segment = excluded.last_segment",

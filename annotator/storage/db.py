@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import config
-from annotator.errors import ProjectError
+from annotator.errors import ProjectBusy, ProjectError
 from annotator.stale_temps import remove_dead_builds
 from annotator.storage import migrations, search_index
 from annotator.storage.deleted_log import refuse_if_log_deleted
@@ -93,11 +93,13 @@ class Project:
                 conn.execute("COMMIT")
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with ``BEGIN IMMEDIATE`` so concurrent writers queue up.
 
         Waits for other writers up to the busy timeout, retrying a few times; a lock that outlasts
         that is reported as a ``ProjectError`` (never "database is locked" from deep inside).
+        ``wait=False``: while another program writes, raise :class:`ProjectBusy` at once instead
+        (for a write that can be made later, e.g. on a screen that must answer its keys).
         Nested use joins the outer transaction.
         """
         conn = self.conn
@@ -106,20 +108,10 @@ class Project:
             return
         if self.read_only:
             raise refuse_write(self.path, self.read_only)
-        deadline = time.monotonic() + self.busy_timeout * 3
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() > deadline:
-                    raise ProjectError(
-                        "the project is locked by another program; try again when it has finished",
-                        path=self.path,
-                    ) from None
-                time.sleep(0.05)
+        if wait:
+            self._begin_waiting(conn)
+        else:
+            self._begin_at_once(conn)
         try:
             if self.guard is not None:
                 self.guard.check()
@@ -135,6 +127,38 @@ class Project:
         self._cache.clear()
         if self.guard is not None:  # a file deleted during the commit: the change is not safe
             self.guard.check()
+
+
+    def _begin_waiting(self, conn: sqlite3.Connection) -> None:
+        deadline = time.monotonic() + self.busy_timeout * 3
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise ProjectError(
+                        "the project is locked by another program; try again when it has finished",
+                        path=self.path,
+                    ) from None
+                time.sleep(0.05)
+
+    def _begin_at_once(self, conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
+            raise ProjectBusy("another program is writing the project", path=self.path) from None
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:

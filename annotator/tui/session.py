@@ -21,7 +21,7 @@ from annotator.application.filters import disagreeing_segments as disagreeing_in
 from annotator.application.project_file import Project, ProjectFileLost, check_file
 from annotator.application.reading_order import places_of
 from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
-from annotator.errors import UsageError
+from annotator.errors import ProjectBusy, UsageError
 from annotator.model import Codebook, CoderState, Document, Segment
 from annotator.tui.done_marks import DoneMarks
 from annotator.tui.rescue import Rescue
@@ -261,11 +261,17 @@ class CodingSession:
             return None
         return self.current
 
-    def save_position(self) -> None:
+    def save_position(self, *, wait: bool = False) -> None:
+        """Store the current segment as this coder's last position. While another program
+        writes the project, a key does not wait for it (``wait=False``): the position stays due
+        and is stored at the next move, or when the screen closes (``wait=True``)."""
         seg = self.saved_position_due()
         if seg is not None:
-            with self.rescue.guard():
-                changes.set_last_segment(self.project, self.coder, seg)
+            try:
+                with self.rescue.guard():
+                    changes.set_last_segment(self.project, self.coder, seg, wait=wait)
+            except ProjectBusy:
+                return
             self._saved_position = seg
 
     # views ---------------------------------------------------------------------

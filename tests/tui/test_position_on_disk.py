@@ -38,3 +38,28 @@ def test_every_move_is_on_disk_before_the_next_key(demo_db: Path) -> None:
         assert _position_on_disk(demo_db) == screen(app).session.current
 
     drive(app_for(demo_db), steps)
+
+
+def test_a_move_does_not_wait_for_another_program_writing_the_project(demo_db: Path) -> None:
+    """Another program (the suggestion engine storing its corpus counts, a teammate's import)
+    holds the write lock: keys go on without waiting for it, and the position is stored at the
+    first move after the lock is released."""
+    import sqlite3
+    import time
+
+    async def steps(app: Any, pilot: Any) -> None:
+        other = sqlite3.connect(demo_db, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            start = time.monotonic()
+            await pilot.press("j", "j")
+            assert time.monotonic() - start < 1.0  # waiting would take the busy timeout (10 s) and more
+            assert screen(app).session.current == A3
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert _position_on_disk(demo_db) != A3  # not stored while the lock was held
+        await pilot.press("j", "k")
+        assert _position_on_disk(demo_db) == A3
+
+    drive(app_for(demo_db), steps)

@@ -619,7 +619,7 @@ class CodingScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._stop_fetcher()
         with contextlib.suppress(AnnotatorError):
-            self.session.save_position()
+            self.session.save_position(wait=True)
         if self._suggest_project is not None:
             self._suggest_project.close()
         if self._engine_starting is not None:  # no process left using the file after the screen
@@ -631,7 +631,7 @@ class CodingScreen(Screen[None]):
     # navigation -------------------------------------------------------------------
     def _moved(self, moved: bool, edge: str) -> None:
         if moved:
-            self.session.save_position()  # on disk before it is shown: a kill loses no move
+            self.session.save_position()  # on disk before it is shown (unless another program writes)
             self.show_segment()
             self._set("#status", "", layout=False)
         else:
@@ -887,7 +887,7 @@ class CodingScreen(Screen[None]):
         self.say("msg_refreshed")
 
     def action_quit(self) -> None:
-        self.session.save_position()
+        self.session.save_position(wait=True)
         self.app.exit()
 
     # help and palette ------------------------------------------------------------------
