@@ -12,6 +12,9 @@ import contextlib
 import json
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+import numpy.typing as npt
+
 from annotator.errors import AnnotatorError
 from annotator.storage.db import Project
 
@@ -98,12 +101,13 @@ def places_of(project: Project, ids: Iterable[str]) -> list[tuple[str, str, int]
         (json.dumps(list(ids), ensure_ascii=False),))]
 
 
-def done_positions(project: Project, coder: str) -> Iterator[tuple[str, int]]:
-    """(document, position) of the segments ``coder`` has done, as they are read (a million
-    marks are not held as rows)."""
-    yield from project.execute(
-        "SELECT s.document, s.position FROM done JOIN segments s ON s.id = done.segment"
-        " WHERE done.coder = ?", (coder,))
+def done_positions(project: Project, coder: str) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:
+    """Per document, the positions of the segments ``coder`` has done (a few rows, not a row per
+    mark: a million marks are placed by array arithmetic, not one by one)."""
+    for document, packed in project.execute(
+            "SELECT s.document, group_concat(s.position) FROM done JOIN segments s ON s.id = done.segment"
+            " WHERE done.coder = ? GROUP BY s.document", (coder,)):
+        yield document, np.array(packed.split(","), dtype=np.int64)
 
 
 def count_done(project: Project, coder: str, document: str | None = None) -> int:

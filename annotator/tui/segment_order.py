@@ -8,7 +8,6 @@ adjudication queues). Both are sequences of segment ids. No Textual here.
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
@@ -206,10 +205,26 @@ class ProjectOrder(SegmentOrder):
         out = {p for _s, doc, pos in rows if (p := self._place_of(doc, pos)) is not None}
         return sorted(out)
 
-    def places_of_positions(self, rows: Iterable[tuple[str, int]]) -> npt.NDArray[np.int64]:
-        """The places of (document, position) rows, as an array (in no order)."""
-        out = array("q", (p for doc, pos in rows if (p := self._place_of(doc, pos)) is not None))
-        return np.frombuffer(out, dtype=np.int64) if out else np.zeros(0, dtype=np.int64)
+    def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]]
+                            ) -> npt.NDArray[np.int64]:
+        """The places of (document, its positions) groups, as an array (in no order); positions
+        not in the order are left out."""
+        parts = [self._places_in(n, positions) for document, positions in groups
+                 if (n := self._doc_number.get(document)) is not None]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _places_in(self, n: int, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """:meth:`_place_of` for many positions of document ``n`` at once."""
+        if n in self._gappy:
+            known = np.asarray(self._positions_of(n), dtype=np.int64)
+            at = np.searchsorted(known, positions)
+            found = at < len(known)
+            found[found] = known[at[found]] == positions[found]
+            offsets = at[found]
+        else:
+            offsets = positions - int(self._first[n])
+            offsets = offsets[(offsets >= 0) & (offsets < int(self.starts[n + 1] - self.starts[n]))]
+        return int(self.starts[n]) + offsets
 
 
 class IndexOf:

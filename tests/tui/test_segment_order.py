@@ -94,3 +94,24 @@ def test_done_marks_placed_later_are_the_ones_on_disk(demo_db: Path) -> None:
         assert marks.is_done(1) and marks.count() == len(done) + 1
         assert marks.doc_count(expected[1][1]) == sum(
             s in done or s == expected[1][0] for s, d in expected if d == expected[1][1])
+
+
+def test_done_marks_in_documents_with_gaps_fall_on_their_segments(demo_db: Path) -> None:
+    from annotator.storage.codebook_store import load_codebook
+    from annotator.storage.coding import tag
+
+    with open_project(demo_db) as p:
+        everything = segment_order(p)
+        gone = everything[4][0], everything[9][0]
+        p.execute("PRAGMA foreign_keys = OFF")
+        with p.write() as conn:  # the documents of segments 4 and 9 now have gaps in their positions
+            conn.executemany("DELETE FROM segments WHERE id = ?", [(seg,) for seg in gone])
+        expected = [x for x in everything if x[0] not in gone]
+        codebook = load_codebook(p)
+        for i in (0, 3, 4, 7, 8):  # before and after each gap
+            tag(p, codebook, "t", expected[i][0], [codebook.codes[0].id])
+        marks = DoneMarks(p, "t", ProjectOrder(p))
+        marks.load()
+        done = done_segments(p, "t")
+        assert [bool(x) for x in marks.mask] == [s in done for s, _d in expected]
+        assert marks.count() == len(done) == 5
