@@ -27,6 +27,7 @@ from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui import collector
 from annotator.tui.background import give_way
+from annotator.tui.callbacks import CountedCallbacks
 from annotator.tui.code_details import codebook_text
 from annotator.tui.highlight import Highlighter
 from annotator.tui.i18n import t
@@ -84,7 +85,7 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
 
 
-class CodingScreen(Screen[None]):
+class CodingScreen(CountedCallbacks, Screen[None]):
     """Shows the current segment, the codebook, suggestions, progress and the outline."""
 
     AUTO_FOCUS = None
