@@ -185,8 +185,9 @@ class Examples:
     def segment_kinds(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
         """The segments (sorted order) grouped by which code sets their examples read at the
         build hold: (kinds, kind of each segment), a kind being a row of set numbers, ascending,
-        padded with -1. A million coded segments come in a few thousand kinds at most, so what
-        is learned per segment is held per kind (:meth:`per_kind`)."""
+        padded with -1. One coder's examples give as many kinds as there are code sets (coder1's
+        200,000 coded segments at 1M); several coders per segment give at most one kind per
+        segment. What is learned per segment is held per kind (:meth:`per_kind`)."""
         live = ~self.removed
         seg, sets = self.seg[live], self.set_of[live]
         n = len(self.segments)

@@ -128,7 +128,6 @@ class Project:
         if self.guard is not None:  # a file deleted during the commit: the change is not safe
             self.guard.check()
 
-
     def _begin_waiting(self, conn: sqlite3.Connection) -> None:
         deadline = time.monotonic() + self.busy_timeout * 3
         while True:
