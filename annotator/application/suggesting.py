@@ -29,8 +29,8 @@ from annotator.storage.term_counts import counts_state
 from annotator.storage.training import (
     coded_term_chunks,
     document_term_rows,
+    example_columns,
     example_count,
-    example_rows,
     recent_example_rows,
     term_chunks_of,
 )
@@ -79,7 +79,7 @@ def suggester_for_project(
     seq = start_logging(project, learner)
     engine = Suggester.build(
         codebook, coded_term_chunks(project, whose), (), SegmentReader.of(project),
-        learner=coder or "", calibrate=calibrate, counts=counts, grouped=example_rows(project, whose),
+        learner=coder or "", calibrate=calibrate, counts=counts, columns=example_columns(project, whose),
         corpus=corpus,
     )
     keep_engine(project, learner, stamp, seq, engine)

@@ -72,7 +72,7 @@ from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.classifier import EVIDENCE_TERMS, CorpusWeights, FacetModel
 from annotator.nlp.evidence import cited
-from annotator.nlp.examples import Examples
+from annotator.nlp.examples import CoderExamples, Examples
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -621,6 +621,7 @@ class Suggester:
         counts: CorpusCounter | None = None,
         grouped: Iterable[tuple[str, str, str]] | None = None,
         corpus: Corpus | None = None,
+        columns: Iterable[CoderExamples] | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -635,13 +636,17 @@ class Suggester:
         in the project); then ``term_chunks`` need only hold the terms of the segments coded.
         ``grouped``: instead of ``annotations``, one row per example: (coder, segment, its codes
         joined by :data:`annotator.nlp.examples.SEP`), in the order ``annotations`` would first
-        give them (fewer rows to read). ``corpus``: instead of ``counts``, the corpus made of
-        them already (:class:`Corpus`, perhaps another engine's).
+        give them (fewer rows to read). ``columns``: the same examples a coder at a time
+        (:data:`annotator.nlp.examples.CoderExamples`; no Python object per example).
+        ``corpus``: instead of ``counts``, the corpus made of them already (:class:`Corpus`,
+        perhaps another engine's).
         """
         lexicon = Lexicon.build(codebook)
         known = frozenset(c.id for c in codebook.codes)
         if not learned:
             examples = Examples()
+        elif columns is not None:
+            examples = Examples.collect_columns(columns, known)
         elif grouped is not None:
             examples = Examples.collect_grouped(grouped, known)
         else:

@@ -13,6 +13,9 @@ from annotator.storage.db import Project
 #: Rows read at a time when streaming the stored terms.
 CHUNK = 5000
 
+#: Between the rows SQLite joins for :func:`example_columns` (char(30)).
+_RS = "\x1e"
+
 TermsRow = tuple[str, str | None, str | None]
 
 
@@ -25,14 +28,36 @@ def annotation_rows(project: Project, coder: str | None = None) -> Iterator[tupl
             "SELECT coder, segment, code FROM annotations WHERE coder = ?", (coder,))
 
 
-def example_rows(project: Project, coder: str | None = None) -> Iterator[tuple[str, str, str]]:
-    """(coder, segment, its codes joined by U+001F) per coded (coder, segment), or ``coder``'s
-    only, by coder then segment (the order :func:`annotation_rows` first gives them): one row
-    per example the engine learns from."""
-    where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
-    yield from project.execute(
-        "SELECT coder, segment, group_concat(code, char(31)) FROM annotations"
-        f"{where} GROUP BY coder, segment ORDER BY coder, segment", params)
+def example_columns(project: Project, coder: str | None = None
+                    ) -> Iterator[tuple[str, list[str], list[str]]]:
+    """One example per coded (coder, segment), or per segment ``coder`` coded, a coder at a
+    time: (coder, the segments they coded, each one's codes joined by U+001F), by coder then
+    segment. SQLite joins each coder's segments and codes into two strings, split here: no
+    Python object is made per row read."""
+    for name in [coder] if coder is not None else _annotating_coders(project):
+        segments, codes, count = project.execute(
+            "SELECT group_concat(segment, char(30)), group_concat(codes, char(30)), count(*) FROM"
+            " (SELECT segment, group_concat(code, char(31)) AS codes FROM annotations"
+            "  WHERE coder = ? GROUP BY segment ORDER BY segment)", (name,)).fetchone()
+        if not count:
+            continue
+        segs, sets = segments.split(_RS), codes.split(_RS)
+        if len(segs) != count or len(sets) != count:  # an id or code holding U+001E: row by row
+            rows = project.execute(
+                "SELECT segment, group_concat(code, char(31)) FROM annotations"
+                " WHERE coder = ? GROUP BY segment ORDER BY segment", (name,)).fetchall()
+            segs, sets = [r[0] for r in rows], [r[1] for r in rows]
+        yield name, segs, sets
+
+
+def _annotating_coders(project: Project) -> list[str]:
+    """The coders with an annotation, in order: one step of the key's index each."""
+    names: list[str] = []
+    row = project.execute("SELECT min(coder) FROM annotations").fetchone()
+    while row[0] is not None:
+        names.append(row[0])
+        row = project.execute("SELECT min(coder) FROM annotations WHERE coder > ?", (row[0],)).fetchone()
+    return names
 
 
 def segment_term_chunks(project: Project, chunk: int = CHUNK) -> Iterator[list[TermsRow]]:
@@ -48,9 +73,10 @@ def coded_term_chunks(project: Project, coder: str | None = None, chunk: int = C
     """(segment id, zh terms, en terms) of the segments with an annotation (by ``coder``, or
     by anyone), ``chunk`` rows at a time: what the engine learns from."""
     where = "" if coder is None else " WHERE coder = ?"
-    cursor = project.execute(
-        "SELECT id, zh_terms, en_terms FROM segments"
-        f" WHERE id IN (SELECT segment FROM annotations{where})", () if coder is None else (coder,))
+    cursor = project.execute(  # each coded segment looked up: the others' rows are not read
+        "SELECT s.id, s.zh_terms, s.en_terms FROM"
+        f" (SELECT DISTINCT segment FROM annotations{where}) a JOIN segments s ON s.id = a.segment",
+        () if coder is None else (coder,))
     while rows := cursor.fetchmany(chunk):
         yield [(r[0], r[1], r[2]) for r in rows]
 
@@ -71,7 +97,7 @@ def segments_with_code(project: Project, code: str, coder: str | None = None) ->
 
 
 def example_count(project: Project, coder: str | None = None) -> int:
-    """How many examples (coded (coder, segment) pairs) :func:`example_rows` gives."""
+    """How many examples (coded (coder, segment) pairs) :func:`example_columns` gives."""
     where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
     return int(project.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM annotations{where} GROUP BY coder, segment)",
@@ -79,8 +105,8 @@ def example_count(project: Project, coder: str | None = None) -> int:
 
 
 def recent_example_rows(project: Project, coder: str | None, limit: int) -> list[tuple[str, str, str]]:
-    """:func:`example_rows` of the ``limit`` examples coded last (by when their last code was
-    written), in the same order (by coder, then segment)."""
+    """(coder, segment, its codes joined by U+001F) of the ``limit`` examples coded last (by
+    when their last code was written), by coder then segment (:func:`example_columns`' order)."""
     if coder is None:
         latest = project.execute(
             "SELECT DISTINCT coder, segment FROM (SELECT coder, segment FROM annotations"

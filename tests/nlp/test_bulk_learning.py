@@ -128,3 +128,20 @@ def test_kinds_too_wide_for_one_number_are_found_by_whole_rows() -> None:
     wide = _distinct_rows(grid, 2**40)  # does not
     assert np.array_equal(narrow[0], wide[0]) and np.array_equal(narrow[1], wide[1])
     assert np.array_equal(narrow[0][narrow[1]], grid)
+
+
+def test_examples_read_a_coder_at_a_time_equal_those_read_row_by_row() -> None:
+    rng = random.Random(7)
+    codes = ["a", "b", "c"]
+    grouped = sorted({(f"w{rng.randint(0, 3)}", f"s{rng.randint(0, 80):03d}"): "\x1f".join(
+        sorted(rng.sample([*codes, "x", "y"], rng.randint(1, 2)))) for _ in range(300)}.items())
+    rows = [(w, s, c) for (w, s), c in grouped]
+    columns = [(who, [r[1] for r in rows if r[0] == who], [r[2] for r in rows if r[0] == who])
+               for who in sorted({r[0] for r in rows})]
+    by_rows = Examples.collect_grouped(rows, frozenset(codes))
+    by_columns = Examples.collect_columns(columns, frozenset(codes))
+    assert list(by_columns.items()) == list(by_rows.items())
+    assert by_columns.sets == by_rows.sets and by_columns.whos == by_rows.whos
+    assert by_columns.segments.tolist() == by_rows.segments.tolist()
+    assert by_columns.last(7) == by_rows.last(7)
+    assert all(set(c) <= set(codes) for _k, c in by_columns.items())

@@ -18,7 +18,9 @@ from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.snippets import segment_snippets
 from annotator.storage.training import (
     annotation_rows,
+    coded_term_chunks,
     document_term_rows,
+    example_columns,
     segment_term_chunks,
     segments_with_code,
 )
@@ -103,3 +105,35 @@ def test_segment_reader_reads_never_writes_and_closes(project: tuple[Path, list[
     reader.close()
     with pytest.raises(ProjectError, match="closed"):
         reader.row(ids[0])
+
+
+def test_examples_come_a_coder_at_a_time_by_segment_even_with_separators_in_ids(tmp_path: Path) -> None:
+    from annotator.application.projects import create_project
+
+    path = tmp_path / "ids.db"
+    create_project(path)
+    raw = sqlite3.connect(path)  # ids no import makes, written as they stand
+    raw.executemany("INSERT INTO annotations (coder, segment, code, created_at) VALUES (?, ?, ?, '')", [
+        ("bob", "s2", "c1"), ("bob", "s1", "c2"), ("bob", "s1", "c1"), ("ann", "s3", "c1"),
+        ("cy", "a\x1eb", "c1"), ("cy", "a", "c2")])
+    raw.commit()
+    raw.close()
+    with open_project(path) as p:
+        got = list(example_columns(p))
+        bob = list(example_columns(p, "bob"))
+    expected = [("ann", ["s3"], ["c1"]), ("bob", ["s1", "s2"], ["c1\x1fc2", "c1"]),
+                ("cy", ["a", "a\x1eb"], ["c2", "c1"])]
+    assert got == expected
+    assert bob == [expected[1]]
+
+
+def test_coded_segments_terms_are_those_of_each_coded_segment_once(
+        project: tuple[Path, list[str], list[str]]) -> None:
+    path, ids, _codes = project
+    with open_project(path) as p:
+        everyone = sorted(r[0] for c in coded_term_chunks(p, chunk=1) for r in c)
+        bob = [r[0] for c in coded_term_chunks(p, "bob") for r in c]
+        terms = {r[0]: r[1] for c in segment_term_chunks(p) for r in c}
+        coded = {r[0]: r[1] for c in coded_term_chunks(p) for r in c}
+    assert everyone == sorted(ids[:2]) and bob == [ids[1]]
+    assert coded == {seg: terms[seg] for seg in ids[:2]}
