@@ -167,6 +167,9 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        # fitted to the terminal before the first layout, which is then the right one (the
+        # first Resize changes nothing and asks for no layout of its own)
+        self._fit(self.app.size.width)
         self.call_after_refresh(collector.settle)  # what the first paint made lives on
         # the backup waits for the built engine's first answer (at most BACKUP_WAIT_S): on two
         # cores the copy and the engine's build at once keep the screen's thread waiting
@@ -184,11 +187,14 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             self.set_interval(LEAD_REFRESH_S, self.show_state)
 
     def on_resize(self, event: events.Resize) -> None:
-        width = event.size.width
-        self.texts.wide = width >= WIDE
-        self._apply_outline(width)
+        self._fit(event.size.width)
         if self.session.lead:  # the lead grid or its compact form, whichever fits
             self.show_state()
+
+    def _fit(self, width: int) -> None:
+        """The texts side by side or stacked, the outline shown or not, for ``width`` columns."""
+        self.texts.wide = width >= WIDE
+        self._apply_outline(width)
 
     def _apply_outline(self, width: int) -> None:
         show = self._outline_forced if self._outline_forced is not None else width >= OUTLINE_MIN
