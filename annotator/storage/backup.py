@@ -3,6 +3,10 @@
 ``backup_project`` uses SQLite's online backup API (``sqlite3.Connection.backup``) in one step:
 it reads one snapshot of the file inside a read transaction, which in WAL mode never blocks
 writers, so the copy holds every change committed before it started and nothing half-written.
+The coding screen's automatic backup is copied in small steps instead, with a pause between
+them while the coder is pressing keys (``pace``): its read transaction is held from the first
+step to the last, so the steps read that one snapshot too (nothing committed meanwhile, by any
+connection, reaches the copy or makes SQLite start it again).
 The copy goes to a temporary name in the destination folder, is checked, switched to a
 single-file journal mode, flushed to disk and only then renamed into place: a crash mid-way
 leaves at most a stray ``*.partial`` file, never a truncated backup under the final name.
@@ -24,6 +28,7 @@ import hashlib
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,11 +59,24 @@ def rotating_dir(project_path: Path) -> Path:
     return config.data_dir() / "backups" / f"{Path(project_path).stem}-{digest}"
 
 
-def _backup_into(project: Project, partial: Path, dest: Path) -> None:
+#: Pages copied per step of a paced backup (1 MB at the usual 4 KiB pages: a few milliseconds).
+STEP_PAGES = 256
+
+#: Called between the steps of a paced backup, with True before the copy's check (seconds on a
+#: large project, which cannot be paused); it may sleep to give way.
+Pace = Callable[[bool], None]
+
+
+def _backup_into(project: Project, partial: Path, dest: Path, pace: Pace | None = None) -> None:
     target = sqlite3.connect(str(partial), isolation_level=None)
     try:
-        # one step (pages=-1): a single read snapshot, so the copy is consistent
-        project.conn.backup(target, pages=-1)
+        if pace is None:  # one step (pages=-1): a single read snapshot, so the copy is consistent
+            project.conn.backup(target, pages=-1)
+        else:
+            with project.snapshot() as conn:  # the steps all read the snapshot begun here
+                conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+                conn.backup(target, pages=STEP_PAGES, progress=lambda _status, _left, _total: pace(False))
+            pace(True)
         target.execute("PRAGMA journal_mode = DELETE")  # a self-contained single file
         verdict = target.execute("PRAGMA quick_check").fetchone()[0]
     finally:
@@ -67,18 +85,19 @@ def _backup_into(project: Project, partial: Path, dest: Path) -> None:
         raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
 
 
-def _backup_into_special(project: Project, dest: Path) -> None:
+def _backup_into_special(project: Project, dest: Path, pace: Pace | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="annotator-backup-"))
     try:
         partial = folder / "copy.db"
-        _backup_into(project, partial, dest)
+        _backup_into(project, partial, dest, pace)
         stream_into(partial, dest)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def copy_project(project: Project, dest: Path) -> Path:
-    """Write a consistent copy of the open ``project`` to ``dest`` (atomically); return ``dest``."""
+def copy_project(project: Project, dest: Path, pace: Pace | None = None) -> Path:
+    """Write a consistent copy of the open ``project`` to ``dest`` (atomically); return ``dest``.
+    ``pace``: copy in steps, calling it between them (and before the copy's check)."""
     dest = Path(dest)
     if dest.resolve() == project.path.resolve():
         raise ProjectError("a backup cannot overwrite the project itself", path=dest)
@@ -90,11 +109,11 @@ def copy_project(project: Project, dest: Path) -> Path:
         raise ProjectError(f"cannot create the folder: {exc.strerror}", path=dest.parent) from None
     try:
         if is_special(dest):  # /dev/null, a FIFO: copied into in place, never renamed over
-            _backup_into_special(project, dest)
+            _backup_into_special(project, dest, pace)
         else:
             with atomic_path(dest, suffix=".partial", durable=True) as partial:
                 try:
-                    _backup_into(project, partial, dest)
+                    _backup_into(project, partial, dest, pace)
                 finally:
                     for suffix in ("-journal", "-wal", "-shm"):
                         Path(str(partial) + suffix).unlink(missing_ok=True)
@@ -148,8 +167,10 @@ def list_rotating(project_path: str | Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def rotate_backup(project_path: str | Path, keep: int | None = None) -> Path | None:
-    """Take an automatic backup and delete the oldest beyond the newest ``keep``.
+def rotate_backup(project_path: str | Path, keep: int | None = None, pace: Pace | None = None
+                  ) -> Path | None:
+    """Take an automatic backup and delete the oldest beyond the newest ``keep``; ``pace``: as
+    for :func:`copy_project`.
 
     ``keep`` defaults to the project's ``backups_kept`` setting (else ``config.BACKUPS_KEPT``);
     0 takes no backup. Returns the new copy (None when turned off). Safe to run in a worker
@@ -166,7 +187,7 @@ def rotate_backup(project_path: str | Path, keep: int | None = None) -> Path | N
         while dest.exists():  # two backups in the same millisecond
             dest = folder / f"{path.stem}.auto-{_stamp()}-{n}.db"
             n += 1
-        copy_project(project, dest)
+        copy_project(project, dest, pace)
     for old in list_rotating(path)[:-kept]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from annotator.storage.backup import list_rotating, rotate_backup, set_backups_kept
+from annotator.storage import backup
+from annotator.storage.backup import copy_project, list_rotating, rotate_backup, set_backups_kept
 from annotator.storage.check import check_project
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.coding import tag
@@ -83,6 +84,37 @@ def test_rotating_backups_keep_the_configured_number(project: Path) -> None:
     assert runner.invoke(app, ["backup", str(project), "--keep", "0", "-o",
                                str(project.parent / "x.db")]).exit_code == 0
     assert rotate_backup(project) is None and len(list_rotating(project)) == 2
+
+
+def test_a_paced_backup_copies_the_snapshot_it_began_with_while_others_commit(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backup, "STEP_PAGES", 8)
+    _tagged(project)
+    before = _count(project, "SELECT count(*) FROM annotations")
+    steps = -(-_count(project, "PRAGMA page_count") // 8)
+    assert steps >= 3  # commits come between steps
+    writer = sqlite3.connect(project, isolation_level=None)
+    writer.execute("PRAGMA busy_timeout = 5000")
+    paces: list[bool] = []
+
+    def pace(long: bool) -> None:  # another connection commits between the steps
+        paces.append(long)
+        assert len(paces) <= steps + 1, "the copy started again"
+        writer.execute("DELETE FROM annotations WHERE rowid = (SELECT min(rowid) FROM annotations)")
+        writer.execute("INSERT INTO settings (key, value) VALUES (?, 'x')", (f"paced-{len(paces)}",))
+        writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    try:
+        with open_project(project) as p:
+            dest = copy_project(p, project.parent / "paced.db", pace)
+    finally:
+        writer.close()
+    assert paces == [False] * steps + [True]  # one call per step, and one before the check
+    assert integrity(dest) == "ok" and _count(dest, "SELECT count(*) FROM annotations") == before
+    assert _count(dest, "SELECT count(*) FROM settings WHERE key LIKE 'paced-%'") == 0
+    assert _count(project, "SELECT count(*) FROM settings WHERE key LIKE 'paced-%'") == len(paces)
+    with open_project(dest) as p:
+        assert check_project(p).ok
 
 
 def _tagged(project: Path) -> None:

@@ -26,7 +26,7 @@ from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.tui import collector
-from annotator.tui.background import give_way
+from annotator.tui.background import give_way, pacer
 from annotator.tui.callbacks import CountedCallbacks
 from annotator.tui.code_details import codebook_text
 from annotator.tui.highlight import Highlighter
@@ -527,16 +527,18 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         """
         if self.backup_thread is not None:
             return
-        self.backup_thread = threading.Thread(target=self._backup, name="annotator-backup",
+        app = self.app  # when its last key came, read in the thread: copied slowly while keys come
+        pace = pacer(lambda: float(getattr(app, "last_action", 0.0)))
+        self.backup_thread = threading.Thread(target=self._backup, args=(pace,), name="annotator-backup",
                                               daemon=True)
         self.backup_thread.start()
 
-    def _backup(self) -> None:
+    def _backup(self, pace: Callable[[bool], None]) -> None:
         from annotator.application.backups import rotate_backup
 
         give_way()
         try:
-            done = BackupDone(rotate_backup(self.path))
+            done = BackupDone(rotate_backup(self.path, pace=pace))
         except Exception as exc:  # a failed backup is a notice, never a crash
             done = BackupDone(None, (str(exc) or type(exc).__name__).splitlines()[0])
         with contextlib.suppress(RuntimeError):  # the app has gone and its loop is closed
