@@ -519,7 +519,8 @@ class CodingScreen(CountedCallbacks, Screen[None]):
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
         """Copy the project to the rotating backups, in a thread: after the first paint, or
-        when the engine's process is used, once the engine is built (see :meth:`on_mount`).
+        when the engine's process is used, once the engine is built (see :meth:`on_mount`);
+        slowly while keys come, at full speed in the coder's pauses (:func:`pacer`).
 
         A daemon thread rather than a Textual worker: workers run on the event loop's executor,
         which the app waits for when it exits, and quitting must never wait for a backup (one
