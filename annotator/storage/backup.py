@@ -70,8 +70,8 @@ Pace = Callable[[bool], None]
 def _backup_into(project: Project, partial: Path, dest: Path, pace: Pace | None = None) -> None:
     target = sqlite3.connect(str(partial), isolation_level=None)
     try:
-        if pace is None:  # one step (pages=-1): a single read snapshot, so the copy is consistent
-            project.conn.backup(target, pages=-1)
+        if pace is None or not _write_ahead(project):  # one step (pages=-1): a single read
+            project.conn.backup(target, pages=-1)  # snapshot, so the copy is consistent
         else:
             with project.snapshot() as conn:  # the steps all read the snapshot begun here
                 conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
@@ -83,6 +83,12 @@ def _backup_into(project: Project, partial: Path, dest: Path, pace: Pace | None 
         target.close()
     if verdict != "ok":
         raise ProjectError(f"the copy failed its check ({verdict}); nothing kept", path=dest)
+
+
+def _write_ahead(project: Project) -> bool:
+    """Whether ``project`` is in WAL mode, where a long read transaction blocks no writer (with
+    a rollback journal it would hold every writer back until the copy is done)."""
+    return str(project.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
 
 
 def _backup_into_special(project: Project, dest: Path, pace: Pace | None = None) -> None:

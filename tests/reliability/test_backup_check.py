@@ -117,6 +117,15 @@ def test_a_paced_backup_copies_the_snapshot_it_began_with_while_others_commit(
         assert check_project(p).ok
 
 
+def test_a_project_with_a_rollback_journal_is_copied_in_one_step(project: Path) -> None:
+    # there a read transaction held between steps would keep every writer waiting
+    paces: list[bool] = []
+    with open_project(project) as p:
+        assert p.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+        dest = copy_project(p, project.parent / "rollback.db", paces.append)
+    assert paces == [] and integrity(dest) == "ok"
+
+
 def _tagged(project: Path) -> None:
     with open_project(project) as p:
         cb = load_codebook(p)
