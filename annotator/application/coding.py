@@ -5,7 +5,7 @@ Each operation takes an open project; the interfaces open it (``open_project``) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from annotator.errors import UsageError
@@ -44,6 +44,12 @@ def tag(project: Project, coder: str, segment: str, codes: list[str], *, remove:
         none: bool = False) -> CoderState:
     """Apply (or remove) ``codes`` and mark the segment done for ``coder``; the new state."""
     return coding.tag(project, load_codebook(project), coder, segment, codes, remove=remove, none=none)
+
+
+def check_segments(project: Project, segments: Iterable[str]) -> None:
+    """Refuse the first of ``segments`` that is not in the project (one line naming it)."""
+    for segment in segments:
+        coding.check_segment(project, segment)
 
 
 def write_memo(project: Project, coder: str, text: str, *, segment: str | None = None,

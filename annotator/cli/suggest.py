@@ -41,7 +41,7 @@ def suggest_cmd(
     single-choice facet, and multi-choice codes scoring 0.5 or more, or at least twice the
     facet's average score and at least 1/K (K: the facet's number of codes).
     """
-    from annotator.application.coding import check_coder, segment_order
+    from annotator.application.coding import check_coder, check_segments, segment_order
     from annotator.application.suggesting import (
         keep_codebook_terms,
         needs_tokeniser,
@@ -53,15 +53,13 @@ def suggest_cmd(
         raise UsageError("--top must be at least 1")
     with open_existing(project) as p:
         check_coder(p, coder)
+        check_segments(p, segments or ())  # before the engine is built: an unknown id fails at once
         ids = list(segments) if segments else [s for s, _doc in segment_order(p)]
         recall_codebook_terms(p)
         if needs_tokeniser(p, coder=coder, lead=lead):  # a kept engine or known codebook text: none
             prepare_nlp()
         suggester = suggester_for_project(p, coder=coder, lead=lead)
         keep_codebook_terms(p)
-    for seg in segments or ():
-        if not suggester.has_segment(seg):
-            raise UsageError(f"no segment with id {seg!r} (see 'annotator segments')")
     for seg in ids:
         result = suggester.suggest(seg, top=top)
         if as_json:
