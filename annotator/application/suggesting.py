@@ -27,9 +27,10 @@ from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.term_counts import counts_state
 from annotator.storage.training import (
+    annotation_columns,
+    code_ids,
     coded_term_chunks,
     document_term_rows,
-    example_columns,
     example_count,
     recent_example_rows,
     term_chunks_of,
@@ -77,9 +78,11 @@ def suggester_for_project(
     counts = corpus_counts(project) if corpus is None else None
     stamp = engine_stamp(codebook, counts_state(project))
     seq = start_logging(project, learner)
+    codes = code_ids(project)
     engine = Suggester.build(
         codebook, coded_term_chunks(project, whose), (), SegmentReader.of(project),
-        learner=coder or "", calibrate=calibrate, counts=counts, columns=example_columns(project, whose),
+        learner=coder or "", calibrate=calibrate, counts=counts,
+        by_coder=(codes, annotation_columns(project, codes, whose)),
         corpus=corpus,
     )
     keep_engine(project, learner, stamp, seq, engine)

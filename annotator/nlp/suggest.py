@@ -72,7 +72,7 @@ from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
 from annotator.nlp.classifier import EVIDENCE_TERMS, CorpusWeights, FacetModel
 from annotator.nlp.evidence import cited
-from annotator.nlp.examples import CoderExamples, Examples
+from annotator.nlp.examples import CoderAnnotations, Examples
 from annotator.nlp.keywords import (
     CorpusCounter,
     DocumentFrequencies,
@@ -621,7 +621,7 @@ class Suggester:
         counts: CorpusCounter | None = None,
         grouped: Iterable[tuple[str, str, str]] | None = None,
         corpus: Corpus | None = None,
-        columns: Iterable[CoderExamples] | None = None,
+        by_coder: tuple[Sequence[str], Iterable[CoderAnnotations]] | None = None,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -636,8 +636,9 @@ class Suggester:
         in the project); then ``term_chunks`` need only hold the terms of the segments coded.
         ``grouped``: instead of ``annotations``, one row per example: (coder, segment, its codes
         joined by :data:`annotator.nlp.examples.SEP`), in the order ``annotations`` would first
-        give them (fewer rows to read). ``columns``: the same examples a coder at a time
-        (:data:`annotator.nlp.examples.CoderExamples`; no Python object per example).
+        give them (fewer rows to read). ``by_coder``: instead of ``annotations``, (the codes, the
+        annotations a coder at a time numbering them: :data:`annotator.nlp.examples.CoderAnnotations`;
+        no Python object per annotation).
         ``corpus``: instead of ``counts``, the corpus made of them already (:class:`Corpus`,
         perhaps another engine's).
         """
@@ -645,8 +646,8 @@ class Suggester:
         known = frozenset(c.id for c in codebook.codes)
         if not learned:
             examples = Examples()
-        elif columns is not None:
-            examples = Examples.collect_columns(columns, known)
+        elif by_coder is not None:
+            examples = Examples.collect_annotations(by_coder[1], by_coder[0], known)
         elif grouped is not None:
             examples = Examples.collect_grouped(grouped, known)
         else:

@@ -6,17 +6,21 @@ Plain rows, streamed; the engine (:mod:`annotator.nlp`) never opens the project 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from annotator.storage.db import Project
 
 #: Rows read at a time when streaming the stored terms.
 CHUNK = 5000
 
-#: Between the rows SQLite joins for :func:`example_columns` (char(30)).
+#: Between the segment ids SQLite joins for :func:`annotation_columns` (char(30)).
 _RS = "\x1e"
 
 TermsRow = tuple[str, str | None, str | None]
+IntArray = npt.NDArray[np.int64]
 
 
 def annotation_rows(project: Project, coder: str | None = None) -> Iterator[tuple[str, str, str]]:
@@ -28,26 +32,44 @@ def annotation_rows(project: Project, coder: str | None = None) -> Iterator[tupl
             "SELECT coder, segment, code FROM annotations WHERE coder = ?", (coder,))
 
 
-def example_columns(project: Project, coder: str | None = None
-                    ) -> Iterator[tuple[str, list[str], list[str]]]:
-    """One example per coded (coder, segment), or per segment ``coder`` coded, a coder at a
-    time: (coder, the segments they coded, each one's codes joined by U+001F), by coder then
-    segment. SQLite joins each coder's segments and codes into two strings, split here: no
-    Python object is made per row read."""
+def code_ids(project: Project) -> list[str]:
+    """Every code's id (archived ones too), in the order :func:`annotation_columns` numbers them."""
+    return [r[0] for r in project.execute("SELECT id FROM codes ORDER BY rowid")]
+
+
+def annotation_columns(project: Project, codes: Sequence[str], coder: str | None = None
+                       ) -> Iterator[tuple[str, npt.NDArray[np.str_], IntArray]]:
+    """Every annotation (or ``coder``'s), a coder at a time, by segment: (coder, the segment of
+    each, the number of each one's code in ``codes``; ``len(codes)`` for another). SQLite joins
+    a coder's segments into one string and gives each code's number (a CASE), so no Python
+    object is made per annotation, and no grouping is done in SQL: the rows come in the order
+    of the (coder, segment, code) key, which is checked here (sorted if ever not)."""
+    case, params = _number_case("code", codes)
     for name in [coder] if coder is not None else _annotating_coders(project):
-        segments, codes, count = project.execute(
-            "SELECT group_concat(segment, char(30)), group_concat(codes, char(30)), count(*) FROM"
-            " (SELECT segment, group_concat(code, char(31)) AS codes FROM annotations"
-            "  WHERE coder = ? GROUP BY segment ORDER BY segment)", (name,)).fetchone()
+        segments, numbers, count = project.execute(
+            f"SELECT group_concat(segment, char(30)), group_concat({case}), count(*)"
+            " FROM annotations WHERE coder = ?", [*params, name]).fetchone()
         if not count:
             continue
-        segs, sets = segments.split(_RS), codes.split(_RS)
-        if len(segs) != count or len(sets) != count:  # an id or code holding U+001E: row by row
-            rows = project.execute(
-                "SELECT segment, group_concat(code, char(31)) FROM annotations"
-                " WHERE coder = ? GROUP BY segment ORDER BY segment", (name,)).fetchall()
-            segs, sets = [r[0] for r in rows], [r[1] for r in rows]
-        yield name, segs, sets
+        segs = segments.split(_RS)
+        if len(segs) != count:  # an id holding U+001E: row by row
+            segs = [r[0] for r in project.execute(
+                "SELECT segment FROM annotations WHERE coder = ?", (name,))]
+        names = np.array(segs, dtype=np.str_)
+        numbered = np.fromstring(numbers, dtype=np.int64, sep=",")
+        if bool((names[1:] < names[:-1]).any()):
+            order = np.argsort(names, kind="stable")
+            names, numbered = names[order], numbered[order]
+        yield name, names, numbered
+
+
+def _number_case(column: str, values: Sequence[str]) -> tuple[str, list[object]]:
+    """SQL giving ``values.index(column)``, ``len(values)`` for any other value."""
+    if not values:
+        return "0", []
+    whens = " ".join("WHEN ? THEN ?" for _ in values)
+    return (f"CASE {column} {whens} ELSE {len(values)} END",
+            [x for i, v in enumerate(values) for x in (v, i)])
 
 
 def _annotating_coders(project: Project) -> list[str]:
@@ -97,7 +119,7 @@ def segments_with_code(project: Project, code: str, coder: str | None = None) ->
 
 
 def example_count(project: Project, coder: str | None = None) -> int:
-    """How many examples (coded (coder, segment) pairs) :func:`example_columns` gives."""
+    """How many examples (coded (coder, segment) pairs) there are, or ``coder``'s."""
     where, params = ("", ()) if coder is None else (" WHERE coder = ?", (coder,))
     return int(project.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM annotations{where} GROUP BY coder, segment)",
@@ -106,7 +128,7 @@ def example_count(project: Project, coder: str | None = None) -> int:
 
 def recent_example_rows(project: Project, coder: str | None, limit: int) -> list[tuple[str, str, str]]:
     """(coder, segment, its codes joined by U+001F) of the ``limit`` examples coded last (by
-    when their last code was written), by coder then segment (:func:`example_columns`' order)."""
+    when their last code was written), by coder then segment (:func:`annotation_columns`' order)."""
     if coder is None:
         latest = project.execute(
             "SELECT DISTINCT coder, segment FROM (SELECT coder, segment FROM annotations"

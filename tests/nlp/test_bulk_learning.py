@@ -146,3 +146,26 @@ def test_examples_read_a_coder_at_a_time_keep_the_rows_order_sets_and_coders() -
     assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
     assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
     assert store.last(7) == [key for key, _c in kept][-7:]
+
+
+def test_examples_from_annotations_numbered_by_sqlite_are_the_runs_of_each_coders_segments() -> None:
+    rng = random.Random(11)
+    codes = ["a", "b", "c", "x"]  # "x" is not known: an example holding only it is left out
+    known = frozenset(["a", "b", "c"])
+    held = {(f"w{rng.randint(0, 3)}", f"s{rng.randint(0, 80):03d}"): sorted(rng.sample(range(6), rng.randint(1, 3)))
+            for _ in range(300)}  # numbers 4 and 5: codes not in the list
+    keys = sorted(held)
+    parts = []
+    for who in sorted({w for w, _s in keys}):
+        mine = [(s, n) for (w, s), numbers in held.items() if w == who for n in rng.sample(numbers, len(numbers))]
+        mine.sort(key=lambda r: r[0])  # by segment; within one, any order
+        parts.append((who, np.array([s for s, _n in mine], dtype=np.str_), np.array([n for _s, n in mine])))
+    store = Examples.collect_annotations(parts, codes, known)
+    model = [((w, s), frozenset(codes[n] for n in held[(w, s)] if n < len(codes)) & known) for w, s in keys]
+    kept = [(key, found) for key, found in model if found]
+    assert len(kept) < len(model)  # some examples are left out
+    assert list(store.items()) == kept and len(store) == len(kept)
+    assert store.whos == list(dict.fromkeys(key[0] for key, _c in kept))
+    assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
+    assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
+    assert store.last(5) == [key for key, _c in kept][-5:]

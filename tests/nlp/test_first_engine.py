@@ -17,14 +17,15 @@ from annotator.storage.coding import tag
 from annotator.storage.db import open_project
 from annotator.storage.documents import segment_order
 from annotator.storage.segment_reader import SegmentReader
-from annotator.storage.training import coded_term_chunks, example_columns, example_count
+from annotator.storage.training import annotation_columns, code_ids, coded_term_chunks, example_count
 
 
 def _whole(p: object) -> Suggester:
     """The engine built from every example, as :func:`suggester_for_project` builds it."""
     return Suggester.build(load_codebook(p), coded_term_chunks(p, PAPER_CODER), (),  # type: ignore[arg-type]
                            SegmentReader.of(p), learner=PAPER_CODER,  # type: ignore[arg-type]
-                           counts=corpus_counts(p), columns=example_columns(p, PAPER_CODER))  # type: ignore[arg-type]
+                           counts=corpus_counts(p),  # type: ignore[arg-type]
+                           by_coder=(code_ids(p), annotation_columns(p, code_ids(p), PAPER_CODER)))  # type: ignore[arg-type]
 
 
 def test_the_first_engine_learns_from_the_latest_coded_segments_and_says_so(demo_project: Path) -> None:

@@ -17,10 +17,11 @@ from annotator.storage.documents import segment_order
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.snippets import segment_snippets
 from annotator.storage.training import (
+    annotation_columns,
     annotation_rows,
+    code_ids,
     coded_term_chunks,
     document_term_rows,
-    example_columns,
     segment_term_chunks,
     segments_with_code,
 )
@@ -107,24 +108,28 @@ def test_segment_reader_reads_never_writes_and_closes(project: tuple[Path, list[
         reader.row(ids[0])
 
 
-def test_examples_come_a_coder_at_a_time_by_segment_even_with_separators_in_ids(tmp_path: Path) -> None:
+def test_annotations_come_a_coder_at_a_time_by_segment_even_with_separators_in_ids(tmp_path: Path) -> None:
     from annotator.application.projects import create_project
 
     path = tmp_path / "ids.db"
     create_project(path)
     raw = sqlite3.connect(path)  # ids no import makes, written as they stand
+    codes = [r[0] for r in raw.execute("SELECT id FROM codes ORDER BY rowid")]
+    first, second = codes[0], codes[1]
     raw.executemany("INSERT INTO annotations (coder, segment, code, created_at) VALUES (?, ?, ?, '')", [
-        ("bob", "s2", "c1"), ("bob", "s1", "c2"), ("bob", "s1", "c1"), ("ann", "s3", "c1"),
-        ("cy", "a\x1eb", "c1"), ("cy", "a", "c2")])
+        ("bob", "s2", first), ("bob", "s1", second), ("bob", "s1", first), ("ann", "s3", first),
+        ("cy", "a\x1eb", first), ("cy", "a", second)])
     raw.commit()
     raw.close()
     with open_project(path) as p:
-        got = list(example_columns(p))
-        bob = list(example_columns(p, "bob"))
-    expected = [("ann", ["s3"], ["c1"]), ("bob", ["s1", "s2"], ["c1\x1fc2", "c1"]),
-                ("cy", ["a", "a\x1eb"], ["c2", "c1"])]
-    assert got == expected
-    assert bob == [expected[1]]
+        assert code_ids(p) == codes
+        got = [(c, s.tolist(), n.tolist()) for c, s, n in annotation_columns(p, [second, first])]
+        bob = [(c, s.tolist(), n.tolist()) for c, s, n in annotation_columns(p, [first], "bob")]
+    by_code = lambda run: sorted(run)  # noqa: E731 - within a segment, in the key's order
+    assert [(c, s, by_code(n) if c == "bob" else n) for c, s, n in got] == [
+        ("ann", ["s3"], [1]), ("bob", ["s1", "s1", "s2"], [0, 1, 1]), ("cy", ["a", "a\x1eb"], [0, 1])]
+    assert bob[0][0] == "bob" and bob[0][1] == ["s1", "s1", "s2"]
+    assert sorted(bob[0][2][:2]) == [0, 1] and bob[0][2][2] == 0  # the second code is not listed: 1
 
 
 def test_coded_segments_terms_are_those_of_each_coded_segment_once(
