@@ -51,7 +51,7 @@ The constants were chosen on the development set (``benchmarks/data/dev_agil.jso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,26 +236,24 @@ class FacetModel:
             self.code_examples[j] += sign
         self.examples += int(sign)
 
-    def add_occurrences(self, terms: IntArray, where: IntArray, counts: FloatArray,
-                        weights: Callable[[int], FloatArray]) -> None:
-        """Add examples as their term occurrences, many at once: ``counts[i]`` occurrences of
-        term ``terms[where[i]]`` (``terms``: distinct, ascending) in a segment of which
-        ``weights(0)[i]`` examples train this facet, ``weights(1 + j)[i]`` of them with code j
-        (the same counts as :meth:`update` one example at a time; :meth:`add_examples` adds
-        their number). Only the rows of ``terms`` are touched."""
+    def add_runs(self, terms: IntArray, where: IntArray, runs: Runs, weights: FloatArray) -> None:
+        """Add examples as their term occurrences, many at once: one occurrence of term
+        ``terms[where[i]]`` (``terms``: distinct, ascending) at each ``i`` of run ``r`` (a
+        segment's occurrences), of which ``weights[r, 0]`` examples train this facet,
+        ``weights[r, 1 + j]`` of them with code j (the same counts as :meth:`update` one example
+        at a time; :meth:`add_examples` adds their number). Only the runs a code is on are read
+        for it, and only the rows of ``terms`` are touched."""
         if not len(terms):
             return
         self._grow(int(terms[-1]) + 1)
         n = len(terms)
-        taken = counts * weights(0)
-        self.totals[terms] += _whole(np.bincount(where, weights=taken, minlength=n))
-        self.all_terms += float(taken.sum())
+        self.totals[terms] += _whole(runs.summed(where, weights[:, 0], n))
+        self.all_terms += float(weights[:, 0] @ runs.lengths)
         block = np.zeros((n, len(self.codes)), dtype=COUNT)
         for j in range(len(self.codes)):
-            occurrences = counts * weights(1 + j)
-            if occurrences.any():
-                block[:, j] = _whole(np.bincount(where, weights=occurrences, minlength=n))
-                self.code_terms[j] += float(occurrences.sum())
+            if weights[:, 1 + j].any():
+                block[:, j] = _whole(runs.summed(where, weights[:, 1 + j], n))
+                self.code_terms[j] += float(weights[:, 1 + j] @ runs.lengths)
         self.counts[terms] += block
 
     def add_examples(self, per_code: FloatArray, examples: int) -> None:
@@ -361,6 +359,25 @@ class FacetModel:
             probs /= probs.sum()
             contrib = loglik - loglik.mean(axis=1, keepdims=True)
         return probs, contrib, ids
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Consecutive runs of an array of occurrences: where each starts, and its length."""
+
+    starts: IntArray
+    lengths: IntArray
+
+    def summed(self, values: IntArray, weights: FloatArray, n: int) -> FloatArray:
+        """Per value below ``n``: the sum, over the runs of nonzero ``weights``, of the run's
+        weight once per occurrence of the value in it (runs of weight 0 are not read)."""
+        held = np.flatnonzero(weights)
+        if len(held) == len(weights):
+            return np.bincount(values, weights=np.repeat(weights, self.lengths), minlength=n).astype(np.float64, copy=False)
+        lengths = self.lengths[held]
+        inside = np.arange(int(lengths.sum()), dtype=np.int64)
+        at = inside + np.repeat(self.starts[held] - (np.cumsum(lengths) - lengths), lengths)
+        return np.bincount(values[at], weights=np.repeat(weights[held], lengths), minlength=n).astype(np.float64, copy=False)
 
 
 def _whole(values: npt.NDArray[np.number]) -> npt.NDArray[np.int32]:

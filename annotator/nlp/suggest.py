@@ -70,7 +70,7 @@ from annotator.errors import UsageError
 from annotator.model import Codebook, Facet
 from annotator.nlp.calibration import Calibration
 from annotator.nlp.calibration import fit as fit_calibration
-from annotator.nlp.classifier import EVIDENCE_TERMS, CorpusWeights, FacetModel
+from annotator.nlp.classifier import EVIDENCE_TERMS, CorpusWeights, FacetModel, Runs
 from annotator.nlp.evidence import cited
 from annotator.nlp.examples import CoderAnnotations, Examples
 from annotator.nlp.keywords import (
@@ -362,20 +362,31 @@ def _positions(names: npt.NDArray[np.str_], wanted: Sequence[str]) -> IntArray:
     return np.where(names[at] == ids, at, -1).astype(np.int64)
 
 
-def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray]]) -> None:
-    """Add the term occurrences ``held`` ((segment, term id) arrays) to every facet; empties it."""
+def _add_held(sums: Sequence[_FacetSums], held: list[tuple[IntArray, IntArray, IntArray]]) -> None:
+    """Add the term occurrences ``held`` to every facet; empties it. Each entry is one read's:
+    (the example segment of each row read, the row of each occurrence, its term id), the rows
+    of an occurrence in a few ascending runs (:meth:`Vocabulary.occurrences`)."""
     if not held:
         return
-    segs = np.concatenate([h[0] for h in held])
-    ids = np.concatenate([h[1] for h in held])
+    starts_at = np.cumsum([0] + [len(h[0]) for h in held[:-1]])
+    row_segment = np.concatenate([h[0] for h in held])
+    rows = np.concatenate([(h[1] + first).astype(np.int32) for h, first in zip(held, starts_at.tolist(), strict=True)])
+    ids = np.concatenate([h[2] for h in held])
     held.clear()
+    order = np.argsort(rows, kind="stable")  # a merge of the few ascending runs
+    rows, ids = rows[order], ids[order]
+    del order
     terms = np.flatnonzero(np.bincount(ids))  # the distinct terms, without sorting
     index = np.zeros(int(terms[-1]) + 1 if len(terms) else 0, dtype=np.int64)
     index[terms] = np.arange(len(terms), dtype=np.int64)
     where = index[ids]
-    ones = np.ones(len(ids), dtype=np.float64)
+    new = np.ones(len(rows), dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=new[1:])
+    runs = np.flatnonzero(new)
+    lengths = np.diff(np.append(runs, len(rows)))
+    segments = row_segment[rows[runs]]
     for part in sums:
-        part.add(segs, terms, where, ones)
+        part.add(segments, Runs(runs, lengths), terms, where)
 
 
 class _FacetSums:
@@ -395,11 +406,10 @@ class _FacetSums:
         self.kind_of = kinds[1]
         self.model = model
 
-    def add(self, segs: IntArray, terms: IntArray, where: IntArray, counts: FloatArray) -> None:
-        """Term occurrences of some coded segments: ``counts[i]`` of term ``terms[where[i]]`` in
-        segment ``segs[i]``."""
-        kind = self.kind_of[segs]
-        self.model.add_occurrences(terms, where, counts, lambda c: self.per_kind[:, c][kind])
+    def add(self, segments: IntArray, runs: Runs, terms: IntArray, where: IntArray) -> None:
+        """Term occurrences of some coded segments: one of term ``terms[where[i]]`` at each
+        ``i`` of run ``r`` (:class:`Runs`), which holds segment ``segments[r]``'s."""
+        self.model.add_runs(terms, where, runs, self.per_kind[self.kind_of[segments]])
 
     def finish(self, examples: Examples) -> None:
         """The examples' number, per code and in all (those of segments without terms left out)."""
@@ -761,7 +771,7 @@ class Suggester:
         seen = np.zeros(len(examples.segments), dtype=bool)
         kinds = examples.segment_kinds()
         sums = [_FacetSums(m, examples, kinds) for m in self.models.values()]
-        held: list[tuple[IntArray, IntArray]] = []
+        held: list[tuple[IntArray, IntArray, IntArray]] = []
         for rows in _rechunked(term_chunks, BULK_CHUNK):
             where = _positions(examples.segments, [r[0] for r in rows])
             found = [i for i, at in enumerate(where.tolist()) if at >= 0]
@@ -769,8 +779,8 @@ class Suggester:
                 continue
             seen[where[found]] = True
             at, ids = self.vocab.occurrences([rows[i][1] for i in found], [rows[i][2] for i in found])
-            held.append((where[found][at], ids))
-            if sum(len(h[1]) for h in held) >= SUMMED_OCCURRENCES:
+            held.append((where[found], at, ids))
+            if sum(len(h[2]) for h in held) >= SUMMED_OCCURRENCES:
                 _add_held(sums, held)
         _add_held(sums, held)
         examples.keep_only(seen)

@@ -13,6 +13,7 @@ import pytest
 import annotator.nlp.suggest as suggest_module
 from annotator.application.corpus_counts import corpus_counts
 from annotator.application.suggesting import suggester_for_project
+from annotator.nlp.classifier import Runs
 from annotator.nlp.examples import Examples, _distinct_rows
 from annotator.nlp.suggest import Suggester
 from annotator.storage.codebook_store import load_codebook
@@ -169,3 +170,18 @@ def test_examples_from_annotations_numbered_by_sqlite_are_the_runs_of_each_coder
     assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
     assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
     assert store.last(5) == [key for key, _c in kept][-5:]
+
+
+def test_runs_sum_each_runs_weight_once_per_occurrence_and_skip_runs_of_weight_zero() -> None:
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(1, 9, 200)
+    starts = np.cumsum(lengths) - lengths
+    values = rng.integers(0, 40, int(lengths.sum()))
+    for weights in (rng.integers(0, 3, 200).astype(np.float64), rng.integers(1, 3, 200).astype(np.float64),
+                    np.zeros(200)):
+        expected = np.zeros(45)
+        for run, (first, length) in enumerate(zip(starts.tolist(), lengths.tolist(), strict=True)):
+            for value in values[first : first + length].tolist():
+                expected[value] += weights[run]
+        got = Runs(starts, lengths).summed(values, weights, 45)
+        assert got.dtype == np.float64 and got.tolist() == expected.tolist()
