@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ from annotator.storage.db import Project
 #: Rows read at a time when streaming the stored terms.
 CHUNK = 5000
 
-#: Between the segment ids SQLite joins for :func:`annotation_columns` (char(30)).
+#: Between the values SQLite joins for :func:`annotation_columns` (char(30)).
 _RS = "\x1e"
 
 TermsRow = tuple[str, str | None, str | None]
@@ -41,35 +42,26 @@ def annotation_columns(project: Project, codes: Sequence[str], coder: str | None
                        ) -> Iterator[tuple[str, npt.NDArray[np.str_], IntArray]]:
     """Every annotation (or ``coder``'s), a coder at a time, by segment: (coder, the segment of
     each, the number of each one's code in ``codes``; ``len(codes)`` for another). SQLite joins
-    a coder's segments into one string and gives each code's number (a CASE), so no Python
-    object is made per annotation, and no grouping is done in SQL: the rows come in the order
-    of the (coder, segment, code) key, which is checked here (sorted if ever not)."""
-    case, params = _number_case("code", codes)
+    a coder's segments and codes into two strings, so no Python object is made per row read and
+    no grouping is done in SQL: the rows come in the order of the (coder, segment, code) key,
+    which is checked here (sorted if ever not)."""
+    number = {code: i for i, code in reversed(list(enumerate(codes)))}
     for name in [coder] if coder is not None else _annotating_coders(project):
-        segments, numbers, count = project.execute(
-            f"SELECT group_concat(segment, char(30)), group_concat({case}), count(*)"
-            " FROM annotations WHERE coder = ?", [*params, name]).fetchone()
+        segments, joined, count = project.execute(
+            "SELECT group_concat(segment, char(30)), group_concat(code, char(30)), count(*)"
+            " FROM annotations WHERE coder = ?", (name,)).fetchone()
         if not count:
             continue
-        segs = segments.split(_RS)
-        if len(segs) != count:  # an id holding U+001E: row by row
-            segs = [r[0] for r in project.execute(
-                "SELECT segment FROM annotations WHERE coder = ?", (name,))]
+        segs, their = segments.split(_RS), joined.split(_RS)
+        if len(segs) != count or len(their) != count:  # an id or code holding U+001E: row by row
+            rows = project.execute("SELECT segment, code FROM annotations WHERE coder = ?", (name,)).fetchall()
+            segs, their = [r[0] for r in rows], [r[1] for r in rows]
         names = np.array(segs, dtype=np.str_)
-        numbered = np.fromstring(numbers, dtype=np.int64, sep=",")
+        numbered = np.fromiter(map(number.get, their, repeat(len(codes))), dtype=np.int64, count=len(their))
         if bool((names[1:] < names[:-1]).any()):
             order = np.argsort(names, kind="stable")
             names, numbered = names[order], numbered[order]
         yield name, names, numbered
-
-
-def _number_case(column: str, values: Sequence[str]) -> tuple[str, list[object]]:
-    """SQL giving ``values.index(column)``, ``len(values)`` for any other value."""
-    if not values:
-        return "0", []
-    whens = " ".join("WHEN ? THEN ?" for _ in values)
-    return (f"CASE {column} {whens} ELSE {len(values)} END",
-            [x for i, v in enumerate(values) for x in (v, i)])
 
 
 def _annotating_coders(project: Project) -> list[str]:
