@@ -185,8 +185,6 @@ class SegmentSource(Protocol):
         """(zh, zh_tokens, zh_terms, en_tokens, en_terms) of a segment, None if there is none."""
         ...
 
-    def exists(self, segment_id: str) -> bool: ...
-
     def ids(self) -> list[str]: ...
 
     def close(self) -> None: ...
@@ -866,11 +864,6 @@ class Suggester:
     @property
     def examples(self) -> int:
         return len(self._examples)
-
-    def has_segment(self, segment_id: str) -> bool:
-        if self._known(segment_id):
-            return True
-        return self._source is not None and self._source.exists(segment_id)
 
     @property
     def segment_ids(self) -> list[str]:

@@ -61,9 +61,6 @@ class SegmentReader:
         zh, zh_tokens, zh_terms, en_tokens, en_terms = rows[0]
         return zh, zh_tokens, zh_terms, en_tokens, en_terms
 
-    def exists(self, segment_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM segments WHERE id = ?", (segment_id,)))
-
     def ids(self) -> list[str]:
         return [r[0] for r in self._query("SELECT id FROM segments")]
 

@@ -98,7 +98,6 @@ def test_segment_reader_reads_never_writes_and_closes(project: tuple[Path, list[
     row = reader.row(ids[0])
     assert row is not None and row[0] == ROWS[0][1] and row[2] and "台账" in row[2]
     assert reader.row("nope") is None
-    assert reader.exists(ids[1]) and not reader.exists("nope")
     assert reader.ids() == ids
     with pytest.raises(sqlite3.OperationalError), reader._lock:  # opened read-only
         assert reader._conn is not None
