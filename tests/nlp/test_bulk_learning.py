@@ -131,6 +131,16 @@ def test_kinds_too_wide_for_one_number_are_found_by_whole_rows() -> None:
     assert np.array_equal(narrow[0][narrow[1]], grid)
 
 
+def _assert_holds(store: Examples, kept: list[tuple[tuple[str, str], frozenset[str]]]) -> None:
+    """``store`` holds the examples ``kept`` (key, codes), in order: coders and code sets
+    numbered as first met, the segments sorted."""
+    assert list(store.items()) == kept and len(store) == len(kept)
+    assert store.whos == list(dict.fromkeys(key[0] for key, _c in kept))
+    assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
+    assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
+    assert store.last(7) == [key for key, _c in kept][-7:]
+
+
 def test_examples_read_a_coder_at_a_time_keep_the_rows_order_sets_and_coders() -> None:
     rng = random.Random(7)
     codes = ["a", "b", "c"]
@@ -142,11 +152,7 @@ def test_examples_read_a_coder_at_a_time_keep_the_rows_order_sets_and_coders() -
     store = Examples.collect_columns(columns, frozenset(codes))
     kept = [((w, s), frozenset(c.split("\x1f")) & set(codes)) for w, s, c in rows]
     kept = [(key, found) for key, found in kept if found]  # an example with no known code is left out
-    assert list(store.items()) == kept and len(store) == len(kept)
-    assert store.whos == list(dict.fromkeys(key[0] for key, _c in kept))
-    assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
-    assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
-    assert store.last(7) == [key for key, _c in kept][-7:]
+    _assert_holds(store, kept)
 
 
 def test_examples_from_annotations_numbered_by_sqlite_are_the_runs_of_each_coders_segments() -> None:
@@ -165,11 +171,7 @@ def test_examples_from_annotations_numbered_by_sqlite_are_the_runs_of_each_coder
     model = [((w, s), frozenset(codes[n] for n in held[(w, s)] if n < len(codes)) & known) for w, s in keys]
     kept = [(key, found) for key, found in model if found]
     assert len(kept) < len(model)  # some examples are left out
-    assert list(store.items()) == kept and len(store) == len(kept)
-    assert store.whos == list(dict.fromkeys(key[0] for key, _c in kept))
-    assert store.sets == list(dict.fromkeys(found for _k, found in kept))  # numbered as first met
-    assert store.segments.tolist() == sorted({key[1] for key, _c in kept})
-    assert store.last(5) == [key for key, _c in kept][-5:]
+    _assert_holds(store, kept)
 
 
 def test_runs_sum_each_runs_weight_once_per_occurrence_and_skip_runs_of_weight_zero() -> None:
