@@ -113,11 +113,13 @@ def test_a_killed_import_leaves_no_project_and_the_next_one_succeeds(tmp_path: P
     project = folder / "new.db"
     rng = random.Random(3)
     killed_while_writing = 0
-    for attempt in range(4):
+    for attempt in range(12):  # four kills, then more (sooner) until two came while writing
+        if attempt >= 4 and killed_while_writing >= 2:
+            break
         proc = _import(project, source)
         while proc.poll() is None and not _temporaries(folder):  # the import has begun writing
             time.sleep(0.01)
-        time.sleep(rng.uniform(0, duration * (0.4 if attempt < 2 else 1.0)))
+        time.sleep(rng.uniform(0, duration * (0.4 if attempt < 2 else 1.0 if attempt < 4 else 0.1)))
         if proc.poll() is None:
             killed_while_writing += bool(_temporaries(folder))
             os.kill(proc.pid, signal.SIGKILL)
