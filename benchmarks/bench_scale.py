@@ -26,7 +26,11 @@ project is copied first (unless ``--in-place``): the given file is never written
 * check: ``PRAGMA integrity_check`` (the first thing check does);
 * merge of two identical copies: copying the project file; and reading what a merge must read of
   both files (every segment's place and text, every coder's work, the source's event-log keys);
-* suggest SEGMENT: reading the segments' terms and the annotations the model learns from;
+* suggest SEGMENT (after its first run has kept the engine, and its first run alone, with a data
+  folder of its own): reading the segments' terms and the annotations the model learns from; and,
+  for the first run, the dictionary-lookup floor the issue names for the suggestion benchmark
+  (``benchmarks/suggest_floor.py``: the kept vocabulary read into dictionaries, the annotations
+  read, the coded segments' terms read and every one looked up);
 * matrix (facet × facet, code × document counting documents): one coder's coded segments with
   their codes, without text (what the counts are made of);
 * quotes --format json / md / html / docx / the terminal table, and matrix --format html (its
@@ -102,6 +106,12 @@ def median(make: Callable[[], Run], repeats: int) -> Run:
 
 def annotator(*args: str) -> list[str]:
     return [sys.executable, "-m", "annotator", *args]
+
+
+def afresh(argv: list[str]) -> list[str]:
+    """``argv`` run with a data folder of its own (made and removed with it): no engine kept."""
+    script = 'd="$(mktemp -d)"; ANNOTATOR_HOME="$d" "$@"; rc=$?; rm -rf "$d"; exit $rc'
+    return ["sh", "-c", script, "sh", *argv]
 
 
 def sql(db: Path, query: str, *mode: str) -> list[str]:
@@ -227,6 +237,13 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
                     " SELECT coder, segment, code FROM annotations;"), None),
+        "suggest SEGMENT, first run": (
+            afresh(annotator("suggest", str(db), seg)),
+            sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
+                    " SELECT coder, segment, code FROM annotations;"), None),
+        "suggest SEGMENT, first run vs dictionary lookups": (
+            afresh(annotator("suggest", str(db), seg)),
+            [sys.executable, "-m", "benchmarks.suggest_floor", str(db)], None),
     }
 
 
