@@ -12,7 +12,8 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import methodcaller
@@ -23,6 +24,7 @@ import numpy.typing as npt
 from annotator.nlp import pieces
 from annotator.nlp.pieces import many_word_pieces
 from annotator.nlp.suggest_state import pack_strings, unpack_strings
+from annotator.nlp.term_lookup import TermLookup
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -49,6 +51,10 @@ MANY_WORDS = 1000
 #: Spare room (values) kept after the pieces' arrays, for the terms added later: see
 #: :func:`_appended` (32 KB an array; the codebook's coded examples add a few thousand values).
 ROOM = 4096
+#: :meth:`Vocabulary.bulk_lookups` makes its tables when the lookups expected outnumber the
+#: vocabulary's terms this many times (making them costs about as much as looking a term up
+#: the usual way, per term; each lookup then costs about half)
+TABLE_WORTH = 4
 
 
 def word_pieces(term: str) -> tuple[str, ...]:
@@ -102,6 +108,8 @@ class Vocabulary:
         #: the arrays the piece index's arrays are the start of (spare room after them)
         self._piece_room: tuple[IntArray | None, IntArray | None] = (None, None)
         self._piece_flags: npt.NDArray[np.bool_] | None = None
+        #: the id tables as :class:`TermLookup` tables, while :meth:`bulk_lookups` holds them
+        self._lookups: dict[str, TermLookup] = {}
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -137,6 +145,7 @@ class Vocabulary:
         self._pending, self._piece_flags = [], None
         self._piece_index = state["piece_index"]  # type: ignore[assignment]
         self._piece_room = (None, None)
+        self._lookups = {}
 
     def id(self, lang: str, term: str, *, add: bool = True) -> int | None:
         table = self._ids.setdefault(lang, {})
@@ -297,12 +306,10 @@ class Vocabulary:
         cols: list[IntArray] = []
         n = len(zh_terms)
         for lang, col in (("zh", zh_terms), ("en", en_terms)):
-            table = self._ids[lang]
             texts = [t or "" for t in col]
             lens = np.fromiter((t.count(" ") + 1 if t else 0 for t in texts), dtype=np.int64,
                                count=len(texts))
-            flat = " ".join(t for t in texts if t).split(" ") if lens.any() else []
-            ids = np.fromiter(map(table.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+            ids = self._ids_of(lang, " ".join(t for t in texts if t)) if lens.any() else np.zeros(0, np.int64)
             seg = np.repeat(np.arange(n, dtype=np.int64), lens)
             got_rows, got_ids = seg[ids >= 0], ids[ids >= 0]
             if lang == "zh":
@@ -310,6 +317,28 @@ class Vocabulary:
             rows.append(got_rows)
             cols.append(got_ids)
         return np.concatenate(rows), np.concatenate(cols)
+
+    def _ids_of(self, lang: str, joined: str) -> IntArray:
+        """The id of each space-separated term of ``joined`` (-1: unknown)."""
+        table = self._ids[lang]
+        lookup = self._lookups.get(lang)
+        if lookup is not None and lookup.size == len(table):
+            return lookup.ids(joined)
+        flat = joined.split(" ")
+        return np.fromiter(map(table.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+
+    @contextmanager
+    def bulk_lookups(self, expected: int) -> Iterator[None]:
+        """Within it, :meth:`occurrences` looks terms up through numpy tables
+        (:class:`~annotator.nlp.term_lookup.TermLookup`, made here) when about ``expected``
+        lookups are to come, :data:`TABLE_WORTH` times the vocabulary's terms or more; the
+        tables are dropped after (a table made before the vocabulary grew is not used)."""
+        if expected >= TABLE_WORTH * max(len(self.terms), 1):
+            self._lookups = {lang: TermLookup(table) for lang, table in self._ids.items()}
+        try:
+            yield
+        finally:
+            self._lookups = {}
 
     def encode(
         self, zh_terms: Iterable[str], en_terms: Iterable[str], *, add: bool = True

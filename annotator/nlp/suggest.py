@@ -596,6 +596,8 @@ class Suggester:
         #: how much the codes implying a single-choice facet weigh beside its own model (fitted
         #: with the calibration; see :mod:`annotator.nlp.relations`)
         self.relation_weight = DEFAULT_RELATION_WEIGHT
+        #: term occurrences per segment in the corpus counted (:meth:`_set_prior`)
+        self._terms_per_segment = 0.0
 
     # ----------------------------------------------------------------- keeping
     def __getstate__(self) -> dict[str, object]:
@@ -681,6 +683,7 @@ class Suggester:
         segments counted, holding ``terms`` term occurrences); the document frequencies'
         weights are made once and ``shared`` (by every facet, and every engine of the corpus)."""
         mass = terms / n if n and terms else EVIDENCE_TERMS
+        self._terms_per_segment = terms / n if n else 0.0
         df, n_docs = self.dfs.df, self.dfs.n_docs
         for model in self.models.values():
             model.set_prior(prior, mass)
@@ -770,16 +773,17 @@ class Suggester:
         kinds = examples.segment_kinds()
         sums = [_FacetSums(m, examples, kinds) for m in self.models.values()]
         held: list[tuple[IntArray, IntArray, IntArray]] = []
-        for rows in _rechunked(term_chunks, BULK_CHUNK):
-            where = _positions(examples.segments, [r[0] for r in rows])
-            found = [i for i, at in enumerate(where.tolist()) if at >= 0]
-            if not found:
-                continue
-            seen[where[found]] = True
-            at, ids = self.vocab.occurrences([rows[i][1] for i in found], [rows[i][2] for i in found])
-            held.append((where[found], at, ids))
-            if sum(len(h[2]) for h in held) >= SUMMED_OCCURRENCES:
-                _add_held(sums, held)
+        with self.vocab.bulk_lookups(int(len(examples.segments) * self._terms_per_segment)):
+            for rows in _rechunked(term_chunks, BULK_CHUNK):
+                where = _positions(examples.segments, [r[0] for r in rows])
+                found = [i for i, at in enumerate(where.tolist()) if at >= 0]
+                if not found:
+                    continue
+                seen[where[found]] = True
+                at, ids = self.vocab.occurrences([rows[i][1] for i in found], [rows[i][2] for i in found])
+                held.append((where[found], at, ids))
+                if sum(len(h[2]) for h in held) >= SUMMED_OCCURRENCES:
+                    _add_held(sums, held)
         _add_held(sums, held)
         examples.keep_only(seen)
         for part in sums:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import annotator.nlp.keywords as keywords_module
 import annotator.nlp.suggest as suggest_module
 from annotator.application.corpus_counts import corpus_counts
 from annotator.application.suggesting import suggester_for_project
@@ -44,11 +45,13 @@ def _one_by_one(project: object) -> Suggester:
 
 
 @pytest.mark.parametrize("chunk", [7, 5000], ids=["small-chunks", "one-chunk"])
+@pytest.mark.parametrize("worth", [10**9, 0], ids=["dictionary-lookups", "numpy-table-lookups"])
 def test_learning_all_at_once_equals_learning_one_by_one(
-        generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+        generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, worth: int) -> None:
     monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(suggest_module, "BULK_CHUNK", chunk)
     monkeypatch.setattr(suggest_module, "SUMMED_OCCURRENCES", chunk * 30)
+    monkeypatch.setattr(keywords_module, "TABLE_WORTH", worth)  # the coded terms looked up either way
     with open_project(generated) as p:
         bulk = suggester_for_project(p, lead=True, calibrate=False)
         single = _one_by_one(p)
