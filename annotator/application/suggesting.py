@@ -84,6 +84,7 @@ def suggester_for_project(
         learner=coder or "", calibrate=calibrate, counts=counts,
         by_coder=(codes, annotation_columns(project, codes, whose)),
         corpus=corpus,
+        lookup_tables=corpus is None,  # a corpus given is another engine's, beside this one
     )
     keep_engine(project, learner, stamp, seq, engine)
     return engine

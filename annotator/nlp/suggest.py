@@ -632,6 +632,7 @@ class Suggester:
         grouped: Iterable[tuple[str, str, str]] | None = None,
         corpus: Corpus | None = None,
         by_coder: tuple[Sequence[str], Iterable[CoderAnnotations]] | None = None,
+        lookup_tables: bool = True,
     ) -> Suggester:
         """Count the corpus and learn from the annotations.
 
@@ -650,7 +651,10 @@ class Suggester:
         annotations a coder at a time numbering them: :data:`annotator.nlp.examples.CoderAnnotations`;
         no Python object per annotation).
         ``corpus``: instead of ``counts``, the corpus made of them already (:class:`Corpus`,
-        perhaps another engine's).
+        perhaps another engine's). ``lookup_tables=False``: the coded segments' terms are looked
+        up in the vocabulary's dictionaries however many there are (no
+        :meth:`~annotator.nlp.keywords.Vocabulary.bulk_lookups` tables: for an engine built
+        beside another in one process, whose memory the tables would come on top of).
         """
         lexicon = Lexicon.build(codebook)
         known = frozenset(c.id for c in codebook.codes)
@@ -672,7 +676,7 @@ class Suggester:
         if learned:
             suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms, corpus.weights)
             suggester._learn_coded(corpus.coded)
-            suggester._learn_all(examples, term_chunks)
+            suggester._learn_all(examples, term_chunks, lookup_tables)
         if learned and calibrate and source is not None:
             suggester.calibrate()
         return suggester
@@ -765,7 +769,8 @@ class Suggester:
             self._source.close()
 
     # ---------------------------------------------------------------- learning
-    def _learn_all(self, examples: Examples, term_chunks: Iterable[Sequence[TermsRow]]) -> None:
+    def _learn_all(self, examples: Examples, term_chunks: Iterable[Sequence[TermsRow]],
+                   lookup_tables: bool = True) -> None:
         """Learn every example at once: the coded segments' terms are encoded a chunk at a time
         and added to each facet's counts, weighed by how many examples of the segment hold
         each code (the same sums as adding the examples one by one)."""
@@ -773,7 +778,8 @@ class Suggester:
         kinds = examples.segment_kinds()
         sums = [_FacetSums(m, examples, kinds) for m in self.models.values()]
         held: list[tuple[IntArray, IntArray, IntArray]] = []
-        with self.vocab.bulk_lookups(int(len(examples.segments) * self._terms_per_segment)):
+        expected = len(examples.segments) * self._terms_per_segment if lookup_tables else 0
+        with self.vocab.bulk_lookups(int(expected)):
             for rows in _rechunked(term_chunks, BULK_CHUNK):
                 where = _positions(examples.segments, [r[0] for r in rows])
                 found = [i for i, at in enumerate(where.tolist()) if at >= 0]

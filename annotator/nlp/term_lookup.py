@@ -7,11 +7,11 @@ made for each term and the cache misses of a dictionary of half a million string
 of many segments are then looked up at once, as the UTF-8 bytes of their space-joined text:
 
 * each term is hashed from its bytes (a random multiplier per position in the term, summed);
-* the hash is found in an open-addressing table (linear probing, a round of numpy for each
-  step of the probe);
-* each term found is checked byte for byte against the table's term, so a hash that two
+* the hash's low bits place it in an open-addressing table, which keeps its high half as the
+  key (linear probing, a round of numpy for each step of the probe);
+* each term found is checked byte for byte against the table's term, so a key that two
   strings share can never give a wrong id: a term not in the table gets -1, as
-  ``dict.get(term, -1)`` gives. Hashes shared by two of the table's own terms are looked up in
+  ``dict.get(term, -1)`` gives. Keys shared by two of the table's own terms are looked up in
   the dictionary.
 """
 
@@ -88,6 +88,11 @@ def _hashes(buf: npt.NDArray[np.uint8]) -> _U64:
     return np.concatenate([_Terms(part).hashes() for part in _parts(buf)])
 
 
+def _key(hashes: _U64) -> npt.NDArray[np.uint32]:
+    """What the table keeps of each hash: its high half (the low bits place it)."""
+    return (hashes >> np.uint64(32)).astype(np.uint32)
+
+
 class TermLookup:
     """One language's ``table`` (term → id) for :meth:`ids`. Terms holding a space are left out
     (a space-separated term never equals one); the empty term is kept apart."""
@@ -105,11 +110,11 @@ class TermLookup:
         #: byte (its space) before the next one starts
         self._starts = np.concatenate(([0], spaces + 1, [len(self._bytes) + 1])).astype(np.int32)
         hashes = _hashes(self._bytes) if terms else np.zeros(0, dtype=np.uint64)
-        unique, counts = np.unique(hashes, return_counts=True)
-        self._shared = unique[counts > 1]  # hashes of two terms or more: asked of the table
+        unique, counts = np.unique(_key(hashes), return_counts=True)
+        self._shared = unique[counts > 1]  # keys of two terms or more: asked of the table
         slots = 1 << max(int(len(terms) * 2 - 1).bit_length(), 4)
         self._mask = slots - 1
-        self._keys = np.zeros(slots, dtype=np.uint64)
+        self._keys = np.zeros(slots, dtype=np.uint32)  # the key of the term in each slot
         self._rows = np.full(slots, -1, dtype=np.int32)  # row of ``terms`` in each slot (-1: none)
         self._insert(hashes)
 
@@ -122,7 +127,7 @@ class TermLookup:
             taken, first = np.unique(slot[waiting][free], return_index=True)
             placed = waiting[free][first]
             self._rows[taken] = placed
-            self._keys[taken] = hashes[placed]
+            self._keys[taken] = _key(hashes[placed])
             waiting = np.setdiff1d(waiting, placed, assume_unique=True)
             slot[waiting] = (slot[waiting] + 1) & self._mask
 
@@ -153,20 +158,21 @@ class TermLookup:
     def _probe(self, hashes: _U64) -> IntArray:
         """The row of the table's term with each hash (-1: none)."""
         slot = (hashes & np.uint64(self._mask)).astype(np.int64)
+        keys = _key(hashes)
         rows = np.full(len(hashes), -1, dtype=np.int64)
         todo = np.arange(len(hashes), dtype=np.int64)
         while len(todo):
             at = slot[todo]
             held = self._rows[at]
-            hit = (held >= 0) & (self._keys[at] == hashes[todo])
+            hit = (held >= 0) & (self._keys[at] == keys[todo])
             rows[todo[hit]] = held[hit]
             todo = todo[(held >= 0) & ~hit]
             slot[todo] = (slot[todo] + 1) & self._mask
         return rows
 
     def _ask_table(self, out: IntArray, hashes: _U64, terms: _Terms) -> None:
-        """Terms whose hash two of the table's terms share: their ids from the table itself."""
-        for i in np.flatnonzero(np.isin(hashes, self._shared)).tolist():
+        """Terms whose key two of the table's terms share: their ids from the table itself."""
+        for i in np.flatnonzero(np.isin(_key(hashes), self._shared)).tolist():
             start = int(terms.starts[i])
             text = terms.buf[start:start + int(terms.lengths[i])].tobytes().decode(
                 "utf-8", "surrogatepass")
