@@ -596,8 +596,6 @@ class Suggester:
         #: how much the codes implying a single-choice facet weigh beside its own model (fitted
         #: with the calibration; see :mod:`annotator.nlp.relations`)
         self.relation_weight = DEFAULT_RELATION_WEIGHT
-        #: term occurrences per segment in the corpus counted (:meth:`_set_prior`)
-        self._terms_per_segment = 0.0
 
     # ----------------------------------------------------------------- keeping
     def __getstate__(self) -> dict[str, object]:
@@ -676,7 +674,8 @@ class Suggester:
         if learned:
             suggester._set_prior(corpus.prior, corpus.n_docs, corpus.terms, corpus.weights)
             suggester._learn_coded(corpus.coded)
-            suggester._learn_all(examples, term_chunks, lookup_tables)
+            per_segment = corpus.terms / corpus.n_docs if lookup_tables and corpus.n_docs else 0.0
+            suggester._learn_all(examples, term_chunks, per_segment)
         if learned and calibrate and source is not None:
             suggester.calibrate()
         return suggester
@@ -687,7 +686,6 @@ class Suggester:
         segments counted, holding ``terms`` term occurrences); the document frequencies'
         weights are made once and ``shared`` (by every facet, and every engine of the corpus)."""
         mass = terms / n if n and terms else EVIDENCE_TERMS
-        self._terms_per_segment = terms / n if n else 0.0
         df, n_docs = self.dfs.df, self.dfs.n_docs
         for model in self.models.values():
             model.set_prior(prior, mass)
@@ -770,16 +768,16 @@ class Suggester:
 
     # ---------------------------------------------------------------- learning
     def _learn_all(self, examples: Examples, term_chunks: Iterable[Sequence[TermsRow]],
-                   lookup_tables: bool = True) -> None:
+                   terms_per_segment: float = 0.0) -> None:
         """Learn every example at once: the coded segments' terms are encoded a chunk at a time
         and added to each facet's counts, weighed by how many examples of the segment hold
-        each code (the same sums as adding the examples one by one)."""
+        each code (the same sums as adding the examples one by one). ``terms_per_segment``: how
+        many to expect, for :meth:`~annotator.nlp.keywords.Vocabulary.bulk_lookups` (0: none)."""
         seen = np.zeros(len(examples.segments), dtype=bool)
         kinds = examples.segment_kinds()
         sums = [_FacetSums(m, examples, kinds) for m in self.models.values()]
         held: list[tuple[IntArray, IntArray, IntArray]] = []
-        expected = len(examples.segments) * self._terms_per_segment if lookup_tables else 0
-        with self.vocab.bulk_lookups(int(expected)):
+        with self.vocab.bulk_lookups(int(len(examples.segments) * terms_per_segment)):
             for rows in _rechunked(term_chunks, BULK_CHUNK):
                 where = _positions(examples.segments, [r[0] for r in rows])
                 found = [i for i, at in enumerate(where.tolist()) if at >= 0]

@@ -101,8 +101,7 @@ class TermLookup:
         self._table = table
         terms = [term for term in table if term and " " not in term]
         self.size = len(table)
-        self._empty = table.get("", -1)  # the id of the empty term (-1: none)
-        self._has_empty = "" in table
+        self._empty = table.get("")  # the id of the empty term, if it has one
         self._ids = np.fromiter(map(table.__getitem__, terms), dtype=np.int32, count=len(terms))
         self._bytes = encoded(" ".join(terms))
         spaces = np.flatnonzero(self._bytes == _SPACE).astype(np.int32)
@@ -137,8 +136,13 @@ class TermLookup:
         return np.concatenate([self._ids_in(_Terms(part)) for part in _parts(encoded(joined))])
 
     def _ids_in(self, terms: _Terms) -> IntArray:
-        if not len(self._ids):
-            return np.where(terms.lengths == 0, self._empty, -1).astype(np.int64)
+        out = self._found(terms) if len(self._ids) else np.full(len(terms.starts), -1, dtype=np.int64)
+        if self._empty is not None:
+            out[terms.lengths == 0] = self._empty
+        return out
+
+    def _found(self, terms: _Terms) -> IntArray:
+        """The id of each of ``terms`` found in the table's arrays, checked byte for byte."""
         hashes = terms.hashes()
         rows = self._probe(hashes)
         found = rows >= 0
@@ -149,8 +153,6 @@ class TermLookup:
         differs &= ~terms.space & found[terms.term_of]
         found[terms.term_of[differs]] = False
         out = np.where(found, self._ids[row], -1).astype(np.int64)
-        if self._has_empty:
-            out[terms.lengths == 0] = self._empty
         if len(self._shared):
             self._ask_table(out, hashes, terms)
         return out
