@@ -12,7 +12,9 @@ for jieba (which the import benchmark measures on its own).
 Coders: ``--coders`` coders each code ``--coded`` of the segments (the same segments, as in a
 double-coding study), one dimension and zero to two burden types, agreeing with a latent
 "true" code most of the time; every state has its event in the log, as the coding screen writes
-it. Everything is written in batches through one connection.
+it. Everything is written in batches through one connection. As an import does, the project
+keeps its document spans and the suggestion engine's corpus counts, so that a first start of
+the coding screen or of ``suggest`` on it costs what it costs after a real import.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from annotator.application.corpus_counts import corpus_counts
 from annotator.codebook import bundled_codebook_path, load_codebook
 from annotator.storage.codebook_store import save_codebook
 from annotator.storage.db import open_project
@@ -189,6 +192,7 @@ def generate(path: Path, segments: int, *, coders: int = 5, coded: float = 0.2,
             write_segments(conn, segments, per_doc, rng, zh, en)
             states = write_coding(conn, segments, per_doc, names, coded, facets, rng)
         document_spans(project)  # as an import keeps them
+        corpus_counts(project)  # the same
         project.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"segments": segments, "coder_states": states, "seconds": time.perf_counter() - t0,
             "bytes": path.stat().st_size}
