@@ -22,7 +22,7 @@ from annotator.application.engine_cache import (
 from annotator.errors import AnnotatorError
 from annotator.storage.codebook_store import load_codebook
 from annotator.storage.db import Project
-from annotator.storage.documents import check_document
+from annotator.storage.documents import check_document, count_segments
 from annotator.storage.project_meta import get_meta, set_meta
 from annotator.storage.segment_reader import SegmentReader
 from annotator.storage.term_counts import counts_state
@@ -30,10 +30,10 @@ from annotator.storage.training import (
     annotation_columns,
     code_ids,
     coded_term_chunks,
-    document_term_rows,
     example_count,
     recent_example_rows,
     term_chunks_of,
+    term_columns,
 )
 
 if TYPE_CHECKING:
@@ -214,9 +214,18 @@ def keep_codebook_terms(project: Project) -> None:
 def project_keywords(
     project: Project, *, document: str | None = None, top: int = 20
 ) -> dict[str, list[Keyword]]:
-    """The corpus keywords of ``project`` (or of one of its documents) per language."""
+    """The corpus keywords of ``project`` (or of one of its documents) per language: the
+    document frequencies from the corpus counts the project keeps, then one pass over the
+    segments asked for, a chunk at a time, all in one snapshot."""
     from annotator.nlp.keywords import corpus_keywords
 
     if document is not None:
         check_document(project, document)
-    return corpus_keywords(document_term_rows(project), document=document, top=top)
+    attempt = 0
+    while True:
+        attempt += 1
+        counts = corpus_counts(project)  # it may keep them: a write, outside the snapshot
+        with project.snapshot():  # counted again if segments were imported in between
+            if attempt == 3 or counts.n_docs == count_segments(project):
+                return corpus_keywords(counts, lambda: term_columns(project, document), top=top,
+                                       expected=counts.terms if document is None else 0)

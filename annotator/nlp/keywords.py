@@ -12,7 +12,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -524,53 +524,60 @@ def tfidf_keywords(
 
 
 def corpus_keywords(
-    rows: Iterable[tuple[str, str | None, str | None]],
+    counts: CorpusCounter,
+    chunks: Callable[[], Iterable[tuple[Sequence[str | None], Sequence[str | None]]]],
     *,
-    document: str | None = None,
     top: int = 20,
+    expected: int = 0,
 ) -> dict[str, list[Keyword]]:
-    """Keywords of the whole corpus (or of one document) per language.
+    """Keywords of the whole corpus (or of some of its segments) per language.
 
-    ``rows``: (document id, zh terms, en terms) of every segment of the project, the terms
-    space-separated as stored. Each segment's TF-IDF vector (document frequencies over the whole
-    project) is L2-normalised per language and the vectors are summed over the segments asked
-    for, so a word ranks high when it is distinctive in many segments. Scores are divided by the
-    number of segments. Here the idf is ``log((1 + N) / (1 + df))`` without the +1, so a word
-    found in every segment is no keyword of the corpus (unless no word is distinctive at all).
+    ``counts``: the document frequencies of every segment's terms (the corpus counts the project
+    keeps); ``chunks()``: the stored zh terms and en terms (space-separated, or None) of the
+    segments asked for, as two lists per chunk (called again in the rare case below). Each
+    segment's TF-IDF vector is L2-normalised per language and the vectors are summed over the
+    segments, so a word ranks high when it is distinctive in many segments. Scores are divided
+    by the number of segments (``expected``: about how many terms they hold, for
+    :meth:`Vocabulary.bulk_lookups`). Here the idf is ``log((1 + N) / (1 + df))`` without the +1, so a
+    word found in every segment is no keyword of the corpus (unless no word is distinctive at
+    all). Memory holds the vocabulary and one chunk, never every segment's vector.
     """
     vocab = Vocabulary()
-    dfs = DocumentFrequencies()
-    chosen: list[tuple[IntArray, FloatArray]] = []
-    for doc, zh_terms, en_terms in rows:
-        ids, counts = vocab.encode(_split(zh_terms), _split(en_terms))
-        dfs.add(ids)
-        if document is None or doc == document:
-            chosen.append((ids, counts))
-    total = _summed_tfidf(chosen, vocab, dfs)
-    return _top_per_language(total, vocab, max(len(chosen), 1), top)
+    df: list[int] = []
+    for lang in ("zh", "en"):
+        known = {t: n for t, n in counts.counts.get(lang, {}).items() if t}
+        terms = sorted(known)
+        vocab.extend(lang, terms)
+        df.extend(map(known.__getitem__, terms))
+    dfs = DocumentFrequencies.from_counts(np.array(df, dtype=np.float64), counts.n_docs)
+    for shift in (1.0, 0.0):
+        total, n = _summed_tfidf(chunks(), vocab, dfs, shift, expected)
+        if total.any():
+            break
+    return _top_per_language(total, vocab, max(n, 1), top)
 
 
 def _summed_tfidf(
-    chosen: Sequence[tuple[IntArray, FloatArray]], vocab: Vocabulary, dfs: DocumentFrequencies
-) -> FloatArray:
-    """The segments' per-language L2-normalised TF-IDF vectors, summed (idf without the +1;
-    with it when no word is distinctive at all)."""
-    langs = np.array([lang == "zh" for lang in vocab.langs], dtype=bool)
+    chunks: Iterable[tuple[Sequence[str | None], Sequence[str | None]]], vocab: Vocabulary,
+    dfs: DocumentFrequencies, shift: float, expected: int,
+) -> tuple[FloatArray, int]:
+    """The segments' per-language L2-normalised TF-IDF vectors (idf less ``shift``), summed, a
+    chunk at a time (:meth:`Vocabulary.encode_many`; ``expected``: about how many terms are
+    looked up); and the number of segments."""
+    is_zh = vocab.flags()[0]
+    idf = dfs.idf(np.arange(len(vocab), dtype=np.int64)) - shift
     total = np.zeros(len(vocab), dtype=np.float64)
-    for shift in (1.0, 0.0):
-        total = np.zeros(len(vocab), dtype=np.float64)
-        for ids, counts in chosen:
-            if not len(ids):
-                continue
-            w = counts * (dfs.idf(ids) - shift)
-            zh_mask = langs[ids]
-            for mask in (zh_mask, ~zh_mask):
-                norm = float(np.sqrt(np.sum(w[mask] ** 2)))
-                if norm:
-                    total[ids[mask]] += w[mask] / norm
-        if total.any():
-            break
-    return total
+    n = 0
+    with vocab.bulk_lookups(expected):
+        for zh_terms, en_terms in chunks:
+            rows, ids, counts = vocab.encode_many(zh_terms, en_terms)
+            w = counts * idf[ids]
+            vector = rows * 2 + is_zh[ids]  # (segment, language)
+            norm = np.sqrt(np.bincount(vector, weights=w * w, minlength=2 * len(zh_terms)))[vector]
+            some = norm > 0
+            total += np.bincount(ids[some], weights=w[some] / norm[some], minlength=len(vocab))
+            n += len(zh_terms)
+    return total, n
 
 
 def _top_per_language(total: FloatArray, vocab: Vocabulary, n: int, top: int) -> dict[str, list[Keyword]]:

@@ -95,9 +95,14 @@ def coded_term_chunks(project: Project, coder: str | None = None, chunk: int = C
         yield [(r[0], r[1], r[2]) for r in rows]
 
 
-def document_term_rows(project: Project) -> Iterator[TermsRow]:
-    """(document id, zh terms, en terms) of every segment, in storage order."""
-    yield from project.execute("SELECT document, zh_terms, en_terms FROM segments")
+def term_columns(project: Project, document: str | None = None, chunk: int = CHUNK
+                 ) -> Iterator[tuple[list[str | None], list[str | None]]]:
+    """The stored zh terms and en terms of every segment (or of ``document``'s), in storage
+    order, as two lists of ``chunk`` segments at a time."""
+    where, params = ("", ()) if document is None else (" WHERE document = ?", (document,))
+    cursor = project.execute(f"SELECT zh_terms, en_terms FROM segments{where}", params)
+    while rows := cursor.fetchmany(chunk):
+        yield [r[0] for r in rows], [r[1] for r in rows]
 
 
 def segments_with_code(project: Project, code: str, coder: str | None = None) -> list[str]:

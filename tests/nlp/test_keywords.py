@@ -159,3 +159,47 @@ def test_a_pieces_document_frequency_is_an_upper_bound() -> None:
     counter.add(["证明 开证明"], [None])
     vocab, dfs = counter.finish()
     assert dfs.df[vocab.id("zh", PIECE + "证", add=False) or 0] == 1
+
+
+def _one_by_one(rows: list[tuple[str, str | None, str | None]], document: str | None, top: int
+                ) -> dict[str, list[tuple[str, float]]]:
+    """The corpus keywords as first written: every segment encoded on its own, its vectors kept,
+    document frequencies counted from them (the reference the streamed version must equal)."""
+    vocab, dfs, chosen = Vocabulary(), DocumentFrequencies(), []
+    for doc, zh, en in rows:
+        ids, counts = vocab.encode(zh.split(" ") if zh else [], en.split(" ") if en else [])
+        dfs.add(ids)
+        if document is None or doc == document:
+            chosen.append((ids, counts))
+    langs = np.array([lang == "zh" for lang in vocab.langs], dtype=bool)
+    for shift in (1.0, 0.0):
+        total = np.zeros(len(vocab))
+        for ids, counts in chosen:
+            w = counts * (dfs.idf(ids) - shift)
+            for mask in (langs[ids], ~langs[ids]):
+                norm = float(np.sqrt(np.sum(w[mask] ** 2)))
+                if norm:
+                    total[ids[mask]] += w[mask] / norm
+        if total.any():
+            break
+    out: dict[str, list[tuple[str, float]]] = {"zh": [], "en": []}
+    for i in np.argsort(-total, kind="stable").tolist():
+        lang = vocab.langs[i]
+        if total[i] > 0 and vocab.worthy[i] and len(out[lang]) < top:
+            out[lang].append((vocab.terms[i], total[i] / max(len(chosen), 1)))
+    return out
+
+
+@pytest.mark.parametrize("document", [None, "A20230321"])
+def test_streamed_corpus_keywords_equal_one_segment_at_a_time(demo_project: Path, document: str | None) -> None:
+    with open_project(demo_project) as p:
+        got = project_keywords(p, document=document, top=15)
+        rows = list(p.execute("SELECT document, zh_terms, en_terms FROM segments"))
+    every = _one_by_one(rows, document, 10_000)
+    for lang in ("zh", "en"):
+        want = {t: round(float(s), 4) for t, s in every[lang]}
+        assert len(got[lang]) == min(15, len(want)) > 0
+        assert [k.score for k in got[lang]] == [round(float(s), 4) for _t, s in every[lang][:15]]
+        assert all(want[k.text] == k.score for k in got[lang])  # each word its reference score
+        last = got[lang][-1].score  # words tied with the last may be left out in either order
+        assert {k.text for k in got[lang] if k.score > last} == {t for t, s in want.items() if s > last}

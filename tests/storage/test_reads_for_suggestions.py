@@ -21,9 +21,9 @@ from annotator.storage.training import (
     annotation_rows,
     code_ids,
     coded_term_chunks,
-    document_term_rows,
     segment_term_chunks,
     segments_with_code,
+    term_columns,
 )
 
 ROWS = [
@@ -69,11 +69,11 @@ def test_terms_stream_in_chunks_and_by_document(project: tuple[Path, list[str], 
     path, ids, _codes = project
     with open_project(path) as p:
         chunks = list(segment_term_chunks(p, chunk=2))
-        docs = [d for d, _zh, _en in document_term_rows(p)]
+        docs = [len(zh) for zh, _en in term_columns(p, "D1")], [len(zh) for zh, _en in term_columns(p, chunk=2)]
     assert [len(c) for c in chunks] == [2, 1]
     assert [r[0] for c in chunks for r in c] == ids
     assert all(r[1] and "台账" in r[1].split(" ") for r in chunks[0][:1])
-    assert docs == ["D1", "D1", "D2"]
+    assert docs == ([2], [2, 1])
 
 
 def test_segments_with_a_code_by_anyone_or_one_coder(project: tuple[Path, list[str], list[str]]) -> None:
