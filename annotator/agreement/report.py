@@ -358,16 +358,18 @@ def done_cover_warnings(states: States | DoneCodes, coders: Sequence[str]) -> li
 
 def disagreements(
     codebook: Codebook,
-    states: States,
+    states: States | DoneCodes,
     *,
     facet: str | None = None,
     code: str | None = None,
     coders: Sequence[str] | None = None,
-) -> list[Disagreement]:
-    """Segments (done by at least two of ``coders``) whose coders' codes differ in a facet.
+) -> DisagreementList:
+    """Segments (done by at least two of ``coders``; by default every coder who finished one)
+    whose coders' codes differ in a facet, facet by facet, each in the order of ``states``.
 
     ``facet`` limits to one facet, ``code`` to segments where the coders differ on that code
-    (the listing still shows each coder's codes in the code's facet).
+    (the listing still shows each coder's codes in the code's facet). Computed as the report's
+    are: once per kind of segment (the same coders finished it with the same codes).
     """
     if code is not None:
         found = codebook.code(code)
@@ -383,27 +385,22 @@ def disagreements(
         facets: tuple[Facet, ...] = (chosen,)
     else:
         facets = codebook.facets
-    out: list[Disagreement] = []
-    for segment, done in states.items():
-        who = [c for c in (coders if coders is not None else sorted(done)) if c in done]
-        if len(who) < 2:
-            continue
-        for f in facets:
-            ids = frozenset(c.id for c in f.codes)
-            per = {c: frozenset(done[c]) & ids for c in who}
-            if code is not None:
-                differs = len({code in s for s in per.values()}) > 1
-            else:
-                differs = len(set(per.values())) > 1
-            if differs:
-                order = {c.id: i for i, c in enumerate(f.codes)}
-                out.append(
-                    Disagreement(
-                        segment,
-                        f.id,
-                        {c: tuple(sorted(s, key=lambda x: order.get(x, 0))) for c, s in per.items()},
-                    )
-                )
-    return out
+    table = states if isinstance(states, DoneCodes) else DoneCodes.from_states(states, coders)
+    units = _report_table(table, table.finished_coders() if coders is None else coders, facets)
+    alike = distinct_units(units)
+    parts = [facet_disagreements(f, alike, units.units) for f in facets]
+    if code is not None:
+        parts = [_differing_on(part, alike.table, code) for part in parts]
+    return DisagreementList(parts)
+
+
+def _differing_on(part: FacetDisagreements, kinds: DoneCodes, code: str) -> FacetDisagreements:
+    """Only the units of ``part`` whose coders differ on whether ``code`` applies (``kinds``:
+    the table of the kinds of unit ``part`` numbers)."""
+    applied = kinds.code_columns([code])[:, :, 0]
+    differs = differing(applied[kinds.done].astype(np.int64), kinds.done)
+    keep = [i for i, kind in enumerate(part.kinds) if differs[kind]]
+    return FacetDisagreements(part.facet, [part.segments[i] for i in keep],
+                              [part.kinds[i] for i in keep], part.codes)
 
 

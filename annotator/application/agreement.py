@@ -4,12 +4,15 @@ pure computation in :mod:`annotator.agreement`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from annotator.agreement.done_codes import DoneCodes
+from annotator.agreement.report_model import Disagreement
 from annotator.errors import UsageError
 from annotator.model import Codebook
 from annotator.storage.db import open_project as open_existing
@@ -43,6 +46,31 @@ class AgreementInput:
             return {}
         with open_existing(self.project) as p:
             return segment_texts(p, wanted)
+
+
+def ordered_disagreements(data: AgreementInput, facets: Sequence[str | None], code: str | None,
+                          chunk: int = 2000) -> Iterator[tuple[Disagreement, str, str]]:
+    """The disagreements in ``facets`` (None: every facet; each named once), segment by segment
+    in the table's order, then in codebook order of their facets, each with its segment's
+    Chinese and English: computed once per kind of segment, the texts read ``chunk`` at a time."""
+    from annotator.agreement.report import disagreements
+    from annotator.storage.agreement_rows import segment_texts
+
+    parts = [part for f in dict.fromkeys(facets) for part in disagreements(
+        data.codebook, data.table, facet=f, code=code, coders=data.coders).parts]
+    position = {u: i for i, u in enumerate(data.table.units)}
+    facet_at = {f.id: i for i, f in enumerate(data.codebook.facets)}
+    unit = np.array([position[s] for part in parts for s in part.segments], dtype=np.int64)
+    facet = np.array([facet_at[part.facet] for part in parts for _s in part.segments], dtype=np.int64)
+    which = [(part, i) for part in parts for i in range(len(part.segments))]
+    order = np.lexsort((facet, unit)).tolist()
+    with open_existing(data.project) as p:
+        for start in range(0, len(order), chunk):
+            listed = [Disagreement(part.segments[i], part.facet, part.codes[part.kinds[i]])
+                      for part, i in map(which.__getitem__, order[start:start + chunk])]
+            texts = segment_texts(p, [d.segment for d in listed])
+            for d in listed:
+                yield (d, *texts.get(d.segment, ("", "")))
 
 
 def _check_coders(known: list[str], coders: list[str] | None) -> None:

@@ -151,21 +151,13 @@ def disagreements_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
-    from annotator.agreement.report import disagreements
-    from annotator.application.agreement import load_input
+    from annotator.application.agreement import load_input, ordered_disagreements
     from annotator.cli._common import print_json_line
 
     data = load_input(project, _coders(coders), None)
-    codebook, chosen, states = data.codebook, data.coders, data.states
-    facets: list[str | None] = list(dict.fromkeys(facet or [])) or [None]
-    found = [d for f in facets
-             for d in disagreements(codebook, states, facet=f, code=code, coders=chosen)]
-    order = {seg: i for i, seg in enumerate(states)}
-    facet_order = {f.id: i for i, f in enumerate(codebook.facets)}
-    found.sort(key=lambda d: (order[d.segment], facet_order[d.facet]))  # as without --facet
-    texts = data.texts(d.segment for d in found)
-    for d in found:
-        zh, en = texts.get(d.segment, ("", ""))
+    found = 0
+    for d, zh, en in ordered_disagreements(data, list(facet or []) or [None], code):
+        found += 1
         if as_json:
             print_json_line({"segment": d.segment, "facet": d.facet,
                              "codes": {c: list(v) for c, v in d.codes.items()}, "zh": zh, "en": en})
@@ -179,4 +171,4 @@ def disagreements_cmd(
             print(f"  {coder:<14} {', '.join(codes) or '(none)'}")
         print()
     if not as_json:
-        print(plural(len(found), 'disagreement'))
+        print(plural(found, 'disagreement'))
