@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from typing import Any, overload
 
 import numpy as np
@@ -87,7 +87,8 @@ class DisagreementList(Sequence[Disagreement]):
     def __getitem__(self, i: slice) -> Sequence[Disagreement]: ...
     def __getitem__(self, i: int | slice) -> Disagreement | Sequence[Disagreement]:
         if isinstance(i, slice):
-            return list(self)[i]
+            at = range(len(self))[i]
+            return list(islice(self, at.start, at.stop, at.step)) if at.step > 0 else list(self)[i]
         if i < 0:
             i += len(self)
         for p in self.parts:

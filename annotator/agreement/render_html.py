@@ -25,7 +25,7 @@ from annotator.agreement.render_cells import (
     facet_title,
     thresholds_sentence,
 )
-from annotator.agreement.report_model import AgreementReport, Coefficients, FacetAgreement
+from annotator.agreement.report_model import AgreementReport, Coefficients, Disagreement, FacetAgreement
 from annotator.agreement.verdict import RELIABLE, TENTATIVE
 
 FONTS = ('system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","Source Han Sans SC",'
@@ -191,10 +191,20 @@ def _facet_html(report: AgreementReport, facet: FacetAgreement, lang: str, notes
     return out
 
 
+#: Disagreements an HTML report lists at most (the first, in reading order): a page of hundreds
+#: of thousands is more than a browser opens; ``annotator disagreements`` lists every one.
+HTML_DISAGREEMENTS = 500
+
+
 def _disagreements_html(report: AgreementReport, lang: str) -> list[str]:
     labels = {c.code: c.label.get(lang) or c.code for f in report.facets for c in f.codes}
-    out = [f"<h2>Disagreements ({len(report.disagreements)})</h2>"]
-    for d in report.disagreements:
+    total = len(report.disagreements)
+    out = [f"<h2>Disagreements ({total:,})</h2>"]
+    if total > HTML_DISAGREEMENTS:
+        out.append(f'<p class="note">The first {HTML_DISAGREEMENTS:,} of {total:,} are listed here;'
+                   " <code>annotator disagreements</code> lists every one (<code>--json</code>:"
+                   " one per line).</p>")
+    for d in shown_disagreements(report):
         zh, en = report.texts.get(d.segment, ("", ""))
         codes = "; ".join(
             f"{escape(coder)}: {escape(', '.join(labels.get(c, c) for c in cs) or '—')}"
@@ -207,6 +217,11 @@ def _disagreements_html(report: AgreementReport, lang: str) -> list[str]:
             + f'<div class="codes">{codes}</div></div>'
         )
     return out
+
+
+def shown_disagreements(report: AgreementReport) -> Sequence[Disagreement]:
+    """The disagreements :func:`render_html` lists (whose text it needs)."""
+    return report.disagreements[:HTML_DISAGREEMENTS]
 
 
 def render_html(

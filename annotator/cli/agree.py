@@ -45,11 +45,18 @@ def _reports(data: AgreementInput, unit: str, by: str | None, **kw: Any) -> list
     return out
 
 
-def _with_texts(data: AgreementInput, reports: list[tuple[str, AgreementReport]]) -> list[tuple[str, AgreementReport]]:
-    """The reports with the text of the segments they list as disagreements."""
+def _with_texts(data: AgreementInput, reports: list[tuple[str, AgreementReport]], fmt: str
+                ) -> list[tuple[str, AgreementReport]]:
+    """The reports with the text of the segments they list as disagreements (html: those the
+    page shows)."""
     from dataclasses import replace
 
-    texts = data.texts(d.segment for _, r in reports for d in r.disagreements)
+    if fmt == "html":
+        from annotator.agreement.render_html import shown_disagreements
+
+        texts = data.texts(d.segment for d in shown_disagreements(reports[0][1]))
+    else:
+        texts = data.texts(d.segment for _, r in reports for d in r.disagreements)
     return [(name, replace(r, texts=texts)) for name, r in reports]
 
 
@@ -121,7 +128,7 @@ def agree_cmd(
                          f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
     reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed)
     if fmt == "html" or (fmt == "json" and with_text):
-        reports = _with_texts(data, reports)
+        reports = _with_texts(data, reports, fmt)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
     pieces = _render(reports, fmt, lang, by, corpus, with_text)
     if output is not None and str(output) != "-":
