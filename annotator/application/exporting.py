@@ -17,11 +17,11 @@ from annotator.model import TargetNote
 from annotator.special_files import is_special
 from annotator.storage.attributes import document_attributes
 from annotator.storage.codebook_store import load_codebook
-from annotator.storage.coding import coder_states, list_coders
+from annotator.storage.coding import list_coders
 from annotator.storage.db import Project, now
 from annotator.storage.document_detail import document_languages, document_rows
 from annotator.storage.document_work import segments_with_work
-from annotator.storage.documents import iter_segments, list_documents
+from annotator.storage.documents import iter_done_segments, list_documents
 from annotator.storage.memos import all_memos
 from annotator.storage.migrations import SCHEMA_VERSION
 from annotator.storage.project_meta import get_meta
@@ -144,5 +144,4 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None, lang:
     labels = _labels(project, facet)
     langs = ("zh", "en") if lang == "both" else (lang,)
     pipelines = {lg: _spacy_pipeline(lg) for lg in langs}
-    return write_spacy(out, pipelines, labels, iter_segments(project), coder_states(project, [coder]),
-                       coder)
+    return write_spacy(out, pipelines, labels, iter_done_segments(project, coder), coder)

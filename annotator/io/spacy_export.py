@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.files import atomic_binary, atomic_output
-from annotator.model import CoderState, Segment
+from annotator.model import Segment
 
 
 @dataclass
@@ -52,38 +52,39 @@ class Labels:
         return "textcat" if self.exclusive else "textcat_multilabel"
 
 
-def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels, segments: Iterable[Segment],
-                states: dict[str, dict[str, CoderState]], coder: str) -> SpacyStats:
-    """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done, one
-    doc per language of ``pipelines`` (language → blank spaCy pipeline)."""
+def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels,
+                done: Iterable[tuple[Segment, frozenset[str]]], coder: str) -> SpacyStats:
+    """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done
+    (``done``: each with the codes ``coder`` applied), one doc per language of ``pipelines``
+    (language → blank spaCy pipeline). The JSON lines are
+    written as the docs are made; the ``DocBin`` keeps each doc's words and spaces only (a
+    blank pipeline sets no tag, parse or entity: nothing else to keep), so a large export holds
+    two 64-bit numbers per word. Both files appear together, or neither."""
+    from spacy.attrs import ORTH
     from spacy.tokens import DocBin  # spaCy only when exporting to it
 
-    docbin = DocBin(store_user_data=True)
-    records: list[dict[str, Any]] = []
-    unlabelled = 0
-    for seg in segments:
-        st = states.get(seg.id, {}).get(coder)
-        if st is None or not st.done:
-            continue
-        cats = {c: 1.0 if c in st.codes else 0.0 for c in labels.codes}
-        if labels.exclusive and sum(cats.values()) != 1.0:
-            unlabelled += 1
-            continue
-        for lang, nlp in pipelines.items():
-            text = seg.text(lang)
-            if not text:
-                continue
-            doc = nlp.make_doc(text)
-            doc.cats = dict(cats)
-            meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
-            doc.user_data.update(meta)
-            docbin.add(doc)
-            records.append({"text": text, "cats": doc.cats, "meta": meta})
+    docbin = DocBin(attrs=[ORTH], store_user_data=True)
+    docs = unlabelled = 0
     jsonl = out.with_name(out.name + ".jsonl")
-    data = docbin.to_bytes()
     with atomic_output(jsonl, newline="\n") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    with atomic_binary(out) as fb:
-        fb.write(data)
-    return SpacyStats(len(records), jsonl, labels.component, unlabelled)
+        for seg, codes in done:
+            cats = {c: 1.0 if c in codes else 0.0 for c in labels.codes}
+            if labels.exclusive and sum(cats.values()) != 1.0:
+                unlabelled += 1
+                continue
+            for lang, nlp in pipelines.items():
+                text = seg.text(lang)
+                if not text:
+                    continue
+                doc = nlp.make_doc(text)
+                doc.cats = dict(cats)
+                meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
+                doc.user_data.update(meta)
+                docbin.add(doc)
+                f.write(json.dumps({"text": text, "cats": doc.cats, "meta": meta}, ensure_ascii=False) + "\n")
+                docs += 1
+        data = docbin.to_bytes()
+        del docbin
+        with atomic_binary(out) as fb:
+            fb.write(data)
+    return SpacyStats(docs, jsonl, labels.component, unlabelled)

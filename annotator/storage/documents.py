@@ -53,6 +53,18 @@ def iter_segments(project: Project, document: str | None = None) -> Iterator[Seg
         yield _segment(row)
 
 
+def iter_done_segments(project: Project, coder: str) -> Iterator[tuple[Segment, frozenset[str]]]:
+    """The segments ``coder`` marked done, in reading order, each with the codes ``coder``
+    applied to it, read as the caller iterates."""
+    rows = project.execute(
+        f"SELECT {SEGMENT_COLUMNS}, (SELECT json_group_array(a.code) FROM annotations a"
+        "  WHERE a.coder = k.coder AND a.segment = k.segment)"
+        " FROM done k JOIN segments s ON s.id = k.segment JOIN documents d ON d.id = s.document"
+        f" WHERE k.coder = ? {ORDER}", (coder,))
+    for row in rows:
+        yield _segment(row), frozenset(json.loads(row[8]))
+
+
 def segment_order(project: Project) -> list[tuple[str, str]]:
     """(segment id, document id) of every segment in reading order; cheap for 100k segments."""
     return [
