@@ -31,6 +31,8 @@ project is copied first (unless ``--in-place``): the given file is never written
   for the first run, the dictionary-lookup floor the issue names for the suggestion benchmark
   (``benchmarks/suggest_floor.py``: the kept vocabulary read into dictionaries, the annotations
   read, the coded segments' terms read and every one looked up);
+* keywords: every segment's stored terms;
+* disagreements --json: the done marks with their codes, and the text of every done segment;
 * matrix (facet × facet, code × document counting documents): one coder's coded segments with
   their codes, without text (what the counts are made of);
 * quotes --format json / md / html / docx / the terminal table, and matrix --format html (its
@@ -233,6 +235,13 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
             annotator("matrix", str(db), "--rows", "dimension", "--cols", "burden", "--coder", coder,
                       "-f", "html", "-o", str(work / "matrix.html")),
             sql(db, coded_rows(coder, text=True)), work / "floor.txt"),
+        "keywords": (
+            annotator("keywords", str(db)),
+            sql(db, "SELECT zh_terms, en_terms FROM segments;"), None),
+        "disagreements --json": (
+            annotator("disagreements", str(db), "--json"),
+            sql(db, marks + "; SELECT id, zh, en FROM segments WHERE id IN (SELECT segment FROM done);"),
+            work / "floor.txt"),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
