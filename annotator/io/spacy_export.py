@@ -67,8 +67,11 @@ def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels,
     docs = unlabelled = 0
     jsonl = out.with_name(out.name + ".jsonl")
     with atomic_output(jsonl, newline="\n") as f:
+        shared: dict[frozenset[str], dict[str, float]] = {}  # docs with the same codes share their cats
         for seg, codes in done:
-            cats = {c: 1.0 if c in codes else 0.0 for c in labels.codes}
+            cats = shared.get(codes)
+            if cats is None:
+                cats = shared[codes] = {c: 1.0 if c in codes else 0.0 for c in labels.codes}
             if labels.exclusive and sum(cats.values()) != 1.0:
                 unlabelled += 1
                 continue
@@ -77,7 +80,7 @@ def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels,
                 if not text:
                     continue
                 doc = nlp.make_doc(text)
-                doc.cats = dict(cats)
+                doc.cats = cats  # the DocBin keeps a reference, not a copy
                 meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
                 doc.user_data.update(meta)
                 docbin.add(doc)
