@@ -115,7 +115,7 @@ def _retest_states(
     return merged, [earlier, coder]
 
 
-def _current_table(p: Any, coders: list[str] | None, document: str | None) -> DoneCodes:
+def current_table(p: Any, coders: list[str] | None, document: str | None) -> DoneCodes:
     """The done marks and codes of ``coders`` (every coder when None), read as integer arrays."""
     from annotator.storage.agreement_rows import annotation_rows, done_rows
     from annotator.storage.coding import list_coders
@@ -138,7 +138,7 @@ def _read_table(
         from annotator.storage.study import round_done_code_sets
 
         return DoneCodes.from_states(round_done_code_sets(p, round_name, coders, document=document)), coders
-    return _current_table(p, coders, document), coders
+    return current_table(p, coders, document), coders
 
 
 def load_input(

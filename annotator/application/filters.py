@@ -4,7 +4,6 @@ and the adjudication queue)."""
 
 from __future__ import annotations
 
-from annotator.storage.coding import coder_states
 from annotator.storage.db import Project
 from annotator.storage.documents import segment_order
 from annotator.storage.study import segments_assigned
@@ -14,14 +13,22 @@ __all__ = ["disagreeing", "disagreeing_segments", "segments_assigned", "segments
 
 
 def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:
-    """Segments done by at least two coders (other than ``exclude``) whose code sets differ."""
-    out: set[str] = set()
-    for seg, per in coder_states(project).items():
-        sets = {st.codes for c, st in per.items() if st.done and c != exclude}
-        done_by = [c for c, st in per.items() if st.done and c != exclude]
-        if len(done_by) >= 2 and len(sets) > 1:
-            out.add(seg)
-    return out
+    """Segments done by at least two coders (other than ``exclude``) whose code sets differ:
+    from the done marks and codes read as integer arrays (as ``agree`` reads them), each
+    coder's set of codes on a segment numbered, then compared across coders with numpy."""
+    import numpy as np
+
+    from annotator.agreement.facet_matrices import differing
+    from annotator.agreement.patterns import distinct_rows
+    from annotator.application.agreement import current_table
+
+    with project.snapshot():
+        table = current_table(project, None, None)
+    table = table.select([c for c in table.coders if c != exclude])
+    n_coders, n_units, n_codes = table.present.shape
+    code_set, _first = distinct_rows(table.present.reshape(n_coders * n_units, n_codes))
+    differs = differing(code_set.reshape(n_coders, n_units)[table.done], table.done)
+    return {table.units[u] for u in np.flatnonzero(differs).tolist()}
 
 
 def disagreeing_segments(project: Project, *, exclude: str | None = None) -> list[str]:

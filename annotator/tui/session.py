@@ -308,16 +308,16 @@ class CodingSession:
         """Show only the segments ``find`` found; their number (0: the view is unchanged)."""
         return self._set_view_indices("search", query, indices)
 
-    def filter_ids(self, kind: str, code: str | None = None) -> list[str]:
-        if kind == "not_done":
-            return [self.order[i] for i in np.flatnonzero(~self.done_mask).tolist()]
+    def filter_places(self, kind: str, code: str | None = None) -> list[int]:
+        """The reading-order places a filter keeps, ascending."""
+        if kind == "not_done":  # straight from the done marks, no id lookups
+            return np.flatnonzero(~self.done_mask).tolist()
         if kind == "has_code":
-            return segments_with_code(self.project, code or "", None if self.lead else self.coder)
+            return self.order.places(segments_with_code(self.project, code or "", None if self.lead else self.coder))
         if kind == "disagree":
-            exclude = self.coder if self.adjudicating else None
-            return disagreeing_segments(self.project, exclude=exclude, order=self.order)
+            return self.order.places(disagreeing(self.project, exclude=self.coder if self.adjudicating else None))
         if kind == "assigned":
-            return self.assigned()
+            return self.order.places(segments_assigned(self.project, self.coder))
         raise UsageError(f"unknown filter {kind!r}")
 
     def assigned(self) -> list[str]:
@@ -325,10 +325,7 @@ class CodingSession:
         return [self.order[i] for i in self.order.places(segments_assigned(self.project, self.coder))]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
-        if kind == "not_done":  # straight from the done marks, no id lookups
-            indices = np.flatnonzero(~self.done_mask).tolist()
-            return self._set_view_indices("filter", label, indices)
-        return self._set_view("filter", label, self.filter_ids(kind, code))
+        return self._set_view_indices("filter", label, self.filter_places(kind, code))
 
     # changing ------------------------------------------------------------------
     def _record(self, segment: str, state: CoderState, event: int | None) -> Change:
