@@ -17,7 +17,6 @@ import numpy as np
 from annotator.application import changes
 from annotator.application.changes import load_codebook
 from annotator.application.filters import disagreeing, segments_assigned, segments_with_code
-from annotator.application.filters import disagreeing_segments as disagreeing_in_order
 from annotator.application.project_file import Project, ProjectFileLost, check_file
 from annotator.application.reading_order import places_of
 from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
@@ -28,16 +27,6 @@ from annotator.tui.rescue import Rescue
 from annotator.tui.segment_order import IndexOf, ListedOrder, ProjectOrder, SegmentOrder
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
-
-
-def disagreeing_segments(project: Project, *, exclude: str | None = None,
-                         order: SegmentOrder | None = None) -> list[str]:
-    """Segments done by at least two coders (other than ``exclude``) whose code sets differ,
-    in reading order (``order``: that order, when the caller has it; then only the segments
-    coders touched are looked at)."""
-    if order is None:
-        return disagreeing_in_order(project, exclude=exclude)
-    return [order[i] for i in order.places(disagreeing(project, exclude=exclude))]
 
 
 @dataclass
@@ -275,9 +264,6 @@ class CodingSession:
             self._saved_position = seg
 
     # views ---------------------------------------------------------------------
-    def _set_view(self, kind: str, label: str, ids: Iterable[str]) -> int:
-        return self._set_view_indices(kind, label, self.order.places(ids))
-
     def _set_view_indices(self, kind: str, label: str, indices: list[int]) -> int:
         if not indices:
             return 0
@@ -317,12 +303,15 @@ class CodingSession:
         if kind == "disagree":
             return self.order.places(disagreeing(self.project, exclude=self.coder if self.adjudicating else None))
         if kind == "assigned":
-            return self.order.places(segments_assigned(self.project, self.coder))
+            return self._assigned_places()
         raise UsageError(f"unknown filter {kind!r}")
+
+    def _assigned_places(self) -> list[int]:
+        return self.order.places(segments_assigned(self.project, self.coder))
 
     def assigned(self) -> list[str]:
         """The double-coding sample's segments assigned to this coder, in reading order."""
-        return [self.order[i] for i in self.order.places(segments_assigned(self.project, self.coder))]
+        return [self.order[i] for i in self._assigned_places()]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         return self._set_view_indices("filter", label, self.filter_places(kind, code))

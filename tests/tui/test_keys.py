@@ -156,7 +156,7 @@ def test_blind_mode_shows_only_this_coders_codes(demo_db: Path) -> None:
 
 
 def test_adjudicate_opens_only_disagreeing_segments(demo_db: Path) -> None:
-    from annotator.tui.session import disagreeing_segments
+    from annotator.application.filters import disagreeing_segments
 
     with open_project(demo_db) as p:
         tag(p, load_codebook(p), "b", A3, ["latency"])
