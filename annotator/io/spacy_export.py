@@ -56,38 +56,38 @@ def write_spacy(out: Path, pipelines: dict[str, Any], labels: Labels,
                 done: Iterable[tuple[Segment, frozenset[str]]], coder: str) -> SpacyStats:
     """Write ``out`` (.spacy) and ``out`` + ".jsonl" from the segments ``coder`` marked done
     (``done``: each with the codes ``coder`` applied), one doc per language of ``pipelines``
-    (language → blank spaCy pipeline). The JSON lines are
-    written as the docs are made; the ``DocBin`` keeps each doc's words and spaces only (a
-    blank pipeline sets no tag, parse or entity: nothing else to keep), so a large export holds
-    two 64-bit numbers per word. Both files appear together, or neither."""
-    from spacy.attrs import ORTH
-    from spacy.tokens import DocBin  # spaCy only when exporting to it
+    (language → blank spaCy pipeline). The JSON lines are written as the docs are made, and the
+    docs go to a :class:`~annotator.io.docbin_stream.DocBinWriter` (each doc's words and
+    spaces, spooled beside ``out``: a blank pipeline sets no tag, parse or entity), so memory
+    does not grow with the export. Both files appear together, or neither."""
+    from annotator.io.docbin_stream import DocBinWriter
 
-    docbin = DocBin(attrs=[ORTH], store_user_data=True)
+    docbin = DocBinWriter(out.parent)
     docs = unlabelled = 0
     jsonl = out.with_name(out.name + ".jsonl")
-    with atomic_output(jsonl, newline="\n") as f:
-        shared: dict[frozenset[str], dict[str, float]] = {}  # docs with the same codes share their cats
-        for seg, codes in done:
-            cats = shared.get(codes)
-            if cats is None:
-                cats = shared[codes] = {c: 1.0 if c in codes else 0.0 for c in labels.codes}
-            if labels.exclusive and sum(cats.values()) != 1.0:
-                unlabelled += 1
-                continue
-            for lang, nlp in pipelines.items():
-                text = seg.text(lang)
-                if not text:
+    try:
+        with atomic_output(jsonl, newline="\n") as f:
+            shared: dict[frozenset[str], dict[str, float]] = {}  # docs with the same codes share their cats
+            for seg, codes in done:
+                cats = shared.get(codes)
+                if cats is None:
+                    cats = shared[codes] = {c: 1.0 if c in codes else 0.0 for c in labels.codes}
+                if labels.exclusive and sum(cats.values()) != 1.0:
+                    unlabelled += 1
                     continue
-                doc = nlp.make_doc(text)
-                doc.cats = cats  # the DocBin keeps a reference, not a copy
-                meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
-                doc.user_data.update(meta)
-                docbin.add(doc)
-                f.write(json.dumps({"text": text, "cats": doc.cats, "meta": meta}, ensure_ascii=False) + "\n")
-                docs += 1
-        data = docbin.to_bytes()
-        del docbin
-        with atomic_binary(out) as fb:
-            fb.write(data)
+                for lang, nlp in pipelines.items():
+                    text = seg.text(lang)
+                    if not text:
+                        continue
+                    doc = nlp.make_doc(text)
+                    doc.cats = cats
+                    meta = {"segment": seg.id, "document": seg.document, "coder": coder, "lang": lang}
+                    doc.user_data.update(meta)
+                    docbin.add(doc)
+                    f.write(json.dumps({"text": text, "cats": doc.cats, "meta": meta}, ensure_ascii=False) + "\n")
+                    docs += 1
+            with atomic_binary(out) as fb:
+                docbin.write(fb)
+    finally:
+        docbin.close()
     return SpacyStats(docs, jsonl, labels.component, unlabelled)
