@@ -74,10 +74,12 @@ def _annotating_coders(project: Project) -> list[str]:
     return names
 
 
-def segment_term_chunks(project: Project, chunk: int = CHUNK) -> Iterator[list[TermsRow]]:
-    """(segment id, zh terms, en terms) of every segment, ``chunk`` rows at a time (the terms
-    as stored: space-separated, or None)."""
-    cursor = project.execute("SELECT id, zh_terms, en_terms FROM segments")
+def segment_term_chunks(project: Project, chunk: int = CHUNK, document: str | None = None
+                        ) -> Iterator[list[TermsRow]]:
+    """(segment id, zh terms, en terms) of every segment (or of ``document``'s), ``chunk`` rows
+    at a time (the terms as stored: space-separated, or None)."""
+    where, params = ("", ()) if document is None else (" WHERE document = ?", (document,))
+    cursor = project.execute(f"SELECT id, zh_terms, en_terms FROM segments{where}", params)
     while rows := cursor.fetchmany(chunk):
         yield [(r[0], r[1], r[2]) for r in rows]
 
@@ -97,12 +99,9 @@ def coded_term_chunks(project: Project, coder: str | None = None, chunk: int = C
 
 def term_columns(project: Project, document: str | None = None, chunk: int = CHUNK
                  ) -> Iterator[tuple[list[str | None], list[str | None]]]:
-    """The stored zh terms and en terms of every segment (or of ``document``'s), in storage
-    order, as two lists of ``chunk`` segments at a time."""
-    where, params = ("", ()) if document is None else (" WHERE document = ?", (document,))
-    cursor = project.execute(f"SELECT zh_terms, en_terms FROM segments{where}", params)
-    while rows := cursor.fetchmany(chunk):
-        yield [r[0] for r in rows], [r[1] for r in rows]
+    """:func:`segment_term_chunks` as two lists per chunk: the zh terms and the en terms."""
+    for rows in segment_term_chunks(project, chunk, document):
+        yield [r[1] for r in rows], [r[2] for r in rows]
 
 
 def segments_with_code(project: Project, code: str, coder: str | None = None) -> list[str]:
