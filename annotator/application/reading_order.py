@@ -12,6 +12,7 @@ from annotator.storage.reading_order import (
     done_positions,
     ids_between,
     places_of,
+    positions_of,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "done_segments",
     "ids_between",
     "places_of",
+    "positions_of",
 ]

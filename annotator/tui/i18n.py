@@ -49,6 +49,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msg_search_none": ("没有片段包含 {query}", "no segment contains {query}"),
     "msg_search": ("搜索 “{query}”：{n} 个结果（Esc 退出）", "search “{query}”: {n} result{s} (esc leaves)"),
     "msg_filter": ("筛选：{label}，{n} 个片段（Esc 退出）", "filter: {label}, {n} segment{s} (esc leaves)"),
+    "msg_searching": ("正在搜索 “{query}”…", "searching “{query}”…"),
+    "msg_filtering": ("正在筛选：{label}…", "filtering: {label}…"),
     "msg_filter_empty": ("筛选 {label}：没有片段", "filter {label}: no segments"),
     "msg_view_cleared": ("显示全部片段", "showing every segment"),
     "msg_no_suggestion": ("没有可应用的建议", "no suggestion to apply"),

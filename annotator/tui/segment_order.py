@@ -73,8 +73,9 @@ class SegmentOrder(Sequence[str]):
         """The place of ``segment`` in the order (None: not in it)."""
         raise NotImplementedError
 
-    def places(self, ids: Iterable[str]) -> list[int]:
-        """The places of those of ``ids`` in the order, ascending."""
+    def places(self, ids: Iterable[str], project: Project | None = None) -> list[int]:
+        """The places of those of ``ids`` in the order, ascending (read through ``project`` when
+        given: a worker's connection)."""
         raise NotImplementedError
 
     def doc_number(self, index: int) -> int:
@@ -128,7 +129,7 @@ class ListedOrder(SegmentOrder):
     def place(self, segment: str) -> int | None:
         return self._index.get(segment)
 
-    def places(self, ids: Iterable[str]) -> list[int]:
+    def places(self, ids: Iterable[str], project: Project | None = None) -> list[int]:
         index = self._index
         return sorted({index[s] for s in ids if s in index})
 
@@ -197,13 +198,9 @@ class ProjectOrder(SegmentOrder):
         found = reading_order.places_of(self.project, [segment])
         return self._place_of(found[0][1], found[0][2]) if found else None
 
-    def places(self, ids: Iterable[str]) -> list[int]:
-        return self.places_of_rows(reading_order.places_of(self.project, ids))
-
-    def places_of_rows(self, rows: Iterable[tuple[str, str, int]]) -> list[int]:
-        """The places of (id, document, position) rows, ascending."""
-        out = {p for _s, doc, pos in rows if (p := self._place_of(doc, pos)) is not None}
-        return sorted(out)
+    def places(self, ids: Iterable[str], project: Project | None = None) -> list[int]:
+        places = self.places_of_positions(reading_order.positions_of(project or self.project, ids))
+        return np.unique(places).tolist()
 
     def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]]
                             ) -> npt.NDArray[np.int64]:

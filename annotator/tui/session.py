@@ -18,7 +18,6 @@ from annotator.application import changes
 from annotator.application.changes import load_codebook
 from annotator.application.filters import disagreeing, segments_assigned, segments_with_code
 from annotator.application.project_file import Project, ProjectFileLost, check_file
-from annotator.application.reading_order import places_of
 from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
 from annotator.errors import ProjectBusy, UsageError
 from annotator.model import Codebook, CoderState, Document, Segment
@@ -285,26 +284,32 @@ class CodingSession:
     def find(self, query: str, project: Project | None = None) -> list[int]:
         """Reading-order indices of the segments containing ``query``, read through ``project``
         (another connection, so a search in a worker thread never waits on the screen's)."""
-        ids = search_segments(project or self.project, query)
-        if isinstance(self.order, ProjectOrder) and project is not None:
-            return self.order.places_of_rows(places_of(project, ids))
-        return self.order.places(ids)
+        return self.order.places(search_segments(project or self.project, query), project)
 
     def show_found(self, query: str, indices: list[int]) -> int:
         """Show only the segments ``find`` found; their number (0: the view is unchanged)."""
         return self._set_view_indices("search", query, indices)
 
-    def filter_places(self, kind: str, code: str | None = None) -> list[int]:
-        """The reading-order places a filter keeps, ascending."""
+    def filter_places(self, kind: str, code: str | None = None, project: Project | None = None
+                      ) -> list[int]:
+        """The reading-order places a filter keeps, ascending; read through ``project`` when
+        given (a worker's connection: the lead's filter reads every coder's work)."""
         if kind == "not_done":  # straight from the done marks, no id lookups
             return np.flatnonzero(~self.done_mask).tolist()
+        source = project or self.project
         if kind == "has_code":
-            return self.order.places(segments_with_code(self.project, code or "", None if self.lead else self.coder))
-        if kind == "disagree":
-            return self.order.places(disagreeing(self.project, exclude=self.coder if self.adjudicating else None))
-        if kind == "assigned":
-            return self._assigned_places()
-        raise UsageError(f"unknown filter {kind!r}")
+            ids: Iterable[str] = segments_with_code(source, code or "", None if self.lead else self.coder)
+        elif kind == "disagree":
+            ids = disagreeing(source, exclude=self.coder if self.adjudicating else None)
+        elif kind == "assigned":
+            ids = segments_assigned(source, self.coder)
+        else:
+            raise UsageError(f"unknown filter {kind!r}")
+        return self.order.places(ids, project)
+
+    def show_filtered(self, label: str, indices: list[int]) -> int:
+        """Show only the segments ``filter_places`` kept; their number (0: the view is unchanged)."""
+        return self._set_view_indices("filter", label, indices)
 
     def _assigned_places(self) -> list[int]:
         return self.order.places(segments_assigned(self.project, self.coder))
@@ -314,7 +319,7 @@ class CodingSession:
         return [self.order[i] for i in self._assigned_places()]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
-        return self._set_view_indices("filter", label, self.filter_places(kind, code))
+        return self.show_filtered(label, self.filter_places(kind, code))
 
     # changing ------------------------------------------------------------------
     def _record(self, segment: str, state: CoderState, event: int | None) -> Change:

@@ -108,6 +108,13 @@ def text_of(app: Any, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+async def settle(app: Any, pilot: Any) -> None:
+    """Wait for the workers a key started (a search or filter is computed off the event loop)
+    and the repaint of their answer."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def wait_for_engine(app: Any, pilot: Any) -> Any:
     """The coding screen, once its suggestion engine (built in a process of its own) is ready
     and the segment on screen shows its suggestions."""

@@ -72,6 +72,8 @@ def test_f_filters_not_done_and_has_code(demo_db: Path) -> None:
         assert view is not None and len(view.indices) == 9
         assert screen(app).session.current == A3
         await pilot.press("escape", "f", "down", "down", "down", "down", "enter")  # has code 3
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert screen(app).session.current == A2
         view = screen(app).session.view
         assert view is not None and len(view.indices) == 1

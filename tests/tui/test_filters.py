@@ -12,7 +12,7 @@ from annotator.storage.db import open_project
 from annotator.storage.study import save_sample
 from annotator.tui.i18n import t
 
-from .conftest import app_for, drive, screen, text_of
+from .conftest import app_for, drive, screen, settle, text_of
 
 A1, A2, A3 = "A20230321-001", "A20230321-002", "A20230321-003"
 
@@ -33,6 +33,7 @@ def test_the_lead_disagreeing_with_one_coder_is_a_disagreement(demo_db: Path) ->
 
     async def steps(app: Any, pilot: Any) -> None:
         await pilot.press("f", "end", "enter")  # the last option: coders disagree
+        await settle(app, pilot)
         assert _viewed(app) == [A1]
 
     drive(app_for(demo_db, coder="lead", lead=True), steps, size=(120, 40))
@@ -43,6 +44,7 @@ def test_adjudicating_leaves_the_decisions_out_of_the_disagreements(demo_db: Pat
 
     async def steps(app: Any, pilot: Any) -> None:
         await pilot.press("f", "end", "enter")
+        await settle(app, pilot)
         assert screen(app).session.view is None  # paper alone: nothing to disagree with
         assert "no segments" in text_of(app, "#status")
 
@@ -56,6 +58,7 @@ def test_assigned_to_me_narrows_to_the_coders_sample(demo_db: Path) -> None:
     async def steps(app: Any, pilot: Any) -> None:
         assert ("assigned", t("en", "filter_assigned")) in screen(app).filter_options()
         await pilot.press("f", "end", "enter")  # the last option: assigned to me
+        await settle(app, pilot)
         assert _viewed(app) == [A2, A3]
         assert screen(app).session.current == A2
 

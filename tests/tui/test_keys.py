@@ -13,7 +13,7 @@ from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.widgets.segment_text import SegmentText
 
-from .conftest import app_for, drive, query, screen, state_on_disk, text_of
+from .conftest import app_for, drive, query, screen, settle, state_on_disk, text_of
 
 A1, A2, A3 = "A20230321-001", "A20230321-002", "A20230321-003"
 
@@ -133,6 +133,7 @@ def test_lead_mode_shows_every_coder_and_filters_disagreement(demo_db: Path) -> 
         panel = text_of(app, "#codebook")
         assert "paper" in panel and " b" in panel
         await pilot.press("f", "end", "enter")  # the last option: coders disagree
+        await settle(app, pilot)
         view = screen(app).session.view
         assert view is not None
         assert [screen(app).session.order[i] for i in view.indices] == [A1]

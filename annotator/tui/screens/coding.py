@@ -713,19 +713,36 @@ class CodingScreen(CountedCallbacks, Screen[None]):
 
         self.app.push_screen(InputDialog(t(self.lang, "search_title")), done)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: str) -> None:
-        """Search through a connection of its own, off the event loop; a newer search cancels
-        this one, whose answer is then dropped."""
+        self.say("msg_searching", query=query)
+        self._narrow(lambda project: self.session.find(query, project),
+                     partial(self._show_found, query))
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _narrow(self, compute: Callable[[Any], list[int]], show: Callable[[list[int]], None]) -> None:
+        """Compute a search's or a filter's places through a connection of its own, off the event
+        loop (keys keep working on what the screen shows), then ``show`` them. A newer search or
+        filter, or esc, cancels this one: its answer is then dropped."""
         from annotator.application.project_file import open_project
 
         worker = get_current_worker()
-        with self._search_lock:
-            if self._search_project is None:
-                self._search_project = open_project(self.path)
-            found = self.session.find(query, self._search_project)
+        try:
+            with self._search_lock:
+                if self._search_project is None:
+                    self._search_project = open_project(self.path)
+                found = compute(self._search_project)
+        except Exception as error:  # shown on the status line; the view stays as it was
+            self.app.call_from_thread(self._narrow_failed, worker, str(error) or type(error).__name__)
+            return
+        self.app.call_from_thread(self._narrowed, worker, show, found)
+
+    def _narrowed(self, worker: Any, show: Callable[[list[int]], None], found: list[int]) -> None:
+        if not worker.is_cancelled:  # cancelled on this thread: nothing newer is overwritten
+            show(found)
+
+    def _narrow_failed(self, worker: Any, error: str) -> None:
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_found, query, found)
+            self.say("msg_error", error=error)
 
     def _show_found(self, query: str, found: list[int]) -> None:
         if self.session.show_found(query, found) == 0:
@@ -734,6 +751,14 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         self.session.save_position()
         self.show_segment()
         self.say("msg_search", query=query, n=len(found))
+
+    def _show_filtered(self, label: str, found: list[int]) -> None:
+        if self.session.show_filtered(label, found) == 0:
+            self.say("msg_filter_empty", label=label)
+            return
+        self.session.save_position()
+        self.show_segment()
+        self.say("msg_filter", label=label, n=len(found))
 
     def filter_options(self) -> list[tuple[str, str]]:
         options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]
@@ -750,28 +775,40 @@ class CodingScreen(CountedCallbacks, Screen[None]):
     def apply_filter(self, choice: str | None) -> None:
         if choice is None:
             return
+        self._stop_narrowing()  # the choice made last is the one shown
         if choice == "all":
             self.action_clear_view()
             return
         labels = dict(self.filter_options())
         label = labels.get(choice, choice)
         kind, _, code = choice.partition(":")
-        n = self.session.set_filter("has_code" if kind == "code" else kind, label, code or None)
-        if n == 0:
-            self.say("msg_filter_empty", label=label)
+        kind = "has_code" if kind == "code" else kind
+        if kind == "not_done":  # the done marks are in memory
+            self._show_filtered(label, self.session.filter_places(kind))
             return
-        self.session.save_position()
-        self.show_segment()
-        self.say("msg_filter", label=label, n=n)
+        self.say("msg_filtering", label=label)
+        self._narrow(lambda project: self.session.filter_places(kind, code or None, project),
+                     partial(self._show_filtered, label))
 
     def action_filter(self) -> None:
         self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),
                              self.apply_filter)
 
     def action_clear_view(self) -> None:
+        stopped = self._stop_narrowing()
         if self.session.clear_view():
             self.show_segment()
             self.say("msg_view_cleared")
+        elif stopped:
+            self.say("msg_view_cleared")
+
+    def _stop_narrowing(self) -> bool:
+        """Drop a search or filter still being computed (its answer is never shown); whether
+        there was one."""
+        running = [w for w in self.workers if w.group == "view" and w.node is self and not w.is_finished]
+        for worker in running:
+            worker.cancel()
+        return bool(running)
 
     def action_scroll_text(self, pages: int) -> None:
         """Scroll the texts by whole pages (one line of the previous page stays in view)."""

@@ -1,0 +1,86 @@
+"""Keys on the coding screen while the lead's "coders disagree" filter is being computed.
+
+The filter reads every coder's work (seconds on a million segments). Measured in one app on a
+copy of the project, in the lead's mode: "next segment" pressed every ``--spacing`` seconds from
+a thread of its own (as a terminal's input thread does), timed from the press to the repaint,
+first for ``--before`` seconds with nothing else running (the floor, same app, same keys), then
+from the moment the filter is chosen until its view is shown. Also: how long the filter took to
+land, and how long the same computation takes on the screen's thread (what every key pressed
+meanwhile waited before the filter ran in a worker).
+
+    python benchmarks/bench_filter_keys.py PROJECT [--coder NAME] [--before 5] [--spacing 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_tui import p90, spaced_keys
+
+
+def summary(name: str, keys: list[tuple[float, float, float, float]]) -> str:
+    press = [k[2] * 1000 for k in keys]
+    if not press:
+        return f"{name:<28} no key"
+    return (f"{name:<28} n={len(press):<4} press→repaint p50 {statistics.median(press):6.1f} ms"
+            f"  p90 {p90(press):6.1f} ms  max {max(press):7.1f} ms")
+
+
+async def measure(path: Path, coder: str, before: float, spacing: float) -> dict[str, Any]:
+    from annotator.tui.app import make_app
+
+    app = make_app(path, coder=coder, lead=True, ui="en", suggester="keywords")
+    out: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        out["before"] = await spaced_keys(app, "j", spacing, lambda elapsed: elapsed >= before)
+        landed: list[float] = []
+        started = time.perf_counter()
+
+        def until(elapsed: float) -> bool:
+            if not landed and not any(w.group == "view" and not w.is_finished for w in app.workers):
+                landed.append(time.perf_counter() - started)
+            return bool(landed) or elapsed >= 600
+
+        screen.apply_filter("disagree")
+        out["during"] = await spaced_keys(app, "j", spacing, until)
+        out["landed"] = landed[0] if landed else float("nan")
+        out["shown"] = len(screen.session.view.indices) if screen.session.view else 0
+        started = time.perf_counter()
+        out["found"] = len(screen.session.filter_places("disagree"))
+        out["on_screen_thread"] = time.perf_counter() - started
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--coder", default="lead")
+    parser.add_argument("--before", type=float, default=5.0)
+    parser.add_argument("--spacing", type=float, default=0.1)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / args.project.name
+        shutil.copyfile(args.project, copy)
+        out = asyncio.run(measure(copy, args.coder, args.before, args.spacing))
+    print(f"project: {args.project}; filter landed after {out['landed']:.2f} s "
+          f"({out['shown']} segments); the same filter on the screen's thread: "
+          f"{out['on_screen_thread']:.2f} s ({out['found']} segments)")
+    print(summary("keys, nothing running", out["before"]))
+    print(summary("keys while filtering", out["during"]))
+
+
+if __name__ == "__main__":
+    main()
