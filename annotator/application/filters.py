@@ -5,11 +5,10 @@ and the adjudication queue)."""
 from __future__ import annotations
 
 from annotator.storage.db import Project
-from annotator.storage.documents import segment_order
 from annotator.storage.study import segments_assigned
 from annotator.storage.training import segments_with_code
 
-__all__ = ["disagreeing", "disagreeing_segments", "segments_assigned", "segments_with_code"]
+__all__ = ["disagreeing", "segments_assigned", "segments_with_code"]
 
 
 def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:
@@ -30,8 +29,3 @@ def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:
     differs = differing(code_set.reshape(n_coders, n_units)[table.done], table.done)
     return {table.units[u] for u in np.flatnonzero(differs).tolist()}
 
-
-def disagreeing_segments(project: Project, *, exclude: str | None = None) -> list[str]:
-    """:func:`disagreeing`, in reading order."""
-    out = disagreeing(project, exclude=exclude)
-    return [s for s, _ in segment_order(project) if s in out]

@@ -104,14 +104,14 @@ def adjudicate_cmd(
     ui: UiOpt = None,
 ) -> None:
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
-    from annotator.application.filters import disagreeing_segments
+    from annotator.application.filters import disagreeing
     from annotator.application.projects import open_project
 
     if not coder.strip():
         raise UsageError("--coder NAME is required")
     _check_ui(ui)
     with open_project(project) as p:
-        segments = disagreeing_segments(p, exclude=coder.strip())
+        segments = disagreeing(p, exclude=coder.strip())  # the screen puts them in reading order
     if not segments:
         err("no segment where coders disagree; nothing to adjudicate")
         return

@@ -157,12 +157,12 @@ def test_blind_mode_shows_only_this_coders_codes(demo_db: Path) -> None:
 
 
 def test_adjudicate_opens_only_disagreeing_segments(demo_db: Path) -> None:
-    from annotator.application.filters import disagreeing_segments
+    from annotator.application.filters import disagreeing
 
     with open_project(demo_db) as p:
         tag(p, load_codebook(p), "b", A3, ["latency"])
-        only = disagreeing_segments(p, exclude="judge")
-    assert only == [A3]
+        only = disagreeing(p, exclude="judge")
+    assert only == {A3}
 
     async def steps(app: Any, pilot: Any) -> None:
         assert screen(app).session.order == [A3]
