@@ -46,7 +46,7 @@ class DoneMarks:
             source = project or self.project
             if isinstance(order, ProjectOrder):
                 places: npt.NDArray[np.int64] | list[int] = order.places_of_positions(
-                    reading_order.done_positions(source, self.coder))
+                    reading_order.done_positions(source, self.coder), source)
             else:
                 assert isinstance(order, ListedOrder)
                 places = order.places(reading_order.done_segments(source, self.coder))

@@ -147,10 +147,11 @@ class ProjectOrder(SegmentOrder):
         self._positions: dict[int, list[int]] = {}
         self._ids: dict[int, str] = {}
 
-    def _positions_of(self, n: int) -> list[int]:
+    def _positions_of(self, n: int, project: Project | None = None) -> list[int]:
         found = self._positions.get(n)
         if found is None:
-            found = self._positions[n] = reading_order.document_positions(self.project, self.docs[n])
+            found = self._positions[n] = reading_order.document_positions(project or self.project,
+                                                                          self.docs[n])
         return found
 
     def _position(self, n: int, offset: int) -> int:
@@ -199,21 +200,23 @@ class ProjectOrder(SegmentOrder):
         return self._place_of(found[0][1], found[0][2]) if found else None
 
     def places(self, ids: Iterable[str], project: Project | None = None) -> list[int]:
-        places = self.places_of_positions(reading_order.positions_of(project or self.project, ids))
-        return np.unique(places).tolist()
+        source = project or self.project
+        return np.unique(self.places_of_positions(reading_order.positions_of(source, ids), source)).tolist()
 
-    def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]]
-                            ) -> npt.NDArray[np.int64]:
+    def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]],
+                            project: Project | None = None) -> npt.NDArray[np.int64]:
         """The places of (document, its positions) groups, as an array (in no order); positions
-        not in the order are left out."""
-        parts = [self._places_in(n, positions) for document, positions in groups
+        not in the order are left out. ``project``: the connection ``groups`` were read through
+        (a worker's), through which a document with gaps in its positions reads them."""
+        parts = [self._places_in(n, positions, project) for document, positions in groups
                  if (n := self._doc_number.get(document)) is not None]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def _places_in(self, n: int, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    def _places_in(self, n: int, positions: npt.NDArray[np.int64], project: Project | None
+                   ) -> npt.NDArray[np.int64]:
         """:meth:`_place_of` for many positions of document ``n`` at once."""
         if n in self._gappy:
-            known = np.asarray(self._positions_of(n), dtype=np.int64)
+            known = np.asarray(self._positions_of(n, project), dtype=np.int64)
             at = np.searchsorted(known, positions)
             found = at < len(known)
             found[found] = known[at[found]] == positions[found]

@@ -57,6 +57,22 @@ def test_positions_with_gaps_keep_their_order(demo_db: Path, small_windows: None
         _check(ProjectOrder(p), [x for x in expected if x[0] not in gone])
 
 
+def test_places_are_read_through_the_connection_given(demo_db: Path) -> None:
+    """A worker finds places through its own connection, gaps in positions included: the
+    screen's connection (closed here) is not used."""
+    with open_project(demo_db) as p:
+        everything = segment_order(p)
+        gone = everything[4][0], everything[9][0]
+        p.execute("PRAGMA foreign_keys = OFF")
+        with p.write() as conn:
+            conn.executemany("DELETE FROM segments WHERE id = ?", [(seg,) for seg in gone])
+        expected = [s for s, _d in everything if s not in gone]
+        order = ProjectOrder(p)
+    with open_project(demo_db) as worker:
+        assert order.places([expected[8], expected[3], "nope", *gone], worker) == [3, 8]
+        assert order.places(expected, worker) == list(range(len(expected)))
+
+
 def test_a_listed_order_keeps_reading_order(demo_db: Path) -> None:
     with open_project(demo_db) as p:
         expected = segment_order(p)

@@ -745,20 +745,20 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             self.say("msg_error", error=error)
 
     def _show_found(self, query: str, found: list[int]) -> None:
-        if self.session.show_found(query, found) == 0:
-            self.say("msg_search_none", query=query)
-            return
-        self.session.save_position()
-        self.show_segment()
-        self.say("msg_search", query=query, n=len(found))
+        self._show_view(self.session.show_found(query, found), "msg_search_none", "msg_search", query=query)
 
     def _show_filtered(self, label: str, found: list[int]) -> None:
-        if self.session.show_filtered(label, found) == 0:
-            self.say("msg_filter_empty", label=label)
+        self._show_view(self.session.show_filtered(label, found), "msg_filter_empty", "msg_filter",
+                        label=label)
+
+    def _show_view(self, n: int, none: str, shown: str, **values: Any) -> None:
+        """Show the view a search or filter set, with ``n`` segments (0: none; it was not set)."""
+        if n == 0:
+            self.say(none, **values)
             return
         self.session.save_position()
         self.show_segment()
-        self.say("msg_filter", label=label, n=len(found))
+        self.say(shown, n=n, **values)
 
     def filter_options(self) -> list[tuple[str, str]]:
         options = [("all", t(self.lang, "filter_all")), ("not_done", t(self.lang, "filter_not_done"))]
