@@ -80,6 +80,9 @@ def main(argv: list[str] | None = None) -> None:
           f"{out['on_screen_thread']:.2f} s ({out['found']} segments)")
     print(summary("keys, nothing running", out["before"]))
     print(summary("keys while filtering", out["during"]))
+    slowest = sorted(out["during"], key=lambda k: -k[2])[:3]
+    print("  slowest while filtering (pressed at, press→repaint): "
+          + ", ".join(f"{k[0]:.2f} s {k[2] * 1000:.1f} ms" for k in slowest))
 
 
 if __name__ == "__main__":

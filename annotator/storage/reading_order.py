@@ -9,6 +9,7 @@ the order comes from its document and position.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 
@@ -101,14 +102,25 @@ def places_of(project: Project, ids: Iterable[str]) -> list[tuple[str, str, int]
         (json.dumps(list(ids), ensure_ascii=False),))]
 
 
+#: Ids looked up per query by :func:`positions_of` (each batch's JSON is made while holding the
+#: interpreter: a screen thread waits for at most one batch's).
+POSITIONS_BATCH = 20_000
+
+
 def positions_of(project: Project, ids: Iterable[str]) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:
-    """Per document, the positions of those of ``ids`` that exist (a row per document, so the
-    places of a filter's hundred thousand segments are found by array arithmetic)."""
-    for document, packed in project.execute(
-            "SELECT s.document, group_concat(s.position) FROM json_each(?) j"
-            " JOIN segments s ON s.id = j.value GROUP BY s.document",
-            (json.dumps(list(ids), ensure_ascii=False),)):
-        yield document, np.array(packed.split(","), dtype=np.int64)
+    """Per document, the positions of those of ``ids`` that exist (a row per document and
+    batch of ids, so the places of a filter's hundred thousand segments are found by array
+    arithmetic), documents in no order."""
+    found: dict[str, list[npt.NDArray[np.int64]]] = {}
+    remaining = iter(ids)
+    while batch := list(itertools.islice(remaining, POSITIONS_BATCH)):
+        for document, packed in project.execute(
+                "SELECT s.document, group_concat(s.position) FROM json_each(?) j"
+                " JOIN segments s ON s.id = j.value GROUP BY s.document",
+                (json.dumps(batch, ensure_ascii=False),)):
+            found.setdefault(document, []).append(np.array(packed.split(","), dtype=np.int64))
+    for document, parts in found.items():
+        yield document, np.concatenate(parts)
 
 
 def done_positions(project: Project, coder: str) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:

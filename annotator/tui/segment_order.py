@@ -81,7 +81,7 @@ class SegmentOrder(Sequence[str]):
     def doc_number(self, index: int) -> int:
         return int(np.searchsorted(self.starts, index, side="right")) - 1
 
-    def doc_numbers(self, indices: Sequence[int]) -> IntArray:
+    def doc_numbers(self, indices: Sequence[int] | IntArray) -> IntArray:
         out: IntArray = np.searchsorted(self.starts, np.asarray(indices, dtype=np.int64), side="right") - 1
         return out
 

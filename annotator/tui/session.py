@@ -264,10 +264,17 @@ class CodingSession:
 
     # views ---------------------------------------------------------------------
     def _set_view_indices(self, kind: str, label: str, indices: list[int]) -> int:
+        return self.show_view(View(kind, label, indices))
+
+    def show_view(self, view: View) -> int:
+        """Show only ``view``'s segments (a search or filter, built where it was computed); their
+        number (0: the view is unchanged). The segment shown stays if it is in the view, else the
+        next one in it is shown."""
+        indices = view.indices
         if not indices:
             return 0
-        self.view = View(kind, label, indices)
-        if self.pos not in self.view.where:
+        self.view = view
+        if self.pos not in view.where:
             k = bisect_left(indices, self.pos)
             self.pos = indices[k] if k < len(indices) else indices[0]
         return len(indices)
@@ -279,16 +286,12 @@ class CodingSession:
 
     def search(self, query: str) -> int:
         """Show only segments containing ``query`` (either language); the number found."""
-        return self.show_found(query, self.find(query))
+        return self._set_view_indices("search", query, self.find(query))
 
     def find(self, query: str, project: Project | None = None) -> list[int]:
         """Reading-order indices of the segments containing ``query``, read through ``project``
         (another connection, so a search in a worker thread never waits on the screen's)."""
         return self.order.places(search_segments(project or self.project, query), project)
-
-    def show_found(self, query: str, indices: list[int]) -> int:
-        """Show only the segments ``find`` found; their number (0: the view is unchanged)."""
-        return self._set_view_indices("search", query, indices)
 
     def filter_places(self, kind: str, code: str | None = None, project: Project | None = None
                       ) -> list[int]:
@@ -307,10 +310,6 @@ class CodingSession:
             raise UsageError(f"unknown filter {kind!r}")
         return self.order.places(ids, project)
 
-    def show_filtered(self, label: str, indices: list[int]) -> int:
-        """Show only the segments ``filter_places`` kept; their number (0: the view is unchanged)."""
-        return self._set_view_indices("filter", label, indices)
-
     def _assigned_places(self) -> list[int]:
         return self.order.places(segments_assigned(self.project, self.coder))
 
@@ -319,7 +318,7 @@ class CodingSession:
         return [self.order[i] for i in self._assigned_places()]
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
-        return self.show_filtered(label, self.filter_places(kind, code))
+        return self._set_view_indices("filter", label, self.filter_places(kind, code))
 
     # changing ------------------------------------------------------------------
     def _record(self, segment: str, state: CoderState, event: int | None) -> Change:

@@ -34,7 +34,7 @@ from annotator.tui.i18n import t
 from annotator.tui.keys import UI_KEYS, active_ui_keys, coding_screen_keys
 from annotator.tui.messages import BackupDone, SegmentPicked, SuggestionsArrived
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, InputDialog, MemoDialog
-from annotator.tui.session import Change, CodingSession
+from annotator.tui.session import Change, CodingSession, View
 from annotator.tui.suggest_process import RemoteSuggester
 from annotator.tui.suggestion_fetch import SuggestionFetcher
 from annotator.tui.suggestions import (
@@ -715,13 +715,13 @@ class CodingScreen(CountedCallbacks, Screen[None]):
 
     def _search(self, query: str) -> None:
         self.say("msg_searching", query=query)
-        self._narrow(lambda project: self.session.find(query, project),
-                     partial(self._show_found, query))
+        self._narrow(lambda project: View("search", query, self.session.find(query, project)),
+                     partial(self._show_view, "msg_search_none", "msg_search", query=query))
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _narrow(self, compute: Callable[[Any], list[int]], show: Callable[[list[int]], None]) -> None:
-        """Compute a search's or a filter's places through a connection of its own, off the event
-        loop (keys keep working on what the screen shows), then ``show`` them. A newer search or
+    def _narrow(self, compute: Callable[[Any], View], show: Callable[[View], None]) -> None:
+        """Compute a search's or a filter's view through a connection of its own, off the event
+        loop (keys keep working on what the screen shows), then ``show`` it. A newer search or
         filter, or esc, cancels this one: its answer is then dropped."""
         from annotator.application.project_file import open_project
 
@@ -736,7 +736,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             return
         self.app.call_from_thread(self._narrowed, worker, show, found)
 
-    def _narrowed(self, worker: Any, show: Callable[[list[int]], None], found: list[int]) -> None:
+    def _narrowed(self, worker: Any, show: Callable[[View], None], found: View) -> None:
         if not worker.is_cancelled:  # cancelled on this thread: nothing newer is overwritten
             show(found)
 
@@ -744,15 +744,10 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         if not worker.is_cancelled:
             self.say("msg_error", error=error)
 
-    def _show_found(self, query: str, found: list[int]) -> None:
-        self._show_view(self.session.show_found(query, found), "msg_search_none", "msg_search", query=query)
-
-    def _show_filtered(self, label: str, found: list[int]) -> None:
-        self._show_view(self.session.show_filtered(label, found), "msg_filter_empty", "msg_filter",
-                        label=label)
-
-    def _show_view(self, n: int, none: str, shown: str, **values: Any) -> None:
-        """Show the view a search or filter set, with ``n`` segments (0: none; it was not set)."""
+    def _show_view(self, none: str, shown: str, view: View, **values: Any) -> None:
+        """Show a search's or filter's view; say ``none`` when it is empty (the view is then left
+        as it was), else ``shown`` with its number of segments."""
+        n = self.session.show_view(view)
         if n == 0:
             self.say(none, **values)
             return
@@ -783,12 +778,13 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         label = labels.get(choice, choice)
         kind, _, code = choice.partition(":")
         kind = "has_code" if kind == "code" else kind
+        show = partial(self._show_view, "msg_filter_empty", "msg_filter", label=label)
         if kind == "not_done":  # the done marks are in memory
-            self._show_filtered(label, self.session.filter_places(kind))
+            show(View("filter", label, self.session.filter_places(kind)))
             return
         self.say("msg_filtering", label=label)
-        self._narrow(lambda project: self.session.filter_places(kind, code or None, project),
-                     partial(self._show_filtered, label))
+        self._narrow(lambda project: View("filter", label,
+                                          self.session.filter_places(kind, code or None, project)), show)
 
     def action_filter(self) -> None:
         self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),

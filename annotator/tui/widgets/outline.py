@@ -60,8 +60,8 @@ class Outline(ScrollView, can_focus=False):
         return ([f + n for n, f in enumerate(first)], [order.docs[int(d)] for d in numbers], first)
 
     @staticmethod
-    def _view_rows(order: SegmentOrder, indices: list[int]) -> tuple[list[int], list[str], list[int]]:
-        """:meth:`_rows_of` for the segments at ``indices`` (ascending)."""
+    def _view_rows(order: SegmentOrder, indices: np.ndarray) -> tuple[list[int], list[str], list[int]]:
+        """:meth:`_rows_of` for the segments at ``indices`` (ascending, an array)."""
         numbers = order.doc_numbers(indices)
         firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
         return Outline._rows_of(order, numbers[firsts], firsts)
@@ -79,7 +79,7 @@ class Outline(ScrollView, can_focus=False):
         else:
             self._items = view.indices
             self._doc_rows, self._doc_ids, self._doc_first = self._view_rows(
-                self.session.order, view.indices)
+                self.session.order, view.array)
             count = len(view.indices)
         self.row_count = count + len(self._doc_rows)
         self._lines.clear()
