@@ -104,7 +104,7 @@ def places_of(project: Project, ids: Iterable[str]) -> list[tuple[str, str, int]
 
 #: Ids looked up per query by :func:`positions_of` (each batch's JSON is made while holding the
 #: interpreter: a screen thread waits for at most one batch's).
-POSITIONS_BATCH = 20_000
+POSITIONS_BATCH = 5_000
 
 
 def positions_of(project: Project, ids: Iterable[str]) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:
