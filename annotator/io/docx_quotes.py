@@ -35,10 +35,10 @@ _SMALL_ITALIC = "<w:rPr><w:i/><w:sz w:val=\"16\"/></w:rPr>"
 
 def docx_text(text: str) -> str:
     # XML 1.0 forbids most control characters, lone surrogates, U+FFFE and U+FFFF
-    return _NOT_XML.sub("", "".join(ch for ch in clean_text(text) if ch in "\t\n" or ord(ch) >= 0x20))
+    return _NOT_XML.sub("", clean_text(text))
 
 
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _run(text: str, properties: str = "") -> str:
