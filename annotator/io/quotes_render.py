@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -280,31 +281,40 @@ class _CellWidths(dict[str, int]):
 
 _CELL_WIDTHS = _CellWidths()
 _TRAILING_SPACE = re.compile(r"\s+$")
-_WORD = re.compile(r"\s*\S+\s*")  # rich._wrap's words: a word and the white space either side
+_NON_SPACE = re.compile(r"\S+")  # rich._wrap's words, without the white space either side
 
 
 def _divide(text: str, width: int, cells: Sequence[int]) -> list[int]:
     """``rich._wrap.divide_line(text, width, fold=True)`` where ``cells[i]`` is the cell length
-    of ``text[:i]`` and each character is a grapheme (the same steps; ``chop_cells`` by cells)."""
+    of ``text[:i]`` and each character is a grapheme (the same steps; ``chop_cells`` by cells).
+
+    Rich takes a word onto the line while the line's cells up to the word's end (its trailing
+    spaces left out) fit in ``width``; those ends only grow, so the words a line takes are found
+    by bisection, a line at a time instead of a word at a time."""
+    spans = [m.span() for m in _NON_SPACE.finditer(text)]
+    if not spans:
+        return []
+    starts = [a for a, _b in spans]
+    starts[0] = 0  # the first word carries the text's leading spaces
+    ends = [cells[b] for _a, b in spans]  # the cell where each word ends, trailing spaces left out
     breaks: list[int] = []
-    offset = 0
-    for match in _WORD.finditer(text):
-        start, end = match.span()
-        length = cells[start + len(match.group(0).rstrip())] - cells[start]
-        if width - offset >= length:
-            offset += cells[end] - cells[start]
-        elif length > width:
+    line = 0  # the cell where the current line begins
+    i, n = 0, len(spans)
+    while (j := bisect_right(ends, line + width, i)) < n:  # words i..j-1 fit; word j does not
+        start = starts[j]
+        end = starts[j + 1] if j + 1 < n else len(text)
+        if ends[j] - cells[start] > width:  # longer than a line: folded
             folded = _chopped(start, end, width, cells)
-            for n, (first, last) in enumerate(folded):
+            for k, (first, last) in enumerate(folded):
                 if start:
                     breaks.append(start)
-                if n == len(folded) - 1:
-                    offset = cells[last] - cells[first]
-                else:
+                if k < len(folded) - 1:
                     start += last - first
-        elif offset and start:
+            line = cells[folded[-1][0]]
+        else:  # begins a line (a word that fits is never alone on a line it does not fit)
             breaks.append(start)
-            offset = cells[end] - cells[start]
+            line = cells[start]
+        i = j + 1
     return breaks
 
 
