@@ -5,10 +5,10 @@ and the adjudication queue)."""
 from __future__ import annotations
 
 from annotator.storage.db import Project
-from annotator.storage.study import segments_assigned
+from annotator.storage.study import has_assignments, segments_assigned
 from annotator.storage.training import segments_with_code
 
-__all__ = ["disagreeing", "segments_assigned", "segments_with_code"]
+__all__ = ["disagreeing", "has_assignments", "segments_assigned", "segments_with_code"]
 
 
 def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:

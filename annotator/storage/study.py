@@ -46,6 +46,12 @@ def sampled_segments(project: Project) -> set[str]:
     return {r[0] for r in project.execute("SELECT DISTINCT segment FROM sample_assignments")}
 
 
+def has_assignments(project: Project, coder: str) -> bool:
+    """Whether the double-coding sample assigns any segment to ``coder`` (one index probe)."""
+    return project.execute("SELECT EXISTS (SELECT 1 FROM sample_assignments WHERE coder = ?)",
+                           (coder,)).fetchone()[0] == 1
+
+
 def segments_assigned(project: Project, coder: str) -> list[str]:
     """The sampled segments assigned to ``coder``, in reading order (the "assigned to me" filter)."""
     return [

@@ -16,7 +16,7 @@ import numpy as np
 
 from annotator.application import changes
 from annotator.application.changes import load_codebook
-from annotator.application.filters import disagreeing, segments_assigned, segments_with_code
+from annotator.application.filters import disagreeing, has_assignments, segments_assigned, segments_with_code
 from annotator.application.project_file import Project, ProjectFileLost, check_file
 from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
 from annotator.errors import ProjectBusy, UsageError
@@ -310,12 +310,10 @@ class CodingSession:
             raise UsageError(f"unknown filter {kind!r}")
         return self.order.places(ids, project)
 
-    def _assigned_places(self) -> list[int]:
-        return self.order.places(segments_assigned(self.project, self.coder))
-
-    def assigned(self) -> list[str]:
-        """The double-coding sample's segments assigned to this coder, in reading order."""
-        return [self.order[i] for i in self._assigned_places()]
+    def has_assigned(self) -> bool:
+        """Whether the double-coding sample assigns this coder any segment (the "assigned to me"
+        filter is offered then; its segments are read when it is chosen)."""
+        return has_assignments(self.project, self.coder)
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         return self._set_view_indices("filter", label, self.filter_places(kind, code))

@@ -763,7 +763,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
                                                   code=key + code.label.get(self.lang))))
         if self.session.lead:
             options.append(("disagree", t(self.lang, "filter_disagree")))
-        if self.session.assigned():
+        if self.session.has_assigned():
             options.append(("assigned", t(self.lang, "filter_assigned")))
         return options
 
