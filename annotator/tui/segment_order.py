@@ -200,8 +200,18 @@ class ProjectOrder(SegmentOrder):
         return self._place_of(found[0][1], found[0][2]) if found else None
 
     def places(self, ids: Iterable[str], project: Project | None = None) -> list[int]:
+        """Document by document, each one's places in order (short array steps: a worker
+        finding a hundred thousand places never holds the interpreter long, as one sort of
+        them all would, 40 ms at 1M, while keys wait)."""
         source = project or self.project
-        return np.unique(self.places_of_positions(reading_order.positions_of(source, ids), source)).tolist()
+        groups = sorted(((n, positions) for document, positions in reading_order.positions_of(source, ids)
+                         if (n := self._doc_number.get(document)) is not None), key=lambda g: g[0])
+        if not groups:
+            return []
+        found = np.concatenate([self._places_in(n, np.sort(positions), source) for n, positions in groups])
+        kept = np.ones(len(found), dtype=bool)
+        np.not_equal(found[1:], found[:-1], out=kept[1:])  # an id given twice is placed once
+        return found[kept].tolist()
 
     def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]],
                             project: Project | None = None) -> npt.NDArray[np.int64]:

@@ -26,8 +26,13 @@ def _walk(path: Path, exclude: str | None) -> set[str]:
     return out
 
 
+@pytest.mark.parametrize("packed", [62, 0])  # code sets as bits, or numbered (too many codes)
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_filter_equals_the_walk(demo_project: Path, seed: int) -> None:
+def test_the_filter_equals_the_walk(demo_project: Path, seed: int, packed: int,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.application.filters as filters
+
+    monkeypatch.setattr(filters, "PACKED_CODES", packed)
     rng = random.Random(seed)
     with open_project(demo_project) as p:
         codes = [c.id for c in load_codebook(p).codes]
