@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.storage.db import Project
+from annotator.storage.study import has_assignments, segments_assigned
+from annotator.storage.training import segments_with_code
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-from annotator.storage.study import has_assignments, segments_assigned
-from annotator.storage.training import segments_with_code
 
 __all__ = ["disagreeing", "has_assignments", "segments_assigned", "segments_with_code"]
 
