@@ -104,3 +104,19 @@ def test_a_filter_that_cannot_read_the_project_says_so(demo_db: Path) -> None:
         assert text_of(app, "#status").startswith("error")
 
     drive(_lead_app(demo_db), steps, size=(120, 40))
+
+
+def test_an_error_naming_a_hostile_file_name_is_shown_escaped(demo_db: Path) -> None:
+    hostile = demo_db.with_name("demo\x1b[31m\u202e.db")
+    demo_db.rename(hostile)
+    _lead_disagrees_on_a1(hostile)
+
+    async def steps(app: Any, pilot: Any) -> None:
+        hostile.unlink()
+        await pilot.press("f", "end", "enter")
+        await settle(app, pilot)
+        status = text_of(app, "#status")
+        assert status.startswith("error") and "\\u001b[31m\\u202e.db" in status
+        assert "\x1b" not in status and "\u202e" not in status
+
+    drive(_lead_app(hostile), steps, size=(120, 40))

@@ -25,6 +25,7 @@ from annotator.errors import AnnotatorError
 from annotator.model import CoderState
 from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
+from annotator.safe_text import printable
 from annotator.tui import collector
 from annotator.tui.background import give_way, pacer
 from annotator.tui.callbacks import CountedCallbacks
@@ -220,7 +221,9 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         return widget
 
     def say(self, key: str, **values: Any) -> None:
-        self._set("#status", t(self.lang, key, **values), layout=False)
+        """Show a message on the status line; what it quotes (a query, a label, an error naming
+        a file) shows any character a terminal would obey as ``\\uXXXX``."""
+        self._set("#status", printable(t(self.lang, key, **values)), layout=False)
 
     def show_segment(self) -> None:
         """Repaint everything about the current segment."""
