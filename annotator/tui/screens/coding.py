@@ -208,7 +208,9 @@ class CodingScreen(CountedCallbacks, Screen[None]):
     # showing ----------------------------------------------------------------------
     def _set(self, selector: str, text: str, *, layout: bool = True) -> None:
         """Show plain ``text`` (no markup is read) in a Static, only when it changes (a repaint
-        costs a frame)."""
+        costs a frame); any character a terminal would obey (from data, or an error naming a
+        file) is shown as ``\\uXXXX``."""
+        text = printable(text)
         if self._shown.get(selector) == text:
             return
         self._shown[selector] = text
@@ -221,9 +223,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         return widget
 
     def say(self, key: str, **values: Any) -> None:
-        """Show a message on the status line; what it quotes (a query, a label, an error naming
-        a file) shows any character a terminal would obey as ``\\uXXXX``."""
-        self._set("#status", printable(t(self.lang, key, **values)), layout=False)
+        self._set("#status", t(self.lang, key, **values), layout=False)
 
     def show_segment(self) -> None:
         """Repaint everything about the current segment."""
