@@ -4,12 +4,13 @@ pure computation in :mod:`annotator.agreement`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from annotator.agreement.done_codes import DoneCodes
 from annotator.agreement.report_model import Disagreement
@@ -18,6 +19,7 @@ from annotator.model import Codebook
 from annotator.storage.db import open_project as open_existing
 
 StatesDict = dict[str, dict[str, frozenset[str]]]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass
@@ -117,6 +119,14 @@ def _retest_states(
 
 def current_table(p: Any, coders: list[str] | None, document: str | None) -> DoneCodes:
     """The done marks and codes of ``coders`` (every coder when None), read as integer arrays."""
+    table, _keys, named = keyed_table(p, coders, document)
+    return table.named(named())
+
+
+def keyed_table(p: Any, coders: list[str] | None, document: str | None
+                ) -> tuple[DoneCodes, IntArray, Callable[[], list[str]]]:
+    """:func:`current_table` with its units not yet named: the table, each unit's segment row
+    id, and what names them (the ids, picked out of the text read)."""
     from annotator.storage.agreement_rows import annotation_rows, done_rows
     from annotator.storage.coding import list_coders
 
@@ -124,8 +134,8 @@ def current_table(p: Any, coders: list[str] | None, document: str | None) -> Don
     annotations, codes = annotation_rows(p, names, document)
     marks, ids = done_rows(p, names, document)
     rows, table = DoneCodes.from_rows(annotations, marks, names, codes)
-    del annotations, marks
-    return table.named(ids.pick(rows))
+    del annotations
+    return table, marks[rows, 0], lambda: ids.pick(rows)
 
 
 def _read_table(

@@ -4,6 +4,7 @@ and the adjudication queue)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.storage.db import Project
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["disagreeing", "has_assignments", "segments_assigned", "segments_with_code"]
+__all__ = ["disagreeing", "disagreeing_keys", "has_assignments", "segments_assigned", "segments_with_code"]
 
 
 #: Up to this many codes a coder's set of codes on a segment is packed into one integer (its
@@ -28,14 +29,32 @@ def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:
     coder's set of codes on a segment made one integer, then compared across coders with numpy."""
     import numpy as np
 
+    differs, _keys, named = _differing(project, exclude)
+    units = named()
+    return {units[u] for u in np.flatnonzero(differs).tolist()}
+
+
+def disagreeing_keys(project: Project, *, exclude: str | None = None) -> npt.NDArray[np.int64]:
+    """:func:`disagreeing` as the segments' row ids, ascending (placed in the reading order
+    without looking up each id: see :func:`annotator.storage.reading_order.positions_of_keys`)."""
+    import numpy as np
+
+    differs, keys, _named = _differing(project, exclude)
+    return np.sort(keys[differs])
+
+
+def _differing(project: Project, exclude: str | None
+               ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], Callable[[], list[str]]]:
+    """Per unit of the agreement table (the segments some coder other than ``exclude`` marked
+    done): whether two coders' code sets differ; each unit's segment row id; what names them."""
     from annotator.agreement.facet_matrices import differing
-    from annotator.application.agreement import current_table
+    from annotator.application.agreement import keyed_table
 
     with project.snapshot():
-        table = current_table(project, None, None)
-    table = table.select([c for c in table.coders if c != exclude])
-    differs = differing(_code_sets(table.present)[table.done], table.done)
-    return {table.units[u] for u in np.flatnonzero(differs).tolist()}
+        table, keys, named = keyed_table(project, None, None)
+    kept = [i for i, coder in enumerate(table.coders) if coder != exclude]
+    done = table.done[kept]
+    return differing(_code_sets(table.present[kept])[done], done), keys, named
 
 
 def _code_sets(present: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:

@@ -12,7 +12,9 @@ from annotator.storage.reading_order import (
     done_positions,
     ids_between,
     places_of,
+    places_of_keys,
     positions_of,
+    positions_of_keys,
 )
 
 __all__ = [
@@ -23,5 +25,7 @@ __all__ = [
     "done_segments",
     "ids_between",
     "places_of",
+    "places_of_keys",
     "positions_of",
+    "positions_of_keys",
 ]

@@ -102,6 +102,14 @@ def places_of(project: Project, ids: Iterable[str]) -> list[tuple[str, str, int]
         (json.dumps(list(ids), ensure_ascii=False),))]
 
 
+def places_of_keys(project: Project, keys: Iterable[int]) -> list[tuple[str, str, int]]:
+    """:func:`places_of` for segments named by row id (the keys the agreement tables read:
+    each an integer lookup, several times faster than an id's)."""
+    return [(r[0], r[1], r[2]) for r in project.execute(
+        "SELECT s.id, s.document, s.position FROM json_each(?) j JOIN segments s ON s.rowid = j.value",
+        (json.dumps([int(k) for k in keys]),))]
+
+
 #: Ids looked up per query by :func:`positions_of` (each batch's JSON is made while holding the
 #: interpreter: a screen thread waits for at most one batch's).
 POSITIONS_BATCH = 5_000
@@ -111,12 +119,24 @@ def positions_of(project: Project, ids: Iterable[str]) -> Iterator[tuple[str, np
     """Per document, the positions of those of ``ids`` that exist (a row per document and
     batch of ids, so the places of a filter's hundred thousand segments are found by array
     arithmetic), documents in no order."""
+    return _positions(project, "s.id", ids)
+
+
+def positions_of_keys(project: Project, keys: Iterable[int]) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:
+    """:func:`positions_of` for segments named by row id (at a million segments, a filter's
+    170,000 places in a quarter of a second rather than more than a second by id)."""
+    return _positions(project, "s.rowid", (int(k) for k in keys))
+
+
+def _positions(project: Project, column: str, values: Iterable[str | int]
+               ) -> Iterator[tuple[str, npt.NDArray[np.int64]]]:
+    """Per document, the positions of the segments whose ``column`` is one of ``values``."""
     found: dict[str, list[npt.NDArray[np.int64]]] = {}
-    remaining = iter(ids)
+    remaining = iter(values)
     while batch := list(itertools.islice(remaining, POSITIONS_BATCH)):
         for document, packed in project.execute(
                 "SELECT s.document, group_concat(s.position) FROM json_each(?) j"
-                " JOIN segments s ON s.id = j.value GROUP BY s.document",
+                f" JOIN segments s ON {column} = j.value GROUP BY s.document",
                 (json.dumps(batch, ensure_ascii=False),)):
             found.setdefault(document, []).append(np.array(packed.split(","), dtype=np.int64))
     for document, parts in found.items():

@@ -78,6 +78,10 @@ class SegmentOrder(Sequence[str]):
         given: a worker's connection)."""
         raise NotImplementedError
 
+    def places_of_keys(self, keys: IntArray, project: Project) -> list[int]:
+        """:meth:`places` of the segments whose row ids are ``keys`` (read through ``project``)."""
+        return self.places([r[0] for r in reading_order.places_of_keys(project, keys.tolist())], project)
+
     def doc_number(self, index: int) -> int:
         return int(np.searchsorted(self.starts, index, side="right")) - 1
 
@@ -204,14 +208,22 @@ class ProjectOrder(SegmentOrder):
         finding a hundred thousand places never holds the interpreter long, as one sort of
         them all would, 40 ms at 1M, while keys wait)."""
         source = project or self.project
-        groups = sorted(((n, positions) for document, positions in reading_order.positions_of(source, ids)
+        return self._ordered(reading_order.positions_of(source, ids), source)
+
+    def places_of_keys(self, keys: IntArray, project: Project) -> list[int]:
+        """:meth:`places` of the segments whose row ids are ``keys`` (each an integer lookup)."""
+        return self._ordered(reading_order.positions_of_keys(project, keys.tolist()), project)
+
+    def _ordered(self, found: Iterable[tuple[str, IntArray]], source: Project) -> list[int]:
+        """The places of (document, positions) groups, ascending, each given once."""
+        groups = sorted(((n, positions) for document, positions in found
                          if (n := self._doc_number.get(document)) is not None), key=lambda g: g[0])
         if not groups:
             return []
-        found = np.concatenate([self._places_in(n, np.sort(positions), source) for n, positions in groups])
-        kept = np.ones(len(found), dtype=bool)
-        np.not_equal(found[1:], found[:-1], out=kept[1:])  # an id given twice is placed once
-        return found[kept].tolist()
+        places = np.concatenate([self._places_in(n, np.sort(positions), source) for n, positions in groups])
+        kept = np.ones(len(places), dtype=bool)
+        np.not_equal(places[1:], places[:-1], out=kept[1:])  # an id given twice is placed once
+        return places[kept].tolist()
 
     def places_of_positions(self, groups: Iterable[tuple[str, npt.NDArray[np.int64]]],
                             project: Project | None = None) -> npt.NDArray[np.int64]:

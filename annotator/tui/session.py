@@ -16,7 +16,12 @@ import numpy as np
 
 from annotator.application import changes
 from annotator.application.changes import load_codebook
-from annotator.application.filters import disagreeing, has_assignments, segments_assigned, segments_with_code
+from annotator.application.filters import (
+    disagreeing_keys,
+    has_assignments,
+    segments_assigned,
+    segments_with_code,
+)
 from annotator.application.project_file import Project, ProjectFileLost, check_file
 from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
 from annotator.errors import ProjectBusy, UsageError
@@ -300,10 +305,12 @@ class CodingSession:
         if kind == "not_done":  # straight from the done marks, no id lookups
             return np.flatnonzero(~self.done_mask).tolist()
         source = project or self.project
+        if kind == "disagree":  # placed by row id, in the snapshot the coders' work was read in
+            with source.snapshot():
+                keys = disagreeing_keys(source, exclude=self.coder if self.adjudicating else None)
+                return self.order.places_of_keys(keys, source)
         if kind == "has_code":
             ids: Iterable[str] = segments_with_code(source, code or "", None if self.lead else self.coder)
-        elif kind == "disagree":
-            ids = disagreeing(source, exclude=self.coder if self.adjudicating else None)
         elif kind == "assigned":
             ids = segments_assigned(source, self.coder)
         else:

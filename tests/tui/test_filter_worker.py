@@ -25,13 +25,13 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     import annotator.tui.session as session_module
 
     opened = threading.Event()
-    real = session_module.disagreeing
+    real = session_module.disagreeing_keys
 
-    def held(*args: Any, **kw: Any) -> set[str]:
+    def held(*args: Any, **kw: Any) -> Any:
         assert opened.wait(10)
         return real(*args, **kw)
 
-    monkeypatch.setattr(session_module, "disagreeing", held)
+    monkeypatch.setattr(session_module, "disagreeing_keys", held)
     return opened
 
 

@@ -131,3 +131,24 @@ def test_done_marks_in_documents_with_gaps_fall_on_their_segments(demo_db: Path)
         done = done_segments(p, "t")
         assert [bool(x) for x in marks.mask] == [s in done for s, _d in expected]
         assert marks.count() == len(done) == 5
+
+
+def test_places_by_row_id_are_the_places_by_id(demo_db: Path) -> None:
+    """The lead's filter places segments by row id: in a project's order (gaps in positions
+    included) and in a listed one, the same places as by id."""
+    import numpy as np
+
+    with open_project(demo_db) as p:
+        everything = segment_order(p)
+        p.execute("PRAGMA foreign_keys = OFF")
+        with p.write() as conn:
+            conn.execute("DELETE FROM segments WHERE id = ?", (everything[4][0],))
+        key_of = dict((r[1], r[0]) for r in p.execute("SELECT rowid, id FROM segments"))
+        chosen = [s for s, _d in everything[::3] if s in key_of]
+        keys = np.array([key_of[s] for s in reversed(chosen)] + [10**9], dtype=np.int64)
+        project_order = ProjectOrder(p)
+        listed = ListedOrder.of(p, [s for s, _d in everything[1::2] if s in key_of])
+        with open_project(demo_db) as worker:
+            assert project_order.places_of_keys(keys, worker) == project_order.places(chosen, worker)
+            assert listed.places_of_keys(keys, worker) == listed.places(chosen)
+        assert listed.places(chosen)  # the two orders share some segments
