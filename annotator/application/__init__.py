@@ -20,7 +20,7 @@ What the coding screen calls (it reaches storage through nothing else):
   undo, redo, last position);
 * ``reading_order``: the reading order a window at a time, done marks by place;
 * ``segments``: one segment, its terms and spans, snippets, documents, search;
-* ``filters``: segments with a code, assigned, ``disagreeing``;
+* ``filters``: segments with a code, assigned, ``disagreeing_keys``;
 * ``keyword_matches``: ``codebook_matcher``, ``segment_matches``;
 * ``recovery``: the recovery file of a session whose project file was lost;
 * ``backups``: ``rotate_backup``; ``suggesting``: the engine, ``least_sure``.

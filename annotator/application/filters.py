@@ -4,7 +4,6 @@ and the adjudication queue)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.storage.db import Project
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["disagreeing", "disagreeing_keys", "has_assignments", "segments_assigned", "segments_with_code"]
+__all__ = ["disagreeing_keys", "has_assignments", "segments_assigned", "segments_with_code"]
 
 
 #: Up to this many codes a coder's set of codes on a segment is packed into one integer (its
@@ -23,38 +22,22 @@ __all__ = ["disagreeing", "disagreeing_keys", "has_assignments", "segments_assig
 PACKED_CODES = 62
 
 
-def disagreeing(project: Project, *, exclude: str | None = None) -> set[str]:
-    """Segments done by at least two coders (other than ``exclude``) whose code sets differ:
-    from the done marks and codes read as integer arrays (as ``agree`` reads them), each
-    coder's set of codes on a segment made one integer, then compared across coders with numpy."""
-    import numpy as np
-
-    differs, _keys, named = _differing(project, exclude)
-    units = named()
-    return {units[u] for u in np.flatnonzero(differs).tolist()}
-
-
 def disagreeing_keys(project: Project, *, exclude: str | None = None) -> npt.NDArray[np.int64]:
-    """:func:`disagreeing` as the segments' row ids, ascending (placed in the reading order
-    without looking up each id: see :func:`annotator.storage.reading_order.positions_of_keys`)."""
+    """Segments done by at least two coders (other than ``exclude``) whose code sets differ, as
+    their row ids, ascending (placed in the reading order without looking up each id:
+    :func:`annotator.storage.reading_order.positions_of_keys`). From the done marks and codes
+    read as integer arrays (as ``agree`` reads them), each coder's set of codes on a segment
+    made one integer, then compared across coders with numpy."""
     import numpy as np
 
-    differs, keys, _named = _differing(project, exclude)
-    return np.sort(keys[differs])
-
-
-def _differing(project: Project, exclude: str | None
-               ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], Callable[[], list[str]]]:
-    """Per unit of the agreement table (the segments some coder other than ``exclude`` marked
-    done): whether two coders' code sets differ; each unit's segment row id; what names them."""
     from annotator.agreement.facet_matrices import differing
     from annotator.application.agreement import keyed_table
 
     with project.snapshot():
-        table, keys, named = keyed_table(project, None, None)
+        table, keys, _named = keyed_table(project, None, None)
     kept = [i for i, coder in enumerate(table.coders) if coder != exclude]
     done = table.done[kept]
-    return differing(_code_sets(table.present[kept])[done], done), keys, named
+    return np.sort(keys[differing(_code_sets(table.present[kept])[done], done)])
 
 
 def _code_sets(present: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from annotator.cli._common import ProjectArg, app, err, user_errors
 from annotator.errors import UsageError
+
+if TYPE_CHECKING:
+    from annotator.tui.segment_order import Only
 
 UiOpt = Annotated[
     str | None, typer.Option("--ui", help="Language of the screen: zh or en (from the locale when omitted).")
@@ -42,7 +44,7 @@ def run_coding_screen(
     coder: str,
     lead: bool = False,
     ui: str | None = None,
-    only: Iterable[str] | None = None,
+    only: Only | None = None,
     adjudicating: bool = False,
     auto_advance: bool = False,
 ) -> None:
@@ -104,15 +106,15 @@ def adjudicate_cmd(
     ui: UiOpt = None,
 ) -> None:
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
-    from annotator.application.filters import disagreeing
+    from annotator.application.filters import disagreeing_keys
     from annotator.application.projects import open_project
 
     if not coder.strip():
         raise UsageError("--coder NAME is required")
     _check_ui(ui)
-    with open_project(project) as p:
-        segments = disagreeing(p, exclude=coder.strip())  # the screen puts them in reading order
-    if not segments:
+    with open_project(project) as p:  # row ids: the screen puts them in reading order
+        segments = disagreeing_keys(p, exclude=coder.strip())
+    if not len(segments):
         err("no segment where coders disagree; nothing to adjudicate")
         return
     run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments,

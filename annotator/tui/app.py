@@ -20,6 +20,7 @@ from annotator.tui import collector
 from annotator.tui.commands import CodingCommands
 from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
+from annotator.tui.segment_order import Only
 from annotator.tui.session import CodingSession
 
 #: how long a background thread may keep the interpreter lock while the screen waits for it
@@ -143,7 +144,7 @@ def make_app(
     coder: str,
     lead: bool = False,
     ui: str | None = None,
-    only: Iterable[str] | None = None,
+    only: Only | None = None,
     suggester: str = "auto",
     adjudicating: bool = False,
     auto_advance: bool = False,

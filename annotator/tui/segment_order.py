@@ -24,6 +24,8 @@ WINDOW = 256
 KEPT_IDS = 32 * WINDOW
 
 IntArray = npt.NDArray[np.int64]
+#: The segments a listed order holds: their ids, or their row ids as an array.
+Only = Iterable[str] | IntArray
 
 
 class SegmentOrder(Sequence[str]):
@@ -121,10 +123,14 @@ class ListedOrder(SegmentOrder):
         self._setup_docs(names, counts)
 
     @classmethod
-    def of(cls, project: Project, only: Iterable[str]) -> ListedOrder:
-        """The segments ``only`` that exist, in reading order."""
+    def of(cls, project: Project, only: Only) -> ListedOrder:
+        """The segments ``only`` (ids, or row ids as an array: an adjudication queue of a
+        hundred thousand segments is placed in a fraction of the time) that exist, in reading
+        order."""
         rank = {d: n for n, (d, *_rest) in enumerate(reading_order.document_spans(project))}
-        rows = sorted(reading_order.places_of(project, set(only)), key=lambda r: (rank[r[1]], r[2]))
+        found = (reading_order.places_of_keys(project, only.tolist()) if isinstance(only, np.ndarray)
+                 else reading_order.places_of(project, set(only)))
+        rows = sorted(found, key=lambda r: (rank[r[1]], r[2]))
         return cls([r[0] for r in rows], [r[1] for r in rows])
 
     def id_at(self, index: int) -> str:

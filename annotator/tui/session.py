@@ -28,7 +28,7 @@ from annotator.errors import ProjectBusy, UsageError
 from annotator.model import Codebook, CoderState, Document, Segment
 from annotator.tui.done_marks import DoneMarks
 from annotator.tui.rescue import Rescue
-from annotator.tui.segment_order import IndexOf, ListedOrder, ProjectOrder, SegmentOrder
+from annotator.tui.segment_order import IndexOf, ListedOrder, Only, ProjectOrder, SegmentOrder
 
 SEGMENTS_KEPT = 8  # the current segment and its neighbours, read ahead by the screen
 
@@ -63,7 +63,7 @@ class CodingSession:
     """A coder's position and work on a project; the single writer behind the coding screen."""
 
     def __init__(
-        self, project: Project, coder: str, *, lead: bool = False, only: Iterable[str] | None = None,
+        self, project: Project, coder: str, *, lead: bool = False, only: Only | None = None,
         adjudicating: bool = False, auto_advance: bool = False,
     ) -> None:
         coder = coder.strip()

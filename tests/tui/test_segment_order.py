@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from annotator.storage.coding import done_segments
@@ -81,6 +82,9 @@ def test_a_listed_order_keeps_reading_order(demo_db: Path) -> None:
         assert list(order) == [expected[i][0] for i in (2, 7, len(expected) - 1)]
         assert order.places([expected[-1][0], expected[2][0]]) == [0, 2]
         assert order.doc_at(2) == expected[-1][1]
+        key_of = dict(p.execute("SELECT id, rowid FROM segments").fetchall())
+        keys = np.array([key_of[s] for s in chosen if s in key_of] + [10**9], dtype=np.int64)
+        assert list(ListedOrder.of(p, keys)) == list(order)  # by row id (an adjudication queue)
 
 
 def test_done_marks_placed_later_are_the_ones_on_disk(demo_db: Path) -> None:
@@ -136,8 +140,6 @@ def test_done_marks_in_documents_with_gaps_fall_on_their_segments(demo_db: Path)
 def test_places_by_row_id_are_the_places_by_id(demo_db: Path) -> None:
     """The lead's filter places segments by row id: in a project's order (gaps in positions
     included) and in a listed one, the same places as by id."""
-    import numpy as np
-
     with open_project(demo_db) as p:
         everything = segment_order(p)
         p.execute("PRAGMA foreign_keys = OFF")
