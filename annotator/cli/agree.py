@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,7 +14,7 @@ from annotator.errors import UsageError
 from annotator.plural import plural
 
 if TYPE_CHECKING:
-    from annotator.agreement.report_model import AgreementReport
+    from annotator.agreement.report_model import AgreementReport, Disagreement
     from annotator.application.agreement import AgreementInput
 
 FORMATS = ("table", "md", "html", "json")
@@ -158,24 +158,39 @@ def disagreements_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
+    import sys
+
     from annotator.application.agreement import load_input, ordered_disagreements
-    from annotator.cli._common import print_json_line
 
     data = load_input(project, _coders(coders), None)
+    shown = _disagreement_json if as_json else _disagreement_text
     found = 0
-    for d, zh, en in ordered_disagreements(data, list(facet or []) or [None], code):
-        found += 1
-        if as_json:
-            print_json_line({"segment": d.segment, "facet": d.facet,
-                             "codes": {c: list(v) for c, v in d.codes.items()}, "zh": zh, "en": en})
-            continue
-        print(f"{d.segment}  [{d.facet}]")
-        if zh:
-            print(f"  zh: {zh}")
-        if en:
-            print(f"  en: {en}")
-        for coder, codes in d.codes.items():
-            print(f"  {coder:<14} {', '.join(codes) or '(none)'}")
-        print()
+
+    def pieces() -> Iterator[str]:
+        nonlocal found
+        for d, zh, en in ordered_disagreements(data, list(facet or []) or [None], code):
+            found += 1
+            yield shown(d, zh, en)
+
+    for batch in batches(pieces()):  # a few hundred kilobytes a write, not a write per line
+        sys.stdout.write("".join(batch))
     if not as_json:
         print(plural(found, 'disagreement'))
+
+
+def _disagreement_json(d: Disagreement, zh: str, en: str) -> str:
+    import json
+
+    return json.dumps({"segment": d.segment, "facet": d.facet,
+                       "codes": {c: list(v) for c, v in d.codes.items()}, "zh": zh, "en": en},
+                      ensure_ascii=False) + "\n"
+
+
+def _disagreement_text(d: Disagreement, zh: str, en: str) -> str:
+    lines = [f"{d.segment}  [{d.facet}]"]
+    if zh:
+        lines.append(f"  zh: {zh}")
+    if en:
+        lines.append(f"  en: {en}")
+    lines.extend(f"  {coder:<14} {', '.join(codes) or '(none)'}" for coder, codes in d.codes.items())
+    return "\n".join(lines) + "\n\n"

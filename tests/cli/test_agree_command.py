@@ -75,6 +75,30 @@ def test_disagreements_listing(coded: Path) -> None:
     assert rows[0]["zh"] and rows[0]["en"]
 
 
+def test_disagreements_print_hostile_text_as_escapes(coded: Path) -> None:
+    """The listing is written a few hundred kilobytes at a time, each write through the
+    printable-only stream: a control character in a segment's text reaches no terminal."""
+    import contextlib
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from annotator.storage.search_index import register
+
+    with contextlib.closing(sqlite3.connect(coded)) as conn, conn:
+        register(conn)  # the search index's triggers use annotator's function
+        conn.execute("UPDATE segments SET en = ? WHERE id = 'A20230321-002'",
+                     ("red \x1b[31mX\x1b[0m bell \x07 \u202eRTL" + " long" * 60_000,))
+    for extra in ([], ["--json"]):
+        done = subprocess.run([sys.executable, "-m", "annotator", "disagreements", str(coded), *extra],
+                              capture_output=True, stdin=subprocess.DEVNULL, timeout=120, env=os.environ)
+        out = done.stdout.decode("utf-8")
+        assert done.returncode == 0 and "A20230321-002" in out
+        assert not any(c in out for c in ("\x1b", "\x07", "\u202e")) and "\\u001b[31mX" in out
+        assert out.count("long") >= 60_000  # the long text whole, across the writes
+
+
 def test_agree_errors(coded: Path) -> None:
     for args in (["--coders", "bo,nobody"], ["--format", "pdf"], ["--facet", "nofacet"]):
         r = runner.invoke(app, ["agree", str(coded), *args])
