@@ -189,7 +189,8 @@ def _import_into(project: Project, files: list[Path], **kw: Any) -> list[str]:
     if len(files) == 1 and files[0].suffix.lower() in (".jsonl", ".ndjson") and is_project_export(files[0]):
         return restore_jsonl(project, files[0]).lines()
     big = _parallel(files)
-    progress = _ProgressBar(sum(f.stat().st_size for f in files if f.exists())) if big else None
+    drawn = big and terminal_stream().isatty()  # elsewhere (a log file) a bar is a stray line
+    progress = _ProgressBar(sum(f.stat().st_size for f in files if f.exists())) if drawn else None
     try:
         summary = import_transcripts(project, files, progress=progress, parallel=big, **kw)
     finally:

@@ -63,3 +63,27 @@ def test_a_big_import_draws_a_bar(tmp_path: Path) -> None:
                          home=tmp_path / "home")
     assert "importing" in out and "imported 40" in out
     assert "\x1b[" in out and "\\u001b" not in out
+
+
+def test_a_big_import_off_a_terminal_writes_only_its_lines(tmp_path: Path) -> None:
+    """With stderr in a file, a big import draws no bar: its failure is one line with nothing
+    before it (the bar's end used to leave an empty line there), its success writes nothing."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ANNOTATOR_HOME": str(tmp_path / "home")}
+
+    def annotator(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "annotator", *map(str, args)],
+                              capture_output=True, env=env, cwd=REPO, timeout=300)
+
+    project = tmp_path / "p.db"
+    assert annotator("init", project).returncode == 0
+    (tmp_path / "noise.docx").write_bytes(os.urandom(3_000_000))  # big, and not a Word file
+    failed = annotator("import", project, tmp_path / "noise.docx")
+    assert failed.returncode == 1
+    assert failed.stderr.decode().splitlines() == [
+        f"annotator: error: {tmp_path / 'noise.docx'}: not a valid .docx file (not a ZIP archive)"]
+    rows = ["document,speaker,zh,en"] + [f"D{i // 500},A,网格员每天要填很多表格第{i}次,Grid workers fill in"
+                                         f" many forms every day (turn {i})." for i in range(40000)]
+    (tmp_path / "big.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    done = annotator("import", project, tmp_path / "big.csv")
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout.decode().startswith("imported 40000 segments")
