@@ -108,14 +108,15 @@ def adjudicate_cmd(
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
     from annotator.application.filters import disagreeing_keys
     from annotator.application.projects import open_project
+    from annotator.safe_text import check_name
 
-    if not coder.strip():
+    name = check_name(coder, "coder name")  # before seconds of reading every coder's work
+    if not name:
         raise UsageError("--coder NAME is required")
     _check_ui(ui)
     with open_project(project) as p:  # row ids: the screen puts them in reading order
-        segments = disagreeing_keys(p, exclude=coder.strip())
+        segments = disagreeing_keys(p, exclude=name)
     if not len(segments):
         err("no segment where coders disagree; nothing to adjudicate")
         return
-    run_coding_screen(project, coder=coder.strip(), lead=True, ui=ui, only=segments,
-                      adjudicating=True)
+    run_coding_screen(project, coder=name, lead=True, ui=ui, only=segments, adjudicating=True)

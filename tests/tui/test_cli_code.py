@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from annotator.cli import app
@@ -51,6 +52,19 @@ def test_adjudicate_with_nothing_to_decide(demo_db: Path) -> None:
     result = runner.invoke(app, ["adjudicate", str(demo_db), "--coder", "lead"])
     assert result.exit_code == 0
     assert "nothing to adjudicate" in result.output
+
+
+def test_adjudicate_refuses_a_bad_coder_name_before_reading_the_work(
+        demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.application.filters as filters
+
+    def not_yet(*_args: object, **_kw: object) -> None:
+        raise AssertionError("the coders' work was read before the name was checked")
+
+    monkeypatch.setattr(filters, "disagreeing_keys", not_yet)
+    result = runner.invoke(app, ["adjudicate", str(demo_db), "--coder", "judge\x1b[31m"])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "control character U+001B" in result.output and "\x1b" not in result.output
 
 
 def test_command_module_imports_no_textual() -> None:
