@@ -214,7 +214,8 @@ def _confusion(coded: Coded, multiple: bool, weight: FloatArray
     return tuple(map(str, coded.categories)), tuple(tuple(round(float(x)) for x in row) for row in table)
 
 
-def _chosen_facets(codebook: Codebook, facets: Iterable[str] | None) -> list[Facet]:
+def chosen_facets(codebook: Codebook, facets: Iterable[str] | None) -> list[Facet]:
+    """The facets ``facets`` names (every facet for None); an unknown one is a usage error."""
     if facets is None:
         return list(codebook.facets)
     chosen = []
@@ -276,7 +277,7 @@ def build_report(
     coders = tuple(dict.fromkeys(coders))
     if len(coders) < 2:
         raise UsageError(f"agreement needs at least two coders, got {len(coders)}")
-    chosen = _chosen_facets(codebook, facets)
+    chosen = chosen_facets(codebook, facets)
     table = states if isinstance(states, DoneCodes) else DoneCodes.from_states(states, coders)
     units = _report_table(table, coders, chosen)
     alike = distinct_units(units)
@@ -356,6 +357,24 @@ def done_cover_warnings(states: States | DoneCodes, coders: Sequence[str]) -> li
     return out
 
 
+def listed_facets(codebook: Codebook, facet: str | None, code: str | None) -> tuple[Facet, ...]:
+    """The facets a disagreement listing covers: ``facet``'s, ``code``'s (which must be in
+    ``facet`` when both are given), or every facet; an unknown one is a usage error."""
+    if code is not None:
+        found = codebook.code(code)
+        if found is None:
+            raise UsageError(f"unknown code {code!r}")
+        if facet is not None and facet != found.facet:
+            raise UsageError(f"code {code!r} is not in facet {facet!r}")
+        facet = found.facet
+    if facet is None:
+        return codebook.facets
+    chosen = codebook.facet(facet)
+    if chosen is None:
+        raise UsageError(f"unknown facet {facet!r}")
+    return (chosen,)
+
+
 def disagreements(
     codebook: Codebook,
     states: States | DoneCodes,
@@ -371,20 +390,7 @@ def disagreements(
     (the listing still shows each coder's codes in the code's facet). Computed as the report's
     are: once per kind of segment (the same coders finished it with the same codes).
     """
-    if code is not None:
-        found = codebook.code(code)
-        if found is None:
-            raise UsageError(f"unknown code {code!r}")
-        if facet is not None and facet != found.facet:
-            raise UsageError(f"code {code!r} is not in facet {facet!r}")
-        facet = found.facet
-    if facet is not None:
-        chosen = codebook.facet(facet)
-        if chosen is None:
-            raise UsageError(f"unknown facet {facet!r}")
-        facets: tuple[Facet, ...] = (chosen,)
-    else:
-        facets = codebook.facets
+    facets = listed_facets(codebook, facet, code)
     table = states if isinstance(states, DoneCodes) else DoneCodes.from_states(states, coders)
     units = _report_table(table, table.finished_coders() if coders is None else coders, facets)
     alike = distinct_units(units)

@@ -161,12 +161,19 @@ def load_input(
     retest: str | None = None,
     where: list[str] | None = None,
     with_documents: bool = False,
+    facets: Sequence[str | None] = (),
+    code: str | None = None,
+    by: str | None = None,
+    unit: str = "segment",
 ) -> AgreementInput:
     """Read everything ``agree`` needs, in one snapshot; ``sample`` keeps the double-coding
     sample only, ``where`` (``ATTR=VALUE`` items) the segments of documents with those attribute
     values, ``round_name`` takes the coding as it stood when that round was marked and ``retest``
     compares one coder now with the same coder at that round (intra-coder agreement).
-    ``with_documents`` also reads each unit's document (for document units and ``--by``)."""
+    ``with_documents`` also reads each unit's document (for document units and ``--by``).
+    ``facets``, ``code`` and ``by`` (with ``unit``) are what the caller will ask of the data:
+    checked against the codebook and the documents before any coder's work is read (seconds
+    on a million segments), so that a misspelt name is refused at once."""
     from annotator.storage.agreement_rows import count_segments, segment_documents
     from annotator.storage.codebook_store import load_codebook
     from annotator.storage.coding import list_coders
@@ -179,6 +186,11 @@ def load_input(
         _check_coders(list_coders(p), coders)
         if document:
             check_document(p, document)
+        docs = list_documents(p)
+        attributes = {d.id: dict(d.attributes) for d in docs if not document or d.id == document}
+        _check_choices(codebook, attributes, facets, code, by, unit)
+        if where:
+            _check_where(where, attributes)
         table, coders = _read_table(p, coders, document, round_name, retest)
         if sample:
             from annotator.storage.study import sampled_segments
@@ -191,29 +203,65 @@ def load_input(
             from annotator.application.findings import parse_where, segments_where
 
             table = table.keep_units(segments_where(p, parse_where(where)))
-        docs = list_documents(p)
         unit_documents = segment_documents(p, table.units) if with_documents else None
         corpus = count_segments(p, document)
     return AgreementInput(
         codebook, coders or table.finished_coders(), table, project,
         segment_document=unit_documents,
-        attributes={d.id: dict(d.attributes) for d in docs if not document or d.id == document},
+        attributes=attributes,
         corpus_segments=corpus,
         corpus_documents=1 if document else len(docs),
     )
 
 
-def group_of(data: AgreementInput, by: str, unit: str, units: Sequence[str]) -> list[str | None]:
-    """The group of each of ``units`` for ``--by document`` or ``--by ATTRIBUTE`` (None: none)."""
+def _check_choices(codebook: Codebook, attributes: dict[str, dict[str, Any]], facets: Sequence[str | None],
+                   code: str | None, by: str | None, unit: str) -> None:
+    """Refuse an unknown facet or code (or a code outside the facet named) and a ``--by`` the
+    documents cannot group by, as the report and the listing would after reading the work."""
+    from annotator.agreement.report import listed_facets
+
+    if facets or code is not None:
+        for facet in facets or [None]:
+            listed_facets(codebook, facet, code)
+    if by is not None:
+        check_by(by, unit, attributes)
+
+
+def _check_where(where: list[str], attributes: dict[str, dict[str, Any]]) -> None:
+    """Refuse ``--where`` filters no document meets (the agreement would have no unit), naming
+    the values the documents have."""
+    from annotator.application.findings import attributes_match, parse_where
+
+    wanted = parse_where(where)
+    if any(attributes_match(attrs, wanted) for attrs in attributes.values()):
+        return
+    shown = []
+    for key in wanted:
+        values = sorted({str(attrs[key]) for attrs in attributes.values() if key in attrs})
+        listed = ", ".join(values[:10]) + (", ..." if len(values) > 10 else "")
+        shown.append(f"{key}: {listed or 'no document has it'}")
+    raise UsageError(f"no document matches --where {' '.join(where)} ({'; '.join(shown)})")
+
+
+def check_by(by: str, unit: str, attributes: dict[str, dict[str, Any]]) -> None:
+    """Refuse ``--by`` values that cannot group the units: an attribute no document has, or
+    ``document`` when the units are documents."""
     if by == "document":
         if unit == "document":
             raise UsageError("--by document with --unit document leaves one unit per table; "
                              "use --by ATTRIBUTE")
-        return list(data.segment_document or [None] * len(units))
-    known = sorted({k for attrs in data.attributes.values() for k in attrs})
+        return
+    known = sorted({k for attrs in attributes.values() for k in attrs})
     if by not in known:
         raise UsageError(f"no document attribute {by!r} (attributes: {', '.join(known) or 'none'}; "
                          "or --by document)")
+
+
+def group_of(data: AgreementInput, by: str, unit: str, units: Sequence[str]) -> list[str | None]:
+    """The group of each of ``units`` for ``--by document`` or ``--by ATTRIBUTE`` (None: none)."""
+    check_by(by, unit, data.attributes)
+    if by == "document":
+        return list(data.segment_document or [None] * len(units))
     per_doc = {d: str(attrs.get(by, f"(no {by})")) for d, attrs in data.attributes.items()}
     if unit == "document":
         return [per_doc.get(u) for u in units]

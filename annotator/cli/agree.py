@@ -121,7 +121,8 @@ def agree_cmd(
         raise UsageError("--bootstrap must be 0 or more")
     refuse_project(output, project)
     data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
-                      retest=retest, where=where, with_documents=unit == "document" or by is not None)
+                      retest=retest, where=where, with_documents=unit == "document" or by is not None,
+                      facets=facet or (), by=by, unit=unit)
     if len(data.coders) < 2:
         scope = f" in document {document!r}" if document else ""
         raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
@@ -162,13 +163,14 @@ def disagreements_cmd(
 
     from annotator.application.agreement import load_input, ordered_disagreements
 
-    data = load_input(project, _coders(coders), None)
+    facets: list[str | None] = list(facet or []) or [None]
+    data = load_input(project, _coders(coders), None, facets=facets, code=code)
     shown = _disagreement_json if as_json else _disagreement_text
     found = 0
 
     def pieces() -> Iterator[str]:
         nonlocal found
-        for d, zh, en in ordered_disagreements(data, list(facet or []) or [None], code):
+        for d, zh, en in ordered_disagreements(data, facets, code):
             found += 1
             yield shown(d, zh, en)
 

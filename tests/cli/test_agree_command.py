@@ -99,6 +99,32 @@ def test_disagreements_print_hostile_text_as_escapes(coded: Path) -> None:
         assert out.count("long") >= 60_000  # the long text whole, across the writes
 
 
+REFUSED_AT_ONCE = [
+    (["agree", "--facet", "nope"], "unknown facet 'nope'"),
+    (["agree", "--by", "nope"], "no document attribute 'nope'"),
+    (["agree", "--by", "document", "--unit", "document"], "--by document with --unit document"),
+    (["agree", "--where", "role=nobody"], "no document matches --where role=nobody (role: "),
+    (["disagreements", "--facet", "nope"], "unknown facet 'nope'"),
+    (["disagreements", "--code", "nope"], "unknown code 'nope'"),
+    (["disagreements", "--facet", "dimension", "--code", "rights_mismatch"], "code 'rights_mismatch' is not in facet"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), REFUSED_AT_ONCE, ids=[" ".join(a) for a, _m in REFUSED_AT_ONCE])
+def test_a_misspelt_choice_is_refused_before_the_work_is_read(
+        coded: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a million segments reading every coder's work takes seconds: a facet, code, --by or
+    --where that cannot be met is refused before."""
+    import annotator.application.agreement as agreement
+
+    def not_yet(*_args: object, **_kw: object) -> None:
+        raise AssertionError("the coders' work was read before the choice was checked")
+
+    monkeypatch.setattr(agreement, "_read_table", not_yet)
+    r = runner.invoke(app, [args[0], str(coded), *args[1:]])
+    assert r.exit_code == 1 and message in r.output, r.output
+
+
 def test_agree_errors(coded: Path) -> None:
     for args in (["--coders", "bo,nobody"], ["--format", "pdf"], ["--facet", "nofacet"]):
         r = runner.invoke(app, ["agree", str(coded), *args])
