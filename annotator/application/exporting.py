@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -125,9 +125,10 @@ def _labels(project: Project, facet: str | None) -> Labels:
 
 
 def export_spacy(project: Project, out: Path, *, coder: str | None = None, lang: str = "zh",
-                 facet: str | None = None) -> SpacyStats:
+                 facet: str | None = None, ready: Callable[[], None] | None = None) -> SpacyStats:
     """Write ``out`` (.spacy) and ``out`` + ".jsonl" with the codes of ``facet`` (every code when
-    None) as ``doc.cats``, in ``lang`` (zh, en or both)."""
+    None) as ``doc.cats``, in ``lang`` (zh, en or both). ``ready`` is called once the choices
+    are checked, before the word segmenters are loaded (seconds: a front end says so then)."""
     if lang not in ("zh", "en", "both"):
         raise UsageError(f"--lang must be zh, en or both, not {lang!r}")
     if is_special(out):  # its companion <out>.jsonl would be made beside a device
@@ -143,5 +144,7 @@ def export_spacy(project: Project, out: Path, *, coder: str | None = None, lang:
         raise UsageError(f"no coder {coder!r} in the project (coders: {', '.join(known) or 'none'})")
     labels = _labels(project, facet)
     langs = ("zh", "en") if lang == "both" else (lang,)
+    if ready is not None:
+        ready()
     pipelines = {lg: _spacy_pipeline(lg) for lg in langs}
     return write_spacy(out, pipelines, labels, iter_done_segments(project, coder), coder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotator.application.coding import check_coder
 from annotator.application.findings import stats_table_lines
 from annotator.model import Codebook
 from annotator.plural import noun
@@ -19,6 +20,7 @@ def project_stats(project: Project, coder: str | None = None) -> list[str]:
     dimension × burden table (``coder``, else ``consensus``, else the only coder with codes),
     all read in one snapshot."""
     with project.snapshot():
+        check_coder(project, coder)  # before the counts, seconds on a million segments
         codebook = load_codebook(project)
         lines = ["Documents"]
         counts = segment_counts(project)

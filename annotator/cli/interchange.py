@@ -83,8 +83,8 @@ def export_cmd(
 
             if coder and len(coder) > 1:
                 raise UsageError("spacy exports one coder's codes; name one --coder")
-            prepare_nlp()
-            sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet)
+            sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet,
+                              ready=prepare_nlp)
             tell(f"wrote {out} and {sp.jsonl}: {plural(sp.docs, 'doc')}, cats for spaCy's {sp.component}")
             if sp.unlabelled:
                 tell(f"left out: {plural(sp.unlabelled, 'done segment')} with no code of facet {facet!r}"

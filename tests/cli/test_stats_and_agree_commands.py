@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.cli.cli_helpers import ZH, run
 
 
@@ -38,3 +40,21 @@ def test_agree_on_a_document_nobody_double_coded_says_so(project: Path, tmp_path
     assert out.strip() == ("annotator: error: agreement needs at least two coders who have finished"
                            " segments in document 'int02'; coders with finished segments in"
                            " document 'int02': li")
+
+
+def test_an_unknown_coder_is_refused_before_the_work_is_counted_or_spacy_loaded(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On a million segments the counts of `stats` take seconds, and the word segmenters of a
+    spacy export as long: a misspelt --coder was refused only after them."""
+    import annotator.application.stats as stats
+    import annotator.cli.interchange as interchange
+
+    def not_yet(*_args: object, **_kw: object) -> None:
+        raise AssertionError("the work was counted, or spaCy loaded, before the coder was checked")
+
+    monkeypatch.setattr(stats, "segment_counts", not_yet)
+    monkeypatch.setattr(interchange, "prepare_nlp", not_yet)
+    for args in (["stats", demo_project, "--coder", "nobody"],
+                 ["export", demo_project, "--format", "spacy", "--coder", "nobody", "-o", tmp_path / "x.spacy"]):
+        code, out = run(*args)
+        assert code == 1 and "no coder 'nobody' in the project (coders: paper)" in out, out
