@@ -76,8 +76,9 @@ def test_disagreements_listing(coded: Path) -> None:
 
 
 def test_disagreements_print_hostile_text_as_escapes(coded: Path) -> None:
-    """The listing is written a few hundred kilobytes at a time, each write through the
-    printable-only stream: a control character in a segment's text reaches no terminal."""
+    """The listing's writes (batched, no longer a print per line) still go through the
+    printable-only stream: a control character in a segment's text reaches no terminal, and a
+    text longer than one batch comes out whole."""
     import contextlib
     import os
     import sqlite3

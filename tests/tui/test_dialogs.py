@@ -14,7 +14,7 @@ from annotator.tui.i18n import t
 from annotator.tui.screens.coding import CodingScreen
 from annotator.tui.screens.dialogs import FilterDialog, HelpDialog, MemoDialog
 
-from .conftest import app_for, drive, screen, state_on_disk, text_of
+from .conftest import app_for, drive, screen, settle, state_on_disk, text_of
 
 A1, A2, A3 = "A20230321-001", "A20230321-002", "A20230321-003"
 
@@ -72,8 +72,7 @@ def test_f_filters_not_done_and_has_code(demo_db: Path) -> None:
         assert view is not None and len(view.indices) == 9
         assert screen(app).session.current == A3
         await pilot.press("escape", "f", "down", "down", "down", "down", "enter")  # has code 3
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)  # the filter is worked out in a worker
         assert screen(app).session.current == A2
         view = screen(app).session.view
         assert view is not None and len(view.indices) == 1
