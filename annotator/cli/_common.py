@@ -14,7 +14,7 @@ import typer
 
 from annotator.cli._help import App
 from annotator.errors import AnnotatorError, UsageError
-from annotator.storage.errors import DatabaseError, database_error_line
+from annotator.storage.errors import DatabaseError, database_error_line, interrupted
 
 app = App(
     name="annotator",
@@ -54,8 +54,7 @@ def user_errors(fn: F) -> F:
             err(f"error: {exc}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err("interrupted; nothing half-written was kept")
-            raise typer.Exit(130) from None
+            _interrupted()
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except OSError as exc:  # a full disk, a read-only folder, a permission
@@ -64,10 +63,17 @@ def user_errors(fn: F) -> F:
             err(f"error: {os_error_line(exc)}")
             raise typer.Exit(1) from None
         except DatabaseError as exc:
+            if interrupted(exc):  # Ctrl-C while SQLite ran one of our functions
+                _interrupted()
             err(f"error: {database_error_line(exc)}")
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupted() -> None:
+    err("interrupted; nothing half-written was kept")
+    raise typer.Exit(130) from None
 
 
 def prepare_nlp(langs: tuple[str, ...] = ("zh", "en")) -> None:

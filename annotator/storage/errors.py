@@ -1,10 +1,37 @@
 """The storage engine's own error, for callers that report a damaged project file, and what
 such an error means for the user's data, in one line."""
 
+from collections.abc import Callable
 from sqlite3 import DatabaseError
 from sqlite3 import Error as StorageError
+from typing import Any
 
-__all__ = ["DatabaseError", "StorageError", "database_error_line"]
+__all__ = ["DatabaseError", "StorageError", "database_error_line", "interrupted", "sql_function"]
+
+#: Whether Ctrl-C came while SQLite was calling one of our Python functions: SQLite then reports
+#: "user-defined function raised exception" and the ``KeyboardInterrupt`` itself is lost.
+_INTERRUPTED_IN_SQL = [False]
+_UDF_FAILED = "user-defined function raised exception"
+
+
+def sql_function(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` as a function SQLite calls, noting a Ctrl-C that arrives during it (see
+    :func:`interrupted`)."""
+
+    def call(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except KeyboardInterrupt:
+            _INTERRUPTED_IN_SQL[0] = True
+            raise
+
+    return call
+
+
+def interrupted(exc: StorageError) -> bool:
+    """Whether ``exc`` is SQLite's report of a Ctrl-C inside one of our functions: the user
+    interrupted, the file is not damaged."""
+    return _INTERRUPTED_IN_SQL[0] and _UDF_FAILED in str(exc)
 
 
 def database_error_line(exc: StorageError) -> str:

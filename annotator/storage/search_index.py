@@ -17,6 +17,8 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 
+from annotator.storage.errors import sql_function
+
 #: The SQL function the triggers and the migration call: (zh, en, speaker) → indexed body.
 FUNCTION = "annotator_search_text"
 TABLE = "segment_search"
@@ -49,7 +51,7 @@ def search_body(zh: str | None, en: str | None, speaker: str | None = None) -> s
 
 def register(conn: sqlite3.Connection) -> None:
     """Make the indexing function available on ``conn`` (the triggers need it to write)."""
-    conn.create_function(FUNCTION, 3, search_body, deterministic=True)
+    conn.create_function(FUNCTION, 3, sql_function(search_body), deterministic=True)
 
 
 #: Rows between two reports of :func:`counting`.
@@ -69,7 +71,7 @@ def counting(conn: sqlite3.Connection, advance: Callable[[int], None]) -> Iterat
             done[0] = 0
         return search_body(zh, en, speaker)
 
-    conn.create_function(FUNCTION, 3, body)  # not deterministic: SQLite must call it every row
+    conn.create_function(FUNCTION, 3, sql_function(body))  # not deterministic: called every row
     try:
         yield
         if done[0]:
