@@ -73,17 +73,16 @@ class WorkRow:
 
 
 def coder_work(project: Project, coder: str | None = None) -> Iterator[WorkRow]:
-    """Every coder's (or ``coder``'s) work in reading order, coders by name; streamed one
-    document at a time."""
-    from annotator.storage.document_work import segments_with_work
+    """Every coder's (or ``coder``'s) work in reading order, coders by name; streamed."""
+    from annotator.storage.document_work import work_in_reading_order
 
     codebook = load_codebook(project, include_archived=True)
     facet_of = {c.id: c.facet for c in codebook.codes}
     order = {c.id: i for i, c in enumerate(codebook.codes)}
-    for seg, per, _ in segments_with_work(project, [coder] if coder else None):
-        for name, st in sorted(per.items()):
-            by_facet: dict[str, list[str]] = {f.id: [] for f in codebook.facets}
-            for code in sorted(st.codes, key=lambda c: (order.get(c, len(order)), c)):
-                by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
-            yield WorkRow(seg.id, name, st.done, by_facet, st.memo)
+    facets = [f.id for f in codebook.facets]
+    for seg, name, done, codes, memo in work_in_reading_order(project, coder):
+        by_facet: dict[str, list[str]] = {f: [] for f in facets}
+        for code in sorted(codes, key=lambda c: (order.get(c, len(order)), c)):
+            by_facet.setdefault(facet_of.get(code, "?"), []).append(code)
+        yield WorkRow(seg, name, done, by_facet, memo)
 

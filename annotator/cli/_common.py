@@ -95,8 +95,25 @@ def prepare_nlp(langs: tuple[str, ...] = ("zh", "en")) -> None:
         load(langs)
 
 
+#: ``json.dumps(obj, ensure_ascii=False)`` without making an encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def json_line(obj: Any) -> str:
+    """``obj`` as one line of JSON (UTF-8 text, not ``\\u`` escapes), with its newline."""
+    return _encode(obj) + "\n"
+
+
 def print_json_line(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_line(obj))
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """``lines`` (each with its newline) to standard output as they come, a few hundred
+    kilobytes a write: each write goes through the printable-only stream's escaping, which
+    costs far more per call than per character."""
+    for batch in batches(lines):
+        sys.stdout.write("".join(batch))
 
 
 def open_existing(path: Path) -> Any:

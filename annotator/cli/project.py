@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,13 +13,18 @@ from annotator.cli._common import (
     app,
     codebook_app,
     err,
+    json_line,
     open_existing,
     prepare_nlp,
-    print_json_line,
     user_errors,
+    write_lines,
 )
 from annotator.errors import ProjectError, UsageError
 from annotator.plural import plural
+
+if TYPE_CHECKING:
+    from annotator.application.coding import WorkRow
+    from annotator.model import Segment
 
 
 @app.command("init")
@@ -98,18 +103,22 @@ def segments_cmd(
     from annotator.application.coding import iter_segments
 
     with open_existing(project) as p:
-        for s in iter_segments(p, document):
-            if as_json:
-                obj: dict[str, object] = {"id": s.id, "document": s.document, "position": s.position,
-                                          "speaker": s.speaker, "zh": s.zh, "en": s.en}
-                if s.start is not None:
-                    obj["start"] = s.start
-                if s.end is not None:
-                    obj["end"] = s.end
-                print_json_line(obj)
-            else:
-                text = (s.zh or s.en).replace("\n", " ")
-                print(f"{s.id}\t{s.speaker or ''}\t{text[:60]}")
+        write_lines(map(_segment_json if as_json else _segment_line, iter_segments(p, document)))
+
+
+def _segment_json(s: Segment) -> str:
+    obj: dict[str, object] = {"id": s.id, "document": s.document, "position": s.position,
+                              "speaker": s.speaker, "zh": s.zh, "en": s.en}
+    if s.start is not None:
+        obj["start"] = s.start
+    if s.end is not None:
+        obj["end"] = s.end
+    return json_line(obj)
+
+
+def _segment_line(s: Segment) -> str:
+    text = (s.zh or s.en).replace("\n", " ")
+    return f"{s.id}\t{s.speaker or ''}\t{text[:60]}\n"
 
 
 @app.command("tag")
@@ -146,16 +155,20 @@ def annotations_cmd(
 
     with open_existing(project) as p:
         check_coder(p, coder)
-        for row in coder_work(p, coder):
-            if as_json:
-                obj: dict[str, object] = {"segment": row.segment, "coder": row.coder,
-                                          "codes": row.codes, "done": row.done}
-                if row.memo:
-                    obj["memo"] = row.memo
-                print_json_line(obj)
-            else:
-                codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in row.codes.items() if v)
-                print(f"{row.segment}\t{row.coder}\t{'done' if row.done else 'open'}\t{codes}")
+        write_lines(map(_work_json if as_json else _work_line, coder_work(p, coder)))
+
+
+def _work_json(row: WorkRow) -> str:
+    obj: dict[str, object] = {"segment": row.segment, "coder": row.coder, "codes": row.codes,
+                              "done": row.done}
+    if row.memo:
+        obj["memo"] = row.memo
+    return json_line(obj)
+
+
+def _work_line(row: WorkRow) -> str:
+    codes = "; ".join(f"{k}: {', '.join(v)}" for k, v in row.codes.items() if v)
+    return f"{row.segment}\t{row.coder}\t{'done' if row.done else 'open'}\t{codes}\n"
 
 
 @codebook_app.command("check")

@@ -18,7 +18,8 @@ The only package that opens connections or holds SQL. It speaks ``annotator.mode
 * ``db.Project.snapshot()``: one read transaction, for commands that must see one consistent
   state (``check``, ``stats``, ``merge``, exports) while coders write;
 * ``document_work``: segments in reading order with their coders' work, one document in memory
-  (``segments_with_work``), for the CSV export; ``document_detail``: one document's rows (its
+  (``segments_with_work``), for the CSV export; ``work_in_reading_order``: every coder's work
+  as one sorted query, for ``annotations``; ``document_detail``: one document's rows (its
   segments' text, the work with its times and spans) and its languages, for the ``.qdpx`` export;
 * ``work_counts``: ``stats``'s counts as SQL group-bys;
 * ``work_stream``: work and event-log keys in (coder, segment) order and ``merge_join``, for

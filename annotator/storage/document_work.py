@@ -62,3 +62,26 @@ def segments_with_work(project: Project, coders: Sequence[str] | None = None, *,
         for seg in document_segments(project, doc):
             yield seg, work.get(seg.id, {}), when
 
+
+
+WorkLine = tuple[str, str, bool, list[str], str]
+"""(segment, coder, done, codes, memo or "")."""
+
+
+def work_in_reading_order(project: Project, coder: str | None = None) -> Iterator[WorkLine]:
+    """Every coder's (or ``coder``'s) work, one row per (segment, coder) with any, in reading
+    order (documents, then segments, by position; coders by name): one query, whose keys SQLite
+    sorts (spilling to a temporary file past its cache, never the whole work in memory), and
+    no segment's text read."""
+    only, params = ("", []) if coder is None else (" WHERE coder = ?", [coder] * 3)
+    keys = " UNION ".join(f"SELECT segment, coder FROM {table}{only}"
+                          for table in ("annotations", "done", "memos"))
+    for seg, name, done, codes, memo in project.execute(
+        "SELECT s.id, k.coder,"
+        " EXISTS (SELECT 1 FROM done d WHERE d.coder = k.coder AND d.segment = s.id),"
+        " (SELECT group_concat(a.code, char(31)) FROM annotations a"
+        "  WHERE a.coder = k.coder AND a.segment = s.id),"
+        " (SELECT m.text FROM memos m WHERE m.coder = k.coder AND m.segment = s.id)"
+        f" FROM ({keys}) k JOIN segments s ON s.id = k.segment JOIN documents doc ON doc.id = s.document"
+        " ORDER BY doc.position, s.position, k.coder", params):
+        yield seg, name, bool(done), codes.split("\x1f") if codes else [], memo or ""
