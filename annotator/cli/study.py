@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, err, open_existing, print_json_line, user_errors
+from annotator.cli._common import ProjectArg, app, err, json_line, open_existing, user_errors, write_lines
 from annotator.errors import UsageError
 
 
@@ -33,11 +33,9 @@ def sample_cmd(
     with open_existing(project) as p:
         sample = sample_segments(p, names, share, by, seed, replace=replace)
     drawn = sample.drawn
-    for segment, document in drawn:
-        if as_json:
-            print_json_line({"segment": segment, "document": document, "coders": names})
-        else:
-            print(terminal_safe(f"{segment}\t{document}\t{','.join(names)}"))
+    assigned = ",".join(names)
+    write_lines(json_line({"segment": segment, "document": document, "coders": names}) if as_json
+                else terminal_safe(f"{segment}\t{document}\t{assigned}") + "\n" for segment, document in drawn)
     summary = terminal_safe(f"sampled {len(drawn)} of {sample.of} segments (share {share:g}), stratified by {by},"
                f" seed {seed}; assigned to {', '.join(names)}")
     if as_json:
