@@ -4,8 +4,8 @@ annotations were made on, short previews for the outline, the documents, and tex
 from __future__ import annotations
 
 from annotator.storage.documents import (
+    document_title,
     get_segment,
-    list_documents,
     search_segments,
     segment_order,
     segment_terms,
@@ -14,8 +14,8 @@ from annotator.storage.snippets import segment_snippets
 from annotator.storage.spans import segment_spans
 
 __all__ = [
+    "document_title",
     "get_segment",
-    "list_documents",
     "search_segments",
     "segment_order",
     "segment_snippets",

@@ -31,6 +31,12 @@ def list_documents(project: Project) -> list[Document]:
     ]
 
 
+def document_title(project: Project, document: str) -> str | None:
+    """``document``'s title (None: no such document)."""
+    row = project.execute("SELECT title FROM documents WHERE id = ?", (document,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def check_document(project: Project, document: str) -> None:
     if not project.execute("SELECT 1 FROM documents WHERE id = ?", (document,)).fetchone():
         raise UsageError(f"no document {document!r} in the project")

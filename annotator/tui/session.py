@@ -23,9 +23,9 @@ from annotator.application.filters import (
     segments_with_code,
 )
 from annotator.application.project_file import Project, ProjectFileLost, check_file
-from annotator.application.segments import get_segment, list_documents, search_segments, segment_spans
+from annotator.application.segments import document_title, get_segment, search_segments, segment_spans
 from annotator.errors import ProjectBusy, UsageError
-from annotator.model import Codebook, CoderState, Document, Segment
+from annotator.model import Codebook, CoderState, Segment
 from annotator.tui.done_marks import DoneMarks
 from annotator.tui.rescue import Rescue
 from annotator.tui.segment_order import IndexOf, ListedOrder, Only, ProjectOrder, SegmentOrder
@@ -83,7 +83,7 @@ class CodingSession:
         self.order: SegmentOrder = (ProjectOrder(project) if only is None
                                     else ListedOrder.of(project, only))
         self.index_of = IndexOf(self.order)
-        self.documents: dict[str, Document] = {d.id: d for d in list_documents(project)}
+        self._titles: dict[str, str | None] = {}  # document → title, read when first shown
         # done marks by reading-order place: "next not done" and the "not done" filter scan
         # them with numpy; placed in the background after the first paint (load_done_marks)
         self.marks = DoneMarks(project, coder, self.order)
@@ -101,6 +101,13 @@ class CodingSession:
         """The parts of a segment the coder's annotations were made on, where narrower than the
         segment: (lang, start, end, code)."""
         return tuple((x.lang, x.start, x.end, x.code) for x in segment_spans(self.project, self.coder, seg_id))
+
+    def title(self, document: str) -> str | None:
+        """``document``'s title (read once: a million segments' project has thousands of
+        documents, and the first paint shows one)."""
+        if document not in self._titles:
+            self._titles[document] = document_title(self.project, document)
+        return self._titles[document]
 
     @property
     def empty(self) -> bool:

@@ -28,3 +28,17 @@ def test_header_names_a_document_once_when_its_title_is_its_id(small_db: Path) -
         assert header.count("talk") == 1, header
 
     drive(app_for(small_db), steps)
+
+
+def test_header_names_each_document_by_its_title_as_the_coder_moves_on(demo_db: Path) -> None:
+    """The title is read when a segment of its document is first shown (not every document's
+    row at the start): the header follows the coder from one document into the next."""
+    async def steps(app: Any, pilot: Any) -> None:
+        assert "Respondent A, interview of 21 March 2023" in text_of(app, "#seginfo")
+        for _ in range(3):  # the demo's first document has three segments
+            await pilot.press("j")
+        header = text_of(app, "#seginfo")
+        assert "B20230512" in header and "Respondent B, interview of 12 May 2023" in header, header
+        assert "Respondent A" not in header
+
+    drive(app_for(demo_db), steps, size=(160, 30))

@@ -499,9 +499,9 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         if seg.start is not None:
             end = f"–{_clock(seg.end)}" if seg.end is not None else ""
             parts.append(f"{_clock(seg.start)}{end}")
-        doc = session.documents.get(seg.document)
-        if doc is not None and doc.title and doc.title != seg.document:  # not the id twice
-            parts.append(doc.title)
+        title = session.title(seg.document)
+        if title and title != seg.document:  # not the id twice
+            parts.append(title)
         return " · ".join(parts)
 
     # done marks ------------------------------------------------------------------------
