@@ -32,6 +32,9 @@ project is copied first (unless ``--in-place``): the given file is never written
   (``benchmarks/suggest_floor.py``: the kept vocabulary read into dictionaries, the annotations
   read, the coded segments' terms read and every one looked up);
 * keywords: every segment's stored terms;
+* segments (and --json): every segment's row in reading order (``sqlite3``, and ``sqlite3 -json``);
+* annotations --json: every coder's work per segment in reading order, one row each, as
+  ``sqlite3 -json`` writes it;
 * disagreements (the text listing and --json): the done marks with their codes, and the text of every
   done segment;
 * matrix (facet × facet, code × document counting documents): one coder's coded segments with
@@ -131,6 +134,20 @@ CSV_ROWS = (
     " ORDER BY doc.position, s.position, c.name"
 )
 
+
+#: Every segment in reading order, as ``segments`` lists them.
+SEGMENT_ROWS = ("SELECT s.id, s.document, s.position, s.speaker, s.zh, s.en, s.start, s.\"end\""
+                " FROM documents doc JOIN segments s ON s.document = doc.id ORDER BY doc.position, s.position")
+
+#: Every coder's work per segment in reading order, as ``annotations`` lists it.
+WORK_ROWS = (
+    "SELECT s.id, k.coder, EXISTS (SELECT 1 FROM done d WHERE d.coder = k.coder AND d.segment = s.id),"
+    " (SELECT group_concat(a.code) FROM annotations a WHERE a.coder = k.coder AND a.segment = s.id),"
+    " (SELECT m.text FROM memos m WHERE m.coder = k.coder AND m.segment = s.id)"
+    " FROM (SELECT segment, coder FROM annotations UNION SELECT segment, coder FROM done"
+    " UNION SELECT segment, coder FROM memos) k JOIN segments s ON s.id = k.segment"
+    " JOIN documents doc ON doc.id = s.document ORDER BY doc.position, s.position, k.coder"
+)
 
 #: What a merge must read of both files (the target and a source attached): every segment's
 #: place and text, every coder's work, and the keys of the source's event log.
@@ -247,6 +264,15 @@ def cases(db: Path, work: Path, in_place: bool = False) -> dict[str, tuple[list[
             annotator("disagreements", str(db)),
             sql(db, marks + "; SELECT id, zh, en FROM segments WHERE id IN (SELECT segment FROM done);"),
             work / "floor.txt"),
+        "segments": (
+            annotator("segments", str(db)),
+            sql(db, SEGMENT_ROWS), work / "floor.txt"),
+        "segments --json": (
+            annotator("segments", str(db), "--json"),
+            sql(db, SEGMENT_ROWS, "-json"), work / "floor.json"),
+        "annotations --json": (
+            annotator("annotations", str(db), "--json"),
+            sql(db, WORK_ROWS, "-json"), work / "floor.json"),
         "suggest SEGMENT": (
             annotator("suggest", str(db), seg),
             sql(db, "SELECT id, zh_terms, en_terms FROM segments;"
