@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, batches, refuse_project, user_errors
+from annotator.cli._common import ProjectArg, app, batches, refuse_project, user_errors, write_lines
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -159,8 +159,6 @@ def disagreements_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Segments where coders differ, with both texts and each coder's codes."""
-    import sys
-
     from annotator.application.agreement import load_input, ordered_disagreements
 
     facets: list[str | None] = list(facet or []) or [None]
@@ -173,9 +171,7 @@ def disagreements_cmd(
             found += 1
             yield item
 
-    pieces = _json_lines(counted()) if as_json else itertools.starmap(_disagreement_text, counted())
-    for batch in batches(pieces):  # a few hundred kilobytes a write, not a write per line
-        sys.stdout.write("".join(batch))
+    write_lines(_json_lines(counted()) if as_json else itertools.starmap(_disagreement_text, counted()))
     if not as_json:
         print(plural(found, 'disagreement'))
 

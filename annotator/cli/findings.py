@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.cli._common import ProjectArg, app, batches, open_existing, refuse_project, user_errors
+from annotator.cli._common import (
+    ProjectArg,
+    app,
+    batches,
+    open_existing,
+    refuse_project,
+    user_errors,
+    write_lines,
+)
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -36,14 +44,11 @@ def write_text(text: str, out: Path | None) -> None:
 def write_pieces(pieces: Iterable[str], out: Path | None) -> None:
     """``pieces`` one after another to the file (atomically: all or nothing) or to standard
     output, as they come (gathered a few hundred kilobytes at a time)."""
-    import sys
-
     from annotator.files import atomic_output
 
     with naming(out):
         if out is None or str(out) == "-":
-            for batch in batches(pieces):
-                sys.stdout.write("".join(batch))
+            write_lines(pieces)
             return
         with atomic_output(out) as f:
             for batch in batches(pieces):

@@ -63,7 +63,6 @@ def segments_with_work(project: Project, coders: Sequence[str] | None = None, *,
             yield seg, work.get(seg.id, {}), when
 
 
-
 WorkLine = tuple[str, str, bool, list[str], str]
 """(segment, coder, done, codes, memo or "")."""
 
