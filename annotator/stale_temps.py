@@ -37,8 +37,12 @@ def _alive(pid: int) -> bool:
 
 def remove_stale(path: Path) -> list[Path]:
     """Remove temporary files of ``path`` left by processes that no longer run; those removed."""
-    folder = path.parent if str(path.parent) else Path(".")
-    name = re.escape(path.name)
+    return remove_stale_like(path.parent if str(path.parent) else Path("."), re.escape(path.name))
+
+
+def remove_stale_like(folder: Path, name: str) -> list[Path]:
+    """:func:`remove_stale` for every output of ``folder`` whose name matches the regular
+    expression ``name`` (e.g. every automatic backup of a project, each named for its time)."""
     pattern = re.compile(
         rf"^\.{name}\.(?:annotator-(\d+)-[^/]*\.(?:tmp|partial)|(\d+)\.partial)(?:-journal|-wal|-shm)?$")
     removed: list[Path] = []

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -36,6 +37,7 @@ from annotator import config
 from annotator.errors import ProjectError
 from annotator.files import atomic_path
 from annotator.special_files import is_special, stream_into
+from annotator.stale_temps import remove_stale_like
 from annotator.storage.db import Project, open_project
 
 SETTING_KEPT = "backups_kept"
@@ -188,6 +190,8 @@ def rotate_backup(project_path: str | Path, keep: int | None = None, pace: Pace 
         if kept <= 0:
             return None
         folder = rotating_dir(path)
+        # a screen closed (or killed) during its backup left a partial copy named for that time
+        remove_stale_like(folder, rf"{re.escape(path.stem)}\.auto-[^/]*\.db")
         dest = folder / f"{path.stem}.auto-{_stamp()}.db"
         n = 1
         while dest.exists():  # two backups in the same millisecond

@@ -1,5 +1,6 @@
 """Temporary files a killed run left beside an output are named for annotator and removed by
-the next run writing that output; those of a running process are left alone."""
+the next run writing that output (or, for the automatic backups, the next backup of that
+project); those of a running process are left alone."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from annotator.storage.backup import rotate_backup, rotating_dir
 from tests.reliability.reliability_helpers import annotator
 
 
@@ -33,6 +35,29 @@ def test_stale_export_and_backup_temporaries_are_removed(project: Path, tmp_path
     assert not {f.name for f in stale} & left
     assert {f.name for f in kept} <= left
     assert {"final.csv", "b.db"} <= left
+
+
+def test_an_automatic_backup_removes_the_partial_copies_of_earlier_ones_cut_short(project: Path) -> None:
+    """Each automatic backup is named for its time, so the partial copy that a coding screen
+    closed or killed during its backup left (hundreds of megabytes on a large project) is never
+    the next backup's own name: the next backup removes every such copy of a gone process."""
+    folder = rotating_dir(project)
+    folder.mkdir(parents=True)
+    dead, alive = _dead_pid(), os.getpid()
+    stem = project.stem
+    stale = [folder / f".{stem}.auto-20261204T173146.681Z.db.annotator-{dead}-q279e58q.partial",
+             folder / f".{stem}.auto-20261204T173146.681Z.db.annotator-{dead}-q279e58q.partial-journal",
+             folder / f".{stem}.auto-20261203T090000.000Z-1.db.annotator-{dead}-abcdefgh.partial"]
+    kept = [folder / f".{stem}.auto-20261204T180000.000Z.db.annotator-{alive}-zzzzzzzz.partial",
+            folder / f".other.auto-20261204T173146.681Z.db.annotator-{dead}-q279e58q.partial",
+            folder / "notes.txt"]
+    for f in stale + kept:
+        f.write_text("x")
+    newest = rotate_backup(project)
+    left = set(os.listdir(folder))
+    assert not {f.name for f in stale} & left
+    assert {f.name for f in kept} <= left
+    assert newest is not None and newest.name in left
 
 
 def test_a_killed_export_leaves_a_recognisable_name(project: Path, tmp_path: Path) -> None:
