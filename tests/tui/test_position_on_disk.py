@@ -1,4 +1,4 @@
-"""The coding screen saves where the coder is on every move, before the next key is read."""
+"""The coding screen saves where the coder is on every move, right after the move's repaint."""
 
 from __future__ import annotations
 

@@ -644,12 +644,19 @@ class CodingScreen(CountedCallbacks, Screen[None]):
     # navigation -------------------------------------------------------------------
     def _moved(self, moved: bool, edge: str) -> None:
         if moved:
-            self.session.save_position()  # on disk before it is shown (unless another program writes)
             self.show_segment()
             self._set("#status", "", layout=False)
+            self._save_position_later()
         else:
             self.say(edge)
         self._prepare_later()
+
+    def _save_position_later(self) -> None:
+        """Store where the coder is right after this repaint, in a message of its own (before the
+        neighbours are drawn ahead): the repaint does not wait for the commit, and a kill a few
+        milliseconds after the segment is shown reopens on it (unless another program writes:
+        then at the next move, or when the screen closes)."""
+        self.call_after_refresh(self.call_later, self.session.save_position)
 
     def action_next(self) -> None:
         self._moved(self.session.move(1), "msg_last")
