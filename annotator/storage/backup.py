@@ -50,8 +50,17 @@ def _stamp() -> str:
 
 
 def default_backup_path(project_path: Path) -> Path:
-    """``<stem>.backup-<UTC time>.db`` beside the project."""
+    """``<stem>.backup-<UTC time>.db`` beside the project, for a backup about to be taken: the
+    partial copies that earlier such backups left, cut short, are removed first."""
+    clear_cut_short(project_path.parent, project_path.stem, "backup")
     return project_path.with_name(f"{project_path.stem}.backup-{_stamp()}.db")
+
+
+def clear_cut_short(folder: Path, stem: str, kind: str) -> None:
+    """Remove the partial copies that earlier backups of a project (``kind``: ``auto`` or
+    ``backup``) left when their process was closed or killed mid-copy: each backup is named for
+    its time, so the next one never has its name (see :func:`remove_stale_like`)."""
+    remove_stale_like(folder, rf"{re.escape(stem)}\.{kind}-[^/]*\.db")
 
 
 def rotating_dir(project_path: Path) -> Path:
@@ -190,8 +199,7 @@ def rotate_backup(project_path: str | Path, keep: int | None = None, pace: Pace 
         if kept <= 0:
             return None
         folder = rotating_dir(path)
-        # a screen closed (or killed) during its backup left a partial copy named for that time
-        remove_stale_like(folder, rf"{re.escape(path.stem)}\.auto-[^/]*\.db")
+        clear_cut_short(folder, path.stem, "auto")
         dest = folder / f"{path.stem}.auto-{_stamp()}.db"
         n = 1
         while dest.exists():  # two backups in the same millisecond

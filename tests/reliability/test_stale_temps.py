@@ -60,6 +60,20 @@ def test_an_automatic_backup_removes_the_partial_copies_of_earlier_ones_cut_shor
     assert newest is not None and newest.name in left
 
 
+def test_a_backup_beside_the_project_removes_the_partial_copies_of_earlier_ones_cut_short(
+        project: Path) -> None:
+    """``annotator backup PROJECT`` names its copy for the time too: a killed one's partial copy
+    is removed by the next backup of that project, not by one of another project."""
+    folder, stem, dead = project.parent, project.stem, _dead_pid()
+    stale = folder / f".{stem}.backup-20261204T173146.681Z.db.annotator-{dead}-q279e58q.partial"
+    other = folder / f".x{stem}.backup-20261204T173146.681Z.db.annotator-{dead}-q279e58q.partial"
+    for f in (stale, other):
+        f.write_text("x")
+    assert annotator("backup", str(project)).returncode == 0
+    assert not stale.exists() and other.exists()
+    assert len(list(folder.glob(f"{stem}.backup-*.db"))) == 1
+
+
 def test_a_killed_export_leaves_a_recognisable_name(project: Path, tmp_path: Path) -> None:
     code = ("import os, sys, annotator.files as i\n"
             "with i.atomic_output(__import__('pathlib').Path(sys.argv[1])) as f:\n"
