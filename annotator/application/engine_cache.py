@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import pickle
 import re
 import secrets
@@ -29,7 +28,9 @@ import numpy as np
 
 from annotator.config import data_dir
 from annotator.errors import AnnotatorError
+from annotator.files import atomic_path
 from annotator.model import Codebook
+from annotator.stale_temps import remove_stale_like
 from annotator.storage import engine_snapshots as snapshots
 from annotator.storage.db import Project
 from annotator.storage.engine_snapshots import SnapshotRecord
@@ -138,11 +139,12 @@ def keep_engine(project: Project, learner: str, stamp: str, seq: int, engine: Su
     assert path is not None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        with partial.open("wb") as f:
+        # an engine process killed while writing (or a full disk) left a partial file named
+        # for another token: removed once its process is gone, as this one is on any error
+        remove_stale_like(path.parent, _TOKEN.pattern + r"\.engine")
+        with atomic_path(path, suffix=".partial") as partial, partial.open("wb") as f:
             pickle.dump(engine, f, protocol=5)
-        os.replace(partial, path)
-    except OSError:
+    except (OSError, AnnotatorError):
         return
     try:
         old = snapshots.keep_record(project, learner, SnapshotRecord(stamp, seq, token))

@@ -135,3 +135,35 @@ def test_a_kept_engine_with_many_examples_changed_since_is_built_again(
         monkeypatch.setattr(engine_cache, "RELEARN_AT_MOST", 1)
         assert _loaded(p, PAPER_CODER, True) is None  # more: built again
         assert not engine_is_kept(p, coder=PAPER_CODER)
+
+
+def test_keeping_an_engine_leaves_no_partial_file_and_removes_those_of_killed_processes(
+        demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Engine files are named for a random token, so a partial one left by an engine process
+    killed mid-write (tens of megabytes on a large project) is never overwritten: the next engine
+    kept removes it once its process is gone. A write that fails (a full disk) leaves nothing."""
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    folder = engine_cache._folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    dead = folder / f".{'a' * 32}.engine.annotator-{child.pid}-x1y2z3w4.partial"
+    alive = folder / f".{'b' * 32}.engine.annotator-{os.getpid()}-x1y2z3w4.partial"
+    for f in (dead, alive):
+        f.write_bytes(b"x")
+    with open_project(demo_project) as p:
+        suggester_for_project(p, calibrate=False).close()
+        assert not dead.exists() and alive.exists()
+        assert list(folder.glob("*.engine"))
+
+        def full_disk(*_args: object, **_kwargs: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(pickle, "dump", full_disk)
+        tag(p, load_codebook(p), PAPER_CODER, segment_order(p)[0][0], [load_codebook(p).codes[0].id])
+        suggester_for_project(p, coder="someone else", calibrate=False).close()
+    assert sorted(f.name for f in folder.iterdir() if f.name.endswith(".partial")) == [alive.name]
