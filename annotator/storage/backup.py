@@ -9,7 +9,8 @@ step to the last, so the steps read that one snapshot too (nothing committed mea
 connection, reaches the copy or makes SQLite start it again).
 The copy goes to a temporary name in the destination folder, is checked, switched to a
 single-file journal mode, flushed to disk and only then renamed into place: a crash mid-way
-leaves at most a stray ``*.partial`` file, never a truncated backup under the final name.
+leaves at most a stray ``*.partial`` file, never a truncated backup under the final name, and
+the next backup of the same kind of the same project removes it (:func:`clear_cut_short`).
 
 Where copies go:
 

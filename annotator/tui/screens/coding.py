@@ -527,7 +527,8 @@ class CodingScreen(CountedCallbacks, Screen[None]):
 
         A daemon thread rather than a Textual worker: workers run on the event loop's executor,
         which the app waits for when it exits, and quitting must never wait for a backup (one
-        cut short leaves at most a hidden ``*.partial`` file, never a broken backup).
+        cut short leaves at most a hidden ``*.partial`` file, which the next one removes, never a
+        broken backup).
         """
         if self.backup_thread is not None:
             return
