@@ -214,13 +214,13 @@ class ProjectOrder(SegmentOrder):
         finding a hundred thousand places never holds the interpreter long, as one sort of
         them all would, 40 ms at 1M, while keys wait)."""
         source = project or self.project
-        return self._ordered(reading_order.positions_of(source, ids), source)
+        return self.places_of_groups(reading_order.positions_of(source, ids), source)
 
     def places_of_keys(self, keys: IntArray, project: Project) -> list[int]:
         """:meth:`places` of the segments whose row ids are ``keys`` (each an integer lookup)."""
-        return self._ordered(reading_order.positions_of_keys(project, keys.tolist()), project)
+        return self.places_of_groups(reading_order.positions_of_keys(project, keys.tolist()), project)
 
-    def _ordered(self, found: Iterable[tuple[str, IntArray]], source: Project) -> list[int]:
+    def places_of_groups(self, found: Iterable[tuple[str, IntArray]], source: Project) -> list[int]:
         """The places of (document, positions) groups, ascending, each given once."""
         groups = sorted(((n, positions) for document, positions in found
                          if (n := self._doc_number.get(document)) is not None), key=lambda g: g[0])

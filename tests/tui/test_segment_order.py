@@ -154,3 +154,15 @@ def test_places_by_row_id_are_the_places_by_id(demo_db: Path) -> None:
             assert project_order.places_of_keys(keys, worker) == project_order.places(chosen, worker)
             assert listed.places_of_keys(keys, worker) == listed.places(chosen)
         assert listed.places(chosen)  # the two orders share some segments
+
+
+def test_a_view_ranks_its_places_and_knows_the_others_are_not_in_it() -> None:
+    from annotator.tui.session import View
+
+    view = View("filter", "x", [2, 5, 9, 40])
+    assert [view.where.get(i) for i in (2, 5, 9, 40)] == [0, 1, 2, 3]
+    assert view.where.get(3) is None and view.where.get(41) is None and view.where.get(-1) is None
+    assert 9 in view.where and 10 not in view.where and view.where[40] == 3
+    assert view.array.tolist() == [2, 5, 9, 40]
+    empty = View("search", "y", [])
+    assert empty.where.get(0) is None and 0 not in empty.where

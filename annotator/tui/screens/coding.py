@@ -794,8 +794,8 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             show(View("filter", label, self.session.filter_places(kind)))
             return
         self.say("msg_filtering", label=label)
-        self._narrow(lambda project: View("filter", label,
-                                          self.session.filter_places(kind, code or None, project)), show)
+        self._narrow(lambda project: View("filter", label, self.session.filter_places(
+            kind, code or None, project, cancelled=lambda: get_current_worker().is_cancelled)), show)
 
     def action_filter(self) -> None:
         self.app.push_screen(FilterDialog(t(self.lang, "filter_title"), self.filter_options()),
