@@ -6,7 +6,9 @@ a thread of its own (as a terminal's input thread does), timed from the press to
 first for ``--before`` seconds with nothing else running (the floor, same app, same keys), then
 from the moment the filter is chosen until its view is shown. Also: how long the filter took to
 land, and how long the same computation takes on the screen's thread (what every key pressed
-meanwhile waited before the filter ran in a worker).
+meanwhile waited before the filter ran in a worker). The key pressed as the filter starts comes
+right after the status line was redrawn; its floor is the bare app's key pressed right after
+another of its texts changed (Textual draws at most one frame per tick).
 
     python benchmarks/bench_filter_keys.py PROJECT [--coder NAME] [--before 5] [--spacing 0.1]
 """
@@ -64,6 +66,39 @@ async def measure(path: Path, coder: str, before: float, spacing: float) -> dict
     return out
 
 
+async def bare_keys_after_a_repaint(times: int = 20) -> tuple[list[float], list[float]]:
+    """The floor of the key pressed as the filter starts (whose status line has just been
+    redrawn): the bare app's key, seconds from press to repaint, pressed alone and right after
+    another of its texts changed (Textual draws at most one frame per tick, so that key waits
+    for the next one)."""
+    from textual import events
+
+    from benchmarks.bench_tui import floor_app
+
+    app = floor_app([(f"社区减负 {i} " * 20, f"community burden {i} " * 20) for i in range(50)])
+    alone: list[float] = []
+    after: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await asyncio.sleep(0.5)
+        for n in range(times):
+            for bucket, touch in ((alone, False), (after, True)):
+                done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+                pressed = [0.0]
+                app.on_repaint = lambda _name, _dt, _cpu=0.0, done=done, pressed=pressed: (
+                    done.done() or done.set_result(time.perf_counter() - pressed[0]))
+                if touch:
+                    app.query_one("#zh").update(f"status {n}")
+                    await asyncio.sleep(0)
+                pressed[0] = time.perf_counter()
+                event = events.Key("j", "j")
+                event.set_sender(app)
+                app._driver.send_message(event)
+                bucket.append(await done)
+                await asyncio.sleep(0.1)
+    return alone, after
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
@@ -83,6 +118,11 @@ def main(argv: list[str] | None = None) -> None:
     slowest = sorted(out["during"], key=lambda k: -k[2])[:3]
     print("  slowest while filtering (pressed at, press→repaint): "
           + ", ".join(f"{k[0]:.2f} s {k[2] * 1000:.1f} ms" for k in slowest))
+    alone, after = asyncio.run(bare_keys_after_a_repaint())
+    first = out["during"][0][2] * 1000 if out["during"] else float("nan")
+    print(f"the key pressed as the filter starts (its status line just redrawn): {first:.1f} ms;"
+          f" the bare app's key right after another repaint: median {statistics.median(after) * 1000:.1f} ms"
+          f" (max {max(after) * 1000:.1f}), alone: median {statistics.median(alone) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
