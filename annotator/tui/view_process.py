@@ -22,9 +22,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-#: From this many segments in the reading order the filter is worked out in a child process
-#: (below it, the work takes less time than starting a Python process).
-APART_FROM = 50_000
+#: From this many segments in the reading order the filter is worked out in a child process.
+#: Below it each numpy step holds the lock for a few milliseconds at most, and the screen's
+#: worker lands the filter sooner than a child can (at 100,000 segments: 0.4-0.5 s in the worker,
+#: 0.6 s through a child, with keys alike).
+APART_FROM = 250_000
 #: Seconds between looks, while the child works, at whether the filter was cancelled.
 LOOK_S = 0.05
 
