@@ -1,4 +1,5 @@
-"""The automatic backup gives way to keys: slowly while they come, at full speed in pauses."""
+"""The automatic backup gives way to keys: slowly while they come, at full speed in pauses; reading
+ahead for search waits for pauses."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 import pytest
 
 from annotator.tui import background
-from annotator.tui.background import pacer
+from annotator.tui.background import in_pauses, pacer
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +38,16 @@ def test_a_step_that_cannot_pause_waits_for_a_pause_in_the_keys() -> None:
     assert 0.2 <= _timed(pace, True) < 0.5  # the keys stopped: it starts once they are quiet
     keys = [time.perf_counter() + 10.0]
     assert 2.0 <= _timed(pacer(lambda: keys[0]), True) < 2.5  # keys never stop: it goes ahead
+
+
+
+def test_reading_ahead_waits_for_a_pause_in_the_keys() -> None:
+    last = [time.perf_counter() - 10]
+    pace = in_pauses(lambda: last[0])
+    assert _timed(pace, False) < 0.01  # in a pause: at once
+    keys_until = time.perf_counter() + 0.5  # keys for half a second, then a pause
+
+    def latest() -> float:
+        return min(time.perf_counter(), keys_until)
+
+    assert 0.5 + 0.2 <= _timed(in_pauses(latest), False) < 1.0  # the keys' end, then QUIET_S

@@ -27,7 +27,7 @@ from annotator.nlp.evidence import shown_evidence
 from annotator.nlp.lexicon import Match
 from annotator.safe_text import printable
 from annotator.tui import collector
-from annotator.tui.background import give_way, pacer
+from annotator.tui.background import give_way, in_pauses, pacer
 from annotator.tui.callbacks import CountedCallbacks
 from annotator.tui.code_details import codebook_text
 from annotator.tui.highlight import Highlighter
@@ -122,6 +122,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         #: the automatic backup taken when the screen opened, once it is written
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
+        self._reading_stops = threading.Event()  # set as the screen closes: threads reading ahead stop
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
 
     @classmethod
@@ -504,20 +505,34 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             parts.append(title)
         return " · ".join(parts)
 
-    # done marks ------------------------------------------------------------------------
+    # done marks, then a search's pages read ahead ------------------------------------
     def start_done_marks(self) -> None:
         """Place the coder's done marks after the first paint, in a thread with a connection
-        of its own (a million segments take a second; a key that needs them waits for them)."""
+        of its own (a million segments take a second; a key that needs them waits for them);
+        then read a search's pages ahead, so that the first search does not wait for the disk
+        (:func:`warm_segments`: in the coder's pauses, see :func:`in_pauses`, and not while a
+        search or filter reads)."""
         threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
                          daemon=True).start()
 
     def _load_done_marks(self) -> None:
         from annotator.application.project_file import open_project
+        from annotator.application.segments import warm_segments
 
         give_way()
+        app = self.app
+        pause = in_pauses(lambda: float(getattr(app, "last_action", 0.0)))
+
+        def pace(long: bool) -> None:
+            pause(long)
+            with self._search_lock:  # a search or filter being worked out reads first
+                pass
+
         with contextlib.suppress(Exception):  # the screen loads them itself when it needs them
-            with open_project(self.path) as project, collector.paused():
-                self.session.load_done_marks(project)
+            with open_project(self.path) as project:
+                with collector.paused():
+                    self.session.load_done_marks(project)
+                warm_segments(project, pace, self._reading_stops.is_set)
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
@@ -631,6 +646,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         self._suggester_ready(fallback, None)
 
     def on_unmount(self) -> None:
+        self._reading_stops.set()
         self._stop_fetcher()
         with contextlib.suppress(AnnotatorError):
             self.session.save_position(wait=True)
