@@ -77,6 +77,9 @@ class View:
     indices: list[int]  # ascending
     where: Ranks = field(init=False)
     array: np.ndarray = field(init=False)
+    #: the outline's headings for this view (rows, documents, first places), when worked out
+    #: beside it off the screen's thread (see ``Outline.view_rows``)
+    headings: tuple[list[int], list[str], list[int]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.where = Ranks(self.indices)

@@ -1,4 +1,5 @@
-"""A search or filter narrows the outline to its segments; leaving it shows every segment."""
+"""A search or filter narrows the outline to its segments (under headings worked out with the
+view, off the screen's thread); leaving it shows every segment."""
 
 from __future__ import annotations
 
@@ -38,5 +39,21 @@ def test_search_narrows_the_outline_to_the_hits(demo_db: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert _rows(app) == everything
+
+    drive(app_for(demo_db), steps, size=(120, 30))
+
+
+def test_a_views_headings_are_worked_out_with_it_off_the_screens_thread(demo_db: Path) -> None:
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"community", "enter")
+        await pilot.pause()
+        view = screen(app).session.view
+        assert view is not None and view.headings is not None  # the worker's
+        order = screen(app).session.order
+        assert view.headings == Outline.view_rows(order, view.array)
+        headings = [r for r in _rows(app) if r.startswith("▸")]
+        assert len(headings) == len(view.headings[0]) == len(set(view.headings[1])) > 0
 
     drive(app_for(demo_db), steps, size=(120, 30))

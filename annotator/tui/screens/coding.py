@@ -758,6 +758,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
                 if self._search_project is None:
                     self._search_project = open_project(self.path)
                 found = compute(self._search_project)
+                found.headings = Outline.view_rows(self.session.order, found.array)
         except Exception as error:  # shown on the status line; the view stays as it was
             self.app.call_from_thread(self._narrow_failed, worker, str(error) or type(error).__name__)
             return
