@@ -83,3 +83,19 @@ def test_each_step_walks_the_table_not_an_index(demo_project: Path, table: str) 
         plan = " ".join(str(r[-1]) for r in p.execute(f"EXPLAIN QUERY PLAN {warm_pages._STEP.format(table)}", (0, 5)))
     assert f"SEARCH {table} USING INTEGER PRIMARY KEY" in plan
     assert "INDEX" not in plan.replace("INTEGER PRIMARY KEY", "")
+
+
+def test_no_snapshot_is_held_between_steps(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two steps (while it waits for a pause in the keys) another connection can write
+    and checkpoint the whole log: the reading holds no read transaction then."""
+    _steps(monkeypatch, 1, 1)
+    results: list[tuple[int, int, int]] = []
+    with open_project(demo_project) as p, open_project(demo_project) as writer:
+
+        def pace(_long: bool) -> None:
+            with writer.conn:
+                writer.execute("UPDATE coders SET name = name")
+            results.append(tuple(writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()))
+
+        warm_segments(p, pace, lambda: len(results) >= 4)
+    assert len(results) == 4 and all(r[0] == 0 and r[1] == r[2] for r in results)
