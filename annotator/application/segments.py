@@ -1,6 +1,6 @@
 """What the coding screen reads of segments: one segment, its terms, the parts of it a coder's
 annotations were made on, short previews for the outline, the documents, and text search (with
-the segments' rows read ahead for it)."""
+the pages it reads read ahead)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from annotator.storage.documents import (
 )
 from annotator.storage.snippets import segment_snippets
 from annotator.storage.spans import segment_spans
-from annotator.storage.warm_pages import warm_segments
+from annotator.storage.warm_pages import warm_search_pages
 
 __all__ = [
     "document_title",
@@ -23,5 +23,5 @@ __all__ = [
     "segment_snippets",
     "segment_spans",
     "segment_terms",
-    "warm_segments",
+    "warm_search_pages",
 ]

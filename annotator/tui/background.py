@@ -62,7 +62,6 @@ def pacer(last_key: Callable[[], float]) -> Callable[[bool], None]:
     return pace
 
 
-
 def in_pauses(last_key: Callable[[], float]) -> Callable[[bool], None]:
     """A pace for reading ahead beside the screen: each step waits for a pause in the keys (none
     within :data:`QUIET_S`), however long it takes. Reading only fills the system's file cache

@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import numpy as np
 
@@ -81,9 +81,12 @@ class View:
     #: beside it off the screen's thread (see ``Outline.view_rows``)
     headings: tuple[list[int], list[str], list[int]] | None = field(default=None, init=False)
 
-    def __post_init__(self) -> None:
+    #: the same places as an array, when the caller has them so (no second conversion)
+    places: InitVar[np.ndarray | None] = None
+
+    def __post_init__(self, places: np.ndarray | None) -> None:
         self.where = Ranks(self.indices)
-        self.array = np.asarray(self.indices, dtype=np.int64)
+        self.array = np.asarray(self.indices, dtype=np.int64) if places is None else places
 
 
 class CodingSession:
@@ -367,6 +370,12 @@ class CodingSession:
         """Whether the double-coding sample assigns this coder any segment (the "assigned to me"
         filter is offered then; its segments are read when it is chosen)."""
         return has_assignments(self.project, self.coder)
+
+    def not_done_view(self, label: str) -> View:
+        """The "not done" filter's view (waits for the done marks; a million places take tens of
+        milliseconds to list: the screen makes it in a worker)."""
+        places = np.flatnonzero(~self.done_mask)
+        return View("filter", label, places.tolist(), places)
 
     def set_filter(self, kind: str, label: str, code: str | None = None) -> int:
         return self._set_view_indices("filter", label, self.filter_places(kind, code))

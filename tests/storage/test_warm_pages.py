@@ -12,7 +12,7 @@ import pytest
 from annotator.storage import warm_pages
 from annotator.storage.db import open_project
 from annotator.storage.search_index import TABLE
-from annotator.storage.warm_pages import warm_segments
+from annotator.storage.warm_pages import warm_search_pages
 
 INDEX = f"{TABLE}_data"
 
@@ -36,7 +36,7 @@ def test_every_row_is_read_in_steps_of_rows(demo_project: Path, monkeypatch: pyt
     with open_project(demo_project) as p:
         segments, index = _rows(p, "segments"), _rows(p, INDEX)
         assert segments > 6 and index > 2
-        steps = warm_segments(p, paced.append, _never)
+        steps = warm_search_pages(p, paced.append, _never)
     assert steps == math.ceil(index / 2) + math.ceil(segments / 3)
     assert paced == [False] * steps  # a step that can be paused (a backup's short wait)
 
@@ -49,7 +49,7 @@ def test_gaps_in_the_row_ids_do_not_make_empty_steps(demo_project: Path, monkeyp
             p.execute("UPDATE segments SET rowid = 9223372036854775807"
                       " WHERE rowid = (SELECT max(rowid) FROM segments)")
             p.execute("DELETE FROM segments WHERE rowid % 3 = 0")
-        assert warm_segments(p, lambda _long: None, _never) == 1 + math.ceil(_rows(p, "segments") / 2)
+        assert warm_search_pages(p, lambda _long: None, _never) == 1 + math.ceil(_rows(p, "segments") / 2)
 
 
 def test_a_project_without_segments_takes_no_step_over_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,7 +59,7 @@ def test_a_project_without_segments_takes_no_step_over_them(tmp_path: Path, monk
     create_project(tmp_path / "empty.db", empty=True)
     with open_project(tmp_path / "empty.db") as p:
         assert _rows(p, "segments") == 0
-        assert warm_segments(p, lambda _long: None, _never) == _rows(p, INDEX)  # FTS5's own rows
+        assert warm_search_pages(p, lambda _long: None, _never) == _rows(p, INDEX)  # FTS5's own rows
 
 
 def test_a_project_without_the_index_reads_its_segments(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,14 +67,14 @@ def test_a_project_without_the_index_reads_its_segments(demo_project: Path, monk
     with open_project(demo_project) as p:
         with p.conn:
             p.execute(f"DROP TABLE {TABLE}")
-        assert warm_segments(p, lambda _long: None, _never) == 1
+        assert warm_search_pages(p, lambda _long: None, _never) == 1
 
 
 def test_it_stops_when_asked(demo_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _steps(monkeypatch, 1, 1)
     paced: list[bool] = []
     with open_project(demo_project) as p:
-        assert warm_segments(p, paced.append, lambda: len(paced) >= 3) == 3
+        assert warm_search_pages(p, paced.append, lambda: len(paced) >= 3) == 3
 
 
 @pytest.mark.parametrize("table", [INDEX, "segments"])
@@ -97,5 +97,5 @@ def test_no_snapshot_is_held_between_steps(demo_project: Path, monkeypatch: pyte
                 writer.execute("UPDATE coders SET name = name")
             results.append(tuple(writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()))
 
-        warm_segments(p, pace, lambda: len(results) >= 4)
+        warm_search_pages(p, pace, lambda: len(results) >= 4)
     assert len(results) == 4 and all(r[0] == 0 and r[1] == r[2] for r in results)

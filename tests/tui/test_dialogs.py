@@ -68,6 +68,7 @@ def test_f_filters_not_done_and_has_code(demo_db: Path) -> None:
         await pilot.press("f")
         assert isinstance(app.screen, FilterDialog)
         await pilot.press("down", "enter")  # "not done by me"
+        await settle(app, pilot)  # worked out in a worker too
         view = screen(app).session.view
         assert view is not None and len(view.indices) == 9
         assert screen(app).session.current == A3

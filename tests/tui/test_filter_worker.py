@@ -83,7 +83,11 @@ def test_the_filter_chosen_last_is_the_one_shown(demo_db: Path, gate: threading.
 
     async def steps(app: Any, pilot: Any) -> None:
         await pilot.press("f", "end", "enter")  # coders disagree: held
-        await pilot.press("f", "down", "enter")  # not done by me: at once
+        await pilot.press("f", "down", "enter")  # not done by me: without waiting for it
+        for _ in range(100):
+            if screen(app).session.view is not None:
+                break
+            await pilot.pause(0.02)
         kept = screen(app).session.view
         assert kept is not None and kept.kind == "filter" and len(kept.indices) > 1
         gate.set()
@@ -120,3 +124,28 @@ def test_an_error_naming_a_hostile_file_name_is_shown_escaped(demo_db: Path) -> 
         assert "\x1b" not in status and "\u202e" not in status
 
     drive(_lead_app(hostile), steps, size=(120, 40))
+
+
+def test_the_not_done_filter_is_listed_off_the_screens_thread(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing a million places not done takes tens of milliseconds (and waits for the done
+    marks to be placed): a worker does it, as it does every other filter."""
+    from annotator.tui.session import CodingSession
+
+    threads: list[threading.Thread] = []
+    real = CodingSession.not_done_view
+
+    def recorded(self: CodingSession, label: str) -> Any:
+        threads.append(threading.current_thread())
+        return real(self, label)
+
+    monkeypatch.setattr(CodingSession, "not_done_view", recorded)
+
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("f", "down", "enter")
+        await settle(app, pilot)
+        view = screen(app).session.view
+        assert view is not None and view.headings is not None and len(view.indices) == 11
+        assert view.array.tolist() == view.indices
+
+    drive(app_for(demo_db), steps)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()

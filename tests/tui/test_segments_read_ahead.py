@@ -26,7 +26,7 @@ INDEX = f"{TABLE}_data"
 def spy(monkeypatch: pytest.MonkeyPatch, step_wait: float = 0.0) -> dict[str, Any]:
     """Record the calls of the real read-ahead (each of its steps waiting ``step_wait`` more)."""
     seen: dict[str, Any] = {"steps": 0}
-    real = warm_pages.warm_segments
+    real = warm_pages.warm_search_pages
 
     def recorded(project: Any, pace: Callable[[bool], None], stop: Callable[[], bool]) -> int:
         seen["thread"] = threading.current_thread()
@@ -40,7 +40,7 @@ def spy(monkeypatch: pytest.MonkeyPatch, step_wait: float = 0.0) -> dict[str, An
         seen["stopped"] = stop()
         return int(seen["returned"])
 
-    monkeypatch.setattr(segments, "warm_segments", recorded)
+    monkeypatch.setattr(segments, "warm_search_pages", recorded)
     return seen
 
 

@@ -510,14 +510,14 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         """Place the coder's done marks after the first paint, in a thread with a connection
         of its own (a million segments take a second; a key that needs them waits for them);
         then read a search's pages ahead, so that the first search does not wait for the disk
-        (:func:`warm_segments`: in the coder's pauses, see :func:`in_pauses`, and not while a
+        (:func:`warm_search_pages`: in the coder's pauses, see :func:`in_pauses`, and not while a
         search or filter reads)."""
         threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
                          daemon=True).start()
 
     def _load_done_marks(self) -> None:
         from annotator.application.project_file import open_project
-        from annotator.application.segments import warm_segments
+        from annotator.application.segments import warm_search_pages
 
         give_way()
         app = self.app
@@ -532,7 +532,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             with open_project(self.path) as project:
                 with collector.paused():
                     self.session.load_done_marks(project)
-                warm_segments(project, pace, self._reading_stops.is_set)
+                warm_search_pages(project, pace, self._reading_stops.is_set)
 
     # automatic backup -----------------------------------------------------------------
     def start_backup(self) -> None:
@@ -746,23 +746,27 @@ class CodingScreen(CountedCallbacks, Screen[None]):
                      partial(self._show_view, "msg_search_none", "msg_search", query=query))
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _narrow(self, compute: Callable[[Any], View], show: Callable[[View], None]) -> None:
-        """Compute a search's or a filter's view through a connection of its own, off the event
-        loop (keys keep working on what the screen shows), then ``show`` it. A newer search or
-        filter, or esc, cancels this one: its answer is then dropped."""
-        from annotator.application.project_file import open_project
-
+    def _narrow(self, compute: Callable[[Any], View], show: Callable[[View], None], reads: bool = True) -> None:
+        """Compute a search's or a filter's view through a connection of its own (``reads``;
+        else from what the screen holds, given None), off the event loop (keys keep working on
+        what the screen shows), then ``show`` it. A newer search or filter, or esc, cancels this
+        one: its answer is then dropped."""
         worker = get_current_worker()
         try:
-            with self._search_lock:
-                if self._search_project is None:
-                    self._search_project = open_project(self.path)
-                found = compute(self._search_project)
-                found.headings = Outline.view_rows(self.session.order, found.array)
+            found = self._read_view(compute) if reads else compute(None)
+            found.headings = Outline.view_rows(self.session.order, found.array)
         except Exception as error:  # shown on the status line; the view stays as it was
             self.app.call_from_thread(self._narrow_failed, worker, str(error) or type(error).__name__)
             return
         self.app.call_from_thread(self._narrowed, worker, show, found)
+
+    def _read_view(self, compute: Callable[[Any], View]) -> View:
+        from annotator.application.project_file import open_project
+
+        with self._search_lock:
+            if self._search_project is None:
+                self._search_project = open_project(self.path)
+            return compute(self._search_project)
 
     def _narrowed(self, worker: Any, show: Callable[[View], None], found: View) -> None:
         if not worker.is_cancelled:  # cancelled on this thread: nothing newer is overwritten
@@ -807,10 +811,10 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         kind, _, code = choice.partition(":")
         kind = "has_code" if kind == "code" else kind
         show = partial(self._show_view, "msg_filter_empty", "msg_filter", label=label)
-        if kind == "not_done":  # the done marks are in memory
-            show(View("filter", label, self.session.filter_places(kind)))
-            return
         self.say("msg_filtering", label=label)
+        if kind == "not_done":  # from the done marks (in memory once placed): 50-85 ms at 1M
+            self._narrow(lambda _project: self.session.not_done_view(label), show, reads=False)
+            return
         self._narrow(lambda project: View("filter", label, self.session.filter_places(
             kind, code or None, project, cancelled=lambda: get_current_worker().is_cancelled)), show)
 

@@ -80,8 +80,10 @@ class Outline(ScrollView, can_focus=False):
             count = len(self.session.order)
         else:
             self._items = view.indices
-            self._doc_rows, self._doc_ids, self._doc_first = view.headings or self.view_rows(
-                self.session.order, view.array)
+            headings = view.headings
+            if headings is None:  # a view made on this thread (a test's, or "not done")
+                headings = self.view_rows(self.session.order, view.array)
+            self._doc_rows, self._doc_ids, self._doc_first = headings
             count = len(view.indices)
         self.row_count = count + len(self._doc_rows)
         self._lines.clear()
