@@ -57,3 +57,26 @@ def test_a_views_headings_are_worked_out_with_it_off_the_screens_thread(demo_db:
         assert len(headings) == len(view.headings[0]) == len(set(view.headings[1])) > 0
 
     drive(app_for(demo_db), steps, size=(120, 30))
+
+
+def test_a_view_left_is_freed_after_the_repaint_not_before_it(demo_db: Path) -> None:
+    """Freeing a view of a million places takes milliseconds: esc's repaint does not wait for it."""
+    import weakref
+
+    async def steps(app: Any, pilot: Any) -> None:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"community", "enter")
+        await pilot.pause()
+        view = screen(app).session.view
+        assert view is not None
+        left = weakref.ref(view)
+        del view
+        screen(app).action_clear_view()
+        assert left() is not None  # still held while the repaint is made
+        await pilot.pause()
+        await pilot.pause()
+        assert left() is None
+        assert len(_rows(app)) == 11 + 4
+
+    drive(app_for(demo_db), steps, size=(120, 30))

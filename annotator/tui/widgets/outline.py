@@ -37,6 +37,7 @@ class Outline(ScrollView, can_focus=False):
         self.session = session
         #: the view whose segments the rows show (None: every segment)
         self.view: View | None = None
+        self._left: View | None = None  # the view shown before, until the repaint after it
         self._items: list[int] | None = None  # row position → segment index (None: the same)
         self._everything = self._rows_of(session.order, np.arange(len(session.order.docs)),
                                          session.order.starts[:-1])
@@ -73,6 +74,9 @@ class Outline(ScrollView, can_focus=False):
         headings; None shows every segment again."""
         if view is self.view:
             return
+        # the view left behind is freed after this repaint (a million places take milliseconds)
+        self._left = self.view
+        self.call_after_refresh(self._free_left)
         self.view = view
         if view is None:
             self._items = None
@@ -81,7 +85,7 @@ class Outline(ScrollView, can_focus=False):
         else:
             self._items = view.indices
             headings = view.headings
-            if headings is None:  # a view made on this thread (a test's, or "not done")
+            if headings is None:  # a view made on this thread (a test's)
                 headings = self.view_rows(self.session.order, view.array)
             self._doc_rows, self._doc_ids, self._doc_first = headings
             count = len(view.indices)
@@ -90,6 +94,9 @@ class Outline(ScrollView, can_focus=False):
         self.virtual_size = Size(0, self.row_count)
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
+
+    def _free_left(self) -> None:
+        self._left = None
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
