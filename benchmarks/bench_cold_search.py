@@ -68,8 +68,8 @@ def main() -> None:
     parser.add_argument("project", type=Path)
     parser.add_argument("queries", nargs="*", default=list(QUERIES))
     parser.add_argument("--coder", default="cold-search", help="who opens the screen (default: a new coder)")
-    parser.add_argument("--wait", type=float, default=10.0, help="seconds of reading before the searches")
-    parser.add_argument("--spacing", type=float, default=2.0, help="seconds between the keys meanwhile")
+    parser.add_argument("--wait", type=float, default=12.0, help="seconds of reading before the searches")
+    parser.add_argument("--spacing", type=float, default=3.0, help="seconds between the keys meanwhile")
     parser.add_argument("--with-backup", action="store_true", help="let the automatic backup run")
     args = parser.parse_args()
 

@@ -62,15 +62,21 @@ def pacer(last_key: Callable[[], float]) -> Callable[[bool], None]:
     return pace
 
 
+#: No key for this many seconds is a pause in which reading ahead goes on (a coder reading the
+#: segment shown; not the half second between keys that :data:`QUIET_S` allows a copy).
+READ_QUIET_S = 1.5
+
+
 def in_pauses(last_key: Callable[[], float]) -> Callable[[bool], None]:
     """A pace for reading ahead beside the screen: each step waits for a pause in the keys (none
-    within :data:`QUIET_S`), however long it takes. Reading only fills the system's file cache
-    (nothing is lost if it never ends), and pages copied on the other core while keys come slow
-    the screen's thread down (read a fifth of the time while keys came, at a million segments,
-    a key's median was 3.6–4.1 ms against 3.3–3.4 ms in the seconds it ran)."""
+    within :data:`READ_QUIET_S`), however long it takes. Reading only fills the system's file cache
+    (nothing is lost if it never ends), and pages read on the other core while a key is drawn
+    slow the screen's thread down: at a million segments, read a fifth of the time while keys
+    came, a key's median was 3.6–4.1 ms against 3.3–3.4 ms; read in half-second pauses between
+    keys 0.7 s apart, the first keys took about a millisecond more until it was done."""
 
     def pace(_long: bool) -> None:
-        while time.perf_counter() - last_key() < QUIET_S:
+        while time.perf_counter() - last_key() < READ_QUIET_S:
             time.sleep(STEP_WAIT_S)
 
     return pace

@@ -14,6 +14,7 @@ from annotator.tui.background import in_pauses, pacer
 @pytest.fixture(autouse=True)
 def _short_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(background, "QUIET_S", 0.2)
+    monkeypatch.setattr(background, "READ_QUIET_S", 0.3)
     monkeypatch.setattr(background, "STEP_WAIT_S", 0.05)
     monkeypatch.setattr(background, "LONG_WAIT_S", 2.0)
 
@@ -50,4 +51,4 @@ def test_reading_ahead_waits_for_a_pause_in_the_keys() -> None:
     def latest() -> float:
         return min(time.perf_counter(), keys_until)
 
-    assert 0.5 + 0.2 <= _timed(in_pauses(latest), False) < 1.0  # the keys' end, then QUIET_S
+    assert 0.5 + 0.3 <= _timed(in_pauses(latest), False) < 1.1  # the keys' end, then READ_QUIET_S
