@@ -108,14 +108,15 @@ def adjudicate_cmd(
     """Decide the segments where coders disagree; decisions are stored as coder NAME."""
     from annotator.application.filters import disagreeing_keys
     from annotator.application.projects import open_project
+    from annotator.cli.progress import stderr_status
     from annotator.safe_text import check_name
 
     name = check_name(coder, "coder name")  # before seconds of reading every coder's work
     if not name:
         raise UsageError("--coder NAME is required")
     _check_ui(ui)
-    with open_project(project) as p:  # row ids: the screen puts them in reading order
-        segments = disagreeing_keys(p, exclude=name)
+    with open_project(project) as p, stderr_status("finding the segments where coders disagree…"):
+        segments = disagreeing_keys(p, exclude=name)  # row ids: the screen puts them in reading order
     if not len(segments):
         err("no segment where coders disagree; nothing to adjudicate")
         return

@@ -87,3 +87,19 @@ def test_a_big_import_off_a_terminal_writes_only_its_lines(tmp_path: Path) -> No
     done = annotator("import", project, tmp_path / "big.csv")
     assert done.returncode == 0 and done.stderr == b""
     assert done.stdout.decode().startswith("imported 40000 segments")
+
+
+def test_adjudicate_shows_a_spinner_while_it_finds_the_disagreements(tmp_path: Path) -> None:
+    """Seconds on a million segments before the screen opens: a spinner says what is going on,
+    on a terminal only, and is cleared."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ANNOTATOR_HOME": str(tmp_path / "home")}
+    project = tmp_path / "p.db"
+    subprocess.run([sys.executable, "-m", "annotator", "init", str(project)], check=True, env=env,
+                   cwd=REPO, capture_output=True)
+    out = _on_a_terminal("adjudicate", str(project), "--coder", "lead", home=tmp_path / "home")
+    assert "finding the segments where coders disagree" in out and "\x1b[" in out
+    assert "nothing to adjudicate" in out
+    plain = subprocess.run([sys.executable, "-m", "annotator", "adjudicate", str(project), "--coder", "lead"],
+                           env=env, cwd=REPO, capture_output=True, text=True)
+    assert plain.returncode == 0
+    assert plain.stderr == "annotator: no segment where coders disagree; nothing to adjudicate\n"
