@@ -20,7 +20,7 @@ from annotator.cli import attributes  # noqa: F401
 from annotator.cli import memos  # noqa: F401
 from annotator.cli import codebook_edit  # noqa: F401
 from annotator.cli import progress
-from annotator.cli._common import app, err
+from annotator.cli._common import app, err, note_interrupts
 from annotator.errors import AnnotatorError
 
 
@@ -67,6 +67,7 @@ def main() -> None:
     from annotator.safe_text import install_safe_streams
 
     install_safe_streams()  # no control character from data reaches the terminal
+    note_interrupts()  # a Ctrl-C while SQLite runs one of our functions is said as one
     progress.install()  # e.g. building the search index of a project made by an older version
     try:
         with _only_named_command(sys.argv[1:]):

@@ -14,7 +14,7 @@ import typer
 
 from annotator.cli._help import App
 from annotator.errors import AnnotatorError, UsageError
-from annotator.storage.errors import DatabaseError, database_error_line, interrupted
+from annotator.storage.errors import DatabaseError, database_error_line, interrupt_noted, interrupted
 
 app = App(
     name="annotator",
@@ -71,6 +71,15 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def note_interrupts() -> None:
+    """Note every Ctrl-C before Python raises it (see ``interrupt_noted``), where Ctrl-C is
+    Python's to handle (not where the shell ignores it, as for a background job)."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupt_noted)
+
+
 def _interrupted() -> NoReturn:
     err("interrupted; nothing half-written was kept")
     raise typer.Exit(130) from None
@@ -80,18 +89,12 @@ def prepare_nlp(langs: tuple[str, ...] = ("zh", "en")) -> None:
     """Load jieba and spaCy (``langs``) now, saying so on stderr when it is a terminal: the
     first use takes seconds, which would otherwise pass in silence. The line goes when they
     are ready."""
-    from rich.console import Console
-
+    from annotator.cli.progress import stderr_status
     from annotator.nlp.tokenize import load
-    from annotator.safe_text import terminal_stream
 
-    console = Console(file=terminal_stream())  # a spinner of our own text: drawn, not escaped
-    if not console.is_terminal:
-        load(langs)
-        return
     what = " and ".join({"zh": "Chinese", "en": "English"}[lang] for lang in langs)
     tools = ", ".join({"zh": "jieba", "en": "spaCy"}[lang] for lang in langs)
-    with console.status(f"preparing the {what} word segmenters ({tools}) …"):
+    with stderr_status(f"preparing the {what} word segmenters ({tools}) …"):
         load(langs)
 
 

@@ -1,12 +1,14 @@
 """The storage engine's own error, for callers that report a damaged project file, and what
 such an error means for the user's data, in one line."""
 
+import signal
 from collections.abc import Callable
 from sqlite3 import DatabaseError
 from sqlite3 import Error as StorageError
 from typing import Any
 
-__all__ = ["DatabaseError", "StorageError", "database_error_line", "interrupted", "sql_function"]
+__all__ = ["DatabaseError", "StorageError", "database_error_line", "interrupt_noted", "interrupted",
+           "sql_function"]
 
 #: Whether Ctrl-C came while SQLite was calling one of our Python functions: SQLite then reports
 #: "user-defined function raised exception" and the ``KeyboardInterrupt`` itself is lost.
@@ -26,6 +28,15 @@ def sql_function(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
 
     return call
+
+
+def interrupt_noted(signum: int, frame: Any) -> None:
+    """A SIGINT handler for a program whose SQLite calls our functions: Python's own (it raises
+    ``KeyboardInterrupt``), having first noted the Ctrl-C. Python may raise it as such a
+    function starts, before :func:`sql_function`'s ``try`` is entered; the note is made all the
+    same (a test's Ctrl-C landed there and was reported as a damaged file)."""
+    _INTERRUPTED_IN_SQL[0] = True
+    signal.default_int_handler(signum, frame)
 
 
 def interrupted(exc: StorageError) -> bool:

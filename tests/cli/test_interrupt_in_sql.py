@@ -52,3 +52,30 @@ def test_a_command_interrupted_inside_sqlite_exits_130_with_one_line(
         command()
     assert exited.value.exit_code == 130
     assert capsys.readouterr().err == "annotator: interrupted; nothing half-written was kept\n"
+
+
+def test_a_ctrl_c_raised_before_the_functions_own_code_is_still_noted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python may raise the KeyboardInterrupt as the function is entered, before its ``try``:
+    the SIGINT handler the command line installs notes it first."""
+    import os
+    import signal
+
+    monkeypatch.setattr(errors, "_INTERRUPTED_IN_SQL", [False])
+    monkeypatch.setattr(signal, "getsignal", lambda _sig: signal.default_int_handler)
+    installed: list[object] = []
+    monkeypatch.setattr(signal, "signal", lambda _sig, handler: installed.append(handler))
+    from annotator.cli._common import note_interrupts
+
+    note_interrupts()
+    assert installed == [errors.interrupt_noted]
+    monkeypatch.undo()  # the real signal functions again; the handler installed for this test only
+    monkeypatch.setattr(errors, "_INTERRUPTED_IN_SQL", [False])
+    previous = signal.signal(signal.SIGINT, errors.interrupt_noted)
+    try:
+        conn = sqlite3.connect(":memory:")
+        conn.create_function("slow", 0, lambda: os.kill(os.getpid(), signal.SIGINT))  # no sql_function
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            conn.execute("SELECT slow()")
+        assert errors.interrupted(raised.value)
+    finally:
+        signal.signal(signal.SIGINT, previous)
