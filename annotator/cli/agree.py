@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from annotator.cli._common import ProjectArg, app, batches, refuse_project, user_errors, write_lines
+from annotator.cli.progress import stderr_status
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -120,16 +121,17 @@ def agree_cmd(
     if bootstrap < 0:
         raise UsageError("--bootstrap must be 0 or more")
     refuse_project(output, project)
-    data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
-                      retest=retest, where=where, with_documents=unit == "document" or by is not None,
-                      facets=facet or (), by=by, unit=unit)
-    if len(data.coders) < 2:
-        scope = f" in document {document!r}" if document else ""
-        raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
-                         f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
-    reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed)
-    if fmt == "html" or (fmt == "json" and with_text):
-        reports = _with_texts(data, reports, fmt)
+    with stderr_status("computing agreement …"):
+        data = load_input(project, _coders(coders), document, sample=sample, round_name=round_name,
+                          retest=retest, where=where, with_documents=unit == "document" or by is not None,
+                          facets=facet or (), by=by, unit=unit)
+        if len(data.coders) < 2:
+            scope = f" in document {document!r}" if document else ""
+            raise UsageError(f"agreement needs at least two coders who have finished segments{scope};"
+                             f" coders with finished segments{scope}: {', '.join(data.coders) or 'none'}")
+        reports = _reports(data, unit, by, facets=facet or None, bootstrap=bootstrap, seed=seed)
+        if fmt == "html" or (fmt == "json" and with_text):
+            reports = _with_texts(data, reports, fmt)
     corpus = data.corpus_documents if unit == "document" else data.corpus_segments
     pieces = _render(reports, fmt, lang, by, corpus, with_text)
     if output is not None and str(output) != "-":

@@ -115,7 +115,7 @@ def adjudicate_cmd(
     if not name:
         raise UsageError("--coder NAME is required")
     _check_ui(ui)
-    with open_project(project) as p, stderr_status("finding the segments where coders disagree…"):
+    with open_project(project) as p, stderr_status("finding the segments where coders disagree …"):
         segments = disagreeing_keys(p, exclude=name)  # row ids: the screen puts them in reading order
     if not len(segments):
         err("no segment where coders disagree; nothing to adjudicate")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, refuse_project, user_errors
+from annotator.cli.progress import stderr_status
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -41,54 +43,64 @@ def export_cmd(
 
     refuse_project(out, project)
 
-    def tell(line: str) -> None:  # what was written: on stderr when the data is on stdout
+    # a spinner while it works (on a terminal), unless the data itself goes there
+    working = contextlib.nullcontext() if is_stdout(out) else stderr_status(f"exporting {fmt} to {out} …")
+    with open_existing(project) as p, working:
+        lines = _export(p, fmt, out, coder, long=long, excel=excel, codes_as_columns=codes_as_columns,
+                        lang=lang, facet=facet)
+    for line in lines:  # what was written: on stderr when the data is on stdout
         typer.echo(line, err=is_stdout(out))
-    with open_existing(project) as p:
-        if fmt == "csv" and codes_as_columns and not long:
-            from annotator.application.tables import export_table_csv
 
-            n, codes = export_table_csv(p, out, coder, excel=excel)
-            tell(f"wrote {out}: {plural(n, 'row')}, {plural(codes, 'code column')}")
-        elif fmt == "csv":
-            from annotator.application.exporting import export_csv
 
-            n = export_csv(p, out, coders=coder, long=long, excel=excel, codes_as_columns=codes_as_columns)
-            tell(f"wrote {out}: {plural(n, 'row')}")
-        elif fmt == "xlsx":
-            from annotator.application.tables import export_xlsx
+def _export(p: Any, fmt: str, out: Path, coder: list[str] | None, *, long: bool, excel: bool,
+            codes_as_columns: bool, lang: str | None, facet: str | None) -> list[str]:
+    """Write the export; the lines saying what was written."""
+    if fmt == "csv" and codes_as_columns and not long:
+        from annotator.application.tables import export_table_csv
 
-            rows, codes, memos = export_xlsx(p, out, coder)
-            tell(f"wrote {out}: {plural(rows, 'segment row')}, {plural(codes, 'code')}, {plural(memos, 'memo')}")
-        elif fmt == "jsonl":
-            from annotator.application.exporting import export_jsonl
+        n, codes = export_table_csv(p, out, coder, excel=excel)
+        return [f"wrote {out}: {plural(n, 'row')}, {plural(codes, 'code column')}"]
+    if fmt == "csv":
+        from annotator.application.exporting import export_csv
 
-            counts = export_jsonl(p, out, coders=coder)
-            tell(f"wrote {out}: {plural(counts['segments'], 'segment')},"
-                 f" {plural(counts['annotations'], 'annotation')}, {plural(counts['coders'], 'coder')}")
-        elif fmt == "qdpx":
-            from annotator.application.exporting import export_qdpx
+        n = export_csv(p, out, coders=coder, long=long, excel=excel, codes_as_columns=codes_as_columns)
+        return [f"wrote {out}: {plural(n, 'row')}"]
+    if fmt == "xlsx":
+        from annotator.application.tables import export_xlsx
 
-            st = export_qdpx(p, out, coders=coder, lang=lang or "both")
-            tell(f"wrote {out}: {plural(st.sources, 'source')}, {plural(st.selections, 'selection')},"
-                 f" {plural(st.codings, 'coding')}, {plural(st.notes, 'memo')}, {plural(st.users, 'coder')}")
-            if st.done_without_codes:
-                tell(f"{st.done_without_codes} 'done, no code applies' marks written as each coder's"
-                     " 'annotator done marks' note (other tools show it as a note)")
-        elif fmt == "qdc":
-            from annotator.application.exporting import export_qdc
+        rows, codes, memos = export_xlsx(p, out, coder)
+        return [f"wrote {out}: {plural(rows, 'segment row')}, {plural(codes, 'code')}, {plural(memos, 'memo')}"]
+    if fmt == "jsonl":
+        from annotator.application.exporting import export_jsonl
 
-            tell(f"wrote {out}: {plural(export_qdc(p, out), 'code')}")
-        else:
-            from annotator.application.exporting import export_spacy
+        counts = export_jsonl(p, out, coders=coder)
+        return [f"wrote {out}: {plural(counts['segments'], 'segment')},"
+                f" {plural(counts['annotations'], 'annotation')}, {plural(counts['coders'], 'coder')}"]
+    if fmt == "qdpx":
+        from annotator.application.exporting import export_qdpx
 
-            if coder and len(coder) > 1:
-                raise UsageError("spacy exports one coder's codes; name one --coder")
-            sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet,
-                              ready=prepare_nlp)
-            tell(f"wrote {out} and {sp.jsonl}: {plural(sp.docs, 'doc')}, cats for spaCy's {sp.component}")
-            if sp.unlabelled:
-                tell(f"left out: {plural(sp.unlabelled, 'done segment')} with no code of facet {facet!r}"
+        st = export_qdpx(p, out, coders=coder, lang=lang or "both")
+        lines = [f"wrote {out}: {plural(st.sources, 'source')}, {plural(st.selections, 'selection')},"
+                 f" {plural(st.codings, 'coding')}, {plural(st.notes, 'memo')}, {plural(st.users, 'coder')}"]
+        if st.done_without_codes:
+            lines.append(f"{st.done_without_codes} 'done, no code applies' marks written as each coder's"
+                         " 'annotator done marks' note (other tools show it as a note)")
+        return lines
+    if fmt == "qdc":
+        from annotator.application.exporting import export_qdc
+
+        return [f"wrote {out}: {plural(export_qdc(p, out), 'code')}"]
+    from annotator.application.exporting import export_spacy
+
+    if coder and len(coder) > 1:
+        raise UsageError("spacy exports one coder's codes; name one --coder")
+    sp = export_spacy(p, out, coder=coder[0] if coder else None, lang=lang or "zh", facet=facet,
+                      ready=prepare_nlp)
+    lines = [f"wrote {out} and {sp.jsonl}: {plural(sp.docs, 'doc')}, cats for spaCy's {sp.component}"]
+    if sp.unlabelled:
+        lines.append(f"left out: {plural(sp.unlabelled, 'done segment')} with no code of facet {facet!r}"
                      " (an exclusive textcat needs exactly one label per doc)")
+    return lines
 
 
 @app.command("merge")
@@ -104,7 +116,7 @@ def merge_cmd(
 
     if prefer not in (None, "source", "target"):
         raise UsageError(f"--prefer must be source or target, not {prefer!r}")
-    with open_existing(target) as p:
+    with open_existing(target) as p, stderr_status(f"merging into {target} …"):
         report = merge_projects(p, sources, prefer=prefer, coders=coder)  # type: ignore[arg-type]
     for line in report.lines():
         print(line)

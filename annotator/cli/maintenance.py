@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._common import ProjectArg, app, err, open_existing, refuse_project, user_errors
+from annotator.cli.progress import stderr_status
 from annotator.plural import plural
 
 
@@ -33,7 +34,8 @@ def backup_cmd(
     with open_existing(project) as p:
         if keep is not None:
             set_backups_kept(p, keep)
-        dest = copy_project(p, output if output is not None else default_backup_path(project))
+        with stderr_status(f"backing up {project} …"):
+            dest = copy_project(p, output if output is not None else default_backup_path(project))
     print(f"backed up {project} to {dest}")
 
 
@@ -43,7 +45,7 @@ def check_cmd(project: ProjectArg) -> None:
     """Check a project file: integrity, orphans, event log, single-choice facets."""
     from annotator.application.maintenance import check_project
 
-    with open_existing(project) as p:
+    with open_existing(project) as p, stderr_status(f"checking {project} …"):
         report = check_project(p)
     for line in report.lines():
         print(line)

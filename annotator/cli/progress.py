@@ -6,9 +6,11 @@ own long work, drawn only on a terminal (on the stream under the printable-only
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
-from annotator.safe_text import terminal_stream
+from annotator.safe_text import printable, terminal_stream
 
 
 @contextlib.contextmanager
@@ -38,20 +40,48 @@ def stderr_bar(what: str, total: int) -> Iterator[Callable[[int], None]]:
         yield lambda n: bar.advance(task, n)
 
 
+def _a_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal, as rich decides it (``TTY_COMPATIBLE=1`` or ``0`` says so
+    where the program cannot see it), without importing rich when it is not one."""
+    told = os.environ.get("TTY_COMPATIBLE", "")
+    return told == "1" or (told != "0" and stream.isatty())
+
+
+#: The spinner on stderr and its task, while one is shown (one at a time: see stderr_status).
+_shown: list[tuple[Any, Any]] = []
+
+
 @contextlib.contextmanager
 def stderr_status(what: str) -> Iterator[None]:
-    """``what`` beside a spinner on stderr while the work inside runs (seconds of it with
-    nothing else to show, such as finding the disagreements before the adjudication screen
-    opens), cleared after; nothing when stderr is not a terminal."""
+    """``what`` beside a spinner and the time taken, on stderr while the work inside runs
+    (seconds to minutes on a million segments with nothing else to show), cleared after;
+    nothing when stderr is not a terminal. Inside another, it changes that one's text for as
+    long as it runs. ``what`` may name files: it is shown printable, as plain text."""
+    text = printable(what)
+    if _shown:
+        bar, task = _shown[-1]
+        before = bar.tasks[0].description
+        bar.update(task, description=text)
+        try:
+            yield
+        finally:
+            bar.update(task, description=before)
+        return
     stream = terminal_stream()
-    if not stream.isatty():
+    if not _a_terminal(stream):
         yield
         return
     from rich.console import Console
-    from rich.markup import escape
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Console(file=stream).status(escape(what)):
-        yield
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
+                  console=Console(file=stream), transient=True, redirect_stdout=False,
+                  redirect_stderr=False) as bar:
+        _shown.append((bar, bar.add_task(text, total=None)))
+        try:
+            yield
+        finally:
+            _shown.pop()
 
 
 def install() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from annotator.cli._common import ProjectArg, app, open_existing, prepare_nlp, print_json_line, user_errors
+from annotator.cli.progress import stderr_status
 from annotator.errors import UsageError
 
 
@@ -92,7 +93,7 @@ def keywords_cmd(
 
     if top < 1:
         raise UsageError("--top must be at least 1")
-    with open_existing(Path(project)) as p:
+    with open_existing(Path(project)) as p, stderr_status("weighing every segment's words …"):
         found = project_keywords(p, document=document, top=top)
     for lang in ("zh", "en"):
         if as_json:

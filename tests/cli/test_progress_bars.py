@@ -103,3 +103,44 @@ def test_adjudicate_shows_a_spinner_while_it_finds_the_disagreements(tmp_path: P
                            env=env, cwd=REPO, capture_output=True, text=True)
     assert plain.returncode == 0
     assert plain.stderr == "annotator: no segment where coders disagree; nothing to adjudicate\n"
+
+
+def test_long_commands_show_a_spinner_on_a_terminal_and_nothing_elsewhere(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ANNOTATOR_HOME": str(tmp_path / "home")}
+    project = tmp_path / "p.db"
+    subprocess.run([sys.executable, "-m", "annotator", "init", str(project)], check=True, env=env,
+                   cwd=REPO, capture_output=True)
+    out = _on_a_terminal("check", str(project), home=tmp_path / "home")
+    assert f"checking {project}" in out and "\x1b[" in out and "0:00:0" in out  # with the time taken
+    plain = subprocess.run([sys.executable, "-m", "annotator", "check", str(project)], env=env, cwd=REPO,
+                           capture_output=True, text=True)
+    assert plain.returncode == 0 and plain.stderr == "" and "checking" not in plain.stdout
+
+
+def test_a_spinner_shows_names_printable_and_an_inner_step_in_its_place(tmp_path: Path) -> None:
+    code = ("import time; from annotator.cli.progress import stderr_status\n"
+            "with stderr_status('exporting to evil\\x1b]0;owned\\x07.csv'):\n"
+            "    time.sleep(0.3)\n"
+            "    with stderr_status('preparing the word segmenters'):\n"
+            "        time.sleep(0.3)\n"
+            "    time.sleep(0.3)\n"
+            "print('done')\n")
+    main, child = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=child, stdout=child, stderr=child,
+                            env=env, cwd=REPO)
+    os.close(child)
+    out = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(main)
+    assert proc.wait(timeout=60) == 0
+    text = out.decode(errors="replace")
+    assert "\x1b]0;owned" not in text and "exporting to evil" in text  # no escape from the name
+    assert "preparing the word segmenters" in text and text.rstrip().endswith("done")
