@@ -67,16 +67,17 @@ def pacer(last_key: Callable[[], float]) -> Callable[[bool], None]:
 READ_QUIET_S = 1.5
 
 
-def in_pauses(last_key: Callable[[], float]) -> Callable[[bool], None]:
+def in_pauses(last_key: Callable[[], float], stopped: threading.Event) -> Callable[[bool], None]:
     """A pace for reading ahead beside the screen: each step waits for a pause in the keys (none
     within :data:`READ_QUIET_S`), however long it takes. Reading only fills the system's file cache
     (nothing is lost if it never ends), and pages read on the other core while a key is drawn
     slow the screen's thread down: at a million segments, read a fifth of the time while keys
     came, a key's median was 3.6–4.1 ms against 3.3–3.4 ms; read in half-second pauses between
-    keys 0.7 s apart, the first keys took about a millisecond more until it was done."""
+    keys 0.7 s apart, the first keys took about a millisecond more until it was done. It
+    returns at once when ``stopped`` is set (the screen closing)."""
 
     def pace(_long: bool) -> None:
-        while time.perf_counter() - last_key() < READ_QUIET_S:
-            time.sleep(STEP_WAIT_S)
+        while time.perf_counter() - last_key() < READ_QUIET_S and not stopped.wait(STEP_WAIT_S):
+            pass
 
     return pace

@@ -3,6 +3,7 @@ ahead for search waits for pauses."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -44,11 +45,17 @@ def test_a_step_that_cannot_pause_waits_for_a_pause_in_the_keys() -> None:
 
 def test_reading_ahead_waits_for_a_pause_in_the_keys() -> None:
     last = [time.perf_counter() - 10]
-    pace = in_pauses(lambda: last[0])
+    pace = in_pauses(lambda: last[0], threading.Event())
     assert _timed(pace, False) < 0.01  # in a pause: at once
     keys_until = time.perf_counter() + 0.5  # keys for half a second, then a pause
 
     def latest() -> float:
         return min(time.perf_counter(), keys_until)
 
-    assert 0.5 + 0.3 <= _timed(in_pauses(latest), False) < 1.1  # the keys' end, then READ_QUIET_S
+    assert 0.5 + 0.3 <= _timed(in_pauses(latest, threading.Event()), False) < 1.1  # the keys' end, then READ_QUIET_S
+
+
+def test_reading_ahead_stops_waiting_when_the_screen_closes() -> None:
+    stopped = threading.Event()
+    threading.Timer(0.1, stopped.set).start()
+    assert _timed(in_pauses(time.perf_counter, stopped), False) < 0.1 + 0.04  # keys never stop

@@ -123,6 +123,8 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         self.backup_path: Path | None = None
         self.backup_thread: threading.Thread | None = None
         self._reading_stops = threading.Event()  # set as the screen closes: threads reading ahead stop
+        self._marks_thread: threading.Thread | None = None  # places the done marks, then reads ahead
+        self._reading_ahead = False  # that thread reads ahead (no longer places the marks)
         self.ui_keys = active_ui_keys(session.codebook, lead=session.lead)
 
     @classmethod
@@ -512,8 +514,9 @@ class CodingScreen(CountedCallbacks, Screen[None]):
         then read a search's pages ahead, so that the first search does not wait for the disk
         (:func:`warm_search_pages`: in the coder's pauses, see :func:`in_pauses`, and not while a
         search or filter reads)."""
-        threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
-                         daemon=True).start()
+        self._marks_thread = threading.Thread(target=self._load_done_marks, name="annotator-done-marks",
+                                              daemon=True)
+        self._marks_thread.start()
 
     def _load_done_marks(self) -> None:
         from annotator.application.project_file import open_project
@@ -521,7 +524,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
 
         give_way()
         app = self.app
-        pause = in_pauses(lambda: float(getattr(app, "last_action", 0.0)))
+        pause = in_pauses(lambda: float(getattr(app, "last_action", 0.0)), self._reading_stops)
 
         def pace(long: bool) -> None:
             pause(long)
@@ -532,6 +535,7 @@ class CodingScreen(CountedCallbacks, Screen[None]):
             with open_project(self.path) as project:
                 with collector.paused():
                     self.session.load_done_marks(project)
+                self._reading_ahead = True
                 warm_search_pages(project, pace, self._reading_stops.is_set)
 
     # automatic backup -----------------------------------------------------------------
@@ -647,6 +651,8 @@ class CodingScreen(CountedCallbacks, Screen[None]):
 
     def on_unmount(self) -> None:
         self._reading_stops.set()
+        if self._reading_ahead and self._marks_thread is not None:  # its connection closed with the screen
+            self._marks_thread.join(timeout=1.0)
         self._stop_fetcher()
         with contextlib.suppress(AnnotatorError):
             self.session.save_position(wait=True)
