@@ -19,6 +19,7 @@ from annotator.cli._common import (
     user_errors,
     write_lines,
 )
+from annotator.cli.progress import stderr_status
 from annotator.errors import UsageError
 from annotator.plural import plural
 
@@ -127,7 +128,9 @@ def quotes_cmd(
         raise UsageError("a docx file cannot go to the screen; name a file with -o")
     refuse_project(out, project)
     filters = parse_where(where or [])
-    with open_existing(project) as p, p.snapshot():  # the groups' counts agree with their quotes
+    to_file = out is not None and str(out) != "-"
+    working = stderr_status(f"writing quotes to {out} …") if to_file else contextlib.nullcontext()
+    with open_existing(project) as p, p.snapshot(), working:  # the groups' counts agree with their quotes
         who = choose_coder(p, coder)
         found = stream_quote_groups(
             p, load_codebook(p, include_archived=True), coder=who, where=filters,
@@ -149,7 +152,7 @@ def quotes_cmd(
         else:
             width = shutil.get_terminal_size((100, 24)).columns
             write_encoded(render.iter_table_filed(heads, found.members(), width=width), out)
-    if out is not None and str(out) != "-":
+    if to_file:
         typer.echo(f"wrote {out}: {plural(found.quotes, 'segment')} in"
                    f" {plural(found.groups, 'group')} (coder {who})")
 

@@ -144,3 +144,11 @@ def test_a_spinner_shows_names_printable_and_an_inner_step_in_its_place(tmp_path
     text = out.decode(errors="replace")
     assert "\x1b]0;owned" not in text and "exporting to evil" in text  # no escape from the name
     assert "preparing the word segmenters" in text and text.rstrip().endswith("done")
+
+
+def test_quotes_into_a_file_show_a_spinner_and_to_the_screen_none(demo_project: Path, tmp_path: Path) -> None:
+    out = _on_a_terminal("quotes", str(demo_project), "-f", "md", "-o", str(tmp_path / "q.md"),
+                         home=tmp_path / "home")
+    assert "writing quotes to" in out and f"wrote {tmp_path / 'q.md'}" in out
+    shown = _on_a_terminal("quotes", str(demo_project), home=tmp_path / "home")
+    assert "writing quotes to" not in shown and "Adaptation" in shown
