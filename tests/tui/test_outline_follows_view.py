@@ -16,14 +16,19 @@ def _rows(app: Any) -> list[str]:
     return [outline.render_line(y).text.strip() for y in range(outline.row_count)]
 
 
+async def search_community(pilot: Any) -> None:
+    """``/community`` and enter, and the view it lands."""
+    await pilot.press("slash")
+    await pilot.pause()
+    await pilot.press(*"community", "enter")
+    await pilot.pause()
+
+
 def test_search_narrows_the_outline_to_the_hits(demo_db: Path) -> None:
     async def steps(app: Any, pilot: Any) -> None:
         everything = _rows(app)
         assert len(everything) == 11 + 4  # 11 segments under 4 document headings
-        await pilot.press("slash")
-        await pilot.pause()
-        await pilot.press(*"community", "enter")
-        await pilot.pause()
+        await search_community(pilot)
         session = screen(app).session
         assert session.view is not None
         hits = len(session.view.indices)
@@ -45,10 +50,7 @@ def test_search_narrows_the_outline_to_the_hits(demo_db: Path) -> None:
 
 def test_a_views_headings_are_worked_out_with_it_off_the_screens_thread(demo_db: Path) -> None:
     async def steps(app: Any, pilot: Any) -> None:
-        await pilot.press("slash")
-        await pilot.pause()
-        await pilot.press(*"community", "enter")
-        await pilot.pause()
+        await search_community(pilot)
         view = screen(app).session.view
         assert view is not None and view.headings is not None  # the worker's
         order = screen(app).session.order
@@ -64,10 +66,7 @@ def test_a_view_left_is_freed_after_the_repaint_not_before_it(demo_db: Path) -> 
     import weakref
 
     async def steps(app: Any, pilot: Any) -> None:
-        await pilot.press("slash")
-        await pilot.pause()
-        await pilot.press(*"community", "enter")
-        await pilot.pause()
+        await search_community(pilot)
         view = screen(app).session.view
         assert view is not None
         left = weakref.ref(view)
